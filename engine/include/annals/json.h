@@ -1,0 +1,37 @@
+// Statements and events as JSON objects, the form of `annals import` input
+// and `annals log --format jsonl` output.
+//
+// Field names: id, speaker, targets, verb, code, event_type, topics, content,
+// quote, occurred_at (ISO 8601, see ParseTime), source {outlet, url,
+// published_at, via}, attributes {key: value}. Output adds seq, recorded_at
+// and kind, which input accepts and ignores, so `log --format jsonl` output
+// imports into another store unchanged.
+#ifndef ANNALS_JSON_H_
+#define ANNALS_JSON_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "annals/event.h"
+#include "annals/statement.h"
+
+namespace annals {
+
+// Parses one JSON object into a Statement. Does not run Validate. Errors are
+// kInvalidArgument "FIELD: reason" (e.g. "targets: expected a list of
+// strings"); "line: ..." when the text is not a JSON object at all. Unknown
+// fields are errors, so a misspelt field is never dropped silently.
+// CAMEO codes must be JSON strings: a number would lose leading zeros.
+absl::StatusOr<Statement> ParseStatementJson(std::string_view json);
+
+// One JSON object, no newline. Every field is present: absent text is null,
+// absent lists are [], attributes is an object in stored order.
+std::string EventToJson(const Event& event);
+
+// Appends `s` to `out` as a JSON string literal (quoted, escaped).
+void AppendJsonString(std::string_view s, std::string* out);
+
+}  // namespace annals
+
+#endif  // ANNALS_JSON_H_

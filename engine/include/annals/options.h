@@ -1,0 +1,50 @@
+// Options for opening a store and for appending to it.
+#ifndef ANNALS_OPTIONS_H_
+#define ANNALS_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace annals {
+
+struct Options {
+  // Create the store (directory and column families) if it does not exist.
+  // Default true. False makes Open of a missing store fail with kNotFound.
+  bool create_if_missing = true;
+
+  // Open without write access: Append fails with kFailedPrecondition.
+  // Default false. Other processes' writes made after Open are not seen.
+  bool read_only = false;
+
+  // Durability of an Append whose AppendOptions::sync is unset: true fsyncs
+  // the write-ahead log before Append returns, so an acknowledged event
+  // survives power loss (costs one fsync, ~1-10 ms on disks). Default true.
+  bool sync_appends = true;
+
+  // For unsynced (bulk) appends: force an fsync once this many bytes have
+  // been written since the last one, bounding what a power loss can take.
+  // Default 8 MiB. Smaller is safer and slower; 0 syncs every batch.
+  uint64_t bulk_sync_bytes = 8ull << 20;
+
+  // RocksDB block cache, in bytes, shared by all column families.
+  // Default 64 MiB. Larger speeds up random reads (Get, FindById).
+  uint64_t block_cache_bytes = 64ull << 20;
+
+  // RocksDB memtable size per column family, in bytes. Default 64 MiB.
+  // Larger absorbs bigger imports before flushing; costs memory.
+  uint64_t write_buffer_bytes = 64ull << 20;
+};
+
+struct AppendOptions {
+  // How this append reaches disk: kDefault follows Options::sync_appends;
+  // kSync fsyncs before returning; kBulk returns after the OS has the data
+  // and fsyncs only every Options::bulk_sync_bytes (call Engine::Sync at the
+  // end of a bulk import). A crash loses no acknowledged kSync append; after
+  // a kBulk one it may lose a suffix of the log, never a middle part.
+  enum class Durability { kDefault, kSync, kBulk };
+  Durability durability = Durability::kDefault;
+};
+
+}  // namespace annals
+
+#endif  // ANNALS_OPTIONS_H_

@@ -1,0 +1,53 @@
+// Points in time with the precision a source gave them.
+//
+// A Timestamp is the start of the period it names, in UTC microseconds since
+// the Unix epoch, plus the precision: "2025-03" is 2025-03-01T00:00:00Z at
+// month precision. Two timestamps order by `micros`, then by precision
+// (coarser first), so a whole year sorts before its first day.
+#ifndef ANNALS_TIME_H_
+#define ANNALS_TIME_H_
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace annals {
+
+enum class Precision : uint8_t {
+  kNone = 0,  // absent: no time given
+  kYear = 1,
+  kMonth = 2,
+  kDay = 3,
+  kSecond = 4,  // also used for sub-second times; micros keeps the fraction
+};
+
+struct Timestamp {
+  int64_t micros = 0;                  // UTC microseconds since the epoch
+  Precision precision = Precision::kNone;
+
+  bool present() const { return precision != Precision::kNone; }
+  auto operator<=>(const Timestamp&) const = default;
+};
+
+// Parses ISO 8601 as researchers write it: "2025", "2025-03", "2025-03-31",
+// "2025-03-31T14:05:00Z", with optional fractional seconds (up to 6 digits)
+// and a "Z" or "+HH:MM"/"-HH:MM" offset (converted to UTC); a date-time with
+// no offset is taken as UTC. A space may stand for the "T". Years 0001-9999.
+// Returns kInvalidArgument saying what was expected on anything else.
+absl::StatusOr<Timestamp> ParseTime(std::string_view text);
+
+// Formats at the timestamp's own precision: "2025", "2025-03", "2025-03-31",
+// "2025-03-31T14:05:00Z" (with ".ffffff" when the micros are not whole
+// seconds). ParseTime(FormatTime(t)) == t for every valid t. Returns "" for
+// an absent timestamp.
+std::string FormatTime(const Timestamp& t);
+
+// The current time at second precision with microseconds kept.
+Timestamp Now();
+
+}  // namespace annals
+
+#endif  // ANNALS_TIME_H_

@@ -1,0 +1,169 @@
+#include "codec/event_codec.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "schema/annals.capnp.h"
+#include "xxhash.h"
+
+namespace annals::internal {
+namespace {
+
+namespace s = ::annals::schema;
+
+void WriteTime(s::Time::Builder b, const Timestamp& t) {
+  b.setMicros(t.micros);
+  b.setPrecision(static_cast<s::Time::Precision>(t.precision));
+}
+
+Timestamp ReadTime(s::Time::Reader r) {
+  Timestamp t;
+  t.micros = r.getMicros();
+  auto p = static_cast<uint16_t>(r.getPrecision());
+  // An enumerant from a newer writer reads as the finest precision we know.
+  t.precision = p > static_cast<uint16_t>(Precision::kSecond)
+                    ? Precision::kSecond
+                    : static_cast<Precision>(p);
+  return t;
+}
+
+capnp::Text::Reader AsText(const std::string& v) {
+  return capnp::Text::Reader(v.data(), v.size());
+}
+
+std::string FromText(capnp::Text::Reader r) {
+  return std::string(r.begin(), r.size());
+}
+
+void WriteStatement(s::Statement::Builder b, const Statement& st) {
+  if (!st.speaker.empty()) b.setSpeaker(AsText(st.speaker));
+  if (!st.targets.empty()) {
+    auto l = b.initTargets(st.targets.size());
+    for (size_t i = 0; i < st.targets.size(); ++i) l.set(i, AsText(st.targets[i]));
+  }
+  if (!st.verb.empty()) b.setVerb(AsText(st.verb));
+  if (!st.code.empty()) b.setCode(AsText(st.code));
+  if (!st.event_type.empty()) b.setEventType(AsText(st.event_type));
+  if (!st.topics.empty()) {
+    auto l = b.initTopics(st.topics.size());
+    for (size_t i = 0; i < st.topics.size(); ++i) l.set(i, AsText(st.topics[i]));
+  }
+  if (!st.content.empty()) b.setContent(AsText(st.content));
+  if (!st.quote.empty()) b.setQuote(AsText(st.quote));
+  WriteTime(b.initOccurredAt(), st.occurred_at);
+  const Source& src = st.source;
+  if (!src.outlet.empty() || !src.url.empty() || !src.via.empty() ||
+      src.published_at.present()) {
+    auto sb = b.initSource();
+    if (!src.outlet.empty()) sb.setOutlet(AsText(src.outlet));
+    if (!src.url.empty()) sb.setUrl(AsText(src.url));
+    if (src.published_at.present()) WriteTime(sb.initPublishedAt(), src.published_at);
+    if (!src.via.empty()) sb.setVia(AsText(src.via));
+  }
+  if (!st.attributes.empty()) {
+    auto l = b.initAttributes(st.attributes.size());
+    for (size_t i = 0; i < st.attributes.size(); ++i) {
+      l[i].setKey(AsText(st.attributes[i].key));
+      l[i].setValue(AsText(st.attributes[i].value));
+    }
+  }
+}
+
+Statement ReadStatement(s::Statement::Reader r) {
+  Statement st;
+  if (r.hasSpeaker()) st.speaker = FromText(r.getSpeaker());
+  for (auto t : r.getTargets()) st.targets.push_back(FromText(t));
+  if (r.hasVerb()) st.verb = FromText(r.getVerb());
+  if (r.hasCode()) st.code = FromText(r.getCode());
+  if (r.hasEventType()) st.event_type = FromText(r.getEventType());
+  for (auto t : r.getTopics()) st.topics.push_back(FromText(t));
+  if (r.hasContent()) st.content = FromText(r.getContent());
+  if (r.hasQuote()) st.quote = FromText(r.getQuote());
+  if (r.hasOccurredAt()) st.occurred_at = ReadTime(r.getOccurredAt());
+  if (r.hasSource()) {
+    auto sr = r.getSource();
+    if (sr.hasOutlet()) st.source.outlet = FromText(sr.getOutlet());
+    if (sr.hasUrl()) st.source.url = FromText(sr.getUrl());
+    if (sr.hasPublishedAt()) st.source.published_at = ReadTime(sr.getPublishedAt());
+    if (sr.hasVia()) st.source.via = FromText(sr.getVia());
+  }
+  for (auto a : r.getAttributes())
+    st.attributes.push_back({FromText(a.getKey()), FromText(a.getValue())});
+  return st;
+}
+
+constexpr size_t kChecksumBytes = 8;
+
+}  // namespace
+
+void EncodeEvent(const Event& event, std::string* out) {
+  // One 4 KiB first segment holds a typical statement without reallocation.
+  capnp::MallocMessageBuilder message(512);
+  auto env = message.initRoot<s::Envelope>();
+  env.setSeq(event.seq);
+  env.setRecordedAt(event.recorded_at);
+  env.setId(AsText(event.id));
+  env.setSchemaVersion(event.schema_version);
+  WriteStatement(env.getKind().initStatement(), event.statement);
+
+  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  uint64_t sum = XXH64(bytes.begin(), bytes.size(), 0);
+  char header[kChecksumBytes];
+  for (size_t i = 0; i < kChecksumBytes; ++i)
+    header[i] = static_cast<char>(sum >> (8 * i));
+  out->append(header, kChecksumBytes);
+  out->append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
+  if (bytes.size() < kChecksumBytes + sizeof(capnp::word) ||
+      (bytes.size() - kChecksumBytes) % sizeof(capnp::word) != 0) {
+    return absl::DataLossError(
+        absl::StrCat("stored event has an impossible size (", bytes.size(),
+                     " bytes)"));
+  }
+  uint64_t want = 0;
+  for (size_t i = 0; i < kChecksumBytes; ++i)
+    want |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[i])) << (8 * i);
+  std::string_view payload = bytes.substr(kChecksumBytes);
+  if (XXH64(payload.data(), payload.size(), 0) != want)
+    return absl::DataLossError("stored event fails its checksum");
+
+  // Cap'n Proto reads words in place; RocksDB values carry no alignment
+  // guarantee, so copy into an aligned buffer first.
+  kj::Array<capnp::word> words =
+      kj::heapArray<capnp::word>(payload.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), payload.data(), payload.size());
+  try {
+    capnp::FlatArrayMessageReader reader(words);
+    auto env = reader.getRoot<s::Envelope>();
+    Event e;
+    e.seq = env.getSeq();
+    e.recorded_at = env.getRecordedAt();
+    e.id = FromText(env.getId());
+    e.schema_version = env.getSchemaVersion();
+    auto kind = env.getKind();
+    switch (kind.which()) {
+      case s::Envelope::Kind::STATEMENT:
+        e.kind = EventKind::kStatement;
+        e.statement = ReadStatement(kind.getStatement());
+        e.statement.id = e.id;
+        break;
+      default:
+        return absl::DataLossError(absl::StrCat(
+            "stored event has kind ", static_cast<int>(kind.which()),
+            ", which this version cannot read"));
+    }
+    return e;
+  } catch (const kj::Exception& ex) {
+    return absl::DataLossError(
+        absl::StrCat("stored event does not decode: ", ex.getDescription().cStr()));
+  }
+}
+
+}  // namespace annals::internal

@@ -1,0 +1,29 @@
+// The one seam between Event values and their stored bytes.
+//
+// Stored value layout: an 8-byte little-endian XXH64 of the payload, then the
+// payload: a Cap'n Proto flat-array message whose root is schema::Envelope.
+// The checksum catches damage that would still decode (a flipped byte inside
+// a text), which Cap'n Proto's own bounds checks cannot.
+#ifndef ANNALS_ENGINE_SRC_CODEC_EVENT_CODEC_H_
+#define ANNALS_ENGINE_SRC_CODEC_EVENT_CODEC_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "annals/event.h"
+
+namespace annals::internal {
+
+inline constexpr uint16_t kSchemaVersion = 1;
+
+// Appends the stored form of `event` to `out`. Does not validate.
+void EncodeEvent(const Event& event, std::string* out);
+
+// Decodes a stored value. Never throws: damage of any kind (bad checksum,
+// truncated or malformed message, unknown kind) is kDataLoss.
+absl::StatusOr<Event> DecodeEvent(std::string_view bytes);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_CODEC_EVENT_CODEC_H_

@@ -1,0 +1,264 @@
+// JSON <-> Statement/Event. Parsing uses simdjson's DOM (it also rejects
+// invalid UTF-8); writing is a small hand-rolled emitter.
+#include <cstdio>
+#include <string>
+
+#include "model/sv.h"
+#include "absl/strings/str_cat.h"
+#include "annals/json.h"
+#include "simdjson.h"
+
+namespace annals {
+using internal::AV;
+using internal::SV;
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+absl::Status FieldError(std::string_view field, std::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why)));
+}
+
+const char* TypeName(element_type t) {
+  switch (t) {
+    case element_type::ARRAY: return "a list";
+    case element_type::OBJECT: return "an object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: return "a number";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "something else";
+}
+
+// A string field; null leaves `out` empty (absent).
+absl::Status GetString(std::string_view field, element e, std::string* out) {
+  if (e.is_null()) return absl::OkStatus();
+  if (!e.is_string())
+    return FieldError(field, absl::StrCat("expected a string, got ", TypeName(e.type())));
+  *out = std::string(std::string_view(e.get_string().value_unsafe()));
+  return absl::OkStatus();
+}
+
+absl::Status GetTime(std::string_view field, element e, Timestamp* out) {
+  std::string text;
+  if (auto st = GetString(field, e, &text); !st.ok()) return st;
+  if (text.empty()) return absl::OkStatus();
+  auto t = ParseTime(text);
+  if (!t.ok()) return FieldError(field, SV(t.status().message()));
+  *out = *t;
+  return absl::OkStatus();
+}
+
+// A list of strings; a lone string is taken as a one-item list.
+absl::Status GetList(std::string_view field, element e,
+                     std::vector<std::string>* out) {
+  if (e.is_null()) return absl::OkStatus();
+  if (e.is_string()) {
+    out->emplace_back(std::string_view(e.get_string().value_unsafe()));
+    return absl::OkStatus();
+  }
+  if (!e.is_array())
+    return FieldError(field, absl::StrCat("expected a list of strings, got ",
+                                          TypeName(e.type())));
+  simdjson::dom::array items = e.get_array().value_unsafe();
+  for (element item : items) {
+    if (!item.is_string())
+      return FieldError(field, absl::StrCat("expected a list of strings, found ",
+                                            TypeName(item.type())));
+    out->emplace_back(std::string_view(item.get_string().value_unsafe()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GetSource(element e, Source* out) {
+  if (e.is_null()) return absl::OkStatus();
+  if (!e.is_object())
+    return FieldError("source", absl::StrCat("expected an object, got ", TypeName(e.type())));
+  simdjson::dom::object fields = e.get_object().value_unsafe();
+  for (auto [key, value] : fields) {
+    absl::Status st;
+    if (key == "outlet") st = GetString("source.outlet", value, &out->outlet);
+    else if (key == "url") st = GetString("source.url", value, &out->url);
+    else if (key == "via") st = GetString("source.via", value, &out->via);
+    else if (key == "published_at")
+      st = GetTime("source.published_at", value, &out->published_at);
+    else
+      st = FieldError(absl::StrCat("source.", AV(key)), "unknown field");
+    if (!st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+// Attribute values are text; numbers and booleans are kept as their JSON
+// text (e.g. "-2.5", "true"), so nothing in the input is dropped.
+absl::Status GetAttributes(element e, std::vector<Attribute>* out) {
+  if (e.is_null()) return absl::OkStatus();
+  if (!e.is_object())
+    return FieldError("attributes", absl::StrCat("expected an object, got ",
+                                                 TypeName(e.type())));
+  simdjson::dom::object fields = e.get_object().value_unsafe();
+  for (auto [key, value] : fields) {
+    Attribute a{std::string(key), ""};
+    switch (value.type()) {
+      case element_type::STRING:
+        a.value = std::string(std::string_view(value.get_string().value_unsafe()));
+        break;
+      case element_type::NULL_VALUE:
+        continue;
+      case element_type::ARRAY:
+      case element_type::OBJECT:
+        return FieldError(absl::StrCat("attributes.", AV(key)),
+                          "expected text, a number or a boolean");
+      default:
+        a.value = simdjson::minify(value);
+        break;
+    }
+    out->push_back(std::move(a));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
+  // One parser per thread: it keeps its buffers between lines.
+  thread_local simdjson::dom::parser parser;
+  element root;
+  auto error = parser.parse(json.data(), json.size(), true).get(root);
+  if (error)
+    return FieldError("line", absl::StrCat("not valid JSON (",
+                                           simdjson::error_message(error), ")"));
+  if (!root.is_object())
+    return FieldError("line", absl::StrCat("expected a JSON object, got ",
+                                           TypeName(root.type())));
+  Statement s;
+  std::vector<std::string_view> seen;
+  // value_unsafe() returns into a temporary: copy the view out before
+  // iterating, or the range-for would iterate a dangling reference.
+  simdjson::dom::object fields = root.get_object().value_unsafe();
+  for (auto [key, value] : fields) {
+    for (std::string_view k : seen)
+      if (k == key) return FieldError(key, "appears twice");
+    seen.push_back(key);
+    absl::Status st;
+    if (key == "id") st = GetString(key, value, &s.id);
+    else if (key == "speaker") st = GetString(key, value, &s.speaker);
+    else if (key == "targets") st = GetList(key, value, &s.targets);
+    else if (key == "verb") st = GetString(key, value, &s.verb);
+    else if (key == "code") {
+      if (value.is_number())
+        st = FieldError(key, "expected a string; quote CAMEO codes (\"042\") "
+                             "so leading zeros are kept");
+      else
+        st = GetString(key, value, &s.code);
+    } else if (key == "event_type") st = GetString(key, value, &s.event_type);
+    else if (key == "topics") st = GetList(key, value, &s.topics);
+    else if (key == "content") st = GetString(key, value, &s.content);
+    else if (key == "quote") st = GetString(key, value, &s.quote);
+    else if (key == "occurred_at") st = GetTime(key, value, &s.occurred_at);
+    else if (key == "source") st = GetSource(value, &s.source);
+    else if (key == "attributes") st = GetAttributes(value, &s.attributes);
+    else if (key == "seq" || key == "recorded_at") {
+      // Written by `annals log --format jsonl`; the target store assigns its own.
+    } else if (key == "kind") {
+      if (!value.is_string() ||
+          std::string_view(value.get_string().value_unsafe()) != "statement")
+        st = FieldError(key, "only \"statement\" events can be imported");
+    } else {
+      st = FieldError(key, "unknown field");
+    }
+    if (!st.ok()) return st;
+  }
+  return s;
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+          out->append(buf);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+namespace {
+
+void Key(std::string_view k, std::string* out) {
+  if (out->back() != '{') out->push_back(',');
+  AppendJsonString(k, out);
+  out->push_back(':');
+}
+
+void TextOrNull(std::string_view k, std::string_view v, std::string* out) {
+  Key(k, out);
+  if (v.empty()) out->append("null");
+  else AppendJsonString(v, out);
+}
+
+void List(std::string_view k, const std::vector<std::string>& v, std::string* out) {
+  Key(k, out);
+  out->push_back('[');
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out->push_back(',');
+    AppendJsonString(v[i], out);
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
+std::string EventToJson(const Event& e) {
+  const Statement& s = e.statement;
+  std::string out = "{";
+  Key("seq", &out);
+  absl::StrAppend(&out, e.seq);
+  TextOrNull("recorded_at", FormatTime({e.recorded_at, Precision::kSecond}), &out);
+  TextOrNull("kind", EventKindName(e.kind), &out);
+  TextOrNull("id", e.id, &out);
+  TextOrNull("speaker", s.speaker, &out);
+  List("targets", s.targets, &out);
+  TextOrNull("verb", s.verb, &out);
+  TextOrNull("code", s.code, &out);
+  TextOrNull("event_type", s.event_type, &out);
+  List("topics", s.topics, &out);
+  TextOrNull("content", s.content, &out);
+  TextOrNull("quote", s.quote, &out);
+  TextOrNull("occurred_at", FormatTime(s.occurred_at), &out);
+  Key("source", &out);
+  out.push_back('{');
+  TextOrNull("outlet", s.source.outlet, &out);
+  TextOrNull("url", s.source.url, &out);
+  TextOrNull("published_at", FormatTime(s.source.published_at), &out);
+  TextOrNull("via", s.source.via, &out);
+  out.push_back('}');
+  Key("attributes", &out);
+  out.push_back('{');
+  for (const Attribute& a : s.attributes) {
+    Key(a.key, &out);
+    AppendJsonString(a.value, &out);
+  }
+  out.push_back('}');
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace annals

@@ -1,0 +1,134 @@
+// The append path: validate, derive ids, then under the append lock check
+// for duplicates, assign seqs and write log + id index + meta in one batch.
+#include <algorithm>
+
+#include "model/sv.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "codec/event_codec.h"
+#include "log/db_engine.h"
+#include "log/keys.h"
+#include "rocksdb/write_batch.h"
+
+namespace annals::internal {
+
+absl::StatusOr<AppendResult> DbEngine::Append(const Statement& statement,
+                                              const AppendOptions& options) {
+  auto results = Append(std::span<const Statement>(&statement, 1), options);
+  if (!results.ok()) {
+    // A single statement's error needs no "statements[0]: " prefix.
+    std::string_view msg = SV(results.status().message());
+    constexpr std::string_view kPrefix = "statements[0]: ";
+    if (msg.starts_with(kPrefix)) msg.remove_prefix(kPrefix.size());
+    return absl::Status(results.status().code(), AV(msg));
+  }
+  return (*results)[0];
+}
+
+absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
+    std::span<const Statement> statements, const AppendOptions& options) {
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+
+  // Outside the lock: everything that depends only on the input.
+  std::vector<std::string> ids(statements.size());
+  for (size_t i = 0; i < statements.size(); ++i) {
+    if (absl::Status st = Validate(statements[i]); !st.ok())
+      return absl::InvalidArgumentError(
+          absl::StrCat("statements[", i, "]: ", st.message()));
+    ids[i] = EffectiveId(statements[i]);
+  }
+
+  std::vector<AppendResult> results(statements.size());
+  rocksdb::WriteBatch batch;
+  std::string value;
+  absl::MutexLock lock(&append_mu_);
+  LogState next = state_;
+  // recordedAt never decreases along the log, even if the clock steps back,
+  // so "as of time T" always names a prefix of the log.
+  int64_t recorded_at = std::max(absl::ToUnixMicros(absl::Now()),
+                                 next.last_recorded_at);
+  absl::flat_hash_map<std::string_view, uint64_t> in_batch;
+  rocksdb::ReadOptions ro;
+  std::string found;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const std::string& id = ids[i];
+    if (auto it = in_batch.find(id); it != in_batch.end()) {
+      results[i] = {it->second, true};
+      continue;
+    }
+    rocksdb::Status s = db_->Get(ro, ids_, id, &found);
+    if (s.ok()) {
+      auto seq = DecodeU64(found);
+      if (!seq)
+        return absl::DataLossError(absl::StrCat("id index entry for '", id,
+                                                "' is damaged"));
+      results[i] = {*seq, true};
+      continue;
+    }
+    if (!s.IsNotFound()) return FromRocks(s, "reading the id index");
+
+    Event e;
+    e.seq = next.head + 1;
+    e.recorded_at = recorded_at;
+    e.id = id;
+    e.schema_version = kSchemaVersion;
+    e.statement = statements[i];
+    value.clear();
+    EncodeEvent(e, &value);
+    std::string key = EncodeU64(e.seq);
+    batch.Put(log_, key, value);
+    batch.Put(ids_, id, key);
+    next.head = e.seq;
+    const Timestamp& at = e.statement.occurred_at;
+    if (!next.occurred_min.present() || at < next.occurred_min)
+      next.occurred_min = at;
+    if (!next.occurred_max.present() || at > next.occurred_max)
+      next.occurred_max = at;
+    in_batch.emplace(id, e.seq);
+    results[i] = {e.seq, false};
+  }
+  if (next.head == state_.head) return results;  // all duplicates
+
+  next.last_recorded_at = recorded_at;
+  batch.Put(meta_, kMetaHead, EncodeU64(next.head));
+  batch.Put(meta_, kMetaRecordedAt, EncodeU64(static_cast<uint64_t>(recorded_at)));
+  if (next.occurred_min != state_.occurred_min)
+    batch.Put(meta_, kMetaOccurredMin, EncodeTimestamp(next.occurred_min));
+  if (next.occurred_max != state_.occurred_max)
+    batch.Put(meta_, kMetaOccurredMax, EncodeTimestamp(next.occurred_max));
+
+  bool sync;
+  switch (options.durability) {
+    case AppendOptions::Durability::kSync:
+      sync = true;
+      break;
+    case AppendOptions::Durability::kBulk:
+      sync = false;
+      break;
+    default:
+      sync = options_.sync_appends;
+  }
+  uint64_t unsynced = unsynced_bytes_ + batch.GetDataSize();
+  if (!sync && unsynced >= options_.bulk_sync_bytes) sync = true;
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return FromRocks(s, "writing to the log");
+  unsynced_bytes_ = sync ? 0 : unsynced;
+  state_ = next;
+  head_.store(next.head, std::memory_order_release);
+  return results;
+}
+
+absl::Status DbEngine::Sync() {
+  if (options_.read_only) return absl::OkStatus();
+  absl::MutexLock lock(&append_mu_);
+  rocksdb::Status s = db_->SyncWAL();
+  if (!s.ok()) return FromRocks(s, "syncing the log");
+  unsynced_bytes_ = 0;
+  return absl::OkStatus();
+}
+
+}  // namespace annals::internal

@@ -1,0 +1,225 @@
+// Opening a store: create or find the column families, then recover the log
+// state (head, last recordedAt, occurred range) from `meta`.
+#include <filesystem>
+#include <system_error>
+
+#include "model/sv.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "log/db_engine.h"
+#include "log/keys.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+
+namespace annals {
+using internal::AV;
+using internal::SV;
+namespace internal {
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(AV(what), ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain())
+    return absl::UnavailableError(msg);
+  if (s.IsNotSupported()) return absl::UnimplementedError(msg);
+  return absl::InternalError(msg);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+rocksdb::ColumnFamilyOptions FamilyOptions(
+    std::string_view name, const Options& options,
+    const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = options.write_buffer_bytes;
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.block_size = 16 * 1024;
+  if (name == kIdsFamily) {
+    // Every append probes the id index for a duplicate; nearly all probes
+    // miss, so bloom filters (on disk and in the memtable) make them cheap.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = true;
+    table.block_size = 4 * 1024;
+    cf.memtable_prefix_bloom_size_ratio = 0.1;
+    cf.memtable_whole_key_filtering = true;
+  }
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+absl::Status LockError(const std::string& path, const rocksdb::Status& s) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "store ", path, " is in use by another process (", s.ToString(), ")"));
+}
+
+absl::StatusOr<LogState> Recover(rocksdb::DB* db,
+                                 rocksdb::ColumnFamilyHandle* log,
+                                 rocksdb::ColumnFamilyHandle* meta) {
+  LogState state;
+  rocksdb::ReadOptions ro;
+  std::string v;
+  rocksdb::Status s = db->Get(ro, meta, kMetaHead, &v);
+  if (s.ok()) {
+    auto head = DecodeU64(v);
+    if (!head) return absl::DataLossError("metadata 'head' is damaged");
+    state.head = *head;
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading metadata");
+  }
+  s = db->Get(ro, meta, kMetaRecordedAt, &v);
+  if (s.ok()) {
+    auto at = DecodeU64(v);
+    if (!at) return absl::DataLossError("metadata 'recorded_at' is damaged");
+    state.last_recorded_at = static_cast<int64_t>(*at);
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading metadata");
+  }
+  for (auto [key, out] : {std::pair{kMetaOccurredMin, &state.occurred_min},
+                          std::pair{kMetaOccurredMax, &state.occurred_max}}) {
+    s = db->Get(ro, meta, key, &v);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) return FromRocks(s, "reading metadata");
+    auto t = DecodeTimestamp(v);
+    if (!t) return absl::DataLossError(absl::StrCat("metadata '", key, "' is damaged"));
+    *out = *t;
+  }
+
+  // The head marker and the log's last key are written in one batch, so
+  // they agree unless the store was damaged outside annals.
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, log));
+  it->SeekToLast();
+  uint64_t last = 0;
+  if (it->Valid()) {
+    auto k = DecodeU64(std::string_view(it->key().data(), it->key().size()));
+    if (!k) return absl::DataLossError("log holds a malformed key");
+    last = *k;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning the log");
+  if (last != state.head)
+    return absl::DataLossError(absl::StrCat(
+        "the log ends at seq ", last, " but its head marker says ", state.head));
+  return state;
+}
+
+}  // namespace
+}  // namespace internal
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
+                                                     const Options& options) {
+  using namespace internal;
+  std::error_code ec;
+  bool exists = fs::exists(path, ec);
+  if (exists && !fs::is_directory(path, ec))
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " exists and is not a directory"));
+  bool has_db = exists && fs::exists(fs::path(path) / "CURRENT", ec);
+  if (!has_db) {
+    if (exists && !fs::is_empty(path, ec))
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " is a non-empty directory that holds no annals store"));
+    if (!options.create_if_missing || options.read_only)
+      return absl::NotFoundError(absl::StrCat("no store at ", path));
+  }
+
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  dbo.max_background_jobs = 2;
+  dbo.bytes_per_sync = 1 << 20;
+  dbo.keep_log_file_num = 3;
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
+                                    kLogFamily, kIdsFamily, kMetaFamily};
+  if (has_db) {
+    std::vector<std::string> existing;
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &existing);
+    if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", path));
+    for (const auto& n : existing)
+      if (std::find(names.begin(), names.end(), n) == names.end())
+        names.push_back(n);
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names)
+    families.emplace_back(n, FamilyOptions(n, options, cache));
+
+  std::vector<rocksdb::ColumnFamilyHandle*> raw;
+  rocksdb::DB* raw_db = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(dbo, path, families, &raw, &raw_db)
+          : rocksdb::DB::Open(dbo, path, families, &raw, &raw_db);
+  if (!s.ok()) {
+    if (s.IsIOError() && absl::StrContains(s.ToString(), "lock"))
+      return LockError(path, s);
+    if (options.read_only && s.IsInvalidArgument())
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " is not an annals store (", s.ToString(), ")"));
+    return FromRocks(s, absl::StrCat("opening ", path));
+  }
+  DbEngine::Parts parts;
+  parts.db.reset(raw_db);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    parts.handles.emplace_back(raw[i], HandleDeleter{raw_db});
+    if (names[i] == kLogFamily) parts.log = raw[i];
+    if (names[i] == kIdsFamily) parts.ids = raw[i];
+    if (names[i] == kMetaFamily) parts.meta = raw[i];
+  }
+
+  std::string format;
+  s = raw_db->Get(rocksdb::ReadOptions(), parts.meta, kMetaFormat, &format);
+  if (s.IsNotFound()) {
+    if (has_db)
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " is a RocksDB database but not an annals store"));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = raw_db->Put(wo, parts.meta, kMetaFormat, kFormatVersion);
+    if (!s.ok()) return FromRocks(s, "initialising the store");
+  } else if (!s.ok()) {
+    return FromRocks(s, "reading metadata");
+  } else if (format != kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, " has store format ", format, "; this version reads format ",
+        kFormatVersion));
+  }
+
+  auto state = Recover(raw_db, parts.log, parts.meta);
+  if (!state.ok()) return state.status();
+  parts.state = *state;
+  return std::unique_ptr<Engine>(
+      new DbEngine(path, options, std::move(parts)));
+}
+
+namespace internal {
+
+DbEngine::DbEngine(std::string path, const Options& options, Parts parts)
+    : path_(std::move(path)),
+      options_(options),
+      db_(std::move(parts.db)),
+      handles_(std::move(parts.handles)),
+      log_(parts.log),
+      ids_(parts.ids),
+      meta_(parts.meta),
+      state_(parts.state),
+      head_(parts.state.head) {}
+
+DbEngine::~DbEngine() {
+  if (!options_.read_only) {
+    // Make bulk appends that were never followed by Sync() durable.
+    (void)db_->SyncWAL();
+  }
+  handles_.clear();
+  (void)db_->Close();
+}
+
+}  // namespace internal
+}  // namespace annals

@@ -1,0 +1,74 @@
+// Stable content ids. Changing anything here changes stored ids and breaks
+// idempotent re-import of existing stores: treat the byte layout as frozen.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "absl/strings/str_format.h"
+#include "annals/statement.h"
+#include "utf8proc.h"
+#include "xxhash.h"
+
+namespace annals {
+namespace {
+
+// Canonical bytes: per field a tag byte, a 4-byte little-endian length and
+// the NFC-normalised text, so "ab"+"c" and "a"+"bc" never collide.
+class Canon {
+ public:
+  void Text(char tag, std::string_view s) {
+    std::string_view v = s;
+    std::string normalized;
+    if (!IsAscii(s)) {
+      utf8proc_uint8_t* out = utf8proc_NFC(
+          reinterpret_cast<const utf8proc_uint8_t*>(std::string(s).c_str()));
+      if (out != nullptr) {
+        normalized.assign(reinterpret_cast<char*>(out));
+        std::free(out);
+        v = normalized;
+      }
+    }
+    buf_.push_back(tag);
+    uint32_t n = static_cast<uint32_t>(v.size());
+    for (int i = 0; i < 4; ++i) buf_.push_back(static_cast<char>(n >> (8 * i)));
+    buf_.append(v);
+  }
+  void Int(char tag, int64_t x) {
+    buf_.push_back(tag);
+    for (int i = 0; i < 8; ++i) buf_.push_back(static_cast<char>(x >> (8 * i)));
+  }
+  const std::string& bytes() const { return buf_; }
+
+ private:
+  static bool IsAscii(std::string_view s) {
+    for (unsigned char c : s)
+      if (c >= 0x80) return false;
+    return true;
+  }
+  std::string buf_;
+};
+
+}  // namespace
+
+std::string ContentId(const Statement& s) {
+  Canon c;
+  c.Text('s', s.speaker);
+  c.Int('T', static_cast<int64_t>(s.targets.size()));
+  for (const auto& t : s.targets) c.Text('t', t);
+  c.Text('v', s.verb);
+  c.Text('k', s.code);
+  c.Text('c', s.content);
+  c.Text('q', s.quote);
+  c.Int('o', s.occurred_at.micros);
+  c.Int('p', static_cast<int64_t>(s.occurred_at.precision));
+  c.Text('u', s.source.url);
+  XXH128_hash_t h = XXH3_128bits(c.bytes().data(), c.bytes().size());
+  return absl::StrFormat("h:%016x%016x", h.high64, h.low64);
+}
+
+std::string EffectiveId(const Statement& s) {
+  return s.id.empty() ? ContentId(s) : s.id;
+}
+
+}  // namespace annals

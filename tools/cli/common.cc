@@ -1,0 +1,50 @@
+#include "cli/common.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+
+namespace annals::cli {
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return kExitOk;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kAlreadyExists:
+      return kExitBadInput;
+    default:
+      return kExitStorage;
+  }
+}
+
+int Fail(std::string_view context, const absl::Status& status) {
+  std::string msg(status.message());
+  if (context.empty())
+    std::fprintf(stderr, "annals: %s\n", msg.c_str());
+  else
+    std::fprintf(stderr, "annals: %.*s: %s\n", static_cast<int>(context.size()),
+                 context.data(), msg.c_str());
+  return ExitCodeFor(status);
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g) {
+  Options o;
+  return Engine::Open(g.db, o);
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenForRead(const GlobalFlags& g) {
+  Options o;
+  o.create_if_missing = false;
+  o.read_only = true;
+  auto e = Engine::Open(g.db, o);
+  if (absl::IsNotFound(e.status()))
+    return absl::NotFoundError(absl::StrCat(
+        "no store at ", g.db,
+        " (give --db PATH or set ANNALS_DB; `annals import` creates one)"));
+  return e;
+}
+
+}  // namespace annals::cli

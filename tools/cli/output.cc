@@ -1,0 +1,273 @@
+#include "cli/output.h"
+
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "annals/json.h"
+#include "utf8proc.h"
+
+namespace annals::cli {
+namespace {
+
+void Put(std::FILE* out, std::string_view s) {
+  std::fwrite(s.data(), 1, s.size(), out);
+}
+
+// Terminal columns taken by `s`, and the prefix of `s` that fits in `width`
+// columns (with a trailing "…" when cut). Control characters become spaces.
+std::string Fit(std::string_view s, int width, bool pad) {
+  std::string out;
+  int used = 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(s.size());
+  std::vector<std::pair<size_t, int>> marks;  // (bytes in out, cols used)
+  for (utf8proc_ssize_t i = 0; i < n;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
+    if (len <= 0) {  // invalid bytes cannot be stored; be safe anyway
+      cp = 0xFFFD;
+      len = 1;
+    }
+    int w = cp < 0x20 || cp == 0x7F ? 1 : utf8proc_charwidth(cp);
+    if (w < 0) w = 0;
+    if (used + w > width) {
+      // Cut: drop characters until "…" (1 column) fits.
+      while (!marks.empty() && used + 1 > width) {
+        out.resize(marks.back().first);
+        used = marks.back().second;
+        marks.pop_back();
+      }
+      out += "\u2026";
+      ++used;
+      break;
+    }
+    marks.emplace_back(out.size(), used);
+    if (cp < 0x20 || cp == 0x7F) out.push_back(' ');
+    else out.append(s.data() + i, static_cast<size_t>(len));
+    used += w;
+    i += len;
+  }
+  if (pad) out.append(static_cast<size_t>(std::max(0, width - used)), ' ');
+  return out;
+}
+
+// Word-wraps `s` to `width` columns (counted in code points), indenting
+// continuation lines by `indent` spaces. Newlines in `s` are kept.
+std::string Wrap(std::string_view s, size_t width, size_t indent) {
+  std::string out;
+  size_t col = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '\n') {
+      out += "\n" + std::string(indent, ' ');
+      col = 0;
+      ++i;
+      continue;
+    }
+    size_t end = s.find_first_of(" \n", i);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view word = s.substr(i, end - i);
+    size_t cols = 0;
+    for (unsigned char c : word) cols += (c & 0xC0) != 0x80;
+    if (col > 0 && col + 1 + cols > width) {
+      out += "\n" + std::string(indent, ' ');
+      col = 0;
+    } else if (col > 0) {
+      out += ' ';
+      ++col;
+    }
+    out.append(word);
+    col += cols;
+    i = end;
+    if (i < s.size() && s[i] == ' ') ++i;
+  }
+  return out;
+}
+
+// seq 6, occurred 10, speaker 16, verb 11, targets 16, content 35, plus five
+// single-space gaps: exactly 99 columns, so rows never wrap at 100.
+constexpr int kSeqW = 6, kDateW = 10, kSpeakerW = 16, kVerbW = 11,
+              kTargetsW = 16, kContentW = 35;
+
+class TableWriter final : public EventWriter {
+ public:
+  explicit TableWriter(std::FILE* out) : out_(out) {}
+  void Write(const Event& e) override {
+    if (!header_done_) {
+      header_done_ = true;
+      Row("SEQ", "OCCURRED", "SPEAKER", "VERB", "TARGETS", "CONTENT");
+    }
+    const Statement& s = e.statement;
+    std::string content = !s.content.empty() ? s.content
+                          : !s.quote.empty() ? absl::StrCat("\"", s.quote, "\"")
+                                             : s.code;
+    std::string verb = !s.verb.empty() ? s.verb : s.code;
+    Row(absl::StrCat(e.seq), FormatTime(s.occurred_at), s.speaker, verb,
+        absl::StrJoin(s.targets, ", "), content);
+  }
+  void Finish() override {
+    if (!header_done_) Put(out_, "(no events)\n");
+  }
+
+ private:
+  void Row(std::string_view seq, std::string_view date, std::string_view speaker,
+           std::string_view verb, std::string_view targets,
+           std::string_view content) {
+    std::string line = Fit(seq, kSeqW, true);
+    absl::StrAppend(&line, " ", Fit(date, kDateW, true), " ",
+                    Fit(speaker.empty() ? "-" : speaker, kSpeakerW, true), " ",
+                    Fit(verb, kVerbW, true), " ",
+                    Fit(targets.empty() ? "-" : targets, kTargetsW, true), " ",
+                    Fit(content, kContentW, false));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    line.push_back('\n');
+    Put(out_, line);
+  }
+  std::FILE* out_;
+  bool header_done_ = false;
+};
+
+// `show`: one block per event, a field per line, long text wrapped.
+class DetailWriter final : public EventWriter {
+ public:
+  explicit DetailWriter(std::FILE* out) : out_(out) {}
+  void Write(const Event& e) override {
+    const Statement& s = e.statement;
+    std::string b;
+    auto field = [&](std::string_view name, std::string_view value) {
+      if (value.empty()) return;
+      b += Fit(name, 13, true);
+      b += " ";
+      b += Wrap(value, 86, 14);
+      b += "\n";
+    };
+    field("seq", absl::StrCat(e.seq));
+    field("recorded_at", FormatTime({e.recorded_at, Precision::kSecond}));
+    field("kind", EventKindName(e.kind));
+    field("id", e.id);
+    field("occurred_at", FormatTime(s.occurred_at));
+    field("speaker", s.speaker);
+    field("verb", s.verb);
+    field("code", s.code);
+    field("event_type", s.event_type);
+    field("targets", absl::StrJoin(s.targets, "; "));
+    field("topics", absl::StrJoin(s.topics, "; "));
+    field("content", s.content);
+    field("quote", s.quote);
+    field("outlet", s.source.outlet);
+    field("via", s.source.via);
+    field("url", s.source.url);
+    field("published_at", FormatTime(s.source.published_at));
+    for (const Attribute& a : s.attributes)
+      field(absl::StrCat("@", a.key), a.value);
+    if (count_++) Put(out_, "\n");
+    Put(out_, b);
+  }
+
+ private:
+  std::FILE* out_;
+  int count_ = 0;
+};
+
+class JsonlWriter final : public EventWriter {
+ public:
+  explicit JsonlWriter(std::FILE* out) : out_(out) {}
+  void Write(const Event& e) override {
+    std::string line = EventToJson(e);
+    line.push_back('\n');
+    Put(out_, line);
+  }
+
+ private:
+  std::FILE* out_;
+};
+
+void CsvField(std::string_view v, std::string* out) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(v);
+    return;
+  }
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+class CsvWriter final : public EventWriter {
+ public:
+  explicit CsvWriter(std::FILE* out) : out_(out) {
+    std::string h;
+    for (int i = 0; kCsvColumns[i] != nullptr; ++i) {
+      if (i) h.push_back(',');
+      h.append(kCsvColumns[i]);
+    }
+    h.append("\r\n");
+    Put(out_, h);
+  }
+  void Write(const Event& e) override {
+    const Statement& s = e.statement;
+    // Lists are joined with ';' (the CSV import convention); attributes are
+    // a JSON object so keys and values survive any punctuation.
+    std::string attrs = "{";
+    for (const Attribute& a : s.attributes) {
+      if (attrs.size() > 1) attrs.push_back(',');
+      AppendJsonString(a.key, &attrs);
+      attrs.push_back(':');
+      AppendJsonString(a.value, &attrs);
+    }
+    attrs.push_back('}');
+    const std::string cells[] = {
+        absl::StrCat(e.seq),
+        FormatTime({e.recorded_at, Precision::kSecond}),
+        EventKindName(e.kind),
+        e.id,
+        s.speaker,
+        absl::StrJoin(s.targets, ";"),
+        s.verb,
+        s.code,
+        s.event_type,
+        absl::StrJoin(s.topics, ";"),
+        s.content,
+        s.quote,
+        FormatTime(s.occurred_at),
+        s.source.outlet,
+        s.source.url,
+        FormatTime(s.source.published_at),
+        s.source.via,
+        s.attributes.empty() ? std::string() : attrs,
+    };
+    std::string line;
+    for (size_t i = 0; i < std::size(cells); ++i) {
+      if (i) line.push_back(',');
+      CsvField(cells[i], &line);
+    }
+    line.append("\r\n");
+    Put(out_, line);
+  }
+
+ private:
+  std::FILE* out_;
+};
+
+}  // namespace
+
+const char* const kCsvColumns[] = {
+    "seq",          "recorded_at", "kind",          "id",
+    "speaker",      "targets",     "verb",          "code",
+    "event_type",   "topics",      "content",       "quote",
+    "occurred_at",  "source_outlet", "source_url",  "source_published_at",
+    "source_via",   "attributes",  nullptr};
+
+std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
+                                            bool detail, std::FILE* out) {
+  if (format == "jsonl") return std::make_unique<JsonlWriter>(out);
+  if (format == "csv") return std::make_unique<CsvWriter>(out);
+  if (detail) return std::make_unique<DetailWriter>(out);
+  return std::make_unique<TableWriter>(out);
+}
+
+}  // namespace annals::cli
