@@ -102,9 +102,11 @@ absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine,
   std::istream* in = &std::cin;
   if (path != "-") {
     file.open(path, std::ios::binary);
-    if (!file)
-      return absl::NotFoundError(absl::StrCat(path, ": cannot open (",
-                                              std::strerror(errno), ")"));
+    if (!file) {
+      int err = errno;
+      return absl::Status(absl::ErrnoToStatusCode(err),
+                          absl::StrCat("cannot open ", path, ": ", std::strerror(err)));
+    }
     in = &file;
   }
   if (options.dry_run) return Run(nullptr, *in, path, options, on_reject);

@@ -1,5 +1,6 @@
 // Opening a store: create or find the column families, then recover the log
 // state (head, last recordedAt, occurred range) from `meta`.
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -131,7 +132,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
 
   rocksdb::DBOptions dbo;
   dbo.create_if_missing = true;
-  dbo.create_missing_column_families = true;
+  dbo.create_missing_column_families = !has_db;
   dbo.max_background_jobs = 2;
   dbo.bytes_per_sync = 1 << 20;
   dbo.keep_log_file_num = 3;
@@ -143,6 +144,13 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
     std::vector<std::string> existing;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &existing);
     if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", path));
+    // Refuse a foreign database before touching it: opening it with our
+    // families would add them and change someone else's data.
+    for (const char* required : {kLogFamily, kIdsFamily, kMetaFamily})
+      if (std::find(existing.begin(), existing.end(), required) == existing.end())
+        return absl::FailedPreconditionError(absl::StrCat(
+            path, " is a RocksDB database but not an annals store (no '",
+            required, "' column family)"));
     for (const auto& n : existing)
       if (std::find(names.begin(), names.end(), n) == names.end())
         names.push_back(n);

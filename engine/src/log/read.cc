@@ -92,7 +92,12 @@ absl::StatusOr<std::vector<Event>> DbEngine::Read(uint64_t from_seq,
                                                   size_t limit) const {
   std::vector<Event> out;
   auto it = NewIterator(from_seq);
-  for (; it->Valid() && out.size() < limit; it->Next()) out.push_back(it->event());
+  // Stop at the limit before stepping on: the next entry may be damaged,
+  // and it is not part of the answer.
+  while (out.size() < limit && it->Valid()) {
+    out.push_back(it->event());
+    if (out.size() < limit) it->Next();
+  }
   if (!it->status().ok()) return it->status();
   return out;
 }

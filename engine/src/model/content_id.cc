@@ -21,13 +21,18 @@ class Canon {
     std::string_view v = s;
     std::string normalized;
     if (!IsAscii(s)) {
-      utf8proc_uint8_t* out = utf8proc_NFC(
-          reinterpret_cast<const utf8proc_uint8_t*>(std::string(s).c_str()));
-      if (out != nullptr) {
-        normalized.assign(reinterpret_cast<char*>(out));
-        std::free(out);
+      // NFC with an explicit length: text may hold NUL bytes, which a
+      // NUL-terminated call would silently cut off.
+      utf8proc_uint8_t* out = nullptr;
+      utf8proc_ssize_t n = utf8proc_map(
+          reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+          static_cast<utf8proc_ssize_t>(s.size()), &out,
+          static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+      if (n >= 0 && out != nullptr) {
+        normalized.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
         v = normalized;
       }
+      std::free(out);
     }
     buf_.push_back(tag);
     uint32_t n = static_cast<uint32_t>(v.size());

@@ -120,8 +120,12 @@ absl::Status Validate(const Statement& s) {
     return Invalid("attributes", absl::StrCat("too many (", s.attributes.size(),
                                               "; the limit is ",
                                               Limits::kAttributes, ")"));
-  for (const Attribute& a : s.attributes) {
+  for (size_t i = 0; i < s.attributes.size(); ++i) {
+    const Attribute& a = s.attributes[i];
     if (a.key.empty()) return Invalid("attributes", "empty key");
+    for (size_t j = 0; j < i; ++j)
+      if (s.attributes[j].key == a.key)
+        return Invalid(absl::StrCat("attributes.", a.key.substr(0, 64)), "appears twice");
     std::string name = absl::StrCat("attributes.", a.key.substr(0, 64));
     if (auto st = CheckText(name, a.key, Limits::kAttributeKey); !st.ok()) return st;
     if (auto st = CheckText(name, a.value, Limits::kAttributeValue); !st.ok()) return st;

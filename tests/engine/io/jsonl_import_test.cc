@@ -1,0 +1,264 @@
+// Bulk import of JSON Lines files: counts, rejected-line reports, strict
+// mode, idempotent re-import, and line-ending tolerance.
+#include "annals/import.h"
+
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "annals/json.h"
+#include "engine/test_util.h"
+
+namespace annals {
+namespace {
+
+using ::testing::StartsWith;
+using test::FastOptions;
+using test::FullStatement;
+using test::Msg;
+using test::SmallStatement;
+using test::TempDir;
+using test::WriteFile;
+
+struct Reject {
+  std::string file;
+  uint64_t line;
+  std::string reason;
+  std::string text;
+};
+
+// Line numbers:             1, 2 blank, 3, 4 bad JSON, 5 blank, 6 = 1 again,
+// 7 fails validation, 8 without a final newline.
+const char kMixed[] =
+    R"({"speaker":"A","verb":"said","content":"one","occurred_at":"2025-01-01"})" "\n"
+    "\n"
+    R"({"speaker":"A","verb":"said","content":"two","occurred_at":"2025-01-02"})" "\n"
+    "{not json\n"
+    "  \t \n"
+    R"({"speaker":"A","verb":"said","content":"one","occurred_at":"2025-01-01"})" "\n"
+    R"({"speaker":"A","content":"no verb","occurred_at":"2025"})" "\n"
+    R"({"id":"c-1","targets":["B"],"code":"0211","occurred_at":"2025-03"})";
+
+class JsonlImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+  void Open() {
+    auto opened = Engine::Open(dir_.Sub("store"), FastOptions());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    engine_ = *std::move(opened);
+  }
+  absl::StatusOr<ImportSummary> Import(const std::string& path,
+                                       ImportOptions options = {}) {
+    rejects_.clear();
+    return ImportJsonlFile(*engine_, path, options, [&](const RejectedLine& r) {
+      rejects_.push_back({std::string(r.file), r.line, r.reason, std::string(r.text)});
+    });
+  }
+  std::string File(std::string_view name, std::string_view text) {
+    std::string path = dir_.Sub(name);
+    WriteFile(path, text);
+    return path;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+  std::vector<Reject> rejects_;
+};
+
+void ExpectAddsUp(const ImportSummary& s) {
+  EXPECT_EQ(s.read, s.imported + s.duplicates + s.rejected);
+}
+
+TEST_F(JsonlImportTest, CountsAndRejectedLinesAreReported) {
+  for (size_t batch_size : {1, 2, 1000}) {
+    SCOPED_TRACE("batch_size " + std::to_string(batch_size));
+    TempDir dir;
+    auto opened = Engine::Open(dir.Sub("store"), FastOptions());
+    ASSERT_TRUE(opened.ok());
+    const std::string path = File("mixed.jsonl", kMixed);
+    std::vector<Reject> rejects;
+    ImportOptions options;
+    options.batch_size = batch_size;
+    auto sum = ImportJsonlFile(**opened, path, options, [&](const RejectedLine& r) {
+      rejects.push_back({std::string(r.file), r.line, r.reason, std::string(r.text)});
+    });
+    ASSERT_TRUE(sum.ok()) << sum.status();
+    EXPECT_EQ(sum->read, 6u);
+    EXPECT_EQ(sum->imported, 3u);
+    EXPECT_EQ(sum->duplicates, 1u);
+    EXPECT_EQ(sum->rejected, 2u);
+    ExpectAddsUp(*sum);
+
+    ASSERT_EQ(rejects.size(), 2u);
+    EXPECT_EQ(rejects[0].file, path);
+    EXPECT_EQ(rejects[0].line, 4u);
+    EXPECT_EQ(rejects[0].text, "{not json");
+    EXPECT_THAT(rejects[0].reason, StartsWith("line: "));
+    EXPECT_EQ(rejects[1].line, 7u);
+    EXPECT_EQ(rejects[1].text,
+              R"({"speaker":"A","content":"no verb","occurred_at":"2025"})");
+    EXPECT_THAT(rejects[1].reason, StartsWith("verb: "));
+
+    // The good lines, in input order.
+    Engine& engine = **opened;
+    ASSERT_EQ(engine.Head(), 3u);
+    EXPECT_EQ(engine.Get(1)->statement.content, "one");
+    EXPECT_EQ(engine.Get(2)->statement.content, "two");
+    EXPECT_EQ(engine.Get(3)->id, "c-1");
+    EXPECT_EQ(engine.Get(3)->statement.code, "0211");
+  }
+}
+
+TEST_F(JsonlImportTest, ReimportAddsNothingAlsoAfterReopen) {
+  const std::string path = File("mixed.jsonl", kMixed);
+  auto first = Import(path);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->imported, 3u);
+  std::vector<Event> before = *engine_->Read(1, 100);
+
+  auto again = Import(path);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->read, 6u);
+  EXPECT_EQ(again->imported, 0u);
+  EXPECT_EQ(again->duplicates, 4u);
+  EXPECT_EQ(again->rejected, 2u);
+  EXPECT_EQ(engine_->Head(), 3u);
+
+  engine_.reset();
+  Open();
+  auto after_reopen = Import(path);
+  ASSERT_TRUE(after_reopen.ok()) << after_reopen.status();
+  EXPECT_EQ(after_reopen->imported, 0u);
+  EXPECT_EQ(after_reopen->duplicates, 4u);
+  EXPECT_EQ(engine_->Head(), 3u);
+  EXPECT_EQ(*engine_->Read(1, 100), before);
+}
+
+TEST_F(JsonlImportTest, StrictModeImportsNothingWhenALineIsBad) {
+  const std::string path = File("mixed.jsonl", kMixed);
+  ImportOptions strict;
+  strict.strict = true;
+  auto sum = Import(path, strict);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->imported, 0u);
+  EXPECT_EQ(sum->rejected, 2u);
+  EXPECT_EQ(engine_->Head(), 0u);
+  ASSERT_EQ(rejects_.size(), 2u);
+  EXPECT_EQ(rejects_[0].line, 4u);
+  EXPECT_EQ(rejects_[1].line, 7u);
+
+  const std::string good = File(
+      "good.jsonl",
+      R"({"speaker":"A","verb":"said","content":"one","occurred_at":"2025"})" "\n"
+      R"({"speaker":"A","verb":"said","content":"one","occurred_at":"2025"})" "\n"
+      R"({"speaker":"B","verb":"said","content":"two","occurred_at":"2025"})" "\n");
+  sum = Import(good, strict);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->read, 3u);
+  EXPECT_EQ(sum->imported, 2u);
+  EXPECT_EQ(sum->duplicates, 1u);
+  EXPECT_EQ(sum->rejected, 0u);
+  EXPECT_TRUE(rejects_.empty());
+  EXPECT_EQ(engine_->Head(), 2u);
+}
+
+TEST_F(JsonlImportTest, CrlfEndingsAndByteOrderMarkAreAccepted) {
+  const std::string path = File(
+      "windows.jsonl",
+      "\xEF\xBB\xBF"
+      R"({"speaker":"A","verb":"said","content":"one","occurred_at":"2025"})" "\r\n"
+      "\r\n"
+      R"({"speaker":"A","verb":"said","content":"two","occurred_at":"2025"})" "\r\n"
+      R"({"speaker":"A","verb":"said"})" "\r\n");
+  auto sum = Import(path);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->read, 3u);
+  EXPECT_EQ(sum->imported, 2u);
+  EXPECT_EQ(sum->rejected, 1u);
+  ASSERT_EQ(rejects_.size(), 1u);
+  EXPECT_EQ(rejects_[0].line, 4u);
+  EXPECT_EQ(rejects_[0].text, R"({"speaker":"A","verb":"said"})");  // no "\r"
+  EXPECT_EQ(engine_->Get(1)->statement.content, "one");
+  EXPECT_EQ(engine_->Get(2)->statement.content, "two");
+
+  // The same statements without BOM and CR are duplicates: nothing leaked
+  // into the stored text.
+  const std::string unix_path = File(
+      "unix.jsonl",
+      R"({"speaker":"A","verb":"said","content":"one","occurred_at":"2025"})" "\n");
+  sum = Import(unix_path);
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ(sum->duplicates, 1u);
+  EXPECT_EQ(sum->imported, 0u);
+}
+
+TEST_F(JsonlImportTest, EmptyAndBlankFilesImportNothing) {
+  for (const char* text : {"", "\n\n", "  \n\t\n"}) {
+    auto sum = Import(File("blank.jsonl", text));
+    ASSERT_TRUE(sum.ok()) << sum.status();
+    EXPECT_EQ(sum->read, 0u);
+    EXPECT_EQ(sum->imported, 0u);
+    EXPECT_EQ(sum->rejected, 0u);
+  }
+  EXPECT_EQ(engine_->Head(), 0u);
+}
+
+TEST_F(JsonlImportTest, MissingFileIsNotFound) {
+  auto sum = Import(dir_.Sub("nope.jsonl"));
+  ASSERT_FALSE(sum.ok());
+  EXPECT_EQ(sum.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(JsonlImportTest, ReadOnlyStoreReportsTheError) {
+  ASSERT_TRUE(engine_->Append(SmallStatement(1)).ok());
+  engine_.reset();
+  Options ro = FastOptions();
+  ro.read_only = true;
+  auto opened = Engine::Open(dir_.Sub("store"), ro);
+  ASSERT_TRUE(opened.ok());
+  engine_ = *std::move(opened);
+  auto sum = Import(File("one.jsonl", R"({"speaker":"A","verb":"said","content":"new","occurred_at":"2025"})"));
+  ASSERT_FALSE(sum.ok());
+  EXPECT_EQ(sum.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(engine_->Head(), 1u);
+}
+
+// json.h: `log --format jsonl` output "imports into another store unchanged".
+TEST_F(JsonlImportTest, ExportedLogImportsIntoAnotherStore) {
+  ASSERT_TRUE(engine_->Append(FullStatement()).ok());      // caller id
+  ASSERT_TRUE(engine_->Append(SmallStatement(1)).ok());    // content id
+  std::string jsonl;
+  std::vector<Event> source = *engine_->Read(1, 10);
+  for (const Event& e : source) jsonl += EventToJson(e) + "\n";
+  const std::string path = File("export.jsonl", jsonl);
+
+  TempDir other_dir;
+  auto other = Engine::Open(other_dir.Sub("store"), FastOptions());
+  ASSERT_TRUE(other.ok());
+  std::vector<Reject> rejects;
+  auto sum = ImportJsonlFile(**other, path, {}, [&](const RejectedLine& r) {
+    rejects.push_back({std::string(r.file), r.line, r.reason, std::string(r.text)});
+  });
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  for (const Reject& r : rejects)
+    ADD_FAILURE() << "line " << r.line << " rejected: " << r.reason;
+  EXPECT_EQ(sum->imported, 2u);
+  ASSERT_EQ((*other)->Head(), 2u);
+  for (const Event& e : source) {
+    auto copy = (*other)->Get(e.seq);
+    ASSERT_TRUE(copy.ok());
+    EXPECT_EQ(copy->id, e.id);
+    EXPECT_EQ(copy->statement, e.statement);
+  }
+
+  // And back into the original store: everything is already there.
+  sum = Import(path);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->duplicates, 2u);
+  EXPECT_EQ(sum->rejected, 0u);
+}
+
+}  // namespace
+}  // namespace annals

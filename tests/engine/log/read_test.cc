@@ -1,0 +1,280 @@
+// The read path: Get / Read / NewIterator bounds, snapshot iteration, stats,
+// and damaged log entries reported as kDataLoss rather than served or
+// crashing.
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "annals/engine.h"
+#include "engine/test_util.h"
+#include "log/keys.h"
+#include "xxhash.h"
+
+namespace annals {
+namespace {
+
+using ::testing::HasSubstr;
+using test::FastOptions;
+using test::Msg;
+using test::RawDb;
+using test::SmallStatement;
+using test::T;
+using test::TempDir;
+using test::WithRawDb;
+
+class ReadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Engine::Open(dir_.Sub("store"), FastOptions());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    engine_ = *std::move(opened);
+  }
+  void AppendN(int n) {
+    for (int i = 0; i < n; ++i) {
+      auto r = engine_->Append(SmallStatement(static_cast<int>(engine_->Head()) + 1));
+      ASSERT_TRUE(r.ok()) << r.status();
+    }
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(ReadTest, EmptyStore) {
+  EXPECT_EQ(engine_->Head(), 0u);
+  EXPECT_EQ(engine_->Get(1).status().code(), absl::StatusCode::kNotFound);
+  auto read = engine_->Read(1, 10);
+  ASSERT_TRUE(read.ok());
+  EXPECT_TRUE(read->empty());
+  auto it = engine_->NewIterator(1);
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().ok());
+  auto stats = engine_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 0u);
+  EXPECT_EQ(stats->head, 0u);
+  EXPECT_FALSE(stats->first_occurred_at.present());
+  EXPECT_FALSE(stats->last_occurred_at.present());
+}
+
+TEST_F(ReadTest, GetOutsideTheLogIsNotFound) {
+  AppendN(3);
+  EXPECT_EQ(engine_->Get(0).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(engine_->Get(4).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(engine_->Get(UINT64_MAX).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(engine_->Get(3).ok());
+}
+
+TEST_F(ReadTest, ReadReturnsTheRequestedWindow) {
+  AppendN(10);
+  auto seqs = [](const std::vector<Event>& events) {
+    std::vector<uint64_t> out;
+    for (const Event& e : events) out.push_back(e.seq);
+    return out;
+  };
+  auto r = engine_->Read(3, 4);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(seqs(*r), (std::vector<uint64_t>{3, 4, 5, 6}));
+  r = engine_->Read(8, 100);  // fewer at the end
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(seqs(*r), (std::vector<uint64_t>{8, 9, 10}));
+  r = engine_->Read(0, 2);  // 0 reads from the start
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(seqs(*r), (std::vector<uint64_t>{1, 2}));
+  r = engine_->Read(11, 5);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->empty());
+  r = engine_->Read(1, 0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->empty());
+  auto all = engine_->Read(1, 10);
+  ASSERT_TRUE(all.ok());
+  for (const Event& e : *all)
+    EXPECT_EQ(e.statement.content, SmallStatement(static_cast<int>(e.seq)).content);
+}
+
+TEST_F(ReadTest, IteratorStartsAtFromSeqAndSeesASnapshot) {
+  AppendN(5);
+  auto it = engine_->NewIterator(3);
+  AppendN(2);  // after the iterator was created: not seen by it
+  std::vector<uint64_t> seen;
+  for (; it->Valid(); it->Next()) seen.push_back(it->event().seq);
+  EXPECT_TRUE(it->status().ok()) << it->status();
+  EXPECT_EQ(seen, (std::vector<uint64_t>{3, 4, 5}));
+
+  auto fresh = engine_->NewIterator(6);
+  ASSERT_TRUE(fresh->Valid());
+  EXPECT_EQ(fresh->event().seq, 6u);
+  auto past = engine_->NewIterator(8);
+  EXPECT_FALSE(past->Valid());
+  EXPECT_TRUE(past->status().ok());
+}
+
+TEST_F(ReadTest, StatsTrackOccurredRangeIncludingPre1970) {
+  Statement a = SmallStatement(1);
+  a.occurred_at = T("2025-03-31T14:05:00Z");
+  Statement b = SmallStatement(2);
+  b.occurred_at = T("1969-07-20T20:17:40.5Z");
+  Statement c = SmallStatement(3);
+  c.occurred_at = T("2030");
+  for (const auto& s : {a, b, c}) ASSERT_TRUE(engine_->Append(s).ok());
+  auto check = [&](const Engine& e) {
+    auto stats = e.Stats();
+    ASSERT_TRUE(stats.ok()) << stats.status();
+    EXPECT_EQ(stats->events, 3u);
+    EXPECT_EQ(stats->head, 3u);
+    EXPECT_EQ(stats->first_occurred_at, b.occurred_at);
+    EXPECT_EQ(stats->last_occurred_at, c.occurred_at);
+    EXPECT_GT(stats->bytes_on_disk, 0u);
+  };
+  check(*engine_);
+  engine_.reset();
+  auto reopened = Engine::Open(dir_.Sub("store"), FastOptions());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  check(**reopened);
+}
+
+// --- damaged log entries ---
+
+enum class Damage { kFlippedByte, kOddGarbage, kTruncatedValidChecksum,
+                    kEntryOfAnotherSeq, kEmpty };
+
+std::string DamageName(const ::testing::TestParamInfo<Damage>& info) {
+  switch (info.param) {
+    case Damage::kFlippedByte: return "FlippedByte";
+    case Damage::kOddGarbage: return "OddGarbage";
+    case Damage::kTruncatedValidChecksum: return "TruncatedValidChecksum";
+    case Damage::kEntryOfAnotherSeq: return "EntryOfAnotherSeq";
+    case Damage::kEmpty: return "Empty";
+  }
+  return "Unknown";
+}
+
+// Wraps `payload` with a correct checksum header, as the codec would.
+std::string WithChecksum(std::string_view payload) {
+  uint64_t sum = XXH64(payload.data(), payload.size(), 0);
+  std::string out;
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(sum >> (8 * i)));
+  out.append(payload);
+  return out;
+}
+
+// Writes three statements, closes the store, then replaces the stored value
+// of seq 2 behind the engine's back.
+void MakeDamagedStore(const std::string& path, Damage damage) {
+  {
+    auto opened = Engine::Open(path, FastOptions());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    for (int i = 1; i <= 3; ++i)
+      ASSERT_TRUE((*opened)->Append(SmallStatement(i)).ok());
+  }
+  WithRawDb(path, [&](const RawDb& raw) {
+    std::string v2, v1;
+    ASSERT_TRUE(raw.db->Get({}, raw.log, internal::EncodeU64(2), &v2).ok());
+    ASSERT_TRUE(raw.db->Get({}, raw.log, internal::EncodeU64(1), &v1).ok());
+    ASSERT_GT(v2.size(), 24u);
+    std::string bad;
+    switch (damage) {
+      case Damage::kFlippedByte:
+        bad = v2;
+        bad[bad.size() / 2] ^= 0x20;
+        break;
+      case Damage::kOddGarbage:
+        bad = "garbage";  // 7 bytes
+        break;
+      case Damage::kTruncatedValidChecksum: {
+        std::string_view payload = std::string_view(v2).substr(8);
+        bad = WithChecksum(payload.substr(0, (payload.size() / 2) & ~size_t{7}));
+        break;
+      }
+      case Damage::kEntryOfAnotherSeq:
+        bad = v1;  // intact, but claims seq 1
+        break;
+      case Damage::kEmpty:
+        bad = "";
+        break;
+    }
+    ASSERT_NE(bad, v2);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    ASSERT_TRUE(raw.db->Put(wo, raw.log, internal::EncodeU64(2), bad).ok());
+  });
+}
+
+class DamagedLogTest : public ::testing::TestWithParam<Damage> {};
+
+TEST_P(DamagedLogTest, DamagedEntryIsDataLossAndNeighboursStayReadable) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  ASSERT_NO_FATAL_FAILURE(MakeDamagedStore(path, GetParam()));
+
+  auto opened = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Engine& engine = **opened;
+  EXPECT_EQ(engine.Head(), 3u);
+
+  auto e2 = engine.Get(2);
+  ASSERT_FALSE(e2.ok());
+  EXPECT_EQ(e2.status().code(), absl::StatusCode::kDataLoss) << e2.status();
+  EXPECT_THAT(Msg(e2.status()), HasSubstr("seq 2"));
+
+  auto e1 = engine.Get(1);
+  ASSERT_TRUE(e1.ok()) << e1.status();
+  EXPECT_EQ(e1->statement.content, SmallStatement(1).content);
+  auto e3 = engine.Get(3);
+  ASSERT_TRUE(e3.ok()) << e3.status();
+  EXPECT_EQ(e3->statement.content, SmallStatement(3).content);
+
+  // The id index is separate and still points at seq 2.
+  auto found = engine.FindById(ContentId(SmallStatement(2)));
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(*found, 2u);
+
+  // A scan stops at the damage and says why.
+  auto it = engine.NewIterator(1);
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->event().seq, 1u);
+  it->Next();
+  EXPECT_FALSE(it->Valid());
+  EXPECT_EQ(it->status().code(), absl::StatusCode::kDataLoss) << it->status();
+
+  auto from3 = engine.NewIterator(3);
+  ASSERT_TRUE(from3->Valid());
+  EXPECT_EQ(from3->event().seq, 3u);
+
+  auto read = engine.Read(1, 10);
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kDataLoss);
+
+  // Appending still works and continues the log.
+  auto r = engine.Append(SmallStatement(4));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->seq, 4u);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllDamage, DamagedLogTest,
+                         ::testing::Values(Damage::kFlippedByte,
+                                           Damage::kOddGarbage,
+                                           Damage::kTruncatedValidChecksum,
+                                           Damage::kEntryOfAnotherSeq,
+                                           Damage::kEmpty),
+                         DamageName);
+
+// Read(from, limit) asks for `limit` events; damage beyond them must not
+// fail the read of intact ones.
+TEST(DamagedLogReadTest, ReadStopsAtLimitWithoutTouchingLaterDamage) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  ASSERT_NO_FATAL_FAILURE(MakeDamagedStore(path, Damage::kFlippedByte));
+  auto opened = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  auto read = (*opened)->Read(1, 1);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].seq, 1u);
+}
+
+}  // namespace
+}  // namespace annals
