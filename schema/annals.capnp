@@ -55,21 +55,23 @@ struct Statement {
 }
 
 struct Correction {
-  # Supersedes statement `target` with new field values. Defined in full by
-  # the projections work; reserved here so the kind ordinal is fixed.
-  target @0 :UInt64;       # seq of the statement being corrected
+  # Supersedes statement `target`: from this event on, the statement reads
+  # as `statement` (stored whole, already merged with the fields that were
+  # not corrected). A later correction of the same target supersedes this one.
+  target @0 :UInt64;       # seq of the original statement being corrected
   statement @1 :Statement; # the corrected statement, whole
+  reason @2 :Text;         # why, optional
 }
 
 struct Retraction {
-  # Withdraws statement `target`. Reserved; see Correction.
-  target @0 :UInt64;       # seq of the statement being retracted
-  reason @1 :Text;
+  # Withdraws statement `target`: from this event on, timelines omit it.
+  target @0 :UInt64;       # seq of the original statement being retracted
+  reason @1 :Text;         # why; required
 }
 
 struct ActorAlias {
-  # From this point on, `alias` names the same actor as `canonical`.
-  # Reserved; see Correction.
+  # From this event on, `alias` names the same actor as `canonical`; queries
+  # for either find statements recorded under both, shown as `canonical`.
   alias @0 :Text;
   canonical @1 :Text;
 }

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,9 +20,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "annals/declarative.h"
 #include "annals/event.h"
 #include "annals/options.h"
+#include "annals/projection.h"
 #include "annals/statement.h"
+#include "annals/timeline.h"
 
 namespace annals {
 
@@ -79,6 +84,30 @@ class Engine {
       std::span<const Statement> statements,
       const AppendOptions& options = {}) = 0;
 
+  // Appends a correction: from now on statement `target` (the seq of a
+  // statement) reads as `corrected`, a whole statement (see CurrentStatement
+  // to start from its present values). kNotFound: no such statement;
+  // kFailedPrecondition: it is retracted; kInvalidArgument: `corrected`
+  // fails Validate or changes nothing. Re-sending the same correction is a
+  // duplicate.
+  virtual absl::StatusOr<AppendResult> Correct(uint64_t target,
+                                               const Statement& corrected,
+                                               std::string_view reason,
+                                               const AppendOptions& options = {}) = 0;
+
+  // Appends a retraction of statement `target`; `reason` is required.
+  // kNotFound: no such statement; kFailedPrecondition: already retracted.
+  virtual absl::StatusOr<AppendResult> Retract(uint64_t target,
+                                               std::string_view reason,
+                                               const AppendOptions& options = {}) = 0;
+
+  // Appends an alias: `alias` names the same actor as `canonical`.
+  // kInvalidArgument: empty or equal names (after normalisation), or an
+  // alias that would make a cycle.
+  virtual absl::StatusOr<AppendResult> Alias(std::string_view alias,
+                                             std::string_view canonical,
+                                             const AppendOptions& options = {}) = 0;
+
   // Makes every append so far durable (fsyncs the write-ahead log).
   virtual absl::Status Sync() = 0;
 
@@ -100,6 +129,64 @@ class Engine {
   virtual uint64_t Head() const = 0;
 
   virtual absl::StatusOr<StoreStats> Stats() const = 0;
+
+  // Statement `seq` with its latest correction applied (as of the head).
+  // kNotFound: not a statement; kFailedPrecondition: retracted.
+  virtual absl::StatusOr<Statement> CurrentStatement(uint64_t seq) const = 0;
+
+  // The last seq recorded at or before `recorded_at` (UTC micros); 0 if the
+  // log has nothing that old. recordedAt never decreases along the log.
+  virtual absl::StatusOr<uint64_t> SeqAt(int64_t recorded_at) const = 0;
+
+  // --- Projections (projection.h) ---
+  // The built-in timelines "actors" and "topics" are registered at Open.
+
+  // Registers a projection and starts its worker: it replays the log from
+  // its stored checkpoint (from seq 1 when new or of another version), then
+  // follows appends. kAlreadyExists if the name is taken.
+  virtual absl::Status AddProjection(std::shared_ptr<const Projection> p) = 0;
+
+  // Defines a declarative projection (declarative.h), stores its definition
+  // so it is there at every Open, and starts building it. kAlreadyExists if
+  // the name is taken.
+  virtual absl::Status CreateProjection(const ProjectionDefinition& def) = 0;
+
+  // Removes a declarative projection, its definition and its data.
+  // kNotFound if there is none by that name; kFailedPrecondition for the
+  // built-in ones and those registered with AddProjection.
+  virtual absl::Status DropProjection(std::string_view name) = 0;
+
+  // Starts rebuilding `name` from seq 1 beside the live version, which keeps
+  // answering until the new one has caught up; then they switch atomically.
+  // Returns at once; Projections() shows progress, WaitForRebuild waits.
+  virtual absl::Status Rebuild(std::string_view name) = 0;
+
+  // Waits until no rebuild of `name` is running; returns its outcome.
+  virtual absl::Status WaitForRebuild(std::string_view name,
+                                      absl::Duration timeout) const = 0;
+
+  virtual std::vector<ProjectionInfo> Projections() const = 0;
+
+  // Waits until every projection that is not failed has applied `seq`.
+  // kDeadlineExceeded after `timeout`.
+  virtual absl::Status WaitFor(uint64_t seq, absl::Duration timeout) const = 0;
+
+  // Reads a key a projection wrote (as the projection named it).
+  virtual absl::StatusOr<std::optional<std::string>> ReadProjection(
+      std::string_view name, std::string_view key) const = 0;
+
+  // --- Queries (timeline.h) ---
+
+  // One page of a timeline. kNotFound: unknown projection; kOutOfRange:
+  // as_of beyond the head; kUnavailable: the projection is still building
+  // or failed (the message says which, and how far it got).
+  virtual absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const = 0;
+
+  // The groups of a projection ("actors", "topics" or a declarative one)
+  // with their current statement counts, largest first; `prefix` (one
+  // normalised-name prefix of the first key) and `top` (0 = all) narrow it.
+  virtual absl::StatusOr<std::vector<GroupCount>> Counts(
+      std::string_view projection, std::string_view prefix, size_t top) const = 0;
 
  protected:
   Engine() = default;

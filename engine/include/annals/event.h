@@ -11,9 +11,9 @@ namespace annals {
 
 enum class EventKind : uint8_t {
   kStatement = 0,
-  kCorrection = 1,  // reserved: not yet appended by this version
-  kRetraction = 2,  // reserved
-  kActorAlias = 3,  // reserved
+  kCorrection = 1,  // statement `target` now reads as `statement`
+  kRetraction = 2,  // statement `target` is withdrawn, for `reason`
+  kActorAlias = 3,  // `alias` names the same actor as `canonical`
 };
 
 // Returns "statement", "correction", "retraction" or "actor_alias".
@@ -25,7 +25,13 @@ struct Event {
   std::string id;            // idempotency key as stored
   uint16_t schema_version = 0;
   EventKind kind = EventKind::kStatement;
-  Statement statement;       // for kStatement; statement.id == id
+  // kStatement: the statement (statement.id == id). kCorrection: the
+  // corrected statement, whole.
+  Statement statement;
+  uint64_t target = 0;       // kCorrection, kRetraction: the original's seq
+  std::string reason;        // kCorrection (optional), kRetraction
+  std::string alias;         // kActorAlias
+  std::string canonical;     // kActorAlias
 
   bool operator==(const Event&) const = default;
 };

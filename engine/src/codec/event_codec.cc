@@ -108,7 +108,31 @@ void EncodeEvent(const Event& event, std::string* out) {
   env.setRecordedAt(event.recorded_at);
   env.setId(AsText(event.id));
   env.setSchemaVersion(event.schema_version);
-  WriteStatement(env.getKind().initStatement(), event.statement);
+  auto kind = env.getKind();
+  switch (event.kind) {
+    case EventKind::kStatement:
+      WriteStatement(kind.initStatement(), event.statement);
+      break;
+    case EventKind::kCorrection: {
+      auto c = kind.initCorrection();
+      c.setTarget(event.target);
+      WriteStatement(c.initStatement(), event.statement);
+      if (!event.reason.empty()) c.setReason(AsText(event.reason));
+      break;
+    }
+    case EventKind::kRetraction: {
+      auto r = kind.initRetraction();
+      r.setTarget(event.target);
+      r.setReason(AsText(event.reason));
+      break;
+    }
+    case EventKind::kActorAlias: {
+      auto a = kind.initActorAlias();
+      a.setAlias(AsText(event.alias));
+      a.setCanonical(AsText(event.canonical));
+      break;
+    }
+  }
 
   kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
   auto bytes = words.asBytes();
@@ -154,6 +178,28 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
         e.statement = ReadStatement(kind.getStatement());
         e.statement.id = e.id;
         break;
+      case s::Envelope::Kind::CORRECTION: {
+        auto c = kind.getCorrection();
+        e.kind = EventKind::kCorrection;
+        e.target = c.getTarget();
+        e.statement = ReadStatement(c.getStatement());
+        if (c.hasReason()) e.reason = FromText(c.getReason());
+        break;
+      }
+      case s::Envelope::Kind::RETRACTION: {
+        auto r = kind.getRetraction();
+        e.kind = EventKind::kRetraction;
+        e.target = r.getTarget();
+        if (r.hasReason()) e.reason = FromText(r.getReason());
+        break;
+      }
+      case s::Envelope::Kind::ACTOR_ALIAS: {
+        auto a = kind.getActorAlias();
+        e.kind = EventKind::kActorAlias;
+        e.alias = FromText(a.getAlias());
+        e.canonical = FromText(a.getCanonical());
+        break;
+      }
       default:
         return absl::DataLossError(absl::StrCat(
             "stored event has kind ", static_cast<int>(kind.which()),

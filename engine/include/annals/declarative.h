@@ -1,0 +1,51 @@
+// Declarative projections: group statements by fields, optionally filtered,
+// without writing C++. Each one is a timeline per group key, with the same
+// current-view and as-of semantics as the built-in timelines (timeline.h).
+#ifndef ANNALS_DECLARATIVE_H_
+#define ANNALS_DECLARATIVE_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace annals {
+
+// Key fields, one or more (a statement with several targets or topics falls
+// into one group per combination):
+//   speaker, target, actor (speaker or target), topic, verb, event_type,
+//   code (whole CAMEO code), code:N (its first N characters, e.g. code:2 is
+//   the root code), outlet (source outlet), year, month (of occurred_at,
+//   "2025", "2025-03"; a year-precision date has no month and is left out).
+// Filters (all must hold): FIELD=VALUE on the same fields; names compare
+// after normalisation, and for code the value is a prefix ("11" matches
+// 11, 110, 1121, ...).
+struct ProjectionDefinition {
+  std::string name;                 // [A-Za-z0-9_.-], 1-64 characters
+  std::vector<std::string> key;     // e.g. {"speaker", "month"}
+  std::vector<std::pair<std::string, std::string>> where;  // {"code", "11"}
+};
+
+// Parses `--key a,b` and `--where F=V` strings. kInvalidArgument naming the
+// bad field.
+absl::StatusOr<ProjectionDefinition> ParseProjectionDefinition(
+    const std::string& name, const std::string& key_list,
+    const std::vector<std::string>& where_list);
+
+// The canonical text of a definition ("key=speaker,month where=code=11"),
+// as stored and as shown by Engine::Projections().
+std::string FormatProjectionDefinition(const ProjectionDefinition& def);
+
+// One group of a projection and how many statements it holds now (current
+// view: corrected statements counted under their latest values, retracted
+// ones not counted).
+struct GroupCount {
+  std::vector<std::string> key;  // display forms of the key values
+  uint64_t count = 0;
+};
+
+}  // namespace annals
+
+#endif  // ANNALS_DECLARATIVE_H_

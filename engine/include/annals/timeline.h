@@ -1,0 +1,81 @@
+// Timeline queries: the statements by or about an actor, or on a topic,
+// ordered by when they occurred (then seq), as of any point of the log.
+//
+// Current view by default: corrected statements show their latest values,
+// retracted ones are left out. Names match after Unicode normalisation (NFC),
+// case folding and whitespace collapsing. For actors, aliases apply: a query
+// for either name of an alias pair returns the statements recorded under
+// both, with the canonical name shown.
+//
+// As of seq N, the answer is exactly what the query gave when the log ended
+// at N (later statements, corrections, retractions and aliases ignored), and
+// it stays byte-identical however much is appended later.
+#ifndef ANNALS_TIMELINE_H_
+#define ANNALS_TIMELINE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "annals/event.h"
+#include "annals/time.h"
+
+namespace annals {
+
+enum class TimelineKind { kActor, kTopic };
+
+enum class Role : uint8_t {  // bit set: a statement can be both
+  kSpeaker = 1,
+  kTarget = 2,
+  kAny = 3,
+};
+
+struct TimelineQuery {
+  TimelineKind kind = TimelineKind::kActor;
+  std::string name;              // actor or topic, as the user wrote it
+  // A declarative projection instead (declarative.h): its name and one
+  // value per key field. When set, `kind`, `name` and `role` are ignored.
+  std::string projection;
+  std::vector<std::string> key;
+  Role role = Role::kAny;        // actors only
+  Timestamp from;                // absent: no lower bound. Inclusive.
+  Timestamp to;                  // absent: no upper bound. Inclusive of the
+                                 // whole period: to=2025-04 ends 2025-04-30.
+  std::optional<uint64_t> as_of; // a log seq; absent: the head
+  bool include_retracted = false;  // show retracted statements, marked
+  size_t limit = 100;            // rows per page; 0 = no limit
+  bool reverse = false;          // newest first
+  std::string cursor;            // from TimelinePage::next_cursor; "" = start
+  bool wait = true;              // first wait until the projection has
+                                 // applied the head (or as_of)
+};
+
+enum class EntryStatus : uint8_t {
+  kActive = 0,     // as first stated
+  kCorrected = 1,  // shown with the values of its latest correction
+  kRetracted = 2,  // only with include_retracted
+};
+
+// Returns "active", "corrected" or "retracted".
+const char* EntryStatusName(EntryStatus status);
+
+struct TimelineEntry {
+  // The statement as of the query point: seq, id and recorded_at of the
+  // original statement; `statement` holds its latest corrected values, with
+  // aliased actor names replaced by their canonical names.
+  Event event;
+  EntryStatus status = EntryStatus::kActive;
+  uint64_t version_seq = 0;  // seq of the event whose values are shown
+  Role role = Role::kAny;    // actor timelines: how the actor appears
+};
+
+struct TimelinePage {
+  std::vector<TimelineEntry> entries;
+  std::string next_cursor;  // "" when there is nothing more
+  uint64_t as_of = 0;       // the log seq this answer is as of
+};
+
+}  // namespace annals
+
+#endif  // ANNALS_TIMELINE_H_
