@@ -3,6 +3,7 @@
 #ifndef ANNALS_TESTS_ENGINE_TEST_UTIL_H_
 #define ANNALS_TESTS_ENGINE_TEST_UTIL_H_
 
+#include <algorithm>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include "annals/statement.h"
 #include "annals/time.h"
 #include "log/keys.h"
+#include "projection/add_operator.h"
 #include "rocksdb/db.h"
 
 namespace annals {
@@ -164,6 +166,15 @@ inline void WithRawDb(const std::string& path,
       {internal::kIdsFamily, rocksdb::ColumnFamilyOptions()},
       {internal::kMetaFamily, rocksdb::ColumnFamilyOptions()},
   };
+  // RocksDB requires opening every family the store has (e.g. "proj").
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(dbo, path, &existing).ok())
+    for (const auto& name : existing)
+      if (std::none_of(families.begin(), families.end(),
+                       [&](const auto& f) { return f.name == name; }))
+        families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (auto& f : families)  // replaying "proj" needs its merge operator
+    if (f.name == internal::kProjFamily) f.options.merge_operator = internal::NewAddOperator();
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(dbo, path, families, &handles, &db);

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "annals/import.h"
 #include "cli/commands.h"
 
@@ -90,6 +91,10 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       total.rejected += sum->rejected;
     }
     if (f->files.size() > 1) PrintSummary("total", total);
+    // Leave the timelines caught up, so the next query need not replay.
+    if (auto st = (*engine)->WaitFor((*engine)->Head(), absl::InfiniteDuration());
+        !st.ok())
+      return Fail("import", st);
     return total.rejected > 0 ? kExitBadInput : kExitOk;
   };
 }

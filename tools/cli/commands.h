@@ -4,7 +4,11 @@
 #ifndef ANNALS_TOOLS_CLI_COMMANDS_H_
 #define ANNALS_TOOLS_CLI_COMMANDS_H_
 
+#include <cstdint>
 #include <functional>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "cli/common.h"
@@ -18,6 +22,61 @@ Runner AddAppend(CLI::App& app, const GlobalFlags& g);
 Runner AddLog(CLI::App& app, const GlobalFlags& g);
 Runner AddShow(CLI::App& app, const GlobalFlags& g);
 Runner AddStats(CLI::App& app, const GlobalFlags& g);
+// cmd_timeline.cc
+Runner AddTimeline(CLI::App& app, const GlobalFlags& g);
+// cmd_events.cc
+Runner AddAlias(CLI::App& app, const GlobalFlags& g);
+Runner AddCorrect(CLI::App& app, const GlobalFlags& g);
+Runner AddRetract(CLI::App& app, const GlobalFlags& g);
+// cmd_projections.cc
+Runner AddActors(CLI::App& app, const GlobalFlags& g);
+Runner AddTopics(CLI::App& app, const GlobalFlags& g);
+Runner AddProjections(CLI::App& app, const GlobalFlags& g);
+Runner AddRebuild(CLI::App& app, const GlobalFlags& g);
+Runner AddProjection(CLI::App& app, const GlobalFlags& g);  // create/query/drop
+
+// --- Shared by the timeline and projection commands (cmd_timeline.cc) ---
+
+// Like Fail, for an operation's own result: there kFailedPrecondition means
+// the request does not apply (statement already retracted, a built-in
+// projection dropped), so it is bad input (1), not a storage error.
+int FailRequest(std::string_view context, const absl::Status& status);
+
+// Opens an existing store for writing (never creates one; a missing store
+// is kNotFound with the same hint as OpenForRead).
+absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& g);
+
+// A store opened for a query. Writable when possible, so projection workers
+// run and answers catch up with the log; read-only (`read_only`) when another
+// process holds the store, in which case answers are as of the projections'
+// checkpoints.
+struct QueryStore {
+  std::unique_ptr<Engine> engine;
+  bool read_only = false;
+};
+absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g);
+
+// Waits until projection `name` answers as of `seq` (live, checkpoint >=
+// seq), showing a progress bar labelled `label` on stderr when it is a
+// terminal. Returns at once for an unknown projection (the query reports
+// it). kUnavailable if the projection failed.
+absl::Status WaitForProjection(const Engine& engine, const std::string& name,
+                               uint64_t seq, const std::string& label);
+
+// The query flags of `timeline` and `projection query`.
+struct TimelineFlags {
+  std::string from, to, as_of, cursor;
+  std::string format = "table";
+  bool include_retracted = false;
+  bool reverse = false;
+  bool no_wait = false;
+  uint64_t limit = 0;
+};
+void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f);
+
+// Runs `query` (kind/name/role or projection/key already set) with `f`
+// applied, printing every row (following cursors) up to --limit.
+int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery query);
 
 }  // namespace annals::cli
 

@@ -27,6 +27,15 @@ int main(int argc, char** argv) {
   add(AddLog(app, g));
   add(AddShow(app, g));
   add(AddStats(app, g));
+  add(AddTimeline(app, g));
+  add(AddActors(app, g));
+  add(AddTopics(app, g));
+  add(AddAlias(app, g));
+  add(AddCorrect(app, g));
+  add(AddRetract(app, g));
+  add(AddProjections(app, g));
+  add(AddRebuild(app, g));
+  add(AddProjection(app, g));
 
   try {
     app.parse(argc, argv);

@@ -61,7 +61,8 @@ std::string Wrap(std::string_view s, size_t width, size_t indent) {
   size_t i = 0;
   while (i < s.size()) {
     if (s[i] == '\n') {
-      out += "\n" + std::string(indent, ' ');
+      out.push_back('\n');
+      out.append(indent, ' ');
       col = 0;
       ++i;
       continue;
@@ -72,7 +73,8 @@ std::string Wrap(std::string_view s, size_t width, size_t indent) {
     size_t cols = 0;
     for (unsigned char c : word) cols += (c & 0xC0) != 0x80;
     if (col > 0 && col + 1 + cols > width) {
-      out += "\n" + std::string(indent, ' ');
+      out.push_back('\n');
+      out.append(indent, ' ');
       col = 0;
     } else if (col > 0) {
       out += ' ';
@@ -93,8 +95,11 @@ constexpr int kSeqW = 6, kDateW = 10, kSpeakerW = 16, kVerbW = 11,
 
 class TableWriter final : public EventWriter {
  public:
-  explicit TableWriter(std::FILE* out) : out_(out) {}
-  void Write(const Event& e) override {
+  explicit TableWriter(std::FILE* out, std::string_view empty = "(no events)")
+      : out_(out), empty_(empty) {}
+  void Write(const Event& e) override { WriteMarked(e, ""); }
+  // `marker` goes before the content, e.g. "[corrected] ".
+  void WriteMarked(const Event& e, std::string_view marker) {
     if (!header_done_) {
       header_done_ = true;
       Row("SEQ", "OCCURRED", "SPEAKER", "VERB", "TARGETS", "CONTENT");
@@ -105,10 +110,10 @@ class TableWriter final : public EventWriter {
                                              : s.code;
     std::string verb = !s.verb.empty() ? s.verb : s.code;
     Row(absl::StrCat(e.seq), FormatTime(s.occurred_at), s.speaker, verb,
-        absl::StrJoin(s.targets, ", "), content);
+        absl::StrJoin(s.targets, ", "), std::string(marker) + content);
   }
   void Finish() override {
-    if (!header_done_) Put(out_, "(no events)\n");
+    if (!header_done_) Put(out_, absl::StrCat(empty_, "\n"));
   }
 
  private:
@@ -126,6 +131,7 @@ class TableWriter final : public EventWriter {
     Put(out_, line);
   }
   std::FILE* out_;
+  std::string empty_;
   bool header_done_ = false;
 };
 
@@ -197,49 +203,55 @@ void CsvField(std::string_view v, std::string* out) {
   out->push_back('"');
 }
 
+std::vector<std::string> CsvCells(const Event& e) {
+  const Statement& s = e.statement;
+  // Lists are joined with ';' (the CSV import convention); attributes are
+  // a JSON object so keys and values survive any punctuation.
+  std::string attrs = "{";
+  for (const Attribute& a : s.attributes) {
+    if (attrs.size() > 1) attrs.push_back(',');
+    AppendJsonString(a.key, &attrs);
+    attrs.push_back(':');
+    AppendJsonString(a.value, &attrs);
+  }
+  attrs.push_back('}');
+  return {
+      absl::StrCat(e.seq),
+      FormatTime({e.recorded_at, Precision::kSecond}),
+      EventKindName(e.kind),
+      e.id,
+      s.speaker,
+      absl::StrJoin(s.targets, ";"),
+      s.verb,
+      s.code,
+      s.event_type,
+      absl::StrJoin(s.topics, ";"),
+      s.content,
+      s.quote,
+      FormatTime(s.occurred_at),
+      s.source.outlet,
+      s.source.url,
+      FormatTime(s.source.published_at),
+      s.source.via,
+      s.attributes.empty() ? std::string() : attrs,
+  };
+}
+
 class CsvWriter final : public EventWriter {
  public:
-  explicit CsvWriter(std::FILE* out) : out_(out) {
+  explicit CsvWriter(std::FILE* out, std::vector<std::string> extra = {})
+      : out_(out) {
     std::string h;
     for (int i = 0; kCsvColumns[i] != nullptr; ++i) {
       if (i) h.push_back(',');
       h.append(kCsvColumns[i]);
     }
+    for (const std::string& c : extra) absl::StrAppend(&h, ",", c);
     h.append("\r\n");
     Put(out_, h);
   }
-  void Write(const Event& e) override {
-    const Statement& s = e.statement;
-    // Lists are joined with ';' (the CSV import convention); attributes are
-    // a JSON object so keys and values survive any punctuation.
-    std::string attrs = "{";
-    for (const Attribute& a : s.attributes) {
-      if (attrs.size() > 1) attrs.push_back(',');
-      AppendJsonString(a.key, &attrs);
-      attrs.push_back(':');
-      AppendJsonString(a.value, &attrs);
-    }
-    attrs.push_back('}');
-    const std::string cells[] = {
-        absl::StrCat(e.seq),
-        FormatTime({e.recorded_at, Precision::kSecond}),
-        EventKindName(e.kind),
-        e.id,
-        s.speaker,
-        absl::StrJoin(s.targets, ";"),
-        s.verb,
-        s.code,
-        s.event_type,
-        absl::StrJoin(s.topics, ";"),
-        s.content,
-        s.quote,
-        FormatTime(s.occurred_at),
-        s.source.outlet,
-        s.source.url,
-        FormatTime(s.source.published_at),
-        s.source.via,
-        s.attributes.empty() ? std::string() : attrs,
-    };
+  void Write(const Event& e) override { WriteRow(CsvCells(e)); }
+  void WriteRow(const std::vector<std::string>& cells) {
     std::string line;
     for (size_t i = 0; i < std::size(cells); ++i) {
       if (i) line.push_back(',');
@@ -251,6 +263,68 @@ class CsvWriter final : public EventWriter {
 
  private:
   std::FILE* out_;
+};
+
+const char* StatusMarker(EntryStatus status) {
+  switch (status) {
+    case EntryStatus::kCorrected:
+      return "[corrected] ";
+    case EntryStatus::kRetracted:
+      return "[retracted] ";
+    default:
+      return "";
+  }
+}
+
+class TimelineTableWriter final : public TimelineWriter {
+ public:
+  explicit TimelineTableWriter(std::FILE* out) : table_(out, "(no statements)") {}
+  void Write(const TimelineEntry& e) override {
+    table_.WriteMarked(e.event, StatusMarker(e.status));
+  }
+  void Finish() override { table_.Finish(); }
+
+ private:
+  TableWriter table_;
+};
+
+class TimelineJsonlWriter final : public TimelineWriter {
+ public:
+  TimelineJsonlWriter(std::FILE* out, bool with_role)
+      : out_(out), with_role_(with_role) {}
+  void Write(const TimelineEntry& e) override {
+    std::string line = EventToJson(e.event);
+    line.pop_back();  // the closing brace
+    absl::StrAppend(&line, ",\"status\":\"", EntryStatusName(e.status), "\"");
+    if (with_role_) absl::StrAppend(&line, ",\"role\":\"", RoleName(e.role), "\"");
+    line.append("}\n");
+    Put(out_, line);
+  }
+
+ private:
+  std::FILE* out_;
+  bool with_role_;
+};
+
+std::vector<std::string> TimelineCsvExtra(bool with_role) {
+  if (with_role) return {"status", "role"};
+  return {"status"};
+}
+
+class TimelineCsvWriter final : public TimelineWriter {
+ public:
+  TimelineCsvWriter(std::FILE* out, bool with_role)
+      : csv_(out, TimelineCsvExtra(with_role)), with_role_(with_role) {}
+  void Write(const TimelineEntry& e) override {
+    std::vector<std::string> cells = CsvCells(e.event);
+    cells.push_back(EntryStatusName(e.status));
+    if (with_role_) cells.push_back(RoleName(e.role));
+    csv_.WriteRow(cells);
+  }
+
+ private:
+  CsvWriter csv_;
+  bool with_role_;
 };
 
 }  // namespace
@@ -269,5 +343,47 @@ std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
   if (detail) return std::make_unique<DetailWriter>(out);
   return std::make_unique<TableWriter>(out);
 }
+
+std::unique_ptr<TimelineWriter> NewTimelineWriter(const std::string& format,
+                                                  bool with_role, std::FILE* out) {
+  if (format == "jsonl") return std::make_unique<TimelineJsonlWriter>(out, with_role);
+  if (format == "csv") return std::make_unique<TimelineCsvWriter>(out, with_role);
+  return std::make_unique<TimelineTableWriter>(out);
+}
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kSpeaker:
+      return "speaker";
+    case Role::kTarget:
+      return "target";
+    default:
+      return "both";
+  }
+}
+
+std::string FitColumns(std::string_view s, int width, bool pad) {
+  return Fit(s, width, pad);
+}
+
+int DisplayWidth(std::string_view s) {
+  int used = 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(s.size());
+  for (utf8proc_ssize_t i = 0; i < n;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
+    if (len <= 0) {
+      cp = 0xFFFD;
+      len = 1;
+    }
+    int w = cp < 0x20 || cp == 0x7F ? 1 : utf8proc_charwidth(cp);
+    used += w < 0 ? 0 : w;
+    i += len;
+  }
+  return used;
+}
+
+void AppendCsvField(std::string_view v, std::string* out) { CsvField(v, out); }
 
 }  // namespace annals::cli

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "annals/event.h"
+#include "annals/timeline.h"
 
 namespace annals::cli {
 
@@ -26,6 +28,36 @@ std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
 
 // The column names of the csv format, in order.
 extern const char* const kCsvColumns[];
+
+// Timeline rows (`timeline`, `projection query`): the event formats plus the
+// entry's status ("active", "corrected", "retracted") and, with `with_role`
+// (actor timelines), how the actor appears ("speaker", "target", "both").
+// jsonl: EventToJson of the event with "status" (and "role") added last;
+// csv: kCsvColumns then status (and role); table: the `log` columns, with
+// "[corrected] " or "[retracted] " before the content.
+class TimelineWriter {
+ public:
+  virtual ~TimelineWriter() = default;
+  virtual void Write(const TimelineEntry& e) = 0;
+  // Called once after the last entry (also when there were none).
+  virtual void Finish() {}
+};
+
+std::unique_ptr<TimelineWriter> NewTimelineWriter(const std::string& format,
+                                                  bool with_role, std::FILE* out);
+
+// "speaker", "target" or "both".
+const char* RoleName(Role role);
+
+// `s` cut to `width` terminal columns (a trailing "…" when cut), padded with
+// spaces to `width` if `pad`. Control characters become spaces.
+std::string FitColumns(std::string_view s, int width, bool pad);
+
+// Terminal columns taken by `s`.
+int DisplayWidth(std::string_view s);
+
+// Appends `v` to `out` as one RFC 4180 csv field (quoted when needed).
+void AppendCsvField(std::string_view v, std::string* out);
 
 }  // namespace annals::cli
 

@@ -34,8 +34,8 @@ absl::StatusOr<ProjectionDefinition> ParseProjectionDefinition(
     const std::string& name, const std::string& key_list,
     const std::vector<std::string>& where_list);
 
-// The canonical text of a definition ("key=speaker,month where=code=11"),
-// as stored and as shown by Engine::Projections().
+// A definition as shown by Engine::Projections():
+// "key=speaker,month where=code=11".
 std::string FormatProjectionDefinition(const ProjectionDefinition& def);
 
 // One group of a projection and how many statements it holds now (current

@@ -67,7 +67,8 @@ struct TimelineEntry {
   Event event;
   EntryStatus status = EntryStatus::kActive;
   uint64_t version_seq = 0;  // seq of the event whose values are shown
-  Role role = Role::kAny;    // actor timelines: how the actor appears
+  Role role = Role::kAny;    // actor timelines: how the actor appears;
+                             // kAny for the others
 };
 
 struct TimelinePage {

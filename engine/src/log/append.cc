@@ -1,14 +1,16 @@
 // The append path: validate, derive ids, then under the append lock check
-// for duplicates, assign seqs and write log + id index + meta in one batch.
+// for duplicates, assign seqs and write log + id index + log state in one
+// batch. Corrections, retractions and aliases share CommitLocked (amend.cc).
 #include <algorithm>
 
-#include "model/sv.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "codec/event_codec.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "model/names.h"
+#include "model/sv.h"
 #include "rocksdb/write_batch.h"
 
 namespace annals::internal {
@@ -30,63 +32,91 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
     std::span<const Statement> statements, const AppendOptions& options) {
   if (options_.read_only)
     return absl::FailedPreconditionError("the store was opened read-only");
-
   // Outside the lock: everything that depends only on the input.
-  std::vector<std::string> ids(statements.size());
+  std::vector<Event> events(statements.size());
   for (size_t i = 0; i < statements.size(); ++i) {
     if (absl::Status st = Validate(statements[i]); !st.ok())
       return absl::InvalidArgumentError(
           absl::StrCat("statements[", i, "]: ", st.message()));
-    ids[i] = EffectiveId(statements[i]);
+    events[i].kind = EventKind::kStatement;
+    events[i].statement = statements[i];
+    events[i].id = EffectiveId(statements[i]);
   }
+  absl::StatusOr<std::vector<AppendResult>> results;
+  {
+    absl::MutexLock lock(&append_mu_);
+    results = CommitLocked(events, options);
+  }
+  WakeWorkers();
+  return results;
+}
 
-  std::vector<AppendResult> results(statements.size());
+absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
+    std::vector<Event>& events, const AppendOptions& options) {
+  std::vector<AppendResult> results(events.size());
   rocksdb::WriteBatch batch;
   std::string value;
-  absl::MutexLock lock(&append_mu_);
   LogState next = state_;
   // recordedAt never decreases along the log, even if the clock steps back,
   // so "as of time T" always names a prefix of the log.
   int64_t recorded_at = std::max(absl::ToUnixMicros(absl::Now()),
                                  next.last_recorded_at);
   absl::flat_hash_map<std::string_view, uint64_t> in_batch;
+  std::vector<AliasRecord> new_aliases;
   rocksdb::ReadOptions ro;
   std::string found;
-  for (size_t i = 0; i < statements.size(); ++i) {
-    const std::string& id = ids[i];
-    if (auto it = in_batch.find(id); it != in_batch.end()) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    Event& e = events[i];
+    if (auto it = in_batch.find(e.id); it != in_batch.end()) {
       results[i] = {it->second, true};
       continue;
     }
-    rocksdb::Status s = db_->Get(ro, ids_, id, &found);
+    rocksdb::Status s = db_->Get(ro, ids_, e.id, &found);
     if (s.ok()) {
       auto seq = DecodeU64(found);
       if (!seq)
-        return absl::DataLossError(absl::StrCat("id index entry for '", id,
+        return absl::DataLossError(absl::StrCat("id index entry for '", e.id,
                                                 "' is damaged"));
       results[i] = {*seq, true};
       continue;
     }
     if (!s.IsNotFound()) return FromRocks(s, "reading the id index");
 
-    Event e;
     e.seq = next.head + 1;
     e.recorded_at = recorded_at;
-    e.id = id;
     e.schema_version = kSchemaVersion;
-    e.statement = statements[i];
+    if (e.kind == EventKind::kStatement) e.statement.id = e.id;
     value.clear();
     EncodeEvent(e, &value);
     std::string key = EncodeU64(e.seq);
     batch.Put(log_, key, value);
-    batch.Put(ids_, id, key);
+    batch.Put(ids_, e.id, key);
     next.head = e.seq;
-    const Timestamp& at = e.statement.occurred_at;
-    if (!next.occurred_min.present() || at < next.occurred_min)
-      next.occurred_min = at;
-    if (!next.occurred_max.present() || at > next.occurred_max)
-      next.occurred_max = at;
-    in_batch.emplace(id, e.seq);
+    switch (e.kind) {
+      case EventKind::kStatement: {
+        const Timestamp& at = e.statement.occurred_at;
+        if (!next.occurred_min.present() || at < next.occurred_min)
+          next.occurred_min = at;
+        if (!next.occurred_max.present() || at > next.occurred_max)
+          next.occurred_max = at;
+        break;
+      }
+      case EventKind::kCorrection:
+        batch.Put(meta_, absl::StrCat(kMetaCorrected, EncodeU64(e.target)), key);
+        break;
+      case EventKind::kRetraction:
+        batch.Put(meta_, absl::StrCat(kMetaRetracted, EncodeU64(e.target)), key);
+        break;
+      case EventKind::kActorAlias: {
+        std::string v = EncodeU32(static_cast<uint32_t>(e.alias.size()));
+        absl::StrAppend(&v, e.alias, e.canonical);
+        batch.Put(meta_, absl::StrCat(kMetaAlias, key), v);
+        new_aliases.push_back({e.seq, NormalizeName(e.alias),
+                               NormalizeName(e.canonical), e.canonical});
+        break;
+      }
+    }
+    in_batch.emplace(e.id, e.seq);
     results[i] = {e.seq, false};
   }
   if (next.head == state_.head) return results;  // all duplicates
@@ -118,8 +148,17 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
   if (!s.ok()) return FromRocks(s, "writing to the log");
   unsynced_bytes_ = sync ? 0 : unsynced;
   state_ = next;
+  if (!new_aliases.empty()) {
+    absl::MutexLock lock(&aliases_mu_);
+    for (auto& a : new_aliases) aliases_.push_back(std::move(a));
+  }
   head_.store(next.head, std::memory_order_release);
   return results;
+}
+
+void DbEngine::WakeWorkers() {
+  // Releasing the mutex re-evaluates the conditions workers Await on.
+  absl::MutexLock lock(&progress_mu_);
 }
 
 absl::Status DbEngine::Sync() {

@@ -1,10 +1,17 @@
-// The RocksDB-backed Engine. Open path: log/open.cc; append path:
-// log/append.cc; read path: log/read.cc.
+// The RocksDB-backed Engine. Where each path lives:
+//   open/recovery    log/open.cc
+//   append path      log/append.cc (statements), log/amend.cc (corrections,
+//                    retractions, aliases)
+//   read path        log/read.cc
+//   projections      projection/registry.cc (registration, rebuild, waits),
+//                    projection/runner.cc (the background workers)
+//   query path       timeline/query.cc
 #ifndef ANNALS_ENGINE_SRC_LOG_DB_ENGINE_H_
 #define ANNALS_ENGINE_SRC_LOG_DB_ENGINE_H_
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +22,8 @@
 #include "rocksdb/db.h"
 
 namespace annals::internal {
+
+class ProjectionRunner;
 
 // Converts a RocksDB status to the canonical code a caller can act on.
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what);
@@ -28,6 +37,14 @@ struct HandleDeleter {
 };
 using HandlePtr = std::unique_ptr<rocksdb::ColumnFamilyHandle, HandleDeleter>;
 
+// An alias event as the query path needs it.
+struct AliasRecord {
+  uint64_t seq = 0;
+  std::string alias;      // normalised
+  std::string canonical;  // normalised
+  std::string display;    // canonical as written
+};
+
 // State that appends move forward; persisted in `meta` in the same batch.
 struct LogState {
   uint64_t head = 0;
@@ -36,27 +53,55 @@ struct LogState {
   Timestamp occurred_max;
 };
 
+// One registered projection: the version that answers and, during a
+// rebuild, the one replaying beside it.
+struct ProjectionSlot {
+  std::shared_ptr<const Projection> projection;
+  std::unique_ptr<ProjectionRunner> active;
+  std::unique_ptr<ProjectionRunner> rebuilding;
+  enum class Origin { kBuiltin, kDeclarative, kCustom } origin;
+  std::string definition;       // declarative only
+  absl::Status rebuild_outcome;  // of the last finished rebuild
+  // Failed rebuilds whose worker thread has not been joined yet.
+  std::vector<std::unique_ptr<ProjectionRunner>> retired;
+};
+
 class DbEngine final : public Engine {
  public:
   // Everything Open assembled; the engine takes ownership.
   struct Parts {
     std::unique_ptr<rocksdb::DB> db;
     // Every column family of the store, including ones this code does not
-    // use (RocksDB requires opening all); log/ids/meta point into it.
+    // use (RocksDB requires opening all); the pointers below point into it.
     std::vector<HandlePtr> handles;
     rocksdb::ColumnFamilyHandle* log = nullptr;
     rocksdb::ColumnFamilyHandle* ids = nullptr;
     rocksdb::ColumnFamilyHandle* meta = nullptr;
+    rocksdb::ColumnFamilyHandle* proj = nullptr;
     LogState state;
+    std::vector<AliasRecord> aliases;
   };
   DbEngine(std::string path, const Options& options, Parts parts);
   ~DbEngine() override;
 
+  // Registers the built-in and stored declarative projections; called once
+  // by Open before the engine is handed out.
+  absl::Status StartProjections();
+
+  // --- Engine ---
   absl::StatusOr<AppendResult> Append(const Statement& statement,
                                       const AppendOptions& options) override;
   absl::StatusOr<std::vector<AppendResult>> Append(
       std::span<const Statement> statements,
       const AppendOptions& options) override;
+  absl::StatusOr<AppendResult> Correct(uint64_t target, const Statement& corrected,
+                                       std::string_view reason,
+                                       const AppendOptions& options) override;
+  absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason,
+                                       const AppendOptions& options) override;
+  absl::StatusOr<AppendResult> Alias(std::string_view alias,
+                                     std::string_view canonical,
+                                     const AppendOptions& options) override;
   absl::Status Sync() override;
 
   absl::StatusOr<Event> Get(uint64_t seq) const override;
@@ -66,11 +111,56 @@ class DbEngine final : public Engine {
   std::unique_ptr<LogIterator> NewIterator(uint64_t from_seq) const override;
   uint64_t Head() const override { return head_.load(std::memory_order_acquire); }
   absl::StatusOr<StoreStats> Stats() const override;
+  absl::StatusOr<Statement> CurrentStatement(uint64_t seq) const override;
+  absl::StatusOr<uint64_t> SeqAt(int64_t recorded_at) const override;
 
+  absl::Status AddProjection(std::shared_ptr<const Projection> p) override;
+  absl::Status CreateProjection(const ProjectionDefinition& def) override;
+  absl::Status DropProjection(std::string_view name) override;
+  absl::Status Rebuild(std::string_view name) override;
+  absl::Status WaitForRebuild(std::string_view name,
+                              absl::Duration timeout) const override;
+  std::vector<ProjectionInfo> Projections() const override;
+  absl::Status WaitFor(uint64_t seq, absl::Duration timeout) const override;
+  absl::StatusOr<std::optional<std::string>> ReadProjection(
+      std::string_view name, std::string_view key) const override;
+
+  absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const override;
+  absl::StatusOr<std::vector<GroupCount>> Counts(std::string_view projection,
+                                                 std::string_view prefix,
+                                                 size_t top) const override;
+
+  // --- for the projection workers and the query path ---
   rocksdb::DB* db() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* log_family() const { return log_; }
+  rocksdb::ColumnFamilyHandle* meta_family() const { return meta_; }
+  rocksdb::ColumnFamilyHandle* proj_family() const { return proj_; }
+  bool read_only() const { return options_.read_only; }
+  // Guards runner checkpoints and states; waiters Await on it. Appends
+  // touch it after publishing a new head so waiting workers wake up.
+  absl::Mutex& progress_mu() const { return progress_mu_; }
+  // Aliases with seq <= as_of, in seq order.
+  std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const;
+  // Called by a rebuilding runner each time it commits a batch.
+  void OnRebuildProgress(const std::string& name, ProjectionRunner* runner);
 
  private:
+  // Assigns seqs to `events` (ids set, already validated) and writes them,
+  // their id index entries, log state and `extra` puts in one batch.
+  // Requires append_mu_.
+  absl::StatusOr<std::vector<AppendResult>> CommitLocked(
+      std::vector<Event>& events, const AppendOptions& options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Get from the log without the head check (for callers holding the lock).
+  absl::StatusOr<Event> GetUnchecked(uint64_t seq) const;
+  void WakeWorkers();
+
+  absl::Status Register(std::shared_ptr<const Projection> p,
+                        ProjectionSlot::Origin origin, std::string definition);
+  absl::Status WaitForProjection(std::string_view name, uint64_t seq,
+                                 absl::Duration timeout) const;
+  void StopAll();
+
   const std::string path_;
   const Options options_;
   // Declared first so it is destroyed last, after the handles.
@@ -79,6 +169,7 @@ class DbEngine final : public Engine {
   rocksdb::ColumnFamilyHandle* const log_;
   rocksdb::ColumnFamilyHandle* const ids_;
   rocksdb::ColumnFamilyHandle* const meta_;
+  rocksdb::ColumnFamilyHandle* const proj_;
 
   // Serialises appends: seq assignment, the duplicate check and the write
   // must be one step, or two appenders could take the same seq or id.
@@ -87,6 +178,16 @@ class DbEngine final : public Engine {
   uint64_t unsynced_bytes_ ABSL_GUARDED_BY(append_mu_) = 0;
   // Mirrors state_.head for lock-free readers; published after each write.
   std::atomic<uint64_t> head_;
+
+  mutable absl::Mutex aliases_mu_;
+  std::vector<AliasRecord> aliases_ ABSL_GUARDED_BY(aliases_mu_);
+
+  mutable absl::Mutex progress_mu_;
+
+  mutable absl::Mutex registry_mu_;
+  std::map<std::string, std::shared_ptr<ProjectionSlot>, std::less<>> slots_
+      ABSL_GUARDED_BY(registry_mu_);
+  bool stopping_ ABSL_GUARDED_BY(registry_mu_) = false;
 };
 
 }  // namespace annals::internal

@@ -7,6 +7,15 @@
 //          "recorded_at"                  -> 8-byte big-endian last recordedAt
 //          "occurred_min" / "occurred_max"-> 8-byte micros (sign-flipped BE)
 //                                            + 1 precision byte
+//          "c/" seq(S)                    -> seq of S's latest correction
+//          "r/" seq(S)                    -> seq of S's retraction
+//          "a/" seq                       -> alias event: u16 len + alias,
+//                                            then canonical (as written)
+//          "p/" name                      -> projection's active generation
+//          "g/" name "/" gen(4 BE)        -> version (4 BE) + checkpoint (8 BE)
+//          "d/" name                      -> declarative definition text
+//   proj   name "\0" gen(4 BE) key        -> projection-defined
+// "c/", "r/" and "a/" are written in the batch of the event they record.
 // Big-endian seqs make RocksDB's bytewise order the log order.
 #ifndef ANNALS_ENGINE_SRC_LOG_KEYS_H_
 #define ANNALS_ENGINE_SRC_LOG_KEYS_H_
@@ -30,6 +39,13 @@ inline constexpr char kMetaRecordedAt[] = "recorded_at";
 inline constexpr char kMetaOccurredMin[] = "occurred_min";
 inline constexpr char kMetaOccurredMax[] = "occurred_max";
 inline constexpr char kFormatVersion[] = "1";
+inline constexpr char kProjFamily[] = "proj";
+inline constexpr char kMetaCorrected[] = "c/";
+inline constexpr char kMetaRetracted[] = "r/";
+inline constexpr char kMetaAlias[] = "a/";
+inline constexpr char kMetaProjActive[] = "p/";
+inline constexpr char kMetaProjGen[] = "g/";
+inline constexpr char kMetaDefinition[] = "d/";
 
 inline std::string EncodeU64(uint64_t v) {
   std::string out(8, '\0');
@@ -43,6 +59,22 @@ inline std::string EncodeU64(uint64_t v) {
 inline std::optional<uint64_t> DecodeU64(std::string_view s) {
   if (s.size() != 8) return std::nullopt;
   uint64_t v = 0;
+  for (unsigned char c : s) v = (v << 8) | c;
+  return v;
+}
+
+inline std::string EncodeU32(uint32_t v) {
+  std::string out(4, '\0');
+  for (int i = 3; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+inline std::optional<uint32_t> DecodeU32(std::string_view s) {
+  if (s.size() != 4) return std::nullopt;
+  uint32_t v = 0;
   for (unsigned char c : s) v = (v << 8) | c;
   return v;
 }

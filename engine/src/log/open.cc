@@ -9,6 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "model/names.h"
+#include "projection/add_operator.h"
+#include "projection/runner.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 
@@ -51,6 +54,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
     table.block_size = 4 * 1024;
     cf.memtable_prefix_bloom_size_ratio = 0.1;
     cf.memtable_whole_key_filtering = true;
+  }
+  if (name == kProjFamily) {
+    cf.merge_operator = NewAddOperator();
+    // Timeline pages are prefix scans; bloom filters do not help them.
   }
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return cf;
@@ -110,6 +117,26 @@ absl::StatusOr<LogState> Recover(rocksdb::DB* db,
   return state;
 }
 
+absl::StatusOr<std::vector<AliasRecord>> LoadAliases(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+  std::vector<AliasRecord> out;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), meta));
+  const std::string prefix = kMetaAlias;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    std::string_view v(it->value().data(), it->value().size());
+    auto seq = DecodeU64(k.substr(prefix.size()));
+    auto len = v.size() >= 4 ? DecodeU32(v.substr(0, 4)) : std::nullopt;
+    if (!seq || !len || *len > v.size() - 4)
+      return absl::DataLossError("an alias record in the metadata is damaged");
+    std::string_view alias = v.substr(4, *len), canonical = v.substr(4 + *len);
+    out.push_back({*seq, NormalizeName(alias), NormalizeName(canonical),
+                   std::string(canonical)});
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading aliases");
+  return out;
+}
+
 }  // namespace
 }  // namespace internal
 
@@ -132,14 +159,17 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
 
   rocksdb::DBOptions dbo;
   dbo.create_if_missing = true;
-  dbo.create_missing_column_families = !has_db;
+  // Never for a foreign database (checked below before opening); an annals
+  // store from an older version gains the families it lacks.
+  dbo.create_missing_column_families = true;
   dbo.max_background_jobs = 2;
   dbo.bytes_per_sync = 1 << 20;
   dbo.keep_log_file_num = 3;
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
 
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
-                                    kLogFamily, kIdsFamily, kMetaFamily};
+                                    kLogFamily, kIdsFamily, kMetaFamily,
+                                    kProjFamily};
   if (has_db) {
     std::vector<std::string> existing;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &existing);
@@ -154,6 +184,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
     for (const auto& n : existing)
       if (std::find(names.begin(), names.end(), n) == names.end())
         names.push_back(n);
+    // Read-only opens cannot create a family an older store lacks.
+    if (options.read_only &&
+        std::find(existing.begin(), existing.end(), kProjFamily) == existing.end())
+      names.erase(std::find(names.begin(), names.end(), kProjFamily));
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const auto& n : names)
@@ -180,6 +214,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
     if (names[i] == kLogFamily) parts.log = raw[i];
     if (names[i] == kIdsFamily) parts.ids = raw[i];
     if (names[i] == kMetaFamily) parts.meta = raw[i];
+    if (names[i] == kProjFamily) parts.proj = raw[i];
   }
 
   std::string format;
@@ -203,8 +238,12 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   auto state = Recover(raw_db, parts.log, parts.meta);
   if (!state.ok()) return state.status();
   parts.state = *state;
-  return std::unique_ptr<Engine>(
-      new DbEngine(path, options, std::move(parts)));
+  auto aliases = LoadAliases(raw_db, parts.meta);
+  if (!aliases.ok()) return aliases.status();
+  parts.aliases = *std::move(aliases);
+  auto engine = std::make_unique<DbEngine>(path, options, std::move(parts));
+  if (absl::Status st = engine->StartProjections(); !st.ok()) return st;
+  return std::unique_ptr<Engine>(std::move(engine));
 }
 
 namespace internal {
@@ -217,10 +256,13 @@ DbEngine::DbEngine(std::string path, const Options& options, Parts parts)
       log_(parts.log),
       ids_(parts.ids),
       meta_(parts.meta),
+      proj_(parts.proj),
       state_(parts.state),
-      head_(parts.state.head) {}
+      head_(parts.state.head),
+      aliases_(std::move(parts.aliases)) {}
 
 DbEngine::~DbEngine() {
+  StopAll();
   if (!options_.read_only) {
     // Make bulk appends that were never followed by Sync() durable.
     (void)db_->SyncWAL();

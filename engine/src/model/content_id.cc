@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "annals/statement.h"
+#include "model/content_id_internal.h"
 #include "utf8proc.h"
 #include "xxhash.h"
 
@@ -77,3 +78,15 @@ std::string EffectiveId(const Statement& s) {
 }
 
 }  // namespace annals
+
+namespace annals::internal {
+
+std::string KindContentId(char kind, std::initializer_list<std::string_view> parts) {
+  Canon c;
+  c.Text('K', std::string_view(&kind, 1));
+  for (std::string_view p : parts) c.Text('f', p);
+  XXH128_hash_t h = XXH3_128bits(c.bytes().data(), c.bytes().size());
+  return absl::StrFormat("h:%016x%016x", h.high64, h.low64);
+}
+
+}  // namespace annals::internal

@@ -1,0 +1,30 @@
+// Declarative projections (annals/declarative.h) as grouped timelines.
+#ifndef ANNALS_ENGINE_SRC_DECLARATIVE_DECLARATIVE_PROJECTION_H_
+#define ANNALS_ENGINE_SRC_DECLARATIVE_DECLARATIVE_PROJECTION_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "annals/declarative.h"
+#include "timeline/grouped_timeline.h"
+
+namespace annals::internal {
+
+// Projection names: [A-Za-z0-9_.-], 1 to 64 characters.
+absl::Status CheckProjectionName(std::string_view name);
+
+// The stored form of a definition: JSON, so any value survives.
+std::string StoredDefinition(const ProjectionDefinition& def);
+
+// Reads the stored form back, checking it.
+absl::StatusOr<ProjectionDefinition> ParseStoredDefinition(const std::string& name,
+                                                           const std::string& text);
+
+// `def` must be valid (from ParseStoredDefinition).
+std::shared_ptr<const GroupedTimeline> NewDeclarativeProjection(
+    const ProjectionDefinition& def);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_DECLARATIVE_DECLARATIVE_PROJECTION_H_

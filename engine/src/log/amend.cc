@@ -1,0 +1,212 @@
+// Corrections, retractions and aliases: checked against the log state under
+// the append lock, then committed like any event (CommitLocked).
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "codec/event_codec.h"
+#include "log/db_engine.h"
+#include "log/keys.h"
+#include "model/content_id_internal.h"
+#include "model/names.h"
+#include "model/sv.h"
+#include "model/utf8.h"
+
+namespace annals::internal {
+namespace {
+
+constexpr size_t kReasonLimit = 4096;
+
+absl::Status CheckReason(std::string_view reason) {
+  if (reason.size() > kReasonLimit)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "reason: too long (", reason.size(), " bytes; the limit is ", kReasonLimit, ")"));
+  if (FindInvalidUtf8(reason) != std::string_view::npos)
+    return absl::InvalidArgumentError("reason: not valid UTF-8");
+  return absl::OkStatus();
+}
+
+absl::Status CheckAliasName(std::string_view field, std::string_view name) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(AV(field), ": empty"));
+  if (name.size() > Limits::kName)
+    return absl::InvalidArgumentError(absl::StrCat(AV(field), ": too long"));
+  if (FindInvalidUtf8(name) != std::string_view::npos)
+    return absl::InvalidArgumentError(absl::StrCat(AV(field), ": not valid UTF-8"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Event> DbEngine::GetUnchecked(uint64_t seq) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_, EncodeU64(seq), &value);
+  if (s.IsNotFound())
+    return absl::NotFoundError(absl::StrCat("no event with seq ", seq));
+  if (!s.ok()) return FromRocks(s, "reading the log");
+  auto e = DecodeEvent(value);
+  if (!e.ok())
+    return absl::DataLossError(absl::StrCat("seq ", seq, ": ", e.status().message()));
+  return e;
+}
+
+absl::StatusOr<Statement> DbEngine::CurrentStatement(uint64_t seq) const {
+  if (seq == 0 || seq > Head())
+    return absl::NotFoundError(absl::StrCat("no event with seq ", seq));
+  auto original = GetUnchecked(seq);
+  if (!original.ok()) return original.status();
+  if (original->kind != EventKind::kStatement)
+    return absl::NotFoundError(absl::StrCat(
+        "seq ", seq, " is not a statement (it is an event of kind ",
+        EventKindName(original->kind), ")"));
+  rocksdb::ReadOptions ro;
+  std::string v;
+  rocksdb::Status s = db_->Get(ro, meta_, absl::StrCat(kMetaRetracted, EncodeU64(seq)), &v);
+  if (s.ok())
+    return absl::FailedPreconditionError(absl::StrCat(
+        "statement ", seq, " was retracted (seq ", DecodeU64(v).value_or(0), ")"));
+  if (!s.IsNotFound()) return FromRocks(s, "reading log state");
+  s = db_->Get(ro, meta_, absl::StrCat(kMetaCorrected, EncodeU64(seq)), &v);
+  if (s.IsNotFound()) return original->statement;
+  if (!s.ok()) return FromRocks(s, "reading log state");
+  auto latest = DecodeU64(v);
+  if (!latest) return absl::DataLossError("correction marker is damaged");
+  auto correction = GetUnchecked(*latest);
+  if (!correction.ok()) return correction.status();
+  Statement st = correction->statement;
+  st.id = original->id;
+  return st;
+}
+
+absl::StatusOr<AppendResult> DbEngine::Correct(uint64_t target,
+                                               const Statement& corrected,
+                                               std::string_view reason,
+                                               const AppendOptions& options) {
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+  Statement values = corrected;
+  values.id.clear();  // the original's id stays the statement's identity
+  if (absl::Status st = Validate(values); !st.ok()) return st;
+  if (absl::Status st = CheckReason(reason); !st.ok()) return st;
+  Event e;
+  e.kind = EventKind::kCorrection;
+  e.target = target;
+  e.statement = values;
+  e.reason = std::string(reason);
+  e.id = KindContentId('C', {EncodeU64(target), ContentId(values), reason});
+  absl::StatusOr<std::vector<AppendResult>> results;
+  {
+    absl::MutexLock lock(&append_mu_);
+    if (FindById(e.id).ok()) {
+      std::vector<Event> one = {e};
+      results = CommitLocked(one, options);  // reports the duplicate
+    } else {
+      auto current = CurrentStatement(target);
+      if (!current.ok()) return current.status();
+      Statement now = *current;
+      now.id.clear();
+      if (now == values)
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the correction changes nothing in statement ", target));
+      std::vector<Event> one = {e};
+      results = CommitLocked(one, options);
+    }
+  }
+  WakeWorkers();
+  if (!results.ok()) return results.status();
+  return (*results)[0];
+}
+
+absl::StatusOr<AppendResult> DbEngine::Retract(uint64_t target,
+                                               std::string_view reason,
+                                               const AppendOptions& options) {
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+  if (reason.empty()) return absl::InvalidArgumentError("reason: required");
+  if (absl::Status st = CheckReason(reason); !st.ok()) return st;
+  Event e;
+  e.kind = EventKind::kRetraction;
+  e.target = target;
+  e.reason = std::string(reason);
+  e.id = KindContentId('R', {EncodeU64(target), reason});
+  absl::StatusOr<std::vector<AppendResult>> results;
+  {
+    absl::MutexLock lock(&append_mu_);
+    if (!FindById(e.id).ok()) {
+      auto current = CurrentStatement(target);  // also rejects a 2nd retraction
+      if (!current.ok()) return current.status();
+    }
+    std::vector<Event> one = {e};
+    results = CommitLocked(one, options);
+  }
+  WakeWorkers();
+  if (!results.ok()) return results.status();
+  return (*results)[0];
+}
+
+absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias,
+                                             std::string_view canonical,
+                                             const AppendOptions& options) {
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+  if (auto st = CheckAliasName("alias", alias); !st.ok()) return st;
+  if (auto st = CheckAliasName("canonical", canonical); !st.ok()) return st;
+  std::string a = NormalizeName(alias), c = NormalizeName(canonical);
+  if (a.empty() || c.empty())
+    return absl::InvalidArgumentError("alias: names must not be blank");
+  if (a == c)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "alias: '", AV(alias), "' and '", AV(canonical), "' are already the same name"));
+  Event e;
+  e.kind = EventKind::kActorAlias;
+  e.alias = std::string(alias);
+  e.canonical = std::string(canonical);
+  e.id = KindContentId('A', {a, c});
+  absl::StatusOr<std::vector<AppendResult>> results;
+  {
+    absl::MutexLock lock(&append_mu_);
+    // The alias must not lead back to itself: follow canonical's chain
+    // with this alias in place.
+    std::map<std::string, std::string> parent;
+    for (const AliasRecord& r : AliasesAsOf(Head())) parent[r.alias] = r.canonical;
+    parent[a] = c;
+    std::set<std::string> seen = {a};
+    for (std::string x = c;;) {
+      if (!seen.insert(x).second)
+        return absl::InvalidArgumentError(absl::StrCat(
+            "'", AV(alias), "' -> '", AV(canonical), "' would make an alias cycle"));
+      auto it = parent.find(x);
+      if (it == parent.end()) break;
+      x = it->second;
+    }
+    std::vector<Event> one = {e};
+    results = CommitLocked(one, options);
+  }
+  WakeWorkers();
+  if (!results.ok()) return results.status();
+  return (*results)[0];
+}
+
+std::vector<AliasRecord> DbEngine::AliasesAsOf(uint64_t as_of) const {
+  absl::MutexLock lock(&aliases_mu_);
+  std::vector<AliasRecord> out;
+  for (const AliasRecord& r : aliases_) {
+    if (r.seq > as_of) break;  // kept in seq order
+    out.push_back(r);
+  }
+  return out;
+}
+
+absl::StatusOr<uint64_t> DbEngine::SeqAt(int64_t recorded_at) const {
+  // recordedAt is non-decreasing along the log: binary search by seq.
+  uint64_t lo = 0, hi = Head();  // answer in [lo, hi]
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo + 1) / 2;
+    auto e = Get(mid);
+    if (!e.ok()) return e.status();
+    if (e->recorded_at <= recorded_at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+}  // namespace annals::internal

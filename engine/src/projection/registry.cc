@@ -1,0 +1,393 @@
+// Registering projections, reporting on them, waiting for them, and
+// rebuilding them beside the live version.
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "declarative/declarative_projection.h"
+#include "log/db_engine.h"
+#include "log/keys.h"
+#include "model/sv.h"
+#include "projection/runner.h"
+#include "timeline/grouped_timeline.h"
+
+namespace annals {
+
+const char* ProjectionStateName(ProjectionState state) {
+  switch (state) {
+    case ProjectionState::kLive: return "live";
+    case ProjectionState::kBuilding: return "building";
+    case ProjectionState::kRebuilding: return "rebuilding";
+    case ProjectionState::kFailed: return "failed";
+  }
+  return "unknown";
+}
+
+namespace internal {
+namespace {
+
+// Deletes a generation's data and its checkpoint record.
+absl::Status DropGeneration(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* proj,
+                            rocksdb::ColumnFamilyHandle* meta,
+                            std::string_view name, uint32_t gen) {
+  std::string begin = ProjectionPrefix(name, gen);
+  std::string end = ProjectionPrefix(name, gen + 1);
+  rocksdb::WriteBatch batch;
+  if (proj != nullptr) batch.DeleteRange(proj, begin, end);
+  batch.Delete(meta, GenerationKey(name, gen));
+  return FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "dropping projection data");
+}
+
+constexpr absl::Duration kPoll = absl::Milliseconds(1);
+
+}  // namespace
+
+absl::Status DbEngine::StartProjections() {
+  if (auto st = Register(NewActorTimeline(), ProjectionSlot::Origin::kBuiltin, "");
+      !st.ok())
+    return st;
+  if (auto st = Register(NewTopicTimeline(), ProjectionSlot::Origin::kBuiltin, "");
+      !st.ok())
+    return st;
+  // Declarative projections defined earlier.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), meta_));
+  std::vector<std::pair<std::string, std::string>> defs;
+  const std::string prefix = kMetaDefinition;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    defs.emplace_back(it->key().ToString().substr(prefix.size()), it->value().ToString());
+  if (!it->status().ok()) return FromRocks(it->status(), "reading definitions");
+  for (const auto& [name, text] : defs) {
+    auto def = ParseStoredDefinition(name, text);
+    if (!def.ok())
+      return absl::DataLossError(absl::StrCat("stored definition of projection ",
+                                              name, ": ", def.status().message()));
+    if (auto st = Register(NewDeclarativeProjection(*def),
+                           ProjectionSlot::Origin::kDeclarative,
+                           FormatProjectionDefinition(*def));
+        !st.ok())
+      return st;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DbEngine::Register(std::shared_ptr<const Projection> p,
+                                ProjectionSlot::Origin origin,
+                                std::string definition) {
+  const std::string name = p->name();
+  if (auto st = CheckProjectionName(name); !st.ok()) return st;
+  absl::MutexLock lock(&registry_mu_);
+  if (slots_.count(name))
+    return absl::AlreadyExistsError(absl::StrCat("a projection named '", name,
+                                                 "' is already registered"));
+  auto slot = std::make_shared<ProjectionSlot>();
+  slot->projection = p;
+  slot->origin = origin;
+  slot->definition = std::move(definition);
+
+  rocksdb::ReadOptions ro;
+  std::string v;
+  uint32_t gen = 0;
+  uint64_t checkpoint = 0;
+  bool fresh = true;
+  rocksdb::Status s = db_->Get(ro, meta_, absl::StrCat(kMetaProjActive, name), &v);
+  if (s.ok()) {
+    auto g = DecodeU32(v);
+    if (!g) return absl::DataLossError(absl::StrCat("projection ", name, ": damaged record"));
+    gen = *g;
+    s = db_->Get(ro, meta_, GenerationKey(name, gen), &v);
+    if (s.ok() && v.size() == 12 && DecodeU32(v.substr(0, 4)) == p->version()) {
+      checkpoint = *DecodeU64(v.substr(4));
+      fresh = false;
+    } else if (!s.ok() && !s.IsNotFound()) {
+      return FromRocks(s, "reading projection record");
+    }
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading projection record");
+  }
+
+  if (!options_.read_only) {
+    // Generations other than the answering one are leftovers of a rebuild
+    // cut short, or of an older version: drop them.
+    std::vector<uint32_t> stale;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta_));
+    std::string prefix = absl::StrCat(kMetaProjGen, name, "/");
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      auto g = DecodeU32(it->key().ToString().substr(prefix.size()));
+      if (g && (fresh || *g != gen)) stale.push_back(*g);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading projection records");
+    for (uint32_t g : stale)
+      if (auto st = DropGeneration(db_.get(), proj_, meta_, name, g); !st.ok()) return st;
+    if (fresh) {
+      gen += 1;
+      rocksdb::WriteBatch batch;
+      batch.Put(meta_, absl::StrCat(kMetaProjActive, name), EncodeU32(gen));
+      batch.Put(meta_, GenerationKey(name, gen), EncodeGeneration(p->version(), 0));
+      if (auto st = FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
+                              "registering projection");
+          !st.ok())
+        return st;
+    }
+  }
+  // New projections answer once they have caught up; an empty log is.
+  auto mode = fresh && Head() > 0 ? ProjectionRunner::Mode::kBuilding
+                                  : ProjectionRunner::Mode::kLive;
+  slot->active = std::make_unique<ProjectionRunner>(this, name, p, gen, checkpoint, mode);
+  if (!options_.read_only && proj_ != nullptr) slot->active->Start();
+  slots_.emplace(name, std::move(slot));
+  return absl::OkStatus();
+}
+
+absl::Status DbEngine::AddProjection(std::shared_ptr<const Projection> p) {
+  if (p == nullptr) return absl::InvalidArgumentError("null projection");
+  return Register(std::move(p), ProjectionSlot::Origin::kCustom, "");
+}
+
+absl::Status DbEngine::CreateProjection(const ProjectionDefinition& def) {
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+  if (auto st = CheckProjectionName(def.name); !st.ok()) return st;
+  auto checked = ParseStoredDefinition(def.name, StoredDefinition(def));
+  if (!checked.ok()) return checked.status();
+  {
+    absl::MutexLock lock(&registry_mu_);
+    if (slots_.count(def.name))
+      return absl::AlreadyExistsError(absl::StrCat(
+          "a projection named '", def.name, "' already exists"));
+  }
+  std::string text = StoredDefinition(*checked);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (auto st = FromRocks(
+          db_->Put(wo, meta_, absl::StrCat(kMetaDefinition, def.name), text),
+          "storing the definition");
+      !st.ok())
+    return st;
+  return Register(NewDeclarativeProjection(*checked),
+                  ProjectionSlot::Origin::kDeclarative, FormatProjectionDefinition(*checked));
+}
+
+absl::Status DbEngine::DropProjection(std::string_view name) {
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+  std::shared_ptr<ProjectionSlot> slot;
+  {
+    absl::MutexLock lock(&registry_mu_);
+    auto it = slots_.find(name);
+    if (it == slots_.end())
+      return absl::NotFoundError(absl::StrCat("no projection named '", AV(name), "'"));
+    if (it->second->origin != ProjectionSlot::Origin::kDeclarative)
+      return absl::FailedPreconditionError(absl::StrCat(
+          "projection '", AV(name), "' is not declarative and cannot be dropped"));
+    slot = it->second;
+    slots_.erase(it);
+  }
+  std::vector<uint32_t> gens;
+  if (slot->rebuilding) {
+    slot->rebuilding->Stop();
+    gens.push_back(slot->rebuilding->gen());
+  }
+  slot->active->Stop();
+  gens.push_back(slot->active->gen());
+  for (uint32_t g : gens)
+    if (auto st = DropGeneration(db_.get(), proj_, meta_, name, g); !st.ok()) return st;
+  rocksdb::WriteBatch batch;
+  batch.Delete(meta_, absl::StrCat(kMetaProjActive, AV(name)));
+  batch.Delete(meta_, absl::StrCat(kMetaDefinition, AV(name)));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &batch), "dropping the projection");
+}
+
+absl::Status DbEngine::Rebuild(std::string_view name) {
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+  absl::MutexLock lock(&registry_mu_);
+  auto it = slots_.find(name);
+  if (it == slots_.end())
+    return absl::NotFoundError(absl::StrCat("no projection named '", AV(name), "'"));
+  ProjectionSlot& slot = *it->second;
+  if (slot.rebuilding)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "projection '", AV(name), "' is already being rebuilt"));
+  uint32_t gen = slot.active->gen() + 1;
+  rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), meta_, GenerationKey(name, gen),
+                               EncodeGeneration(slot.projection->version(), 0));
+  if (!s.ok()) return FromRocks(s, "starting the rebuild");
+  slot.rebuild_outcome = absl::OkStatus();
+  for (auto& r : slot.retired) r->Stop();  // reap failed rebuilds
+  slot.retired.clear();
+  slot.rebuilding = std::make_unique<ProjectionRunner>(
+      this, std::string(name), slot.projection, gen, 0, ProjectionRunner::Mode::kRebuild);
+  slot.rebuilding->Start();
+  return absl::OkStatus();
+}
+
+void DbEngine::OnRebuildProgress(const std::string& name, ProjectionRunner* runner) {
+  bool failed = runner->failed();
+  if (!failed && runner->checkpoint() < Head()) return;
+  // Caught up (or failed): switch over, or give up the new generation.
+  std::unique_ptr<ProjectionRunner> retired;
+  uint32_t dead_gen = 0;
+  {
+    absl::MutexLock lock(&registry_mu_);
+    if (stopping_) return;
+    auto it = slots_.find(name);
+    if (it == slots_.end() || it->second->rebuilding.get() != runner) return;
+    ProjectionSlot& slot = *it->second;
+    if (failed) {
+      slot.rebuild_outcome = absl::AbortedError(absl::StrCat(
+          "rebuild of ", name, " failed at seq ", runner->failed_seq(), ": ",
+          runner->error()));
+      // This thread is the failed runner's own worker, about to exit: it
+      // cannot join itself, so the runner waits in the slot to be reaped.
+      dead_gen = runner->gen();
+      slot.retired.push_back(std::move(slot.rebuilding));
+    } else {
+      rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), meta_,
+                                   absl::StrCat(kMetaProjActive, name),
+                                   EncodeU32(runner->gen()));
+      if (!s.ok()) {
+        slot.rebuild_outcome = FromRocks(s, "switching to the rebuilt projection");
+        return;  // stays a rebuild; retried after its next batch
+      }
+      runner->set_mode(ProjectionRunner::Mode::kLive);
+      retired = std::move(slot.active);
+      slot.active = std::move(slot.rebuilding);
+    }
+  }
+  if (retired) {
+    dead_gen = retired->gen();
+    retired->Stop();  // the old live worker: another thread, safe to join
+    retired.reset();
+  }
+  // Queries holding a snapshot keep reading the old generation's data.
+  (void)DropGeneration(db_.get(), proj_, meta_, name, dead_gen);
+}
+
+absl::Status DbEngine::WaitForRebuild(std::string_view name,
+                                      absl::Duration timeout) const {
+  absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    {
+      absl::MutexLock lock(&registry_mu_);
+      auto it = slots_.find(name);
+      if (it == slots_.end())
+        return absl::NotFoundError(absl::StrCat("no projection named '", AV(name), "'"));
+      if (!it->second->rebuilding) return it->second->rebuild_outcome;
+    }
+    if (absl::Now() >= deadline)
+      return absl::DeadlineExceededError(absl::StrCat("rebuild of ", AV(name), " still running"));
+    absl::SleepFor(kPoll);
+  }
+}
+
+std::vector<ProjectionInfo> DbEngine::Projections() const {
+  std::vector<ProjectionInfo> out;
+  uint64_t head = Head();
+  absl::MutexLock lock(&registry_mu_);
+  for (const auto& [name, slot] : slots_) {
+    ProjectionInfo info;
+    info.name = name;
+    info.version = slot->projection->version();
+    info.head = head;
+    info.definition = slot->definition;
+    const ProjectionRunner& a = *slot->active;
+    info.checkpoint = a.checkpoint();
+    info.lag = head > info.checkpoint ? head - info.checkpoint : 0;
+    if (a.failed()) {
+      info.state = ProjectionState::kFailed;
+      info.failed_seq = a.failed_seq();
+      info.error = a.error();
+    } else if (a.mode() == ProjectionRunner::Mode::kBuilding) {
+      info.state = ProjectionState::kBuilding;
+      info.rebuild_checkpoint = info.checkpoint;
+    } else if (slot->rebuilding) {
+      info.state = ProjectionState::kRebuilding;
+      info.rebuild_checkpoint = slot->rebuilding->checkpoint();
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
+                                         absl::Duration timeout) const {
+  absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    {
+      absl::MutexLock lock(&registry_mu_);
+      auto it = slots_.find(name);
+      if (it == slots_.end())
+        return absl::NotFoundError(absl::StrCat("no projection named '", AV(name), "'"));
+      const ProjectionRunner& a = *it->second->active;
+      if (a.checkpoint() >= seq) return absl::OkStatus();
+      if (a.failed())
+        return absl::UnavailableError(absl::StrCat(
+            "projection ", AV(name), " failed at seq ", a.failed_seq(), ": ", a.error()));
+      if (options_.read_only)
+        return absl::OkStatus();  // no workers: answer from what is built
+    }
+    if (absl::Now() >= deadline)
+      return absl::DeadlineExceededError(absl::StrCat(
+          "projection ", AV(name), " has not reached seq ", seq));
+    absl::SleepFor(kPoll);
+  }
+}
+
+absl::Status DbEngine::WaitFor(uint64_t seq, absl::Duration timeout) const {
+  absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    bool done = true;
+    {
+      absl::MutexLock lock(&registry_mu_);
+      for (const auto& [name, slot] : slots_) {
+        const ProjectionRunner& a = *slot->active;
+        if (!a.failed() && a.checkpoint() < seq) done = false;
+      }
+    }
+    if (done || options_.read_only) return absl::OkStatus();
+    if (absl::Now() >= deadline)
+      return absl::DeadlineExceededError(absl::StrCat("projections have not reached seq ", seq));
+    absl::SleepFor(kPoll);
+  }
+}
+
+absl::StatusOr<std::optional<std::string>> DbEngine::ReadProjection(
+    std::string_view name, std::string_view key) const {
+  if (proj_ == nullptr) return absl::UnavailableError("this store has no projection data");
+  std::string prefix;
+  {
+    absl::MutexLock lock(&registry_mu_);
+    auto it = slots_.find(name);
+    if (it == slots_.end())
+      return absl::NotFoundError(absl::StrCat("no projection named '", AV(name), "'"));
+    prefix = it->second->active->prefix();
+  }
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), proj_,
+                               absl::StrCat(prefix, AV(key)), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "reading projection data");
+  return value;
+}
+
+void DbEngine::StopAll() {
+  // After `stopping_` no rebuild switches runners between slot fields, so
+  // the pointers collected here stay the ones to stop.
+  std::vector<ProjectionRunner*> runners;
+  {
+    absl::MutexLock lock(&registry_mu_);
+    stopping_ = true;
+    for (auto& [name, slot] : slots_) {
+      if (slot->rebuilding) runners.push_back(slot->rebuilding.get());
+      runners.push_back(slot->active.get());
+      for (auto& r : slot->retired) runners.push_back(r.get());
+    }
+  }
+  for (ProjectionRunner* r : runners) r->Stop();
+}
+
+}  // namespace internal
+}  // namespace annals

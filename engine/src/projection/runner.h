@@ -1,0 +1,82 @@
+// The background worker of one projection generation: waits for appends,
+// applies events in batches, and commits each batch's writes together with
+// the generation's checkpoint in one WriteBatch.
+#ifndef ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_
+#define ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <mutex>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "annals/projection.h"
+
+namespace annals::internal {
+
+class DbEngine;
+
+// Keys of a projection generation in the `proj` family start with this.
+std::string ProjectionPrefix(std::string_view name, uint32_t gen);
+// The meta key holding a generation's version and checkpoint.
+std::string GenerationKey(std::string_view name, uint32_t gen);
+std::string EncodeGeneration(uint32_t version, uint64_t checkpoint);
+
+class ProjectionRunner {
+ public:
+  enum class Mode {
+    kLive,      // the answering version, following appends
+    kBuilding,  // a new projection replaying history; live once caught up
+    kRebuild,   // a replacement replaying beside the live version
+  };
+
+  ProjectionRunner(DbEngine* engine, std::string name,
+                   std::shared_ptr<const Projection> projection, uint32_t gen,
+                   uint64_t checkpoint, Mode mode);
+  ~ProjectionRunner();  // stops the worker
+
+  void Start();
+  // Asks the worker to stop after its current batch and joins it.
+  void Stop();
+
+  const std::string& name() const { return name_; }
+  uint32_t gen() const { return gen_; }
+  uint32_t version() const { return version_; }
+  const std::string& prefix() const { return prefix_; }
+
+  // Read under any lock; updated after each committed batch.
+  uint64_t checkpoint() const { return checkpoint_.load(std::memory_order_acquire); }
+  Mode mode() const { return mode_.load(std::memory_order_acquire); }
+  void set_mode(Mode m) { mode_.store(m, std::memory_order_release); }
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  // Valid once failed() is true.
+  uint64_t failed_seq() const { return failed_seq_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  void Loop();
+  // Applies and commits one batch starting after the checkpoint. Returns
+  // false when the worker must stop (failure).
+  bool RunBatch();
+
+  DbEngine* const engine_;
+  const std::string name_;
+  const std::shared_ptr<const Projection> projection_;
+  const uint32_t gen_;
+  const uint32_t version_;
+  const std::string prefix_;
+  std::atomic<uint64_t> checkpoint_;
+  std::atomic<Mode> mode_;
+  std::atomic<bool> stop_{false};
+  std::mutex join_mu_;  // Stop may be called from two threads
+  std::atomic<bool> failed_{false};
+  uint64_t failed_seq_ = 0;  // written once before failed_ is set
+  std::string error_;
+  std::thread thread_;
+};
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_

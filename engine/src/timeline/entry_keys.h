@@ -1,0 +1,109 @@
+// Key layout of a grouped timeline (the built-in actor and topic timelines
+// and every declarative projection), inside its projection keyspace:
+//
+//   'e' group occ(9) S(8) from(8) -> until(8) end(1) role(1)
+//       one version of statement S in one group, valid for as-of points
+//       from <= N < until (until = kOpen while current). `end` says what
+//       closed it: kEndCorrected or kEndRetracted.
+//   's' S(8)                      -> from(8) retracted(1) then per entry:
+//                                    u16 key length, entry key, role(1)
+//       the statement's current version and the entries it occupies.
+//   'n' group                     -> int64 LE count of current statements
+//   'd' group                     -> the group's display values
+//
+// group: each key value as u16 BE length + bytes (prefix-free for a fixed
+// number of values). occ: occurred_at, sign-flipped micros BE + precision,
+// so bytewise order is time order.
+#ifndef ANNALS_ENGINE_SRC_TIMELINE_ENTRY_KEYS_H_
+#define ANNALS_ENGINE_SRC_TIMELINE_ENTRY_KEYS_H_
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "log/keys.h"
+
+namespace annals::internal {
+
+inline constexpr char kEntryTag = 'e';
+inline constexpr char kStateTag = 's';
+inline constexpr char kCountTag = 'n';
+inline constexpr char kDisplayTag = 'd';
+inline constexpr uint64_t kOpen = std::numeric_limits<uint64_t>::max();
+inline constexpr uint8_t kEndNone = 0;
+inline constexpr uint8_t kEndCorrected = 1;
+inline constexpr uint8_t kEndRetracted = 2;
+inline constexpr size_t kOccBytes = 9;
+inline constexpr size_t kEntrySuffix = kOccBytes + 8 + 8;  // occ, S, from
+
+inline void AppendGroupValue(std::string_view v, std::string* out) {
+  size_t n = std::min<size_t>(v.size(), 0xFFFF);
+  out->push_back(static_cast<char>(n >> 8));
+  out->push_back(static_cast<char>(n & 0xFF));
+  out->append(v.substr(0, n));
+}
+
+inline std::string EncodeGroup(const std::vector<std::string>& values) {
+  std::string g;
+  for (const auto& v : values) AppendGroupValue(v, &g);
+  return g;
+}
+
+inline std::optional<std::vector<std::string>> DecodeGroup(std::string_view g) {
+  std::vector<std::string> out;
+  while (!g.empty()) {
+    if (g.size() < 2) return std::nullopt;
+    size_t n = (static_cast<uint8_t>(g[0]) << 8) | static_cast<uint8_t>(g[1]);
+    if (g.size() < 2 + n) return std::nullopt;
+    out.emplace_back(g.substr(2, n));
+    g.remove_prefix(2 + n);
+  }
+  return out;
+}
+
+inline std::string EntryKey(std::string_view group, const Timestamp& occ,
+                            uint64_t stmt, uint64_t from) {
+  std::string k(1, kEntryTag);
+  k.append(group);
+  k += EncodeTimestamp(occ);
+  k += EncodeU64(stmt);
+  k += EncodeU64(from);
+  return k;
+}
+
+inline std::string EntryValue(uint64_t until, uint8_t end, uint8_t role) {
+  std::string v = EncodeU64(until);
+  v.push_back(static_cast<char>(end));
+  v.push_back(static_cast<char>(role));
+  return v;
+}
+
+struct EntryRef {
+  std::string_view occ;  // 9 bytes, ordered
+  uint64_t stmt = 0;
+  uint64_t from = 0;
+  uint64_t until = kOpen;
+  uint8_t end = kEndNone;
+  uint8_t role = 0;
+};
+
+// Parses the fixed-size tail of an entry key and its value.
+inline std::optional<EntryRef> ParseEntry(std::string_view key, std::string_view value) {
+  if (key.size() < 1 + kEntrySuffix || value.size() != 10) return std::nullopt;
+  std::string_view tail = key.substr(key.size() - kEntrySuffix);
+  EntryRef r;
+  r.occ = tail.substr(0, kOccBytes);
+  r.stmt = *DecodeU64(tail.substr(kOccBytes, 8));
+  r.from = *DecodeU64(tail.substr(kOccBytes + 8, 8));
+  r.until = *DecodeU64(value.substr(0, 8));
+  r.end = static_cast<uint8_t>(value[8]);
+  r.role = static_cast<uint8_t>(value[9]);
+  return r;
+}
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_TIMELINE_ENTRY_KEYS_H_

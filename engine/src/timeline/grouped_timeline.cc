@@ -1,0 +1,161 @@
+// The projection path of every grouped timeline: each statement version
+// becomes one entry per group; a correction or retraction closes the
+// entries of the version it supersedes.
+#include "timeline/grouped_timeline.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "model/names.h"
+#include "timeline/entry_keys.h"
+
+namespace annals::internal {
+namespace {
+
+// Statement state: the entries its current version occupies.
+struct StmtState {
+  uint64_t from = 0;
+  bool retracted = false;
+  std::vector<std::pair<std::string, uint8_t>> entries;  // key, role
+};
+
+std::string EncodeState(const StmtState& st) {
+  std::string v = EncodeU64(st.from);
+  v.push_back(st.retracted ? 1 : 0);
+  for (const auto& [key, role] : st.entries) {
+    v.push_back(static_cast<char>(key.size() >> 8));
+    v.push_back(static_cast<char>(key.size() & 0xFF));
+    v += key;
+    v.push_back(static_cast<char>(role));
+  }
+  return v;
+}
+
+std::optional<StmtState> DecodeState(std::string_view v) {
+  if (v.size() < 9) return std::nullopt;
+  StmtState st;
+  st.from = *DecodeU64(v.substr(0, 8));
+  st.retracted = v[8] != 0;
+  v.remove_prefix(9);
+  while (!v.empty()) {
+    if (v.size() < 2) return std::nullopt;
+    size_t n = (static_cast<uint8_t>(v[0]) << 8) | static_cast<uint8_t>(v[1]);
+    if (v.size() < 2 + n + 1) return std::nullopt;
+    st.entries.emplace_back(std::string(v.substr(2, n)), static_cast<uint8_t>(v[2 + n]));
+    v.remove_prefix(2 + n + 1);
+  }
+  return st;
+}
+
+std::string StateKey(uint64_t stmt) {
+  std::string k(1, kStateTag);
+  k += EncodeU64(stmt);
+  return k;
+}
+
+}  // namespace
+
+absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
+                                         const Statement& s,
+                                         ProjectionWriter& out) const {
+  std::vector<Membership> members;
+  groups_(s, &members);
+  // One entry per group; a name that is both speaker and target gets both
+  // role bits.
+  std::map<std::string, std::pair<uint8_t, const Membership*>> merged;
+  for (const Membership& m : members) {
+    auto [it, inserted] = merged.try_emplace(EncodeGroup(m.key), m.role, &m);
+    if (!inserted) it->second.first |= m.role;
+  }
+  StmtState st;
+  st.from = from;
+  std::string count_key, display_key;
+  for (const auto& [group, rm] : merged) {
+    std::string key = EntryKey(group, s.occurred_at, stmt, from);
+    out.Put(key, EntryValue(kOpen, kEndNone, rm.first));
+    count_key.assign(1, kCountTag);
+    count_key += group;
+    out.Add(count_key, 1);
+    display_key.assign(1, kDisplayTag);
+    display_key += group;
+    out.Put(display_key, EncodeGroup(rm.second->display));
+    st.entries.emplace_back(std::move(key), rm.first);
+  }
+  out.Put(StateKey(stmt), EncodeState(st));
+  return absl::OkStatus();
+}
+
+absl::Status GroupedTimeline::CloseVersion(uint64_t stmt, uint64_t at, uint8_t end,
+                                           ProjectionWriter& out) const {
+  auto raw = out.Get(StateKey(stmt));
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value())
+    return absl::DataLossError(absl::StrCat("event ", at, " amends seq ", stmt,
+                                            ", which is not a known statement"));
+  auto st = DecodeState(**raw);
+  if (!st) return absl::DataLossError(absl::StrCat("state of statement ", stmt, " is damaged"));
+  if (st->retracted) return absl::OkStatus();  // the log refuses this; be safe
+  std::string count_key;
+  for (const auto& [key, role] : st->entries) {
+    out.Put(key, EntryValue(at, end, role));
+    std::string_view group(key);
+    group = group.substr(1, group.size() - 1 - kEntrySuffix);
+    count_key.assign(1, kCountTag);
+    count_key.append(group);
+    out.Add(count_key, -1);
+  }
+  if (end == kEndRetracted) {
+    st->retracted = true;
+    out.Put(StateKey(stmt), EncodeState(*st));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GroupedTimeline::Apply(const Event& e, ProjectionWriter& out) const {
+  switch (e.kind) {
+    case EventKind::kStatement:
+      return AddVersion(e.seq, e.seq, e.statement, out);
+    case EventKind::kCorrection:
+      if (auto st = CloseVersion(e.target, e.seq, kEndCorrected, out); !st.ok()) return st;
+      return AddVersion(e.target, e.seq, e.statement, out);
+    case EventKind::kRetraction:
+      return CloseVersion(e.target, e.seq, kEndRetracted, out);
+    case EventKind::kActorAlias:
+      return absl::OkStatus();  // resolved at query time, as of the query
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> GroupedTimeline::QueryGroup(
+    const std::vector<std::string>& key) const {
+  if (key.size() != 1)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "projection ", name_, " takes one key value, got ", key.size()));
+  return EncodeGroup({NormalizeName(key[0])});
+}
+
+std::shared_ptr<const GroupedTimeline> NewActorTimeline() {
+  return std::make_shared<GroupedTimeline>(
+      "actors", 1, true, [](const Statement& s, std::vector<Membership>* out) {
+        std::string n = NormalizeName(s.speaker);
+        if (!n.empty())
+          out->push_back({{n}, {s.speaker}, static_cast<uint8_t>(Role::kSpeaker)});
+        for (const auto& t : s.targets) {
+          n = NormalizeName(t);
+          if (!n.empty())
+            out->push_back({{n}, {t}, static_cast<uint8_t>(Role::kTarget)});
+        }
+      });
+}
+
+std::shared_ptr<const GroupedTimeline> NewTopicTimeline() {
+  return std::make_shared<GroupedTimeline>(
+      "topics", 1, false, [](const Statement& s, std::vector<Membership>* out) {
+        for (const auto& t : s.topics) {
+          std::string n = NormalizeName(t);
+          if (!n.empty()) out->push_back({{n}, {t}, 0});
+        }
+      });
+}
+
+}  // namespace annals::internal

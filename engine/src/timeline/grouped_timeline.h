@@ -1,0 +1,64 @@
+// A projection that files each statement under one or more groups (an
+// actor, a topic, a declarative key) as a versioned timeline entry, so any
+// as-of point can be answered (see entry_keys.h). The built-in "actors" and
+// "topics" projections and every declarative projection are instances.
+#ifndef ANNALS_ENGINE_SRC_TIMELINE_GROUPED_TIMELINE_H_
+#define ANNALS_ENGINE_SRC_TIMELINE_GROUPED_TIMELINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "annals/projection.h"
+#include "annals/timeline.h"
+
+namespace annals::internal {
+
+struct Membership {
+  std::vector<std::string> key;      // normalised values: the group
+  std::vector<std::string> display;  // the same values as written
+  uint8_t role = 0;                  // actors: Role bits; others 0
+};
+
+class GroupedTimeline : public Projection {
+ public:
+  // Lists the groups a statement belongs to (may be none).
+  using GroupFn = std::function<void(const Statement&, std::vector<Membership>*)>;
+
+  GroupedTimeline(std::string name, uint32_t version, bool actors, GroupFn groups)
+      : name_(std::move(name)), version_(version), actors_(actors),
+        groups_(std::move(groups)) {}
+
+  std::string name() const override { return name_; }
+  uint32_t version() const override { return version_; }
+  absl::Status Apply(const Event& event, ProjectionWriter& out) const override;
+
+  // Whether queries resolve actor aliases and filter by role.
+  bool actors() const { return actors_; }
+
+  // The encoded group a query for `key` reads (normalised like Apply does).
+  virtual absl::StatusOr<std::string> QueryGroup(
+      const std::vector<std::string>& key) const;
+
+ private:
+  absl::Status AddVersion(uint64_t stmt, uint64_t from, const Statement& s,
+                          ProjectionWriter& out) const;
+  absl::Status CloseVersion(uint64_t stmt, uint64_t at, uint8_t end,
+                            ProjectionWriter& out) const;
+
+  const std::string name_;
+  const uint32_t version_;
+  const bool actors_;
+  const GroupFn groups_;
+};
+
+// The built-ins: "actors" (speaker and targets, with roles) and "topics".
+std::shared_ptr<const GroupedTimeline> NewActorTimeline();
+std::shared_ptr<const GroupedTimeline> NewTopicTimeline();
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_TIMELINE_GROUPED_TIMELINE_H_

@@ -1,0 +1,282 @@
+// annals timeline: the statements by or about an actor, or on a topic, in
+// the order they occurred, as of any point of the log. Also the query
+// plumbing `projection query` shares (commands.h).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/progress.h"
+
+namespace annals::cli {
+namespace {
+
+// Rows fetched per Timeline call while following cursors.
+constexpr size_t kPageRows = 1000;
+
+// The last microsecond of the period `t` names: as of "2025-04-01" means
+// everything recorded by the end of that day; a whole-second time means the
+// end of that second (log output shows recorded_at to the second).
+int64_t EndOfPeriod(const Timestamp& t) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::Time start = absl::FromUnixMicros(t.micros);
+  absl::Time end;
+  switch (t.precision) {
+    case Precision::kYear:
+      end = absl::FromCivil(absl::ToCivilYear(start, utc) + 1, utc);
+      break;
+    case Precision::kMonth:
+      end = absl::FromCivil(absl::ToCivilMonth(start, utc) + 1, utc);
+      break;
+    case Precision::kDay:
+      end = absl::FromCivil(absl::ToCivilDay(start, utc) + 1, utc);
+      break;
+    default:
+      if (t.micros % 1000000 != 0) return t.micros;
+      end = start + absl::Seconds(1);
+      break;
+  }
+  return absl::ToUnixMicros(end) - 1;
+}
+
+// --as-of: all digits is a seq; anything else an ISO 8601 time.
+absl::StatusOr<uint64_t> ParseAsOf(const Engine& engine, const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    uint64_t seq = 0;
+    if (!absl::SimpleAtoi(text, &seq))
+      return absl::InvalidArgumentError(absl::StrCat("seq out of range: ", text));
+    return seq;
+  }
+  auto t = ParseTime(text);
+  if (!t.ok())
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected a seq or an ISO 8601 time; ", std::string(t.status().message())));
+  return engine.SeqAt(EndOfPeriod(*t));
+}
+
+absl::Status ParseDate(const std::string& text, Timestamp* out) {
+  if (text.empty()) return absl::OkStatus();
+  auto t = ParseTime(text);
+  if (!t.ok()) return t.status();
+  *out = *t;
+  return absl::OkStatus();
+}
+
+const ProjectionInfo* FindInfo(const std::vector<ProjectionInfo>& infos,
+                               const std::string& name) {
+  for (const ProjectionInfo& i : infos)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+struct TimelineCommandFlags {
+  std::string actor, topic;
+  std::string role = "any";
+  TimelineFlags q;
+};
+
+}  // namespace
+
+int FailRequest(std::string_view context, const absl::Status& status) {
+  int code = Fail(context, status);
+  return absl::IsFailedPrecondition(status) ? kExitBadInput : code;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& g) {
+  Options o;
+  o.create_if_missing = false;
+  auto e = Engine::Open(g.db, o);
+  if (absl::IsNotFound(e.status()))
+    return absl::NotFoundError(absl::StrCat(
+        "no store at ", g.db,
+        " (give --db PATH or set ANNALS_DB; `annals import` creates one)"));
+  return e;
+}
+
+absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g) {
+  QueryStore store;
+  auto e = OpenExistingForWrite(g);
+  if (e.ok()) {
+    store.engine = std::move(*e);
+    return store;
+  }
+  if (!absl::IsFailedPrecondition(e.status()) ||
+      !absl::StrContains(std::string(e.status().message()), "in use"))
+    return e.status();
+  auto r = OpenForRead(g);
+  if (!r.ok()) return r.status();
+  store.engine = std::move(*r);
+  store.read_only = true;
+  return store;
+}
+
+absl::Status WaitForProjection(const Engine& engine, const std::string& name,
+                               uint64_t seq, const std::string& label) {
+  ProgressBar bar(label);
+  for (;;) {
+    std::vector<ProjectionInfo> infos = engine.Projections();
+    const ProjectionInfo* info = FindInfo(infos, name);
+    if (info == nullptr) return absl::OkStatus();
+    if (info->state == ProjectionState::kFailed)
+      return absl::UnavailableError(
+          absl::StrCat("projection ", name, " failed at seq ", info->failed_seq, ": ",
+                       info->error, " (reopening the store retries it)"));
+    if (info->state != ProjectionState::kBuilding && info->checkpoint >= seq)
+      return absl::OkStatus();
+    uint64_t done = info->state == ProjectionState::kBuilding
+                        ? info->rebuild_checkpoint
+                        : info->checkpoint;
+    bar.Update(std::min(done, seq), seq);
+    auto started = std::chrono::steady_clock::now();
+    (void)engine.WaitFor(seq, absl::Milliseconds(100));
+    if (std::chrono::steady_clock::now() - started < std::chrono::milliseconds(20))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f) {
+  cmd->add_option("--from", f.from,
+                  "only statements that occurred at or after DATE "
+                  "(2025, 2025-03, 2025-03-31, 2025-03-31T14:05:00Z)");
+  cmd->add_option("--to", f.to,
+                  "only statements that occurred at or before DATE, inclusive of "
+                  "the whole period (--to 2025-03 ends 2025-03-31)");
+  cmd->add_option("--as-of", f.as_of,
+                  "answer as the log stood at SEQ (all digits, so a bare year "
+                  "is a seq) or at a TIME (ISO 8601, the end of the period it "
+                  "names: 2025-04-01 is everything recorded by that day's end)");
+  cmd->add_flag("--include-retracted", f.include_retracted,
+                "also show retracted statements, marked");
+  cmd->add_option("--limit", f.limit, "show at most N statements (0: all)")
+      ->capture_default_str();
+  cmd->add_flag("--reverse", f.reverse, "newest first");
+  cmd->add_option("--format", f.format,
+                  "table (fits 100 columns), jsonl (the `log` fields plus status) "
+                  "or csv (RFC 4180, header row)")
+      ->check(CLI::IsMember({"table", "jsonl", "csv"}))
+      ->capture_default_str();
+  cmd->add_flag("--no-wait", f.no_wait,
+                "answer from what the projection has built, without waiting for "
+                "it to catch up with the log");
+  cmd->add_option("--cursor", f.cursor,
+                  "continue after the last row of an earlier --limit'ed run");
+}
+
+int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
+  const std::string what = q.projection.empty() ? "timeline" : "projection query";
+  if (absl::Status st = ParseDate(f.from, &q.from); !st.ok()) return Fail("--from", st);
+  if (absl::Status st = ParseDate(f.to, &q.to); !st.ok()) return Fail("--to", st);
+  auto store = OpenForQuery(g);
+  if (!store.ok()) return Fail("", store.status());
+  const Engine& engine = *store->engine;
+  if (!f.as_of.empty()) {
+    auto seq = ParseAsOf(engine, f.as_of);
+    if (!seq.ok()) return Fail("--as-of", seq.status());
+    q.as_of = *seq;
+  }
+  q.include_retracted = f.include_retracted;
+  q.reverse = f.reverse;
+  q.cursor = f.cursor;
+  q.wait = !f.no_wait && !store->read_only;
+
+  const std::string projection = !q.projection.empty() ? q.projection
+                                 : q.kind == TimelineKind::kActor ? "actors"
+                                                                  : "topics";
+  if (store->read_only) {
+    std::vector<ProjectionInfo> infos = engine.Projections();
+    const ProjectionInfo* info = FindInfo(infos, projection);
+    std::fprintf(stderr,
+                 "annals: note: the store is in use by another process; answering "
+                 "read-only, as of the %s projection's checkpoint (seq %llu)\n",
+                 projection.c_str(),
+                 static_cast<unsigned long long>(info ? info->checkpoint : 0));
+  } else if (q.wait) {
+    // Wait here rather than in Timeline, to show progress on a terminal.
+    uint64_t target = engine.Head();
+    if (q.as_of.has_value()) target = std::min(target, *q.as_of);
+    absl::Status st = WaitForProjection(
+        engine, projection, target, absl::StrCat("catching up ", projection));
+    if (!st.ok()) return Fail(what, st);
+  }
+
+  auto writer = NewTimelineWriter(
+      f.format, q.projection.empty() && q.kind == TimelineKind::kActor, stdout);
+  uint64_t shown = 0;
+  bool more = false;
+  for (;;) {
+    q.limit = kPageRows;
+    if (f.limit != 0) q.limit = std::min<uint64_t>(kPageRows, f.limit - shown);
+    auto page = engine.Timeline(q);
+    if (!page.ok()) {
+      std::fflush(stdout);
+      return Fail(what, page.status());
+    }
+    for (const TimelineEntry& e : page->entries) writer->Write(e);
+    shown += page->entries.size();
+    // Later pages answer as of the same point as the first.
+    q.as_of = page->as_of;
+    q.cursor = page->next_cursor;
+    if (q.cursor.empty()) break;
+    if (f.limit != 0 && shown >= f.limit) {
+      more = true;
+      break;
+    }
+    if (page->entries.empty()) break;  // defensive: never loop on no progress
+  }
+  writer->Finish();
+  std::fflush(stdout);
+  if (more && f.format == "table")
+    std::fprintf(stderr, "annals: more statements; next page: --cursor %s --as-of %llu\n",
+                 q.cursor.c_str(), static_cast<unsigned long long>(*q.as_of));
+  return kExitOk;
+}
+
+Runner AddTimeline(CLI::App& app, const GlobalFlags& g) {
+  auto f = std::make_shared<TimelineCommandFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "timeline",
+      "Statements by or about an actor (--actor) or on a topic (--topic), in the "
+      "order they occurred, with corrections applied and retractions left out; "
+      "as of any point of the log with --as-of");
+  auto* actor = cmd->add_option(
+      "--actor", f->actor,
+      "actor name (case, spacing and Unicode form do not matter; aliases apply)");
+  auto* topic = cmd->add_option("--topic", f->topic, "topic name");
+  actor->excludes(topic);
+  cmd->add_option("--role", f->role,
+                  "with --actor: statements the actor made (speaker), was "
+                  "addressed in (target), or either (any)")
+      ->check(CLI::IsMember({"speaker", "target", "any"}))
+      ->capture_default_str();
+  AddTimelineFlags(cmd, f->q);
+  return [f, &g, cmd]() -> int {
+    TimelineQuery q;
+    if (cmd->count("--actor") > 0) {
+      q.kind = TimelineKind::kActor;
+      q.name = f->actor;
+    } else if (cmd->count("--topic") > 0) {
+      q.kind = TimelineKind::kTopic;
+      q.name = f->topic;
+      if (cmd->count("--role") > 0)
+        return Fail("--role", absl::InvalidArgumentError("applies to --actor only"));
+    } else {
+      return Fail("timeline", absl::InvalidArgumentError(
+                                  "give --actor NAME or --topic NAME"));
+    }
+    if (q.name.empty())
+      return Fail("timeline", absl::InvalidArgumentError("the name is empty"));
+    q.role = f->role == "speaker"  ? Role::kSpeaker
+             : f->role == "target" ? Role::kTarget
+                                   : Role::kAny;
+    return RunTimeline(g, f->q, q);
+  };
+}
+
+}  // namespace annals::cli
