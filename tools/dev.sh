@@ -46,6 +46,8 @@ case "$mode" in
     "$annals" --db "$db" import tools/samples/rare-earths-talks.jsonl
     echo "== annals --db $db log"
     "$annals" --db "$db" log
+    echo "== annals --db $db timeline --actor 'donald trump'"
+    "$annals" --db "$db" timeline --actor 'donald trump'
     echo "== annals --db $db stats"
     "$annals" --db "$db" stats
     ;;
