@@ -292,34 +292,44 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
   for (auto& c : cursors)
     if (!c->status().ok()) return FromRocks(c->status(), "reading the timeline");
 
-  // Fetch the versions to show, and the originals they belong to.
-  std::vector<std::string> keys;
+  // Fetch the versions to show, and the originals of corrected ones, in
+  // one batched, sorted MultiGet; each seq once.
+  std::vector<uint64_t> seqs;
   for (const Hit& h : hits) {
-    keys.push_back(EncodeU64(h.from));
-    keys.push_back(EncodeU64(h.stmt));
+    seqs.push_back(h.from);
+    if (h.from != h.stmt) seqs.push_back(h.stmt);
   }
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+  std::vector<std::string> keys;
+  keys.reserve(seqs.size());
+  for (uint64_t s : seqs) keys.push_back(EncodeU64(s));
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  std::vector<std::string> values;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs(keys.size(), log_);
-  std::vector<rocksdb::Status> statuses = db_->MultiGet(ro, cfs, slices, &values);
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(ro, log_, keys.size(), slices.data(), values.data(), statuses.data(),
+                /*sorted_input=*/true);
+  auto value_of = [&](uint64_t seq) -> absl::StatusOr<Event> {
+    size_t i = std::lower_bound(seqs.begin(), seqs.end(), seq) - seqs.begin();
+    if (!statuses[i].ok())
+      return statuses[i].IsNotFound()
+                 ? absl::DataLossError(absl::StrCat("timeline entry names seq ", seq,
+                                                    ", missing from the log"))
+                 : FromRocks(statuses[i], "reading the log");
+    return DecodeEvent(std::string_view(values[i].data(), values[i].size()));
+  };
 
   TimelinePage page;
   page.as_of = as_of;
   for (size_t i = 0; i < hits.size(); ++i) {
     const Hit& h = hits[i];
-    for (size_t k : {2 * i, 2 * i + 1})
-      if (!statuses[k].ok())
-        return statuses[k].IsNotFound()
-                   ? absl::DataLossError(absl::StrCat("timeline entry names seq ",
-                                                      h.from, ", missing from the log"))
-                   : FromRocks(statuses[k], "reading the log");
-    auto version = DecodeEvent(values[2 * i]);
+    auto version = value_of(h.from);
     if (!version.ok()) return version.status();
     TimelineEntry entry;
     if (h.from == h.stmt) {
       entry.event = *std::move(version);
     } else {
-      auto original = DecodeEvent(values[2 * i + 1]);
+      auto original = value_of(h.stmt);
       if (!original.ok()) return original.status();
       entry.event = *std::move(original);
       entry.event.statement = std::move(version->statement);
