@@ -162,6 +162,11 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
           path, " is a non-empty directory that holds no annals store"));
     if (!options.create_if_missing || options.read_only)
       return absl::NotFoundError(absl::StrCat("no store at ", path));
+    // Like `mkdir -p`: a store may be created under directories not made yet.
+    fs::create_directories(path, ec);
+    if (ec)
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create ", path, ": ", ec.message()));
   }
 
   rocksdb::DBOptions dbo;

@@ -260,3 +260,17 @@ TEST(OpenTest, DamagedHeadMetadataIsDataLoss) {
 
 }  // namespace
 }  // namespace annals
+
+namespace annals {
+namespace {
+
+TEST(OpenTest, CreatesMissingParentDirectories) {
+  TempDir dir;
+  const std::string path = dir.Sub("a/b/store");
+  auto opened = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_TRUE((*opened)->Append(SmallStatement(1)).ok());
+}
+
+}  // namespace
+}  // namespace annals
