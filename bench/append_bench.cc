@@ -1,7 +1,10 @@
 // Append and scan throughput of the annals engine, beside a baseline that
 // writes the very same serialized bytes straight to RocksDB.
 //
-//   BM_EngineAppendBatched    Engine::Append(span of 1000), durability kBulk
+//   BM_EngineAppendBatched/0  Engine::Append(span of 1000), durability kBulk,
+//                             bare log (Options::builtin_projections = false)
+//   BM_EngineAppendBatched/1  the same with the built-in timelines live, timed
+//                             until they have caught up
 //   BM_RawRocksDbPutBatched   WriteBatch of 1000 pre-encoded log entries into
 //                             one "log" column family with the engine's options
 //   BM_RawRocksDbPutBatchedIdIndex  the same plus the engine's id index
@@ -29,6 +32,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -41,14 +45,15 @@
 #include "annals/engine.h"
 #include "annals/event.h"
 #include "annals/options.h"
+#include "annals/projection.h"
 #include "annals/statement.h"
 #include "codec/event_codec.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
 
 namespace {
@@ -401,66 +406,77 @@ fs::path FreshDir(const char* what) {
   return p;
 }
 
-// The engine's RocksDB configuration for its "log" family and the DB as a
-// whole, copied from engine/src/log/open.cc (FamilyOptions and Engine::Open).
-// Keep in step with that file, or the baseline stops being a baseline.
-rocksdb::DBOptions EngineDbOptions() {
-  rocksdb::DBOptions dbo;
-  dbo.create_if_missing = true;
-  dbo.create_missing_column_families = true;
-  dbo.max_background_jobs = 2;
-  dbo.bytes_per_sync = 1 << 20;
-  dbo.keep_log_file_num = 3;
-  return dbo;
+// The engine's RocksDB configuration: DBOptions and the options of its "log"
+// and "ids" families, read back from the OPTIONS file RocksDB writes into a
+// store the engine creates. Reading them (rather than copying FamilyOptions
+// from engine/src/log/open.cc) keeps the baseline configured exactly as the
+// engine, whatever that file comes to say.
+struct RocksConfig {
+  rocksdb::DBOptions db;
+  rocksdb::ColumnFamilyOptions log;
+  rocksdb::ColumnFamilyOptions ids;
+};
+
+const RocksConfig& EngineRocksConfig() {
+  static const RocksConfig* config = [] {
+    fs::path p = FreshDir("options-template");
+    {
+      auto e = annals::Engine::Open(p.string(), annals::Options{});
+      Check(e.status(), "opening a template store");
+    }
+    rocksdb::ConfigOptions co;
+    co.ignore_unknown_options = true;      // e.g. the engine's own merge
+    co.ignore_unsupported_options = true;  // operators, which we don't need
+    rocksdb::DBOptions dbo;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    Check(rocksdb::LoadLatestOptions(co, p.string(), &dbo, &families),
+          "reading the engine's OPTIONS file");
+    auto* c = new RocksConfig;
+    c->db = dbo;
+    c->db.create_if_missing = true;
+    c->db.create_missing_column_families = true;
+    bool log = false, ids = false;
+    for (const auto& f : families) {
+      if (f.name == annals::internal::kLogFamily) c->log = f.options, log = true;
+      if (f.name == annals::internal::kIdsFamily) c->ids = f.options, ids = true;
+    }
+    if (!log || !ids) Die("the engine's store lacks a log or ids family");
+    fs::remove_all(p);
+    return c;
+  }();
+  return *config;
 }
 
-rocksdb::ColumnFamilyOptions EngineLogFamilyOptions(
-    const annals::Options& options, const std::shared_ptr<rocksdb::Cache>& cache) {
-  rocksdb::ColumnFamilyOptions cf;
-  cf.write_buffer_size = options.write_buffer_bytes;
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kZSTD;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = cache;
-  table.block_size = 16 * 1024;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return cf;
-}
-
-// The engine's "ids" family (id -> seq), also from FamilyOptions.
-rocksdb::ColumnFamilyOptions EngineIdsFamilyOptions(
-    const annals::Options& options, const std::shared_ptr<rocksdb::Cache>& cache) {
-  rocksdb::ColumnFamilyOptions cf;
-  cf.write_buffer_size = options.write_buffer_bytes;
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kZSTD;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = cache;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.whole_key_filtering = true;
-  table.block_size = 4 * 1024;
-  cf.memtable_prefix_bloom_size_ratio = 0.1;
-  cf.memtable_whole_key_filtering = true;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+// `cf` with its block-based table reading through `cache` (each store gets
+// its own cache, as each engine does).
+rocksdb::ColumnFamilyOptions WithCache(rocksdb::ColumnFamilyOptions cf,
+                                       const std::shared_ptr<rocksdb::Cache>& cache) {
+  const auto* table = cf.table_factory
+                          ? cf.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>()
+                          : nullptr;
+  if (table == nullptr) Die("the engine's families do not use block-based tables");
+  rocksdb::BlockBasedTableOptions t = *table;
+  t.block_cache = cache;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return cf;
 }
 
 // A plain RocksDB with the default family plus "log" (and, with id_index,
 // "ids"), configured as the engine's: same DBOptions, same family options,
-// own 64 MiB cache.
+// own block cache of the engine's default size.
 class RawDb {
  public:
   explicit RawDb(const fs::path& path, bool id_index = false) : path_(path) {
     annals::Options defaults;
+    const RocksConfig& config = EngineRocksConfig();
     auto cache = rocksdb::NewLRUCache(defaults.block_cache_bytes);
     std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-        {rocksdb::kDefaultColumnFamilyName, EngineLogFamilyOptions(defaults, cache)},
-        {annals::internal::kLogFamily, EngineLogFamilyOptions(defaults, cache)}};
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+        {annals::internal::kLogFamily, WithCache(config.log, cache)}};
     if (id_index)
-      families.emplace_back(annals::internal::kIdsFamily,
-                            EngineIdsFamilyOptions(defaults, cache));
+      families.emplace_back(annals::internal::kIdsFamily, WithCache(config.ids, cache));
     rocksdb::DB* db = nullptr;
-    Check(rocksdb::DB::Open(EngineDbOptions(), path.string(), families, &handles_, &db),
+    Check(rocksdb::DB::Open(config.db, path.string(), families, &handles_, &db),
           "opening the raw RocksDB");
     db_.reset(db);
     bulk_sync_bytes_ = defaults.bulk_sync_bytes;
@@ -495,8 +511,10 @@ class RawDb {
 };
 
 struct EngineStore {
-  explicit EngineStore(const fs::path& p) : path(p) {
-    auto e = annals::Engine::Open(path.string(), annals::Options{});
+  explicit EngineStore(const fs::path& p, bool projections = true) : path(p) {
+    annals::Options options;
+    options.builtin_projections = projections;
+    auto e = annals::Engine::Open(path.string(), options);
     Check(e.status(), "opening the engine store");
     engine = *std::move(e);
   }
@@ -526,26 +544,72 @@ void AppendRawBatch(RawDb& raw, const Corpus& corpus, size_t b) {
 // an empty one with the timer paused, so no iteration ever appends a
 // duplicate and both sides see the same store sizes (0 .. corpus events).
 
+// CPU seconds of the whole process (every thread: the appender, RocksDB's
+// flushes and compactions, the engine's projection workers), summed over the
+// timed parts of a run.
+class ProcessCpu {
+ public:
+  void Start() { t0_ = Now(); }
+  void Stop() { total_ += Now() - t0_; }
+  double seconds() const { return total_; }
+
+ private:
+  static double Now() {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+  }
+  double t0_ = 0, total_ = 0;
+};
+
 void SetAppendCounters(benchmark::State& state, const Corpus& corpus,
-                       uint64_t bytes) {
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
+                       uint64_t bytes, const ProcessCpu& cpu) {
+  uint64_t items = state.iterations() * kBatch;
+  state.SetItemsProcessed(static_cast<int64_t>(items));
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
   state.counters["value_bytes_per_item"] =
       static_cast<double>(corpus.total_bytes) / corpus.statements.size();
+  if (items > 0) state.counters["process_cpu_us_per_item"] = cpu.seconds() * 1e6 / items;
+}
+
+// The engine's live projections (the built-in "actors" and "topics"
+// timelines, registered at Open) follow the log on worker threads. The timed
+// region includes waiting for them to catch up before a store is replaced
+// and at the end of the run, so the figure is sustained import throughput
+// with every projection current, not just the rate at which Append returns.
+void CatchUp(benchmark::State& state, annals::Engine& engine) {
+  absl::Status st = engine.WaitFor(engine.Head(), absl::Minutes(5));
+  if (!st.ok()) state.SkipWithError(std::string(st.message()).c_str());
+}
+
+uint64_t MaxProjectionLag(const annals::Engine& engine) {
+  uint64_t lag = 0;
+  for (const auto& p : engine.Projections()) lag = std::max(lag, p.lag);
+  return lag;
 }
 
 void BM_EngineAppendBatched(benchmark::State& state) {
   const Corpus& corpus = GetCorpus();
-  auto store = std::make_unique<EngineStore>(FreshDir("engine-append"));
+  // Arg 0: the bare log (Options::builtin_projections = false), the append
+  // path the raw baseline compares with. Arg 1: with the built-in timelines
+  // live, timed until they have caught up (time until queryable).
+  const bool projections = state.range(0) != 0;
+  auto store = std::make_unique<EngineStore>(FreshDir("engine-append"), projections);
   size_t b = 0;
-  uint64_t bytes = 0;
+  uint64_t bytes = 0, max_lag = 0;
+  int64_t done = 0;
+  ProcessCpu cpu;
+  cpu.Start();
   for (auto _ : state) {
     if (b == corpus.batches()) {
+      CatchUp(state, *store->engine);
+      cpu.Stop();
       state.PauseTiming();
       store.reset();
-      store = std::make_unique<EngineStore>(FreshDir("engine-append"));
+      store = std::make_unique<EngineStore>(FreshDir("engine-append"), projections);
       b = 0;
       state.ResumeTiming();
+      cpu.Start();
     }
     auto results = store->engine->Append(corpus.Batch(b), kBulk);
     if (!results.ok()) {
@@ -556,31 +620,40 @@ void BM_EngineAppendBatched(benchmark::State& state) {
       state.SkipWithError("appended a duplicate");
       break;
     }
+    max_lag = std::max(max_lag, MaxProjectionLag(*store->engine));
     bytes += corpus.batch_bytes[b];
     ++b;
+    if (++done == static_cast<int64_t>(state.max_iterations)) CatchUp(state, *store->engine);
   }
-  SetAppendCounters(state, corpus, bytes);
+  cpu.Stop();
+  SetAppendCounters(state, corpus, bytes, cpu);
+  state.counters["max_projection_lag"] = static_cast<double>(max_lag);
 }
-BENCHMARK(BM_EngineAppendBatched)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EngineAppendBatched)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_RawRocksDbPutBatched(benchmark::State& state) {
   const Corpus& corpus = GetCorpus();
   auto raw = std::make_unique<RawDb>(FreshDir("raw-append"));
   size_t b = 0;
   uint64_t bytes = 0;
+  ProcessCpu cpu;
+  cpu.Start();
   for (auto _ : state) {
     if (b == corpus.batches()) {
+      cpu.Stop();
       state.PauseTiming();
       raw.reset();
       raw = std::make_unique<RawDb>(FreshDir("raw-append"));
       b = 0;
       state.ResumeTiming();
+      cpu.Start();
     }
     AppendRawBatch(*raw, corpus, b);
     bytes += corpus.batch_bytes[b];
     ++b;
   }
-  SetAppendCounters(state, corpus, bytes);
+  cpu.Stop();
+  SetAppendCounters(state, corpus, bytes, cpu);
 }
 BENCHMARK(BM_RawRocksDbPutBatched)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -596,13 +669,17 @@ void BM_RawRocksDbPutBatchedIdIndex(benchmark::State& state) {
   uint64_t bytes = 0;
   rocksdb::ReadOptions ro;
   std::string found;
+  ProcessCpu cpu;
+  cpu.Start();
   for (auto _ : state) {
     if (b == corpus.batches()) {
+      cpu.Stop();
       state.PauseTiming();
       raw.reset();
       raw = std::make_unique<RawDb>(FreshDir("raw-ids-append"), true);
       b = 0;
       state.ResumeTiming();
+      cpu.Start();
     }
     rocksdb::WriteBatch batch;
     for (size_t i = b * kBatch; i < (b + 1) * kBatch; ++i) {
@@ -616,7 +693,8 @@ void BM_RawRocksDbPutBatchedIdIndex(benchmark::State& state) {
     bytes += corpus.batch_bytes[b];
     ++b;
   }
-  SetAppendCounters(state, corpus, bytes);
+  cpu.Stop();
+  SetAppendCounters(state, corpus, bytes, cpu);
 }
 BENCHMARK(BM_RawRocksDbPutBatchedIdIndex)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -629,11 +707,20 @@ BENCHMARK(BM_RawRocksDbPutBatchedIdIndex)->UseRealTime()->Unit(benchmark::kMilli
 std::unique_ptr<EngineStore> g_scan_engine;
 std::unique_ptr<RawDb> g_scan_raw;
 
+// Flushes and fully compacts `cf`, then waits until the DB runs no flush or
+// compaction (in any family) for half a second.
 void Settle(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
   Check(db->Flush(rocksdb::FlushOptions(), cf), "flush");
   rocksdb::CompactRangeOptions co;
   co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   Check(db->CompactRange(co, cf, nullptr, nullptr), "compact");
+  for (int quiet = 0; quiet < 5;) {
+    uint64_t flushes = 0, compactions = 0;
+    db->GetIntProperty("rocksdb.num-running-flushes", &flushes);
+    db->GetIntProperty("rocksdb.num-running-compactions", &compactions);
+    quiet = flushes + compactions == 0 ? quiet + 1 : 0;
+    ::usleep(100 * 1000);
+  }
 }
 
 annals::Engine& ScanEngine() {
@@ -643,6 +730,9 @@ annals::Engine& ScanEngine() {
     for (size_t b = 0; b < corpus.batches(); ++b)
       Check(g_scan_engine->engine->Append(corpus.Batch(b), kBulk).status(), "fill");
     Check(g_scan_engine->engine->Sync(), "sync");
+    // Let the projection workers finish, so they do not run during the scans.
+    Check(g_scan_engine->engine->WaitFor(g_scan_engine->engine->Head(), absl::Minutes(10)),
+          "waiting for projections");
     auto* db_engine = static_cast<annals::internal::DbEngine*>(g_scan_engine->engine.get());
     Settle(db_engine->db(), db_engine->log_family());
   }

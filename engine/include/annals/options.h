@@ -26,6 +26,12 @@ struct Options {
   // Default 8 MiB. Smaller is safer and slower; 0 syncs every batch.
   uint64_t bulk_sync_bytes = 8ull << 20;
 
+  // Register the built-in "actors" and "topics" timeline projections at
+  // Open. Default true. False gives a bare log (e.g. for a bulk load whose
+  // timelines are built later by reopening with true): appends skip the
+  // projection work, and timeline queries fail with kNotFound.
+  bool builtin_projections = true;
+
   // RocksDB block cache, in bytes, shared by all column families.
   // Default 64 MiB. Larger speeds up random reads (Get, FindById).
   uint64_t block_cache_bytes = 64ull << 20;

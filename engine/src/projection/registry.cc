@@ -44,12 +44,14 @@ constexpr absl::Duration kPoll = absl::Milliseconds(1);
 }  // namespace
 
 absl::Status DbEngine::StartProjections() {
-  if (auto st = Register(NewActorTimeline(), ProjectionSlot::Origin::kBuiltin, "");
-      !st.ok())
-    return st;
-  if (auto st = Register(NewTopicTimeline(), ProjectionSlot::Origin::kBuiltin, "");
-      !st.ok())
-    return st;
+  if (options_.builtin_projections) {
+    if (auto st = Register(NewActorTimeline(), ProjectionSlot::Origin::kBuiltin, "");
+        !st.ok())
+      return st;
+    if (auto st = Register(NewTopicTimeline(), ProjectionSlot::Origin::kBuiltin, "");
+        !st.ok())
+      return st;
+  }
   // Declarative projections defined earlier.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), meta_));
   std::vector<std::pair<std::string, std::string>> defs;
