@@ -264,6 +264,26 @@ TEST(OpenTest, DamagedHeadMetadataIsDataLoss) {
 namespace annals {
 namespace {
 
+TEST(OpenTest, BareLogHasNoBuiltinProjections) {
+  TempDir dir;
+  Options options = FastOptions();
+  options.builtin_projections = false;
+  auto opened = Engine::Open(dir.Sub("store"), options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  ASSERT_TRUE((*opened)->Append(SmallStatement(1)).ok());
+  EXPECT_TRUE((*opened)->Projections().empty());
+  TimelineQuery q;
+  q.name = "anyone";
+  EXPECT_EQ((*opened)->Timeline(q).status().code(), absl::StatusCode::kNotFound);
+  opened->reset();
+  // Reopened with the default, the timelines are built from the log.
+  auto again = Engine::Open(dir.Sub("store"), FastOptions());
+  ASSERT_TRUE(again.ok()) << again.status();
+  auto page = (*again)->Timeline(q);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->as_of, 1u);
+}
+
 TEST(OpenTest, CreatesMissingParentDirectories) {
   TempDir dir;
   const std::string path = dir.Sub("a/b/store");
