@@ -5,6 +5,9 @@
 #include <kj/exception.h>
 
 #include <cstring>
+#include <vector>
+
+#include <kj/io.h>
 
 #include "absl/strings/str_cat.h"
 #include "schema/annals.capnp.h"
@@ -101,8 +104,16 @@ constexpr size_t kChecksumBytes = 8;
 }  // namespace
 
 void EncodeEvent(const Event& event, std::string* out) {
-  // One 4 KiB first segment holds a typical statement without reallocation.
-  capnp::MallocMessageBuilder message(512);
+  EncodeEvent(event, event.statement, out);
+}
+
+void EncodeEvent(const Event& event, const Statement& statement, std::string* out) {
+  // A reused 8 KiB first segment holds a typical statement: no allocation
+  // and no fresh pages per event. MallocMessageBuilder zeroes the part it
+  // used when destroyed, as the next use requires.
+  thread_local std::vector<capnp::word> first_segment(1024);
+  capnp::MallocMessageBuilder message(
+      kj::arrayPtr(first_segment.data(), first_segment.size()));
   auto env = message.initRoot<s::Envelope>();
   env.setSeq(event.seq);
   env.setRecordedAt(event.recorded_at);
@@ -111,12 +122,12 @@ void EncodeEvent(const Event& event, std::string* out) {
   auto kind = env.getKind();
   switch (event.kind) {
     case EventKind::kStatement:
-      WriteStatement(kind.initStatement(), event.statement);
+      WriteStatement(kind.initStatement(), statement);
       break;
     case EventKind::kCorrection: {
       auto c = kind.initCorrection();
       c.setTarget(event.target);
-      WriteStatement(c.initStatement(), event.statement);
+      WriteStatement(c.initStatement(), statement);
       if (!event.reason.empty()) c.setReason(AsText(event.reason));
       break;
     }
@@ -134,14 +145,20 @@ void EncodeEvent(const Event& event, std::string* out) {
     }
   }
 
-  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
-  auto bytes = words.asBytes();
-  uint64_t sum = XXH64(bytes.begin(), bytes.size(), 0);
-  char header[kChecksumBytes];
+  // Serialise straight into `out`, after room for the checksum.
+  auto segments = message.getSegmentsForOutput();
+  const size_t payload = capnp::computeSerializedSizeInWords(segments) * sizeof(capnp::word);
+  const size_t start = out->size();
+  out->resize(start + kChecksumBytes + payload);
+  char* body = out->data() + start + kChecksumBytes;
+  {
+    kj::ArrayOutputStream stream(
+        kj::arrayPtr(reinterpret_cast<kj::byte*>(body), payload));
+    capnp::writeMessage(stream, segments);
+  }
+  uint64_t sum = XXH64(body, payload, 0);
   for (size_t i = 0; i < kChecksumBytes; ++i)
-    header[i] = static_cast<char>(sum >> (8 * i));
-  out->append(header, kChecksumBytes);
-  out->append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+    (*out)[start + i] = static_cast<char>(sum >> (8 * i));
 }
 
 absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {

@@ -19,6 +19,9 @@ inline constexpr uint16_t kSchemaVersion = 1;
 
 // Appends the stored form of `event` to `out`. Does not validate.
 void EncodeEvent(const Event& event, std::string* out);
+// The same with the statement (or correction's statement) taken from
+// `statement` instead of event.statement, so callers need not copy it in.
+void EncodeEvent(const Event& event, const Statement& statement, std::string* out);
 
 // Decodes a stored value. Never throws: damage of any kind (bad checksum,
 // truncated or malformed message, unknown kind) is kDataLoss.

@@ -39,20 +39,20 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
       return absl::InvalidArgumentError(
           absl::StrCat("statements[", i, "]: ", st.message()));
     events[i].kind = EventKind::kStatement;
-    events[i].statement = statements[i];
     events[i].id = EffectiveId(statements[i]);
   }
   absl::StatusOr<std::vector<AppendResult>> results;
   {
     absl::MutexLock lock(&append_mu_);
-    results = CommitLocked(events, options);
+    results = CommitLocked(events, statements, options);
   }
   WakeWorkers();
   return results;
 }
 
 absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
-    std::vector<Event>& events, const AppendOptions& options) {
+    std::vector<Event>& events, std::span<const Statement> statements,
+    const AppendOptions& options) {
   std::vector<AppendResult> results(events.size());
   rocksdb::WriteBatch batch;
   std::string value;
@@ -85,16 +85,16 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
     e.seq = next.head + 1;
     e.recorded_at = recorded_at;
     e.schema_version = kSchemaVersion;
-    if (e.kind == EventKind::kStatement) e.statement.id = e.id;
+    const Statement& st = statements.empty() ? e.statement : statements[i];
     value.clear();
-    EncodeEvent(e, &value);
+    EncodeEvent(e, st, &value);
     std::string key = EncodeU64(e.seq);
     batch.Put(log_, key, value);
     batch.Put(ids_, e.id, key);
     next.head = e.seq;
     switch (e.kind) {
       case EventKind::kStatement: {
-        const Timestamp& at = e.statement.occurred_at;
+        const Timestamp& at = st.occurred_at;
         if (!next.occurred_min.present() || at < next.occurred_min)
           next.occurred_min = at;
         if (!next.occurred_max.present() || at > next.occurred_max)

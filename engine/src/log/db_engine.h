@@ -148,8 +148,11 @@ class DbEngine final : public Engine {
   // Assigns seqs to `events` (ids set, already validated) and writes them,
   // their id index entries, log state and `extra` puts in one batch.
   // Requires append_mu_.
+  // `statements`, when not empty, holds each event's statement (instead of
+  // events[i].statement), so appends need not copy them.
   absl::StatusOr<std::vector<AppendResult>> CommitLocked(
-      std::vector<Event>& events, const AppendOptions& options)
+      std::vector<Event>& events, std::span<const Statement> statements,
+      const AppendOptions& options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Get from the log without the head check (for callers holding the lock).
   absl::StatusOr<Event> GetUnchecked(uint64_t seq) const;
