@@ -12,6 +12,7 @@
 #include "annals/json.h"
 #include "annals/statement.h"
 #include "gmock/gmock.h"
+#include "tools/cli_harness.h"
 #include "gtest/gtest.h"
 
 namespace annals {
@@ -21,38 +22,11 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const std::string kSample =
-    std::string(ANNALS_SOURCE_DIR) + "/tools/samples/rare-earths-talks.jsonl";
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
-  }
-  return q + "'";
-}
+using test::kSample;
+using test::Lines;
+using test::Quote;
+using test::ReadFile;
+using test::Result;
 
 class CliTest : public ::testing::Test {
  protected:

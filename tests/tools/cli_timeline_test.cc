@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "tools/cli_harness.h"
 #include "gtest/gtest.h"
 
 namespace annals {
@@ -38,38 +39,11 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-const std::string kSample =
-    std::string(ANNALS_SOURCE_DIR) + "/tools/samples/rare-earths-talks.jsonl";
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
-  }
-  return q + "'";
-}
+using test::kSample;
+using test::Lines;
+using test::Quote;
+using test::ReadFile;
+using test::Result;
 
 // The seq of each jsonl line ({"seq":N,...}), in order.
 std::vector<uint64_t> Seqs(const std::string& jsonl) {

@@ -225,13 +225,12 @@ absl::StatusOr<ProjectionDefinition> ParseStoredDefinition(const std::string& na
   return def;
 }
 
-std::shared_ptr<const GroupedTimeline> NewDeclarativeProjection(
+absl::StatusOr<std::shared_ptr<const GroupedTimeline>> NewDeclarativeProjection(
     const ProjectionDefinition& def) {
   auto checked = Check(def);
-  // Callers pass checked definitions; an unchecked one groups nothing.
-  if (!checked.ok()) return std::make_shared<DeclarativeProjection>(def, std::vector<Field>{}, std::vector<std::pair<Field, std::string>>{});
-  return std::make_shared<DeclarativeProjection>(def, std::move(checked->first),
-                                                 std::move(checked->second));
+  if (!checked.ok()) return checked.status();
+  return std::shared_ptr<const GroupedTimeline>(std::make_shared<DeclarativeProjection>(
+      def, std::move(checked->first), std::move(checked->second)));
 }
 
 }  // namespace internal

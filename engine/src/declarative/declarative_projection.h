@@ -21,8 +21,8 @@ std::string StoredDefinition(const ProjectionDefinition& def);
 absl::StatusOr<ProjectionDefinition> ParseStoredDefinition(const std::string& name,
                                                            const std::string& text);
 
-// `def` must be valid (from ParseStoredDefinition).
-std::shared_ptr<const GroupedTimeline> NewDeclarativeProjection(
+// kInvalidArgument if `def` is not valid (see ParseStoredDefinition).
+absl::StatusOr<std::shared_ptr<const GroupedTimeline>> NewDeclarativeProjection(
     const ProjectionDefinition& def);
 
 }  // namespace annals::internal

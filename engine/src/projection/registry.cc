@@ -64,8 +64,9 @@ absl::Status DbEngine::StartProjections() {
     if (!def.ok())
       return absl::DataLossError(absl::StrCat("stored definition of projection ",
                                               name, ": ", def.status().message()));
-    if (auto st = Register(NewDeclarativeProjection(*def),
-                           ProjectionSlot::Origin::kDeclarative,
+    auto projection = NewDeclarativeProjection(*def);
+    if (!projection.ok()) return projection.status();
+    if (auto st = Register(*std::move(projection), ProjectionSlot::Origin::kDeclarative,
                            FormatProjectionDefinition(*def));
         !st.ok())
       return st;
@@ -166,8 +167,10 @@ absl::Status DbEngine::CreateProjection(const ProjectionDefinition& def) {
           "storing the definition");
       !st.ok())
     return st;
-  return Register(NewDeclarativeProjection(*checked),
-                  ProjectionSlot::Origin::kDeclarative, FormatProjectionDefinition(*checked));
+  auto projection = NewDeclarativeProjection(*checked);
+  if (!projection.ok()) return projection.status();
+  return Register(*std::move(projection), ProjectionSlot::Origin::kDeclarative,
+                  FormatProjectionDefinition(*checked));
 }
 
 absl::Status DbEngine::DropProjection(std::string_view name) {

@@ -142,6 +142,20 @@ class GroupCursor {
   bool valid_ = false;
 };
 
+// The generation of `name` that answers, as of the snapshot in `ro`;
+// nullopt when the projection has never been built.
+absl::StatusOr<std::optional<uint32_t>> ActiveGeneration(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
+    const rocksdb::ReadOptions& ro, std::string_view name) {
+  std::string v;
+  rocksdb::Status s = db->Get(ro, meta, absl::StrCat(kMetaProjActive, AV(name)), &v);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "reading projection record");
+  auto gen = DecodeU32(v);
+  if (!gen) return absl::DataLossError("projection record is damaged");
+  return gen;
+}
+
 struct Hit {
   std::string tail;  // occ + S: the cursor of this row
   uint64_t stmt = 0;
@@ -193,14 +207,13 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
   Snapshot snap(db_.get());
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
-  std::string v;
-  rocksdb::Status s = db_->Get(ro, meta_, absl::StrCat(kMetaProjActive, name), &v);
-  if (s.IsNotFound())
+  auto active = ActiveGeneration(db_.get(), meta_, ro, name);
+  if (!active.ok()) return active.status();
+  if (!active->has_value())
     return absl::UnavailableError(absl::StrCat("projection ", name, " has not been built"));
-  if (!s.ok()) return FromRocks(s, "reading projection record");
-  auto gen = DecodeU32(v);
-  if (!gen) return absl::DataLossError("projection record is damaged");
-  s = db_->Get(ro, meta_, GenerationKey(name, *gen), &v);
+  const uint32_t gen = **active;
+  std::string v;
+  rocksdb::Status s = db_->Get(ro, meta_, GenerationKey(name, gen), &v);
   if (!s.ok() || v.size() != 12)
     return s.ok() ? absl::DataLossError("projection checkpoint is damaged")
                   : FromRocks(s, "reading projection checkpoint");
@@ -234,7 +247,7 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
                               ? EncodeTimestamp({PeriodEnd(q.to), Precision::kNone})
                               : std::string();
 
-  const std::string data_prefix = ProjectionPrefix(name, *gen);
+  const std::string data_prefix = ProjectionPrefix(name, gen);
   std::vector<std::unique_ptr<GroupCursor>> cursors;
   for (const std::string& g : groups) {
     auto c = std::make_unique<GroupCursor>(
@@ -368,13 +381,12 @@ absl::StatusOr<std::vector<GroupCount>> DbEngine::Counts(std::string_view projec
   Snapshot snap(db_.get());
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
-  std::string v;
-  rocksdb::Status s = db_->Get(ro, meta_, absl::StrCat(kMetaProjActive, AV(projection)), &v);
-  if (s.IsNotFound()) return std::vector<GroupCount>{};
-  if (!s.ok()) return FromRocks(s, "reading projection record");
-  auto gen = DecodeU32(v);
-  if (!gen) return absl::DataLossError("projection record is damaged");
-  const std::string data_prefix = ProjectionPrefix(projection, *gen);
+  auto active = ActiveGeneration(db_.get(), meta_, ro, projection);
+  if (!active.ok()) return active.status();
+  if (!active->has_value()) return std::vector<GroupCount>{};
+  const uint32_t gen = **active;
+  rocksdb::Status s;
+  const std::string data_prefix = ProjectionPrefix(projection, gen);
   const std::string count_prefix = data_prefix + kCountTag;
   const std::string want = NormalizeName(prefix);
 
