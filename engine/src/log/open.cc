@@ -52,6 +52,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
     table.block_size = 4 * 1024;
     table.data_block_index_type =
         rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+    // A timeline page reads ~100 events from random blocks, most of them
+    // not in the block cache. LZ4 decompresses a 4 KiB block several times
+    // faster than ZSTD, which dominated page latency; ZSTD would save
+    // about a fifth of the log's size.
+    cf.bottommost_compression = rocksdb::kLZ4Compression;
   }
   if (name == kIdsFamily) {
     // Every append probes the id index for a duplicate; nearly all probes

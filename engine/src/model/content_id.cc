@@ -19,26 +19,12 @@ namespace {
 class Canon {
  public:
   void Text(char tag, std::string_view s) {
-    std::string_view v = s;
-    std::string normalized;
-    if (!IsAscii(s)) {
-      // NFC with an explicit length: text may hold NUL bytes, which a
-      // NUL-terminated call would silently cut off.
-      utf8proc_uint8_t* out = nullptr;
-      utf8proc_ssize_t n = utf8proc_map(
-          reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-          static_cast<utf8proc_ssize_t>(s.size()), &out,
-          static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-      if (n >= 0 && out != nullptr) {
-        normalized.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-        v = normalized;
-      }
-      std::free(out);
-    }
     buf_.push_back(tag);
-    uint32_t n = static_cast<uint32_t>(v.size());
-    for (int i = 0; i < 4; ++i) buf_.push_back(static_cast<char>(n >> (8 * i)));
-    buf_.append(v);
+    const size_t len_at = buf_.size();
+    buf_.append(4, '\0');
+    AppendNfc(s);
+    uint32_t n = static_cast<uint32_t>(buf_.size() - len_at - 4);
+    for (int i = 0; i < 4; ++i) buf_[len_at + i] = static_cast<char>(n >> (8 * i));
   }
   void Int(char tag, int64_t x) {
     buf_.push_back(tag);
@@ -47,10 +33,40 @@ class Canon {
   const std::string& bytes() const { return buf_; }
 
  private:
-  static bool IsAscii(std::string_view s) {
-    for (unsigned char c : s)
-      if (c >= 0x80) return false;
-    return true;
+  // Appends NFC(s). An ASCII character never combines with what precedes
+  // it and is never reordered, so NFC(a + b) = NFC(a) + NFC(b) whenever b
+  // starts with one. Only the non-ASCII runs (each with the character before
+  // it, which a combining mark may compose with) go through utf8proc; ASCII
+  // text, the bulk of most statements, is copied as is. The bytes are the
+  // same as normalising the whole text at once.
+  void AppendNfc(std::string_view s) {
+    size_t done = 0;
+    while (done < s.size()) {
+      size_t j = done;
+      while (j < s.size() && static_cast<unsigned char>(s[j]) < 0x80) ++j;
+      if (j == s.size()) break;
+      size_t start = j > done ? j - 1 : j;  // the ASCII char before the run
+      size_t end = j;
+      while (end < s.size() && static_cast<unsigned char>(s[end]) >= 0x80) ++end;
+      buf_.append(s.substr(done, start - done));
+      AppendNfcRun(s.substr(start, end - start));
+      done = end;
+    }
+    buf_.append(s.substr(done));
+  }
+  void AppendNfcRun(std::string_view run) {
+    // NFC with an explicit length: text may hold NUL bytes, which a
+    // NUL-terminated call would silently cut off.
+    utf8proc_uint8_t* out = nullptr;
+    utf8proc_ssize_t n = utf8proc_map(
+        reinterpret_cast<const utf8proc_uint8_t*>(run.data()),
+        static_cast<utf8proc_ssize_t>(run.size()), &out,
+        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    if (n >= 0 && out != nullptr)
+      buf_.append(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+    else
+      buf_.append(run);
+    std::free(out);
   }
   std::string buf_;
 };

@@ -36,9 +36,11 @@ absl::Status CheckList(std::string_view field,
                                        "; the limit is ", Limits::kListItems,
                                        ")"));
   for (size_t i = 0; i < items.size(); ++i) {
-    std::string name = absl::StrCat(AV(field), "[", i, "]");
-    if (items[i].empty()) return Invalid(name, "empty");
-    if (auto st = CheckText(name, items[i], limit); !st.ok()) return st;
+    // The field's name is built only for an error message.
+    auto name = [&] { return absl::StrCat(AV(field), "[", i, "]"); };
+    if (items[i].empty()) return Invalid(name(), "empty");
+    if (auto st = CheckText("", items[i], limit); !st.ok())
+      return Invalid(name(), SV(st.message()).substr(2));  // drop ": "
   }
   return absl::OkStatus();
 }

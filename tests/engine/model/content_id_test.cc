@@ -1,6 +1,8 @@
 // Content ids: stable across versions (stored ids depend on them), equal for
 // equal canonical fields under Unicode normalisation, different otherwise.
+#include <cstdlib>
 #include <functional>
+#include <random>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -8,6 +10,8 @@
 
 #include "annals/statement.h"
 #include "engine/test_util.h"
+#include "utf8proc.h"
+#include "xxhash.h"
 
 namespace annals {
 namespace {
@@ -147,6 +151,80 @@ TEST(ContentIdTest, TextAfterNulStillCounts) {
   ASSERT_TRUE(Validate(a).ok());
   ASSERT_TRUE(Validate(b).ok());
   EXPECT_NE(ContentId(a), ContentId(b));
+}
+
+// The id as the frozen layout defines it, normalising each field whole.
+// ContentId normalises only the non-ASCII runs; the bytes must not differ.
+std::string ReferenceContentId(const Statement& s) {
+  std::string buf;
+  auto text = [&](char tag, const std::string& t) {
+    utf8proc_uint8_t* out = nullptr;
+    utf8proc_ssize_t n = utf8proc_map(
+        reinterpret_cast<const utf8proc_uint8_t*>(t.data()),
+        static_cast<utf8proc_ssize_t>(t.size()), &out,
+        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    std::string v = n >= 0 ? std::string(reinterpret_cast<char*>(out), n) : t;
+    std::free(out);
+    buf.push_back(tag);
+    for (int i = 0; i < 4; ++i) buf.push_back(static_cast<char>(v.size() >> (8 * i)));
+    buf += v;
+  };
+  auto integer = [&](char tag, int64_t x) {
+    buf.push_back(tag);
+    for (int i = 0; i < 8; ++i) buf.push_back(static_cast<char>(x >> (8 * i)));
+  };
+  text('s', s.speaker);
+  integer('T', static_cast<int64_t>(s.targets.size()));
+  for (const auto& t : s.targets) text('t', t);
+  text('v', s.verb);
+  text('k', s.code);
+  text('c', s.content);
+  text('q', s.quote);
+  integer('o', s.occurred_at.micros);
+  integer('p', static_cast<int64_t>(s.occurred_at.precision));
+  text('u', s.source.url);
+  XXH128_hash_t h = XXH3_128bits(buf.data(), buf.size());
+  char hex[40];
+  std::snprintf(hex, sizeof hex, "h:%016llx%016llx",
+                static_cast<unsigned long long>(h.high64),
+                static_cast<unsigned long long>(h.low64));
+  return hex;
+}
+
+// Random text from pieces chosen to interact under NFC: ASCII letters that
+// combining marks compose with, marks in and out of canonical order,
+// precomposed and singleton-decomposing characters, Hangul jamo that
+// compose into syllables, non-Latin letters.
+std::string RandomText(std::mt19937& rng) {
+  static const char* const kPieces[] = {
+      "a", "e", "o", "A", " ", ".", "x", "\xCC\x81" /* U+0301 */,
+      "\xCC\x88" /* U+0308 */, "\xCC\xA3" /* U+0323 */, "\xCD\x85" /* U+0345 */,
+      "\xC3\xA9" /* é */, "\xE1\xBA\xA1" /* ạ */, "\xE2\x84\xAB" /* U+212B */,
+      "\xE2\x84\xA6" /* U+2126 */, "\xE1\x84\x80" /* U+1100 */,
+      "\xE1\x85\xA1" /* U+1161 */, "\xE1\x86\xA8" /* U+11A8 */,
+      "\xEA\xB0\x80" /* U+AC00 */, "\xD0\x98" /* И */, "\xCC\x86" /* U+0306 */,
+      "\xE4\xB8\xAD" /* 中 */, "\xEF\xA4\x80" /* U+F900 */, "\xCD\x81" /* U+0341 */};
+  std::uniform_int_distribution<size_t> piece(0, std::size(kPieces) - 1);
+  std::uniform_int_distribution<int> len(0, 12);
+  std::string s;
+  for (int n = len(rng); n > 0; --n) s += kPieces[piece(rng)];
+  return s;
+}
+
+TEST(ContentIdTest, RunWiseNormalisationEqualsWholeTextNormalisation) {
+  EXPECT_EQ(ReferenceContentId(Pinned()), ContentId(Pinned()));
+  std::mt19937 rng(20261127);
+  for (int i = 0; i < 5000; ++i) {
+    Statement s;
+    s.speaker = RandomText(rng);
+    s.targets = {RandomText(rng), RandomText(rng)};
+    s.verb = RandomText(rng);
+    s.content = RandomText(rng);
+    s.quote = RandomText(rng);
+    s.source.url = RandomText(rng);
+    ASSERT_EQ(ContentId(s), ReferenceContentId(s))
+        << "speaker=" << s.speaker << " content=" << s.content;
+  }
 }
 
 }  // namespace

@@ -121,6 +121,24 @@ TEST(ValidateTest, InvalidUtf8InAnyTextFieldIsRejected) {
   EXPECT_EQ(Validate(s).code(), absl::StatusCode::kInvalidArgument);
 }
 
+// The reported byte is exact wherever the bad byte falls relative to the
+// long ASCII stretches the checker skips in bulk.
+TEST(ValidateTest, InvalidUtf8ByteOffsetIsExactAfterAsciiRuns) {
+  for (size_t prefix = 0; prefix < 40; ++prefix) {
+    for (const char* tail : {"\xFF", "\xC3", "\xC3\xA9\x80", "\xE2\x82"}) {
+      Statement s = FullStatement();
+      s.content = std::string(prefix, 'a') + tail + std::string(prefix % 11, 'b');
+      size_t bad = prefix + (std::string(tail) == "\xC3\xA9\x80" ? 2 : 0);
+      EXPECT_EQ(Msg(Validate(s)),
+                absl::StrCat("content: not valid UTF-8 at byte ", bad))
+          << "prefix " << prefix << " tail " << ::testing::PrintToString(tail);
+    }
+  }
+  Statement s = FullStatement();
+  s.targets = {"NATO", std::string(20, 'x') + "\xFF"};
+  EXPECT_EQ(Msg(Validate(s)), "targets[1]: not valid UTF-8 at byte 20");
+}
+
 TEST(ValidateTest, ValidMultibyteTextIsAccepted) {
   for (const FieldCase& f : TextFields()) {
     if (std::string(f.prefix) == "id: ") continue;
