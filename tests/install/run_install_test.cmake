@@ -1,7 +1,7 @@
 # CTest script: install the build into a fresh prefix, then build and run
 # tests/install/consumer against it, with CMake and with pkg-config. Fails if
 # the consumer's compile commands reach into annals' source or build tree.
-# -D BUILD_DIR= SOURCE_DIR= WORK_DIR= GENERATOR= SAMPLE= LIBDIR=
+# -D BUILD_DIR= SOURCE_DIR= WORK_DIR= GENERATOR= SAMPLE= LIBDIR= [PYTHON_DIR=]
 foreach(v BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR SAMPLE LIBDIR)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "run_install_test.cmake needs -D${v}=...")
@@ -60,4 +60,17 @@ run(c++ -std=c++20 -O1 "${SOURCE_DIR}/tests/install/consumer/main.cc"
     ${flags} "-Wl,-rpath,${prefix}/${LIBDIR}" -o "${WORK_DIR}/consumer-pc")
 run("${WORK_DIR}/consumer-pc" "${WORK_DIR}/store-pc" "${SAMPLE}")
 message(STATUS "pkg-config consumer:\n${out}")
+# The Python package, when built: importable from the prefix alone.
+if(DEFINED PYTHON_DIR AND NOT PYTHON_DIR STREQUAL "")
+  execute_process(
+    COMMAND "${CMAKE_COMMAND}" -E env "PYTHONPATH=${prefix}/${PYTHON_DIR}" PYTHONDONTWRITEBYTECODE=1
+            /usr/bin/python3 -c "import annals, sys; db = annals.open(sys.argv[1], read_only=True); print(annals.__file__, db.head)"
+            "${WORK_DIR}/store-cmake"
+    WORKING_DIRECTORY "${WORK_DIR}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "^${prefix}/.* 17\n$")
+    message(FATAL_ERROR "the installed Python package did not work (${rc}):\n${out}\n${err}")
+  endif()
+  message(STATUS "python: ${out}")
+endif()
 file(REMOVE_RECURSE "${WORK_DIR}")
