@@ -349,16 +349,19 @@ class Store {
   bool read_only() const { return read_only_; }
   const std::string& path() const { return path_; }
 
-  Engine& engine() const {
+  // The engine, shared for the length of a call: a close() from another
+  // thread while the call runs without the GIL then only drops a reference.
+  std::shared_ptr<Engine> engine() const {
     if (!engine_)
       throw StatusError{absl::FailedPreconditionError("the store is closed")};
-    return *engine_;
+    return engine_;
   }
 
-  uint64_t Head() const { return engine().Head(); }
+  uint64_t Head() const { return engine()->Head(); }
 
   uint64_t Refresh() {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::Status st;
     {
       py::gil_scoped_release release;
@@ -370,7 +373,8 @@ class Store {
 
   // Statements as JSON objects (the import form); one batch, all or none.
   std::vector<uint64_t> Append(const std::vector<std::string>& json) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     std::vector<Statement> statements;
     statements.reserve(json.size());
     for (size_t i = 0; i < json.size(); ++i) {
@@ -395,7 +399,8 @@ class Store {
   }
 
   py::dict ImportFile(const std::string& path, const std::string& format) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     std::vector<RejectRecord> rejects;
     absl::StatusOr<ImportSummary> s;
     {
@@ -420,12 +425,12 @@ class Store {
   }
 
   std::unique_ptr<LogCursor> Log(uint64_t from, std::optional<uint64_t> limit) {
-    engine();
-    return std::make_unique<LogCursor>(engine_, from, limit);
+    return std::make_unique<LogCursor>(engine(), from, limit);
   }
 
   py::dict LogColumns(uint64_t from, std::optional<uint64_t> limit) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     Columns cols(false, false);
     constexpr size_t kBatch = 4096;
     uint64_t next = std::max<uint64_t>(from, 1), taken = 0;
@@ -448,7 +453,8 @@ class Store {
   }
 
   py::dict Get(uint64_t seq) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::StatusOr<Event> ev;
     {
       py::gil_scoped_release release;
@@ -458,7 +464,8 @@ class Store {
   }
 
   std::optional<uint64_t> Find(const std::string& id) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::StatusOr<uint64_t> seq;
     {
       py::gil_scoped_release release;
@@ -475,7 +482,8 @@ class Store {
                       const std::string& role, const std::string& start,
                       const std::string& end, const std::string& as_of,
                       bool include_retracted, uint64_t limit, bool columns) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     TimelineQuery q;
     q.kind = kind == "topic" ? TimelineKind::kTopic : TimelineKind::kActor;
     q.name = name;
@@ -532,7 +540,8 @@ class Store {
 
   // The statement's current values as a JSON object, for correct().
   std::string CurrentJson(uint64_t seq) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::StatusOr<Statement> s;
     {
       py::gil_scoped_release release;
@@ -545,7 +554,8 @@ class Store {
   }
 
   uint64_t Correct(uint64_t seq, const std::string& json, const std::string& reason) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     Statement s = Take(ParseStatementJson(json));
     absl::StatusOr<AppendResult> r;
     {
@@ -556,7 +566,8 @@ class Store {
   }
 
   uint64_t Retract(uint64_t seq, const std::string& reason) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::StatusOr<AppendResult> r;
     {
       py::gil_scoped_release release;
@@ -566,7 +577,8 @@ class Store {
   }
 
   uint64_t Alias(const std::string& alias, const std::string& canonical) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::StatusOr<AppendResult> r;
     {
       py::gil_scoped_release release;
@@ -576,7 +588,8 @@ class Store {
   }
 
   py::list Projections() {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     std::vector<ProjectionInfo> infos;
     {
       py::gil_scoped_release release;
@@ -602,7 +615,8 @@ class Store {
 
   void CreateProjection(const std::string& name, const std::string& key_list,
                         const std::vector<std::string>& where) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     ProjectionDefinition def = Take(ParseProjectionDefinition(name, key_list, where));
     absl::Status st;
     {
@@ -613,7 +627,8 @@ class Store {
   }
 
   void DropProjection(const std::string& name) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::Status st;
     {
       py::gil_scoped_release release;
@@ -623,7 +638,8 @@ class Store {
   }
 
   void Rebuild(const std::string& name, double wait_seconds) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::Status st;
     {
       py::gil_scoped_release release;
@@ -635,7 +651,8 @@ class Store {
   }
 
   py::list Counts(const std::string& projection, const std::string& prefix, uint64_t top) {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::StatusOr<std::vector<GroupCount>> counts;
     {
       py::gil_scoped_release release;
@@ -652,7 +669,8 @@ class Store {
   }
 
   py::dict Stats() {
-    Engine& e = engine();
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
     absl::StatusOr<StoreStats> st;
     {
       py::gil_scoped_release release;
