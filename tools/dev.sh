@@ -19,6 +19,7 @@ packages=(
   capnproto libcapnp-dev librocksdb-dev libabsl-dev
   libcli11-dev libsimdjson-dev libutf8proc-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  pybind11-dev python3-dev python3-pandas python3-pytest
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,15 @@
 // Reads (Get, FindById, Read, NewIterator, Head, Stats) run concurrently with
 // appends and see every append that returned before they started.
 //
+// Many processes, one store: one process at a time opens a store for
+// writing; any number of others open it with Options::read_only while it
+// writes. A read-only engine sees every event committed before it opened,
+// and Refresh() moves it forward to the writer's latest commits. It runs no
+// projection workers and writes nothing: its timelines answer from what the
+// writer's projections had built as of its last Open/Refresh, and waits for
+// projections (WaitFor, TimelineQuery::wait) return at once instead of
+// waiting for a build that happens in another process.
+//
 // Lifetimes: a LogIterator borrows its Engine and must be destroyed first.
 #ifndef ANNALS_ENGINE_H_
 #define ANNALS_ENGINE_H_
@@ -61,8 +70,11 @@ class LogIterator {
 class Engine {
  public:
   // Opens (or creates, per options) the store in directory `path`.
-  // kNotFound: missing and !create_if_missing. kFailedPrecondition: held by
-  // another process, or not an annals store. kDataLoss: metadata damaged.
+  // kNotFound: missing and !create_if_missing (or read_only).
+  // kFailedPrecondition: opened for writing while another process writes it
+  // (the message names that process: "store S is in use by another process:
+  // pid N (annals import ...) has held it since T"), or not an annals store.
+  // kDataLoss: metadata damaged.
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& path,
                                                        const Options& options);
 
@@ -187,6 +199,18 @@ class Engine {
   // normalised-name prefix of the first key) and `top` (0 = all) narrow it.
   virtual absl::StatusOr<std::vector<GroupCount>> Counts(
       std::string_view projection, std::string_view prefix, size_t top) const = 0;
+
+  // --- Readers beside a writer ---
+
+  // Read-only engines: catches up with what the writing process has
+  // committed since Open or the last Refresh (events, aliases, projection
+  // progress and definitions), whole appends only, never part of one.
+  // Blocks the engine's other calls while it runs; LogIterators already
+  // open keep reading the state they started from. A writable engine
+  // always sees its own appends: Refresh does nothing. kUnavailable if the
+  // writer changed the store's files faster than it could catch up (try
+  // again).
+  virtual absl::Status Refresh() = 0;
 
  protected:
   Engine() = default;

@@ -12,8 +12,12 @@ struct Options {
   // Default true. False makes Open of a missing store fail with kNotFound.
   bool create_if_missing = true;
 
-  // Open without write access: Append fails with kFailedPrecondition.
-  // Default false. Other processes' writes made after Open are not seen.
+  // Open without write access, so it works while another process writes
+  // the store (a RocksDB secondary instance, whose own small info log lives
+  // in a temporary directory removed at close). Appends and projection
+  // changes fail with kFailedPrecondition; no projection workers run.
+  // Default false. Sees the other process's commits up to Open; call
+  // Engine::Refresh to see later ones.
   bool read_only = false;
 
   // Durability of an Append whose AppendOptions::sync is unset: true fsyncs

@@ -6,6 +6,8 @@
 //   projections      projection/registry.cc (registration, rebuild, waits),
 //                    projection/runner.cc (the background workers)
 //   query path       timeline/query.cc
+//   read-only        log/secondary.cc (catching up with a writer; Refresh),
+//                    log/reader_engine.h (the wrapper Open hands out)
 #ifndef ANNALS_ENGINE_SRC_LOG_DB_ENGINE_H_
 #define ANNALS_ENGINE_SRC_LOG_DB_ENGINE_H_
 
@@ -52,6 +54,14 @@ struct LogState {
   Timestamp occurred_min;
   Timestamp occurred_max;
 };
+
+// Reads the log state from `meta` and checks it against the log's last key
+// (kDataLoss when they disagree). In log/open.cc.
+absl::StatusOr<LogState> Recover(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log,
+                                 rocksdb::ColumnFamilyHandle* meta);
+// Every alias event recorded in `meta`, in seq order. In log/open.cc.
+absl::StatusOr<std::vector<AliasRecord>> LoadAliases(rocksdb::DB* db,
+                                                     rocksdb::ColumnFamilyHandle* meta);
 
 // One registered projection: the version that answers and, during a
 // rebuild, the one replaying beside it.
@@ -129,6 +139,9 @@ class DbEngine final : public Engine {
   absl::StatusOr<std::vector<GroupCount>> Counts(std::string_view projection,
                                                  std::string_view prefix,
                                                  size_t top) const override;
+  // Read-only: catches the secondary up (log/secondary.cc). Not safe
+  // beside other calls; ReaderEngine serialises it.
+  absl::Status Refresh() override;
 
   // --- for the projection workers and the query path ---
   rocksdb::DB* db() const { return db_.get(); }
@@ -160,6 +173,20 @@ class DbEngine final : public Engine {
 
   absl::Status Register(std::shared_ptr<const Projection> p,
                         ProjectionSlot::Origin origin, std::string definition);
+  // Registers a declarative projection from its stored definition text.
+  absl::Status RegisterStored(const std::string& name, const std::string& text);
+  // A projection's answering generation and its checkpoint as stored;
+  // fresh when there is none (or it is of another version).
+  struct ActiveRecord {
+    uint32_t gen = 0;
+    uint64_t checkpoint = 0;
+    bool fresh = true;
+  };
+  absl::StatusOr<ActiveRecord> ReadActiveRecord(const std::string& name,
+                                                uint32_t version) const;
+  // Read-only: re-reads every projection's record and the stored
+  // definitions, as the writer has them now (log/secondary.cc).
+  absl::Status ReloadProjections();
   absl::Status WaitForProjection(std::string_view name, uint64_t seq,
                                  absl::Duration timeout) const;
   void StopAll();

@@ -9,6 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/owner.h"
+#include "log/reader_engine.h"
+#include "log/secondary.h"
 #include "model/names.h"
 #include "projection/add_operator.h"
 #include "projection/runner.h"
@@ -75,10 +78,13 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
   return cf;
 }
 
-absl::Status LockError(const std::string& path, const rocksdb::Status& s) {
+absl::Status LockError(const std::string& path) {
   return absl::FailedPreconditionError(absl::StrCat(
-      "store ", path, " is in use by another process (", s.ToString(), ")"));
+      "store ", path, " is in use by another process: ", DescribeOwner(path),
+      " (queries can read it meanwhile; writes must wait until it is closed)"));
 }
+
+}  // namespace
 
 absl::StatusOr<LogState> Recover(rocksdb::DB* db,
                                  rocksdb::ColumnFamilyHandle* log,
@@ -149,7 +155,6 @@ absl::StatusOr<std::vector<AliasRecord>> LoadAliases(
   return out;
 }
 
-}  // namespace
 }  // namespace internal
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
@@ -215,18 +220,30 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
 
   std::vector<rocksdb::ColumnFamilyHandle*> raw;
   rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(dbo, path, families, &raw, &raw_db)
-          : rocksdb::DB::Open(dbo, path, families, &raw, &raw_db);
+  std::string secondary_dir;
+  rocksdb::Status s;
+  if (options.read_only) {
+    // A secondary instance takes no lock, so it opens beside a writer.
+    auto dir = MakeSecondaryDir();
+    if (!dir.ok()) return dir.status();
+    secondary_dir = *dir;
+    s = OpenSecondary(dbo, path, secondary_dir, families, &raw, &raw_db);
+  } else {
+    s = rocksdb::DB::Open(dbo, path, families, &raw, &raw_db);
+  }
   if (!s.ok()) {
+    if (!secondary_dir.empty()) RemoveSecondaryDir(secondary_dir);
     if (s.IsIOError() && absl::StrContains(s.ToString(), "lock"))
-      return LockError(path, s);
+      return LockError(path);
     if (options.read_only && s.IsInvalidArgument())
       return absl::FailedPreconditionError(absl::StrCat(
           path, " is not an annals store (", s.ToString(), ")"));
     return FromRocks(s, absl::StrCat("opening ", path));
   }
+  // Owns the secondary's directory until the engine does.
+  std::unique_ptr<std::string, void (*)(std::string*)> secondary_guard(
+      secondary_dir.empty() ? nullptr : &secondary_dir,
+      [](std::string* d) { RemoveSecondaryDir(*d); });
   DbEngine::Parts parts;
   parts.db.reset(raw_db);
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -255,14 +272,27 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
         kFormatVersion));
   }
 
-  auto state = Recover(raw_db, parts.log, parts.meta);
-  if (!state.ok()) return state.status();
-  parts.state = *state;
-  auto aliases = LoadAliases(raw_db, parts.meta);
-  if (!aliases.ok()) return aliases.status();
-  parts.aliases = *std::move(aliases);
+  if (options.read_only) {
+    auto recovered = RecoverSecondary(raw_db, parts.log, parts.meta, false);
+    if (!recovered.ok()) return recovered.status();
+    parts.state = recovered->state;
+    parts.aliases = std::move(recovered->aliases);
+  } else {
+    auto state = Recover(raw_db, parts.log, parts.meta);
+    if (!state.ok()) return state.status();
+    parts.state = *state;
+    auto aliases = LoadAliases(raw_db, parts.meta);
+    if (!aliases.ok()) return aliases.status();
+    parts.aliases = *std::move(aliases);
+  }
   auto engine = std::make_unique<DbEngine>(path, options, std::move(parts));
   if (absl::Status st = engine->StartProjections(); !st.ok()) return st;
+  if (options.read_only) {
+    secondary_guard.release();
+    return std::unique_ptr<Engine>(
+        std::make_unique<ReaderEngine>(std::move(engine), std::move(secondary_dir)));
+  }
+  WriteOwnerRecord(path);
   return std::unique_ptr<Engine>(std::move(engine));
 }
 
@@ -286,6 +316,7 @@ DbEngine::~DbEngine() {
   if (!options_.read_only) {
     // Make bulk appends that were never followed by Sync() durable.
     (void)db_->SyncWAL();
+    RemoveOwnerRecord(path_);
   }
   handles_.clear();
   (void)db_->Close();

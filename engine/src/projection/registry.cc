@@ -59,19 +59,41 @@ absl::Status DbEngine::StartProjections() {
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
     defs.emplace_back(it->key().ToString().substr(prefix.size()), it->value().ToString());
   if (!it->status().ok()) return FromRocks(it->status(), "reading definitions");
-  for (const auto& [name, text] : defs) {
-    auto def = ParseStoredDefinition(name, text);
-    if (!def.ok())
-      return absl::DataLossError(absl::StrCat("stored definition of projection ",
-                                              name, ": ", def.status().message()));
-    auto projection = NewDeclarativeProjection(*def);
-    if (!projection.ok()) return projection.status();
-    if (auto st = Register(*std::move(projection), ProjectionSlot::Origin::kDeclarative,
-                           FormatProjectionDefinition(*def));
-        !st.ok())
-      return st;
-  }
+  for (const auto& [name, text] : defs)
+    if (auto st = RegisterStored(name, text); !st.ok()) return st;
   return absl::OkStatus();
+}
+
+absl::Status DbEngine::RegisterStored(const std::string& name, const std::string& text) {
+  auto def = ParseStoredDefinition(name, text);
+  if (!def.ok())
+    return absl::DataLossError(absl::StrCat("stored definition of projection ",
+                                            name, ": ", def.status().message()));
+  auto projection = NewDeclarativeProjection(*def);
+  if (!projection.ok()) return projection.status();
+  return Register(*std::move(projection), ProjectionSlot::Origin::kDeclarative,
+                  FormatProjectionDefinition(*def));
+}
+
+absl::StatusOr<DbEngine::ActiveRecord> DbEngine::ReadActiveRecord(
+    const std::string& name, uint32_t version) const {
+  ActiveRecord r;
+  rocksdb::ReadOptions ro;
+  std::string v;
+  rocksdb::Status s = db_->Get(ro, meta_, absl::StrCat(kMetaProjActive, name), &v);
+  if (s.IsNotFound()) return r;
+  if (!s.ok()) return FromRocks(s, "reading projection record");
+  auto g = DecodeU32(v);
+  if (!g) return absl::DataLossError(absl::StrCat("projection ", name, ": damaged record"));
+  r.gen = *g;
+  s = db_->Get(ro, meta_, GenerationKey(name, r.gen), &v);
+  if (s.ok() && v.size() == 12 && DecodeU32(v.substr(0, 4)) == version) {
+    r.checkpoint = *DecodeU64(v.substr(4));
+    r.fresh = false;
+  } else if (!s.ok() && !s.IsNotFound()) {
+    return FromRocks(s, "reading projection record");
+  }
+  return r;
 }
 
 absl::Status DbEngine::Register(std::shared_ptr<const Projection> p,
@@ -88,26 +110,12 @@ absl::Status DbEngine::Register(std::shared_ptr<const Projection> p,
   slot->origin = origin;
   slot->definition = std::move(definition);
 
+  auto record = ReadActiveRecord(name, p->version());
+  if (!record.ok()) return record.status();
+  uint32_t gen = record->gen;
+  const uint64_t checkpoint = record->checkpoint;
+  const bool fresh = record->fresh;
   rocksdb::ReadOptions ro;
-  std::string v;
-  uint32_t gen = 0;
-  uint64_t checkpoint = 0;
-  bool fresh = true;
-  rocksdb::Status s = db_->Get(ro, meta_, absl::StrCat(kMetaProjActive, name), &v);
-  if (s.ok()) {
-    auto g = DecodeU32(v);
-    if (!g) return absl::DataLossError(absl::StrCat("projection ", name, ": damaged record"));
-    gen = *g;
-    s = db_->Get(ro, meta_, GenerationKey(name, gen), &v);
-    if (s.ok() && v.size() == 12 && DecodeU32(v.substr(0, 4)) == p->version()) {
-      checkpoint = *DecodeU64(v.substr(4));
-      fresh = false;
-    } else if (!s.ok() && !s.IsNotFound()) {
-      return FromRocks(s, "reading projection record");
-    }
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "reading projection record");
-  }
 
   if (!options_.read_only) {
     // Generations other than the answering one are leftovers of a rebuild

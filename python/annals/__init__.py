@@ -1,0 +1,355 @@
+"""annals: an append-only, reproducible log of diplomatic statements.
+
+Open a store (a directory), append or import statements, replay the log,
+and query timelines, as Python objects or pandas DataFrames::
+
+    import annals
+    with annals.open("my.db") as db:
+        db.append({"speaker": "Donald Trump", "targets": ["Volodymyr Zelensky"],
+                   "verb": "accused", "code": "112", "occurred_at": "2025-03-30",
+                   "content": "Accused Zelensky of backing out of the deal."})
+        frame = db.timeline_frame(actor="donald trump")
+
+Events and timeline rows are dicts with the fields of
+``annals log --format jsonl`` (timeline rows add ``status``, and ``role`` for
+actors). Errors are raised as subclasses of :class:`annals.Error`.
+
+Many processes, one store: one process writes; others open the store with
+``read_only=True`` while it does, see everything committed before they
+opened, and call :meth:`Store.refresh` to see more.
+"""
+
+import datetime as _dt
+import json as _json
+
+from . import _annals
+from ._errors import (  # noqa: F401  (re-exported)
+    Error, CancelledError, InvalidArgumentError, DeadlineExceededError,
+    NotFoundError, AlreadyExistsError, PermissionDeniedError,
+    ResourceExhaustedError, FailedPreconditionError, AbortedError,
+    OutOfRangeError, UnimplementedError, InternalError, UnavailableError,
+    DataLossError, UnauthenticatedError)
+
+__all__ = ["open", "Store", "Error"] + [n for n in dir() if n.endswith("Error")]
+
+
+def open(path, read_only=False):  # noqa: A001  (mirrors the built-in's idiom)
+    """Opens the store in directory ``path``.
+
+    ``read_only=False`` opens it for writing, creating it if missing; only one
+    process at a time can (another gets :class:`FailedPreconditionError`
+    naming the process that holds it). ``read_only=True`` opens an existing
+    store without write access, also while another process writes it; see
+    :meth:`Store.refresh`.
+    """
+    return Store(_annals.Store(str(path), bool(read_only)))
+
+
+def _time_text(value, what):
+    """An ISO 8601 string for a str, datetime.date or datetime.datetime."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat() + "Z"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if hasattr(value, "to_pydatetime"):  # pandas.Timestamp
+        return _time_text(value.to_pydatetime(), what)
+    raise InvalidArgumentError(f"{what}: expected an ISO 8601 string, a date or a "
+                               f"datetime, not {type(value).__name__}")
+
+
+def _json_default(value):
+    if isinstance(value, (_dt.date, _dt.datetime)) or hasattr(value, "to_pydatetime"):
+        return _time_text(value, "time")
+    raise TypeError(f"{type(value).__name__} is not a statement field value")
+
+
+def _statement_json(statement):
+    if not isinstance(statement, dict):
+        raise InvalidArgumentError(
+            f"a statement is a dict, not {type(statement).__name__}")
+    return _json.dumps(statement, default=_json_default, ensure_ascii=False)
+
+
+def _as_of_text(as_of):
+    if as_of is None:
+        return ""
+    if isinstance(as_of, bool):
+        raise InvalidArgumentError("as_of: expected a seq or a time")
+    if isinstance(as_of, int):
+        if as_of < 0:
+            raise InvalidArgumentError("as_of: a seq is not negative")
+        return str(as_of)
+    text = _time_text(as_of, "as_of")
+    if text.isdigit():
+        raise InvalidArgumentError(
+            "as_of: give a seq as an int; a string is read as a time")
+    return text
+
+
+def _limit(limit):
+    if limit is None:
+        return 0
+    if limit < 1:
+        raise InvalidArgumentError("limit: expected a positive number or None")
+    return int(limit)
+
+
+_TIME_COLUMNS = ("recorded_at", "occurred_at", "source_published_at")
+
+
+def _frame(columns):
+    import pandas as pd
+
+    frame = pd.DataFrame(columns)
+    for name in _TIME_COLUMNS:
+        micros = pd.array(columns[name], dtype="Int64")
+        # Dates outside pandas' range (before 1677 or after 2262) become NaT;
+        # the event dicts keep them exactly.
+        frame[name] = pd.to_datetime(micros, unit="us", utc=True, errors="coerce")
+    frame["seq"] = frame["seq"].astype("int64")
+    return frame
+
+
+class Store:
+    """An open store. Use as a context manager, or call :meth:`close`.
+
+    Safe to share between threads. Calls release the GIL while the engine
+    works, so other Python threads run meanwhile.
+    """
+
+    def __init__(self, core):
+        self._core = core
+
+    # --- lifetime ---
+
+    def close(self):
+        """Closes the store. Iterators still running keep it open until they
+        finish. Closing twice is harmless."""
+        self._core.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        state = "closed" if self._core.closed else (
+            "read-only" if self._core.read_only else "writable")
+        return f"<annals.Store {self._core.path!r} {state}>"
+
+    @property
+    def closed(self):
+        return self._core.closed
+
+    @property
+    def read_only(self):
+        return self._core.read_only
+
+    @property
+    def path(self):
+        return self._core.path
+
+    @property
+    def head(self):
+        """The highest seq in the log (0 when empty), as this handle sees it."""
+        return self._core.head
+
+    def refresh(self):
+        """Read-only stores: catches up with the events, aliases and projection
+        progress the writing process has committed since open (or the last
+        refresh); returns the new head. Whole appends only, never part of one.
+        Writable stores always see their own appends (returns the head)."""
+        return self._core.refresh()
+
+    def stats(self):
+        """{"events", "head", "bytes_on_disk", "first_occurred_at", "last_occurred_at"}"""
+        return self._core.stats()
+
+    # --- writing ---
+
+    def append(self, statements):
+        """Appends one statement (a dict with the JSON Lines import fields) and
+        returns its seq, or a list of them in one atomic batch and returns the
+        list of seqs. A statement already stored (same id) is not appended
+        again: its existing seq is returned. Times may be ISO 8601 strings,
+        dates or datetimes."""
+        if isinstance(statements, dict):
+            return self._core.append_json([_statement_json(statements)])[0]
+        return self._core.append_json([_statement_json(s) for s in statements])
+
+    def import_file(self, path, format="auto"):  # noqa: A002
+        """Imports a file and returns {"read", "imported", "duplicates",
+        "rejected", "rejects": [{"line", "reason"}, ...]} (the first 1,000
+        rejects). Bad lines are skipped and counted, as ``annals import``
+        does. ``format``: "auto" or "jsonl"."""
+        return self._core.import_file(str(path), format)
+
+    def correct(self, seq, reason=None, **fields):
+        """Corrects statement ``seq``: its current values with ``fields``
+        replaced (e.g. ``content="..."``, ``targets=[...]``, or
+        ``source={"url": ...}`` to replace only the given source fields).
+        Returns the correction's seq."""
+        current = _json.loads(self._core.current_json(int(seq)))
+        for key in ("seq", "recorded_at", "kind"):
+            current.pop(key, None)
+        for key, value in fields.items():
+            if key == "source" and isinstance(value, dict):
+                current["source"] = {**current["source"], **value}
+            else:
+                current[key] = value
+        return self._core.correct(int(seq), _statement_json(current), reason or "")
+
+    def retract(self, seq, reason):
+        """Retracts statement ``seq`` for ``reason``; returns the retraction's seq."""
+        return self._core.retract(int(seq), reason)
+
+    def alias(self, alias, canonical):
+        """Records that ``alias`` names the same actor as ``canonical``;
+        returns the alias event's seq."""
+        return self._core.alias(alias, canonical)
+
+    # --- reading the log ---
+
+    def get(self, seq):
+        """The event at ``seq`` as a dict; NotFoundError if there is none."""
+        return self._core.get(int(seq))
+
+    def find(self, id):  # noqa: A002
+        """The seq of the event with this id, or None."""
+        return self._core.find(id)
+
+    def log(self, from_seq=1, limit=None):
+        """An iterator over the log's events (dicts) from ``from_seq``, in seq
+        order, at most ``limit`` of them. Streams in small batches, so memory
+        stays constant; it reads the log as it stood when the iterator was
+        made."""
+        if limit is not None and limit < 0:
+            raise InvalidArgumentError("limit: expected a number >= 0 or None")
+        return self._core.log(max(int(from_seq), 1), None if limit is None else int(limit))
+
+    def replay(self, from_seq=1):
+        """Every event from ``from_seq`` to the end of the log, in seq order:
+        ``log`` without a limit, for rebuilding state outside annals."""
+        return self.log(from_seq=from_seq)
+
+    def log_frame(self, from_seq=1, limit=None):
+        """The log as a pandas DataFrame, one row per event: ``seq`` (int64);
+        ``recorded_at``, ``occurred_at``, ``source_published_at``
+        (datetime64[ns, UTC], NaT when absent; ``occurred_at`` is the start of
+        the period the source gave, whose size ``occurred_precision`` names:
+        "year", "month", "day" or "second"); ``targets`` and ``topics``
+        (lists of str); ``attributes`` (dicts); the other text fields (str
+        or None), with ``source`` flattened into ``source_outlet``, ...
+        """
+        if limit is not None and limit < 0:
+            raise InvalidArgumentError("limit: expected a number >= 0 or None")
+        return _frame(self._core.log_columns(max(int(from_seq), 1),
+                                             None if limit is None else int(limit)))
+
+    # --- timelines ---
+
+    def _timeline(self, actor, topic, role, start, end, as_of, limit,
+                  include_retracted, columns, projection="", key=()):
+        if projection:
+            kind, name = "actor", ""
+        elif (actor is None) == (topic is None):
+            raise InvalidArgumentError("give actor=NAME or topic=NAME (one of them)")
+        elif actor is not None:
+            kind, name = "actor", actor
+        else:
+            if role != "any":
+                raise InvalidArgumentError("role: applies to actor timelines only")
+            kind, name = "topic", topic
+        if not projection and not name:
+            raise InvalidArgumentError("the name is empty")
+        return self._core.timeline(
+            kind, name, projection, [str(k) for k in key], role,
+            _time_text(start, "start"), _time_text(end, "end"), _as_of_text(as_of),
+            bool(include_retracted), _limit(limit), columns)
+
+    def timeline(self, actor=None, topic=None, role="any", start=None, end=None,
+                 as_of=None, limit=None, include_retracted=False):
+        """The statements by or about ``actor`` (``role``: "speaker", "target"
+        or "any"), or on ``topic``, in the order they occurred (then seq), as a
+        list of dicts: the event fields plus ``status`` ("active",
+        "corrected", "retracted") and, for actors, ``role``. Corrections
+        applied; retractions left out unless ``include_retracted``.
+
+        ``start``/``end`` bound when statements occurred (inclusive; ``end``
+        covers the whole period it names). ``as_of`` answers exactly as the
+        log stood then: an int seq, or a time (str/date/datetime: everything
+        recorded by the end of that period). Writable stores wait for the
+        timeline to catch up with the log first; read-only ones answer from
+        what the writer's projections had built as of the last refresh.
+        """
+        return self._timeline(actor, topic, role, start, end, as_of, limit,
+                              include_retracted, False)
+
+    def timeline_frame(self, actor=None, topic=None, role="any", start=None, end=None,
+                       as_of=None, limit=None, include_retracted=False):
+        """:meth:`timeline` as a DataFrame with the columns of
+        :meth:`log_frame` plus ``status`` (and ``role`` for actors)."""
+        return _frame(self._timeline(actor, topic, role, start, end, as_of, limit,
+                                     include_retracted, True))
+
+    # --- projections ---
+
+    def projections(self):
+        """Every projection as a dict: name, version, state ("live",
+        "building", "rebuilding", "failed"), checkpoint, head, lag,
+        rebuild_checkpoint, failed_seq, error, definition."""
+        return self._core.projections()
+
+    def create_projection(self, name, key, where=None):
+        """Defines a declarative projection grouping statements by ``key``
+        (a field name or a list of them: speaker, target, actor, topic, verb,
+        event_type, code, code:N, outlet, year, month), keeping those that
+        match every ``where`` filter ({field: value}; a code value is a
+        prefix), and starts building it."""
+        key_list = key if isinstance(key, str) else ",".join(key)
+        if where is None:
+            where_list = []
+        elif isinstance(where, dict):
+            where_list = [f"{k}={v}" for k, v in where.items()]
+        else:
+            where_list = list(where)
+        self._core.create_projection(name, key_list, where_list)
+
+    def drop_projection(self, name):
+        """Removes a declarative projection and its data."""
+        self._core.drop_projection(name)
+
+    def rebuild(self, name, wait=True, timeout=3600.0):
+        """Rebuilds projection ``name`` from seq 1 beside the live version,
+        which keeps answering until the new one has caught up. Waits for it
+        (up to ``timeout`` seconds) unless ``wait`` is False."""
+        self._core.rebuild(name, float(timeout) if wait else 0.0)
+
+    def projection_query(self, name, *key, counts=False, top=None, prefix="",
+                         start=None, end=None, as_of=None, limit=None,
+                         include_retracted=False, frame=False):
+        """Queries declarative (or built-in) projection ``name``.
+
+        With key values (one per key field): that group's timeline, as
+        :meth:`timeline` returns it (a DataFrame if ``frame``). With
+        ``counts=True``: its groups with their current statement counts,
+        largest first, as [{"key": [...], "count": n}, ...] (``top`` and
+        ``prefix`` narrow it).
+        """
+        if counts:
+            if key:
+                raise InvalidArgumentError("give key values or counts=True, not both")
+            return self._core.counts(name, prefix, 0 if top is None else int(top))
+        if not key:
+            raise InvalidArgumentError("give one value per key field, or counts=True")
+        rows = self._timeline(None, None, "any", start, end, as_of, limit,
+                              include_retracted, frame, projection=name, key=key)
+        return _frame(rows) if frame else rows
