@@ -19,6 +19,7 @@ packages=(
   capnproto libcapnp-dev librocksdb-dev libabsl-dev
   libcli11-dev libsimdjson-dev libutf8proc-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  zlib1g-dev libzip-dev python3-pandas
 )
 missing=()
 for p in "${packages[@]}"; do
