@@ -131,7 +131,8 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     }
     ImportSummary total;
     for (const std::string& file : f->files) {
-      bar = std::make_unique<ProgressBar>(absl::StrCat("importing ", file), "B");
+      std::string base = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
+      bar = std::make_unique<ProgressBar>(base, "B");
       start = Clock::now();
       auto sum = ImportFile(**engine, file, options, on_reject);
       bar.reset();

@@ -3,9 +3,11 @@
 // events, PLOVER/POLECAT JSON. Plain, .gz and .zip files are read directly.
 //
 // Nothing is lost silently: every input row ends as exactly one of imported,
-// duplicate (its id is already stored, or appeared earlier in the input) or
-// rejected, and read == imported + duplicates + rejected. Each rejected row
-// is handed to the RejectSink with its line and a reason.
+// duplicate (its id is already stored, or appeared earlier in the input,
+// with the same values) or rejected, and read == imported + duplicates +
+// rejected (+ held_back under strict). Each rejected row is handed to the
+// RejectSink with its line and a reason; a row whose id is already taken by
+// a different statement is rejected, not counted as a duplicate.
 //
 // How each format maps to a Statement:
 //  - GDELT (tab-separated, no header; 57, 58 or 61 columns): id
