@@ -20,6 +20,7 @@ packages=(
   libcli11-dev libsimdjson-dev libutf8proc-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pandas python3-pytest
+  zlib1g-dev libzip-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -231,10 +231,7 @@ Timestamp ParseArg(const std::string& what, const std::string& text) {
 }
 
 // ---------------------------------------------------------------------------
-// IMPORT FORMATS — the one place that maps import_file(format=...) to an
-// importer. Today only JSON Lines exists (annals/import.h ImportJsonlFile);
-// when the GDELT/ICEWS/PLOVER/CSV importers land (issue 4), dispatch to
-// them here.
+// import_file(format=...): every format annals/import.h reads.
 struct RejectRecord {
   uint64_t line;
   std::string reason;
@@ -242,12 +239,13 @@ struct RejectRecord {
 absl::StatusOr<ImportSummary> ImportByFormat(Engine& engine, const std::string& path,
                                              const std::string& format,
                                              std::vector<RejectRecord>* rejects) {
-  if (format != "auto" && format != "jsonl")
-    return absl::InvalidArgumentError(absl::StrCat(
-        "format: '", format, "' is not supported; this build imports \"jsonl\" "
-        "(or \"auto\")"));
+  auto parsed = ParseImportFormat(format);
+  if (!parsed.ok())
+    return absl::InvalidArgumentError(absl::StrCat("format: ", std::string(parsed.status().message())));
+  ImportOptions options;
+  options.format = *parsed;
   constexpr size_t kMaxRejects = 1000;  // a summary, not a copy of a bad file
-  return ImportJsonlFile(engine, path, ImportOptions{}, [&](const RejectedLine& r) {
+  return ImportFile(engine, path, options, [&](const RejectedLine& r) {
     if (rejects->size() < kMaxRejects) rejects->push_back({r.line, r.reason});
   });
 }
@@ -413,6 +411,9 @@ class Store {
     d["imported"] = sum.imported;
     d["duplicates"] = sum.duplicates;
     d["rejected"] = sum.rejected;
+    d["held_back"] = sum.held_back;
+    d["repaired"] = sum.repaired;
+    d["format"] = ImportFormatName(sum.format);
     py::list rj;
     for (const auto& r : rejects) {
       py::dict x;

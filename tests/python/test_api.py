@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import annals
-from conftest import SAMPLE
+from conftest import SAMPLE, SOURCE_DIR
 
 
 def statement(n, speaker="Ada", target="Bob", when="2025-03-01", **extra):
@@ -30,7 +30,8 @@ def test_event_dicts_match_the_cli_jsonl(store_path, cli):
     with annals.open(store_path) as db:
         summary = db.import_file(SAMPLE)
         assert summary == {"read": 12, "imported": 12, "duplicates": 0,
-                           "rejected": 0, "rejects": []}
+                           "rejected": 0, "held_back": 0, "repaired": 0,
+                           "format": "jsonl", "rejects": []}
         events = list(db.log())
     out = subprocess.run([cli, "--db", str(store_path), "log", "--format", "jsonl"],
                          check=True, capture_output=True, text=True).stdout
@@ -50,14 +51,24 @@ def test_log_streams_and_limits(store_path):
         assert [e["seq"] for e in db.log(limit=0)] == []
 
 
-def test_import_file_rejects_other_formats_for_now(store_path):
+def test_import_file_reads_every_format_and_checks_a_named_one(store_path):
+    gdelt = SOURCE_DIR / "tests/data/gdelt-v2-events.tsv"
     with annals.open(store_path) as db:
         with pytest.raises(annals.InvalidArgumentError) as e:
-            db.import_file(SAMPLE, format="gdelt")
+            db.import_file(SAMPLE, format="gdelt")  # JSON Lines named as GDELT
         assert e.value.code == "INVALID_ARGUMENT"
         assert isinstance(e.value, annals.Error)
+        assert "expected" in e.value.message
+        with pytest.raises(annals.InvalidArgumentError):
+            db.import_file(SAMPLE, format="xlsx")
+        assert db.head == 0  # nothing written by a refused import
         summary = db.import_file(SAMPLE, format="jsonl")
         assert summary["imported"] == 12
+        summary = db.import_file(gdelt)  # auto-detected
+        assert summary["format"] == "gdelt"
+        assert summary["read"] == summary["imported"] + summary["duplicates"] + summary["rejected"]
+        assert summary["imported"] > 0
+        assert db.import_file(gdelt, format="gdelt")["imported"] == 0  # idempotent
 
 
 def test_import_file_reports_bad_lines(store_path, tmp_path):

@@ -91,7 +91,13 @@ TEST_F(CliTest, ImportSampleThenLogJsonlGivesBackEveryField) {
     EXPECT_EQ(g->quote, w->quote);
     EXPECT_EQ(g->occurred_at, w->occurred_at);
     EXPECT_EQ(g->source, w->source);
-    EXPECT_EQ(g->attributes, w->attributes);
+    // Import adds its provenance (import.format, .file, .line) after the
+    // row's own attributes.
+    std::vector<Attribute> own = g->attributes;
+    std::erase_if(own, [](const Attribute& a) { return a.key.starts_with("import."); });
+    EXPECT_EQ(own, w->attributes);
+    EXPECT_THAT(g->attributes,
+                ::testing::Contains(Attribute{"import.line", std::to_string(i + 1)}));
     EXPECT_THAT(got[i], StartsWith("{\"seq\":" + std::to_string(i + 1) + ","));
     EXPECT_THAT(got[i], HasSubstr("\"kind\":\"statement\""));
     EXPECT_THAT(got[i], HasSubstr("\"recorded_at\":\""));

@@ -1,4 +1,6 @@
-// annals import: JSON Lines files into the store, every line accounted for.
+// annals import: event files of any supported format into the store, every
+// row accounted for.
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 
@@ -6,23 +8,39 @@
 #include "absl/time/time.h"
 #include "annals/import.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 
 namespace annals::cli {
 namespace {
 
 struct ImportFlags {
   std::vector<std::string> files;
+  std::string format = "auto";
   bool strict = false;
+  bool repair_utf8 = false;
+  bool dry_run = false;
   std::string rejects;
 };
 
-void PrintSummary(std::string_view name, const ImportSummary& s) {
-  std::printf("%.*s: read %llu, imported %llu, duplicates %llu, rejected %llu\n",
-              static_cast<int>(name.size()), name.data(),
-              static_cast<unsigned long long>(s.read),
-              static_cast<unsigned long long>(s.imported),
-              static_cast<unsigned long long>(s.duplicates),
-              static_cast<unsigned long long>(s.rejected));
+void PrintSummary(std::string_view name, const ImportSummary& s, bool with_format) {
+  std::string line(name);
+  absl::StrAppend(&line, ": read ", s.read, ", imported ", s.imported, ", duplicates ",
+                  s.duplicates, ", rejected ", s.rejected);
+  if (s.held_back > 0)
+    absl::StrAppend(&line, ", held back ", s.held_back, " (--strict: nothing imported)");
+  if (s.repaired > 0)
+    absl::StrAppend(&line, " (", s.repaired, " with invalid UTF-8 repaired)");
+  if (with_format) absl::StrAppend(&line, " [", ImportFormatName(s.format), "]");
+  std::printf("%s\n", line.c_str());
+}
+
+void Add(ImportSummary& total, const ImportSummary& s) {
+  total.read += s.read;
+  total.imported += s.imported;
+  total.duplicates += s.duplicates;
+  total.rejected += s.rejected;
+  total.held_back += s.held_back;
+  total.repaired += s.repaired;
 }
 
 }  // namespace
@@ -31,13 +49,23 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<ImportFlags>();
   CLI::App* cmd = app.add_subcommand(
       "import",
-      "Import JSON Lines files (one statement object per line; - reads stdin). "
-      "Bad lines are reported as FILE:LINE: field: reason and skipped; exit 1 "
-      "if any were.");
+      "Import event files: JSON Lines statements, CSV with a header row, GDELT "
+      "1.0/2.0 events, ICEWS events, PLOVER/POLECAT JSON; plain, .gz or .zip. "
+      "Every row is counted as imported, duplicate or rejected; rejected rows "
+      "are reported as FILE:LINE: reason (exit 1 if there were any).");
   cmd->add_option("FILE", f->files, "input files; - for standard input")->required();
-  cmd->add_flag("--strict", f->strict, "import nothing if any line is bad");
-  cmd->add_option("--rejects", f->rejects, "write rejected lines verbatim to this file");
+  cmd->add_option("--format", f->format,
+                  "auto (decide by content), jsonl, csv, gdelt, icews or plover")
+      ->capture_default_str();
+  cmd->add_flag("--strict", f->strict, "import nothing if any row is bad");
+  cmd->add_option("--rejects", f->rejects, "write rejected rows verbatim to this file");
+  cmd->add_flag("--repair-utf8", f->repair_utf8,
+                "import rows with invalid UTF-8, replacing the bad bytes with U+FFFD "
+                "(default: reject them); each repair is reported");
+  cmd->add_flag("--dry-run", f->dry_run, "parse and check only; write nothing");
   return [f, &g]() -> int {
+    auto format = ParseImportFormat(f->format);
+    if (!format.ok()) return Fail("--format", format.status());
     std::ofstream rejects;
     if (!f->rejects.empty()) {
       rejects.open(f->rejects, std::ios::binary | std::ios::trunc);
@@ -47,53 +75,77 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     }
     auto engine = OpenForWrite(g);
     if (!engine.ok()) return Fail("", engine.status());
+
+    std::unique_ptr<ProgressBar> bar;
     auto on_reject = [&](const RejectedLine& r) {
+      if (bar) bar->Clear();
       std::fprintf(stderr, "%.*s:%llu: %s\n", static_cast<int>(r.file.size()),
                    r.file.data(), static_cast<unsigned long long>(r.line),
                    r.reason.c_str());
       if (rejects.is_open()) rejects << r.text << '\n';
     };
     ImportOptions options;
+    options.format = *format;
     options.strict = f->strict;
-    ImportSummary total;
-    if (f->strict && f->files.size() > 1) {
+    options.dry_run = f->dry_run;
+    options.invalid_utf8 = f->repair_utf8 ? InvalidUtf8::kRepair : InvalidUtf8::kReject;
+    options.on_repair = [&](const RejectedLine& r) {
+      if (bar) bar->Clear();
+      std::fprintf(stderr, "%.*s:%llu: %s\n", static_cast<int>(r.file.size()),
+                   r.file.data(), static_cast<unsigned long long>(r.line),
+                   r.reason.c_str());
+    };
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point start;
+    options.on_progress = [&](const ImportProgress& p) {
+      if (!bar || !bar->active()) return;
+      double secs = std::chrono::duration<double>(Clock::now() - start).count();
+      std::string detail = absl::StrCat(ProgressBar::Compact(static_cast<double>(p.rows)), " rows");
+      if (secs > 0.2)
+        absl::StrAppend(&detail, " (", ProgressBar::Compact(p.rows / secs), " rows/s)");
+      bar->set_detail(detail);
+      bar->Update(p.bytes_done, p.bytes_total ? p.bytes_total : p.bytes_done);
+    };
+
+    if (f->strict && f->files.size() > 1 && !f->dry_run) {
       // Strict over several files: check them all before writing any.
       ImportOptions dry = options;
       dry.dry_run = true;
+      dry.on_progress = nullptr;
       uint64_t bad = 0;
       for (const std::string& file : f->files) {
         if (file == "-")
           return Fail("--strict", absl::InvalidArgumentError(
                                       "standard input can only be checked alone"));
-        auto sum = ImportJsonlFile(**engine, file, dry, on_reject);
+        auto sum = ImportFile(**engine, file, dry, on_reject);
         if (!sum.ok()) return Fail(file, sum.status());
         bad += sum->rejected;
       }
       if (bad > 0) {
-        std::fprintf(stderr, "annals: --strict: %llu bad lines; nothing imported\n",
+        std::fprintf(stderr, "annals: --strict: %llu bad rows; nothing imported\n",
                      static_cast<unsigned long long>(bad));
         return kExitBadInput;
       }
+      options.strict = false;  // all checked
+      options.on_repair = nullptr;  // reported by the check
     }
+    ImportSummary total;
     for (const std::string& file : f->files) {
-      auto sum = ImportJsonlFile(**engine, file, options, on_reject);
+      std::string base = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
+      bar = std::make_unique<ProgressBar>(base, "B");
+      start = Clock::now();
+      auto sum = ImportFile(**engine, file, options, on_reject);
+      bar.reset();
       if (!sum.ok()) {
         // Every batch before the error is stored and synced on close.
         return Fail(file, sum.status());
       }
-      if (f->strict && sum->rejected > 0)
-        std::fprintf(stderr, "annals: %s: --strict: nothing imported from this file\n",
-                     file.c_str());
-      PrintSummary(file, *sum);
-      total.read += sum->read;
-      total.imported += sum->imported;
-      total.duplicates += sum->duplicates;
-      total.rejected += sum->rejected;
+      PrintSummary(file, *sum, true);
+      Add(total, *sum);
     }
-    if (f->files.size() > 1) PrintSummary("total", total);
+    if (f->files.size() > 1) PrintSummary("total", total, false);
     // Leave the timelines caught up, so the next query need not replay.
-    if (auto st = (*engine)->WaitFor((*engine)->Head(), absl::InfiniteDuration());
-        !st.ok())
+    if (auto st = (*engine)->WaitFor((*engine)->Head(), absl::InfiniteDuration()); !st.ok())
       return Fail("import", st);
     return total.rejected > 0 ? kExitBadInput : kExitOk;
   };

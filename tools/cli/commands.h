@@ -34,6 +34,9 @@ Runner AddTopics(CLI::App& app, const GlobalFlags& g);
 Runner AddProjections(CLI::App& app, const GlobalFlags& g);
 Runner AddRebuild(CLI::App& app, const GlobalFlags& g);
 Runner AddProjection(CLI::App& app, const GlobalFlags& g);  // create/query/drop
+// cmd_export.cc, cmd_codes.cc
+Runner AddExport(CLI::App& app, const GlobalFlags& g);
+Runner AddCodes(CLI::App& app, const GlobalFlags& g);
 
 // --- Shared by the timeline and projection commands (cmd_timeline.cc) ---
 

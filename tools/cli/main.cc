@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   add(AddProjections(app, g));
   add(AddRebuild(app, g));
   add(AddProjection(app, g));
+  add(AddExport(app, g));
+  add(AddCodes(app, g));
 
   try {
     app.parse(argc, argv);

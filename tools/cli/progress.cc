@@ -66,6 +66,7 @@ void ProgressBar::Draw(uint64_t done, uint64_t total) {
     absl::StrAppend(&text, "  ETA ",
                     Duration(static_cast<double>(total - done) / rate));
   }
+  if (!detail_.empty()) absl::StrAppend(&text, "  ", detail_);
   int cols = TerminalColumns(out_) - 1;  // never touch the last column
   int pct = total == 0 ? 100 : static_cast<int>(done * 100 / total);
   std::string pct_text = absl::StrFormat(" %3d%%", pct);

@@ -28,6 +28,10 @@ class ProgressBar {
   // Update, so work done before it does not inflate it.
   void Update(uint64_t done, uint64_t total);
 
+  // Text drawn after the counts, e.g. "12.3k rows (4.1k rows/s)"; kept
+  // until changed.
+  void set_detail(std::string detail) { detail_ = std::move(detail); }
+
   // Erases the bar so the next output starts on a clean line.
   void Clear();
 
@@ -41,6 +45,7 @@ class ProgressBar {
   void Draw(uint64_t done, uint64_t total);
 
   std::string label_, unit_;
+  std::string detail_;
   std::FILE* out_;
   bool active_ = false;
   bool drawn_ = false;

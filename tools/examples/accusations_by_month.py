@@ -21,9 +21,9 @@ import annals
 REPO = pathlib.Path(__file__).resolve().parents[2]
 CANDIDATES = {
     "gdelt": [REPO.parent / "shared/data/gdelt/events-v2-sample.tsv",
-              REPO / "tests/data/gdelt/events-v2-sample.tsv"],
+              REPO / "tests/data/gdelt-v2-events.tsv"],
     "icews": [REPO.parent / "shared/data/icews/events-2018-sample.tab",
-              REPO / "tests/data/icews/events-2018-sample.tab"],
+              REPO / "tests/data/icews-events.tab"],
 }
 
 

@@ -1,7 +1,44 @@
-// Bulk import of JSON Lines files (one statement object per line).
+// Bulk import of the field's event formats into a store: JSON Lines
+// statements, CSV with a header row, GDELT 1.0/2.0 events, ICEWS coded
+// events, PLOVER/POLECAT JSON. Plain, .gz and .zip files are read directly.
 //
-// Every non-blank line ends as exactly one of: imported, duplicate (its id
-// is already stored, or appeared earlier in the input), rejected.
+// Nothing is lost silently: every input row ends as exactly one of imported,
+// duplicate (its id is already stored, or appeared earlier in the input,
+// with the same values) or rejected, and read == imported + duplicates +
+// rejected (+ held_back under strict). Each rejected row is handed to the
+// RejectSink with its line and a reason; a row whose id is already taken by
+// a different statement is rejected, not counted as a duplicate.
+//
+// How each format maps to a Statement:
+//  - GDELT (tab-separated, no header; 57, 58 or 61 columns): id
+//    "gdelt:<GLOBALEVENTID>"; speaker Actor1Name; target Actor2Name; code
+//    EventCode; verb the CAMEO description of the code (cameo.h); occurred_at
+//    SQLDATE (day); source.url SOURCEURL; source.published_at DATEADDED (day
+//    in 1.0, second in 2.0); every other non-empty column an attribute under
+//    its codebook name.
+//  - ICEWS (tab-separated, header row): id "icews:<Event ID>:<Event Date>";
+//    speaker Source Name; target Target Name; verb Event Text; code CAMEO
+//    Code; occurred_at Event Date; source.outlet Publisher; the other
+//    non-empty columns attributes under their header names.
+//  - PLOVER/POLECAT (a JSON array of records, or one record per line): id
+//    "plover:<id>"; speaker the first source/actor's actorText, targets the
+//    target/recipient actorTexts; verb eventText; event_type event; quote
+//    text; topics context (split on ","); occurred_at date; source.outlet
+//    publication; code a "cameo"/"cameo_code" field; everything else (mode,
+//    actor codes, nested objects flattened with ".", list items as [i])
+//    attributes.
+//  - CSV (RFC 4180, header row, UTF-8 with or without BOM): columns named
+//    like the JSON Lines fields (id, speaker, targets, verb, code,
+//    event_type, topics, content, quote, occurred_at, source.outlet,
+//    source.url, source.published_at, source.via) set them (targets and
+//    topics split on ";"); "attr.NAME" columns and any other columns become
+//    attributes (NAME, or the column name).
+//  - JSON Lines: see json.h.
+// Every imported statement records its provenance in attributes
+// "import.format", "import.file" (the file's base name) and "import.line"
+// (the row's first line; "import.record", the 1-based record index, for
+// JSON arrays) -- unless the row already carries an "import.format"
+// attribute (an export being re-imported), whose provenance is kept.
 #ifndef ANNALS_IMPORT_H_
 #define ANNALS_IMPORT_H_
 
@@ -16,46 +53,119 @@
 
 namespace annals {
 
+enum class ImportFormat : uint8_t {
+  kAuto = 0,  // decide by content: see DetectImportFormat
+  kJsonl,
+  kCsv,
+  kGdelt,
+  kIcews,
+  kPlover,
+};
+
+// "auto", "jsonl", "csv", "gdelt", "icews", "plover".
+const char* ImportFormatName(ImportFormat format);
+
+// The inverse of ImportFormatName (case-insensitive; "json" and "polecat"
+// mean plover); kInvalidArgument listing the names otherwise.
+absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name);
+
+// What to do with a row that is not valid UTF-8.
+enum class InvalidUtf8 : uint8_t {
+  kReject = 0,  // reject the row, saying where the bad bytes are
+  kRepair,      // replace each bad sequence with U+FFFD and import the row;
+                // the repair is reported through ImportOptions::on_repair
+};
+
+struct RejectedLine {
+  std::string_view file;  // as given to ImportFile; "-" for stdin
+  uint64_t line = 0;      // 1-based line the row starts on
+  std::string reason;     // e.g. "SQLDATE: unparseable date \"2014-02\" (expected YYYYMMDD)"
+  std::string_view text;  // the row verbatim, without its newline
+};
+
+using RejectSink = std::function<void(const RejectedLine&)>;
+
+struct ImportProgress {
+  uint64_t bytes_done = 0;   // of the file as stored (compressed for .gz)
+  uint64_t bytes_total = 0;  // 0 when unknown (standard input)
+  uint64_t rows = 0;         // rows read so far
+};
+
 struct ImportOptions {
-  // Import nothing if any line would be rejected. Default false: good lines
-  // are imported and bad ones reported. Strict input from a pipe is held in
-  // memory to be read twice.
+  // The input's format. Default kAuto: decided from the first bytes (after
+  // decompression), never from the file name alone. A named format that the
+  // file does not match fails at once with kInvalidArgument saying what was
+  // expected and what was found.
+  ImportFormat format = ImportFormat::kAuto;
+
+  // Import nothing if any row would be rejected. Default false: good rows
+  // are imported and bad ones reported. Costs a second pass over the file
+  // (standard input is held in memory for it).
   bool strict = false;
 
-  // Parse and validate only; write nothing. `imported` then counts the
-  // lines that would be appended or found duplicate. Default false.
+  // Parse and validate only; write nothing. `imported` then counts the rows
+  // that would be appended or found duplicate. Default false.
   bool dry_run = false;
 
   // Statements per WriteBatch. Default 1000; larger batches amortise the
   // per-batch cost, smaller ones show progress sooner.
   size_t batch_size = 1000;
+
+  // Rows with invalid UTF-8. Default kReject: nothing is altered silently.
+  InvalidUtf8 invalid_utf8 = InvalidUtf8::kReject;
+
+  // Add the import.* provenance attributes. Default true.
+  bool provenance = true;
+
+  // Called on the importing thread about every 64 KiB of input and at the
+  // end. Default empty.
+  std::function<void(const ImportProgress&)> on_progress;
+
+  // Called for each row imported after a UTF-8 repair (kRepair), with the
+  // reason saying what was replaced. Default empty.
+  RejectSink on_repair;
 };
 
 struct ImportSummary {
-  uint64_t read = 0;        // non-blank lines read
+  std::string file;                          // as given
+  ImportFormat format = ImportFormat::kAuto;  // the format used (detected)
+  uint64_t read = 0;        // rows read (a header row is not counted)
   uint64_t imported = 0;    // new events appended
   uint64_t duplicates = 0;  // already stored (or repeated in this input)
-  uint64_t rejected = 0;    // lines that failed to parse or validate
+  uint64_t rejected = 0;    // rows that failed to parse or validate
+  uint64_t held_back = 0;   // strict only: valid rows not imported because
+                            // others were rejected (read == imported +
+                            // duplicates + rejected + held_back)
+  uint64_t repaired = 0;    // of imported + duplicates: rows whose invalid
+                            // UTF-8 was replaced (InvalidUtf8::kRepair)
 };
-
-struct RejectedLine {
-  std::string_view file;  // as given to ImportJsonlFile; "-" for stdin
-  uint64_t line = 0;      // 1-based
-  std::string reason;     // "field: why"
-  std::string_view text;  // the line verbatim, without its newline
-};
-
-using RejectSink = std::function<void(const RejectedLine&)>;
 
 // Imports `path` ("-" reads standard input) into `engine` with bulk
-// durability, syncing at the end. Calls `on_reject` (may be empty) for each
-// rejected line, in input order. Returns the counts; a storage error stops
+// durability, syncing at the end. Parsing runs on the calling thread and
+// overlaps with the appends (one helper thread), so `on_reject` and the
+// callbacks in `options` are called on the calling thread, rejects in input
+// order. Errors: kNotFound / kPermissionDenied when the file cannot be
+// opened; kInvalidArgument when it is not in the named format (or, with
+// kAuto, in none), or its compressed data is damaged; a storage error stops
 // the import and is returned (events appended before it stay, each whole).
-// kNotFound / kPermissionDenied when the file cannot be opened.
+absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path,
+                                         const ImportOptions& options,
+                                         const RejectSink& on_reject = {});
+
+// ImportFile with options.format = kJsonl (kept for existing callers).
 absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine,
                                               const std::string& path,
                                               const ImportOptions& options,
                                               const RejectSink& on_reject);
+
+// The format of a file that starts with `head` (its first bytes after
+// decompression, 64 KiB is plenty): a JSON array -> plover; JSON objects per
+// line -> jsonl, or plover when the first has PLOVER's keys (event,
+// eventText, source/actor); a tab-separated first line of 57, 58 or 61
+// columns starting with a number -> gdelt; a tab-separated header with
+// "Event ID" and "CAMEO Code" -> icews; a comma-separated header -> csv.
+// kInvalidArgument describing the first line when none fits.
+absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head);
 
 }  // namespace annals
 

@@ -1,0 +1,39 @@
+// The CAMEO event codebook shipped with annals: code -> description, root
+// code, quad class and Goldstein score. Built from GDELT's lookups with their
+// known defects repaired (engine/data/CAMEO-PROVENANCE.md lists them).
+//
+// The table is constant data compiled into the library; every function here
+// is thread-safe and the returned pointers/views live for the whole program.
+#ifndef ANNALS_CAMEO_H_
+#define ANNALS_CAMEO_H_
+
+#include <span>
+#include <string_view>
+
+namespace annals {
+
+struct CameoCode {
+  const char* code;         // "0211": 2-4 digits, leading zeros kept
+  const char* description;  // "Appeal for economic cooperation"
+  const char* root_code;    // "02": the first two digits
+  int quad_class;           // 1 verbal cooperation, 2 material cooperation,
+                            // 3 verbal conflict, 4 material conflict
+  double goldstein;         // -10 (conflict) .. +10 (cooperation)
+};
+
+// Every code, sorted by code as text ("01" < "010" < "0211" < "02").
+std::span<const CameoCode> CameoCodes();
+
+// The codes that start with `prefix` (all of them for ""), in CameoCodes order.
+std::span<const CameoCode> CameoCodesWithPrefix(std::string_view prefix);
+
+// The entry for exactly `code`, or nullptr if the codebook has none.
+const CameoCode* FindCameoCode(std::string_view code);
+
+// "Quad class" names: "Verbal Cooperation" ... "Material Conflict"; "" for
+// anything outside 1-4.
+const char* QuadClassName(int quad_class);
+
+}  // namespace annals
+
+#endif  // ANNALS_CAMEO_H_

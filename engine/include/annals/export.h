@@ -1,0 +1,79 @@
+// Export of the log's statements as currently corrected, in formats other
+// tools read: JSON Lines (re-importable: importing an export into a fresh
+// store and exporting again gives the same bytes), CSV (one column per
+// field, attributes flattened to "attr.NAME" columns; pandas.read_csv and R
+// read.csv load it) and GDELT 2.0 events (61 tab-separated columns).
+#ifndef ANNALS_EXPORT_H_
+#define ANNALS_EXPORT_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "annals/engine.h"
+
+namespace annals {
+
+enum class ExportFormat : uint8_t { kJsonl = 0, kCsv, kGdelt };
+
+// "jsonl", "csv", "gdelt".
+const char* ExportFormatName(ExportFormat format);
+// The inverse (case-insensitive); kInvalidArgument listing the names.
+absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view name);
+
+struct ExportOptions {
+  ExportFormat format = ExportFormat::kJsonl;  // default JSON Lines
+
+  // Statements whose seq is in [from_seq, to_seq]. Defaults 1 and 0 (0 =
+  // up to the head, or to as_of).
+  uint64_t from_seq = 1;
+  uint64_t to_seq = 0;
+
+  // The log as it stood at this seq: later statements, corrections and
+  // retractions are ignored, so the output never changes however much is
+  // appended later. Default absent: the head (read once, at the start).
+  std::optional<uint64_t> as_of;
+
+  // Also write retracted statements (their last values). Default false.
+  bool include_retracted = false;
+};
+
+struct ExportSummary {
+  uint64_t written = 0;    // statements written
+  uint64_t corrected = 0;  // of them, shown with a correction applied
+  uint64_t retracted = 0;  // retracted statements in range (written only
+                           // with include_retracted)
+  uint64_t as_of = 0;      // the seq the export is as of
+};
+
+// Receives the output, a few lines at a time, in order. A non-OK return
+// stops the export and is returned.
+using ExportSink = std::function<absl::Status(std::string_view text)>;
+
+// Writes the statements in order of seq. Row shapes:
+//  - jsonl: the fields of annals/json.h (id, speaker, targets, verb, code,
+//    event_type, topics, content, quote, occurred_at, source, attributes);
+//    no seq or recorded_at, which a store assigns. A content id ("h:...")
+//    is the content id of the values written (a corrected statement's
+//    differs from the one its store keeps), so re-importing is exact.
+//  - csv: a header row, then id, speaker, targets and topics (joined with
+//    ";"), verb, code, event_type, content, quote, occurred_at,
+//    source_outlet, source_url, source_published_at, source_via, then one
+//    "attr.NAME" column per attribute name found in the range, in order of
+//    first appearance (empty where a statement lacks it).
+//  - gdelt: GDELT 2.0's 61 columns, no header. Statements imported from
+//    GDELT come back as their original rows; for others GLOBALEVENTID is
+//    the seq, derived columns (MonthYear, Year, FractionDate, EventBaseCode,
+//    EventRootCode, QuadClass, GoldsteinScale) are computed from the date
+//    and the CAMEO codebook, and other columns come from attributes of the
+//    same name. Tabs and line ends inside values become spaces.
+// Reads a consistent view: kOutOfRange if as_of is beyond the head.
+absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
+                                     const ExportSink& out);
+
+}  // namespace annals
+
+#endif  // ANNALS_EXPORT_H_

@@ -1,0 +1,246 @@
+// Plain files and pipes via read(2); .gz via zlib's inflate (gzip wrapper,
+// concatenated members); .zip via libzip.
+#include "io/byte_source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "model/sv.h"
+
+namespace annals::internal {
+namespace {
+
+absl::Status ErrnoError(int err, const std::string& what) {
+  return absl::Status(absl::ErrnoToStatusCode(err),
+                      absl::StrCat(what, ": ", std::strerror(err)));
+}
+
+// A file descriptor, with a few bytes read ahead to sniff the magic.
+class FdSource : public ByteSource {
+ public:
+  FdSource(int fd, bool owned, uint64_t total) : fd_(fd), owned_(owned), total_(total) {}
+  ~FdSource() override {
+    if (owned_) ::close(fd_);
+  }
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (pos_ < ahead_.size()) {
+      size_t k = std::min(n, ahead_.size() - pos_);
+      std::memcpy(buf, ahead_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    for (;;) {
+      ssize_t r = ::read(fd_, buf, n);
+      if (r >= 0) {
+        done_ += static_cast<uint64_t>(r);
+        return static_cast<size_t>(r);
+      }
+      if (errno == EINTR) continue;
+      return absl::DataLossError(absl::StrCat("read error: ", std::strerror(errno)));
+    }
+  }
+  // Reads up to `n` bytes ahead without consuming them.
+  absl::StatusOr<std::string_view> Peek(size_t n) {
+    while (ahead_.size() < n) {
+      char buf[64];
+      ssize_t r = ::read(fd_, buf, std::min(sizeof buf, n - ahead_.size()));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return absl::DataLossError(absl::StrCat("read error: ", std::strerror(errno)));
+      if (r == 0) break;
+      ahead_.append(buf, static_cast<size_t>(r));
+      done_ += static_cast<uint64_t>(r);
+    }
+    return std::string_view(ahead_);
+  }
+  uint64_t bytes_done() const override { return done_; }
+  uint64_t bytes_total() const override { return total_; }
+
+ private:
+  int fd_;
+  bool owned_;
+  uint64_t total_;
+  uint64_t done_ = 0;
+  std::string ahead_;
+  size_t pos_ = 0;
+};
+
+class StringSource : public ByteSource {
+ public:
+  explicit StringSource(std::string bytes) : bytes_(std::move(bytes)) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    size_t k = std::min(n, bytes_.size() - pos_);
+    std::memcpy(buf, bytes_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+  uint64_t bytes_done() const override { return pos_; }
+  uint64_t bytes_total() const override { return bytes_.size(); }
+
+ private:
+  std::string bytes_;
+  size_t pos_ = 0;
+};
+
+class GzipSource : public ByteSource {
+ public:
+  explicit GzipSource(std::unique_ptr<ByteSource> in) : in_(std::move(in)), in_buf_(1 << 18) {
+    std::memset(&z_, 0, sizeof z_);
+    ok_ = inflateInit2(&z_, 15 + 32) == Z_OK;  // +32: gzip or zlib header
+  }
+  ~GzipSource() override { inflateEnd(&z_); }
+
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (!ok_) return absl::InternalError("zlib: cannot initialise");
+    z_.next_out = reinterpret_cast<Bytef*>(buf);
+    z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    while (z_.avail_out > 0) {
+      if (z_.avail_in == 0 && !eof_) {
+        auto r = in_->Read(in_buf_.data(), in_buf_.size());
+        if (!r.ok()) return r.status();
+        if (*r == 0) eof_ = true;
+        z_.next_in = reinterpret_cast<Bytef*>(in_buf_.data());
+        z_.avail_in = static_cast<uInt>(*r);
+      }
+      if (z_.avail_in == 0 && eof_) {
+        if (in_member_)
+          return absl::InvalidArgumentError(
+              "compressed data ends early (the .gz file is truncated)");
+        break;
+      }
+      if (!in_member_) {
+        // Bytes after a finished member: another member starts.
+        inflateReset(&z_);
+        in_member_ = true;
+      }
+      int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        in_member_ = false;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "damaged compressed data (zlib: ", z_.msg ? z_.msg : "error", ")"));
+      }
+    }
+    return n - z_.avail_out;
+  }
+  uint64_t bytes_done() const override { return in_->bytes_done() - z_.avail_in; }
+  uint64_t bytes_total() const override { return in_->bytes_total(); }
+  const char* compression() const override { return "gzip"; }
+
+ private:
+  std::unique_ptr<ByteSource> in_;
+  std::vector<char> in_buf_;
+  z_stream z_;
+  bool ok_ = false;
+  bool eof_ = false;
+  bool in_member_ = true;
+};
+
+class ZipSource : public ByteSource {
+ public:
+  ZipSource(zip_t* archive, zip_file_t* file, uint64_t size)
+      : archive_(archive), file_(file), size_(size) {}
+  ~ZipSource() override {
+    zip_fclose(file_);
+    zip_discard(archive_);
+  }
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    zip_int64_t r = zip_fread(file_, buf, n);
+    if (r < 0)
+      return absl::InvalidArgumentError(
+          absl::StrCat("damaged zip entry: ", zip_error_strerror(zip_file_get_error(file_))));
+    done_ += static_cast<uint64_t>(r);
+    return static_cast<size_t>(r);
+  }
+  uint64_t bytes_done() const override { return done_; }
+  uint64_t bytes_total() const override { return size_; }
+  const char* compression() const override { return "zip"; }
+
+ private:
+  zip_t* archive_;
+  zip_file_t* file_;
+  uint64_t size_;
+  uint64_t done_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<ByteSource>> OpenZip(const std::string& path) {
+  int err = 0;
+  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  if (archive == nullptr) {
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, err);
+    std::string msg = absl::StrCat("cannot read the zip archive: ", zip_error_strerror(&ze));
+    zip_error_fini(&ze);
+    return absl::InvalidArgumentError(msg);
+  }
+  std::vector<zip_uint64_t> files;
+  zip_int64_t n = zip_get_num_entries(archive, 0);
+  for (zip_int64_t i = 0; i < n; ++i) {
+    const char* name = zip_get_name(archive, static_cast<zip_uint64_t>(i), 0);
+    if (name != nullptr && !std::string_view(name).ends_with("/"))
+      files.push_back(static_cast<zip_uint64_t>(i));
+  }
+  if (files.size() != 1) {
+    zip_discard(archive);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the zip archive holds ", files.size(),
+        " files; annals imports a zip holding exactly one (extract the one you want)"));
+  }
+  zip_stat_t st;
+  zip_stat_init(&st);
+  uint64_t size = 0;
+  if (zip_stat_index(archive, files[0], 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
+    size = st.size;
+  zip_file_t* file = zip_fopen_index(archive, files[0], 0);
+  if (file == nullptr) {
+    std::string msg = absl::StrCat("cannot read the zip entry: ",
+                                   zip_error_strerror(zip_get_error(archive)));
+    zip_discard(archive);
+    return absl::InvalidArgumentError(msg);
+  }
+  return std::make_unique<ZipSource>(archive, file, size);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ByteSource>> ByteSource::Open(const std::string& path) {
+  std::unique_ptr<FdSource> fd;
+  if (path == "-") {
+    fd = std::make_unique<FdSource>(0, false, 0);
+  } else {
+    int f = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f < 0) return ErrnoError(errno, absl::StrCat("cannot open ", path));
+    struct stat st {};
+    if (::fstat(f, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(f);
+      return absl::InvalidArgumentError(absl::StrCat(path, " is a directory"));
+    }
+    uint64_t total = (::fstat(f, &st) == 0 && S_ISREG(st.st_mode)) ? st.st_size : 0;
+    ::posix_fadvise(f, 0, 0, POSIX_FADV_SEQUENTIAL);
+    fd = std::make_unique<FdSource>(f, true, total);
+  }
+  auto magic = fd->Peek(4);
+  if (!magic.ok()) return magic.status();
+  if (magic->starts_with("\x1f\x8b")) return std::unique_ptr<ByteSource>(new GzipSource(std::move(fd)));
+  if (magic->starts_with("PK\x03\x04") || magic->starts_with("PK\x05\x06")) {
+    if (path == "-")
+      return absl::InvalidArgumentError(
+          "a zip archive cannot be read from standard input; give its file name");
+    fd.reset();
+    return OpenZip(path);
+  }
+  return std::unique_ptr<ByteSource>(std::move(fd));
+}
+
+std::unique_ptr<ByteSource> ByteSource::FromString(std::string bytes) {
+  return std::make_unique<StringSource>(std::move(bytes));
+}
+
+}  // namespace annals::internal

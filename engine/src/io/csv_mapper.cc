@@ -1,0 +1,210 @@
+// CSV with a header row (RFC 4180) -> statements. Columns named like the
+// JSON Lines fields set them; the rest become attributes.
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "io/row_mapper.h"
+#include "model/sv.h"
+#include "simdjson.h"
+
+namespace annals::internal {
+namespace {
+
+enum class Role {
+  kId, kSpeaker, kTargets, kVerb, kCode, kEventType, kTopics, kContent, kQuote,
+  kOccurredAt, kOutlet, kUrl, kPublishedAt, kVia,
+  kAttributesJson,  // `annals log --format csv`'s "attributes" object
+  kIgnored,         // seq, recorded_at: the target store assigns its own
+  kKind,            // must be "statement"
+  kAttribute,       // attr.NAME or any other column
+};
+
+struct Column {
+  std::string name;  // as in the header
+  Role role;
+  std::string attribute;  // kAttribute: the attribute's key
+};
+
+Role RoleOf(std::string_view name) {
+  std::string n = absl::AsciiStrToLower(AV(name));
+  static const std::pair<const char*, Role> kNames[] = {
+      {"id", Role::kId}, {"speaker", Role::kSpeaker}, {"targets", Role::kTargets},
+      {"verb", Role::kVerb}, {"code", Role::kCode}, {"event_type", Role::kEventType},
+      {"topics", Role::kTopics}, {"content", Role::kContent}, {"quote", Role::kQuote},
+      {"occurred_at", Role::kOccurredAt},
+      {"source.outlet", Role::kOutlet}, {"source_outlet", Role::kOutlet}, {"outlet", Role::kOutlet},
+      {"source.url", Role::kUrl}, {"source_url", Role::kUrl}, {"url", Role::kUrl},
+      {"source.published_at", Role::kPublishedAt}, {"source_published_at", Role::kPublishedAt},
+      {"published_at", Role::kPublishedAt},
+      {"source.via", Role::kVia}, {"source_via", Role::kVia}, {"via", Role::kVia},
+      {"attributes", Role::kAttributesJson}, {"seq", Role::kIgnored},
+      {"recorded_at", Role::kIgnored}, {"kind", Role::kKind},
+  };
+  for (const auto& [k, r] : kNames)
+    if (n == k) return r;
+  return Role::kAttribute;
+}
+
+void SplitList(std::string_view v, std::vector<std::string>* out) {
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t semi = v.find(';', start);
+    if (semi == std::string_view::npos) semi = v.size();
+    std::string_view item = SV(absl::StripAsciiWhitespace(AV(v.substr(start, semi - start))));
+    if (!item.empty()) out->emplace_back(item);
+    start = semi + 1;
+  }
+}
+
+class CsvMapper : public RowMapper {
+ public:
+  explicit CsvMapper(std::vector<Column> columns) : columns_(std::move(columns)) {}
+
+  absl::Status Map(const Record& record, Statement* s) override {
+    if (auto st = SplitCsvRecord(record.text, &fields_); !st.ok()) return st;
+    if (fields_.size() != columns_.size())
+      return absl::InvalidArgumentError(absl::StrCat(
+          "wrong column count: ", fields_.size(), " columns, expected ", columns_.size(),
+          " (as the header row)"));
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const Column& c = columns_[i];
+      std::string& v = fields_[i];
+      if (v.empty()) continue;
+      absl::Status st;
+      switch (c.role) {
+        case Role::kId: st = Set(c, v, Limits::kId, &s->id); break;
+        case Role::kSpeaker: st = Set(c, v, Limits::kName, &s->speaker); break;
+        case Role::kTargets: SplitList(v, &s->targets); break;
+        case Role::kVerb: st = Set(c, v, Limits::kVerb, &s->verb); break;
+        case Role::kCode: st = Set(c, v, Limits::kCode, &s->code); break;
+        case Role::kEventType: st = Set(c, v, Limits::kVerb, &s->event_type); break;
+        case Role::kTopics: SplitList(v, &s->topics); break;
+        case Role::kContent: st = Set(c, v, Limits::kContent, &s->content); break;
+        case Role::kQuote: st = Set(c, v, Limits::kContent, &s->quote); break;
+        case Role::kOccurredAt: st = Time(c, v, &s->occurred_at); break;
+        case Role::kOutlet: st = Set(c, v, Limits::kOutlet, &s->source.outlet); break;
+        case Role::kUrl: st = Set(c, v, Limits::kUrl, &s->source.url); break;
+        case Role::kPublishedAt: st = Time(c, v, &s->source.published_at); break;
+        case Role::kVia: st = Set(c, v, Limits::kOutlet, &s->source.via); break;
+        case Role::kAttributesJson: st = AttributesJson(c, v, s); break;
+        case Role::kIgnored: break;
+        case Role::kKind:
+          if (v != "statement") st = FieldError(c.name, "only \"statement\" rows can be imported");
+          break;
+        case Role::kAttribute:
+          st = CheckLength(c.name, v, Limits::kAttributeValue);
+          if (st.ok()) s->attributes.push_back({c.attribute, std::move(v)});
+          break;
+      }
+      if (!st.ok()) return st;
+    }
+    // A content id written by an export is derived again by the store.
+    if (s->id.starts_with("h:") && s->id == ContentId(*s)) s->id.clear();
+    return absl::OkStatus();
+  }
+
+ private:
+  static absl::Status Set(const Column& c, std::string& v, size_t limit, std::string* out) {
+    if (auto st = CheckLength(c.name, v, limit); !st.ok()) return st;
+    *out = std::move(v);
+    return absl::OkStatus();
+  }
+  static absl::Status Time(const Column& c, const std::string& v, Timestamp* out) {
+    auto t = ParseTime(v);
+    if (!t.ok())
+      return FieldError(c.name, absl::StrCat("unparseable date \"", v.substr(0, 40), "\" (",
+                                             t.status().message(), ")"));
+    *out = *t;
+    return absl::OkStatus();
+  }
+  absl::Status AttributesJson(const Column& c, const std::string& v, Statement* s) {
+    simdjson::dom::element root;
+    if (parser_.parse(v).get(root) || !root.is_object())
+      return FieldError(c.name, "expected a JSON object of text values");
+    simdjson::dom::object fields = root.get_object().value_unsafe();
+    for (auto [k, val] : fields) {
+      if (val.is_null()) continue;
+      std::string value = val.is_string() ? std::string(std::string_view(val.get_string().value_unsafe()))
+                                          : simdjson::minify(val);
+      s->attributes.push_back({std::string(k), std::move(value)});
+    }
+    return absl::OkStatus();
+  }
+
+  std::vector<Column> columns_;
+  std::vector<std::string> fields_;
+  simdjson::dom::parser parser_;
+};
+
+}  // namespace
+
+absl::Status SplitCsvRecord(std::string_view rec, std::vector<std::string>* out) {
+  out->clear();
+  size_t i = 0, n = rec.size();
+  for (;;) {
+    std::string field;
+    if (i < n && rec[i] == '"') {
+      size_t start = i;
+      ++i;
+      for (;;) {
+        if (i >= n)
+          return absl::InvalidArgumentError(absl::StrCat(
+              "column ", out->size() + 1, ": unterminated quoted field (opened at byte ",
+              start + 1, ")"));
+        if (rec[i] == '"') {
+          if (i + 1 < n && rec[i + 1] == '"') {
+            field.push_back('"');
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field.push_back(rec[i++]);
+      }
+      if (i < n && rec[i] != ',')
+        return absl::InvalidArgumentError(absl::StrCat(
+            "column ", out->size() + 1, ": text after a closing quote at byte ", i + 1,
+            " (a quote inside a quoted field must be doubled)"));
+    } else {
+      size_t end = rec.find(',', i);
+      if (end == std::string_view::npos) end = n;
+      field.assign(rec.substr(i, end - i));
+      i = end;
+    }
+    out->push_back(std::move(field));
+    if (i >= n) return absl::OkStatus();
+    ++i;  // the comma
+    if (i == n) {
+      out->emplace_back();
+      return absl::OkStatus();
+    }
+  }
+}
+
+absl::StatusOr<std::unique_ptr<RowMapper>> NewCsvMapper(std::string_view header) {
+  std::vector<std::string> names;
+  if (auto st = SplitCsvRecord(header, &names); !st.ok())
+    return absl::InvalidArgumentError(absl::StrCat("not csv: the header row: ", st.message()));
+  std::vector<Column> columns;
+  for (std::string& name : names) {
+    if (name.empty())
+      return absl::InvalidArgumentError(absl::StrCat(
+          "not csv: header column ", columns.size() + 1,
+          " has no name (expected a header row naming every column)"));
+    for (const Column& c : columns)
+      if (c.name == name)
+        return absl::InvalidArgumentError(
+            absl::StrCat("not csv: the header row names column \"", name, "\" twice"));
+    Column c{name, RoleOf(name), ""};
+    if (c.role == Role::kAttribute)
+      c.attribute = name.starts_with("attr.") ? name.substr(5) : name;
+    if (c.role == Role::kAttribute && c.attribute.empty())
+      return absl::InvalidArgumentError("not csv: header column \"attr.\" names no attribute");
+    columns.push_back(std::move(c));
+  }
+  return std::make_unique<CsvMapper>(std::move(columns));
+}
+
+}  // namespace annals::internal

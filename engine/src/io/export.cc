@@ -1,0 +1,321 @@
+// Export: the statements of a seq range as currently corrected (as of a
+// point of the log), written as JSON Lines, CSV or GDELT 2.0 rows.
+#include "annals/export.h"
+
+#include <cmath>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "annals/cameo.h"
+#include "annals/json.h"
+#include "io/compact_date.h"
+#include "io/gdelt_columns.h"
+#include "model/sv.h"
+
+namespace annals {
+namespace {
+
+using internal::AV;
+
+// What the log says about one statement, as of the export point.
+struct Amendments {
+  absl::flat_hash_map<uint64_t, uint64_t> latest_correction;  // target -> seq
+  absl::flat_hash_set<uint64_t> retracted;
+};
+
+absl::StatusOr<Amendments> ScanAmendments(const Engine& engine, uint64_t from, uint64_t limit) {
+  Amendments a;
+  auto it = engine.NewIterator(from);
+  for (; it->Valid() && it->event().seq <= limit; it->Next()) {
+    const Event& e = it->event();
+    if (e.kind == EventKind::kCorrection) a.latest_correction[e.target] = e.seq;
+    else if (e.kind == EventKind::kRetraction) a.retracted.insert(e.target);
+  }
+  if (auto st = it->status(); !st.ok()) return st;
+  return a;
+}
+
+// --- JSON Lines ---
+
+void Key(std::string_view k, std::string* out) {
+  if (out->back() != '{') out->push_back(',');
+  AppendJsonString(k, out);
+  out->push_back(':');
+}
+void TextOrNull(std::string_view k, std::string_view v, std::string* out) {
+  Key(k, out);
+  if (v.empty()) out->append("null");
+  else AppendJsonString(v, out);
+}
+void List(std::string_view k, const std::vector<std::string>& v, std::string* out) {
+  Key(k, out);
+  out->push_back('[');
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out->push_back(',');
+    AppendJsonString(v[i], out);
+  }
+  out->push_back(']');
+}
+
+void AppendJsonl(const Statement& s, std::string* out) {
+  out->push_back('{');
+  TextOrNull("id", s.id, out);
+  TextOrNull("speaker", s.speaker, out);
+  List("targets", s.targets, out);
+  TextOrNull("verb", s.verb, out);
+  TextOrNull("code", s.code, out);
+  TextOrNull("event_type", s.event_type, out);
+  List("topics", s.topics, out);
+  TextOrNull("content", s.content, out);
+  TextOrNull("quote", s.quote, out);
+  TextOrNull("occurred_at", FormatTime(s.occurred_at), out);
+  Key("source", out);
+  out->push_back('{');
+  TextOrNull("outlet", s.source.outlet, out);
+  TextOrNull("url", s.source.url, out);
+  TextOrNull("published_at", FormatTime(s.source.published_at), out);
+  TextOrNull("via", s.source.via, out);
+  out->push_back('}');
+  Key("attributes", out);
+  out->push_back('{');
+  for (const Attribute& a : s.attributes) {
+    Key(a.key, out);
+    AppendJsonString(a.value, out);
+  }
+  out->append("}}\n");
+}
+
+// --- CSV ---
+
+void CsvField(std::string_view v, std::string* out) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(v);
+    return;
+  }
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+constexpr const char* kCsvFields[] = {
+    "id", "speaker", "targets", "verb", "code", "event_type", "topics", "content",
+    "quote", "occurred_at", "source_outlet", "source_url", "source_published_at",
+    "source_via"};
+
+void AppendCsv(const Statement& s, const std::vector<std::string>& attr_keys,
+               const absl::flat_hash_map<std::string, size_t>& attr_index, std::string* out) {
+  const std::string cells[] = {
+      s.id, s.speaker, absl::StrJoin(s.targets, ";"), s.verb, s.code, s.event_type,
+      absl::StrJoin(s.topics, ";"), s.content, s.quote, FormatTime(s.occurred_at),
+      s.source.outlet, s.source.url, FormatTime(s.source.published_at), s.source.via};
+  for (size_t i = 0; i < std::size(cells); ++i) {
+    if (i) out->push_back(',');
+    CsvField(cells[i], out);
+  }
+  std::vector<const std::string*> attrs(attr_keys.size(), nullptr);
+  for (const Attribute& a : s.attributes) {
+    auto it = attr_index.find(a.key);
+    if (it != attr_index.end()) attrs[it->second] = &a.value;
+  }
+  for (const std::string* v : attrs) {
+    out->push_back(',');
+    if (v != nullptr) CsvField(*v, out);
+  }
+  out->push_back('\n');
+}
+
+// --- GDELT 2.0 ---
+
+std::string GdeltCell(std::string_view v) {
+  std::string s(v);
+  for (char& c : s)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+void AppendGdelt(uint64_t seq, const Statement& s, std::string* out) {
+  using internal::kGdeltV2Columns;
+  auto attr = [&](std::string_view name) -> const std::string* {
+    for (const Attribute& a : s.attributes)
+      if (a.key == name) return &a.value;
+    return nullptr;
+  };
+  const CameoCode* cameo = FindCameoCode(s.code);
+  absl::CivilDay day = absl::ToCivilDay(absl::FromUnixMicros(s.occurred_at.micros),
+                                        absl::UTCTimeZone());
+  for (size_t i = 0; i < 61; ++i) {
+    std::string_view name = kGdeltV2Columns[i];
+    std::string v;
+    if (name == "GLOBALEVENTID") {
+      v = s.id.starts_with("gdelt:") ? s.id.substr(6) : absl::StrCat(seq);
+    } else if (name == "SQLDATE") {
+      v = internal::FormatCompactDate(s.occurred_at, false);
+    } else if (name == "Actor1Name") {
+      v = s.speaker;
+    } else if (name == "Actor2Name") {
+      v = s.targets.empty() ? "" : s.targets[0];
+    } else if (name == "EventCode") {
+      v = s.code;
+    } else if (name == "DATEADDED") {
+      v = internal::FormatCompactDate(s.source.published_at, true);
+    } else if (name == "SOURCEURL") {
+      v = s.source.url;
+    } else if (const std::string* a = attr(name)) {
+      v = *a;
+    } else if (name == "MonthYear") {
+      v = absl::StrFormat("%04d%02d", day.year(), day.month());
+    } else if (name == "Year") {
+      v = absl::StrCat(day.year());
+    } else if (name == "FractionDate") {
+      v = absl::StrFormat("%.4f", day.year() + (day.month() * 30 + day.day()) / 365.0);
+    } else if (name == "EventBaseCode" && s.code.size() >= 3) {
+      v = s.code.substr(0, 3);
+    } else if (name == "EventRootCode" && s.code.size() >= 2) {
+      v = s.code.substr(0, 2);
+    } else if (name == "QuadClass" && cameo != nullptr) {
+      v = absl::StrCat(cameo->quad_class);
+    } else if (name == "GoldsteinScale" && cameo != nullptr) {
+      v = absl::StrFormat("%.1f", cameo->goldstein);
+    }
+    if (i) out->push_back('\t');
+    out->append(GdeltCell(v));
+  }
+  out->push_back('\n');
+}
+
+}  // namespace
+
+const char* ExportFormatName(ExportFormat format) {
+  switch (format) {
+    case ExportFormat::kJsonl: return "jsonl";
+    case ExportFormat::kCsv: return "csv";
+    case ExportFormat::kGdelt: return "gdelt";
+  }
+  return "?";
+}
+
+absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view name) {
+  std::string n = absl::AsciiStrToLower(AV(name));
+  if (n == "jsonl") return ExportFormat::kJsonl;
+  if (n == "csv") return ExportFormat::kCsv;
+  if (n == "gdelt") return ExportFormat::kGdelt;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown export format \"", n, "\"; expected jsonl, csv or gdelt"));
+}
+
+absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
+                                     const ExportSink& out) {
+  ExportSummary sum;
+  const uint64_t head = engine.Head();
+  if (options.as_of && *options.as_of > head)
+    return absl::OutOfRangeError(absl::StrCat("as of seq ", *options.as_of,
+                                              " is beyond the head of the log (", head, ")"));
+  const uint64_t limit = options.as_of.value_or(head);
+  sum.as_of = limit;
+  const uint64_t from = std::max<uint64_t>(options.from_seq, 1);
+  const uint64_t to = options.to_seq == 0 ? limit : std::min(options.to_seq, limit);
+
+  auto amendments = ScanAmendments(engine, from, limit);
+  if (!amendments.ok()) return amendments.status();
+
+  // Calls `fn(event, current statement)` for each statement to write;
+  // `counting` fills in `sum` (once, on the writing pass).
+  auto each = [&](bool counting, auto&& fn) -> absl::Status {
+    auto it = engine.NewIterator(from);
+    for (; it->Valid() && it->event().seq <= to; it->Next()) {
+      const Event& e = it->event();
+      if (e.kind != EventKind::kStatement) continue;
+      bool retracted = amendments->retracted.contains(e.seq);
+      if (counting && retracted) ++sum.retracted;
+      if (retracted && !options.include_retracted) continue;
+      auto c = amendments->latest_correction.find(e.seq);
+      if (counting) {
+        ++sum.written;
+        if (c != amendments->latest_correction.end()) ++sum.corrected;
+      }
+      if (c == amendments->latest_correction.end()) {
+        if (auto st = fn(e, e.statement); !st.ok()) return st;
+        continue;
+      }
+      auto corr = engine.Get(c->second);
+      if (!corr.ok()) return corr.status();
+      Statement s = std::move(corr->statement);
+      s.id = e.id;
+      if (auto st = fn(e, s); !st.ok()) return st;
+    }
+    return it->status();
+  };
+
+  std::string buf;
+  auto flush = [&](bool force) -> absl::Status {
+    if (buf.empty() || (!force && buf.size() < (1 << 16))) return absl::OkStatus();
+    absl::Status st = out(buf);
+    buf.clear();
+    return st;
+  };
+
+  absl::Status st;
+  switch (options.format) {
+    case ExportFormat::kJsonl:
+      st = each(true, [&](const Event&, const Statement& s) {
+        if (s.id.starts_with("h:")) {
+          Statement copy = s;
+          copy.id = ContentId(s);
+          AppendJsonl(copy, &buf);
+        } else {
+          AppendJsonl(s, &buf);
+        }
+        return flush(false);
+      });
+      break;
+    case ExportFormat::kCsv: {
+      std::vector<std::string> keys;
+      absl::flat_hash_map<std::string, size_t> index;
+      st = each(false, [&](const Event&, const Statement& s) {
+        for (const Attribute& a : s.attributes)
+          if (index.emplace(a.key, keys.size()).second) keys.push_back(a.key);
+        return absl::OkStatus();
+      });
+      if (!st.ok()) return st;
+      for (size_t i = 0; i < std::size(kCsvFields); ++i) {
+        if (i) buf.push_back(',');
+        buf.append(kCsvFields[i]);
+      }
+      for (const std::string& k : keys) {
+        buf.push_back(',');
+        CsvField(absl::StrCat("attr.", k), &buf);
+      }
+      buf.push_back('\n');
+      st = each(true, [&](const Event&, const Statement& s) {
+        if (s.id.starts_with("h:")) {
+          Statement copy = s;
+          copy.id = ContentId(s);
+          AppendCsv(copy, keys, index, &buf);
+        } else {
+          AppendCsv(s, keys, index, &buf);
+        }
+        return flush(false);
+      });
+      break;
+    }
+    case ExportFormat::kGdelt:
+      st = each(true, [&](const Event& e, const Statement& s) {
+        AppendGdelt(e.seq, s, &buf);
+        return flush(false);
+      });
+      break;
+  }
+  if (!st.ok()) return st;
+  if (auto f = flush(true); !f.ok()) return f;
+  return sum;
+}
+
+}  // namespace annals

@@ -1,0 +1,470 @@
+// The import pipeline every format shares: read records, map each to a
+// Statement (row_mapper.h), validate, add provenance, account for every
+// row, and append in batches on a helper thread while parsing goes on.
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "annals/import.h"
+#include "io/byte_source.h"
+#include "io/record_reader.h"
+#include "io/row_mapper.h"
+#include "model/sv.h"
+#include "model/utf8.h"
+
+namespace annals {
+namespace {
+
+using internal::AV;
+using internal::ByteSource;
+using internal::Record;
+using internal::RecordReader;
+using internal::RowMapper;
+
+constexpr size_t kHeadBytes = 64 << 10;
+constexpr uint64_t kProgressBytes = 64 << 10;
+
+// Offset of the first invalid UTF-8 byte, or npos; ASCII 8 bytes at a time.
+size_t FindInvalidUtf8Fast(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  size_t bad = internal::FindInvalidUtf8(s.substr(i));
+  return bad == std::string_view::npos ? bad : i + bad;
+}
+
+// `s` with each invalid byte replaced by U+FFFD.
+std::string RepairUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (;;) {
+    size_t bad = internal::FindInvalidUtf8(s);
+    if (bad == std::string_view::npos) {
+      out.append(s);
+      return out;
+    }
+    out.append(s.substr(0, bad));
+    out.append("\xEF\xBF\xBD");
+    s.remove_prefix(bad + 1);
+  }
+}
+
+std::string BaseName(const std::string& path) {
+  if (path == "-") return "-";
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Whether `a` and `b` say the same thing: equal but for provenance
+// attributes (import.*), which differ between two copies of one file.
+bool SameStatement(const Statement& a, const Statement& b) {
+  auto strip = [](const Statement& s) {
+    Statement c = s;
+    c.id.clear();
+    std::erase_if(c.attributes, [](const Attribute& x) { return x.key.starts_with("import."); });
+    return c;
+  };
+  return strip(a) == strip(b);
+}
+
+// Rows waiting to be appended, with what a report about them needs.
+struct Batch {
+  std::vector<Statement> statements;
+  std::vector<uint64_t> lines;
+  std::string texts;               // the rows verbatim, back to back
+  std::vector<size_t> text_ends;   // end offset of row i in `texts`
+  std::string_view text(size_t i) const {
+    size_t b = i == 0 ? 0 : text_ends[i - 1];
+    return std::string_view(texts).substr(b, text_ends[i] - b);
+  }
+};
+
+// A row whose id is stored already, but for a different statement.
+struct Conflict {
+  uint64_t line;
+  std::string text;
+  std::string reason;
+};
+
+// Appends batches on its own thread, so parsing the next batch overlaps
+// with writing this one. At most two batches wait. A duplicate whose stored
+// statement differs is not a duplicate but a conflict: it is reported
+// (TakeConflicts) and counted as rejected by the caller.
+class Appender {
+ public:
+  explicit Appender(Engine& engine) : engine_(engine), thread_([this] { Loop(); }) {}
+  ~Appender() {
+    if (thread_.joinable()) Finish().IgnoreError();
+  }
+
+  // Queues `batch`; blocks while the queue is full. Returns the first
+  // append error, after which nothing more is appended.
+  absl::Status Submit(Batch batch) {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](Appender* a) { return a->queue_.size() < 2 || !a->error_.ok(); }, this));
+    if (!error_.ok()) return error_;
+    queue_.push_back(std::move(batch));
+    return absl::OkStatus();
+  }
+
+  // Waits for every queued batch; returns the first error.
+  absl::Status Finish() {
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+    }
+    thread_.join();
+    absl::MutexLock lock(&mu_);
+    return error_;
+  }
+
+  std::vector<Conflict> TakeConflicts() {
+    absl::MutexLock lock(&mu_);
+    return std::move(conflicts_);
+  }
+
+  uint64_t imported() const { return imported_; }      // after Finish
+  uint64_t duplicates() const { return duplicates_; }  // after Finish
+
+ private:
+  void Loop() {
+    AppendOptions ao;
+    ao.durability = AppendOptions::Durability::kBulk;
+    for (;;) {
+      Batch* batch;
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(
+            +[](Appender* a) { return !a->queue_.empty() || a->done_; }, this));
+        if (queue_.empty()) return;
+        batch = &queue_.front();  // stays put: deque push_back keeps references
+      }
+      auto results = engine_.Append(batch->statements, ao);
+      std::vector<Conflict> found;
+      absl::Status error = results.status();
+      uint64_t imported = 0, duplicates = 0;
+      if (error.ok()) {
+        for (size_t i = 0; i < results->size(); ++i) {
+          const AppendResult& r = (*results)[i];
+          if (!r.duplicate) {
+            ++imported;
+            continue;
+          }
+          auto stored = engine_.Get(r.seq);
+          if (!stored.ok()) {
+            error = stored.status();
+            break;
+          }
+          if (SameStatement(stored->statement, batch->statements[i])) {
+            ++duplicates;
+            continue;
+          }
+          found.push_back({batch->lines[i], std::string(batch->text(i)),
+                           absl::StrCat("id \"", stored->id,
+                                        "\" is already taken by a different statement (seq ",
+                                        r.seq, "); not imported")});
+        }
+      }
+      absl::MutexLock lock(&mu_);
+      queue_.pop_front();
+      imported_ += imported;
+      duplicates_ += duplicates;
+      for (Conflict& c : found) conflicts_.push_back(std::move(c));
+      if (!error.ok()) {
+        error_ = error;
+        queue_.clear();
+        return;
+      }
+    }
+  }
+
+  Engine& engine_;
+  absl::Mutex mu_;
+  std::deque<Batch> queue_;  // front is being appended
+  bool done_ = false;
+  absl::Status error_;
+  std::vector<Conflict> conflicts_;
+  uint64_t imported_ = 0, duplicates_ = 0;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
+// For passes that write nothing (dry run, the check of --strict): finds the
+// rows an append would count as conflicts -- an id already stored for a
+// different statement, or repeated in the input with different values.
+class ConflictCheck {
+ public:
+  explicit ConflictCheck(const Engine* engine) : engine_(engine) {}
+
+  // A reason if `s` conflicts, "" otherwise.
+  std::string Check(const Statement& s) {
+    const std::string id = EffectiveId(s);
+    if (engine_ != nullptr) {
+      if (auto seq = engine_->FindById(id); seq.ok()) {
+        auto stored = engine_->Get(*seq);
+        if (stored.ok() && !SameStatement(stored->statement, s))
+          return absl::StrCat("id \"", id, "\" is already taken by a different statement (seq ",
+                              *seq, "); not imported");
+        return "";
+      }
+    }
+    auto [it, inserted] = seen_.try_emplace(id, Fingerprint(s));
+    if (inserted || it->second == Fingerprint(s)) return "";
+    return absl::StrCat("id \"", id, "\" is already taken by a different statement earlier "
+                        "in the input; not imported");
+  }
+
+ private:
+  // A hash of everything SameStatement compares.
+  static size_t Fingerprint(const Statement& s) {
+    std::string buf;
+    auto add = [&](std::string_view v) {
+      buf.append(v);
+      buf.push_back('\0');
+    };
+    add(s.speaker);
+    for (const std::string& t : s.targets) add(t);
+    add("|");
+    add(s.verb);
+    add(s.code);
+    add(s.event_type);
+    for (const std::string& t : s.topics) add(t);
+    add("|");
+    add(s.content);
+    add(s.quote);
+    add(FormatTime(s.occurred_at));
+    add(s.source.outlet);
+    add(s.source.url);
+    add(FormatTime(s.source.published_at));
+    add(s.source.via);
+    for (const Attribute& a : s.attributes) {
+      if (a.key.starts_with("import.")) continue;
+      add(a.key);
+      add(a.value);
+    }
+    return std::hash<std::string>()(buf);
+  }
+
+  const Engine* engine_;
+  absl::flat_hash_map<std::string, size_t> seen_;
+};
+
+// One pass over `source`. Unless `write`, it only parses, validates and
+// counts (dry run / the first pass of --strict).
+absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& source,
+                                   const std::string& path, const ImportOptions& options,
+                                   const RejectSink& on_reject) {
+  ImportSummary sum;
+  sum.file = path;
+  RecordReader reader(source, RecordReader::Mode::kLines);
+  std::string_view head = reader.Head(kHeadBytes);
+  if (!reader.status().ok()) return reader.status();
+  ImportFormat format = options.format;
+  if (format == ImportFormat::kAuto) {
+    auto detected = DetectImportFormat(head);
+    if (!detected.ok()) return detected.status();
+    format = *detected;
+  }
+  if (auto st = internal::CheckImportFormat(format, head); !st.ok()) return st;
+  sum.format = format;
+  const RecordReader::Mode mode = internal::RecordModeFor(format, head);
+  reader.set_mode(mode);
+
+  std::unique_ptr<RowMapper> mapper;
+  Record rec;
+  bool have = reader.Next(&rec);
+  if (have) {
+    auto m = internal::NewRowMapper(format, rec.text);
+    if (!m.ok()) return m.status();
+    mapper = *std::move(m);
+    if (internal::HasHeaderRow(format)) {
+      if (rec.unterminated) return sum;  // a header and nothing else
+      have = reader.Next(&rec);
+    }
+  }
+
+  const std::string format_name = ImportFormatName(format);
+  const std::string file_name = BaseName(path);
+  std::unique_ptr<Appender> appender;
+  std::unique_ptr<ConflictCheck> check;
+  if (write) appender = std::make_unique<Appender>(engine);
+  else check = std::make_unique<ConflictCheck>(&engine);
+  Batch batch;
+  const size_t batch_size = std::max<size_t>(options.batch_size, 1);
+  uint64_t next_progress = kProgressBytes;
+  std::string repaired_text;
+  absl::Status append_error;
+
+  auto reject = [&](const Record& r, std::string reason) {
+    ++sum.rejected;
+    if (on_reject) on_reject({path, r.line, std::move(reason), r.text});
+  };
+  auto report_conflicts = [&] {
+    for (const Conflict& c : appender->TakeConflicts()) {
+      Record r;
+      r.line = c.line;
+      r.text = c.text;
+      reject(r, c.reason);
+    }
+  };
+  auto submit = [&]() -> absl::Status {
+    absl::Status st = appender->Submit(std::move(batch));
+    batch = Batch();
+    batch.statements.reserve(batch_size);
+    report_conflicts();
+    return st;
+  };
+
+  for (; have; have = reader.Next(&rec)) {
+    ++sum.read;
+    if (rec.overlong) {
+      reject(rec, absl::StrCat("over-long row: more than ", RecordReader::kMaxRecordBytes >> 20,
+                               " MiB without a line end; skipped"));
+      continue;
+    }
+    Record parsed = rec;
+    bool repaired = false;
+    if (size_t bad = FindInvalidUtf8Fast(rec.text); bad != std::string_view::npos) {
+      std::string where = absl::StrCat(mapper->Locate(rec.text, bad), ", byte ", bad + 1, " of the row");
+      if (options.invalid_utf8 == InvalidUtf8::kReject) {
+        reject(rec, absl::StrCat("invalid UTF-8 at ", where,
+                                 "; row rejected (--repair-utf8 imports it with U+FFFD "
+                                 "in place of the bad bytes)"));
+        continue;
+      }
+      repaired_text = RepairUtf8(rec.text);
+      parsed.text = repaired_text;
+      repaired = true;
+      if (options.on_repair)
+        options.on_repair({path, rec.line,
+                           absl::StrCat("invalid UTF-8 at ", where,
+                                        " repaired (bad bytes replaced with U+FFFD)"),
+                           rec.text});
+    }
+    Statement s;
+    absl::Status st = mapper->Map(parsed, &s);
+    if (rec.unterminated) {
+      const char* what = mode == RecordReader::Mode::kJsonArray
+                             ? "truncated record: the file ends inside it"
+                             : "truncated last line: the file ends without a newline";
+      if (!st.ok())
+        st = absl::InvalidArgumentError(absl::StrCat(what, " (", st.message(), ")"));
+      else if (mapper->rows_always_terminated())
+        st = absl::InvalidArgumentError(absl::StrCat(
+            what, ", so this row may be cut short (", format_name,
+            " files end every row with one)"));
+    }
+    if (st.ok() && options.provenance &&
+        std::none_of(s.attributes.begin(), s.attributes.end(),
+                     [](const Attribute& a) { return a.key == "import.format"; })) {
+      s.attributes.push_back({"import.format", format_name});
+      s.attributes.push_back({"import.file", file_name});
+      s.attributes.push_back({"import.line", absl::StrCat(rec.line)});
+      if (mode == RecordReader::Mode::kJsonArray)
+        s.attributes.push_back({"import.record", absl::StrCat(rec.index)});
+    }
+    if (st.ok()) st = Validate(s);
+    if (!st.ok()) {
+      reject(rec, std::string(st.message()));
+      continue;
+    }
+    if (!write) {
+      if (std::string conflict = check->Check(s); !conflict.empty()) {
+        reject(rec, std::move(conflict));
+        continue;
+      }
+      if (repaired) ++sum.repaired;
+      ++sum.imported;
+    } else {
+      if (repaired) ++sum.repaired;
+      batch.statements.push_back(std::move(s));
+      batch.lines.push_back(rec.line);
+      batch.texts.append(rec.text);
+      batch.text_ends.push_back(batch.texts.size());
+      if (batch.statements.size() >= batch_size) {
+        append_error = submit();
+        if (!append_error.ok()) break;
+      }
+    }
+    if (options.on_progress && reader.bytes_done() >= next_progress) {
+      next_progress = reader.bytes_done() + kProgressBytes;
+      options.on_progress({reader.bytes_done(), source.bytes_total(), sum.read});
+    }
+  }
+  if (appender != nullptr) {
+    if (append_error.ok() && !batch.statements.empty()) append_error = submit();
+    absl::Status st = appender->Finish();
+    report_conflicts();
+    if (append_error.ok()) append_error = st;
+    sum.imported = appender->imported();
+    sum.duplicates = appender->duplicates();
+    if (!append_error.ok()) return append_error;
+  }
+  if (!reader.status().ok()) return reader.status();
+  if (options.on_progress)
+    options.on_progress({source.bytes_total() ? source.bytes_total() : reader.bytes_done(),
+                         source.bytes_total(), sum.read});
+  if (write) {
+    if (auto st = engine.Sync(); !st.ok()) return st;
+  }
+  return sum;
+}
+
+}  // namespace
+
+absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path,
+                                         const ImportOptions& options,
+                                         const RejectSink& on_reject) {
+  auto source = ByteSource::Open(path);
+  if (!source.ok()) return source.status();
+  if (options.dry_run) return Pass(engine, false, **source, path, options, on_reject);
+  if (!options.strict) return Pass(engine, true, **source, path, options, on_reject);
+
+  // Strict: a dry pass first; write only if it found nothing to reject.
+  // Standard input cannot be read twice, so it is held in memory.
+  std::string held;
+  if (path == "-") {
+    std::vector<char> buf(1 << 20);
+    for (;;) {
+      auto n = (*source)->Read(buf.data(), buf.size());
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+      held.append(buf.data(), *n);
+    }
+    *source = ByteSource::FromString(held);
+  }
+  auto dry = Pass(engine, false, **source, path, options, on_reject);
+  if (!dry.ok()) return dry;
+  if (dry->rejected > 0) {
+    dry->held_back = dry->imported;
+    dry->imported = 0;
+    dry->repaired = 0;
+    return dry;
+  }
+  if (path == "-") {
+    *source = ByteSource::FromString(std::move(held));
+  } else {
+    source = ByteSource::Open(path);
+    if (!source.ok()) return source.status();
+  }
+  ImportOptions quiet = options;
+  quiet.on_repair = nullptr;  // reported by the first pass
+  return Pass(engine, true, **source, path, quiet, nullptr);
+}
+
+absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine, const std::string& path,
+                                              const ImportOptions& options,
+                                              const RejectSink& on_reject) {
+  ImportOptions o = options;
+  o.format = ImportFormat::kJsonl;
+  return ImportFile(engine, path, o, on_reject);
+}
+
+}  // namespace annals

@@ -1,0 +1,77 @@
+// The per-format half of import: one record's text -> one Statement. The
+// shared half (reading, accounting, batching, provenance) is import_file.cc.
+#ifndef ANNALS_ENGINE_SRC_IO_ROW_MAPPER_H_
+#define ANNALS_ENGINE_SRC_IO_ROW_MAPPER_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "annals/import.h"
+#include "annals/statement.h"
+#include "io/record_reader.h"
+
+namespace annals::internal {
+
+class RowMapper {
+ public:
+  virtual ~RowMapper() = default;
+
+  // Fills `out` (a default Statement) from `record`. Does not run Validate
+  // (the caller does) nor add provenance. kInvalidArgument whose message is
+  // the reason shown to the user, naming the column or field.
+  virtual absl::Status Map(const Record& record, Statement* out) = 0;
+
+  // Where byte `offset` of a record lies, for messages: "column Actor1Name",
+  // or "byte N" when the format has no columns.
+  virtual std::string Locate(std::string_view text, size_t offset) const;
+
+  // Rows of this format always end with a newline, so a last line without
+  // one is cut short even if it happens to parse (GDELT, ICEWS).
+  virtual bool rows_always_terminated() const { return false; }
+};
+
+// How records of `format` are split; `head` decides JSON array vs lines.
+RecordReader::Mode RecordModeFor(ImportFormat format, std::string_view head);
+
+// Whether the first record of `format` is a header row.
+bool HasHeaderRow(ImportFormat format);
+
+// The mapper for `format` (not kAuto). `first` is the first record: the
+// header for CSV and ICEWS, the first row for GDELT (it fixes the column
+// count). kInvalidArgument "expected ..., found ..." if it does not fit.
+absl::StatusOr<std::unique_ptr<RowMapper>> NewRowMapper(ImportFormat format,
+                                                        std::string_view first);
+
+// Per-format factories (gdelt_mapper.cc, icews_mapper.cc, ...).
+absl::StatusOr<std::unique_ptr<RowMapper>> NewGdeltMapper(std::string_view first_row);
+absl::StatusOr<std::unique_ptr<RowMapper>> NewIcewsMapper(std::string_view header);
+absl::StatusOr<std::unique_ptr<RowMapper>> NewCsvMapper(std::string_view header);
+std::unique_ptr<RowMapper> NewPloverMapper();
+std::unique_ptr<RowMapper> NewJsonlMapper();
+
+// Checks that content starting with `head` looks like `format`;
+// kInvalidArgument "expected <format's shape>, found <what head holds>".
+absl::Status CheckImportFormat(ImportFormat format, std::string_view head);
+
+// "a tab-separated line of 20 columns starting \"Event ID\"": what the first
+// line of `head` looks like, for messages.
+std::string DescribeHead(std::string_view head);
+
+// Shared helpers for mappers.
+absl::Status FieldError(std::string_view field, std::string_view why);
+// "over-long field" if `value` is longer than `limit` bytes.
+absl::Status CheckLength(std::string_view field, std::string_view value, size_t limit);
+// Splits `line` on `sep` into `out` (cleared first); views into `line`.
+void SplitFields(std::string_view line, char sep, std::vector<std::string_view>* out);
+// Splits one RFC 4180 record (quoted fields may hold commas, "" and line
+// ends) into unquoted fields. kInvalidArgument on a stray quote.
+absl::Status SplitCsvRecord(std::string_view record, std::vector<std::string>* out);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_IO_ROW_MAPPER_H_

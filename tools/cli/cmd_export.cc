@@ -1,0 +1,110 @@
+// annals export: the log's statements, as currently corrected, as JSON
+// Lines, CSV or GDELT rows.
+#include <cstdio>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "annals/export.h"
+#include "cli/commands.h"
+
+namespace annals::cli {
+namespace {
+
+struct ExportFlags {
+  std::string format = "jsonl";
+  uint64_t from = 1, to = 0;
+  std::string as_of;
+  bool include_retracted = false;
+  std::string output;
+};
+
+// The last microsecond of the period `t` names (as `timeline --as-of`).
+int64_t EndOfPeriod(const Timestamp& t) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::Time start = absl::FromUnixMicros(t.micros);
+  absl::Time end;
+  switch (t.precision) {
+    case Precision::kYear: end = absl::FromCivil(absl::ToCivilYear(start, utc) + 1, utc); break;
+    case Precision::kMonth: end = absl::FromCivil(absl::ToCivilMonth(start, utc) + 1, utc); break;
+    case Precision::kDay: end = absl::FromCivil(absl::ToCivilDay(start, utc) + 1, utc); break;
+    default:
+      if (t.micros % 1000000 != 0) return t.micros;
+      end = start + absl::Seconds(1);
+      break;
+  }
+  return absl::ToUnixMicros(end) - 1;
+}
+
+// --as-of: all digits is a seq; anything else an ISO 8601 time.
+absl::StatusOr<uint64_t> ResolveAsOf(const Engine& engine, const std::string& text) {
+  if (text.find_first_not_of("0123456789") == std::string::npos) {
+    uint64_t seq = 0;
+    if (!absl::SimpleAtoi(text, &seq))
+      return absl::InvalidArgumentError(absl::StrCat("seq out of range: ", text));
+    return seq;
+  }
+  auto t = ParseTime(text);
+  if (!t.ok())
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected a seq or an ISO 8601 time; ", std::string(t.status().message())));
+  return engine.SeqAt(EndOfPeriod(*t));
+}
+
+}  // namespace
+
+Runner AddExport(CLI::App& app, const GlobalFlags& g) {
+  auto f = std::make_shared<ExportFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "export",
+      "Write the log's statements as currently corrected (retracted ones left "
+      "out) to standard output: jsonl (imports into another store unchanged), "
+      "csv (one column per field, attributes as attr.NAME columns; e.g. "
+      "pandas.read_csv(f, dtype=str) keeps codes' leading zeros) or gdelt "
+      "(GDELT 2.0's 61 tab-separated columns).");
+  cmd->add_option("--format", f->format, "jsonl, csv or gdelt")->capture_default_str();
+  cmd->add_option("--from", f->from, "first seq to export")->capture_default_str();
+  cmd->add_option("--to", f->to, "last seq to export (0: the end)")->capture_default_str();
+  cmd->add_option("--as-of", f->as_of,
+                  "export as the log stood at SEQ (all digits) or at a TIME (ISO "
+                  "8601, the end of the period it names)");
+  cmd->add_flag("--include-retracted", f->include_retracted,
+                "also write retracted statements (their last values)");
+  cmd->add_option("-o,--output", f->output, "write to this file instead of standard output");
+  return [f, &g]() -> int {
+    auto format = ParseExportFormat(f->format);
+    if (!format.ok()) return Fail("--format", format.status());
+    auto engine = OpenForRead(g);
+    if (!engine.ok()) return Fail("", engine.status());
+    ExportOptions options;
+    options.format = *format;
+    options.from_seq = f->from;
+    options.to_seq = f->to;
+    options.include_retracted = f->include_retracted;
+    if (!f->as_of.empty()) {
+      auto seq = ResolveAsOf(**engine, f->as_of);
+      if (!seq.ok()) return Fail("--as-of", seq.status());
+      options.as_of = *seq;
+    }
+    std::FILE* out = stdout;
+    if (!f->output.empty()) {
+      out = std::fopen(f->output.c_str(), "wb");
+      if (out == nullptr)
+        return Fail("--output", absl::InvalidArgumentError(
+                                    absl::StrCat("cannot write ", f->output)));
+    }
+    auto sum = Export(**engine, options, [&](std::string_view text) {
+      if (std::fwrite(text.data(), 1, text.size(), out) != text.size())
+        return absl::UnavailableError("write error on the output");
+      return absl::OkStatus();
+    });
+    bool write_ok = std::fflush(out) == 0;
+    if (out != stdout) write_ok = std::fclose(out) == 0 && write_ok;
+    if (!sum.ok()) return Fail("export", sum.status());
+    if (!write_ok) return Fail("export", absl::UnavailableError("write error on the output"));
+    return kExitOk;
+  };
+}
+
+}  // namespace annals::cli
