@@ -155,10 +155,19 @@ TEST_F(CliTest, AppendPrintsSeqAndShowFindsItBySeqAndId) {
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.out, "1\n");
   Result again = Run("append --speaker 'Donald Trump' --verb accused "
-                     "--content 'Something else' --id t-1");
+                 "--target 'Volodymyr Zelensky' --code 112 --at 2025-03-30 "
+                 "--content 'Accused him of backing out of the deal' "
+                 "--topic 'rare earth metals' --outlet 'The Moscow Times' --id t-1");
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_EQ(again.out, "1\n");
   EXPECT_THAT(again.err, HasSubstr("already stored"));
+  // The same id for something else is refused, naming the stored seq.
+  Result other = Run("append --speaker 'Donald Trump' --verb accused "
+                     "--content 'Something else' --at 2025-03-30 --id t-1");
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_EQ(other.out, "");
+  EXPECT_THAT(other.err, HasSubstr("id 't-1' already names a different statement (seq 1)"));
+  EXPECT_THAT(other.err, HasSubstr("annals correct 1"));
 
   Result by_seq = Run("show 1 --format jsonl");
   Result by_id = Run("show t-1 --format jsonl");

@@ -19,7 +19,8 @@ Runner AddAppend(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<AppendFlags>();
   CLI::App* cmd = app.add_subcommand(
       "append", "Append one statement and print its seq (a duplicate prints "
-                "the seq it already has)");
+                "the seq it already has; an --id that names a different statement "
+                "is refused, exit 1)");
   cmd->add_option("--speaker", f->s.speaker, "who made the statement");
   cmd->add_option("--verb", f->s.verb, "surface verb: said, accused, threatened");
   cmd->add_option("--content", f->s.content, "what was stated, paraphrased");
@@ -64,6 +65,19 @@ Runner AddAppend(CLI::App& app, const GlobalFlags& g) {
     if (!engine.ok()) return Fail("", engine.status());
     auto r = (*engine)->Append(s, AppendOptions{AppendOptions::Durability::kSync});
     if (!r.ok()) return Fail("append", r.status());
+    if (r->duplicate && !s.id.empty()) {
+      // The same id for different values is a mistake, not a repeat: say
+      // so rather than report the earlier statement as if it were this one.
+      auto stored = (*engine)->Get(r->seq);
+      if (!stored.ok()) return Fail("append", stored.status());
+      Statement earlier = stored->statement;
+      earlier.id = s.id;
+      if (!(earlier == s))
+        return Fail("append", absl::AlreadyExistsError(absl::StrCat(
+                                  "id '", s.id, "' already names a different statement (seq ",
+                                  r->seq, "); nothing appended. To change that statement, "
+                                  "use: annals correct ", r->seq)));
+    }
     std::printf("%llu\n", static_cast<unsigned long long>(r->seq));
     if (r->duplicate)
       std::fprintf(stderr, "annals: already stored as seq %llu; nothing appended\n",
