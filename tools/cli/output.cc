@@ -190,19 +190,6 @@ class JsonlWriter final : public EventWriter {
   std::FILE* out_;
 };
 
-void CsvField(std::string_view v, std::string* out) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(v);
-    return;
-  }
-  out->push_back('"');
-  for (char c : v) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 std::vector<std::string> CsvCells(const Event& e) {
   const Statement& s = e.statement;
   // Lists are joined with ';' (the CSV import convention); attributes are
@@ -255,7 +242,7 @@ class CsvWriter final : public EventWriter {
     std::string line;
     for (size_t i = 0; i < std::size(cells); ++i) {
       if (i) line.push_back(',');
-      CsvField(cells[i], &line);
+      AppendCsvField(cells[i], &line);
     }
     line.append("\r\n");
     Put(out_, line);
@@ -383,7 +370,5 @@ int DisplayWidth(std::string_view s) {
   }
   return used;
 }
-
-void AppendCsvField(std::string_view v, std::string* out) { CsvField(v, out); }
 
 }  // namespace annals::cli

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "annals/event.h"
+#include "annals/export.h"
 #include "annals/timeline.h"
 
 namespace annals::cli {
@@ -56,8 +57,7 @@ std::string FitColumns(std::string_view s, int width, bool pad);
 // Terminal columns taken by `s`.
 int DisplayWidth(std::string_view s);
 
-// Appends `v` to `out` as one RFC 4180 csv field (quoted when needed).
-void AppendCsvField(std::string_view v, std::string* out);
+// CSV fields are written with annals::AppendCsvField (annals/export.h).
 
 }  // namespace annals::cli
 
