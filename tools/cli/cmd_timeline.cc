@@ -48,14 +48,7 @@ int FailRequest(std::string_view context, const absl::Status& status) {
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& g) {
-  Options o;
-  o.create_if_missing = false;
-  auto e = Engine::Open(g.db, o);
-  if (absl::IsNotFound(e.status()))
-    return absl::NotFoundError(absl::StrCat(
-        "no store at ", g.db,
-        " (give --db PATH or set ANNALS_DB; `annals import` creates one)"));
-  return e;
+  return OpenExisting(g, Options());
 }
 
 absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g) {
