@@ -1,5 +1,9 @@
 // Event output formats shared by `log` and `show`: table (fits a 100-column
-// terminal), jsonl (annals/json.h), csv (RFC 4180, header row).
+// terminal), jsonl (annals/json.h), csv (RFC 4180, header row). Events that
+// amend others show what they amend: jsonl and csv have target and reason
+// (corrections, retractions), alias and canonical (aliases), as EventToJson
+// names them; the table's content column reads "[corrects SEQ] content",
+// "[retracts SEQ] reason" or "ALIAS = CANONICAL", and `show` lists them.
 #ifndef ANNALS_TOOLS_CLI_OUTPUT_H_
 #define ANNALS_TOOLS_CLI_OUTPUT_H_
 
@@ -27,7 +31,8 @@ class EventWriter {
 std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
                                             bool detail, std::FILE* out);
 
-// The column names of the csv format, in order.
+// The column names of the csv format, in order (for `log` and `show`
+// followed by target, reason, alias, canonical).
 extern const char* const kCsvColumns[];
 
 // Timeline rows (`timeline`, `projection query`): the event formats plus the

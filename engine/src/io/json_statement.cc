@@ -279,6 +279,20 @@ std::string EventToJson(const Event& e) {
                        &out);
   AppendJsonTextOrNull("kind", EventKindName(e.kind), &out);
   internal::AppendStatementJsonFields(e.id, e.statement, &out);
+  switch (e.kind) {
+    case EventKind::kCorrection:
+    case EventKind::kRetraction:
+      AppendJsonKey("target", &out);
+      absl::StrAppend(&out, e.target);
+      AppendJsonTextOrNull("reason", e.reason, &out);
+      break;
+    case EventKind::kActorAlias:
+      AppendJsonTextOrNull("alias", e.alias, &out);
+      AppendJsonTextOrNull("canonical", e.canonical, &out);
+      break;
+    case EventKind::kStatement:
+      break;
+  }
   out.push_back('}');
   return out;
 }
