@@ -32,11 +32,29 @@ def test_event_dicts_match_the_cli_jsonl(store_path, cli):
         assert summary == {"read": 12, "imported": 12, "duplicates": 0,
                            "rejected": 0, "held_back": 0, "repaired": 0,
                            "format": "jsonl", "rejects": []}
+        # Amendments too: what they amend is in both, under the same names.
+        db.correct(2, reason="typo in source", content="corrected content")
+        db.correct(3, quote="a new quote")  # no reason: null / None
+        db.retract(4, "misattributed")
+        db.alias("Trump", "Donald Trump")
         events = list(db.log())
+        shown = db.get(13)
     out = subprocess.run([cli, "--db", str(store_path), "log", "--format", "jsonl"],
                          check=True, capture_output=True, text=True).stdout
-    assert events == [json.loads(line) for line in out.splitlines()]
-    assert list(events[0]) == list(json.loads(out.splitlines()[0]))  # same order
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [e["kind"] for e in lines[12:]] == [
+        "correction", "correction", "retraction", "actor_alias"]
+    assert events == lines
+    for event, line in zip(events, lines):
+        assert list(event) == list(line)  # same keys in the same order
+    assert lines[12]["target"] == 2 and lines[12]["reason"] == "typo in source"
+    assert lines[13]["target"] == 3 and lines[13]["reason"] is None
+    assert lines[14]["target"] == 4 and lines[14]["reason"] == "misattributed"
+    assert lines[15]["alias"] == "Trump" and lines[15]["canonical"] == "Donald Trump"
+    assert "target" not in lines[0] and "alias" not in lines[14]
+    out = subprocess.run([cli, "--db", str(store_path), "show", "13", "--format", "jsonl"],
+                         check=True, capture_output=True, text=True).stdout
+    assert shown == json.loads(out) == lines[12]
 
 
 def test_log_streams_and_limits(store_path):

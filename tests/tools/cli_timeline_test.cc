@@ -523,5 +523,73 @@ TEST_F(CliTimelineTest, EveryNewCommandHasHelp) {
   }
 }
 
+
+// `log` and `show` say what an amendment amends, under the names of the
+// commands' arguments: correct/retract SEQ --reason R, alias ALIAS CANONICAL.
+TEST_F(CliTimelineTest, LogAndShowSayWhatEachAmendmentAmends) {
+  ImportSample();
+  ASSERT_EQ(Run("correct 2 --content 'Corrected content' --reason 'typo in source'").out,
+            "13\n");
+  ASSERT_EQ(Run("correct 3 --quote 'a new quote'").out, "14\n");  // no reason
+  ASSERT_EQ(Run("retract 4 --reason misattributed").out, "15\n");
+  ASSERT_EQ(Run("alias Trump 'Donald Trump'").out, "16\n");
+
+  Result jsonl = Run("log --from 12 --format jsonl");
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  EXPECT_THAT(Seqs(jsonl.out), ElementsAre(12, 13, 14, 15, 16));
+  // Statements carry none of the amendment fields.
+  for (const char* key : {"\"target\":", "\"reason\":", "\"alias\":", "\"canonical\":"})
+    EXPECT_THAT(LineOf(jsonl.out, 12), Not(HasSubstr(key)));
+  EXPECT_THAT(LineOf(jsonl.out, 13),
+              AllOf(HasSubstr("\"kind\":\"correction\""),
+                    HasSubstr("\"content\":\"Corrected content\""),
+                    HasSubstr(",\"target\":2,\"reason\":\"typo in source\"}")));
+  EXPECT_THAT(LineOf(jsonl.out, 14), HasSubstr(",\"target\":3,\"reason\":null}"));
+  EXPECT_THAT(LineOf(jsonl.out, 15),
+              AllOf(HasSubstr("\"kind\":\"retraction\""),
+                    HasSubstr(",\"target\":4,\"reason\":\"misattributed\"}")));
+  EXPECT_THAT(LineOf(jsonl.out, 16),
+              AllOf(HasSubstr("\"kind\":\"actor_alias\""),
+                    HasSubstr(",\"alias\":\"Trump\",\"canonical\":\"Donald Trump\"}")));
+  // `show --format jsonl` is the same line.
+  for (int seq : {13, 15, 16}) {
+    Result show = Run("show " + std::to_string(seq) + " --format jsonl");
+    ASSERT_EQ(show.exit_code, 0) << show.err;
+    EXPECT_EQ(show.out, LineOf(jsonl.out, seq) + "\n");
+  }
+
+  // csv: the four columns last, empty for statements.
+  Result csv = Run("log --from 12 --format csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  std::vector<std::string> rows = Lines(csv.out);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_THAT(rows[0], HasSubstr(",attributes,target,reason,alias,canonical\r"));
+  EXPECT_THAT(rows[1], HasSubstr(",,,,\r"));
+  EXPECT_THAT(rows[2], HasSubstr(",2,typo in source,,\r"));
+  EXPECT_THAT(rows[3], HasSubstr(",3,,,\r"));
+  EXPECT_THAT(rows[4], HasSubstr(",4,misattributed,,\r"));
+  EXPECT_THAT(rows[5], HasSubstr(",,,Trump,Donald Trump\r"));
+
+  // table: the content column says what is amended.
+  Result table = Run("log --from 13");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::vector<std::string> lines = Lines(table.out);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_THAT(lines[1], AllOf(StartsWith("13 "), HasSubstr("[corrects 2] Corrected content")));
+  EXPECT_THAT(lines[3], AllOf(StartsWith("15 "), HasSubstr("retract"),
+                              HasSubstr("[retracts 4] misattributed")));
+  EXPECT_THAT(lines[4], AllOf(StartsWith("16 "), HasSubstr("alias"),
+                              HasSubstr("Trump = Donald Trump")));
+
+  // show: one line per field.
+  Result detail = Run("show 15");
+  ASSERT_EQ(detail.exit_code, 0) << detail.err;
+  EXPECT_THAT(detail.out, AllOf(HasSubstr("\ntarget        4\n"),
+                                HasSubstr("\nreason        misattributed\n")));
+  detail = Run("show 16");
+  EXPECT_THAT(detail.out, AllOf(HasSubstr("\nalias         Trump\n"),
+                                HasSubstr("\ncanonical     Donald Trump\n")));
+}
+
 }  // namespace
 }  // namespace annals

@@ -9,11 +9,15 @@
 namespace annals::cli {
 namespace {
 
-void PrintResult(const AppendResult& r) {
-  std::printf("%llu\n", static_cast<unsigned long long>(r.seq));
-  if (r.duplicate)
+// The end of each command: the appended event's seq on stdout (with a note
+// on stderr when it was stored already), or the error; the exit status.
+int Report(std::string_view command, const absl::StatusOr<AppendResult>& r) {
+  if (!r.ok()) return FailRequest(command, r.status());
+  std::printf("%llu\n", static_cast<unsigned long long>(r->seq));
+  if (r->duplicate)
     std::fprintf(stderr, "annals: already stored as seq %llu; nothing appended\n",
-                 static_cast<unsigned long long>(r.seq));
+                 static_cast<unsigned long long>(r->seq));
+  return kExitOk;
 }
 
 absl::StatusOr<uint64_t> ParseSeq(const std::string& text) {
@@ -56,10 +60,7 @@ Runner AddAlias(CLI::App& app, const GlobalFlags& g) {
   return [f, &g]() -> int {
     auto engine = OpenExistingForWrite(g);
     if (!engine.ok()) return Fail("", engine.status());
-    auto r = (*engine)->Alias(f->alias, f->canonical, kSync);
-    if (!r.ok()) return FailRequest("alias", r.status());
-    PrintResult(*r);
-    return kExitOk;
+    return Report("alias", (*engine)->Alias(f->alias, f->canonical, kSync));
   };
 }
 
@@ -132,10 +133,7 @@ Runner AddCorrect(CLI::App& app, const GlobalFlags& g) {
     // An empty repeatable value ("--target ''") clears the list.
     std::erase(c.targets, std::string());
     std::erase(c.topics, std::string());
-    auto r = (*engine)->Correct(*seq, c, f->reason, kSync);
-    if (!r.ok()) return FailRequest("correct", r.status());
-    PrintResult(*r);
-    return kExitOk;
+    return Report("correct", (*engine)->Correct(*seq, c, f->reason, kSync));
   };
 }
 
@@ -154,10 +152,7 @@ Runner AddRetract(CLI::App& app, const GlobalFlags& g) {
       return Fail("--reason", absl::InvalidArgumentError("a reason is required"));
     auto engine = OpenExistingForWrite(g);
     if (!engine.ok()) return Fail("", engine.status());
-    auto r = (*engine)->Retract(*seq, f->reason, kSync);
-    if (!r.ok()) return FailRequest("retract", r.status());
-    PrintResult(*r);
-    return kExitOk;
+    return Report("retract", (*engine)->Retract(*seq, f->reason, kSync));
   };
 }
 

@@ -2,10 +2,7 @@
 // Lines, CSV or GDELT rows.
 #include <cstdio>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
-#include "absl/time/time.h"
 #include "annals/export.h"
 #include "cli/commands.h"
 
@@ -19,38 +16,6 @@ struct ExportFlags {
   bool include_retracted = false;
   std::string output;
 };
-
-// The last microsecond of the period `t` names (as `timeline --as-of`).
-int64_t EndOfPeriod(const Timestamp& t) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  const absl::Time start = absl::FromUnixMicros(t.micros);
-  absl::Time end;
-  switch (t.precision) {
-    case Precision::kYear: end = absl::FromCivil(absl::ToCivilYear(start, utc) + 1, utc); break;
-    case Precision::kMonth: end = absl::FromCivil(absl::ToCivilMonth(start, utc) + 1, utc); break;
-    case Precision::kDay: end = absl::FromCivil(absl::ToCivilDay(start, utc) + 1, utc); break;
-    default:
-      if (t.micros % 1000000 != 0) return t.micros;
-      end = start + absl::Seconds(1);
-      break;
-  }
-  return absl::ToUnixMicros(end) - 1;
-}
-
-// --as-of: all digits is a seq; anything else an ISO 8601 time.
-absl::StatusOr<uint64_t> ResolveAsOf(const Engine& engine, const std::string& text) {
-  if (text.find_first_not_of("0123456789") == std::string::npos) {
-    uint64_t seq = 0;
-    if (!absl::SimpleAtoi(text, &seq))
-      return absl::InvalidArgumentError(absl::StrCat("seq out of range: ", text));
-    return seq;
-  }
-  auto t = ParseTime(text);
-  if (!t.ok())
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expected a seq or an ISO 8601 time; ", std::string(t.status().message())));
-  return engine.SeqAt(EndOfPeriod(*t));
-}
 
 }  // namespace
 

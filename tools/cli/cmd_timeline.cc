@@ -7,9 +7,7 @@
 #include <thread>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -20,46 +18,6 @@ namespace {
 
 // Rows fetched per Timeline call while following cursors.
 constexpr size_t kPageRows = 1000;
-
-// The last microsecond of the period `t` names: as of "2025-04-01" means
-// everything recorded by the end of that day; a whole-second time means the
-// end of that second (log output shows recorded_at to the second).
-int64_t EndOfPeriod(const Timestamp& t) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  const absl::Time start = absl::FromUnixMicros(t.micros);
-  absl::Time end;
-  switch (t.precision) {
-    case Precision::kYear:
-      end = absl::FromCivil(absl::ToCivilYear(start, utc) + 1, utc);
-      break;
-    case Precision::kMonth:
-      end = absl::FromCivil(absl::ToCivilMonth(start, utc) + 1, utc);
-      break;
-    case Precision::kDay:
-      end = absl::FromCivil(absl::ToCivilDay(start, utc) + 1, utc);
-      break;
-    default:
-      if (t.micros % 1000000 != 0) return t.micros;
-      end = start + absl::Seconds(1);
-      break;
-  }
-  return absl::ToUnixMicros(end) - 1;
-}
-
-// --as-of: all digits is a seq; anything else an ISO 8601 time.
-absl::StatusOr<uint64_t> ParseAsOf(const Engine& engine, const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    uint64_t seq = 0;
-    if (!absl::SimpleAtoi(text, &seq))
-      return absl::InvalidArgumentError(absl::StrCat("seq out of range: ", text));
-    return seq;
-  }
-  auto t = ParseTime(text);
-  if (!t.ok())
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expected a seq or an ISO 8601 time; ", std::string(t.status().message())));
-  return engine.SeqAt(EndOfPeriod(*t));
-}
 
 absl::Status ParseDate(const std::string& text, Timestamp* out) {
   if (text.empty()) return absl::OkStatus();
@@ -90,14 +48,7 @@ int FailRequest(std::string_view context, const absl::Status& status) {
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& g) {
-  Options o;
-  o.create_if_missing = false;
-  auto e = Engine::Open(g.db, o);
-  if (absl::IsNotFound(e.status()))
-    return absl::NotFoundError(absl::StrCat(
-        "no store at ", g.db,
-        " (give --db PATH or set ANNALS_DB; `annals import` creates one)"));
-  return e;
+  return OpenExisting(g, Options());
 }
 
 absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g) {
@@ -177,7 +128,7 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
   if (!store.ok()) return Fail("", store.status());
   const Engine& engine = *store->engine;
   if (!f.as_of.empty()) {
-    auto seq = ParseAsOf(engine, f.as_of);
+    auto seq = ResolveAsOf(engine, f.as_of);
     if (!seq.ok()) return Fail("--as-of", seq.status());
     q.as_of = *seq;
   }

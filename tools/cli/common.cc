@@ -35,16 +35,21 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g) {
   return Engine::Open(g.db, o);
 }
 
-absl::StatusOr<std::unique_ptr<Engine>> OpenForRead(const GlobalFlags& g) {
-  Options o;
-  o.create_if_missing = false;
-  o.read_only = true;
-  auto e = Engine::Open(g.db, o);
+absl::StatusOr<std::unique_ptr<Engine>> OpenExisting(const GlobalFlags& g,
+                                                     Options options) {
+  options.create_if_missing = false;
+  auto e = Engine::Open(g.db, options);
   if (absl::IsNotFound(e.status()))
     return absl::NotFoundError(absl::StrCat(
         "no store at ", g.db,
         " (give --db PATH or set ANNALS_DB; `annals import` creates one)"));
   return e;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenForRead(const GlobalFlags& g) {
+  Options o;
+  o.read_only = true;
+  return OpenExisting(g, o);
 }
 
 }  // namespace annals::cli

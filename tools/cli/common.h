@@ -32,6 +32,11 @@ int Fail(std::string_view context, const absl::Status& status);
 // Opens the store for writing, creating it on first use.
 absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g);
 
+// Opens the store at g.db with `options`, never creating it: a missing
+// store is kNotFound with a hint saying how to name or create one.
+absl::StatusOr<std::unique_ptr<Engine>> OpenExisting(const GlobalFlags& g,
+                                                     Options options);
+
 // Opens an existing store read-only, so queries work while another process
 // writes. A missing store is kNotFound with a hint.
 absl::StatusOr<std::unique_ptr<Engine>> OpenForRead(const GlobalFlags& g);

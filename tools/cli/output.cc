@@ -1,6 +1,7 @@
 #include "cli/output.h"
 
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -109,6 +110,22 @@ class TableWriter final : public EventWriter {
                           : !s.quote.empty() ? absl::StrCat("\"", s.quote, "\"")
                                              : s.code;
     std::string verb = !s.verb.empty() ? s.verb : s.code;
+    // Amendments say what they amend where the content goes.
+    switch (e.kind) {
+      case EventKind::kCorrection:
+        content = absl::StrCat("[corrects ", e.target, "] ", content);
+        break;
+      case EventKind::kRetraction:
+        verb = "retract";
+        content = absl::StrCat("[retracts ", e.target, "] ", e.reason);
+        break;
+      case EventKind::kActorAlias:
+        verb = "alias";
+        content = absl::StrCat(e.alias, " = ", e.canonical);
+        break;
+      case EventKind::kStatement:
+        break;
+    }
     Row(absl::StrCat(e.seq), FormatTime(s.occurred_at), s.speaker, verb,
         absl::StrJoin(s.targets, ", "), std::string(marker) + content);
   }
@@ -153,6 +170,11 @@ class DetailWriter final : public EventWriter {
     field("recorded_at", FormatTime({e.recorded_at, Precision::kSecond}));
     field("kind", EventKindName(e.kind));
     field("id", e.id);
+    if (e.kind == EventKind::kCorrection || e.kind == EventKind::kRetraction)
+      field("target", absl::StrCat(e.target));
+    field("reason", e.reason);
+    field("alias", e.alias);
+    field("canonical", e.canonical);
     field("occurred_at", FormatTime(s.occurred_at));
     field("speaker", s.speaker);
     field("verb", s.verb);
@@ -190,19 +212,6 @@ class JsonlWriter final : public EventWriter {
   std::FILE* out_;
 };
 
-void CsvField(std::string_view v, std::string* out) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(v);
-    return;
-  }
-  out->push_back('"');
-  for (char c : v) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 std::vector<std::string> CsvCells(const Event& e) {
   const Statement& s = e.statement;
   // Lists are joined with ';' (the CSV import convention); attributes are
@@ -237,6 +246,20 @@ std::vector<std::string> CsvCells(const Event& e) {
   };
 }
 
+// `log`/`show` csv: after kCsvColumns, what an amendment amends (empty for
+// statements), named as in EventToJson; the cells are AmendmentCells.
+std::vector<std::string> AmendmentColumns() {
+  return {"target", "reason", "alias", "canonical"};
+}
+std::vector<std::string> AmendmentCells(const Event& e) {
+  const bool amends =
+      e.kind == EventKind::kCorrection || e.kind == EventKind::kRetraction;
+  return {amends ? absl::StrCat(e.target) : std::string(), e.reason, e.alias,
+          e.canonical};
+}
+
+// Write(Event) writes an event's row for `log`/`show` (whose header has the
+// amendment columns); timelines write their own rows with WriteRow.
 class CsvWriter final : public EventWriter {
  public:
   explicit CsvWriter(std::FILE* out, std::vector<std::string> extra = {})
@@ -250,12 +273,16 @@ class CsvWriter final : public EventWriter {
     h.append("\r\n");
     Put(out_, h);
   }
-  void Write(const Event& e) override { WriteRow(CsvCells(e)); }
+  void Write(const Event& e) override {
+    std::vector<std::string> cells = CsvCells(e);
+    for (std::string& c : AmendmentCells(e)) cells.push_back(std::move(c));
+    WriteRow(cells);
+  }
   void WriteRow(const std::vector<std::string>& cells) {
     std::string line;
     for (size_t i = 0; i < std::size(cells); ++i) {
       if (i) line.push_back(',');
-      CsvField(cells[i], &line);
+      AppendCsvField(cells[i], &line);
     }
     line.append("\r\n");
     Put(out_, line);
@@ -339,7 +366,7 @@ const char* const kCsvColumns[] = {
 std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
                                             bool detail, std::FILE* out) {
   if (format == "jsonl") return std::make_unique<JsonlWriter>(out);
-  if (format == "csv") return std::make_unique<CsvWriter>(out);
+  if (format == "csv") return std::make_unique<CsvWriter>(out, AmendmentColumns());
   if (detail) return std::make_unique<DetailWriter>(out);
   return std::make_unique<TableWriter>(out);
 }
@@ -383,7 +410,5 @@ int DisplayWidth(std::string_view s) {
   }
   return used;
 }
-
-void AppendCsvField(std::string_view v, std::string* out) { CsvField(v, out); }
 
 }  // namespace annals::cli

@@ -1,5 +1,9 @@
 // Event output formats shared by `log` and `show`: table (fits a 100-column
-// terminal), jsonl (annals/json.h), csv (RFC 4180, header row).
+// terminal), jsonl (annals/json.h), csv (RFC 4180, header row). Events that
+// amend others show what they amend: jsonl and csv have target and reason
+// (corrections, retractions), alias and canonical (aliases), as EventToJson
+// names them; the table's content column reads "[corrects SEQ] content",
+// "[retracts SEQ] reason" or "ALIAS = CANONICAL", and `show` lists them.
 #ifndef ANNALS_TOOLS_CLI_OUTPUT_H_
 #define ANNALS_TOOLS_CLI_OUTPUT_H_
 
@@ -9,6 +13,7 @@
 #include <string_view>
 
 #include "annals/event.h"
+#include "annals/export.h"
 #include "annals/timeline.h"
 
 namespace annals::cli {
@@ -26,7 +31,8 @@ class EventWriter {
 std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
                                             bool detail, std::FILE* out);
 
-// The column names of the csv format, in order.
+// The column names of the csv format, in order (for `log` and `show`
+// followed by target, reason, alias, canonical).
 extern const char* const kCsvColumns[];
 
 // Timeline rows (`timeline`, `projection query`): the event formats plus the
@@ -56,8 +62,7 @@ std::string FitColumns(std::string_view s, int width, bool pad);
 // Terminal columns taken by `s`.
 int DisplayWidth(std::string_view s);
 
-// Appends `v` to `out` as one RFC 4180 csv field (quoted when needed).
-void AppendCsvField(std::string_view v, std::string* out);
+// CSV fields are written with annals::AppendCsvField (annals/export.h).
 
 }  // namespace annals::cli
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -73,6 +74,11 @@ using ExportSink = std::function<absl::Status(std::string_view text)>;
 // Reads a consistent view: kOutOfRange if as_of is beyond the head.
 absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
                                      const ExportSink& out);
+
+// Appends `v` to `out` as one RFC 4180 CSV field: as is, or in double
+// quotes (inner quotes doubled) when it holds a comma, quote, CR or LF. The
+// csv export writes every field this way.
+void AppendCsvField(std::string_view v, std::string* out);
 
 }  // namespace annals
 

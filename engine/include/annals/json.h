@@ -5,7 +5,11 @@
 // quote, occurred_at (ISO 8601, see ParseTime), source {outlet, url,
 // published_at, via}, attributes {key: value}. Output adds seq, recorded_at
 // and kind, which input accepts and ignores, so `log --format jsonl` output
-// imports into another store unchanged.
+// imports into another store unchanged. Events that amend others say what
+// they amend, last: target (the amended statement's seq) and reason for a
+// correction or retraction, alias and canonical for an actor alias (the
+// arguments of `annals correct/retract SEQ --reason R`, `annals alias ALIAS
+// CANONICAL`); such events cannot be imported.
 #ifndef ANNALS_JSON_H_
 #define ANNALS_JSON_H_
 
@@ -25,8 +29,11 @@ namespace annals {
 // CAMEO codes must be JSON strings: a number would lose leading zeros.
 absl::StatusOr<Statement> ParseStatementJson(std::string_view json);
 
-// One JSON object, no newline. Every field is present: absent text is null,
-// absent lists are [], attributes is an object in stored order.
+// One JSON object, no newline. Every statement field is present: absent
+// text is null, absent lists are [], attributes is an object in stored
+// order. Then, for kind "correction" and "retraction", "target" (a number)
+// and "reason" (null when none was given); for "actor_alias", "alias" and
+// "canonical". The Python module's event dicts are this object, parsed.
 std::string EventToJson(const Event& event);
 
 // Appends `s` to `out` as a JSON string literal (quoted, escaped).

@@ -45,6 +45,15 @@ absl::StatusOr<Timestamp> ParseTime(std::string_view text);
 // an absent timestamp.
 std::string FormatTime(const Timestamp& t);
 
+// The last microsecond of the period `t` names, in UTC microseconds since
+// the epoch: "2025" ends at 2025-12-31T23:59:59.999999Z, "2025-04" at
+// 2025-04-30T23:59:59.999999Z, "2025-04-01" at that day's last microsecond
+// and "2025-04-01T10:00:00Z" at 10:00:00.999999Z; a time with a fraction
+// ("10:00:00.25Z") names just that microsecond. So "everything recorded or
+// occurring by 2025-04-01" is every time <= EndOfPeriod(2025-04-01).
+// Requires t.present(); never fails for a time ParseTime returned.
+int64_t EndOfPeriod(const Timestamp& t);
+
 // The current time at second precision with microseconds kept.
 Timestamp Now();
 

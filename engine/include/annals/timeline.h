@@ -16,8 +16,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "annals/event.h"
 #include "annals/time.h"
 
@@ -76,6 +78,17 @@ struct TimelinePage {
   std::string next_cursor;  // "" when there is nothing more
   uint64_t as_of = 0;       // the log seq this answer is as of
 };
+
+class Engine;  // annals/engine.h
+
+// An as-of point as users write it (`annals timeline --as-of`, `export
+// --as-of`, Python's as_of=): all digits is a log seq, returned as given
+// (the query checks it against the head); anything else is an ISO 8601 time
+// (ParseTime) meaning the end of the period it names, resolved to the last
+// seq recorded by then: Engine::SeqAt(EndOfPeriod(t)), 0 when the log has
+// nothing that old. kInvalidArgument for a seq above 2^64-1 or text that is
+// neither; otherwise SeqAt's errors. Safe to call concurrently, as SeqAt is.
+absl::StatusOr<uint64_t> ResolveAsOf(const Engine& engine, std::string_view text);
 
 }  // namespace annals
 

@@ -15,6 +15,7 @@
 #include "annals/json.h"
 #include "io/compact_date.h"
 #include "io/gdelt_columns.h"
+#include "io/json_object.h"
 #include "model/sv.h"
 
 namespace annals {
@@ -42,68 +43,13 @@ absl::StatusOr<Amendments> ScanAmendments(const Engine& engine, uint64_t from, u
 
 // --- JSON Lines ---
 
-void Key(std::string_view k, std::string* out) {
-  if (out->back() != '{') out->push_back(',');
-  AppendJsonString(k, out);
-  out->push_back(':');
-}
-void TextOrNull(std::string_view k, std::string_view v, std::string* out) {
-  Key(k, out);
-  if (v.empty()) out->append("null");
-  else AppendJsonString(v, out);
-}
-void List(std::string_view k, const std::vector<std::string>& v, std::string* out) {
-  Key(k, out);
-  out->push_back('[');
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out->push_back(',');
-    AppendJsonString(v[i], out);
-  }
-  out->push_back(']');
-}
-
 void AppendJsonl(const Statement& s, std::string* out) {
   out->push_back('{');
-  TextOrNull("id", s.id, out);
-  TextOrNull("speaker", s.speaker, out);
-  List("targets", s.targets, out);
-  TextOrNull("verb", s.verb, out);
-  TextOrNull("code", s.code, out);
-  TextOrNull("event_type", s.event_type, out);
-  List("topics", s.topics, out);
-  TextOrNull("content", s.content, out);
-  TextOrNull("quote", s.quote, out);
-  TextOrNull("occurred_at", FormatTime(s.occurred_at), out);
-  Key("source", out);
-  out->push_back('{');
-  TextOrNull("outlet", s.source.outlet, out);
-  TextOrNull("url", s.source.url, out);
-  TextOrNull("published_at", FormatTime(s.source.published_at), out);
-  TextOrNull("via", s.source.via, out);
-  out->push_back('}');
-  Key("attributes", out);
-  out->push_back('{');
-  for (const Attribute& a : s.attributes) {
-    Key(a.key, out);
-    AppendJsonString(a.value, out);
-  }
-  out->append("}}\n");
+  internal::AppendStatementJsonFields(s.id, s, out);
+  out->append("}\n");
 }
 
 // --- CSV ---
-
-void CsvField(std::string_view v, std::string* out) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(v);
-    return;
-  }
-  out->push_back('"');
-  for (char c : v) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
 
 constexpr const char* kCsvFields[] = {
     "id", "speaker", "targets", "verb", "code", "event_type", "topics", "content",
@@ -118,7 +64,7 @@ void AppendCsv(const Statement& s, const std::vector<std::string>& attr_keys,
       s.source.outlet, s.source.url, FormatTime(s.source.published_at), s.source.via};
   for (size_t i = 0; i < std::size(cells); ++i) {
     if (i) out->push_back(',');
-    CsvField(cells[i], out);
+    AppendCsvField(cells[i], out);
   }
   std::vector<const std::string*> attrs(attr_keys.size(), nullptr);
   for (const Attribute& a : s.attributes) {
@@ -127,7 +73,7 @@ void AppendCsv(const Statement& s, const std::vector<std::string>& attr_keys,
   }
   for (const std::string* v : attrs) {
     out->push_back(',');
-    if (v != nullptr) CsvField(*v, out);
+    if (v != nullptr) AppendCsvField(*v, out);
   }
   out->push_back('\n');
 }
@@ -192,6 +138,19 @@ void AppendGdelt(uint64_t seq, const Statement& s, std::string* out) {
 }
 
 }  // namespace
+
+void AppendCsvField(std::string_view v, std::string* out) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(v);
+    return;
+  }
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
 
 const char* ExportFormatName(ExportFormat format) {
   switch (format) {
@@ -291,7 +250,7 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
       }
       for (const std::string& k : keys) {
         buf.push_back(',');
-        CsvField(absl::StrCat("attr.", k), &buf);
+        AppendCsvField(absl::StrCat("attr.", k), &buf);
       }
       buf.push_back('\n');
       st = each(true, [&](const Event&, const Statement& s) {

@@ -7,6 +7,7 @@
 #include "model/sv.h"
 #include "absl/strings/str_cat.h"
 #include "annals/json.h"
+#include "io/json_object.h"
 #include "simdjson.h"
 
 namespace annals {
@@ -213,22 +214,23 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-namespace {
+namespace internal {
 
-void Key(std::string_view k, std::string* out) {
+void AppendJsonKey(std::string_view k, std::string* out) {
   if (out->back() != '{') out->push_back(',');
   AppendJsonString(k, out);
   out->push_back(':');
 }
 
-void TextOrNull(std::string_view k, std::string_view v, std::string* out) {
-  Key(k, out);
+void AppendJsonTextOrNull(std::string_view k, std::string_view v, std::string* out) {
+  AppendJsonKey(k, out);
   if (v.empty()) out->append("null");
   else AppendJsonString(v, out);
 }
 
-void List(std::string_view k, const std::vector<std::string>& v, std::string* out) {
-  Key(k, out);
+void AppendJsonList(std::string_view k, const std::vector<std::string>& v,
+                    std::string* out) {
+  AppendJsonKey(k, out);
   out->push_back('[');
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) out->push_back(',');
@@ -237,39 +239,60 @@ void List(std::string_view k, const std::vector<std::string>& v, std::string* ou
   out->push_back(']');
 }
 
-}  // namespace
+void AppendStatementJsonFields(std::string_view id, const Statement& s,
+                               std::string* out) {
+  AppendJsonTextOrNull("id", id, out);
+  AppendJsonTextOrNull("speaker", s.speaker, out);
+  AppendJsonList("targets", s.targets, out);
+  AppendJsonTextOrNull("verb", s.verb, out);
+  AppendJsonTextOrNull("code", s.code, out);
+  AppendJsonTextOrNull("event_type", s.event_type, out);
+  AppendJsonList("topics", s.topics, out);
+  AppendJsonTextOrNull("content", s.content, out);
+  AppendJsonTextOrNull("quote", s.quote, out);
+  AppendJsonTextOrNull("occurred_at", FormatTime(s.occurred_at), out);
+  AppendJsonKey("source", out);
+  out->push_back('{');
+  AppendJsonTextOrNull("outlet", s.source.outlet, out);
+  AppendJsonTextOrNull("url", s.source.url, out);
+  AppendJsonTextOrNull("published_at", FormatTime(s.source.published_at), out);
+  AppendJsonTextOrNull("via", s.source.via, out);
+  out->push_back('}');
+  AppendJsonKey("attributes", out);
+  out->push_back('{');
+  for (const Attribute& a : s.attributes) {
+    AppendJsonKey(a.key, out);
+    AppendJsonString(a.value, out);
+  }
+  out->push_back('}');
+}
+
+}  // namespace internal
 
 std::string EventToJson(const Event& e) {
-  const Statement& s = e.statement;
+  using internal::AppendJsonKey;
+  using internal::AppendJsonTextOrNull;
   std::string out = "{";
-  Key("seq", &out);
+  AppendJsonKey("seq", &out);
   absl::StrAppend(&out, e.seq);
-  TextOrNull("recorded_at", FormatTime({e.recorded_at, Precision::kSecond}), &out);
-  TextOrNull("kind", EventKindName(e.kind), &out);
-  TextOrNull("id", e.id, &out);
-  TextOrNull("speaker", s.speaker, &out);
-  List("targets", s.targets, &out);
-  TextOrNull("verb", s.verb, &out);
-  TextOrNull("code", s.code, &out);
-  TextOrNull("event_type", s.event_type, &out);
-  List("topics", s.topics, &out);
-  TextOrNull("content", s.content, &out);
-  TextOrNull("quote", s.quote, &out);
-  TextOrNull("occurred_at", FormatTime(s.occurred_at), &out);
-  Key("source", &out);
-  out.push_back('{');
-  TextOrNull("outlet", s.source.outlet, &out);
-  TextOrNull("url", s.source.url, &out);
-  TextOrNull("published_at", FormatTime(s.source.published_at), &out);
-  TextOrNull("via", s.source.via, &out);
-  out.push_back('}');
-  Key("attributes", &out);
-  out.push_back('{');
-  for (const Attribute& a : s.attributes) {
-    Key(a.key, &out);
-    AppendJsonString(a.value, &out);
+  AppendJsonTextOrNull("recorded_at", FormatTime({e.recorded_at, Precision::kSecond}),
+                       &out);
+  AppendJsonTextOrNull("kind", EventKindName(e.kind), &out);
+  internal::AppendStatementJsonFields(e.id, e.statement, &out);
+  switch (e.kind) {
+    case EventKind::kCorrection:
+    case EventKind::kRetraction:
+      AppendJsonKey("target", &out);
+      absl::StrAppend(&out, e.target);
+      AppendJsonTextOrNull("reason", e.reason, &out);
+      break;
+    case EventKind::kActorAlias:
+      AppendJsonTextOrNull("alias", e.alias, &out);
+      AppendJsonTextOrNull("canonical", e.canonical, &out);
+      break;
+    case EventKind::kStatement:
+      break;
   }
-  out.push_back('}');
   out.push_back('}');
   return out;
 }

@@ -130,6 +130,28 @@ std::string FormatTime(const Timestamp& t) {
   }
 }
 
+int64_t EndOfPeriod(const Timestamp& t) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::Time start = absl::FromUnixMicros(t.micros);
+  absl::Time end;
+  switch (t.precision) {
+    case Precision::kYear:
+      end = absl::FromCivil(absl::ToCivilYear(start, utc) + 1, utc);
+      break;
+    case Precision::kMonth:
+      end = absl::FromCivil(absl::ToCivilMonth(start, utc) + 1, utc);
+      break;
+    case Precision::kDay:
+      end = absl::FromCivil(absl::ToCivilDay(start, utc) + 1, utc);
+      break;
+    default:
+      if (t.micros % 1000000 != 0) return t.micros;  // that microsecond
+      end = start + absl::Seconds(1);
+      break;
+  }
+  return absl::ToUnixMicros(end) - 1;
+}
+
 Timestamp Now() {
   return Timestamp{absl::ToUnixMicros(absl::Now()), Precision::kSecond};
 }

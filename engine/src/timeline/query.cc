@@ -42,20 +42,6 @@ class Snapshot {
   const rocksdb::Snapshot* snap_;
 };
 
-// End (exclusive) of the period a timestamp names.
-int64_t PeriodEnd(const Timestamp& t) {
-  absl::Time at = absl::FromUnixMicros(t.micros);
-  absl::CivilSecond cs = absl::ToCivilSecond(at, absl::UTCTimeZone());
-  absl::CivilSecond end;
-  switch (t.precision) {
-    case Precision::kYear: end = absl::CivilSecond(absl::CivilYear(cs) + 1); break;
-    case Precision::kMonth: end = absl::CivilSecond(absl::CivilMonth(cs) + 1); break;
-    case Precision::kDay: end = absl::CivilSecond(absl::CivilDay(cs) + 1); break;
-    default: return t.micros + 1000000 - ((t.micros % 1000000) + 1000000) % 1000000;
-  }
-  return absl::ToUnixMicros(absl::FromCivil(end, absl::UTCTimeZone()));
-}
-
 // One group's entries, walked in key order (or reverse), skipping versions
 // not valid as of the query point.
 class GroupCursor {
@@ -244,7 +230,7 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
                               ? EncodeTimestamp({q.from.micros, Precision::kNone})
                               : std::string();
   std::string upper_occ = q.to.present()
-                              ? EncodeTimestamp({PeriodEnd(q.to), Precision::kNone})
+                              ? EncodeTimestamp({EndOfPeriod(q.to) + 1, Precision::kNone})
                               : std::string();
 
   const std::string data_prefix = ProjectionPrefix(name, gen);

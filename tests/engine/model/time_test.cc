@@ -130,5 +130,36 @@ TEST(TimeTest, NowIsPresentAtSecondPrecision) {
   EXPECT_EQ(*back, now);
 }
 
+
+// EndOfPeriod is what "as of 2025-04-01" and "--to 2025-04" mean: a time
+// belongs to the period iff it is <= EndOfPeriod.
+TEST(TimeTest, EndOfPeriodIsTheLastMicrosecondOfThePeriodNamed) {
+  auto end = [](const char* text) { return EndOfPeriod(test::T(text)); };
+  auto micros = [](const char* text) { return test::T(text).micros; };
+  EXPECT_EQ(end("2025"), micros("2025-12-31T23:59:59.999999Z"));
+  EXPECT_EQ(end("2024-02"), micros("2024-02-29T23:59:59.999999Z"));  // leap year
+  EXPECT_EQ(end("2025-02"), micros("2025-02-28T23:59:59.999999Z"));
+  EXPECT_EQ(end("2025-12"), micros("2025-12-31T23:59:59.999999Z"));
+  EXPECT_EQ(end("2025-04-01"), micros("2025-04-01T23:59:59.999999Z"));
+  EXPECT_EQ(end("2025-12-31"), micros("2025-12-31T23:59:59.999999Z"));
+  // A whole-second time names its second; a fraction names its microsecond.
+  EXPECT_EQ(end("2025-04-01T10:00:00Z"), micros("2025-04-01T10:00:00.999999Z"));
+  EXPECT_EQ(end("2025-04-01T10:00:00.25Z"), micros("2025-04-01T10:00:00.25Z"));
+  // An offset is converted to UTC first.
+  EXPECT_EQ(end("2025-04-01T02:00:00+02:00"), micros("2025-04-01T00:00:00.999999Z"));
+  // Before the epoch, and at the ends of the range ParseTime accepts.
+  EXPECT_EQ(end("1969-12-31"), -1);
+  EXPECT_EQ(end("1969-12-31T23:59:59Z"), -1);
+  EXPECT_EQ(end("1969-12-31T23:59:59.5Z"), -500000);
+  EXPECT_EQ(end("0001"), micros("0001-12-31T23:59:59.999999Z"));
+  EXPECT_EQ(end("9999-12-31"), micros("9999-12-31T23:59:59.999999Z"));
+  // The period's start is inside it; the next period's start is not.
+  for (const char* text : {"2025", "2025-03", "2025-03-31", "2025-03-31T14:05:00Z"}) {
+    Timestamp t = test::T(text);
+    EXPECT_GE(EndOfPeriod(t), t.micros) << text;
+  }
+  EXPECT_EQ(end("2025-03") + 1, micros("2025-04-01"));
+}
+
 }  // namespace
 }  // namespace annals

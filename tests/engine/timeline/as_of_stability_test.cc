@@ -265,5 +265,51 @@ TEST_F(AsOfStabilityTest, SeqAtMapsRecordedTimesToTheLastSeqAtOrBefore) {
   }
 }
 
+
+// ResolveAsOf reads --as-of / as_of=: digits are a seq, a time is the end of
+// the period it names, mapped through SeqAt.
+TEST_F(AsOfStabilityTest, ResolveAsOfReadsASeqOrTheEndOfAPeriod) {
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(engine_->Append(test::SmallStatement(i)).ok());
+    absl::SleepFor(absl::Milliseconds(1));  // distinct recorded_at, usually
+  }
+  std::vector<Event> events;
+  auto it = engine_->NewIterator(1);
+  for (; it->Valid(); it->Next()) events.push_back(it->event());
+  ASSERT_TRUE(it->status().ok()) << it->status();
+  ASSERT_EQ(events.size(), 3u);
+  auto last_by = [&](int64_t t) {
+    uint64_t want = 0;
+    for (const Event& e : events)
+      if (e.recorded_at <= t) want = e.seq;
+    return want;
+  };
+
+  EXPECT_EQ(*ResolveAsOf(*engine_, "2"), 2u);
+  EXPECT_EQ(*ResolveAsOf(*engine_, "0"), 0u);
+  EXPECT_EQ(*ResolveAsOf(*engine_, "999"), 999u);  // checked by the query
+  for (const Event& e : events) {
+    // recorded_at as `log` prints it (to the microsecond), and its day.
+    std::string exact = FormatTime({e.recorded_at, Precision::kSecond});
+    auto got = ResolveAsOf(*engine_, exact);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, last_by(EndOfPeriod(test::T(exact)))) << exact;
+    EXPECT_GE(*got, e.seq) << exact;
+    std::string day = FormatTime({e.recorded_at, Precision::kDay});
+    EXPECT_EQ(*ResolveAsOf(*engine_, day), last_by(EndOfPeriod(test::T(day)))) << day;
+  }
+  EXPECT_EQ(*ResolveAsOf(*engine_, "1999-12-31"), 0u);
+
+  for (const char* bad : {"", "yesterday", "2025-13", "-1", "12a"}) {
+    auto r = ResolveAsOf(*engine_, bad);
+    EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << bad << ": " << r.status();
+    EXPECT_THAT(test::Msg(r.status()), ::testing::HasSubstr("expected a seq or an ISO 8601 time"))
+        << bad;
+  }
+  auto huge = ResolveAsOf(*engine_, "99999999999999999999999");
+  EXPECT_TRUE(absl::IsInvalidArgument(huge.status())) << huge.status();
+  EXPECT_THAT(test::Msg(huge.status()), ::testing::HasSubstr("seq out of range"));
+}
+
 }  // namespace
 }  // namespace annals
