@@ -34,6 +34,8 @@ Runner AddTopics(CLI::App& app, const GlobalFlags& g);
 Runner AddProjections(CLI::App& app, const GlobalFlags& g);
 Runner AddRebuild(CLI::App& app, const GlobalFlags& g);
 Runner AddProjection(CLI::App& app, const GlobalFlags& g);  // create/query/drop
+// cmd_verify.cc
+Runner AddVerify(CLI::App& app, const GlobalFlags& g);
 
 // --- Shared by the timeline and projection commands (cmd_timeline.cc) ---
 

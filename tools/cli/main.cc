@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add(AddProjections(app, g));
   add(AddRebuild(app, g));
   add(AddProjection(app, g));
+  add(AddVerify(app, g));
 
   try {
     app.parse(argc, argv);
