@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "annals/import.h"
@@ -14,6 +16,8 @@ struct ImportFlags {
   std::vector<std::string> files;
   bool strict = false;
   std::string rejects;
+  int progress_fd = -1;
+  uint64_t progress_every = 8ull << 20;
 };
 
 void PrintSummary(std::string_view name, const ImportSummary& s) {
@@ -37,6 +41,13 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("FILE", f->files, "input files; - for standard input")->required();
   cmd->add_flag("--strict", f->strict, "import nothing if any line is bad");
   cmd->add_option("--rejects", f->rejects, "write rejected lines verbatim to this file");
+  cmd->add_option("--progress-fd", f->progress_fd,
+                  "report durable progress on this open file descriptor, one line "
+                  "each: durable file=I line=N head=S imported=N duplicates=N "
+                  "rejected=N (every input line up to N of file I is stored for good)");
+  cmd->add_option("--progress-every", f->progress_every,
+                  "input bytes between --progress-fd reports (each costs one fsync)")
+      ->capture_default_str();
   return [f, &g]() -> int {
     std::ofstream rejects;
     if (!f->rejects.empty()) {
@@ -55,6 +66,19 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     };
     ImportOptions options;
     options.strict = f->strict;
+    size_t file_index = 0;
+    if (f->progress_fd >= 0) {
+      options.durable_every_bytes = f->progress_every;
+      options.on_durable = [&file_index, fd = f->progress_fd](const ImportProgress& p) {
+        std::string msg = absl::StrCat(
+            "durable file=", file_index, " line=", p.line, " head=", p.head,
+            " imported=", p.summary.imported, " duplicates=", p.summary.duplicates,
+            " rejected=", p.summary.rejected, "\n");
+        // Unbuffered: what is reported has been synced, and a report is
+        // never held back in a buffer a crash would lose.
+        (void)!::write(fd, msg.data(), msg.size());
+      };
+    }
     ImportSummary total;
     if (f->strict && f->files.size() > 1) {
       // Strict over several files: check them all before writing any.
@@ -77,6 +101,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     }
     for (const std::string& file : f->files) {
       auto sum = ImportJsonlFile(**engine, file, options, on_reject);
+      ++file_index;
       if (!sum.ok()) {
         // Every batch before the error is stored and synced on close.
         return Fail(file, sum.status());

@@ -36,6 +36,9 @@ Runner AddRebuild(CLI::App& app, const GlobalFlags& g);
 Runner AddProjection(CLI::App& app, const GlobalFlags& g);  // create/query/drop
 // cmd_verify.cc
 Runner AddVerify(CLI::App& app, const GlobalFlags& g);
+// cmd_backup.cc
+Runner AddBackup(CLI::App& app, const GlobalFlags& g);
+Runner AddRestore(CLI::App& app, const GlobalFlags& g);
 
 // --- Shared by the timeline and projection commands (cmd_timeline.cc) ---
 

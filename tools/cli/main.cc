@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   add(AddRebuild(app, g));
   add(AddProjection(app, g));
   add(AddVerify(app, g));
+  add(AddBackup(app, g));
+  add(AddRestore(app, g));
 
   try {
     app.parse(argc, argv);

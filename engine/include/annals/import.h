@@ -16,6 +16,9 @@
 
 namespace annals {
 
+// What ImportOptions::on_durable reports (below).
+struct ImportProgress;
+
 struct ImportOptions {
   // Import nothing if any line would be rejected. Default false: good lines
   // are imported and bad ones reported. Strict input from a pipe is held in
@@ -29,6 +32,18 @@ struct ImportOptions {
   // Statements per WriteBatch. Default 1000; larger batches amortise the
   // per-batch cost, smaller ones show progress sooner.
   size_t batch_size = 1000;
+
+  // Called each time the import has made everything so far durable (with
+  // Engine::Sync): after at least `durable_every_bytes` of input since the
+  // last call, and once at the end. Everything up to ImportProgress::line is
+  // then stored for good (imported, duplicate, or rejected). Default empty:
+  // no calls and no syncs beyond the engine's own.
+  std::function<void(const ImportProgress&)> on_durable;
+
+  // Input bytes between on_durable calls; each call costs one fsync.
+  // Default 8 MiB (the engine's bulk sync interval). Ignored without
+  // on_durable.
+  uint64_t durable_every_bytes = 8ull << 20;
 };
 
 struct ImportSummary {
@@ -36,6 +51,12 @@ struct ImportSummary {
   uint64_t imported = 0;    // new events appended
   uint64_t duplicates = 0;  // already stored (or repeated in this input)
   uint64_t rejected = 0;    // lines that failed to parse or validate
+};
+
+struct ImportProgress {
+  uint64_t line = 0;      // last input line (1-based) now durably handled
+  ImportSummary summary;  // counts up to `line`
+  uint64_t head = 0;      // the log's head, durable
 };
 
 struct RejectedLine {

@@ -66,7 +66,19 @@ absl::StatusOr<ImportSummary> Run(Engine* engine, std::istream& in,
   };
   LineReader reader(in);
   std::string line;
+  uint64_t undurable_bytes = 0;
+  // Syncs and reports when due; only right after a flush, when every line
+  // read so far is stored.
+  auto report_durable = [&](bool at_end) -> absl::Status {
+    if (!options.on_durable || engine == nullptr) return absl::OkStatus();
+    if (!at_end && undurable_bytes < options.durable_every_bytes) return absl::OkStatus();
+    if (auto st = engine->Sync(); !st.ok()) return st;
+    undurable_bytes = 0;
+    options.on_durable({reader.number(), sum, engine->Head()});
+    return absl::OkStatus();
+  };
   while (reader.Next(&line)) {
+    undurable_bytes += line.size() + 1;
     if (IsBlank(line)) continue;
     ++sum.read;
     auto s = ParseLine(line);
@@ -83,12 +95,14 @@ absl::StatusOr<ImportSummary> Run(Engine* engine, std::istream& in,
     batch.push_back(*std::move(s));
     if (batch.size() >= std::max<size_t>(options.batch_size, 1)) {
       if (auto st = flush(); !st.ok()) return st;
+      if (auto st = report_durable(false); !st.ok()) return st;
     }
   }
   if (in.bad()) return absl::DataLossError(absl::StrCat(AV(name), ": read error"));
   if (engine == nullptr) return sum;
   if (auto st = flush(); !st.ok()) return st;
   if (auto st = engine->Sync(); !st.ok()) return st;
+  if (auto st = report_durable(true); !st.ok()) return st;
   return sum;
 }
 
