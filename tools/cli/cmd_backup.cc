@@ -56,7 +56,8 @@ Runner AddRestore(CLI::App& app, const GlobalFlags& g) {
     RestoreOptions options;
     options.overwrite = f->force;
     auto info = RestoreStore(f->dir, g.db, options);
-    if (!info.ok()) return Fail("restore", info.status());
+    // Not a backup, or a store in use: the request does not apply (1).
+    if (!info.ok()) return FailRequest("restore", info.status());
     std::printf("restored %s to %s: seqs 1..%llu, %.1f MiB\n", f->dir.c_str(),
                 g.db.c_str(), static_cast<unsigned long long>(info->head),
                 info->bytes / 1048576.0);
