@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/time_args.h"
 
 namespace annals::cli {
 namespace {
@@ -21,52 +22,12 @@ namespace {
 // Rows fetched per Timeline call while following cursors.
 constexpr size_t kPageRows = 1000;
 
-// The last microsecond of the period `t` names: as of "2025-04-01" means
-// everything recorded by the end of that day; a whole-second time means the
-// end of that second (log output shows recorded_at to the second).
-int64_t EndOfPeriod(const Timestamp& t) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  const absl::Time start = absl::FromUnixMicros(t.micros);
-  absl::Time end;
-  switch (t.precision) {
-    case Precision::kYear:
-      end = absl::FromCivil(absl::ToCivilYear(start, utc) + 1, utc);
-      break;
-    case Precision::kMonth:
-      end = absl::FromCivil(absl::ToCivilMonth(start, utc) + 1, utc);
-      break;
-    case Precision::kDay:
-      end = absl::FromCivil(absl::ToCivilDay(start, utc) + 1, utc);
-      break;
-    default:
-      if (t.micros % 1000000 != 0) return t.micros;
-      end = start + absl::Seconds(1);
-      break;
-  }
-  return absl::ToUnixMicros(end) - 1;
-}
-
-// --as-of: all digits is a seq; anything else an ISO 8601 time.
+// --as-of: a seq, or the seq recorded by the end of the period a time names.
 absl::StatusOr<uint64_t> ParseAsOf(const Engine& engine, const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    uint64_t seq = 0;
-    if (!absl::SimpleAtoi(text, &seq))
-      return absl::InvalidArgumentError(absl::StrCat("seq out of range: ", text));
-    return seq;
-  }
-  auto t = ParseTime(text);
-  if (!t.ok())
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expected a seq or an ISO 8601 time; ", std::string(t.status().message())));
-  return engine.SeqAt(EndOfPeriod(*t));
-}
-
-absl::Status ParseDate(const std::string& text, Timestamp* out) {
-  if (text.empty()) return absl::OkStatus();
-  auto t = ParseTime(text);
-  if (!t.ok()) return t.status();
-  *out = *t;
-  return absl::OkStatus();
+  auto arg = ParseAsOfArg(text);
+  if (!arg.ok()) return arg.status();
+  if (arg->is_seq) return arg->seq;
+  return engine.SeqAt(arg->recorded_at);
 }
 
 const ProjectionInfo* FindInfo(const std::vector<ProjectionInfo>& infos,
