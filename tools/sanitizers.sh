@@ -19,7 +19,7 @@ tsan_configure() {
   local flags="-O1 -g1 -fno-omit-frame-pointer -fsanitize=thread"
   cmake -S . -B "$1" "${sanitizer_common[@]}" -DANNALS_TSAN_ABSL_SHIM=ON \
     "-DCMAKE_C_FLAGS=$flags" "-DCMAKE_CXX_FLAGS=$flags" \
-    "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread" >/dev/null
+    "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -Wl,--version-script=$(pwd)/tools/tsan/exports.map" >/dev/null
 }
 
 # Runtime options: fail on the first report, with readable stacks.

@@ -4,8 +4,10 @@
 // absl::Mutex would be reported as a race. This file interposes the Mutex
 // methods this project calls (Lock, Unlock, Await: see `grep -r Await`),
 // forwards to the real ones (dlsym RTLD_NEXT) and tells TSan the
-// happens-before edges they make: Unlock releases, Lock acquires, and Await
-// (which may unlock and relock inside) releases before and acquires after.
+// happens-before edges they make: Unlock releases, Lock acquires, Await
+// (which may unlock and relock inside) releases before and acquires after,
+// and each evaluation of an Await condition (possibly by another thread)
+// acquires and releases.
 // Race detection only; TSan's lock-order checks do not see these mutexes.
 #include <dlfcn.h>
 
@@ -52,11 +54,29 @@ void Mutex::Unlock() {
   real(this);
 }
 
+namespace {
+// absl evaluates a waiter's condition in whichever thread releases the
+// mutex; each evaluation is made to acquire and release the mutex, so what
+// the condition read happens before the waiter (and whoever it syncs with
+// next) goes on.
+struct GuardedCondition {
+  const Condition* cond;
+  Mutex* mu;
+  static bool Eval(GuardedCondition* g) {
+    __tsan_acquire(g->mu);
+    bool r = g->cond->Eval();
+    __tsan_release(g->mu);
+    return r;
+  }
+};
+}  // namespace
+
 void Mutex::Await(const Condition& cond) {
   static const AwaitFn real =
       Real<AwaitFn>("_ZN4absl" ANNALS_ABSL_NS_STR "5Mutex5AwaitERKNS0_9ConditionE");
+  GuardedCondition guarded{&cond, this};
   __tsan_release(this);
-  real(this, cond);
+  real(this, Condition(&GuardedCondition::Eval, &guarded));
   __tsan_acquire(this);
 }
 
