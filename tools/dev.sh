@@ -3,7 +3,8 @@
 #   bash tools/dev.sh demo   install what is missing, build, import the bundled
 #                            sample into ./annals-sample.db and list it back
 #   bash tools/dev.sh test   install what is missing, build, run every test
-# Environment: ANNALS_BUILD_DIR (default ./build).
+# Environment: ANNALS_BUILD_DIR (default ./build); for `test`, also
+# ANNALS_SANITIZERS=0 to skip the sanitizer builds and fuzz smoke below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pandas python3-pytest
   zlib1g-dev libzip-dev
+  clang libclang-rt-14-dev llvm-14
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -58,3 +60,31 @@ case "$mode" in
     ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 600
     ;;
 esac
+
+# Sanitizers and fuzzing (`test` only): the whole suite again under ASan +
+# UBSan (clang), the concurrency tests under TSan, and a few seconds of each
+# fuzz target (tools/fuzz.sh runs them longer).
+if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
+  source tools/sanitizers.sh
+  asan=${ANNALS_ASAN_BUILD_DIR:-build-asan}
+  echo "== building with ASan + UBSan in $asan"
+  asan_configure "$asan"
+  cmake --build "$asan" -j"$(nproc)"
+  echo "== running the test suite under ASan + UBSan"
+  # Fewer kills than the plain run: the crash test's point is made there.
+  ANNALS_CRASH_KILLS=${ANNALS_CRASH_KILLS:-5} \
+    ctest --test-dir "$asan" --output-on-failure -j"$(nproc)" --timeout 900
+
+  tsan=${ANNALS_TSAN_BUILD_DIR:-build-tsan}
+  # Appending threads, readers, projection workers and rebuilds at once.
+  tsan_tests=(engine_log_append_test engine_projection_rebuild_test
+              engine_timeline_as_of_stability_test engine_backup_test)
+  echo "== building the concurrency tests with TSan in $tsan"
+  tsan_configure "$tsan"
+  cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}"
+  echo "== running the concurrency tests under TSan"
+  for t in "${tsan_tests[@]}"; do "$tsan/tests/$t" --gtest_brief=1; done
+
+  echo "== fuzz smoke (5 s per target)"
+  ANNALS_FUZZ_NO_BUILD=1 ANNALS_ASAN_BUILD_DIR="$asan" bash tools/fuzz.sh all 5
+fi

@@ -155,6 +155,7 @@ struct RawDb {
   rocksdb::ColumnFamilyHandle* log;
   rocksdb::ColumnFamilyHandle* ids;
   rocksdb::ColumnFamilyHandle* meta;
+  rocksdb::ColumnFamilyHandle* proj = nullptr;  // when the store has one
 };
 
 inline void WithRawDb(const std::string& path,
@@ -179,7 +180,10 @@ inline void WithRawDb(const std::string& path,
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(dbo, path, families, &handles, &db);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  fn(RawDb{db, handles[1], handles[2], handles[3]});
+  RawDb raw{db, handles[1], handles[2], handles[3]};
+  for (size_t i = 0; i < families.size(); ++i)
+    if (families[i].name == internal::kProjFamily) raw.proj = handles[i];
+  fn(raw);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   s = db->Close();
   EXPECT_TRUE(s.ok()) << s.ToString();

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "annals/import.h"
@@ -20,6 +22,8 @@ struct ImportFlags {
   bool repair_utf8 = false;
   bool dry_run = false;
   std::string rejects;
+  int progress_fd = -1;
+  uint64_t progress_every = 8ull << 20;
 };
 
 void PrintSummary(std::string_view name, const ImportSummary& s, bool with_format) {
@@ -63,6 +67,13 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
                 "import rows with invalid UTF-8, replacing the bad bytes with U+FFFD "
                 "(default: reject them); each repair is reported");
   cmd->add_flag("--dry-run", f->dry_run, "parse and check only; write nothing");
+  cmd->add_option("--progress-fd", f->progress_fd,
+                  "report durable progress on this open file descriptor, one line "
+                  "each: durable file=I line=N head=S imported=N duplicates=N "
+                  "(every input row up to line N of file I is handled for good)");
+  cmd->add_option("--progress-every", f->progress_every,
+                  "input bytes between --progress-fd reports (each costs one fsync)")
+      ->capture_default_str();
   return [f, &g]() -> int {
     auto format = ParseImportFormat(f->format);
     if (!format.ok()) return Fail("--format", format.status());
@@ -107,6 +118,18 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       bar->Update(p.bytes_done, p.bytes_total ? p.bytes_total : p.bytes_done);
     };
 
+    size_t file_index = 0;
+    if (f->progress_fd >= 0) {
+      options.durable_every_bytes = f->progress_every;
+      options.on_durable = [&file_index, fd = f->progress_fd](const DurableProgress& p) {
+        std::string msg = absl::StrCat(
+            "durable file=", file_index, " line=", p.line, " head=", p.head,
+            " imported=", p.imported, " duplicates=", p.duplicates, "\n");
+        // Unbuffered: what is reported has been synced, and a report is
+        // never held back in a buffer a crash would lose.
+        (void)!::write(fd, msg.data(), msg.size());
+      };
+    }
     if (f->strict && f->files.size() > 1 && !f->dry_run) {
       // Strict over several files: check them all before writing any.
       ImportOptions dry = options;
@@ -136,6 +159,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       start = Clock::now();
       auto sum = ImportFile(**engine, file, options, on_reject);
       bar.reset();
+      ++file_index;
       if (!sum.ok()) {
         // Every batch before the error is stored and synced on close.
         return Fail(file, sum.status());

@@ -12,20 +12,13 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/time_args.h"
 
 namespace annals::cli {
 namespace {
 
 // Rows fetched per Timeline call while following cursors.
 constexpr size_t kPageRows = 1000;
-
-absl::Status ParseDate(const std::string& text, Timestamp* out) {
-  if (text.empty()) return absl::OkStatus();
-  auto t = ParseTime(text);
-  if (!t.ok()) return t.status();
-  *out = *t;
-  return absl::OkStatus();
-}
 
 const ProjectionInfo* FindInfo(const std::vector<ProjectionInfo>& infos,
                                const std::string& name) {

@@ -37,6 +37,11 @@ Runner AddProjection(CLI::App& app, const GlobalFlags& g);  // create/query/drop
 // cmd_export.cc, cmd_codes.cc
 Runner AddExport(CLI::App& app, const GlobalFlags& g);
 Runner AddCodes(CLI::App& app, const GlobalFlags& g);
+// cmd_verify.cc
+Runner AddVerify(CLI::App& app, const GlobalFlags& g);
+// cmd_backup.cc
+Runner AddBackup(CLI::App& app, const GlobalFlags& g);
+Runner AddRestore(CLI::App& app, const GlobalFlags& g);
 
 // --- Shared by the timeline and projection commands (cmd_timeline.cc) ---
 

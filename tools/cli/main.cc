@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
   add(AddProjection(app, g));
   add(AddExport(app, g));
   add(AddCodes(app, g));
+  add(AddVerify(app, g));
+  add(AddBackup(app, g));
+  add(AddRestore(app, g));
 
   try {
     app.parse(argc, argv);

@@ -91,6 +91,14 @@ struct ImportProgress {
   uint64_t rows = 0;         // rows read so far
 };
 
+// What ImportOptions::on_durable reports.
+struct DurableProgress {
+  uint64_t line = 0;        // last input line (1-based) now durably handled
+  uint64_t imported = 0;    // new events appended so far from this file
+  uint64_t duplicates = 0;  // rows found already stored so far
+  uint64_t head = 0;        // the log's head, durable
+};
+
 struct ImportOptions {
   // The input's format. Default kAuto: decided from the first bytes (after
   // decompression), never from the file name alone. A named format that the
@@ -124,6 +132,19 @@ struct ImportOptions {
   // Called for each row imported after a UTF-8 repair (kRepair), with the
   // reason saying what was replaced. Default empty.
   RejectSink on_repair;
+
+  // Called each time the import has made everything so far durable (with
+  // Engine::Sync): after at least `durable_every_bytes` of input since the
+  // last call, and once at the end. Every row up to DurableProgress::line is
+  // then handled for good (stored, found duplicate, or rejected). Called on
+  // the import's appending thread. Default empty: no calls and no syncs
+  // beyond the engine's own. Not called in a dry run.
+  std::function<void(const DurableProgress&)> on_durable;
+
+  // Input bytes between on_durable calls; each call costs one fsync.
+  // Default 8 MiB (the engine's bulk sync interval). Ignored without
+  // on_durable.
+  uint64_t durable_every_bytes = 8ull << 20;
 };
 
 struct ImportSummary {

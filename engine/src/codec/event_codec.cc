@@ -31,6 +31,9 @@ Timestamp ReadTime(s::Time::Reader r) {
   t.precision = p > static_cast<uint16_t>(Precision::kSecond)
                     ? Precision::kSecond
                     : static_cast<Precision>(p);
+  // An absent time has no instant: keep micros from leaking into ordering
+  // and equality (found by fuzz/event_decode_fuzzer.cc).
+  if (t.precision == Precision::kNone) t.micros = 0;
   return t;
 }
 

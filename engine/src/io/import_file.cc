@@ -99,7 +99,8 @@ struct Conflict {
 // (TakeConflicts) and counted as rejected by the caller.
 class Appender {
  public:
-  explicit Appender(Engine& engine) : engine_(engine), thread_([this] { Loop(); }) {}
+  Appender(Engine& engine, const ImportOptions& options)
+      : engine_(engine), options_(options), thread_([this] { Loop(); }) {}
   ~Appender() {
     if (thread_.joinable()) Finish().IgnoreError();
   }
@@ -173,6 +174,20 @@ class Appender {
                                         r.seq, "); not imported")});
         }
       }
+      if (error.ok() && options_.on_durable && !batch->lines.empty()) {
+        // Report only after a sync, and only whole batches: every row up to
+        // the batch's last line is then stored, found duplicate, or
+        // rejected (by the parser, or as a conflict above).
+        undurable_bytes_ += batch->texts.size() + batch->lines.size();
+        if (undurable_bytes_ >= options_.durable_every_bytes) {
+          error = engine_.Sync();
+          if (error.ok()) {
+            undurable_bytes_ = 0;
+            options_.on_durable({batch->lines.back(), imported_ + imported,
+                                 duplicates_ + duplicates, engine_.Head()});
+          }
+        }
+      }
       absl::MutexLock lock(&mu_);
       queue_.pop_front();
       imported_ += imported;
@@ -187,6 +202,8 @@ class Appender {
   }
 
   Engine& engine_;
+  const ImportOptions& options_;
+  uint64_t undurable_bytes_ = 0;  // appender thread only
   absl::Mutex mu_;
   std::deque<Batch> queue_;  // front is being appended
   bool done_ = false;
@@ -294,7 +311,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   const std::string file_name = BaseName(path);
   std::unique_ptr<Appender> appender;
   std::unique_ptr<ConflictCheck> check;
-  if (write) appender = std::make_unique<Appender>(engine);
+  if (write) appender = std::make_unique<Appender>(engine, options);
   else check = std::make_unique<ConflictCheck>(&engine);
   Batch batch;
   const size_t batch_size = std::max<size_t>(options.batch_size, 1);
@@ -322,8 +339,10 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     return st;
   };
 
+  uint64_t last_line = 0;
   for (; have; have = reader.Next(&rec)) {
     ++sum.read;
+    last_line = rec.line;
     if (rec.overlong) {
       reject(rec, absl::StrCat("over-long row: more than ", RecordReader::kMaxRecordBytes >> 20,
                                " MiB without a line end; skipped"));
@@ -413,6 +432,8 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
                          source.bytes_total(), sum.read});
   if (write) {
     if (auto st = engine.Sync(); !st.ok()) return st;
+    if (options.on_durable)
+      options.on_durable({last_line, sum.imported, sum.duplicates, engine.Head()});
   }
   return sum;
 }

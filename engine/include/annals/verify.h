@@ -1,0 +1,86 @@
+// Checking a store for damage (`annals verify`).
+//
+// VerifyStore reads a store read-only, as it stands when the call starts,
+// and reports every inconsistency it finds between the log, its indexes and
+// the projections derived from it. It never changes the store and works
+// while another process (or this one) has the store open for writing.
+#ifndef ANNALS_VERIFY_H_
+#define ANNALS_VERIFY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace annals {
+
+enum class ProblemKind {
+  kGap,                 // seqs between 1 and the head with no log entry
+  kMisplacedSeq,        // an entry claims another seq (a seq reused or moved)
+  kUndecodable,         // an entry fails its checksum or does not decode
+  kHeadMismatch,        // the head marker disagrees with the log's last seq
+  kIdMissing,           // an event's id is not indexed, or indexed elsewhere
+  kIdDangling,          // an id index entry names no event with that id
+  kAmendRecord,         // a correction/retraction/alias record disagrees
+                        // with the log
+  kMetadata,            // other log metadata (recordedAt, occurred range)
+  kProjectionMismatch,  // a projection's stored entries differ from a
+                        // replay of the log
+  kCheckpointAhead,     // a projection claims to have applied events beyond
+                        // the head
+};
+
+// Returns "gap", "misplaced_seq", "undecodable", "head_mismatch",
+// "id_missing", "id_dangling", "amend_record", "metadata",
+// "projection_mismatch" or "checkpoint_ahead".
+const char* ProblemKindName(ProblemKind kind);
+
+struct VerifyProblem {
+  ProblemKind kind = ProblemKind::kMetadata;
+  uint64_t seq = 0;      // the event concerned; 0 when there is none
+  std::string subject;   // e.g. the projection or id concerned; may be empty
+  std::string detail;    // what is wrong, for people
+};
+
+struct VerifyOptions {
+  // Replay the log into a scratch store and compare every projection whose
+  // code is known (the built-in timelines and declarative projections).
+  // Default true. Costs one replay of the log per projection and scratch
+  // disk space about the size of the projection.
+  bool projections = true;
+
+  // Directory under which the scratch store is made (and removed after).
+  // Default "": the system temporary directory ($TMPDIR or /tmp).
+  std::string scratch_dir;
+
+  // Problems kept with details; the rest are only counted. Default 1000.
+  // Bounds memory on a badly damaged store.
+  size_t max_problems = 1000;
+};
+
+struct VerifyReport {
+  uint64_t head = 0;          // the head marker
+  uint64_t events = 0;        // log entries read
+  uint64_t id_entries = 0;    // id index entries read
+  std::vector<std::string> projections_checked;
+  // What was not checked and why (e.g. a projection registered from C++,
+  // whose code the store does not hold).
+  std::vector<std::string> notes;
+  std::vector<VerifyProblem> problems;  // the first max_problems
+  uint64_t problem_count = 0;           // all of them
+  bool ok() const { return problem_count == 0; }
+};
+
+// Verifies the store in directory `path`. Damage is reported in the
+// VerifyReport, not as an error; the status is an error only when the store
+// cannot be examined: kNotFound (no store there), kFailedPrecondition (not
+// an annals store, or of another format version), or a storage error.
+// Thread-safe; holds no lock on the store.
+absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
+                                         const VerifyOptions& options = {});
+
+}  // namespace annals
+
+#endif  // ANNALS_VERIFY_H_

@@ -1,0 +1,294 @@
+// Backup and restore. Online backups of an open engine are RocksDB
+// checkpoints; a store another process holds is copied record by record
+// from a read-only view; restores copy files (hard-linking the immutable
+// SST files where possible) into a sibling directory and rename it into
+// place, so a failed restore leaves nothing half-made under the store path.
+#include "annals/backup.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "log/db_engine.h"
+#include "log/keys.h"
+#include "model/sv.h"
+#include "projection/add_operator.h"
+#include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/write_batch.h"
+
+namespace annals {
+namespace {
+
+namespace fs = std::filesystem;
+using internal::FromRocks;
+
+uint64_t DirBytes(const std::string& dir) {
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec)) bytes += it->file_size(ec);
+  return bytes;
+}
+
+absl::Status CheckNew(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec))
+    return absl::AlreadyExistsError(
+        absl::StrCat(dir, " already exists; a backup goes into a new directory"));
+  fs::path parent = fs::absolute(dir, ec).parent_path();
+  if (!fs::is_directory(parent, ec))
+    return absl::NotFoundError(
+        absl::StrCat("the directory ", parent.string(), " does not exist"));
+  return absl::OkStatus();
+}
+
+// Opens a finished backup or restored store to read back its head; this
+// also runs the engine's recovery checks (head marker against the log).
+absl::StatusOr<BackupInfo> Describe(const std::string& dir) {
+  Options o;
+  o.create_if_missing = false;
+  o.read_only = true;
+  o.builtin_projections = false;
+  auto engine = Engine::Open(dir, o);
+  if (!engine.ok()) return engine.status();
+  BackupInfo info;
+  info.path = dir;
+  info.head = (*engine)->Head();
+  engine->reset();
+  info.bytes = DirBytes(dir);
+  return info;
+}
+
+// Copies every column family of the store at `src` (held by another
+// process) into a new RocksDB at `dst`, through one read-only view.
+absl::Status LogicalCopy(const std::string& src, const std::string& dst) {
+  rocksdb::DBOptions dbo;
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, src, &names);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", src));
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names) {
+    rocksdb::ColumnFamilyOptions cf;
+    if (n == internal::kProjFamily) cf.merge_operator = internal::NewAddOperator();
+    cf.compression = rocksdb::kLZ4Compression;
+    families.emplace_back(n, cf);
+  }
+  // max_open_files = -1 (the default) opens every table file now, so the
+  // view survives the other process compacting files away.
+  std::vector<rocksdb::ColumnFamilyHandle*> in_handles, out_handles;
+  rocksdb::DB* in_raw = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(dbo, src, families, &in_handles, &in_raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", src, " read-only"));
+  std::unique_ptr<rocksdb::DB> in(in_raw);
+  rocksdb::DBOptions out_opts;
+  out_opts.create_if_missing = true;
+  out_opts.create_missing_column_families = true;
+  rocksdb::DB* out_raw = nullptr;
+  s = rocksdb::DB::Open(out_opts, dst, families, &out_handles, &out_raw);
+  if (!s.ok()) {
+    for (auto* h : in_handles) in->DestroyColumnFamilyHandle(h);
+    return FromRocks(s, absl::StrCat("creating ", dst));
+  }
+  std::unique_ptr<rocksdb::DB> out(out_raw);
+  absl::Status result;
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;  // flushed below before the copy counts as done
+  for (size_t i = 0; i < families.size() && result.ok(); ++i) {
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(in->NewIterator(ro, in_handles[i]));
+    rocksdb::WriteBatch batch;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      batch.Put(out_handles[i], it->key(), it->value());
+      if (batch.GetDataSize() >= (4u << 20)) {
+        result = FromRocks(out->Write(wo, &batch), "writing the backup");
+        if (!result.ok()) break;
+        batch.Clear();
+      }
+    }
+    if (result.ok() && !it->status().ok()) result = FromRocks(it->status(), "reading the store");
+    if (result.ok() && batch.Count() > 0)
+      result = FromRocks(out->Write(wo, &batch), "writing the backup");
+  }
+  if (result.ok()) {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    result = FromRocks(out->Flush(fo, out_handles), "flushing the backup");
+  }
+  for (auto* h : in_handles) in->DestroyColumnFamilyHandle(h);
+  for (auto* h : out_handles) out->DestroyColumnFamilyHandle(h);
+  (void)in->Close();
+  if (auto st = FromRocks(out->Close(), "closing the backup"); result.ok()) result = st;
+  return result;
+}
+
+absl::Status FsyncPath(const fs::path& p, bool dir) {
+  int fd = ::open(p.c_str(), dir ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  if (fd < 0)
+    return absl::InternalError(absl::StrCat("cannot open ", p.string(), ": ", std::strerror(errno)));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0)
+    return absl::InternalError(absl::StrCat("cannot sync ", p.string(), ": ", std::strerror(err)));
+  return absl::OkStatus();
+}
+
+// Copies the files of store directory `from` into new directory `to`:
+// SST files (immutable once written) as hard links when possible, the rest
+// as copies; everything fsynced.
+absl::Status CopyStoreFiles(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directory(to, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot create ", to.string(), ": ", ec.message()));
+  for (const auto& entry : fs::directory_iterator(from, ec)) {
+    if (!entry.is_regular_file(ec)) continue;
+    const fs::path name = entry.path().filename();
+    if (name == "LOCK" || name.string().starts_with("LOG")) continue;  // per-process
+    fs::path target = to / name;
+    bool linked = false;
+    if (name.extension() == ".sst") {
+      fs::create_hard_link(entry.path(), target, ec);
+      linked = !ec;
+    }
+    if (!linked) {
+      fs::copy_file(entry.path(), target, ec);
+      if (ec)
+        return absl::InternalError(absl::StrCat("cannot copy ", entry.path().string(), ": ",
+                                                ec.message()));
+    }
+    if (auto st = FsyncPath(target, false); !st.ok()) return st;
+  }
+  if (ec) return absl::InternalError(absl::StrCat("cannot read ", from.string(), ": ", ec.message()));
+  return FsyncPath(to, true);
+}
+
+// True if a process holds the RocksDB lock of the store in `dir`.
+bool InUse(const fs::path& dir) {
+  int fd = ::open((dir / "LOCK").c_str(), O_RDWR);
+  if (fd < 0) return false;
+  struct flock fl = {};
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  bool held = ::fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
+}
+
+}  // namespace
+
+absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir) {
+  auto* db_engine = dynamic_cast<const internal::DbEngine*>(&engine);
+  if (db_engine == nullptr)
+    return absl::FailedPreconditionError("not an engine this library opened");
+  if (auto st = CheckNew(dir); !st.ok()) return st;
+  std::error_code ec;
+  std::string abs = fs::absolute(dir, ec).lexically_normal().string();
+  while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
+  rocksdb::Checkpoint* raw = nullptr;
+  if (auto st = FromRocks(rocksdb::Checkpoint::Create(db_engine->db(), &raw),
+                          "starting the backup");
+      !st.ok())
+    return st;
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // Flushes every family first, so the backup needs no write-ahead log.
+  if (auto st = FromRocks(checkpoint->CreateCheckpoint(abs), "taking the backup"); !st.ok())
+    return st;
+  return Describe(dir);
+}
+
+absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,
+                                       const std::string& dir) {
+  if (auto st = CheckNew(dir); !st.ok()) return st;
+  Options o;
+  o.create_if_missing = false;
+  auto engine = Engine::Open(store_path, o);
+  if (engine.ok()) return Backup(**engine, dir);
+  if (!absl::IsFailedPrecondition(engine.status()) ||
+      !absl::StrContains(engine.status().message(), "in use"))
+    return engine.status();
+
+  // Held by another process: copy a read-only view. The view is taken at
+  // one instant, but opening it can race with that process flushing; the
+  // copy is checked by opening it (head marker against the log) and taken
+  // again if it does not hold together.
+  absl::Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::string partial = dir + ".partial";
+    std::error_code ec;
+    fs::remove_all(partial, ec);
+    last = LogicalCopy(store_path, partial);
+    if (last.ok()) {
+      auto info = Describe(partial);
+      if (info.ok()) {
+        fs::rename(partial, dir, ec);
+        if (ec)
+          return absl::InternalError(absl::StrCat("cannot rename ", partial, ": ", ec.message()));
+        if (auto st = FsyncPath(fs::absolute(dir).parent_path(), true); !st.ok()) return st;
+        info->path = dir;
+        return info;
+      }
+      last = info.status();
+    }
+    fs::remove_all(partial, ec);
+  }
+  return last;
+}
+
+absl::StatusOr<BackupInfo> RestoreStore(const std::string& backup_dir,
+                                        const std::string& store_path,
+                                        const RestoreOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(fs::path(backup_dir) / "CURRENT", ec))
+    return absl::FailedPreconditionError(
+        absl::StrCat(backup_dir, " is not a backup (no store there)"));
+  if (auto source = Describe(backup_dir); !source.ok())
+    return absl::Status(source.status().code(),
+                        absl::StrCat("backup ", backup_dir, ": ", source.status().message()));
+  const fs::path dest = fs::absolute(store_path, ec).lexically_normal();
+  const bool occupied = fs::exists(dest, ec) && !(fs::is_directory(dest, ec) && fs::is_empty(dest, ec));
+  if (occupied && !options.overwrite)
+    return absl::AlreadyExistsError(absl::StrCat(
+        store_path, " already exists and is not empty; restore will not replace it "
+                    "(give --force to replace it)"));
+  if (occupied && InUse(dest))
+    return absl::FailedPreconditionError(absl::StrCat(
+        store_path, " is in use by another process; stop it before restoring over it"));
+  if (fs::equivalent(fs::absolute(backup_dir, ec), dest, ec))
+    return absl::InvalidArgumentError("the backup and the store are the same directory");
+
+  // Copy beside the destination, then swap it in.
+  fs::path staging = dest;
+  staging += absl::StrCat(".restoring-", getpid());
+  fs::remove_all(staging, ec);
+  if (auto st = CopyStoreFiles(backup_dir, staging); !st.ok()) {
+    fs::remove_all(staging, ec);
+    return st;
+  }
+  if (occupied || fs::exists(dest, ec)) {
+    fs::remove_all(dest, ec);
+    if (ec)
+      return absl::InternalError(absl::StrCat("cannot remove ", dest.string(), ": ",
+                                              ec.message(), " (the restored copy is at ",
+                                              staging.string(), ")"));
+  }
+  fs::rename(staging, dest, ec);
+  if (ec)
+    return absl::InternalError(absl::StrCat("cannot rename ", staging.string(), " to ",
+                                            dest.string(), ": ", ec.message()));
+  if (auto st = FsyncPath(dest.parent_path(), true); !st.ok()) return st;
+  return Describe(store_path);
+}
+
+}  // namespace annals

@@ -1,0 +1,286 @@
+#include "verify/projection_check.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <system_error>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "codec/event_codec.h"
+#include "log/db_engine.h"
+#include "log/keys.h"
+#include "model/sv.h"
+#include "projection/add_operator.h"
+#include "projection/runner.h"
+#include "rocksdb/write_batch.h"
+#include "timeline/entry_keys.h"
+
+namespace annals::internal {
+namespace {
+
+// Events applied between flushes of the overlay into the scratch store.
+constexpr size_t kFlushEvents = 4096;
+// Mismatches reported per projection; the rest are counted in one line.
+constexpr size_t kMaxReported = 50;
+
+absl::StatusOr<Event> ReadEvent(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log,
+                                const rocksdb::Snapshot* snap, uint64_t seq) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  std::string value;
+  rocksdb::Status s = db->Get(ro, log, EncodeU64(seq), &value);
+  if (s.IsNotFound())
+    return absl::DataLossError(absl::StrCat("seq ", seq, " is missing from the log"));
+  if (!s.ok()) return FromRocks(s, "reading the log");
+  auto e = DecodeEvent(value);
+  if (!e.ok()) return absl::DataLossError(absl::StrCat("seq ", seq, ": ", e.status().message()));
+  if (e->seq != seq)
+    return absl::DataLossError(absl::StrCat("seq ", seq, ": entry claims seq ", e->seq));
+  return e;
+}
+
+// The projection's writes, overlaid on the scratch store until flushed;
+// counters are kept as deltas and merged by the scratch store's operator,
+// like the live workers do.
+class ScratchWriter final : public ProjectionWriter {
+ public:
+  ScratchWriter(rocksdb::DB* scratch, const ProjectionCheck& check,
+                const rocksdb::Snapshot* snap)
+      : scratch_(scratch), check_(check), snap_(snap) {}
+
+  void Put(std::string_view key, std::string_view value) override {
+    std::string k(key);
+    adds_.erase(k);
+    puts_[std::move(k)] = std::string(value);
+  }
+  void Delete(std::string_view key) override {
+    std::string k(key);
+    adds_.erase(k);
+    puts_[std::move(k)] = std::nullopt;
+  }
+  void Add(std::string_view key, int64_t delta) override { adds_[std::string(key)] += delta; }
+  absl::StatusOr<std::optional<std::string>> Get(std::string_view key) override {
+    std::string k(key);
+    std::optional<std::string> base;
+    if (auto it = puts_.find(k); it != puts_.end()) {
+      base = it->second;
+    } else {
+      std::string value;
+      rocksdb::Status s = scratch_->Get(rocksdb::ReadOptions(), k, &value);
+      if (s.ok()) base = std::move(value);
+      else if (!s.IsNotFound()) return FromRocks(s, "reading the scratch store");
+    }
+    if (auto it = adds_.find(k); it != adds_.end())
+      base = EncodeI64Le((base ? DecodeI64Le(*base) : 0) + it->second);
+    return base;
+  }
+  absl::StatusOr<Event> GetEvent(uint64_t seq) override {
+    return ReadEvent(check_.db, check_.log, snap_, seq);
+  }
+
+  absl::Status Flush() {
+    rocksdb::WriteBatch batch;
+    for (const auto& [k, v] : puts_) {
+      if (v) batch.Put(k, *v);
+      else batch.Delete(k);
+    }
+    for (const auto& [k, d] : adds_) {
+      if (puts_.count(k)) continue;  // cannot happen: Put clears the delta
+      if (d != 0) batch.Merge(k, EncodeI64Le(d));
+    }
+    puts_.clear();
+    adds_.clear();
+    rocksdb::WriteOptions wo;
+    wo.disableWAL = true;  // scratch data; never reopened
+    return FromRocks(scratch_->Write(wo, &batch), "writing the scratch store");
+  }
+
+ private:
+  rocksdb::DB* scratch_;
+  const ProjectionCheck& check_;
+  const rocksdb::Snapshot* snap_;
+  absl::flat_hash_map<std::string, std::optional<std::string>> puts_;
+  absl::flat_hash_map<std::string, int64_t> adds_;
+};
+
+// A counter that nets to zero is stored as zero or not at all depending on
+// how events fell into batches; both mean "no statements".
+bool IsZeroCounter(std::string_view v) {
+  return v.size() == 8 && v.find_first_not_of('\0') == std::string_view::npos;
+}
+
+std::string GroupText(std::string_view group) {
+  auto values = DecodeGroup(group);
+  if (!values) return absl::StrCat("'", absl::CHexEscape(AV(group)), "'");
+  return absl::StrCat("'", absl::StrJoin(*values, "/"), "'");
+}
+
+// Names a grouped-timeline key for people (entry_keys.h); other keys are
+// shown escaped.
+std::string DescribeKey(std::string_view key, uint64_t* seq) {
+  *seq = 0;
+  if (!key.empty()) {
+    std::string_view rest = key.substr(1);
+    switch (key[0]) {
+      case kEntryTag:
+        if (rest.size() >= kEntrySuffix) {
+          std::string_view tail = rest.substr(rest.size() - kEntrySuffix);
+          *seq = *DecodeU64(tail.substr(kOccBytes, 8));
+          return absl::StrCat("entry of seq ", *seq, " (version from seq ",
+                              *DecodeU64(tail.substr(kOccBytes + 8, 8)), ") in group ",
+                              GroupText(rest.substr(0, rest.size() - kEntrySuffix)));
+        }
+        break;
+      case kStateTag:
+        if (auto s = DecodeU64(rest)) {
+          *seq = *s;
+          return absl::StrCat("state of seq ", *s);
+        }
+        break;
+      case kCountTag:
+        return absl::StrCat("count of group ", GroupText(rest));
+      case kDisplayTag:
+        return absl::StrCat("display name of group ", GroupText(rest));
+    }
+  }
+  return absl::StrCat("key '", absl::CHexEscape(AV(key)), "'");
+}
+
+// Deletes the scratch store's directory when the check ends.
+struct ScratchDir {
+  std::string path;
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
+absl::Status CheckProjection(const ProjectionCheck& check, ProblemSink& sink) {
+  ScratchDir dir;
+  {
+    std::string tmpl = check.scratch_dir + "/annals-verify-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    if (mkdtemp(buf.data()) == nullptr)
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot make a scratch directory under ", check.scratch_dir));
+    dir.path = buf.data();
+  }
+  rocksdb::Options so;
+  so.create_if_missing = true;
+  so.merge_operator = NewAddOperator();
+  so.compression = rocksdb::kNoCompression;  // short-lived; speed over size
+  so.write_buffer_size = 64ull << 20;
+  rocksdb::DB* raw = nullptr;
+  if (auto st = FromRocks(rocksdb::DB::Open(so, dir.path, &raw), "opening the scratch store");
+      !st.ok())
+    return st;
+  std::unique_ptr<rocksdb::DB> scratch(raw);
+
+  const rocksdb::Snapshot* snap = check.db->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* s;
+    ~Release() { db->ReleaseSnapshot(s); }
+  } release{check.db, snap};
+
+  // Replay 1..checkpoint exactly as a worker would.
+  {
+    ScratchWriter writer(scratch.get(), check, snap);
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap;
+    ro.readahead_size = 2 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(check.db->NewIterator(ro, check.log));
+    uint64_t expect = 1;
+    size_t pending = 0;
+    for (it->Seek(EncodeU64(1)); expect <= check.checkpoint; it->Next(), ++expect) {
+      if (!it->Valid()) break;
+      auto seq = DecodeU64(std::string_view(it->key().data(), it->key().size()));
+      if (!seq || *seq != expect)
+        return absl::DataLossError(absl::StrCat("seq ", expect, " is missing from the log"));
+      auto e = DecodeEvent(std::string_view(it->value().data(), it->value().size()));
+      if (!e.ok() || e->seq != expect)
+        return absl::DataLossError(absl::StrCat("seq ", expect, " is damaged"));
+      if (absl::Status st = check.projection->Apply(*e, writer); !st.ok())
+        return absl::Status(st.code(), absl::StrCat("replaying seq ", expect, ": ",
+                                                    st.message()));
+      if (++pending == kFlushEvents) {
+        if (auto st = writer.Flush(); !st.ok()) return st;
+        pending = 0;
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning the log");
+    if (expect <= check.checkpoint)
+      return absl::DataLossError(absl::StrCat("seq ", expect, " is missing from the log"));
+    if (auto st = writer.Flush(); !st.ok()) return st;
+  }
+
+  // Walk both keyspaces in order.
+  const std::string begin = ProjectionPrefix(check.name, check.gen);
+  const std::string end = ProjectionPrefix(check.name, check.gen + 1);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  rocksdb::Slice upper(end);
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> stored(check.db->NewIterator(ro, check.proj));
+  std::unique_ptr<rocksdb::Iterator> fresh(scratch->NewIterator(rocksdb::ReadOptions()));
+  stored->Seek(begin);
+  fresh->SeekToFirst();
+  auto skip_zero = [](rocksdb::Iterator* it) {
+    while (it->Valid() && IsZeroCounter({it->value().data(), it->value().size()})) it->Next();
+  };
+  size_t mismatches = 0;
+  auto report = [&](std::string_view key, std::string_view what) {
+    if (++mismatches > kMaxReported) {
+      ++sink.report().problem_count;  // counted, not listed
+      return;
+    }
+    uint64_t seq = 0;
+    std::string desc = DescribeKey(key, &seq);
+    sink.Add(ProblemKind::kProjectionMismatch, seq, check.name,
+             absl::StrCat(desc, " ", AV(what)));
+  };
+  for (;;) {
+    skip_zero(stored.get());
+    skip_zero(fresh.get());
+    if (!stored->Valid() && !fresh->Valid()) break;
+    std::string_view sk, fk;
+    if (stored->Valid()) {
+      sk = std::string_view(stored->key().data(), stored->key().size());
+      sk.remove_prefix(begin.size());
+    }
+    if (fresh->Valid()) fk = std::string_view(fresh->key().data(), fresh->key().size());
+    if (stored->Valid() && (!fresh->Valid() || sk < fk)) {
+      report(sk, "is stored but not produced by the log");
+      stored->Next();
+    } else if (fresh->Valid() && (!stored->Valid() || fk < sk)) {
+      report(fk, "is produced by the log but missing from the store");
+      fresh->Next();
+    } else {
+      if (stored->value() != fresh->value()) report(sk, "differs from the log's");
+      stored->Next();
+      fresh->Next();
+    }
+  }
+  if (!stored->status().ok()) return FromRocks(stored->status(), "scanning projection data");
+  if (!fresh->status().ok()) return FromRocks(fresh->status(), "scanning the scratch store");
+  if (mismatches > kMaxReported)
+    sink.report().notes.push_back(absl::StrCat(
+        "projection ", check.name, ": ", mismatches - kMaxReported,
+        " more mismatched keys not listed"));
+  stored.reset();
+  fresh.reset();
+  (void)scratch->Close();
+  return absl::OkStatus();
+}
+
+}  // namespace annals::internal

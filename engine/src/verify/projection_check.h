@@ -1,0 +1,35 @@
+// Verifying one projection: replay the log into a scratch RocksDB with the
+// projection's own code, then compare the result key by key with what the
+// store holds for the projection's answering generation.
+#ifndef ANNALS_ENGINE_SRC_VERIFY_PROJECTION_CHECK_H_
+#define ANNALS_ENGINE_SRC_VERIFY_PROJECTION_CHECK_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "annals/projection.h"
+#include "rocksdb/db.h"
+#include "verify/problems.h"
+
+namespace annals::internal {
+
+struct ProjectionCheck {
+  rocksdb::DB* db = nullptr;  // the store, opened read-only
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* proj = nullptr;
+  std::string name;
+  uint32_t gen = 0;
+  uint64_t checkpoint = 0;  // replay events 1..checkpoint
+  const Projection* projection = nullptr;
+  std::string scratch_dir;  // an existing directory for the scratch store
+};
+
+// Reports mismatches to `sink`. A non-OK status means the comparison could
+// not be made (e.g. the log is damaged below the checkpoint, or the scratch
+// store failed); the caller records it as a note.
+absl::Status CheckProjection(const ProjectionCheck& check, ProblemSink& sink);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_VERIFY_PROJECTION_CHECK_H_

@@ -1,0 +1,479 @@
+// VerifyStore: opens the store's RocksDB read-only and checks, in order,
+// the log (gapless, decodable, each entry under its own seq), the head
+// marker and log metadata, the id index in both directions, the records
+// corrections, retractions and aliases leave in `meta`, and each projection
+// against a replay of the log (projection_check.cc).
+#include "annals/verify.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "codec/event_codec.h"
+#include "declarative/declarative_projection.h"
+#include "log/db_engine.h"
+#include "log/keys.h"
+#include "model/sv.h"
+#include "projection/add_operator.h"
+#include "projection/runner.h"
+#include "timeline/grouped_timeline.h"
+#include "verify/problems.h"
+#include "verify/projection_check.h"
+#include "xxhash.h"
+
+namespace annals {
+
+const char* ProblemKindName(ProblemKind kind) {
+  switch (kind) {
+    case ProblemKind::kGap: return "gap";
+    case ProblemKind::kMisplacedSeq: return "misplaced_seq";
+    case ProblemKind::kUndecodable: return "undecodable";
+    case ProblemKind::kHeadMismatch: return "head_mismatch";
+    case ProblemKind::kIdMissing: return "id_missing";
+    case ProblemKind::kIdDangling: return "id_dangling";
+    case ProblemKind::kAmendRecord: return "amend_record";
+    case ProblemKind::kMetadata: return "metadata";
+    case ProblemKind::kProjectionMismatch: return "projection_mismatch";
+    case ProblemKind::kCheckpointAhead: return "checkpoint_ahead";
+  }
+  return "unknown";
+}
+
+namespace internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The store's RocksDB, opened read-only with every column family.
+struct RawStore {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* ids = nullptr;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* proj = nullptr;  // absent in very old stores
+  ~RawStore() {
+    if (db == nullptr) return;
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    (void)db->Close();
+  }
+};
+
+absl::StatusOr<std::unique_ptr<RawStore>> OpenRaw(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(fs::path(path) / "CURRENT", ec))
+    return absl::NotFoundError(absl::StrCat("no store at ", path));
+  rocksdb::DBOptions dbo;
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &names);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", path));
+  for (const char* required : {kLogFamily, kIdsFamily, kMetaFamily})
+    if (std::find(names.begin(), names.end(), required) == names.end())
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " is not an annals store (no '", required, "' column family)"));
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names) {
+    rocksdb::ColumnFamilyOptions cf;
+    if (n == kProjFamily) cf.merge_operator = NewAddOperator();
+    families.emplace_back(n, cf);
+  }
+  auto store = std::make_unique<RawStore>();
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(dbo, path, families, &store->handles, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", path));
+  store->db.reset(raw);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == kLogFamily) store->log = store->handles[i];
+    if (names[i] == kIdsFamily) store->ids = store->handles[i];
+    if (names[i] == kMetaFamily) store->meta = store->handles[i];
+    if (names[i] == kProjFamily) store->proj = store->handles[i];
+  }
+  std::string format;
+  s = raw->Get(rocksdb::ReadOptions(), store->meta, kMetaFormat, &format);
+  if (s.IsNotFound())
+    return absl::FailedPreconditionError(absl::StrCat(path, " is not an annals store"));
+  if (!s.ok()) return FromRocks(s, "reading metadata");
+  if (format != kFormatVersion)
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, " has store format ", format, "; this version reads format ", kFormatVersion));
+  return store;
+}
+
+uint64_t IdHash(std::string_view id) { return XXH64(id.data(), id.size(), 0); }
+
+std::string Escaped(std::string_view s) {
+  return absl::CHexEscape(AV(s.substr(0, 200)));
+}
+
+// What the log scan learned, for the index and projection checks.
+struct LogFacts {
+  uint64_t last = 0;                                   // last log key
+  std::vector<std::pair<uint64_t, uint64_t>> id_hash;  // (seq, IdHash), seq order
+  std::set<uint64_t> damaged;                          // seqs not decodable as themselves
+  std::map<uint64_t, uint64_t> corrected;              // target -> latest correction
+  std::map<uint64_t, uint64_t> retracted;              // target -> retraction
+  std::map<uint64_t, std::string> aliases;             // seq -> meta record value
+  int64_t last_recorded_at = 0;
+  Timestamp occurred_min, occurred_max;
+};
+
+class Verifier {
+ public:
+  Verifier(RawStore& store, const VerifyOptions& options, VerifyReport* report)
+      : store_(store), options_(options), sink_(report, options.max_problems) {
+    ro_.snapshot = store_.db->GetSnapshot();
+  }
+  ~Verifier() { store_.db->ReleaseSnapshot(ro_.snapshot); }
+
+  absl::Status Run() {
+    if (auto st = ReadHead(); !st.ok()) return st;
+    if (auto st = ScanLog(); !st.ok()) return st;
+    if (auto st = CheckMeta(); !st.ok()) return st;
+    if (auto st = CheckIds(); !st.ok()) return st;
+    if (auto st = CheckAmendRecords(); !st.ok()) return st;
+    return CheckProjections();
+  }
+
+ private:
+  VerifyReport& report() { return sink_.report(); }
+
+  // Reads a meta value; nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> Meta(std::string_view key) {
+    std::string v;
+    rocksdb::Status s = store_.db->Get(ro_, store_.meta, rocksdb::Slice(key.data(), key.size()), &v);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) return FromRocks(s, "reading metadata");
+    return v;
+  }
+
+  absl::Status ReadHead() {
+    auto v = Meta(kMetaHead);
+    if (!v.ok()) return v.status();
+    if (!v->has_value()) return absl::OkStatus();  // empty store
+    auto head = DecodeU64(**v);
+    if (!head) {
+      sink_.Add(ProblemKind::kHeadMismatch, 0, "head", "the head marker is damaged");
+      return absl::OkStatus();
+    }
+    report().head = *head;
+    return absl::OkStatus();
+  }
+
+  absl::Status ScanLog() {
+    rocksdb::ReadOptions ro = ro_;
+    ro.readahead_size = 2 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro, store_.log));
+    uint64_t expect = 1;
+    std::string found;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report().events;
+      std::string_view key(it->key().data(), it->key().size());
+      auto seq = DecodeU64(key);
+      if (!seq || *seq == 0) {
+        sink_.Add(ProblemKind::kMisplacedSeq, 0, "",
+                  absl::StrCat("the log holds a malformed key '", Escaped(key), "'"));
+        continue;
+      }
+      if (*seq > expect)
+        sink_.Add(ProblemKind::kGap, expect, "",
+                  *seq == expect + 1
+                      ? absl::StrCat("seq ", expect, " is missing from the log")
+                      : absl::StrCat("seqs ", expect, "..", *seq - 1,
+                                     " are missing from the log"));
+      expect = *seq + 1;
+      facts_.last = *seq;
+      auto e = DecodeEvent(std::string_view(it->value().data(), it->value().size()));
+      if (!e.ok()) {
+        facts_.damaged.insert(*seq);
+        sink_.Add(ProblemKind::kUndecodable, *seq, "",
+                  absl::StrCat("seq ", *seq, ": ", e.status().message()));
+        continue;
+      }
+      if (e->seq != *seq) {
+        facts_.damaged.insert(*seq);
+        sink_.Add(ProblemKind::kMisplacedSeq, *seq, "",
+                  absl::StrCat("the entry at seq ", *seq, " claims seq ", e->seq));
+        continue;
+      }
+      Note(*e);
+      // Log -> index: the event's id must lead back to it.
+      rocksdb::Status s = store_.db->Get(ro_, store_.ids, e->id, &found);
+      if (s.IsNotFound()) {
+        sink_.Add(ProblemKind::kIdMissing, *seq, e->id,
+                  absl::StrCat("seq ", *seq, ": its id '", Escaped(e->id),
+                               "' is not in the id index"));
+      } else if (!s.ok()) {
+        return FromRocks(s, "reading the id index");
+      } else if (DecodeU64(found) != *seq) {
+        auto other = DecodeU64(found);
+        sink_.Add(ProblemKind::kIdMissing, *seq, e->id,
+                  other ? absl::StrCat("seq ", *seq, ": its id '", Escaped(e->id),
+                                       "' is indexed at seq ", *other)
+                        : absl::StrCat("seq ", *seq, ": the index entry of its id '",
+                                       Escaped(e->id), "' is damaged"));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning the log");
+    if (facts_.last != report().head)
+      sink_.Add(ProblemKind::kHeadMismatch, std::max(facts_.last, report().head), "head",
+                absl::StrCat("the head marker says ", report().head,
+                             " but the log ends at seq ", facts_.last));
+    return absl::OkStatus();
+  }
+
+  // Records what the metadata and indexes should say about `e`.
+  void Note(const Event& e) {
+    facts_.id_hash.emplace_back(e.seq, IdHash(e.id));
+    if (e.recorded_at < facts_.last_recorded_at)
+      sink_.Add(ProblemKind::kMetadata, e.seq, "recorded_at",
+                absl::StrCat("seq ", e.seq, " was recorded before seq ", e.seq - 1,
+                             " (recordedAt must not decrease)"));
+    facts_.last_recorded_at = std::max(facts_.last_recorded_at, e.recorded_at);
+    switch (e.kind) {
+      case EventKind::kStatement: {
+        const Timestamp& at = e.statement.occurred_at;
+        if (!facts_.occurred_min.present() || at < facts_.occurred_min)
+          facts_.occurred_min = at;
+        if (!facts_.occurred_max.present() || at > facts_.occurred_max)
+          facts_.occurred_max = at;
+        break;
+      }
+      case EventKind::kCorrection:
+        facts_.corrected[e.target] = e.seq;
+        break;
+      case EventKind::kRetraction:
+        facts_.retracted[e.target] = e.seq;
+        break;
+      case EventKind::kActorAlias: {
+        std::string v = EncodeU32(static_cast<uint32_t>(e.alias.size()));
+        absl::StrAppend(&v, e.alias, e.canonical);
+        facts_.aliases[e.seq] = std::move(v);
+        break;
+      }
+    }
+  }
+
+  absl::Status CheckMeta() {
+    // Damaged events may hold the extremes: compare only an intact log.
+    if (!facts_.damaged.empty() || report().events == 0) return absl::OkStatus();
+    auto at = Meta(kMetaRecordedAt);
+    if (!at.ok()) return at.status();
+    if (!at->has_value() || DecodeU64(**at) != static_cast<uint64_t>(facts_.last_recorded_at))
+      sink_.Add(ProblemKind::kMetadata, 0, "recorded_at",
+                "the stored last recordedAt differs from the log's last event");
+    for (auto [key, want] : {std::pair{kMetaOccurredMin, &facts_.occurred_min},
+                             std::pair{kMetaOccurredMax, &facts_.occurred_max}}) {
+      auto v = Meta(key);
+      if (!v.ok()) return v.status();
+      std::optional<Timestamp> t;
+      if (v->has_value()) t = DecodeTimestamp(**v);
+      bool same = want->present() ? (t && *t == *want) : !v->has_value();
+      if (!same)
+        sink_.Add(ProblemKind::kMetadata, 0, key,
+                  absl::StrCat("the stored ", key, " differs from the log's statements"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Index -> log: every entry names an event carrying that id.
+  absl::Status CheckIds() {
+    std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro_, store_.ids));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++report().id_entries;
+      std::string_view id(it->key().data(), it->key().size());
+      auto seq = DecodeU64(std::string_view(it->value().data(), it->value().size()));
+      if (!seq) {
+        sink_.Add(ProblemKind::kIdDangling, 0, std::string(id),
+                  absl::StrCat("the id index entry of '", Escaped(id), "' is damaged"));
+        continue;
+      }
+      if (facts_.damaged.count(*seq)) continue;  // reported with the event
+      auto pos = std::lower_bound(facts_.id_hash.begin(), facts_.id_hash.end(),
+                                  std::pair<uint64_t, uint64_t>{*seq, 0});
+      if (pos == facts_.id_hash.end() || pos->first != *seq) {
+        sink_.Add(ProblemKind::kIdDangling, *seq, std::string(id),
+                  absl::StrCat("the id index maps '", Escaped(id), "' to seq ", *seq,
+                               ", which is not in the log"));
+      } else if (pos->second != IdHash(id)) {
+        sink_.Add(ProblemKind::kIdDangling, *seq, std::string(id),
+                  absl::StrCat("the id index maps '", Escaped(id), "' to seq ", *seq,
+                               ", which has another id"));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning the id index");
+    return absl::OkStatus();
+  }
+
+  // The "c/", "r/" and "a/" records against the events that wrote them.
+  absl::Status CheckAmendRecords() {
+    auto check = [&](const char* prefix, const char* what,
+                     const auto& expected, auto value_of) -> absl::Status {
+      std::map<uint64_t, std::string> stored;
+      std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro_, store_.meta));
+      const std::string p = prefix;
+      for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
+        auto seq = DecodeU64(std::string_view(it->key().data() + p.size(),
+                                              it->key().size() - p.size()));
+        if (!seq) {
+          sink_.Add(ProblemKind::kAmendRecord, 0, what,
+                    absl::StrCat("a ", what, " record has a malformed key"));
+          continue;
+        }
+        stored[*seq] = it->value().ToString();
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "scanning metadata");
+      const bool alias = std::string_view(prefix) == kMetaAlias;
+      // The event that wrote a stored record (alias records are keyed by it);
+      // a record written by a damaged event cannot be checked.
+      auto written_by_damaged = [&](uint64_t seq, const std::string& value) {
+        auto by = alias ? std::optional<uint64_t>(seq) : DecodeU64(value);
+        return by && facts_.damaged.count(*by) > 0;
+      };
+      for (const auto& [seq, want] : expected) {
+        auto s = stored.find(seq);
+        if (s == stored.end())
+          sink_.Add(ProblemKind::kAmendRecord, seq, what,
+                    absl::StrCat("the ", what, " record for seq ", seq, " is missing"));
+        else if (s->second != value_of(want) && !written_by_damaged(seq, s->second))
+          sink_.Add(ProblemKind::kAmendRecord, seq, what,
+                    absl::StrCat("the ", what, " record for seq ", seq,
+                                 " disagrees with the log"));
+      }
+      for (const auto& [seq, value] : stored) {
+        if (expected.count(seq) || written_by_damaged(seq, value)) continue;
+        sink_.Add(ProblemKind::kAmendRecord, seq, what,
+                  absl::StrCat("a ", what, " record for seq ", seq,
+                               " has no event in the log"));
+      }
+      return absl::OkStatus();
+    };
+    auto seq_value = [](uint64_t s) { return EncodeU64(s); };
+    auto same = [](const std::string& s) { return s; };
+    if (auto st = check(kMetaCorrected, "correction", facts_.corrected, seq_value); !st.ok())
+      return st;
+    if (auto st = check(kMetaRetracted, "retraction", facts_.retracted, seq_value); !st.ok())
+      return st;
+    return check(kMetaAlias, "alias", facts_.aliases, same);
+  }
+
+  absl::Status CheckProjections() {
+    std::vector<std::pair<std::string, std::string>> actives;  // name, gen bytes
+    {
+      std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro_, store_.meta));
+      const std::string p = kMetaProjActive;
+      for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next())
+        actives.emplace_back(it->key().ToString().substr(p.size()), it->value().ToString());
+      if (!it->status().ok()) return FromRocks(it->status(), "scanning metadata");
+    }
+    std::error_code ec;
+    std::string scratch = options_.scratch_dir;
+    if (scratch.empty()) scratch = fs::temp_directory_path(ec).string();
+    if (scratch.empty()) scratch = "/tmp";
+    for (const auto& [name, gen_bytes] : actives) {
+      auto gen = DecodeU32(gen_bytes);
+      if (!gen) {
+        sink_.Add(ProblemKind::kMetadata, 0, name,
+                  absl::StrCat("projection ", name, ": its generation record is damaged"));
+        continue;
+      }
+      auto rec = Meta(GenerationKey(name, *gen));
+      if (!rec.ok()) return rec.status();
+      if (!rec->has_value()) {
+        report().notes.push_back(absl::StrCat(
+            "projection ", name, ": no checkpoint record; rebuilt at the next open"));
+        continue;
+      }
+      auto version = (*rec)->size() == 12 ? DecodeU32((*rec)->substr(0, 4)) : std::nullopt;
+      auto checkpoint = (*rec)->size() == 12 ? DecodeU64((*rec)->substr(4)) : std::nullopt;
+      if (!version || !checkpoint) {
+        sink_.Add(ProblemKind::kMetadata, 0, name,
+                  absl::StrCat("projection ", name, ": its checkpoint record is damaged"));
+        continue;
+      }
+      // Against the log as it is, whatever the head marker says.
+      const uint64_t end = std::min(report().head, facts_.last);
+      if (*checkpoint > end) {
+        sink_.Add(ProblemKind::kCheckpointAhead, *checkpoint, name,
+                  absl::StrCat("projection ", name, " claims to have applied seq ",
+                               *checkpoint, " but the log ends at seq ", end));
+        continue;
+      }
+      std::shared_ptr<const Projection> projection;
+      if (name == "actors") projection = NewActorTimeline();
+      else if (name == "topics") projection = NewTopicTimeline();
+      else {
+        auto def = Meta(absl::StrCat(kMetaDefinition, name));
+        if (!def.ok()) return def.status();
+        if (!def->has_value()) {
+          report().notes.push_back(absl::StrCat(
+              "projection ", name, ": registered from C++; its code is not in the "
+              "store, so it was not compared"));
+          continue;
+        }
+        auto parsed = ParseStoredDefinition(name, **def);
+        if (!parsed.ok()) {
+          sink_.Add(ProblemKind::kMetadata, 0, name,
+                    absl::StrCat("projection ", name, ": its stored definition is damaged: ",
+                                 parsed.status().message()));
+          continue;
+        }
+        auto made = NewDeclarativeProjection(*parsed);
+        if (!made.ok()) return made.status();
+        projection = *std::move(made);
+      }
+      if (projection->version() != *version) {
+        report().notes.push_back(absl::StrCat(
+            "projection ", name, ": stored version ", *version, " is not this code's ",
+            projection->version(), "; rebuilt at the next open, not compared"));
+        continue;
+      }
+      if (!options_.projections) continue;
+      if (store_.proj == nullptr) continue;
+      ProjectionCheck check;
+      check.db = store_.db.get();
+      check.log = store_.log;
+      check.proj = store_.proj;
+      check.name = name;
+      check.gen = *gen;
+      check.checkpoint = *checkpoint;
+      check.projection = projection.get();
+      check.scratch_dir = scratch;
+      if (auto st = CheckProjection(check, sink_); !st.ok()) {
+        report().notes.push_back(absl::StrCat("projection ", name, ": not compared: ",
+                                              st.message()));
+        continue;
+      }
+      report().projections_checked.push_back(name);
+    }
+    return absl::OkStatus();
+  }
+
+  RawStore& store_;
+  const VerifyOptions& options_;
+  ProblemSink sink_;
+  rocksdb::ReadOptions ro_;
+  LogFacts facts_;
+};
+
+}  // namespace
+}  // namespace internal
+
+absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
+                                         const VerifyOptions& options) {
+  auto store = internal::OpenRaw(path);
+  if (!store.ok()) return store.status();
+  VerifyReport report;
+  {
+    internal::Verifier verifier(**store, options, &report);
+    if (auto st = verifier.Run(); !st.ok()) return st;
+  }
+  return report;
+}
+
+}  // namespace annals

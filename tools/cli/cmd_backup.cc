@@ -1,0 +1,68 @@
+// annals backup / annals restore (annals/backup.h).
+#include <cstdio>
+#include <string>
+
+#include "annals/backup.h"
+#include "cli/commands.h"
+
+namespace annals::cli {
+namespace {
+
+struct BackupFlags {
+  std::string dir;
+};
+
+struct RestoreFlags {
+  std::string dir;
+  bool force = false;
+};
+
+}  // namespace
+
+Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
+  auto f = std::make_shared<BackupFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "backup",
+      "Take a consistent backup of the store into DIR (a new directory). Works "
+      "while another process imports or queries: the backup holds the log as "
+      "it stood at one instant. A backup is itself a store (use --db DIR).");
+  cmd->add_option("DIR", f->dir, "new directory to hold the backup")->required();
+  return [f, &g]() -> int {
+    auto info = BackupStore(g.db, f->dir);
+    if (!info.ok()) {
+      if (absl::IsNotFound(info.status()) && info.status().message().find("no store") == 0)
+        return Fail("backup", absl::NotFoundError(
+                                  std::string(info.status().message()) +
+                                  " (give --db PATH or set ANNALS_DB)"));
+      return Fail("backup", info.status());
+    }
+    std::printf("backed up %s to %s: seqs 1..%llu, %.1f MiB\n", g.db.c_str(),
+                info->path.c_str(), static_cast<unsigned long long>(info->head),
+                info->bytes / 1048576.0);
+    return kExitOk;
+  };
+}
+
+Runner AddRestore(CLI::App& app, const GlobalFlags& g) {
+  auto f = std::make_shared<RestoreFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "restore",
+      "Restore backup DIR as the store given by --db. Refuses to replace an "
+      "existing store unless --force; the backup is left unchanged.");
+  cmd->add_option("DIR", f->dir, "a directory made by `annals backup`")->required();
+  cmd->add_flag("--force", f->force,
+                "replace the store at --db (deleted once the backup is copied in)");
+  return [f, &g]() -> int {
+    RestoreOptions options;
+    options.overwrite = f->force;
+    auto info = RestoreStore(f->dir, g.db, options);
+    // Not a backup, or a store in use: the request does not apply (1).
+    if (!info.ok()) return FailRequest("restore", info.status());
+    std::printf("restored %s to %s: seqs 1..%llu, %.1f MiB\n", f->dir.c_str(),
+                g.db.c_str(), static_cast<unsigned long long>(info->head),
+                info->bytes / 1048576.0);
+    return kExitOk;
+  };
+}
+
+}  // namespace annals::cli

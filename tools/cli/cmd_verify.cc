@@ -1,0 +1,98 @@
+// annals verify: check a store for damage (annals/verify.h).
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "annals/json.h"
+#include "annals/verify.h"
+#include "cli/commands.h"
+
+namespace annals::cli {
+namespace {
+
+struct VerifyFlags {
+  bool no_projections = false;
+  std::string format = "table";
+  std::string scratch;
+};
+
+std::string ProblemJson(const VerifyProblem& p) {
+  std::string out = "{\"kind\":";
+  AppendJsonString(ProblemKindName(p.kind), &out);
+  absl::StrAppend(&out, ",\"seq\":", p.seq, ",\"subject\":");
+  AppendJsonString(p.subject, &out);
+  out += ",\"detail\":";
+  AppendJsonString(p.detail, &out);
+  out += "}";
+  return out;
+}
+
+}  // namespace
+
+Runner AddVerify(CLI::App& app, const GlobalFlags& g) {
+  auto f = std::make_shared<VerifyFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "verify",
+      "Check the store for damage: gaps or misplaced seqs, undecodable events, "
+      "id index and log disagreeing, projections that do not match a replay of "
+      "the log, checkpoints beyond the head. Read-only; works while another "
+      "process uses the store. Exit 0 if clean, 2 with a list of problems.");
+  cmd->add_flag("--no-projections", f->no_projections,
+                "skip replaying the log to compare the projections (much faster)");
+  cmd->add_option("--scratch-dir", f->scratch,
+                  "where to replay projections (default: $TMPDIR or /tmp)");
+  cmd->add_option("--format", f->format,
+                  "table (one problem a line, then a summary) or jsonl (one JSON "
+                  "object per problem)")
+      ->check(CLI::IsMember({"table", "jsonl"}))
+      ->capture_default_str();
+  return [f, &g]() -> int {
+    VerifyOptions options;
+    options.projections = !f->no_projections;
+    options.scratch_dir = f->scratch;
+    auto report = VerifyStore(g.db, options);
+    if (!report.ok()) {
+      if (absl::IsNotFound(report.status()))
+        return Fail("verify", absl::NotFoundError(absl::StrCat(
+                                  report.status().message(),
+                                  " (give --db PATH or set ANNALS_DB)")));
+      return Fail("verify", report.status());
+    }
+    for (const VerifyProblem& p : report->problems) {
+      if (f->format == "jsonl")
+        std::printf("%s\n", ProblemJson(p).c_str());
+      else
+        std::printf("%s: %s\n", ProblemKindName(p.kind), p.detail.c_str());
+    }
+    if (f->format == "table") {
+      for (const std::string& n : report->notes) std::printf("note: %s\n", n.c_str());
+      if (report->problem_count > report->problems.size())
+        std::printf("... %llu more problems not listed\n",
+                    static_cast<unsigned long long>(report->problem_count -
+                                                    report->problems.size()));
+      std::string projections =
+          report->projections_checked.empty()
+              ? std::string("none")
+              : absl::StrJoin(report->projections_checked, ", ");
+      std::printf("checked %llu events (head %llu), %llu id index entries, "
+                  "projections: %s: ",
+                  static_cast<unsigned long long>(report->events),
+                  static_cast<unsigned long long>(report->head),
+                  static_cast<unsigned long long>(report->id_entries),
+                  projections.c_str());
+      if (report->ok())
+        std::printf("no problems\n");
+      else
+        std::printf("%llu problem%s\n",
+                    static_cast<unsigned long long>(report->problem_count),
+                    report->problem_count == 1 ? "" : "s");
+    } else {
+      for (const std::string& n : report->notes)
+        std::fprintf(stderr, "annals: verify: note: %s\n", n.c_str());
+    }
+    return report->ok() ? kExitOk : kExitStorage;
+  };
+}
+
+}  // namespace annals::cli
