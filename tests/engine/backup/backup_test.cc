@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/time/time.h"
 #include "annals/engine.h"
 #include "annals/verify.h"
@@ -93,10 +94,18 @@ TEST(BackupTest, BackupWhileAppendingAndQueryingIsConsistent) {
   // keep running while the backups are taken.
   std::atomic<bool> stop{false};
   std::atomic<int> steps{0};
+  // The writer runs up to `allowed` steps, then idles: the main thread
+  // raises it around each backup, so appends happen before and after every
+  // backup however the threads are scheduled, and the store stays bounded.
+  std::atomic<int> allowed{0};
+  std::atomic<bool> writer_failed{false};
   std::thread writer([&] {
-    // Bounded, so a slow machine does not make the store (and the checks
-    // below) grow without end.
-    while (!stop.load() && steps.load() < 600) {
+    absl::Cleanup done = [&] { if (!stop.load()) writer_failed = true; };
+    while (!stop.load()) {
+      if (steps.load() >= allowed.load()) {
+        absl::SleepFor(absl::Milliseconds(1));
+        continue;
+      }
       if (!gen.Step().ok()) break;
       if (steps.fetch_add(1) % 50 == 0 && !gen.AppendBatch(100).ok()) break;
     }
@@ -114,18 +123,24 @@ TEST(BackupTest, BackupWhileAppendingAndQueryingIsConsistent) {
       }
     }
   });
+  auto run_until = [&](int n) {
+    allowed = n + 200;  // keep appending while the backup runs
+    while (steps.load() < n && !writer_failed.load()) absl::SleepFor(absl::Milliseconds(1));
+  };
   std::vector<BackupInfo> backups;
   for (int i = 0; i < 3; ++i) {
-    while (steps.load() < 50 * (i + 1)) absl::SleepFor(absl::Milliseconds(1));
+    run_until(50 * (i + 1));
     auto b = Backup(engine, dir.Sub("backup" + std::to_string(i)));
     ASSERT_TRUE(b.ok()) << b.status();
     EXPECT_GT(b->head, 300u);
     EXPECT_GT(b->bytes, 0u);
     backups.push_back(*b);
   }
+  run_until(steps.load() + 20);  // appends after the last backup too
   stop = true;
   writer.join();
   reader.join();
+  ASSERT_FALSE(writer_failed.load()) << "the appending thread failed";
   ASSERT_LT(backups[0].head, engine.Head()) << "the appends did not overlap the backups";
 
   test::ModelLog unused;
