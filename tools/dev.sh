@@ -23,6 +23,7 @@ packages=(
   pybind11-dev python3-dev python3-pandas python3-pytest
   zlib1g-dev libzip-dev
   clang libclang-rt-14-dev llvm-14
+  libsqlite3-dev
 )
 missing=()
 for p in "${packages[@]}"; do
