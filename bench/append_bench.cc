@@ -50,6 +50,7 @@
 #include "annals/projection.h"
 #include "annals/statement.h"
 #include "codec/event_codec.h"
+#include "corpus.h"  // kOutlets, shared with the other benchmarks
 #include "log/db_engine.h"
 #include "log/keys.h"
 #include "rocksdb/cache.h"
@@ -183,12 +184,6 @@ const char* const kTopics[] = {
     "visa regime", "airspace violation", "food security", "IAEA inspections",
     "oil price cap", "frozen assets", "war crimes", "ICC", "Arctic",
     "water rights"};
-const char* const kOutlets[] = {
-    "Reuters", "AP", "AFP", "TASS", "RIA Novosti", "Xinhua", "Izvestia",
-    "Kommersant", "Le Monde", "Der Spiegel", "Anadolu", "Al Jazeera",
-    "The Hindu", "Kyodo", "Yonhap", "BBC", "The Guardian", "El País",
-    "Folha", "Ukrinform", "PAP", "Antara", "Ahram Online", "IRNA",
-    "Dawn", "SCMP", "NHK", "Die Zeit", "Corriere", "Haaretz"};
 const char* const kWords[] = {
     "the", "of", "and", "to", "in", "on", "for", "with", "that", "a",
     "government", "minister", "talks", "agreement", "security", "council",
@@ -300,7 +295,7 @@ Statement MakeStatement(Rng& rng, const std::vector<std::string>& names,
   constexpr int64_t k2015 = 16436;  // days from 1970-01-01 to 2015-01-01
   int64_t day = k2015 + static_cast<int64_t>(rng.Below(3650));
   s.occurred_at = {day * kDay, annals::Precision::kDay};
-  s.source.outlet = rng.Pick(kOutlets);
+  s.source.outlet = rng.Pick(annals_bench::kOutlets);
   char tail[24];
   std::snprintf(tail, sizeof tail, "-%llx", static_cast<unsigned long long>(index));
   s.source.url = "https://news.example/" + Slug(s.content.substr(s.speaker.size())) + tail;
