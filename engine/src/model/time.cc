@@ -29,6 +29,10 @@ bool Digits(std::string_view s, size_t& pos, int n, int& out) {
   return true;
 }
 
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z.
+constexpr int64_t kMinMicros = -62135596800LL * 1000000;
+constexpr int64_t kMaxMicros = 253402300799LL * 1000000 + 999999;
+
 absl::Status Bad(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(
       "'", AV(text.substr(0, 64)), "' is not an ISO 8601 date (", AV(why),
@@ -103,6 +107,10 @@ absl::StatusOr<Timestamp> ParseTime(std::string_view text) {
   Timestamp out;
   out.micros = absl::ToUnixMicros(t) - offset_seconds * 1000000 + frac_micros;
   out.precision = precision;
+  // An offset can carry a time at the edge of the range into year 0 or
+  // 10000 in UTC, which neither formats back as four digits nor validates.
+  if (out.micros < kMinMicros || out.micros > kMaxMicros)
+    return Bad(text, "outside the years 0001-9999 in UTC");
   return out;
 }
 
