@@ -43,6 +43,20 @@ struct Options {
   // RocksDB memtable size per column family, in bytes. Default 64 MiB.
   // Larger absorbs bigger imports before flushing; costs memory.
   uint64_t write_buffer_bytes = 64ull << 20;
+
+  // A projection that nothing answers from yet (a rebuild, or a new
+  // projection catching up) and is at least this many events behind the
+  // head writes its output as sorted files ingested straight into the
+  // store, skipping the memtable, write-ahead log and most compaction work
+  // (about 2x faster for the built-in timelines). Default 65536 events;
+  // 0 never does. Live projections always write ordinary batches.
+  uint64_t bulk_rebuild_min_lag = 65536;
+
+  // Events per bulk rebuild batch: one file per batch, and memory for the
+  // whole batch's output (about 1 KiB per event for the built-in timelines,
+  // ~130 MiB per rebuilding projection at the default). Default 131072.
+  // Smaller uses less memory and makes more files for compaction to merge.
+  uint64_t bulk_rebuild_batch_events = 131072;
 };
 
 struct AppendOptions {

@@ -145,10 +145,13 @@ class DbEngine final : public Engine {
 
   // --- for the projection workers and the query path ---
   rocksdb::DB* db() const { return db_.get(); }
+  // The store's directory.
+  const std::string& path() const { return path_; }
   rocksdb::ColumnFamilyHandle* log_family() const { return log_; }
   rocksdb::ColumnFamilyHandle* meta_family() const { return meta_; }
   rocksdb::ColumnFamilyHandle* proj_family() const { return proj_; }
   bool read_only() const { return options_.read_only; }
+  const Options& options() const { return options_; }
   // Guards runner checkpoints and states; waiters Await on it. Appends
   // touch it after publishing a new head so waiting workers wake up.
   absl::Mutex& progress_mu() const { return progress_mu_; }

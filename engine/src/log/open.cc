@@ -14,6 +14,7 @@
 #include "log/secondary.h"
 #include "model/names.h"
 #include "projection/add_operator.h"
+#include "projection/bulk_ingest.h"
 #include "projection/runner.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
@@ -285,6 +286,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
     if (!aliases.ok()) return aliases.status();
     parts.aliases = *std::move(aliases);
   }
+  // A crash during a bulk rebuild batch leaves files never ingested.
+  if (!options.read_only) RemoveBulkLeftovers(path);
   auto engine = std::make_unique<DbEngine>(path, options, std::move(parts));
   if (absl::Status st = engine->StartProjections(); !st.ok()) return st;
   if (options.read_only) {

@@ -12,6 +12,7 @@
 #include "projection/runner.h"
 #include "timeline/grouped_timeline.h"
 
+
 namespace annals {
 
 const char* ProjectionStateName(ProjectionState state) {
@@ -36,7 +37,19 @@ absl::Status DropGeneration(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* proj,
   rocksdb::WriteBatch batch;
   if (proj != nullptr) batch.DeleteRange(proj, begin, end);
   batch.Delete(meta, GenerationKey(name, gen));
-  return FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "dropping projection data");
+  rocksdb::Status s = db->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return FromRocks(s, "dropping projection data");
+  // The range tombstone hides the data, but the files holding it (a bulk
+  // rebuild ingests them at the bottom levels, where nothing else would
+  // compact them soon) would keep their space: compact the range now.
+  // Data a snapshot still sees is kept until it is released.
+  if (proj != nullptr) {
+    rocksdb::Slice b(begin), e(end);
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+    (void)db->CompactRange(co, proj, &b, &e);
+  }
+  return absl::OkStatus();
 }
 
 constexpr absl::Duration kPoll = absl::Milliseconds(1);

@@ -7,8 +7,9 @@
 #include "log/db_engine.h"
 #include "log/keys.h"
 #include "model/sv.h"
-#include "projection/add_operator.h"
-#include "absl/container/flat_hash_map.h"
+#include "projection/batch_writer.h"
+#include "projection/bulk_ingest.h"
+#include "projection/bulk_writer.h"
 #include "rocksdb/write_batch.h"
 
 namespace annals::internal {
@@ -36,75 +37,6 @@ namespace {
 // small enough that a failure or shutdown is noticed quickly.
 constexpr size_t kBatchEvents = 16384;
 
-// Collects a batch's writes in memory and commits them sorted, in one
-// WriteBatch. Repeated writes to a key within the batch collapse to one
-// (a projection's display or counter keys for a popular group are written
-// by many events of a batch), and counter Adds are summed into one Merge.
-class BatchWriter final : public ProjectionWriter {
- public:
-  BatchWriter(DbEngine* engine, const std::string& prefix)
-      : engine_(engine), prefix_(prefix) {}
-
-  void Put(std::string_view key, std::string_view value) override {
-    std::string k(key);
-    adds_.erase(k);  // an absolute value replaces earlier deltas
-    puts_[std::move(k)] = std::string(value);
-  }
-  void Delete(std::string_view key) override {
-    std::string k(key);
-    adds_.erase(k);
-    puts_[std::move(k)] = std::nullopt;
-  }
-  void Add(std::string_view key, int64_t delta) override {
-    adds_[std::string(key)] += delta;
-  }
-  absl::StatusOr<std::optional<std::string>> Get(std::string_view key) override {
-    std::string k(key);
-    std::optional<std::string> base;
-    if (auto it = puts_.find(k); it != puts_.end()) {
-      base = it->second;
-    } else {
-      std::string value;
-      rocksdb::Status s = engine_->db()->Get(rocksdb::ReadOptions(),
-                                             engine_->proj_family(), prefix_ + k, &value);
-      if (s.ok()) base = std::move(value);
-      else if (!s.IsNotFound()) return FromRocks(s, "reading projection state");
-    }
-    if (auto it = adds_.find(k); it != adds_.end())
-      base = EncodeI64Le((base ? DecodeI64Le(*base) : 0) + it->second);
-    return base;
-  }
-  absl::StatusOr<Event> GetEvent(uint64_t seq) override { return engine_->Get(seq); }
-
-  // Writes everything collected, keys in order (cheaper memtable inserts).
-  void WriteTo(rocksdb::WriteBatch* batch) const {
-    std::vector<const std::string*> keys;
-    keys.reserve(puts_.size() + adds_.size());
-    for (const auto& [k, v] : puts_) keys.push_back(&k);
-    for (const auto& [k, d] : adds_)
-      if (!puts_.count(k)) keys.push_back(&k);
-    std::sort(keys.begin(), keys.end(),
-              [](const std::string* a, const std::string* b) { return *a < *b; });
-    auto* cf = engine_->proj_family();
-    std::string full;
-    for (const std::string* k : keys) {
-      full.assign(prefix_);
-      full.append(*k);
-      if (auto it = puts_.find(*k); it != puts_.end()) {
-        if (it->second) batch->Put(cf, full, *it->second);
-        else batch->Delete(cf, full);
-      }
-      if (auto it = adds_.find(*k); it != adds_.end() && it->second != 0)
-        batch->Merge(cf, full, EncodeI64Le(it->second));
-    }
-  }
-
- private:
-  DbEngine* engine_;
-  const std::string& prefix_;
-  absl::flat_hash_map<std::string, std::optional<std::string>> puts_;
-  absl::flat_hash_map<std::string, int64_t> adds_;
-};
 
 }  // namespace
 
@@ -156,12 +88,21 @@ bool ProjectionRunner::RunBatch() {
   const uint64_t from = checkpoint() + 1;
   absl::Status failure;
   uint64_t failure_seq = 0;
+  // Bulk batches (Options::bulk_rebuild_*) go to a generation no query
+  // reads and no WriteBatch writes: once a generation is live, every batch
+  // is a WriteBatch.
+  const Options& options = engine_->options();
+  const uint64_t head = engine_->Head();
+  const bool bulk = mode() != Mode::kLive && options.bulk_rebuild_min_lag != 0 &&
+                    head >= from && head - from + 1 >= options.bulk_rebuild_min_lag;
+  const size_t limit =
+      bulk ? std::max<uint64_t>(1, options.bulk_rebuild_batch_events) : kBatchEvents;
   // Applies events from `from` up to `until` (inclusive; 0 = a full batch)
   // into `writer`; returns the last seq applied.
-  auto apply = [&](BatchWriter& writer, uint64_t until) -> uint64_t {
+  auto apply = [&](ProjectionWriter& writer, uint64_t until) -> uint64_t {
     uint64_t last = from - 1;
     auto it = engine_->NewIterator(from);
-    for (size_t n = 0; it->Valid() && n < kBatchEvents && !stop_.load(); it->Next(), ++n) {
+    for (size_t n = 0; it->Valid() && n < limit && !stop_.load(); it->Next(), ++n) {
       const Event& e = it->event();
       if (until != 0 && e.seq > until) break;
       absl::Status st = projection_->Apply(e, writer);
@@ -178,34 +119,50 @@ bool ProjectionRunner::RunBatch() {
     }
     return last;
   };
-  auto writer = std::make_unique<BatchWriter>(engine_, prefix_);
-  uint64_t last = apply(*writer, 0);
+  std::unique_ptr<BatchWriter> batch_writer;
+  auto fresh_writer = [&]() -> ProjectionWriter& {
+    if (bulk) {
+      if (bulk_writer_ == nullptr) bulk_writer_ = std::make_unique<BulkWriter>(engine_, prefix_);
+      bulk_writer_->Clear();
+      return *bulk_writer_;
+    }
+    batch_writer = std::make_unique<BatchWriter>(engine_, prefix_);
+    return *batch_writer;
+  };
+  uint64_t last = apply(fresh_writer(), 0);
   if (!failure.ok() && last >= from) {
     // The failing event may have written part of its output: redo the
     // events before it in a clean batch, so only whole events commit.
     absl::Status kept = failure;
     uint64_t kept_seq = failure_seq;
     failure = absl::OkStatus();
-    writer = std::make_unique<BatchWriter>(engine_, prefix_);
-    last = apply(*writer, kept_seq - 1);
+    last = apply(fresh_writer(), kept_seq - 1);
     if (failure.ok()) {
       failure = kept;
       failure_seq = kept_seq;
     }
   }
   if (last >= from) {
-    rocksdb::WriteBatch batch;
-    writer->WriteTo(&batch);
-    batch.Put(engine_->meta_family(), GenerationKey(name_, gen_),
-              EncodeGeneration(version_, last));
-    rocksdb::WriteOptions wo;  // the log is the durable truth; replay redoes
-    rocksdb::Status s = engine_->db()->Write(wo, &batch);
-    if (!s.ok()) {
-      failure = FromRocks(s, "writing projection output");
+    absl::Status st;
+    if (bulk) {
+      st = IngestBatch(engine_, *bulk_writer_, absl::StrCat(name_, "-", gen_, "-", last),
+                       GenerationKey(name_, gen_), EncodeGeneration(version_, last));
+    } else {
+      rocksdb::WriteBatch batch;
+      batch_writer->WriteTo(&batch);
+      batch.Put(engine_->meta_family(), GenerationKey(name_, gen_),
+                EncodeGeneration(version_, last));
+      rocksdb::WriteOptions wo;  // the log is the durable truth; replay redoes
+      st = FromRocks(engine_->db()->Write(wo, &batch), "writing projection output");
+    }
+    if (!st.ok()) {
+      failure = st;
       failure_seq = from;
       last = from - 1;
     }
   }
+  // A bulk batch's memory is kept for the next one, but not once live.
+  if (!bulk) bulk_writer_.reset();
   absl::MutexLock lock(&engine_->progress_mu());
   checkpoint_.store(last, std::memory_order_release);
   if (mode() == Mode::kBuilding && last >= engine_->Head()) set_mode(Mode::kLive);

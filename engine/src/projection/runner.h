@@ -16,6 +16,7 @@
 
 namespace annals::internal {
 
+class BulkWriter;
 class DbEngine;
 
 // Keys of a projection generation in the `proj` family start with this.
@@ -74,6 +75,8 @@ class ProjectionRunner {
   std::atomic<bool> failed_{false};
   uint64_t failed_seq_ = 0;  // written once before failed_ is set
   std::string error_;
+  // The writer of bulk batches, reused while they last (worker thread only).
+  std::unique_ptr<BulkWriter> bulk_writer_;
   std::thread thread_;
 };
 

@@ -306,7 +306,9 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  db_->MultiGet(ro, log_, keys.size(), slices.data(), values.data(), statuses.data(),
+  rocksdb::ReadOptions log_ro = ro;
+  log_ro.fill_cache = false;
+  db_->MultiGet(log_ro, log_, keys.size(), slices.data(), values.data(), statuses.data(),
                 /*sorted_input=*/true);
   auto value_of = [&](uint64_t seq) -> absl::StatusOr<Event> {
     size_t i = std::lower_bound(seqs.begin(), seqs.end(), seq) - seqs.begin();

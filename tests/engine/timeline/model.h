@@ -546,6 +546,8 @@ struct GenOptions {
 
 class Generator {
  public:
+  // Points later steps at another engine (after a reopen of the store).
+  void set_engine(Engine* engine) { engine_ = engine; }
   Generator(uint64_t seed, Engine* engine, ModelLog* model,
             GenOptions options = {})
       : rng_(seed),

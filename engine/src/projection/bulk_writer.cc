@@ -1,0 +1,164 @@
+#include "projection/bulk_writer.h"
+
+#include <algorithm>
+
+#include "absl/hash/hash.h"
+#include "log/db_engine.h"
+#include "log/keys.h"
+#include "model/sv.h"
+#include "projection/add_operator.h"
+
+namespace annals::internal {
+namespace {
+
+uint64_t Head(std::string_view k) {
+  uint64_t h = 0;
+  for (size_t i = 0; i < 8; ++i)
+    h = (h << 8) | (i < k.size() ? static_cast<uint8_t>(k[i]) : 0);
+  return h;
+}
+
+}  // namespace
+
+constexpr size_t kRecentSlots = 1 << 16;
+
+void BulkWriter::Append(Kind kind, std::string_view key, std::string_view value) {
+  if (!adds_.empty()) {
+    if (auto a = adds_.find(AV(key)); a != adds_.end()) adds_.erase(a);  // replaced
+  }
+  if (recent_.empty()) recent_.assign(kRecentSlots, 0);
+  uint32_t& slot = recent_[absl::HashOf(AV(key)) & (kRecentSlots - 1)];
+  if (slot != 0 && !indexed_) {
+    Op& op = ops_[slot - 1];
+    if (op.kind == Kind::kPut && kind == Kind::kPut && KeyOf(op) == key) {
+      if (ValueOf(op) != value) {
+        op.val_off = arena_.size();
+        op.val_len = static_cast<uint32_t>(value.size());
+        arena_.append(value);
+      }
+      return;
+    }
+  }
+  Op op;
+  op.head = Head(key);
+  op.key_off = arena_.size();
+  op.key_len = static_cast<uint32_t>(key.size());
+  arena_.append(key);
+  op.val_off = arena_.size();
+  op.val_len = static_cast<uint32_t>(value.size());
+  arena_.append(value);
+  op.kind = kind;
+  ops_.push_back(op);
+  slot = static_cast<uint32_t>(ops_.size());
+  if (indexed_) Index(static_cast<uint32_t>(ops_.size() - 1));
+}
+
+void BulkWriter::Index(uint32_t i) {
+  auto [it, inserted] = last_.try_emplace(AV(KeyOf(ops_[i])), i + 1);
+  if (!inserted) {
+    ops_[i].prev = it->second;
+    it->second = i + 1;
+  }
+}
+
+void BulkWriter::Put(std::string_view key, std::string_view value) {
+  Append(Kind::kPut, key, value);
+}
+void BulkWriter::Delete(std::string_view key) { Append(Kind::kDelete, key, {}); }
+void BulkWriter::Add(std::string_view key, int64_t delta) {
+  if (auto it = adds_.find(AV(key)); it != adds_.end()) {
+    it->second += delta;
+    return;
+  }
+  adds_.emplace(std::string(key), delta);
+}
+
+absl::StatusOr<std::optional<std::string>> BulkWriter::Get(std::string_view key) {
+  if (!indexed_) {
+    indexed_ = true;
+    last_.reserve(ops_.size());
+    for (uint32_t i = 0; i < ops_.size(); ++i) Index(i);
+  }
+  int64_t delta = 0;
+  bool any_add = false;
+  if (auto a = adds_.find(AV(key)); a != adds_.end()) {
+    delta = a->second;
+    any_add = true;
+  }
+  std::optional<std::string> base;
+  uint32_t at = 0;
+  if (auto it = last_.find(AV(key)); it != last_.end()) at = it->second;
+  if (at != 0) {
+    const Op& op = ops_[at - 1];  // the key's latest op
+    if (op.kind == Kind::kPut) base = std::string(ValueOf(op));
+  } else {
+    std::string value;
+    rocksdb::Status s = engine_->db()->Get(rocksdb::ReadOptions(), engine_->proj_family(),
+                                           prefix_ + std::string(key), &value);
+    if (s.ok()) base = std::move(value);
+    else if (!s.IsNotFound()) return FromRocks(s, "reading projection state");
+  }
+  if (any_add) base = EncodeI64Le((base ? DecodeI64Le(*base) : 0) + delta);
+  return base;
+}
+
+absl::StatusOr<Event> BulkWriter::GetEvent(uint64_t seq) { return engine_->Get(seq); }
+
+void BulkWriter::Clear() {
+  arena_.clear();
+  ops_.clear();
+  adds_.clear();
+  if (!recent_.empty()) std::fill(recent_.begin(), recent_.end(), 0);
+  indexed_ = false;
+  last_.clear();
+}
+
+absl::StatusOr<size_t> BulkWriter::WriteTo(rocksdb::SstFileWriter* file) {
+  // Key order, and within a key the order written (index breaks ties).
+  std::vector<uint32_t> order(ops_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    const Op& x = ops_[a];
+    const Op& y = ops_[b];
+    if (x.head != y.head) return x.head < y.head;
+    int c = KeyOf(x).compare(KeyOf(y));
+    return c != 0 ? c < 0 : a < b;
+  });
+  // Counter keys, sorted, merged in below.
+  std::vector<const std::pair<const std::string, int64_t>*> adds;
+  adds.reserve(adds_.size());
+  for (const auto& kv : adds_) adds.push_back(&kv);
+  std::sort(adds.begin(), adds.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+
+  rocksdb::Status s;
+  size_t records = 0;
+  std::string full;
+  size_t i = 0, j = 0;
+  while ((i < order.size() || j < adds.size()) && s.ok()) {
+    std::string_view key;
+    const Op* base = nullptr;
+    if (i < order.size()) key = KeyOf(ops_[order[i]]);
+    if (j < adds.size() && (i == order.size() || std::string_view(adds[j]->first) <= key))
+      key = adds[j]->first;
+    // The key's last Put or Delete, if any.
+    for (; i < order.size() && KeyOf(ops_[order[i]]) == key; ++i) base = &ops_[order[i]];
+    int64_t delta = 0;
+    if (j < adds.size() && std::string_view(adds[j]->first) == key) delta = adds[j++]->second;
+    full.assign(prefix_);
+    full.append(key);
+    if (base == nullptr) {
+      if (delta == 0) continue;  // Adds that cancel out
+      s = file->Merge(full, EncodeI64Le(delta));
+    } else if (delta == 0) {  // as a WriteBatch skips a zero Merge
+      s = base->kind == Kind::kPut ? file->Put(full, ValueOf(*base)) : file->Delete(full);
+    } else {
+      int64_t v = base->kind == Kind::kPut ? DecodeI64Le(ValueOf(*base)) : 0;
+      s = file->Put(full, EncodeI64Le(v + delta));
+    }
+    ++records;
+  }
+  if (!s.ok()) return FromRocks(s, "writing a projection file");
+  return records;
+}
+
+}  // namespace annals::internal
