@@ -4,8 +4,10 @@
 // keyspace. The engine runs each registered projection in a background
 // worker that wakes on appends and applies events in batches; the writes of a
 // batch and the projection's checkpoint (the last seq applied) are committed
-// in one RocksDB WriteBatch, so after a crash it resumes exactly after the
-// last event it committed: none skipped, none applied twice.
+// atomically (one RocksDB WriteBatch; or, for a projection catching up from
+// far behind, one ingestion of a sorted file per family: see
+// Options::bulk_rebuild_min_lag), so after a crash it resumes exactly after
+// the last event it committed: none skipped, none applied twice.
 //
 // If Apply fails, that projection stops before the failing event (its
 // checkpoint stays at seq - 1) and reports the seq and the error; the other

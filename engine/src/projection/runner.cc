@@ -161,8 +161,8 @@ bool ProjectionRunner::RunBatch() {
       last = from - 1;
     }
   }
-  // A bulk batch's memory is kept for the next one, but not once live.
-  if (!bulk) bulk_writer_.reset();
+  // A bulk batch's memory is kept for the next one, but not once caught up.
+  if (!bulk || last >= engine_->Head()) bulk_writer_.reset();
   absl::MutexLock lock(&engine_->progress_mu());
   checkpoint_.store(last, std::memory_order_release);
   if (mode() == Mode::kBuilding && last >= engine_->Head()) set_mode(Mode::kLive);

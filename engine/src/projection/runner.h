@@ -1,6 +1,8 @@
 // The background worker of one projection generation: waits for appends,
 // applies events in batches, and commits each batch's writes together with
-// the generation's checkpoint in one WriteBatch.
+// the generation's checkpoint: in one WriteBatch, or, while the generation
+// answers no query and is far behind, in one ingestion of sorted files
+// (projection/bulk_writer.h, projection/bulk_ingest.h).
 #ifndef ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_
 #define ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_
 
