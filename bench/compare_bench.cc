@@ -25,7 +25,7 @@
 //
 // Usage:
 //   annals_compare_bench [--events N] [--queries Q] [--dir PATH] [--seed S]
-//                        [--report PATH | --report ''] [--keep]
+//                        [--report PATH | --report ''] [--keep] [--generate-only]
 //     --events N   statements (default 1000000)
 //     --queries Q  timed first-page queries per kind (default 1000)
 //     --dir PATH   where the file and stores go (default $TMPDIR or /tmp);
@@ -33,6 +33,8 @@
 //     --report P   Markdown report (default <source>/bench/RESULTS.md;
 //                  '' = none)
 //     --keep       keep the file and stores
+//     --generate-only  write the workload (JSON Lines) and queries, print
+//                  where, and stop: for profiling one system by hand
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -689,6 +691,7 @@ int main(int argc, char** argv) {
   std::string base = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   std::string report = std::string(ANNALS_SOURCE_DIR) + "/bench/RESULTS.md";
   bool keep = false;
+  bool generate_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -701,9 +704,10 @@ int main(int argc, char** argv) {
     else if (a == "--seed") seed = std::strtoull(next().c_str(), nullptr, 0);
     else if (a == "--report") report = next();
     else if (a == "--keep") keep = true;
+    else if (a == "--generate-only") generate_only = true;
     else if (a == "--help" || a == "-h") {
       std::printf("usage: %s [--events N] [--queries Q] [--dir PATH] [--seed S] "
-                  "[--report PATH|''] [--keep]\n", argv[0]);
+                  "[--report PATH|''] [--keep] [--generate-only]\n", argv[0]);
       return 0;
     } else {
       std::fprintf(stderr, "compare_bench: unknown argument %s (see --help)\n", a.c_str());
@@ -725,6 +729,10 @@ int main(int argc, char** argv) {
 
   Figures gen = InChild("generator", [&] { return Generate(n, seed, q, jsonl, queries); });
   const double jsonl_bytes = double(fs::file_size(jsonl));
+  if (generate_only) {
+    std::printf("workload: %s (queries: %s)\n", jsonl.c_str(), queries.c_str());
+    return 0;
+  }
   const std::vector<Query> qs = ReadQueries(queries);
   Figures an = InChild("annals", [&] { return RunAnnals(work / "annals", jsonl, qs); });
   if (!keep) fs::remove_all(work / "annals");
