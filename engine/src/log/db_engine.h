@@ -21,6 +21,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "annals/engine.h"
+#include "timeline/fetch_pool.h"
 #include "rocksdb/db.h"
 
 namespace annals::internal {
@@ -216,6 +217,9 @@ class DbEngine final : public Engine {
   std::vector<AliasRecord> aliases_ ABSL_GUARDED_BY(aliases_mu_);
 
   mutable absl::Mutex progress_mu_;
+
+  // Reads timeline pages' events beside the querying thread.
+  std::unique_ptr<FetchPool> fetch_pool_;
 
   mutable absl::Mutex registry_mu_;
   std::map<std::string, std::shared_ptr<ProjectionSlot>, std::less<>> slots_

@@ -312,7 +312,8 @@ DbEngine::DbEngine(std::string path, const Options& options, Parts parts)
       proj_(parts.proj),
       state_(parts.state),
       head_(parts.state.head),
-      aliases_(std::move(parts.aliases)) {}
+      aliases_(std::move(parts.aliases)),
+      fetch_pool_(std::make_unique<FetchPool>(options.query_threads)) {}
 
 DbEngine::~DbEngine() {
   StopAll();

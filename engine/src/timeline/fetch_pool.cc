@@ -1,0 +1,63 @@
+#include "timeline/fetch_pool.h"
+
+namespace annals::internal {
+
+FetchPool::FetchPool(size_t threads) {
+  threads_.reserve(threads);
+  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+}
+
+FetchPool::~FetchPool() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  for (auto& t : threads_) t.join();
+}
+
+void FetchPool::Drain() {
+  while (job_ != nullptr && next_ < parts_) {
+    const size_t i = next_++;
+    const absl::FunctionRef<void(size_t)>& part = *job_;
+    ++running_;
+    mu_.Unlock();
+    part(i);
+    mu_.Lock();
+    --running_;
+  }
+}
+
+void FetchPool::Loop() {
+  absl::MutexLock lock(&mu_);
+  for (;;) {
+    auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return stop_ || (job_ != nullptr && next_ < parts_);
+    };
+    mu_.Await(absl::Condition(&ready));
+    if (stop_) return;
+    Drain();
+  }
+}
+
+void FetchPool::Run(size_t parts, absl::FunctionRef<void(size_t)> part) {
+  if (parts == 0) return;
+  if (threads_.empty() || parts == 1 || !run_mu_.TryLock()) {
+    for (size_t i = 0; i < parts; ++i) part(i);
+    return;
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    job_ = &part;
+    parts_ = parts;
+    next_ = 0;
+    Drain();  // the caller works too
+    auto done = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return next_ >= parts_ && running_ == 0;
+    };
+    mu_.Await(absl::Condition(&done));
+    job_ = nullptr;
+  }
+  run_mu_.Unlock();
+}
+
+}  // namespace annals::internal
