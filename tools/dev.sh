@@ -85,9 +85,14 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
               engine_timeline_as_of_stability_test engine_backup_test)
   echo "== building the concurrency tests with TSan in $tsan"
   tsan_configure "$tsan"
-  cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}"
+  cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}" engine_timeline_model_test
   echo "== running the concurrency tests under TSan"
   for t in "${tsan_tests[@]}"; do "$tsan/tests/$t" --gtest_brief=1; done
+  # Bulk rebuilds (file ingestion) and pages read on helper threads: one
+  # seed (each takes ~12 s under TSan).
+  "$tsan/tests/engine_timeline_model_test" --gtest_brief=1 \
+    --gtest_filter='Seeds/TimelineModelTest.BulkBuildAndBulkRebuildMatchModel/0'
+
 
   echo "== fuzz smoke (5 s per target)"
   ANNALS_FUZZ_NO_BUILD=1 ANNALS_ASAN_BUILD_DIR="$asan" bash tools/fuzz.sh all 5
