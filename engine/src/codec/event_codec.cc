@@ -10,6 +10,7 @@
 #include <kj/io.h>
 
 #include "absl/strings/str_cat.h"
+#include "annals/statement.h"
 #include "schema/annals.capnp.h"
 #include "xxhash.h"
 
@@ -77,6 +78,23 @@ void WriteStatement(s::Statement::Builder b, const Statement& st) {
       l[i].setValue(AsText(st.attributes[i].value));
     }
   }
+}
+
+// The engine never stores more list items than Validate admits; a longer
+// list is damage (or forged bytes: a list of empty elements can claim
+// millions of items in a few bytes, each decoded as a string).
+absl::Status CheckListSizes(s::Statement::Reader r) {
+  auto too_long = [](const char* what, size_t n, size_t limit) {
+    return absl::DataLossError(absl::StrCat("stored event has ", n, " ", what,
+                                            "; at most ", limit, " are ever stored"));
+  };
+  if (r.getTargets().size() > Limits::kListItems)
+    return too_long("targets", r.getTargets().size(), Limits::kListItems);
+  if (r.getTopics().size() > Limits::kListItems)
+    return too_long("topics", r.getTopics().size(), Limits::kListItems);
+  if (r.getAttributes().size() > Limits::kAttributes)
+    return too_long("attributes", r.getAttributes().size(), Limits::kAttributes);
+  return absl::OkStatus();
 }
 
 Statement ReadStatement(s::Statement::Reader r) {
@@ -195,6 +213,7 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
     switch (kind.which()) {
       case s::Envelope::Kind::STATEMENT:
         e.kind = EventKind::kStatement;
+        if (auto st = CheckListSizes(kind.getStatement()); !st.ok()) return st;
         e.statement = ReadStatement(kind.getStatement());
         e.statement.id = e.id;
         break;
@@ -202,6 +221,7 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
         auto c = kind.getCorrection();
         e.kind = EventKind::kCorrection;
         e.target = c.getTarget();
+        if (auto st = CheckListSizes(c.getStatement()); !st.ok()) return st;
         e.statement = ReadStatement(c.getStatement());
         if (c.hasReason()) e.reason = FromText(c.getReason());
         break;

@@ -79,6 +79,26 @@ TEST(EventCodecTest, RoundTripsSparseAndExtremeValues) {
   EXPECT_FALSE(back->statement.source.published_at.present());
 }
 
+// Lists longer than any stored statement can have (Validate's Limits) are
+// damage: Cap'n Proto lets a few bytes claim a huge list of empty elements.
+TEST(EventCodecTest, ListsPastTheLimitsAreDataLoss) {
+  Event full = SampleEvent();
+  full.statement.targets.assign(Limits::kListItems, "t");
+  full.statement.topics.assign(Limits::kListItems, "p");
+  full.statement.attributes.assign(Limits::kAttributes, {"k", "v"});
+  ASSERT_TRUE(DecodeEvent(Encode(full)).ok());  // at the limits: fine
+  for (int which = 0; which < 3; ++which) {
+    Event e = full;
+    if (which == 0) e.statement.targets.push_back("t");
+    if (which == 1) e.statement.topics.push_back("p");
+    if (which == 2) e.statement.attributes.push_back({"k", "v"});
+    auto back = DecodeEvent(Encode(e));
+    ASSERT_FALSE(back.ok()) << which;
+    EXPECT_EQ(back.status().code(), absl::StatusCode::kDataLoss) << which;
+    EXPECT_THAT(std::string(back.status().message()), ::testing::HasSubstr("at most")) << which;
+  }
+}
+
 TEST(EventCodecTest, StatementIdIsTheEventId) {
   Event e = SampleEvent();
   e.statement.id = "ignored";
