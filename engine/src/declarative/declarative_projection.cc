@@ -108,7 +108,7 @@ class DeclarativeProjection final : public GroupedTimeline {
  public:
   DeclarativeProjection(const ProjectionDefinition& def, std::vector<Field> key,
                         std::vector<std::pair<Field, std::string>> where)
-      : GroupedTimeline(def.name, 1, false,
+      : GroupedTimeline(def.name, 2, false,
                         [key, where](const Statement& s, std::vector<Membership>* out) {
                           Group(key, where, s, out);
                         }),

@@ -14,6 +14,7 @@
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
 #include "model/sv.h"
+#include "model/thread_name.h"
 #include "model/utf8.h"
 
 namespace annals {
@@ -100,7 +101,10 @@ struct Conflict {
 class Appender {
  public:
   Appender(Engine& engine, const ImportOptions& options)
-      : engine_(engine), options_(options), thread_([this] { Loop(); }) {}
+      : engine_(engine), options_(options), thread_([this] {
+        internal::NameThisThread("annals-append");
+        Loop();
+      }) {}
   ~Appender() {
     if (thread_.joinable()) Finish().IgnoreError();
   }

@@ -8,63 +8,10 @@
 #include "codec/event_codec.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/log_iterator.h"
+#include "log/prefetch_iterator.h"
 
 namespace annals::internal {
-namespace {
-
-// Decodes a log entry and checks it sits under its own seq, so a value
-// moved to another key is reported rather than served.
-absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value) {
-  auto e = DecodeEvent(value);
-  if (!e.ok())
-    return absl::DataLossError(absl::StrCat("seq ", seq, ": ", e.status().message()));
-  if (e->seq != seq)
-    return absl::DataLossError(absl::StrCat("seq ", seq, ": entry claims seq ", e->seq));
-  return e;
-}
-
-class DbLogIterator final : public LogIterator {
- public:
-  DbLogIterator(rocksdb::Iterator* it, uint64_t from) : it_(it) {
-    it_->Seek(EncodeU64(from));
-    Load();
-  }
-  bool Valid() const override { return valid_; }
-  void Next() override {
-    it_->Next();
-    Load();
-  }
-  const Event& event() const override { return event_; }
-  absl::Status status() const override { return status_; }
-
- private:
-  void Load() {
-    valid_ = false;
-    if (!it_->Valid()) {
-      if (!it_->status().ok()) status_ = FromRocks(it_->status(), "scanning the log");
-      return;
-    }
-    auto seq = DecodeU64(std::string_view(it_->key().data(), it_->key().size()));
-    if (!seq) {
-      status_ = absl::DataLossError("log holds a malformed key");
-      return;
-    }
-    auto e = DecodeAt(*seq, std::string_view(it_->value().data(), it_->value().size()));
-    if (!e.ok()) {
-      status_ = e.status();
-      return;
-    }
-    event_ = *std::move(e);
-    valid_ = true;
-  }
-
-  std::unique_ptr<rocksdb::Iterator> it_;
-  Event event_;
-  bool valid_ = false;
-  absl::Status status_;
-};
-
-}  // namespace
 
 absl::StatusOr<Event> DbEngine::Get(uint64_t seq) const {
   if (seq == 0 || seq > Head())
@@ -107,6 +54,19 @@ std::unique_ptr<LogIterator> DbEngine::NewIterator(uint64_t from_seq) const {
   ro.readahead_size = 2 << 20;  // forward scans read big sequential runs
   return std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_),
                                          std::max<uint64_t>(from_seq, 1));
+}
+
+std::unique_ptr<LogIterator> DbEngine::NewPrefetchingIterator(uint64_t from_seq,
+                                                              uint64_t max_events) const {
+  rocksdb::ReadOptions ro;
+  ro.readahead_size = 2 << 20;
+  // A replay reads every block once: caching them would only evict the
+  // blocks queries and appends use.
+  ro.fill_cache = false;
+  return std::make_unique<PrefetchingIterator>(
+      std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_),
+                                      std::max<uint64_t>(from_seq, 1)),
+      max_events);
 }
 
 absl::StatusOr<StoreStats> DbEngine::Stats() const {

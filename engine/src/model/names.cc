@@ -18,13 +18,27 @@ bool IsSpace(utf8proc_int32_t cp) {
 }  // namespace
 
 std::string NormalizeName(std::string_view name) {
-  std::string folded;
   bool ascii = true;
   for (unsigned char c : name) ascii &= c < 0x80;
   if (ascii) {
-    folded.reserve(name.size());
-    for (char c : name) folded.push_back(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  } else {
+    // Most names: fold and collapse in one pass (projections normalise
+    // every name of every event they apply).
+    std::string result;
+    result.reserve(name.size());
+    bool pending_space = false;
+    for (char c : name) {
+      if (c == ' ' || (c >= 0x09 && c <= 0x0D)) {
+        pending_space = !result.empty();
+        continue;
+      }
+      if (pending_space) result.push_back(' ');
+      pending_space = false;
+      result.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    }
+    return result;
+  }
+  std::string folded;
+  {
     utf8proc_uint8_t* out = nullptr;
     utf8proc_ssize_t n = utf8proc_map(
         reinterpret_cast<const utf8proc_uint8_t*>(name.data()),

@@ -7,6 +7,7 @@
 #include "log/db_engine.h"
 #include "log/keys.h"
 #include "model/sv.h"
+#include "model/thread_name.h"
 #include "projection/batch_writer.h"
 #include "projection/bulk_ingest.h"
 #include "projection/bulk_writer.h"
@@ -55,7 +56,10 @@ ProjectionRunner::ProjectionRunner(DbEngine* engine, std::string name,
 ProjectionRunner::~ProjectionRunner() { Stop(); }
 
 void ProjectionRunner::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("annals-proj");
+    Loop();
+  });
 }
 
 void ProjectionRunner::Stop() {
@@ -101,7 +105,10 @@ bool ProjectionRunner::RunBatch() {
   // into `writer`; returns the last seq applied.
   auto apply = [&](ProjectionWriter& writer, uint64_t until) -> uint64_t {
     uint64_t last = from - 1;
-    auto it = engine_->NewIterator(from);
+    // A bulk batch is long: read and decode it ahead, beside the Apply calls.
+    auto it = bulk ? engine_->NewPrefetchingIterator(
+                         from, until != 0 ? std::min<uint64_t>(limit, until - from + 1) : limit)
+                   : engine_->NewIterator(from);
     for (size_t n = 0; it->Valid() && n < limit && !stop_.load(); it->Next(), ++n) {
       const Event& e = it->event();
       if (until != 0 && e.seq > until) break;

@@ -7,7 +7,9 @@
 //       closed it: kEndCorrected or kEndRetracted.
 //   's' S(8)                      -> from(8) retracted(1) then per entry:
 //                                    u16 key length, entry key, role(1)
-//       the statement's current version and the entries it occupies.
+//       the statement's current version and the entries it occupies;
+//       written only once S is corrected or retracted (until then its
+//       entries follow from the logged statement, version S).
 //   'n' group                     -> int64 LE count of current statements
 //   'd' group                     -> the group's display values
 //

@@ -1,10 +1,15 @@
 #include "timeline/fetch_pool.h"
 
+#include "model/thread_name.h"
+
 namespace annals::internal {
 
 FetchPool::FetchPool(size_t threads) {
   threads_.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] {
+      NameThisThread("annals-fetch");
+      Loop();
+    });
 }
 
 FetchPool::~FetchPool() {

@@ -55,33 +55,43 @@ std::string StateKey(uint64_t stmt) {
 
 }  // namespace
 
-absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
-                                         const Statement& s,
-                                         ProjectionWriter& out) const {
+std::map<std::string, GroupedTimeline::Group> GroupedTimeline::Groups(
+    const Statement& s) const {
   std::vector<Membership> members;
   groups_(s, &members);
   // One entry per group; a name that is both speaker and target gets both
   // role bits.
-  std::map<std::string, std::pair<uint8_t, const Membership*>> merged;
-  for (const Membership& m : members) {
-    auto [it, inserted] = merged.try_emplace(EncodeGroup(m.key), m.role, &m);
-    if (!inserted) it->second.first |= m.role;
+  std::map<std::string, Group> merged;
+  for (Membership& m : members) {
+    auto [it, inserted] =
+        merged.try_emplace(EncodeGroup(m.key), Group{m.role, std::move(m.display)});
+    if (!inserted) it->second.role |= m.role;
   }
+  return merged;
+}
+
+absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
+                                         const Statement& s,
+                                         ProjectionWriter& out) const {
   StmtState st;
   st.from = from;
   std::string count_key, display_key;
-  for (const auto& [group, rm] : merged) {
+  for (const auto& [group, g] : Groups(s)) {
     std::string key = EntryKey(group, s.occurred_at, stmt, from);
-    out.Put(key, EntryValue(kOpen, kEndNone, rm.first));
+    out.Put(key, EntryValue(kOpen, kEndNone, g.role));
     count_key.assign(1, kCountTag);
     count_key += group;
     out.Add(count_key, 1);
     display_key.assign(1, kDisplayTag);
     display_key += group;
-    out.Put(display_key, EncodeGroup(rm.second->display));
-    st.entries.emplace_back(std::move(key), rm.first);
+    out.Put(display_key, EncodeGroup(g.display));
+    st.entries.emplace_back(std::move(key), g.role);
   }
-  out.Put(StateKey(stmt), EncodeState(st));
+  // A first version's entries follow from the logged statement itself
+  // (CloseVersion recomputes them), so only a later version, a correction,
+  // needs its state written down: most statements are never amended, and
+  // the state key was a fifth of a timeline's writes.
+  if (from != stmt) out.Put(StateKey(stmt), EncodeState(st));
   return absl::OkStatus();
 }
 
@@ -89,11 +99,24 @@ absl::Status GroupedTimeline::CloseVersion(uint64_t stmt, uint64_t at, uint8_t e
                                            ProjectionWriter& out) const {
   auto raw = out.Get(StateKey(stmt));
   if (!raw.ok()) return raw.status();
-  if (!raw->has_value())
-    return absl::DataLossError(absl::StrCat("event ", at, " amends seq ", stmt,
-                                            ", which is not a known statement"));
-  auto st = DecodeState(**raw);
-  if (!st) return absl::DataLossError(absl::StrCat("state of statement ", stmt, " is damaged"));
+  std::optional<StmtState> st;
+  if (raw->has_value()) {
+    st = DecodeState(**raw);
+    if (!st)
+      return absl::DataLossError(absl::StrCat("state of statement ", stmt, " is damaged"));
+  } else {
+    // Never amended: its entries are those of the statement as logged.
+    auto original = out.GetEvent(stmt);
+    if (!original.ok() && !absl::IsNotFound(original.status())) return original.status();
+    if (!original.ok() || original->kind != EventKind::kStatement)
+      return absl::DataLossError(absl::StrCat("event ", at, " amends seq ", stmt,
+                                              ", which is not a known statement"));
+    st.emplace();
+    st->from = stmt;
+    for (const auto& [group, g] : Groups(original->statement))
+      st->entries.emplace_back(EntryKey(group, original->statement.occurred_at, stmt, stmt),
+                               g.role);
+  }
   if (st->retracted) return absl::OkStatus();  // the log refuses this; be safe
   std::string count_key;
   for (const auto& [key, role] : st->entries) {
@@ -136,7 +159,7 @@ absl::StatusOr<std::string> GroupedTimeline::QueryGroup(
 
 std::shared_ptr<const GroupedTimeline> NewActorTimeline() {
   return std::make_shared<GroupedTimeline>(
-      "actors", 1, true, [](const Statement& s, std::vector<Membership>* out) {
+      "actors", 2, true, [](const Statement& s, std::vector<Membership>* out) {
         std::string n = NormalizeName(s.speaker);
         if (!n.empty())
           out->push_back({{n}, {s.speaker}, static_cast<uint8_t>(Role::kSpeaker)});
@@ -150,7 +173,7 @@ std::shared_ptr<const GroupedTimeline> NewActorTimeline() {
 
 std::shared_ptr<const GroupedTimeline> NewTopicTimeline() {
   return std::make_shared<GroupedTimeline>(
-      "topics", 1, false, [](const Statement& s, std::vector<Membership>* out) {
+      "topics", 2, false, [](const Statement& s, std::vector<Membership>* out) {
         for (const auto& t : s.topics) {
           std::string n = NormalizeName(t);
           if (!n.empty()) out->push_back({{n}, {t}, 0});

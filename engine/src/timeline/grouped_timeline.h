@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,12 @@ class GroupedTimeline : public Projection {
       const std::vector<std::string>& key) const;
 
  private:
+  struct Group {
+    uint8_t role = 0;                  // Role bits, merged over memberships
+    std::vector<std::string> display;  // as written
+  };
+  // A statement version's groups, keyed by encoded group.
+  std::map<std::string, Group> Groups(const Statement& s) const;
   absl::Status AddVersion(uint64_t stmt, uint64_t from, const Statement& s,
                           ProjectionWriter& out) const;
   absl::Status CloseVersion(uint64_t stmt, uint64_t at, uint8_t end,

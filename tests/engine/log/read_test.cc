@@ -1,6 +1,7 @@
 // The read path: Get / Read / NewIterator bounds, snapshot iteration, stats,
 // and damaged log entries reported as kDataLoss rather than served or
 // crashing.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -9,7 +10,9 @@
 
 #include "annals/engine.h"
 #include "engine/test_util.h"
+#include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/prefetch_iterator.h"
 #include "xxhash.h"
 
 namespace annals {
@@ -274,6 +277,74 @@ TEST(DamagedLogReadTest, ReadStopsAtLimitWithoutTouchingLaterDamage) {
   ASSERT_TRUE(read.ok()) << read.status();
   ASSERT_EQ(read->size(), 1u);
   EXPECT_EQ((*read)[0].seq, 1u);
+}
+
+// The read-ahead iterator replays use (log/prefetch_iterator.h) returns what
+// a plain scan does, in chunks, up to its limit, and stops cleanly when
+// abandoned while its helper waits on a full queue.
+TEST_F(ReadTest, PrefetchingIteratorMatchesAPlainScan) {
+  constexpr uint64_t kChunk = internal::PrefetchingIterator::kChunkEvents;
+  constexpr uint64_t kEvents = kChunk * (internal::PrefetchingIterator::kChunks + 2) + 17;
+  std::vector<Statement> batch;
+  for (uint64_t i = 1; i <= kEvents; ++i) batch.push_back(SmallStatement(static_cast<int>(i)));
+  ASSERT_TRUE(engine_->Append(batch).ok());
+  ASSERT_EQ(engine_->Head(), kEvents);
+  auto* db = dynamic_cast<internal::DbEngine*>(engine_.get());
+  ASSERT_NE(db, nullptr);
+  for (uint64_t from : {uint64_t{0}, uint64_t{1}, kChunk, kChunk + 1, kEvents, kEvents + 1}) {
+    for (uint64_t max : {uint64_t{0}, uint64_t{1}, kChunk, 3 * kChunk + 5}) {
+      const uint64_t first = std::max<uint64_t>(from, 1);
+      uint64_t last = kEvents;
+      if (max != 0) last = std::min(last, first + max - 1);
+      auto it = db->NewPrefetchingIterator(from, max);
+      uint64_t want = first;
+      for (; it->Valid(); it->Next(), ++want) {
+        ASSERT_EQ(it->event().seq, want) << "from " << from << " max " << max;
+        ASSERT_EQ(it->event().statement.content,
+                  SmallStatement(static_cast<int>(want)).content);
+      }
+      EXPECT_TRUE(it->status().ok()) << it->status();
+      EXPECT_EQ(want, last + 1) << "from " << from << " max " << max;
+    }
+  }
+  // Abandoned after a few events: the helper is blocked on a full queue.
+  auto it = db->NewPrefetchingIterator(1, 0);
+  for (int i = 0; i < 3; ++i) it->Next();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->event().seq, 4u);
+  it.reset();  // must not hang
+}
+
+TEST(DamagedLogReadTest, PrefetchingIteratorStopsAtDamageAndNotBeforeItsLimit) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  ASSERT_NO_FATAL_FAILURE(MakeDamagedStore(path, Damage::kFlippedByte));
+  auto opened = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  auto* db = dynamic_cast<internal::DbEngine*>(opened->get());
+  ASSERT_NE(db, nullptr);
+
+  auto all = db->NewPrefetchingIterator(1, 0);
+  ASSERT_TRUE(all->Valid());
+  EXPECT_EQ(all->event().seq, 1u);
+  all->Next();
+  EXPECT_FALSE(all->Valid());
+  EXPECT_EQ(all->status().code(), absl::StatusCode::kDataLoss) << all->status();
+  EXPECT_THAT(Msg(all->status()), HasSubstr("seq 2"));
+
+  // A limit that ends before the damage never reads it.
+  auto one = db->NewPrefetchingIterator(1, 1);
+  ASSERT_TRUE(one->Valid());
+  one->Next();
+  EXPECT_FALSE(one->Valid());
+  EXPECT_TRUE(one->status().ok()) << one->status();
+
+  auto from3 = db->NewPrefetchingIterator(3, 0);
+  ASSERT_TRUE(from3->Valid());
+  EXPECT_EQ(from3->event().seq, 3u);
+  from3->Next();
+  EXPECT_FALSE(from3->Valid());
+  EXPECT_TRUE(from3->status().ok()) << from3->status();
 }
 
 }  // namespace
