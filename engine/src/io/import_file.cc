@@ -13,6 +13,7 @@
 #include "io/byte_source.h"
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
+#include "log/db_engine.h"
 #include "model/sv.h"
 #include "model/thread_name.h"
 #include "model/utf8.h"
@@ -77,7 +78,8 @@ bool SameStatement(const Statement& a, const Statement& b) {
 
 // Rows waiting to be appended, with what a report about them needs.
 struct Batch {
-  std::vector<Statement> statements;
+  std::vector<Statement> statements;  // each has passed Validate
+  std::vector<std::string> ids;       // EffectiveId of each
   std::vector<uint64_t> lines;
   std::string texts;               // the rows verbatim, back to back
   std::vector<size_t> text_ends;   // end offset of row i in `texts`
@@ -152,7 +154,10 @@ class Appender {
         if (queue_.empty()) return;
         batch = &queue_.front();  // stays put: deque push_back keeps references
       }
-      auto results = engine_.Append(batch->statements, ao);
+      // Validate and the content ids ran on the parsing thread.
+      auto* db = dynamic_cast<internal::DbEngine*>(&engine_);
+      auto results = db != nullptr ? db->AppendValidated(batch->statements, batch->ids, ao)
+                                   : engine_.Append(batch->statements, ao);
       std::vector<Conflict> found;
       absl::Status error = results.status();
       uint64_t imported = 0, duplicates = 0;
@@ -339,6 +344,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     absl::Status st = appender->Submit(std::move(batch));
     batch = Batch();
     batch.statements.reserve(batch_size);
+    batch.ids.reserve(batch_size);
     report_conflicts();
     return st;
   };
@@ -407,6 +413,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       ++sum.imported;
     } else {
       if (repaired) ++sum.repaired;
+      batch.ids.push_back(EffectiveId(s));
       batch.statements.push_back(std::move(s));
       batch.lines.push_back(rec.line);
       batch.texts.append(rec.text);

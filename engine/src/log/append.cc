@@ -50,6 +50,27 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
   return results;
 }
 
+absl::StatusOr<std::vector<AppendResult>> DbEngine::AppendValidated(
+    std::span<const Statement> statements, std::span<const std::string> ids,
+    const AppendOptions& options) {
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+  if (ids.size() != statements.size())
+    return absl::InvalidArgumentError("AppendValidated: one id per statement");
+  std::vector<Event> events(statements.size());
+  for (size_t i = 0; i < statements.size(); ++i) {
+    events[i].kind = EventKind::kStatement;
+    events[i].id = ids[i];
+  }
+  absl::StatusOr<std::vector<AppendResult>> results;
+  {
+    absl::MutexLock lock(&append_mu_);
+    results = CommitLocked(events, statements, options);
+  }
+  WakeWorkers();
+  return results;
+}
+
 absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
     std::vector<Event>& events, std::span<const Statement> statements,
     const AppendOptions& options) {

@@ -105,6 +105,13 @@ class DbEngine final : public Engine {
   absl::StatusOr<std::vector<AppendResult>> Append(
       std::span<const Statement> statements,
       const AppendOptions& options) override;
+  // Append for a caller that has run Validate on every statement and
+  // derived its id (EffectiveId) itself, on another thread: the importer,
+  // whose parsing thread has the time the appending thread lacks. A
+  // statement that would not pass Validate must not be given.
+  absl::StatusOr<std::vector<AppendResult>> AppendValidated(
+      std::span<const Statement> statements, std::span<const std::string> ids,
+      const AppendOptions& options);
   absl::StatusOr<AppendResult> Correct(uint64_t target, const Statement& corrected,
                                        std::string_view reason,
                                        const AppendOptions& options) override;
