@@ -56,7 +56,7 @@ struct Options {
   // head writes its output as sorted files ingested straight into the
   // store, skipping the memtable, write-ahead log and most compaction work
   // (about 2x faster for the built-in timelines). Default 65536 events;
-  // 0 never does. Live projections always write ordinary batches.
+  // 0 never does. (Live projections: live_bulk_min_lag.)
   uint64_t bulk_rebuild_min_lag = 65536;
 
   // Events per bulk rebuild batch: one file per batch, and memory for the
@@ -64,6 +64,28 @@ struct Options {
   // ~130 MiB per rebuilding projection at the default). Default 131072.
   // Smaller uses less memory and makes more files for compaction to merge.
   uint64_t bulk_rebuild_batch_events = 131072;
+
+  // A live projection (one queries answer from) that finds at least this
+  // many events to apply writes them the same way, as one ingested file
+  // (up to live_bulk_batch_events events at a time). During a sustained
+  // import that is several times cheaper than memtable writes, which also
+  // hold up the appends they are grouped with. Queries see a batch all at
+  // once, as they see an ordinary one. Default 16384 events; 0 never does.
+  uint64_t live_bulk_min_lag = 16384;
+
+  // Events per live bulk batch. Default 65536 (about 64 MiB of memory per
+  // projection while one is applied). Larger batches make fewer files, but
+  // the lag a batch leaves behind takes longer to clear.
+  uint64_t live_bulk_batch_events = 65536;
+
+  // How long a live projection that finds fewer than live_bulk_min_lag
+  // events waiting holds on for more before applying them, in
+  // milliseconds: a sustained import then reaches the bulk path instead of
+  // being applied in many small batches. Anyone waiting on the projections
+  // (Engine::WaitFor, a timeline query that waits) ends the hold at once,
+  // and so does closing the engine. Default 100; 0 applies at once (lag
+  // stays lowest, imports are slower).
+  uint32_t live_batch_hold_ms = 100;
 };
 
 struct AppendOptions {

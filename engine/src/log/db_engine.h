@@ -168,6 +168,12 @@ class DbEngine final : public Engine {
   // Guards runner checkpoints and states; waiters Await on it. Appends
   // touch it after publishing a new head so waiting workers wake up.
   absl::Mutex& progress_mu() const { return progress_mu_; }
+  // How many callers are waiting on projections now (WaitFor and friends):
+  // live workers skip their batching hold while any is
+  // (Options::live_batch_hold_ms).
+  int waiting_on_projections() const {
+    return waiting_on_projections_.load(std::memory_order_acquire);
+  }
   // Aliases with seq <= as_of, in seq order.
   std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const;
   // Called by a rebuilding runner each time it commits a batch.
@@ -229,6 +235,7 @@ class DbEngine final : public Engine {
   std::vector<AliasRecord> aliases_ ABSL_GUARDED_BY(aliases_mu_);
 
   mutable absl::Mutex progress_mu_;
+  mutable std::atomic<int> waiting_on_projections_{0};
 
   // Reads timeline pages' events beside the querying thread.
   std::unique_ptr<FetchPool> fetch_pool_;

@@ -80,6 +80,19 @@ void ProjectionRunner::Loop() {
       auto ready = [this] { return stop_.load() || engine_->Head() > checkpoint(); };
       engine_->progress_mu().Await(absl::Condition(&ready));
       if (stop_.load()) return;
+      // A live projection with only a few events to apply holds on briefly
+      // for more (Options::live_batch_hold_ms), so that a sustained import
+      // is applied in bulk batches; nobody is kept waiting by it.
+      const Options& o = engine_->options();
+      if (mode() == Mode::kLive && o.live_batch_hold_ms > 0 && o.live_bulk_min_lag > 0) {
+        auto enough = [this, &o] {
+          return stop_.load() || engine_->waiting_on_projections() > 0 ||
+                 engine_->Head() - checkpoint() >= o.live_bulk_min_lag;
+        };
+        engine_->progress_mu().AwaitWithTimeout(absl::Condition(&enough),
+                                                absl::Milliseconds(o.live_batch_hold_ms));
+        if (stop_.load()) return;
+      }
     }
     if (!RunBatch()) {
       if (mode() == Mode::kRebuild) engine_->OnRebuildProgress(name_, this);
@@ -92,15 +105,18 @@ bool ProjectionRunner::RunBatch() {
   const uint64_t from = checkpoint() + 1;
   absl::Status failure;
   uint64_t failure_seq = 0;
-  // Bulk batches (Options::bulk_rebuild_*) go to a generation no query
-  // reads and no WriteBatch writes: once a generation is live, every batch
-  // is a WriteBatch.
+  // Far enough behind, a batch is written as an ingested file
+  // (Options::bulk_rebuild_* while no query reads the generation,
+  // live_bulk_* once queries do); else as one WriteBatch.
   const Options& options = engine_->options();
   const uint64_t head = engine_->Head();
-  const bool bulk = mode() != Mode::kLive && options.bulk_rebuild_min_lag != 0 &&
-                    head >= from && head - from + 1 >= options.bulk_rebuild_min_lag;
+  const bool live = mode() == Mode::kLive;
+  const uint64_t min_lag = live ? options.live_bulk_min_lag : options.bulk_rebuild_min_lag;
+  const bool bulk = min_lag != 0 && head >= from && head - from + 1 >= min_lag;
   const size_t limit =
-      bulk ? std::max<uint64_t>(1, options.bulk_rebuild_batch_events) : kBatchEvents;
+      bulk ? std::max<uint64_t>(1, live ? options.live_bulk_batch_events
+                                        : options.bulk_rebuild_batch_events)
+           : kBatchEvents;
   // Applies events from `from` up to `until` (inclusive; 0 = a full batch)
   // into `writer`; returns the last seq applied.
   auto apply = [&](ProjectionWriter& writer, uint64_t until) -> uint64_t {

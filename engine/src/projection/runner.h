@@ -1,8 +1,10 @@
 // The background worker of one projection generation: waits for appends,
 // applies events in batches, and commits each batch's writes together with
-// the generation's checkpoint: in one WriteBatch, or, while the generation
-// answers no query and is far behind, in one ingestion of sorted files
-// (projection/bulk_writer.h, projection/bulk_ingest.h).
+// the generation's checkpoint: in one WriteBatch, or, when it is far behind
+// (Options::bulk_rebuild_min_lag, live_bulk_min_lag), in one ingestion of
+// sorted files (projection/bulk_writer.h, projection/bulk_ingest.h). A live
+// worker with little to do holds on briefly for more
+// (Options::live_batch_hold_ms).
 #ifndef ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_
 #define ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_
 

@@ -66,13 +66,20 @@ inline std::optional<std::vector<std::string>> DecodeGroup(std::string_view g) {
   return out;
 }
 
+// Into `out` (replacing its contents; reusing its capacity).
+inline void EntryKeyInto(std::string_view group, const Timestamp& occ, uint64_t stmt,
+                         uint64_t from, std::string* out) {
+  out->assign(1, kEntryTag);
+  out->append(group);
+  *out += EncodeTimestamp(occ);
+  *out += EncodeU64(stmt);
+  *out += EncodeU64(from);
+}
+
 inline std::string EntryKey(std::string_view group, const Timestamp& occ,
                             uint64_t stmt, uint64_t from) {
-  std::string k(1, kEntryTag);
-  k.append(group);
-  k += EncodeTimestamp(occ);
-  k += EncodeU64(stmt);
-  k += EncodeU64(from);
+  std::string k;
+  EntryKeyInto(group, occ, stmt, from, &k);
   return k;
 }
 

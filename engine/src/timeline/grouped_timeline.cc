@@ -3,7 +3,7 @@
 // entries of the version it supersedes.
 #include "timeline/grouped_timeline.h"
 
-#include <map>
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "model/names.h"
@@ -55,43 +55,52 @@ std::string StateKey(uint64_t stmt) {
 
 }  // namespace
 
-std::map<std::string, GroupedTimeline::Group> GroupedTimeline::Groups(
+std::vector<std::pair<std::string, GroupedTimeline::Group>> GroupedTimeline::Groups(
     const Statement& s) const {
   std::vector<Membership> members;
   groups_(s, &members);
   // One entry per group; a name that is both speaker and target gets both
-  // role bits.
-  std::map<std::string, Group> merged;
+  // role bits. A statement has a handful of groups: a sorted vector.
+  std::vector<std::pair<std::string, Group>> merged;
+  merged.reserve(members.size());
   for (Membership& m : members) {
-    auto [it, inserted] =
-        merged.try_emplace(EncodeGroup(m.key), Group{m.role, std::move(m.display)});
-    if (!inserted) it->second.role |= m.role;
+    std::string key = EncodeGroup(m.key);
+    auto it = std::find_if(merged.begin(), merged.end(),
+                           [&](const auto& x) { return x.first == key; });
+    if (it != merged.end()) it->second.role |= m.role;
+    else merged.emplace_back(std::move(key), Group{m.role, std::move(m.display)});
   }
+  std::sort(merged.begin(), merged.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   return merged;
 }
 
 absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
                                          const Statement& s,
                                          ProjectionWriter& out) const {
+  // A first version's entries follow from the logged statement itself
+  // (CloseVersion recomputes them), so only a later version, a correction,
+  // needs its state written down: most statements are never amended, and
+  // the state key was a fifth of a timeline's writes.
+  const bool keep_state = from != stmt;
   StmtState st;
   st.from = from;
-  std::string count_key, display_key;
+  // Reused across groups: this runs for every group of every event.
+  std::string key, count_key, display_key, display;
   for (const auto& [group, g] : Groups(s)) {
-    std::string key = EntryKey(group, s.occurred_at, stmt, from);
+    EntryKeyInto(group, s.occurred_at, stmt, from, &key);
     out.Put(key, EntryValue(kOpen, kEndNone, g.role));
     count_key.assign(1, kCountTag);
     count_key += group;
     out.Add(count_key, 1);
     display_key.assign(1, kDisplayTag);
     display_key += group;
-    out.Put(display_key, EncodeGroup(g.display));
-    st.entries.emplace_back(std::move(key), g.role);
+    display.clear();
+    for (const std::string& v : g.display) AppendGroupValue(v, &display);
+    out.Put(display_key, display);
+    if (keep_state) st.entries.emplace_back(key, g.role);
   }
-  // A first version's entries follow from the logged statement itself
-  // (CloseVersion recomputes them), so only a later version, a correction,
-  // needs its state written down: most statements are never amended, and
-  // the state key was a fifth of a timeline's writes.
-  if (from != stmt) out.Put(StateKey(stmt), EncodeState(st));
+  if (keep_state) out.Put(StateKey(stmt), EncodeState(st));
   return absl::OkStatus();
 }
 

@@ -7,9 +7,9 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -49,8 +49,8 @@ class GroupedTimeline : public Projection {
     uint8_t role = 0;                  // Role bits, merged over memberships
     std::vector<std::string> display;  // as written
   };
-  // A statement version's groups, keyed by encoded group.
-  std::map<std::string, Group> Groups(const Statement& s) const;
+  // A statement version's groups: (encoded group, group), sorted, each once.
+  std::vector<std::pair<std::string, Group>> Groups(const Statement& s) const;
   absl::Status AddVersion(uint64_t stmt, uint64_t from, const Statement& s,
                           ProjectionWriter& out) const;
   absl::Status CloseVersion(uint64_t stmt, uint64_t at, uint8_t end,

@@ -556,6 +556,9 @@ TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
   Options bulk = FastOptions();
   bulk.bulk_rebuild_min_lag = 1;
   bulk.bulk_rebuild_batch_events = 1 + GetParam() % 40;
+  // Once live, batches of a few events go through the live bulk path.
+  bulk.live_bulk_min_lag = 1 + GetParam() % 5;
+  bulk.live_bulk_batch_events = 1 + GetParam() % 13;
   opened = Engine::Open(dir.Sub("store"), bulk);  // builds both timelines
   ASSERT_TRUE(opened.ok()) << opened.status();
   engine = *std::move(opened);
@@ -568,7 +571,9 @@ TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
     ASSERT_TRUE(engine->WaitForRebuild(name, absl::Seconds(60)).ok()) << name;
   }
   SweepAll(*engine, model, gen);
-  // Appends after the switch go through ordinary batches on top.
+  // Appends after the switch: live bulk batches (files ingested on top of
+  // the live generation), with corrections and retractions of statements
+  // applied in earlier batches.
   while (model.head() < static_cast<uint64_t>(events) + 40) {
     absl::Status st = gen.Step();
     ASSERT_TRUE(st.ok()) << "at seq " << model.head() + 1 << ": " << st;
