@@ -82,14 +82,16 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
   tsan=${ANNALS_TSAN_BUILD_DIR:-build-tsan}
   # Appending threads, readers, projection workers and rebuilds at once.
   tsan_tests=(engine_log_append_test engine_projection_rebuild_test
-              engine_timeline_as_of_stability_test engine_backup_test)
+              engine_timeline_as_of_stability_test engine_backup_test
+              engine_projection_live_batching_test)
   echo "== building the concurrency tests with TSan in $tsan"
   tsan_configure "$tsan"
   cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}" engine_timeline_model_test
   echo "== running the concurrency tests under TSan"
   for t in "${tsan_tests[@]}"; do "$tsan/tests/$t" --gtest_brief=1; done
-  # Bulk rebuilds (file ingestion) and pages read on helper threads: one
-  # seed (each takes ~12 s under TSan).
+  # Bulk rebuilds and live bulk batches (file ingestion, the log read ahead
+  # on a helper thread) and pages read on helper threads: one seed (each
+  # takes ~12 s under TSan).
   "$tsan/tests/engine_timeline_model_test" --gtest_brief=1 \
     --gtest_filter='Seeds/TimelineModelTest.BulkBuildAndBulkRebuildMatchModel/0'
 

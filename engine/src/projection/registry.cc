@@ -54,14 +54,12 @@ absl::Status DropGeneration(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* proj,
 
 constexpr absl::Duration kPoll = absl::Milliseconds(1);
 
-// Counts its owner among the callers waiting on projections while it lives,
-// and wakes the workers: a live one holding on for a fuller batch
-// (Options::live_batch_hold_ms) sees the count, under the mutex its hold
-// waits on, and applies what it has.
+// Counts its owner among the callers waiting on projections while it lives:
+// a live worker holding on for a fuller batch (Options::live_batch_hold_ms)
+// sees the count within a poll and applies what it has.
 class WaitingCaller {
  public:
-  WaitingCaller(std::atomic<int>& count, absl::Mutex& mu) : count_(count) {
-    absl::MutexLock lock(&mu);
+  explicit WaitingCaller(std::atomic<int>& count) : count_(count) {
     count_.fetch_add(1, std::memory_order_acq_rel);
   }
   ~WaitingCaller() { count_.fetch_sub(1, std::memory_order_acq_rel); }
@@ -359,7 +357,7 @@ std::vector<ProjectionInfo> DbEngine::Projections() const {
 absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
                                          absl::Duration timeout) const {
   absl::Time deadline = absl::Now() + timeout;
-  WaitingCaller waiting(waiting_on_projections_, progress_mu_);
+  WaitingCaller waiting(waiting_on_projections_);
   for (;;) {
     {
       absl::MutexLock lock(&registry_mu_);
@@ -383,7 +381,7 @@ absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
 
 absl::Status DbEngine::WaitFor(uint64_t seq, absl::Duration timeout) const {
   absl::Time deadline = absl::Now() + timeout;
-  WaitingCaller waiting(waiting_on_projections_, progress_mu_);
+  WaitingCaller waiting(waiting_on_projections_);
   for (;;) {
     bool done = true;
     {

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
 #include "model/sv.h"
@@ -80,19 +81,19 @@ void ProjectionRunner::Loop() {
       auto ready = [this] { return stop_.load() || engine_->Head() > checkpoint(); };
       engine_->progress_mu().Await(absl::Condition(&ready));
       if (stop_.load()) return;
-      // A live projection with only a few events to apply holds on briefly
-      // for more (Options::live_batch_hold_ms), so that a sustained import
-      // is applied in bulk batches; nobody is kept waiting by it.
-      const Options& o = engine_->options();
-      if (mode() == Mode::kLive && o.live_batch_hold_ms > 0 && o.live_bulk_min_lag > 0) {
-        auto enough = [this, &o] {
-          return stop_.load() || engine_->waiting_on_projections() > 0 ||
-                 engine_->Head() - checkpoint() >= o.live_bulk_min_lag;
-        };
-        engine_->progress_mu().AwaitWithTimeout(absl::Condition(&enough),
-                                                absl::Milliseconds(o.live_batch_hold_ms));
-        if (stop_.load()) return;
-      }
+    }
+    // A live projection with only a few events to apply holds on briefly
+    // for more (Options::live_batch_hold_ms), so that a sustained import is
+    // applied in bulk batches; nobody is kept waiting by it. Everything it
+    // watches is atomic, so it polls outside the mutex (a timed Await would
+    // leave a condition on this stack for other threads to evaluate).
+    const Options& o = engine_->options();
+    if (mode() == Mode::kLive && o.live_batch_hold_ms > 0 && o.live_bulk_min_lag > 0) {
+      const absl::Time until = absl::Now() + absl::Milliseconds(o.live_batch_hold_ms);
+      while (!stop_.load() && engine_->waiting_on_projections() == 0 &&
+             engine_->Head() - checkpoint() < o.live_bulk_min_lag && absl::Now() < until)
+        absl::SleepFor(absl::Milliseconds(2));
+      if (stop_.load()) return;
     }
     if (!RunBatch()) {
       if (mode() == Mode::kRebuild) engine_->OnRebuildProgress(name_, this);
