@@ -103,7 +103,8 @@ struct Conflict {
 class Appender {
  public:
   Appender(Engine& engine, const ImportOptions& options)
-      : engine_(engine), options_(options), thread_([this] {
+      : engine_(engine), db_(dynamic_cast<internal::DbEngine*>(&engine)),
+        options_(options), thread_([this] {
         internal::NameThisThread("annals-append");
         Loop();
       }) {}
@@ -155,9 +156,8 @@ class Appender {
         batch = &queue_.front();  // stays put: deque push_back keeps references
       }
       // Validate and the content ids ran on the parsing thread.
-      auto* db = dynamic_cast<internal::DbEngine*>(&engine_);
-      auto results = db != nullptr ? db->AppendValidated(batch->statements, batch->ids, ao)
-                                   : engine_.Append(batch->statements, ao);
+      auto results = db_ != nullptr ? db_->AppendValidated(batch->statements, batch->ids, ao)
+                                    : engine_.Append(batch->statements, ao);
       std::vector<Conflict> found;
       absl::Status error = results.status();
       uint64_t imported = 0, duplicates = 0;
@@ -211,6 +211,7 @@ class Appender {
   }
 
   Engine& engine_;
+  internal::DbEngine* const db_;  // engine_ itself, when it takes AppendValidated
   const ImportOptions& options_;
   uint64_t undurable_bytes_ = 0;  // appender thread only
   absl::Mutex mu_;

@@ -33,21 +33,14 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
   if (options_.read_only)
     return absl::FailedPreconditionError("the store was opened read-only");
   // Outside the lock: everything that depends only on the input.
-  std::vector<Event> events(statements.size());
+  std::vector<std::string> ids(statements.size());
   for (size_t i = 0; i < statements.size(); ++i) {
     if (absl::Status st = Validate(statements[i]); !st.ok())
       return absl::InvalidArgumentError(
           absl::StrCat("statements[", i, "]: ", st.message()));
-    events[i].kind = EventKind::kStatement;
-    events[i].id = EffectiveId(statements[i]);
+    ids[i] = EffectiveId(statements[i]);
   }
-  absl::StatusOr<std::vector<AppendResult>> results;
-  {
-    absl::MutexLock lock(&append_mu_);
-    results = CommitLocked(events, statements, options);
-  }
-  WakeWorkers();
-  return results;
+  return AppendValidated(statements, ids, options);
 }
 
 absl::StatusOr<std::vector<AppendResult>> DbEngine::AppendValidated(

@@ -38,19 +38,17 @@ std::string NormalizeName(std::string_view name) {
     return result;
   }
   std::string folded;
-  {
-    utf8proc_uint8_t* out = nullptr;
-    utf8proc_ssize_t n = utf8proc_map(
-        reinterpret_cast<const utf8proc_uint8_t*>(name.data()),
-        static_cast<utf8proc_ssize_t>(name.size()), &out,
-        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                       UTF8PROC_CASEFOLD));
-    if (n >= 0 && out != nullptr)
-      folded.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-    else
-      folded.assign(name);  // invalid UTF-8 cannot be stored; keep as is
-    std::free(out);
-  }
+  utf8proc_uint8_t* out = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(name.data()),
+      static_cast<utf8proc_ssize_t>(name.size()), &out,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                     UTF8PROC_CASEFOLD));
+  if (n >= 0 && out != nullptr)
+    folded.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+  else
+    folded.assign(name);  // invalid UTF-8 cannot be stored; keep as is
+  std::free(out);
   // Collapse whitespace.
   std::string result;
   result.reserve(folded.size());

@@ -207,16 +207,22 @@ void MakeDamagedStore(const std::string& path, Damage damage) {
   });
 }
 
+// MakeDamagedStore, then opens it.
+void OpenDamagedStore(const TempDir& dir, Damage damage, std::unique_ptr<Engine>* out) {
+  const std::string path = dir.Sub("store");
+  ASSERT_NO_FATAL_FAILURE(MakeDamagedStore(path, damage));
+  auto opened = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  *out = *std::move(opened);
+}
+
 class DamagedLogTest : public ::testing::TestWithParam<Damage> {};
 
 TEST_P(DamagedLogTest, DamagedEntryIsDataLossAndNeighboursStayReadable) {
   TempDir dir;
-  const std::string path = dir.Sub("store");
-  ASSERT_NO_FATAL_FAILURE(MakeDamagedStore(path, GetParam()));
-
-  auto opened = Engine::Open(path, FastOptions());
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  Engine& engine = **opened;
+  std::unique_ptr<Engine> opened;
+  ASSERT_NO_FATAL_FAILURE(OpenDamagedStore(dir, GetParam(), &opened));
+  Engine& engine = *opened;
   EXPECT_EQ(engine.Head(), 3u);
 
   auto e2 = engine.Get(2);
@@ -269,11 +275,9 @@ INSTANTIATE_TEST_SUITE_P(AllDamage, DamagedLogTest,
 // fail the read of intact ones.
 TEST(DamagedLogReadTest, ReadStopsAtLimitWithoutTouchingLaterDamage) {
   TempDir dir;
-  const std::string path = dir.Sub("store");
-  ASSERT_NO_FATAL_FAILURE(MakeDamagedStore(path, Damage::kFlippedByte));
-  auto opened = Engine::Open(path, FastOptions());
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  auto read = (*opened)->Read(1, 1);
+  std::unique_ptr<Engine> engine;
+  ASSERT_NO_FATAL_FAILURE(OpenDamagedStore(dir, Damage::kFlippedByte, &engine));
+  auto read = engine->Read(1, 1);
   ASSERT_TRUE(read.ok()) << read.status();
   ASSERT_EQ(read->size(), 1u);
   EXPECT_EQ((*read)[0].seq, 1u);
@@ -317,11 +321,9 @@ TEST_F(ReadTest, PrefetchingIteratorMatchesAPlainScan) {
 
 TEST(DamagedLogReadTest, PrefetchingIteratorStopsAtDamageAndNotBeforeItsLimit) {
   TempDir dir;
-  const std::string path = dir.Sub("store");
-  ASSERT_NO_FATAL_FAILURE(MakeDamagedStore(path, Damage::kFlippedByte));
-  auto opened = Engine::Open(path, FastOptions());
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  auto* db = dynamic_cast<internal::DbEngine*>(opened->get());
+  std::unique_ptr<Engine> engine;
+  ASSERT_NO_FATAL_FAILURE(OpenDamagedStore(dir, Damage::kFlippedByte, &engine));
+  auto* db = dynamic_cast<internal::DbEngine*>(engine.get());
   ASSERT_NE(db, nullptr);
 
   auto all = db->NewPrefetchingIterator(1, 0);
