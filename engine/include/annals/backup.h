@@ -35,7 +35,9 @@ absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir);
 // another process has it open. If none has, this opens it and calls Backup;
 // if one has (e.g. an import is running), the store is read through a
 // read-only view taken at one instant and copied record by record (slower,
-// the size of the data). kNotFound: no store there.
+// the size of the data), then the copy is verified in full (VerifyStore,
+// one replay of the log per projection) and taken again, up to three
+// times, if it does not hold together. kNotFound: no store there.
 absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,
                                        const std::string& dir);
 
