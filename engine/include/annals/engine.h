@@ -204,8 +204,10 @@ class Engine {
 
   // Read-only engines: catches up with what the writing process has
   // committed since Open or the last Refresh (events, aliases, projection
-  // progress and definitions), whole appends only, never part of one.
-  // Blocks the engine's other calls while it runs; LogIterators already
+  // progress and definitions), whole appends only, never part of one, by
+  // opening the store again beside the old view and then switching to it
+  // (costs about an Open; the block cache is kept). Other calls go on
+  // while it opens and wait only for the switch; LogIterators already
   // open keep reading the state they started from. A writable engine
   // always sees its own appends: Refresh does nothing. kUnavailable if the
   // writer changed the store's files faster than it could catch up (try

@@ -6,8 +6,8 @@
 //   projections      projection/registry.cc (registration, rebuild, waits),
 //                    projection/runner.cc (the background workers)
 //   query path       timeline/query.cc
-//   read-only        log/secondary.cc (catching up with a writer; Refresh),
-//                    log/reader_engine.h (the wrapper Open hands out)
+//   read-only        log/secondary.cc (opening a secondary beside a writer),
+//                    log/reader_engine.h (the wrapper Open hands out; Refresh)
 #ifndef ANNALS_ENGINE_SRC_LOG_DB_ENGINE_H_
 #define ANNALS_ENGINE_SRC_LOG_DB_ENGINE_H_
 
@@ -152,9 +152,9 @@ class DbEngine final : public Engine {
   absl::StatusOr<std::vector<GroupCount>> Counts(std::string_view projection,
                                                  std::string_view prefix,
                                                  size_t top) const override;
-  // Read-only: catches the secondary up (log/secondary.cc). Not safe
-  // beside other calls; ReaderEngine serialises it.
-  absl::Status Refresh() override;
+  // Does nothing: a writer sees its own appends, and a read-only DbEngine
+  // is refreshed by its ReaderEngine opening a new one.
+  absl::Status Refresh() override { return absl::OkStatus(); }
 
   // --- for the projection workers and the query path ---
   rocksdb::DB* db() const { return db_.get(); }
@@ -208,7 +208,6 @@ class DbEngine final : public Engine {
                                                 uint32_t version) const;
   // Read-only: re-reads every projection's record and the stored
   // definitions, as the writer has them now (log/secondary.cc).
-  absl::Status ReloadProjections();
   absl::Status WaitForProjection(std::string_view name, uint64_t seq,
                                  absl::Duration timeout) const;
   void StopAll();

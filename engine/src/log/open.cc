@@ -160,7 +160,16 @@ absl::StatusOr<std::vector<AliasRecord>> LoadAliases(
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                                                      const Options& options) {
-  using namespace internal;
+  return internal::OpenEngine(path, options, nullptr);
+}
+
+namespace internal {
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenOnce(const std::string& path,
+                                                 const Options& options,
+                                                 std::shared_ptr<rocksdb::Cache> cache) {
   std::error_code ec;
   bool exists = fs::exists(path, ec);
   if (exists && !fs::is_directory(path, ec))
@@ -191,7 +200,6 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   // Bounds the write-ahead log kept on disk (and replayed at open) by
   // flushing column families whose data pins old WAL files.
   dbo.max_total_wal_size = 256ull << 20;
-  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
 
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
                                     kLogFamily, kIdsFamily, kMetaFamily,
@@ -258,6 +266,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   std::string format;
   s = raw_db->Get(rocksdb::ReadOptions(), parts.meta, kMetaFormat, &format);
   if (s.IsNotFound()) {
+    // A secondary that read the MANIFEST just before the writer flushed
+    // (at its open, say) can miss a deleted write-ahead log: open again.
+    if (options.read_only)
+      return absl::AbortedError("the store's format record is not in view");
     if (has_db)
       return absl::FailedPreconditionError(absl::StrCat(
           path, " is a RocksDB database but not an annals store"));
@@ -274,7 +286,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   }
 
   if (options.read_only) {
-    auto recovered = RecoverSecondary(raw_db, parts.log, parts.meta, false);
+    auto recovered = RecoverSecondary(raw_db, parts.log, parts.meta);
     if (!recovered.ok()) return recovered.status();
     parts.state = recovered->state;
     parts.aliases = std::move(recovered->aliases);
@@ -292,14 +304,32 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   if (absl::Status st = engine->StartProjections(); !st.ok()) return st;
   if (options.read_only) {
     secondary_guard.release();
-    return std::unique_ptr<Engine>(
-        std::make_unique<ReaderEngine>(std::move(engine), std::move(secondary_dir)));
+    return std::unique_ptr<Engine>(std::make_unique<ReaderEngine>(
+        std::move(engine), std::move(secondary_dir), std::move(cache)));
   }
   WriteOwnerRecord(path);
   return std::unique_ptr<Engine>(std::move(engine));
 }
 
-namespace internal {
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const std::string& path,
+                                                   const Options& options,
+                                                   std::shared_ptr<rocksdb::Cache> cache) {
+  if (cache == nullptr) cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  if (!options.read_only) return OpenOnce(path, options, cache);
+  // A secondary whose view was torn by a flush in the writer (kAborted) is
+  // opened again; catching it up instead could keep stale values.
+  absl::Status last;
+  for (int attempt = 0; attempt < kSecondaryAttempts; ++attempt) {
+    if (attempt > 0) SecondaryPause(attempt);
+    auto engine = OpenOnce(path, options, cache);
+    if (engine.ok() || !absl::IsAborted(engine.status())) return engine;
+    last = engine.status();
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "the store kept changing while reading it; try again (", last.message(), ")"));
+}
 
 DbEngine::DbEngine(std::string path, const Options& options, Parts parts)
     : path_(std::move(path)),

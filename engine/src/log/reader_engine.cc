@@ -7,14 +7,42 @@
 
 namespace annals::internal {
 
-ReaderEngine::ReaderEngine(std::unique_ptr<DbEngine> engine, std::string secondary_dir)
-    : engine_(std::move(engine)), secondary_dir_(std::move(secondary_dir)) {}
+ReaderEngine::Instance::Instance(std::unique_ptr<DbEngine> e, std::string d)
+    : engine(std::move(e)), dir(std::move(d)) {}
 
-ReaderEngine::~ReaderEngine() {
-  engine_.reset();
+ReaderEngine::Instance::~Instance() {
+  engine.reset();
   std::error_code ec;
-  std::filesystem::remove_all(secondary_dir_, ec);
+  std::filesystem::remove_all(dir, ec);
 }
+
+ReaderEngine::ReaderEngine(std::unique_ptr<DbEngine> engine, std::string secondary_dir,
+                           std::shared_ptr<rocksdb::Cache> cache)
+    : instance_(std::make_shared<Instance>(std::move(engine), std::move(secondary_dir))),
+      engine_(instance_->engine.get()),
+      cache_(std::move(cache)) {}
+
+ReaderEngine::~ReaderEngine() = default;
+
+namespace {
+
+// Holds the instance it reads from open until it is destroyed.
+class PinningIterator final : public LogIterator {
+ public:
+  PinningIterator(std::unique_ptr<LogIterator> it, std::shared_ptr<const void> pin)
+      : it_(std::move(it)), pin_(std::move(pin)) {}
+  ~PinningIterator() override { it_.reset(); }  // before the instance
+  bool Valid() const override { return it_->Valid(); }
+  void Next() override { it_->Next(); }
+  const Event& event() const override { return it_->event(); }
+  absl::Status status() const override { return it_->status(); }
+
+ private:
+  std::unique_ptr<LogIterator> it_;
+  std::shared_ptr<const void> pin_;
+};
+
+}  // namespace
 
 // Every call but Refresh runs under the shared lock.
 #define ANNALS_SHARED(call)              \
@@ -54,9 +82,10 @@ absl::StatusOr<std::vector<Event>> ReaderEngine::Read(uint64_t from_seq,
   ANNALS_SHARED(Read(from_seq, limit));
 }
 std::unique_ptr<LogIterator> ReaderEngine::NewIterator(uint64_t from_seq) const {
-  ANNALS_SHARED(NewIterator(from_seq));
+  absl::ReaderMutexLock lock(&mu_);
+  return std::make_unique<PinningIterator>(engine_->NewIterator(from_seq), instance_);
 }
-uint64_t ReaderEngine::Head() const { return engine_->Head(); }  // an atomic
+uint64_t ReaderEngine::Head() const { ANNALS_SHARED(Head()); }
 absl::StatusOr<StoreStats> ReaderEngine::Stats() const { ANNALS_SHARED(Stats()); }
 absl::StatusOr<Statement> ReaderEngine::CurrentStatement(uint64_t seq) const {
   ANNALS_SHARED(CurrentStatement(seq));
@@ -65,7 +94,11 @@ absl::StatusOr<uint64_t> ReaderEngine::SeqAt(int64_t recorded_at) const {
   ANNALS_SHARED(SeqAt(recorded_at));
 }
 absl::Status ReaderEngine::AddProjection(std::shared_ptr<const Projection> p) {
-  ANNALS_SHARED(AddProjection(std::move(p)));
+  absl::MutexLock refreshing(&refresh_mu_);  // a Refresh copying added_
+  absl::WriterMutexLock lock(&mu_);
+  absl::Status st = engine_->AddProjection(p);
+  if (st.ok()) added_.push_back(std::move(p));
+  return st;
 }
 absl::Status ReaderEngine::CreateProjection(const ProjectionDefinition& def) {
   ANNALS_SHARED(CreateProjection(def));
@@ -100,8 +133,28 @@ absl::StatusOr<std::vector<GroupCount>> ReaderEngine::Counts(std::string_view pr
 #undef ANNALS_SHARED
 
 absl::Status ReaderEngine::Refresh() {
+  // Serialises refreshes (and AddProjection) without blocking queries
+  // while the new instance opens.
+  absl::MutexLock refreshing(&refresh_mu_);
+  std::string path;
+  Options options;
+  std::vector<std::shared_ptr<const Projection>> added;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    path = engine_->path();
+    options = engine_->options();
+    added = added_;
+  }
+  auto opened = OpenEngine(path, options, cache_);
+  if (!opened.ok()) return opened.status();
+  auto* fresh = static_cast<ReaderEngine*>(opened->get());
+  absl::MutexLock fresh_lock(&fresh->mu_);
+  for (const auto& p : added)
+    if (auto st = fresh->engine_->AddProjection(p); !st.ok()) return st;
   absl::WriterMutexLock lock(&mu_);
-  return engine_->Refresh();
+  std::swap(instance_, fresh->instance_);
+  std::swap(engine_, fresh->engine_);
+  return absl::OkStatus();
 }
 
 }  // namespace annals::internal

@@ -1,12 +1,17 @@
 // The engine handed out for Options::read_only: a DbEngine opened as a
 // RocksDB secondary instance, behind a reader-writer lock.
 //
-// Refresh moves the secondary forward to what the writing process has
-// committed (RocksDB TryCatchUpWithPrimary). A query spanning a catch-up
-// could mix two states (its snapshot does not protect it against the
-// writer's compactions), so every call holds the lock shared and Refresh
-// holds it exclusively: each call answers from one state. LogIterators pin
-// their own state and are unaffected by a later Refresh.
+// Refresh opens a new secondary instance and swaps it in, rather than
+// catching the old one up (RocksDB TryCatchUpWithPrimary): RocksDB 7.8's
+// catch-up keeps values it replayed from a write-ahead log that the writer
+// has since flushed, so keys the writer overwrites (the head marker,
+// projection checkpoints) could read stale until that family was written
+// again (facebook/rocksdb#15051), and indefinitely once the writer stopped.
+// A fresh open replays only the live logs. Every call holds the lock shared
+// and Refresh holds it exclusively while it swaps: each call answers from
+// one state. LogIterators keep the instance they started on alive, so they
+// read the state they started from; the block cache is shared across
+// instances, so a refresh keeps it warm.
 #ifndef ANNALS_ENGINE_SRC_LOG_READER_ENGINE_H_
 #define ANNALS_ENGINE_SRC_LOG_READER_ENGINE_H_
 
@@ -15,16 +20,26 @@
 
 #include "absl/synchronization/mutex.h"
 #include "annals/engine.h"
+#include "annals/projection.h"
+#include "rocksdb/cache.h"
 
 namespace annals::internal {
 
 class DbEngine;
 
+// Engine::Open with a block cache to use (nullptr: a new one of
+// options.block_cache_bytes).
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const std::string& path,
+                                                   const Options& options,
+                                                   std::shared_ptr<rocksdb::Cache> cache);
+
 class ReaderEngine final : public Engine {
  public:
   // Takes `engine` (read-only, on a secondary instance whose own files are
-  // in `secondary_dir`, removed when this is destroyed).
-  ReaderEngine(std::unique_ptr<DbEngine> engine, std::string secondary_dir);
+  // in `secondary_dir`, removed when the instance is closed) and the block
+  // cache it was opened with.
+  ReaderEngine(std::unique_ptr<DbEngine> engine, std::string secondary_dir,
+               std::shared_ptr<rocksdb::Cache> cache);
   ~ReaderEngine() override;
 
   absl::StatusOr<AppendResult> Append(const Statement& statement,
@@ -63,9 +78,23 @@ class ReaderEngine final : public Engine {
   absl::Status Refresh() override;
 
  private:
-  mutable absl::Mutex mu_;
-  std::unique_ptr<DbEngine> engine_;
-  const std::string secondary_dir_;
+  // One open secondary: closed, and its directory removed, when neither
+  // this engine nor any iterator on it holds it any more.
+  struct Instance {
+    Instance(std::unique_ptr<DbEngine> e, std::string d);
+    ~Instance();
+    std::unique_ptr<DbEngine> engine;
+    std::string dir;
+  };
+
+  absl::Mutex refresh_mu_;  // held across a Refresh or AddProjection
+  mutable absl::Mutex mu_ ABSL_ACQUIRED_AFTER(refresh_mu_);
+  std::shared_ptr<Instance> instance_ ABSL_GUARDED_BY(mu_);
+  DbEngine* engine_ ABSL_GUARDED_BY(mu_);  // instance_->engine
+  const std::shared_ptr<rocksdb::Cache> cache_;
+  // Projections registered through AddProjection, registered again on
+  // every new instance.
+  std::vector<std::shared_ptr<const Projection>> added_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace annals::internal

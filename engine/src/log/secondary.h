@@ -30,14 +30,17 @@ struct Recovered {
   std::vector<AliasRecord> aliases;
 };
 
-// Recover + LoadAliases on a secondary (after catching up first when
-// `catch_up_first`). A secondary that read the writer's MANIFEST just before
-// a flush may briefly lack part of a write-ahead log the writer has since
-// deleted; the log and its head marker then disagree, and it catches up
-// again until they agree (kUnavailable if they never do).
+// Recover + LoadAliases on a secondary. One that read the writer's
+// MANIFEST just before a flush may lack part of a write-ahead log the
+// writer has since deleted; the log and its head marker then disagree, and
+// this returns kAborted: open the secondary again (see kSecondaryAttempts).
 absl::StatusOr<Recovered> RecoverSecondary(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log,
-                                           rocksdb::ColumnFamilyHandle* meta,
-                                           bool catch_up_first);
+                                           rocksdb::ColumnFamilyHandle* meta);
+
+// Opens of a secondary before giving up, with SecondaryPause between them:
+// each retry only waits out a flush or compaction the writer is finishing.
+constexpr int kSecondaryAttempts = 20;
+void SecondaryPause(int attempt);
 
 }  // namespace annals::internal
 

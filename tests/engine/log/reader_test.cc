@@ -13,7 +13,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "annals/backup.h"
 #include "annals/engine.h"
+#include "annals/projection.h"
 #include "engine/test_util.h"
 
 namespace annals {
@@ -148,6 +150,84 @@ TEST(ReaderTest, ReaderSeesCommitsUpToOpenAndMoreAfterRefresh) {
   ASSERT_TRUE(w.DropProjection("by_target").ok());
   ASSERT_TRUE(r.Refresh().ok());
   for (const ProjectionInfo& p : r.Projections()) EXPECT_NE(p.name, "by_target");
+}
+
+// RocksDB 7.8's TryCatchUpWithPrimary keeps values it replayed from a
+// write-ahead log the writer has since flushed (facebook/rocksdb#15051):
+// keys the writer overwrites (the head marker, checkpoints) then read
+// stale. A refresh must see the writer's latest values after any flush.
+TEST(ReaderTest, RefreshSeesValuesTheWriterOverwroteAndFlushed) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  auto writer = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  Engine& w = **writer;
+  ASSERT_TRUE(w.Append(SmallStatement(0)).ok());
+  ASSERT_TRUE(w.WaitFor(w.Head(), absl::Seconds(60)).ok());
+  auto opened = Engine::Open(path, ReadOnly());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Engine& r = **opened;
+  ASSERT_EQ(r.Head(), 1u);
+
+  for (int round = 1; round <= 3; ++round) {
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(w.Append(SmallStatement(round * 10 + i)).ok());
+    ASSERT_TRUE(w.WaitFor(w.Head(), absl::Seconds(60)).ok());
+    // A backup flushes every family, so the writer moves to a new
+    // write-ahead log and drops the one the reader replayed.
+    ASSERT_TRUE(Backup(w, dir.Sub("flush" + std::to_string(round))).ok());
+    ASSERT_TRUE(r.Refresh().ok()) << "round " << round;
+    EXPECT_EQ(r.Head(), w.Head()) << "round " << round;
+    for (const ProjectionInfo& p : r.Projections())
+      EXPECT_EQ(p.checkpoint, w.Head()) << p.name << " round " << round;
+    EXPECT_EQ(TimelineSeqs(r, "speaker").size(), w.Head()) << "round " << round;
+  }
+}
+
+// A projection the embedding program registered on a reader: answers from
+// its writer-side output (here: none, so the version record is fresh).
+class Registered : public Projection {
+ public:
+  std::string name() const override { return "registered"; }
+  uint32_t version() const override { return 1; }
+  absl::Status Apply(const Event&, ProjectionWriter&) const override {
+    return absl::OkStatus();
+  }
+};
+
+TEST(ReaderTest, IteratorsAndRegisteredProjectionsOutliveARefresh) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  auto writer = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  Engine& w = **writer;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(w.Append(SmallStatement(i)).ok());
+  auto opened = Engine::Open(path, ReadOnly());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Engine& r = **opened;
+  ASSERT_TRUE(r.AddProjection(std::make_shared<Registered>()).ok());
+
+  std::unique_ptr<LogIterator> it = r.NewIterator(1);
+  ASSERT_TRUE(it->Valid()) << it->status();
+  for (int i = 3; i < 6; ++i) ASSERT_TRUE(w.Append(SmallStatement(i)).ok());
+  ASSERT_TRUE(Backup(w, dir.Sub("flush")).ok());
+  ASSERT_TRUE(r.Refresh().ok());
+  ASSERT_EQ(r.Head(), 6u);
+
+  // The iterator reads the state it started from: events 1..3, whole.
+  std::vector<uint64_t> seqs;
+  for (; it->Valid(); it->Next()) {
+    EXPECT_EQ(it->event().statement, *w.CurrentStatement(it->event().seq));
+    seqs.push_back(it->event().seq);
+  }
+  EXPECT_TRUE(it->status().ok()) << it->status();
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2, 3}));
+  it.reset();
+
+  bool listed = false;
+  for (const ProjectionInfo& p : r.Projections()) listed |= p.name == "registered";
+  EXPECT_TRUE(listed);
+  // A second registration is still refused: the reader remembers it.
+  EXPECT_FALSE(r.AddProjection(std::make_shared<Registered>()).ok());
 }
 
 TEST(ReaderTest, ReaderWritesNothingAndStartsNoBuild) {
