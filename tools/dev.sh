@@ -86,7 +86,8 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
               engine_projection_live_batching_test)
   echo "== building the concurrency tests with TSan in $tsan"
   tsan_configure "$tsan"
-  cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}" engine_timeline_model_test
+  cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}" engine_timeline_model_test \
+    engine_log_reader_test
   echo "== running the concurrency tests under TSan"
   for t in "${tsan_tests[@]}"; do "$tsan/tests/$t" --gtest_brief=1; done
   # Bulk rebuilds and live bulk batches (file ingestion, the log read ahead
@@ -94,6 +95,9 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
   # takes ~12 s under TSan).
   "$tsan/tests/engine_timeline_model_test" --gtest_brief=1 \
     --gtest_filter='Seeds/TimelineModelTest.BulkBuildAndBulkRebuildMatchModel/0'
+  # Read-only engines refreshing beside their own queries (the tests that
+  # fork a child process are left out: fork under TSan can hang).
+  "$tsan/tests/engine_log_reader_test" --gtest_brief=1 --gtest_filter='*Refresh*:*Outlive*'
 
 
   echo "== fuzz smoke (5 s per target)"

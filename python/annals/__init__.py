@@ -166,7 +166,10 @@ class Store:
         """Read-only stores: catches up with the events, aliases and projection
         progress the writing process has committed since open (or the last
         refresh); returns the new head. Whole appends only, never part of one.
-        Writable stores always see their own appends (returns the head)."""
+        It opens the store again (about the cost of open; queries in other
+        threads go on meanwhile), so call it when you want newer data, not
+        before every query. Writable stores always see their own appends
+        (returns the head)."""
         return self._core.refresh()
 
     def stats(self):

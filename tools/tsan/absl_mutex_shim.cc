@@ -2,7 +2,8 @@
 // (tools/dev.sh). libabsl_synchronization.so is not built with TSan, so its
 // Mutex's atomics are invisible to it and every access guarded by an
 // absl::Mutex would be reported as a race. This file interposes the Mutex
-// methods this project calls (Lock, Unlock, Await: see `grep -r Await`),
+// methods this project calls (Lock, Unlock, ReaderLock, ReaderUnlock and
+// Await: see `grep -r Await`),
 // forwards to the real ones (dlsym RTLD_NEXT) and tells TSan the
 // happens-before edges they make: Unlock releases, Lock acquires, Await
 // (which may unlock and relock inside) releases before and acquires after,
@@ -50,6 +51,23 @@ void Mutex::Lock() {
 
 void Mutex::Unlock() {
   static const MemberFn real = Real<MemberFn>("_ZN4absl" ANNALS_ABSL_NS_STR "5Mutex6UnlockEv");
+  __tsan_release(this);
+  real(this);
+}
+
+// Shared holders release too, so a writer that locks next is ordered after
+// every reader before it (this also orders readers with one another, which
+// hides nothing the engine relies on: they only read).
+void Mutex::ReaderLock() {
+  static const MemberFn real =
+      Real<MemberFn>("_ZN4absl" ANNALS_ABSL_NS_STR "5Mutex10ReaderLockEv");
+  real(this);
+  __tsan_acquire(this);
+}
+
+void Mutex::ReaderUnlock() {
+  static const MemberFn real =
+      Real<MemberFn>("_ZN4absl" ANNALS_ABSL_NS_STR "5Mutex12ReaderUnlockEv");
   __tsan_release(this);
   real(this);
 }

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <atomic>
 #include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -228,6 +230,56 @@ TEST(ReaderTest, IteratorsAndRegisteredProjectionsOutliveARefresh) {
   EXPECT_TRUE(listed);
   // A second registration is still refused: the reader remembers it.
   EXPECT_FALSE(r.AddProjection(std::make_shared<Registered>()).ok());
+}
+
+// Queries and log scans on other threads go on while Refresh swaps in a
+// new view: each answers from one whole state, and what they see only
+// grows. (Run under ThreadSanitizer in CI.)
+TEST(ReaderTest, QueriesBesideRefreshesSeeWholeGrowingStates) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  auto writer = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  Engine& w = **writer;
+  ASSERT_TRUE(w.Append(SmallStatement(0)).ok());
+  auto opened = Engine::Open(path, ReadOnly());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Engine& r = **opened;
+
+  std::atomic<bool> done{false};
+  std::atomic<int> problems{0};
+  auto reader = [&](bool scan) {
+    uint64_t last = 0;
+    while (!done.load()) {
+      uint64_t head = r.Head();
+      uint64_t n = 0;
+      if (scan) {
+        for (auto it = r.NewIterator(1); it->Valid(); it->Next()) n = it->event().seq;
+      } else {
+        TimelineQuery q;
+        q.name = "speaker";
+        q.limit = 0;
+        auto page = r.Timeline(q);
+        if (!page.ok()) { ++problems; continue; }
+        n = page->entries.size();
+      }
+      if (head < last || (scan && n < head)) ++problems;
+      last = head;
+    }
+  };
+  std::thread scanner(reader, true), querier(reader, false);
+  for (int i = 1; i <= 40; ++i) {
+    ASSERT_TRUE(w.Append(SmallStatement(i)).ok());
+    if (i % 10 == 0) ASSERT_TRUE(Backup(w, dir.Sub("b" + std::to_string(i))).ok());
+    absl::Status st = r.Refresh();
+    EXPECT_TRUE(st.ok() || absl::IsUnavailable(st)) << st;
+  }
+  done = true;
+  scanner.join();
+  querier.join();
+  EXPECT_EQ(problems.load(), 0);
+  ASSERT_TRUE(r.Refresh().ok());
+  EXPECT_EQ(r.Head(), 41u);
 }
 
 TEST(ReaderTest, ReaderWritesNothingAndStartsNoBuild) {
