@@ -88,11 +88,25 @@ void ProjectionRunner::Loop() {
     // watches is atomic, so it polls outside the mutex (a timed Await would
     // leave a condition on this stack for other threads to evaluate).
     const Options& o = engine_->options();
+    // Appends that stop for live_batch_idle_ms end the hold too: the import
+    // is over, so its tail is applied at once.
     if (mode() == Mode::kLive && o.live_batch_hold_ms > 0 && o.live_bulk_min_lag > 0) {
-      const absl::Time until = absl::Now() + absl::Milliseconds(o.live_batch_hold_ms);
+      absl::Time now = absl::Now();
+      const absl::Time until = now + absl::Milliseconds(o.live_batch_hold_ms);
+      const absl::Duration idle = absl::Milliseconds(o.live_batch_idle_ms);
+      uint64_t seen = engine_->Head();
+      absl::Time moved = now;
       while (!stop_.load() && engine_->waiting_on_projections() == 0 &&
-             engine_->Head() - checkpoint() < o.live_bulk_min_lag && absl::Now() < until)
+             seen - checkpoint() < o.live_bulk_min_lag && now < until) {
         absl::SleepFor(absl::Milliseconds(2));
+        now = absl::Now();
+        if (uint64_t head = engine_->Head(); head != seen) {
+          seen = head;
+          moved = now;
+        } else if (idle > absl::ZeroDuration() && now - moved >= idle) {
+          break;
+        }
+      }
       if (stop_.load()) return;
     }
     if (!RunBatch()) {

@@ -23,6 +23,7 @@ using test::TempDir;
 Options HoldingOptions() {
   Options o = FastOptions();
   o.live_batch_hold_ms = 10 * 60 * 1000;
+  o.live_batch_idle_ms = 0;
   o.live_bulk_min_lag = 1000000;
   return o;
 }
@@ -64,6 +65,26 @@ TEST(LiveBatchingTest, ClosingEndsTheHoldAndReopeningCatchesUp) {
   auto page = (*opened)->Timeline(q);
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->entries.size(), 3u);
+}
+
+// Appends that stop end the hold: the tail of an import is applied soon,
+// with nobody waiting for it (Projections() does not wait).
+TEST(LiveBatchingTest, AppendsThatStopEndTheHold) {
+  TempDir dir;
+  Options o = HoldingOptions();
+  o.live_batch_idle_ms = 20;
+  auto opened = Engine::Open(dir.Sub("store"), o);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Engine& engine = **opened;
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(engine.Append(SmallStatement(i)).ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  bool applied = false;
+  while (!applied && absl::Now() < deadline) {
+    applied = true;
+    for (const ProjectionInfo& p : engine.Projections()) applied &= p.checkpoint == 3;
+    if (!applied) absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_TRUE(applied) << "the projections still hold the 3 appends after 60 s";
 }
 
 }  // namespace
