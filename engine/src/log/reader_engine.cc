@@ -19,7 +19,6 @@ ReaderEngine::Instance::~Instance() {
 ReaderEngine::ReaderEngine(std::unique_ptr<DbEngine> engine, std::string secondary_dir,
                            std::shared_ptr<rocksdb::Cache> cache)
     : instance_(std::make_shared<Instance>(std::move(engine), std::move(secondary_dir))),
-      engine_(instance_->engine.get()),
       cache_(std::move(cache)) {}
 
 ReaderEngine::~ReaderEngine() = default;
@@ -47,7 +46,7 @@ class PinningIterator final : public LogIterator {
 // Every call but Refresh runs under the shared lock.
 #define ANNALS_SHARED(call)              \
   absl::ReaderMutexLock lock(&mu_);      \
-  return engine_->call
+  return instance_->engine->call
 
 absl::StatusOr<AppendResult> ReaderEngine::Append(const Statement& statement,
                                                   const AppendOptions& options) {
@@ -83,7 +82,7 @@ absl::StatusOr<std::vector<Event>> ReaderEngine::Read(uint64_t from_seq,
 }
 std::unique_ptr<LogIterator> ReaderEngine::NewIterator(uint64_t from_seq) const {
   absl::ReaderMutexLock lock(&mu_);
-  return std::make_unique<PinningIterator>(engine_->NewIterator(from_seq), instance_);
+  return std::make_unique<PinningIterator>(instance_->engine->NewIterator(from_seq), instance_);
 }
 uint64_t ReaderEngine::Head() const { ANNALS_SHARED(Head()); }
 absl::StatusOr<StoreStats> ReaderEngine::Stats() const { ANNALS_SHARED(Stats()); }
@@ -96,7 +95,7 @@ absl::StatusOr<uint64_t> ReaderEngine::SeqAt(int64_t recorded_at) const {
 absl::Status ReaderEngine::AddProjection(std::shared_ptr<const Projection> p) {
   absl::MutexLock refreshing(&refresh_mu_);  // a Refresh copying added_
   absl::WriterMutexLock lock(&mu_);
-  absl::Status st = engine_->AddProjection(p);
+  absl::Status st = instance_->engine->AddProjection(p);
   if (st.ok()) added_.push_back(std::move(p));
   return st;
 }
@@ -141,8 +140,8 @@ absl::Status ReaderEngine::Refresh() {
   std::vector<std::shared_ptr<const Projection>> added;
   {
     absl::ReaderMutexLock lock(&mu_);
-    path = engine_->path();
-    options = engine_->options();
+    path = instance_->engine->path();
+    options = instance_->engine->options();
     added = added_;
   }
   auto opened = OpenEngine(path, options, cache_);
@@ -150,10 +149,9 @@ absl::Status ReaderEngine::Refresh() {
   auto* fresh = static_cast<ReaderEngine*>(opened->get());
   absl::MutexLock fresh_lock(&fresh->mu_);
   for (const auto& p : added)
-    if (auto st = fresh->engine_->AddProjection(p); !st.ok()) return st;
+    if (auto st = fresh->instance_->engine->AddProjection(p); !st.ok()) return st;
   absl::WriterMutexLock lock(&mu_);
   std::swap(instance_, fresh->instance_);
-  std::swap(engine_, fresh->engine_);
   return absl::OkStatus();
 }
 

@@ -90,7 +90,6 @@ class ReaderEngine final : public Engine {
   absl::Mutex refresh_mu_;  // held across a Refresh or AddProjection
   mutable absl::Mutex mu_ ABSL_ACQUIRED_AFTER(refresh_mu_);
   std::shared_ptr<Instance> instance_ ABSL_GUARDED_BY(mu_);
-  DbEngine* engine_ ABSL_GUARDED_BY(mu_);  // instance_->engine
   const std::shared_ptr<rocksdb::Cache> cache_;
   // Projections registered through AddProjection, registered again on
   // every new instance.
