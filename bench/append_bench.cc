@@ -511,6 +511,8 @@ struct EngineStore {
   explicit EngineStore(const fs::path& p, bool projections = true) : path(p) {
     annals::Options options;
     options.builtin_projections = projections;
+    if (const char* h = std::getenv("ANNALS_BENCH_HELPERS"))
+      options.helper_threads = static_cast<uint32_t>(std::atoi(h));
     auto e = annals::Engine::Open(path.string(), options);
     Check(e.status(), "opening the engine store");
     engine = *std::move(e);

@@ -213,6 +213,8 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
 int Run(const std::string& format, uint64_t rows, const fs::path& dir, bool keep,
         bool generate_only) {
   fs::path file = dir / (format == "gdelt" ? "bench.export.CSV" : "bench.jsonl");
+  std::error_code ec;
+  fs::create_directories(dir, ec);  // an error shows when the file is written
   Corpus corpus;
   auto t0 = Clock::now();
   {

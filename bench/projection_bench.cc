@@ -38,7 +38,7 @@
 //     --phases LIST    of "query" and "rebuild" (default both; "none" runs
 //                      only the import)
 //     --block-cache-mb M  Options::block_cache_bytes (default: the engine's)
-//     --query-threads T   Options::query_threads (default: the engine's)
+//     --helper-threads T  Options::helper_threads (default: the engine's)
 //
 // Plain main() rather than Google Benchmark: the phases depend on each other
 // (the queries and rebuilds need the imported log) and each runs once.
@@ -383,7 +383,7 @@ int main(int argc, char** argv) {
   std::string store_arg;
   std::string phases = "query,rebuild";
   uint64_t block_cache_mb = 0;  // 0: the engine's default
-  int query_threads = -1;       // -1: the engine's default
+  int helper_threads = -1;      // -1: the engine's default
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* flag) -> std::optional<std::string> {
@@ -403,7 +403,7 @@ int main(int argc, char** argv) {
     else if (auto v6 = value("--store")) store_arg = *v6;
     else if (auto v7 = value("--phases")) phases = *v7;
     else if (auto v8 = value("--block-cache-mb")) block_cache_mb = std::strtoull(v8->c_str(), nullptr, 10);
-    else if (auto v9 = value("--query-threads")) query_threads = std::atoi(v9->c_str());
+    else if (auto v9 = value("--helper-threads")) helper_threads = std::atoi(v9->c_str());
     else if (a == "--keep") keep = true;
     else if (a == "--help" || a == "-h") {
       std::printf("usage: %s [--events N] [--dir PATH] [--queries Q] [--seed S] "
@@ -451,7 +451,7 @@ int main(int argc, char** argv) {
   annals::Options options;
   options.sync_appends = false;
   if (block_cache_mb) options.block_cache_bytes = block_cache_mb << 20;
-  if (query_threads >= 0) options.query_threads = static_cast<uint32_t>(query_threads);
+  if (helper_threads >= 0) options.helper_threads = static_cast<uint32_t>(helper_threads);
   auto opened = annals::Engine::Open(store.string(), options);
   if (!opened.ok()) Die("Open: " + opened.status().ToString());
   std::unique_ptr<annals::Engine> engine = *std::move(opened);

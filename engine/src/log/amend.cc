@@ -98,7 +98,7 @@ absl::StatusOr<AppendResult> DbEngine::Correct(uint64_t target,
     absl::MutexLock lock(&append_mu_);
     if (FindById(e.id).ok()) {
       std::vector<Event> one = {e};
-      results = CommitLocked(one, {}, options);  // reports the duplicate
+      results = CommitLocked(one, {}, {}, options);  // reports the duplicate
     } else {
       auto current = CurrentStatement(target);
       if (!current.ok()) return current.status();
@@ -108,7 +108,7 @@ absl::StatusOr<AppendResult> DbEngine::Correct(uint64_t target,
         return absl::InvalidArgumentError(absl::StrCat(
             "the correction changes nothing in statement ", target));
       std::vector<Event> one = {e};
-      results = CommitLocked(one, {}, options);
+      results = CommitLocked(one, {}, {}, options);
     }
   }
   WakeWorkers();
@@ -136,7 +136,7 @@ absl::StatusOr<AppendResult> DbEngine::Retract(uint64_t target,
       if (!current.ok()) return current.status();
     }
     std::vector<Event> one = {e};
-    results = CommitLocked(one, {}, options);
+    results = CommitLocked(one, {}, {}, options);
   }
   WakeWorkers();
   if (!results.ok()) return results.status();
@@ -179,7 +179,7 @@ absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias,
       x = it->second;
     }
     std::vector<Event> one = {e};
-    results = CommitLocked(one, {}, options);
+    results = CommitLocked(one, {}, {}, options);
   }
   WakeWorkers();
   if (!results.ok()) return results.status();

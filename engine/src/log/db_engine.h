@@ -21,7 +21,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "annals/engine.h"
-#include "timeline/fetch_pool.h"
+#include "concurrency/helper_pool.h"
 #include "rocksdb/db.h"
 
 namespace annals::internal {
@@ -181,13 +181,12 @@ class DbEngine final : public Engine {
 
  private:
   // Assigns seqs to `events` (ids set, already validated) and writes them,
-  // their id index entries, log state and `extra` puts in one batch.
-  // Requires append_mu_.
-  // `statements`, when not empty, holds each event's statement (instead of
-  // events[i].statement), so appends need not copy them.
+  // their id index entries and log state in one batch. Requires append_mu_.
+  // When `statements` is not empty, `events` is ignored: the events are
+  // statements[i] with ids[i], so appends need not build an Event each.
   absl::StatusOr<std::vector<AppendResult>> CommitLocked(
-      std::vector<Event>& events, std::span<const Statement> statements,
-      const AppendOptions& options)
+      std::span<Event> events, std::span<const Statement> statements,
+      std::span<const std::string> ids, const AppendOptions& options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Get from the log without the head check (for callers holding the lock).
   absl::StatusOr<Event> GetUnchecked(uint64_t seq) const;
@@ -237,7 +236,7 @@ class DbEngine final : public Engine {
   mutable std::atomic<int> waiting_on_projections_{0};
 
   // Reads timeline pages' events beside the querying thread.
-  std::unique_ptr<FetchPool> fetch_pool_;
+  std::unique_ptr<HelperPool> helpers_;
 
   mutable absl::Mutex registry_mu_;
   std::map<std::string, std::shared_ptr<ProjectionSlot>, std::less<>> slots_

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "annals/statement.h"
 #include "model/content_id_internal.h"
+#include "model/nfc_inert.h"
 #include "utf8proc.h"
 #include "xxhash.h"
 
@@ -18,6 +19,7 @@ namespace {
 // the NFC-normalised text, so "ab"+"c" and "a"+"bc" never collide.
 class Canon {
  public:
+  explicit Canon(size_t reserve = 0) { buf_.reserve(reserve); }
   void Text(char tag, std::string_view s) {
     buf_.push_back(tag);
     const size_t len_at = buf_.size();
@@ -38,7 +40,9 @@ class Canon {
   // starts with one. Only the non-ASCII runs (each with the character before
   // it, which a combining mark may compose with) go through utf8proc; ASCII
   // text, the bulk of most statements, is copied as is. The bytes are the
-  // same as normalising the whole text at once.
+  // same as normalising the whole text at once. Most non-ASCII runs
+  // (accented Latin, Cyrillic, CJK, typographic punctuation) are already
+  // NFC, which a table lookup shows (model/nfc_inert.h).
   void AppendNfc(std::string_view s) {
     size_t done = 0;
     while (done < s.size()) {
@@ -49,7 +53,10 @@ class Canon {
       size_t end = j;
       while (end < s.size() && static_cast<unsigned char>(s[end]) >= 0x80) ++end;
       buf_.append(s.substr(done, start - done));
-      AppendNfcRun(s.substr(start, end - start));
+      if (internal::IsNfcInertText(s.substr(j, end - j)))
+        buf_.append(s.substr(start, end - start));  // already NFC
+      else
+        AppendNfcRun(s.substr(start, end - start));
       done = end;
     }
     buf_.append(s.substr(done));
@@ -71,10 +78,29 @@ class Canon {
   std::string buf_;
 };
 
+// "h:" and the 128-bit hash as 32 lowercase hex digits, high half first.
+std::string HashId(const std::string& bytes) {
+  XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(34, '0');
+  id[0] = 'h';
+  id[1] = ':';
+  for (int i = 0; i < 16; ++i) {
+    id[2 + i] = kHex[(h.high64 >> (60 - 4 * i)) & 0xF];
+    id[18 + i] = kHex[(h.low64 >> (60 - 4 * i)) & 0xF];
+  }
+  return id;
+}
+
 }  // namespace
 
 std::string ContentId(const Statement& s) {
-  Canon c;
+  // One allocation: the canonical bytes are the fields plus 5 bytes each
+  // (NFC rarely grows text).
+  size_t size = 64 + s.speaker.size() + s.verb.size() + s.code.size() +
+                s.content.size() + s.quote.size() + s.source.url.size();
+  for (const auto& t : s.targets) size += 5 + t.size();
+  Canon c(size);
   c.Text('s', s.speaker);
   c.Int('T', static_cast<int64_t>(s.targets.size()));
   for (const auto& t : s.targets) c.Text('t', t);
@@ -85,8 +111,7 @@ std::string ContentId(const Statement& s) {
   c.Int('o', s.occurred_at.micros);
   c.Int('p', static_cast<int64_t>(s.occurred_at.precision));
   c.Text('u', s.source.url);
-  XXH128_hash_t h = XXH3_128bits(c.bytes().data(), c.bytes().size());
-  return absl::StrFormat("h:%016x%016x", h.high64, h.low64);
+  return HashId(c.bytes());
 }
 
 std::string EffectiveId(const Statement& s) {
@@ -101,8 +126,7 @@ std::string KindContentId(char kind, std::initializer_list<std::string_view> par
   Canon c;
   c.Text('K', std::string_view(&kind, 1));
   for (std::string_view p : parts) c.Text('f', p);
-  XXH128_hash_t h = XXH3_128bits(c.bytes().data(), c.bytes().size());
-  return absl::StrFormat("h:%016x%016x", h.high64, h.low64);
+  return HashId(c.bytes());
 }
 
 }  // namespace annals::internal

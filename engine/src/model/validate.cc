@@ -54,19 +54,23 @@ absl::Status CheckTime(std::string_view field, const Timestamp& t) {
       absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone()));
   if (t.micros < kMin || t.micros >= kMax)
     return Invalid(field, "outside the years 0001-9999");
-  absl::CivilSecond cs =
-      absl::ToCivilSecond(absl::FromUnixMicros(t.micros), absl::UTCTimeZone());
-  bool whole_second = t.micros % 1000000 == 0;
+  // UTC has no leap seconds in absl's model, so a day is a fixed number of
+  // microseconds; only year and month need the calendar.
+  constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
   bool aligned = true;
   switch (t.precision) {
     case Precision::kYear:
-      aligned = whole_second && cs == absl::CivilSecond(absl::CivilYear(cs));
+    case Precision::kMonth: {
+      absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixMicros(t.micros),
+                                                 absl::UTCTimeZone());
+      aligned = t.micros % kMicrosPerDay == 0 &&
+                cs == (t.precision == Precision::kYear
+                           ? absl::CivilSecond(absl::CivilYear(cs))
+                           : absl::CivilSecond(absl::CivilMonth(cs)));
       break;
-    case Precision::kMonth:
-      aligned = whole_second && cs == absl::CivilSecond(absl::CivilMonth(cs));
-      break;
+    }
     case Precision::kDay:
-      aligned = whole_second && cs == absl::CivilSecond(absl::CivilDay(cs));
+      aligned = t.micros % kMicrosPerDay == 0;
       break;
     case Precision::kSecond:
       break;
@@ -128,9 +132,12 @@ absl::Status Validate(const Statement& s) {
     for (size_t j = 0; j < i; ++j)
       if (s.attributes[j].key == a.key)
         return Invalid(absl::StrCat("attributes.", a.key.substr(0, 64)), "appears twice");
-    std::string name = absl::StrCat("attributes.", a.key.substr(0, 64));
-    if (auto st = CheckText(name, a.key, Limits::kAttributeKey); !st.ok()) return st;
-    if (auto st = CheckText(name, a.value, Limits::kAttributeValue); !st.ok()) return st;
+    // The field's name is built only for an error message.
+    auto name = [&] { return absl::StrCat("attributes.", a.key.substr(0, 64)); };
+    if (auto st = CheckText("", a.key, Limits::kAttributeKey); !st.ok())
+      return Invalid(name(), SV(st.message()).substr(2));  // drop ": "
+    if (auto st = CheckText("", a.value, Limits::kAttributeValue); !st.ok())
+      return Invalid(name(), SV(st.message()).substr(2));
   }
   return absl::OkStatus();
 }

@@ -304,7 +304,7 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
   keys.reserve(seqs.size());
   for (uint64_t s : seqs) keys.push_back(EncodeU64(s));
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  // Read and decode in parts, in parallel (timeline/fetch_pool.h). The log
+  // Read and decode in parts, in parallel (concurrency/helper_pool.h). The log
   // reads skip the block cache: a page's events lie in random blocks that
   // another page rarely wants, and filling the cache would evict the index
   // and the hot blocks.
@@ -314,8 +314,8 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
   // Waking a helper costs tens of µs on a VM: only worth it for big pages.
   constexpr size_t kMinPerPart = 32;
   const size_t parts =
-      std::max<size_t>(1, std::min(fetch_pool_->width(), keys.size() / kMinPerPart));
-  fetch_pool_->Run(parts, [&](size_t part) {
+      std::max<size_t>(1, std::min(helpers_->width(), keys.size() / kMinPerPart));
+  helpers_->Run(parts, [&](size_t part) {
     const size_t begin = keys.size() * part / parts, end = keys.size() * (part + 1) / parts;
     const size_t n = end - begin;
     std::vector<rocksdb::PinnableSlice> values(n);

@@ -328,6 +328,39 @@ TEST_F(AppendTest, BatchWithOneInvalidStatementWritesNothing) {
   EXPECT_FALSE(ok->duplicate);
 }
 
+// A large batch is validated and hashed in parts on helper threads
+// (Options::helper_threads); the caller still sees the first bad statement.
+TEST_F(AppendTest, LargeBatchReportsItsFirstInvalidStatementAndWritesNothing) {
+  std::vector<Statement> batch;
+  for (int i = 0; i < 2000; ++i) batch.push_back(SmallStatement(i));
+  batch[1500].speaker = "bad\xFF";
+  batch[700].occurred_at = Timestamp{};
+  auto r = engine_->Append(batch);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(Msg(r.status()), StartsWith("statements[700]: occurred_at: "));
+  batch[700] = SmallStatement(700);
+  r = engine_->Append(batch);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(Msg(r.status()), StartsWith("statements[1500]: speaker: "));
+  EXPECT_EQ(engine_->Head(), 0u);
+}
+
+TEST_F(AppendTest, LargeBatchGetsEachStatementsOwnId) {
+  std::vector<Statement> batch;
+  for (int i = 0; i < 2000; ++i) batch.push_back(SmallStatement(i));
+  batch[3].id = "caller-3";
+  auto r = engine_->Append(batch);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ((*r)[i].seq, i + 1);
+    auto found = engine_->FindById(EffectiveId(batch[i]));
+    ASSERT_TRUE(found.ok()) << i << ": " << found.status();
+    EXPECT_EQ(*found, i + 1);
+  }
+  EXPECT_TRUE(engine_->FindById("caller-3").ok());
+}
+
 TEST_F(AppendTest, ReservedIdPrefixIsRejected) {
   Statement s = SmallStatement(1);
   s.id = ContentId(s);  // even its own content id

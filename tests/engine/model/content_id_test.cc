@@ -203,7 +203,9 @@ std::string RandomText(std::mt19937& rng) {
       "\xE2\x84\xA6" /* U+2126 */, "\xE1\x84\x80" /* U+1100 */,
       "\xE1\x85\xA1" /* U+1161 */, "\xE1\x86\xA8" /* U+11A8 */,
       "\xEA\xB0\x80" /* U+AC00 */, "\xD0\x98" /* И */, "\xCC\x86" /* U+0306 */,
-      "\xE4\xB8\xAD" /* 中 */, "\xEF\xA4\x80" /* U+F900 */, "\xCD\x81" /* U+0341 */};
+      "\xE4\xB8\xAD" /* 中 */, "\xEF\xA4\x80" /* U+F900 */, "\xCD\x81" /* U+0341 */,
+      "\xC5\x9F" /* ş */, "\xD1\x91" /* ё */, "\xD0\x95" /* Е */,
+      "\xE2\x80\x99" /* ’ */, "\xD8\xA7" /* ا */, "\xD9\x93" /* U+0653 */};
   std::uniform_int_distribution<size_t> piece(0, std::size(kPieces) - 1);
   std::uniform_int_distribution<int> len(0, 12);
   std::string s;

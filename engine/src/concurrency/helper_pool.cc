@@ -1,18 +1,18 @@
-#include "timeline/fetch_pool.h"
+#include "concurrency/helper_pool.h"
 
 #include "model/thread_name.h"
 
 namespace annals::internal {
 
-FetchPool::FetchPool(size_t threads) {
+HelperPool::HelperPool(size_t threads) {
   threads_.reserve(threads);
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] {
-      NameThisThread("annals-fetch");
+      NameThisThread("annals-helper");
       Loop();
     });
 }
 
-FetchPool::~FetchPool() {
+HelperPool::~HelperPool() {
   {
     absl::MutexLock lock(&mu_);
     stop_ = true;
@@ -20,7 +20,7 @@ FetchPool::~FetchPool() {
   for (auto& t : threads_) t.join();
 }
 
-void FetchPool::Drain() {
+void HelperPool::Drain() {
   while (job_ != nullptr && next_ < parts_) {
     const size_t i = next_++;
     const absl::FunctionRef<void(size_t)>& part = *job_;
@@ -32,7 +32,7 @@ void FetchPool::Drain() {
   }
 }
 
-void FetchPool::Loop() {
+void HelperPool::Loop() {
   absl::MutexLock lock(&mu_);
   for (;;) {
     auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -44,7 +44,7 @@ void FetchPool::Loop() {
   }
 }
 
-void FetchPool::Run(size_t parts, absl::FunctionRef<void(size_t)> part) {
+void HelperPool::Run(size_t parts, absl::FunctionRef<void(size_t)> part) {
   if (parts == 0) return;
   if (threads_.empty() || parts == 1 || !run_mu_.TryLock()) {
     for (size_t i = 0; i < parts; ++i) part(i);

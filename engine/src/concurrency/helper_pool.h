@@ -1,9 +1,10 @@
-// Helper threads that read a timeline page's events in parallel with the
-// querying thread. A page is ~100 point reads of single events from random
-// log blocks (read, decompress, decode: ~10 µs each), so splitting them
-// across cores divides most of a page's latency.
-#ifndef ANNALS_ENGINE_SRC_TIMELINE_FETCH_POOL_H_
-#define ANNALS_ENGINE_SRC_TIMELINE_FETCH_POOL_H_
+// Helper threads that share one request's CPU work with its caller: a
+// timeline page's ~100 point reads of the log (read, decompress, decode:
+// ~10 µs each), or a large Append batch's validation and content ids
+// (~3 µs per statement). Splitting them across cores divides most of that
+// request's latency.
+#ifndef ANNALS_ENGINE_SRC_CONCURRENCY_HELPER_POOL_H_
+#define ANNALS_ENGINE_SRC_CONCURRENCY_HELPER_POOL_H_
 
 #include <cstddef>
 #include <thread>
@@ -16,13 +17,13 @@ namespace annals::internal {
 
 // Thread-safe. One parallel run at a time: a caller that finds the pool
 // busy runs its whole job itself rather than wait.
-class FetchPool {
+class HelperPool {
  public:
   // `threads` helpers (0: every job runs on its caller).
-  explicit FetchPool(size_t threads);
-  ~FetchPool();  // joins the helpers
-  FetchPool(const FetchPool&) = delete;
-  FetchPool& operator=(const FetchPool&) = delete;
+  explicit HelperPool(size_t threads);
+  ~HelperPool();  // joins the helpers
+  HelperPool(const HelperPool&) = delete;
+  HelperPool& operator=(const HelperPool&) = delete;
 
   // Calls part(i) for every i in [0, parts), on the caller and the helpers,
   // and returns when all have returned. `part` must be safe to call from
@@ -49,4 +50,4 @@ class FetchPool {
 
 }  // namespace annals::internal
 
-#endif  // ANNALS_ENGINE_SRC_TIMELINE_FETCH_POOL_H_
+#endif  // ANNALS_ENGINE_SRC_CONCURRENCY_HELPER_POOL_H_
