@@ -917,6 +917,13 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("corpus_non_ascii_statements",
                               std::to_string(corpus.non_ascii));
   benchmark::AddCustomContext("store_dir", BaseDir().string());
+  // The baselines use the engine's RocksDB configuration as read back from
+  // its OPTIONS file; show the memtables that gave them, so a factory that
+  // failed to load (and fell back to the default skiplist) would be seen.
+  benchmark::AddCustomContext("baseline_log_memtable",
+                              EngineRocksConfig().log.memtable_factory->Name());
+  benchmark::AddCustomContext("baseline_ids_memtable",
+                              EngineRocksConfig().ids.memtable_factory->Name());
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -23,7 +23,7 @@
 //   annals_projection_bench [--events N] [--dir PATH] [--queries Q] [--seed S]
 //                           [--report PATH | --report ''] [--keep]
 //                           [--store PATH] [--phases LIST] [--block-cache-mb M]
-//                           [--query-threads T]
+//                           [--helper-threads T]
 //     --events N   statements in the log (default 1000000)
 //     --dir PATH   where the store is created (default: $TMPDIR or /tmp); the
 //                  store is a fresh subdirectory, deleted at the end unless

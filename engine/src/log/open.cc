@@ -84,11 +84,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
     cf.write_buffer_size =
         std::min<uint64_t>(options.write_buffer_bytes, kIdsWriteBufferBytes);
     // Only point reads and writes: a hash table memtable (the "prefix" is
-    // the whole key, up to 255 bytes) makes an insert one bucket lookup
+    // the whole key: ids are at most Limits::kId bytes) makes an insert one bucket lookup
     // instead of a skiplist search (append benchmark: a further -20%).
     // Flushes sort it, on a background thread. Iterating this family needs
     // ReadOptions::total_order_seek; the engine never iterates it.
-    cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(255));
+    cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(Limits::kId));
     cf.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(kIdsBuckets));
   }
   if (name == kProjFamily) {

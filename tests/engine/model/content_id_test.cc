@@ -205,7 +205,8 @@ std::string RandomText(std::mt19937& rng) {
       "\xEA\xB0\x80" /* U+AC00 */, "\xD0\x98" /* И */, "\xCC\x86" /* U+0306 */,
       "\xE4\xB8\xAD" /* 中 */, "\xEF\xA4\x80" /* U+F900 */, "\xCD\x81" /* U+0341 */,
       "\xC5\x9F" /* ş */, "\xD1\x91" /* ё */, "\xD0\x95" /* Е */,
-      "\xE2\x80\x99" /* ’ */, "\xD8\xA7" /* ا */, "\xD9\x93" /* U+0653 */};
+      "\xE2\x80\x99" /* ’ */, "\xD8\xA7" /* ا */, "\xD9\x93" /* U+0653 */,
+      "\xE1\x86\xA7" /* U+11A7 */};
   std::uniform_int_distribution<size_t> piece(0, std::size(kPieces) - 1);
   std::uniform_int_distribution<int> len(0, 12);
   std::string s;
