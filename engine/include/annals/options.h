@@ -41,9 +41,7 @@ struct Options {
   uint64_t block_cache_bytes = 64ull << 20;
 
   // RocksDB memtable size per column family, in bytes. Default 64 MiB.
-  // Larger absorbs bigger imports before flushing; costs memory. The id
-  // index uses at most 4 MiB: its keys arrive in random order, and inserts
-  // into a larger memtable are slower (cache misses).
+  // Larger absorbs bigger imports before flushing; costs memory.
   uint64_t write_buffer_bytes = 64ull << 20;
 
   // Extra threads that share a large request's CPU work with its caller:

@@ -42,10 +42,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uint64_t kIdsWriteBufferBytes = 4ull << 20;
-// About one bucket per id a 4 MiB memtable holds (8 bytes each, from the
-// memtable's own memory).
-constexpr size_t kIdsBuckets = 65536;
 
 rocksdb::ColumnFamilyOptions FamilyOptions(
     std::string_view name, const Options& options,
@@ -77,19 +73,18 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
     table.block_size = 4 * 1024;
     cf.memtable_prefix_bloom_size_ratio = 0.1;
     cf.memtable_whole_key_filtering = true;
-    // Ids arrive in random order, and inserting a random key into a skiplist
-    // costs a cache miss per level: in a 64 MiB memtable that was a third of
-    // an append's time. A small memtable stays in cache (append benchmark:
-    // 12.9 -> 10.3 ms per 1000 statements at 4 MiB; 1 MiB flushed too often).
-    cf.write_buffer_size =
-        std::min<uint64_t>(options.write_buffer_bytes, kIdsWriteBufferBytes);
     // Only point reads and writes: a hash table memtable (the "prefix" is
-    // the whole key: ids are at most Limits::kId bytes) makes an insert one bucket lookup
-    // instead of a skiplist search (append benchmark: a further -20%).
+    // the whole key: ids are at most Limits::kId bytes) makes inserting an
+    // id, which arrive in random order, one bucket lookup instead of a
+    // skiplist search that misses the cache at every level (a third of an
+    // append's time before).
     // Flushes sort it, on a background thread. Iterating this family needs
     // ReadOptions::total_order_seek; the engine never iterates it.
     cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(Limits::kId));
-    cf.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(kIdsBuckets));
+    // About one bucket per id the memtable holds (~64 bytes each); the
+    // buckets (8 bytes each) come out of the memtable's own memory.
+    cf.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(
+        std::clamp<size_t>(options.write_buffer_bytes / 64, 1024, 4u << 20)));
   }
   if (name == kProjFamily) {
     cf.merge_operator = NewAddOperator();

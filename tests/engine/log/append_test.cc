@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -359,6 +360,41 @@ TEST_F(AppendTest, LargeBatchGetsEachStatementsOwnId) {
     EXPECT_EQ(*found, i + 1);
   }
   EXPECT_TRUE(engine_->FindById("caller-3").ok());
+}
+
+// The id index lives in a small hash memtable that flushes often: ids must
+// be found wherever they are (memtable, immutable memtables, files), also
+// after a reopen.
+TEST_F(AppendTest, DuplicatesAreFoundAcrossIdIndexFlushes) {
+  constexpr int kStatements = 40000;  // several flushes of a 1 MiB id memtable
+  std::vector<Statement> all;
+  for (int i = 0; i < kStatements; ++i) {
+    all.push_back(SmallStatement(i));
+    if (i % 3 == 0) all.back().id = "caller:" + std::to_string(i);
+  }
+  for (size_t at = 0; at < all.size(); at += 1000) {
+    auto r = engine_->Append(std::span<const Statement>(all).subspan(at, 1000), Bulk());
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  auto check = [&](Engine& e) {
+    for (size_t at = 0; at < all.size(); at += 1000) {
+      auto r = e.Append(std::span<const Statement>(all).subspan(at, 1000), Bulk());
+      ASSERT_TRUE(r.ok()) << r.status();
+      for (size_t i = 0; i < 1000; ++i) {
+        ASSERT_TRUE((*r)[i].duplicate) << at + i;
+        ASSERT_EQ((*r)[i].seq, at + i + 1);
+      }
+    }
+    EXPECT_EQ(e.Head(), static_cast<uint64_t>(kStatements));
+    auto found = e.FindById("caller:39999");
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_EQ(*found, 40000u);
+  };
+  check(*engine_);
+  engine_.reset();
+  auto reopened = Engine::Open(dir_.Sub("store"), FastOptions());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  check(**reopened);
 }
 
 TEST_F(AppendTest, ReservedIdPrefixIsRejected) {
