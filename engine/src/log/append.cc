@@ -159,7 +159,6 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
   }
   if (next.head == state_.head) return results;  // all duplicates
 
-
   next.last_recorded_at = recorded_at;
   batch.Put(meta_, kMetaHead, EncodeU64(next.head));
   batch.Put(meta_, kMetaRecordedAt, EncodeU64(static_cast<uint64_t>(recorded_at)));

@@ -235,7 +235,8 @@ class DbEngine final : public Engine {
   mutable absl::Mutex progress_mu_;
   mutable std::atomic<int> waiting_on_projections_{0};
 
-  // Reads timeline pages' events beside the querying thread.
+  // Share a timeline page's reads and a large Append's validation and
+  // content ids with their caller.
   std::unique_ptr<HelperPool> helpers_;
 
   mutable absl::Mutex registry_mu_;

@@ -16,9 +16,9 @@
 #include "projection/add_operator.h"
 #include "projection/bulk_ingest.h"
 #include "projection/runner.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/memtablerep.h"
 #include "rocksdb/slice_transform.h"
-#include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 
 namespace annals {
@@ -41,7 +41,6 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 namespace {
 
 namespace fs = std::filesystem;
-
 
 rocksdb::ColumnFamilyOptions FamilyOptions(
     std::string_view name, const Options& options,
@@ -77,8 +76,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
     // the whole key: ids are at most Limits::kId bytes) makes inserting an
     // id, which arrive in random order, one bucket lookup instead of a
     // skiplist search that misses the cache at every level (a third of an
-    // append's time before).
-    // Flushes sort it, on a background thread. Iterating this family needs
+    // append's time before). Flushes sort it, on a background thread. Iterating this family needs
     // ReadOptions::total_order_seek; the engine never iterates it.
     cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(Limits::kId));
     // About one bucket per id the memtable holds (~64 bytes each); the

@@ -5,7 +5,6 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/str_format.h"
 #include "annals/statement.h"
 #include "model/content_id_internal.h"
 #include "model/nfc_inert.h"

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "model/utf8.h"
+
 namespace annals::internal {
 namespace {
 
@@ -76,23 +78,9 @@ bool IsNfcInertText(std::string_view utf8) {
       ++i;
       continue;
     }
-    size_t len;
     char32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else {
-      return false;  // 4-byte sequences lie outside the table; or invalid
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if (cp < (len == 2 ? 0x80u : 0x800u) || !IsNfcInert(cp)) return false;
+    const size_t len = DecodeUtf8(p + i, n - i, &cp);
+    if (len == 0 || !IsNfcInert(cp)) return false;
     i += len;
   }
   return true;
