@@ -23,7 +23,8 @@
 //   annals_projection_bench [--events N] [--dir PATH] [--queries Q] [--seed S]
 //                           [--report PATH | --report ''] [--keep]
 //                           [--store PATH] [--phases LIST] [--block-cache-mb M]
-//                           [--helper-threads T]
+//                           [--helper-threads T] [--max-live-lag N]
+//                           [--live-batch N]
 //     --events N   statements in the log (default 1000000)
 //     --dir PATH   where the store is created (default: $TMPDIR or /tmp); the
 //                  store is a fresh subdirectory, deleted at the end unless
@@ -39,6 +40,8 @@
 //                      only the import)
 //     --block-cache-mb M  Options::block_cache_bytes (default: the engine's)
 //     --helper-threads T  Options::helper_threads (default: the engine's)
+//     --max-live-lag N    Options::max_live_lag (default: the engine's)
+//     --live-batch N      Options::live_bulk_min_lag and live_bulk_batch_events
 //
 // Plain main() rather than Google Benchmark: the phases depend on each other
 // (the queries and rebuilds need the imported log) and each runs once.
@@ -384,6 +387,7 @@ int main(int argc, char** argv) {
   std::string phases = "query,rebuild";
   uint64_t block_cache_mb = 0;  // 0: the engine's default
   int helper_threads = -1;      // -1: the engine's default
+  std::optional<uint64_t> max_live_lag, live_batch;  // unset: the engine's
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* flag) -> std::optional<std::string> {
@@ -404,11 +408,14 @@ int main(int argc, char** argv) {
     else if (auto v7 = value("--phases")) phases = *v7;
     else if (auto v8 = value("--block-cache-mb")) block_cache_mb = std::strtoull(v8->c_str(), nullptr, 10);
     else if (auto v9 = value("--helper-threads")) helper_threads = std::atoi(v9->c_str());
+    else if (auto v10 = value("--max-live-lag")) max_live_lag = std::strtoull(v10->c_str(), nullptr, 10);
+    else if (auto v11 = value("--live-batch")) live_batch = std::strtoull(v11->c_str(), nullptr, 10);
     else if (a == "--keep") keep = true;
     else if (a == "--help" || a == "-h") {
       std::printf("usage: %s [--events N] [--dir PATH] [--queries Q] [--seed S] "
                   "[--report PATH|''] [--keep] [--store PATH] [--phases LIST] "
-                  "[--block-cache-mb M]\n", argv[0]);
+                  "[--block-cache-mb M] [--helper-threads T] [--max-live-lag N] "
+                  "[--live-batch N]\n", argv[0]);
       return 0;
     } else {
       Die("unknown argument " + a);
@@ -452,6 +459,8 @@ int main(int argc, char** argv) {
   options.sync_appends = false;
   if (block_cache_mb) options.block_cache_bytes = block_cache_mb << 20;
   if (helper_threads >= 0) options.helper_threads = static_cast<uint32_t>(helper_threads);
+  if (max_live_lag) options.max_live_lag = *max_live_lag;
+  if (live_batch) options.live_bulk_min_lag = options.live_bulk_batch_events = *live_batch;
   auto opened = annals::Engine::Open(store.string(), options);
   if (!opened.ok()) Die("Open: " + opened.status().ToString());
   std::unique_ptr<annals::Engine> engine = *std::move(opened);

@@ -65,6 +65,7 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::AppendValidated(
     return absl::FailedPreconditionError("the store was opened read-only");
   if (ids.size() != statements.size())
     return absl::InvalidArgumentError("AppendValidated: one id per statement");
+  AwaitLiveProjections();
   absl::StatusOr<std::vector<AppendResult>> results;
   {
     absl::MutexLock lock(&append_mu_);

@@ -191,6 +191,9 @@ class DbEngine final : public Engine {
   // Get from the log without the head check (for callers holding the lock).
   absl::StatusOr<Event> GetUnchecked(uint64_t seq) const;
   void WakeWorkers();
+  // Options::max_live_lag: returns once every live projection is within it
+  // (or the engine is closing). Takes registry_mu_; call with no lock held.
+  void AwaitLiveProjections() const;
 
   absl::Status Register(std::shared_ptr<const Projection> p,
                         ProjectionSlot::Origin origin, std::string definition);

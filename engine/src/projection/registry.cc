@@ -1,6 +1,7 @@
 // Registering projections, reporting on them, waiting for them, and
 // rebuilding them beside the live version.
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -375,6 +376,30 @@ absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
     if (absl::Now() >= deadline)
       return absl::DeadlineExceededError(absl::StrCat(
           "projection ", AV(name), " has not reached seq ", seq));
+    absl::SleepFor(kPoll);
+  }
+}
+
+void DbEngine::AwaitLiveProjections() const {
+  const uint64_t bound = options_.max_live_lag;
+  if (bound == 0) return;
+  // While it waits, a worker holding on for a fuller batch applies at once.
+  std::optional<WaitingCaller> waiting;
+  for (;;) {
+    const uint64_t head = Head();
+    bool behind = false;
+    {
+      absl::MutexLock lock(&registry_mu_);
+      if (stopping_) return;
+      for (const auto& [name, slot] : slots_) {
+        const ProjectionRunner& a = *slot->active;
+        if (a.failed() || a.mode() != ProjectionRunner::Mode::kLive) continue;
+        const uint64_t checkpoint = a.checkpoint();
+        if (head > checkpoint && head - checkpoint > bound) behind = true;
+      }
+    }
+    if (!behind) return;
+    if (!waiting) waiting.emplace(waiting_on_projections_);
     absl::SleepFor(kPoll);
   }
 }
