@@ -97,7 +97,8 @@ absl::Status CheckListSizes(s::Statement::Reader r) {
   return absl::OkStatus();
 }
 
-Statement ReadStatement(s::Statement::Reader r) {
+Statement ReadStatement(s::Statement::Reader r, DecodeDepth depth) {
+  const bool full = depth == DecodeDepth::kFull;
   Statement st;
   if (r.hasSpeaker()) st.speaker = FromText(r.getSpeaker());
   for (auto t : r.getTargets()) st.targets.push_back(FromText(t));
@@ -105,18 +106,21 @@ Statement ReadStatement(s::Statement::Reader r) {
   if (r.hasCode()) st.code = FromText(r.getCode());
   if (r.hasEventType()) st.event_type = FromText(r.getEventType());
   for (auto t : r.getTopics()) st.topics.push_back(FromText(t));
-  if (r.hasContent()) st.content = FromText(r.getContent());
-  if (r.hasQuote()) st.quote = FromText(r.getQuote());
+  if (full && r.hasContent()) st.content = FromText(r.getContent());
+  if (full && r.hasQuote()) st.quote = FromText(r.getQuote());
   if (r.hasOccurredAt()) st.occurred_at = ReadTime(r.getOccurredAt());
   if (r.hasSource()) {
     auto sr = r.getSource();
     if (sr.hasOutlet()) st.source.outlet = FromText(sr.getOutlet());
-    if (sr.hasUrl()) st.source.url = FromText(sr.getUrl());
-    if (sr.hasPublishedAt()) st.source.published_at = ReadTime(sr.getPublishedAt());
-    if (sr.hasVia()) st.source.via = FromText(sr.getVia());
+    if (full && sr.hasUrl()) st.source.url = FromText(sr.getUrl());
+    if (full && sr.hasPublishedAt()) st.source.published_at = ReadTime(sr.getPublishedAt());
+    if (full && sr.hasVia()) st.source.via = FromText(sr.getVia());
   }
-  for (auto a : r.getAttributes())
-    st.attributes.push_back({FromText(a.getKey()), FromText(a.getValue())});
+  if (full) {
+    auto attrs = r.getAttributes();
+    st.attributes.reserve(attrs.size());
+    for (auto a : attrs) st.attributes.push_back({FromText(a.getKey()), FromText(a.getValue())});
+  }
   return st;
 }
 
@@ -182,7 +186,7 @@ void EncodeEvent(const Event& event, const Statement& statement, std::string* ou
     (*out)[start + i] = static_cast<char>(sum >> (8 * i));
 }
 
-absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
+absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
   if (bytes.size() < kChecksumBytes + sizeof(capnp::word) ||
       (bytes.size() - kChecksumBytes) % sizeof(capnp::word) != 0) {
     return absl::DataLossError(
@@ -214,7 +218,7 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
       case s::Envelope::Kind::STATEMENT:
         e.kind = EventKind::kStatement;
         if (auto st = CheckListSizes(kind.getStatement()); !st.ok()) return st;
-        e.statement = ReadStatement(kind.getStatement());
+        e.statement = ReadStatement(kind.getStatement(), depth);
         e.statement.id = e.id;
         break;
       case s::Envelope::Kind::CORRECTION: {
@@ -222,7 +226,7 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
         e.kind = EventKind::kCorrection;
         e.target = c.getTarget();
         if (auto st = CheckListSizes(c.getStatement()); !st.ok()) return st;
-        e.statement = ReadStatement(c.getStatement());
+        e.statement = ReadStatement(c.getStatement(), depth);
         if (c.hasReason()) e.reason = FromText(c.getReason());
         break;
       }

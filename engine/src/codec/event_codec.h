@@ -23,9 +23,18 @@ void EncodeEvent(const Event& event, std::string* out);
 // `statement` instead of event.statement, so callers need not copy it in.
 void EncodeEvent(const Event& event, const Statement& statement, std::string* out);
 
+// How much of a statement DecodeEvent fills in. kGrouping leaves content,
+// quote, attributes and the source's url, via and published_at empty: the
+// fields no timeline groups or filters by, and most of an event's bytes
+// and allocations (a GDELT row has ~37 attributes). Projection workers
+// decode every event once per projection, so they ask only for what they
+// read. The checksum covers the whole value either way.
+enum class DecodeDepth { kFull, kGrouping };
+
 // Decodes a stored value. Never throws: damage of any kind (bad checksum,
 // truncated or malformed message, unknown kind) is kDataLoss.
-absl::StatusOr<Event> DecodeEvent(std::string_view bytes);
+absl::StatusOr<Event> DecodeEvent(std::string_view bytes,
+                                  DecodeDepth depth = DecodeDepth::kFull);
 
 }  // namespace annals::internal
 

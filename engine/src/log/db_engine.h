@@ -21,6 +21,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "annals/engine.h"
+#include "codec/event_codec.h"
 #include "concurrency/helper_pool.h"
 #include "rocksdb/db.h"
 
@@ -127,11 +128,14 @@ class DbEngine final : public Engine {
   absl::StatusOr<std::vector<Event>> Read(uint64_t from_seq,
                                           size_t limit) const override;
   std::unique_ptr<LogIterator> NewIterator(uint64_t from_seq) const override;
+  // The same, decoding only as much of each statement as `depth` says.
+  std::unique_ptr<LogIterator> NewIterator(uint64_t from_seq, DecodeDepth depth) const;
   // For replays: reads and decodes up to `max_events` events (0: all) ahead
   // on a helper thread, without filling the block cache
   // (log/prefetch_iterator.h).
-  std::unique_ptr<LogIterator> NewPrefetchingIterator(uint64_t from_seq,
-                                                      uint64_t max_events) const;
+  std::unique_ptr<LogIterator> NewPrefetchingIterator(
+      uint64_t from_seq, uint64_t max_events,
+      DecodeDepth depth = DecodeDepth::kFull) const;
   uint64_t Head() const override { return head_.load(std::memory_order_acquire); }
   absl::StatusOr<StoreStats> Stats() const override;
   absl::StatusOr<Statement> CurrentStatement(uint64_t seq) const override;

@@ -7,8 +7,8 @@
 
 namespace annals::internal {
 
-absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value) {
-  auto e = DecodeEvent(value);
+absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value, DecodeDepth depth) {
+  auto e = DecodeEvent(value, depth);
   if (!e.ok())
     return absl::DataLossError(absl::StrCat("seq ", seq, ": ", e.status().message()));
   if (e->seq != seq)
@@ -16,7 +16,8 @@ absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value) {
   return e;
 }
 
-DbLogIterator::DbLogIterator(rocksdb::Iterator* it, uint64_t from) : it_(it) {
+DbLogIterator::DbLogIterator(rocksdb::Iterator* it, uint64_t from, DecodeDepth depth)
+    : it_(it), depth_(depth) {
   it_->Seek(EncodeU64(from));
   Load();
 }
@@ -37,7 +38,7 @@ void DbLogIterator::Load() {
     status_ = absl::DataLossError("log holds a malformed key");
     return;
   }
-  auto e = DecodeAt(*seq, std::string_view(it_->value().data(), it_->value().size()));
+  auto e = DecodeAt(*seq, std::string_view(it_->value().data(), it_->value().size()), depth_);
   if (!e.ok()) {
     status_ = e.status();
     return;

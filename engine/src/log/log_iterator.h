@@ -9,19 +9,23 @@
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
+#include "codec/event_codec.h"
 #include "rocksdb/iterator.h"
 
 namespace annals::internal {
 
 // Decodes a log entry and checks it sits under its own seq, so a value
 // moved to another key is reported rather than served.
-absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value);
+absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value,
+                               DecodeDepth depth = DecodeDepth::kFull);
 
-// Walks the log family from `from`, decoding each entry. Not thread-safe.
+// Walks the log family from `from`, decoding each entry (as deep as
+// `depth`). Not thread-safe.
 class DbLogIterator final : public LogIterator {
  public:
   // Takes ownership of `it`, an iterator over the log family.
-  DbLogIterator(rocksdb::Iterator* it, uint64_t from);
+  DbLogIterator(rocksdb::Iterator* it, uint64_t from,
+                DecodeDepth depth = DecodeDepth::kFull);
   bool Valid() const override { return valid_; }
   void Next() override;
   const Event& event() const override { return event_; }
@@ -33,6 +37,7 @@ class DbLogIterator final : public LogIterator {
   void Load();
 
   std::unique_ptr<rocksdb::Iterator> it_;
+  const DecodeDepth depth_;
   Event event_;
   bool valid_ = false;
   absl::Status status_;

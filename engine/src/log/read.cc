@@ -50,14 +50,20 @@ absl::StatusOr<std::vector<Event>> DbEngine::Read(uint64_t from_seq,
 }
 
 std::unique_ptr<LogIterator> DbEngine::NewIterator(uint64_t from_seq) const {
+  return NewIterator(from_seq, DecodeDepth::kFull);
+}
+
+std::unique_ptr<LogIterator> DbEngine::NewIterator(uint64_t from_seq,
+                                                   DecodeDepth depth) const {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;  // forward scans read big sequential runs
   return std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_),
-                                         std::max<uint64_t>(from_seq, 1));
+                                         std::max<uint64_t>(from_seq, 1), depth);
 }
 
 std::unique_ptr<LogIterator> DbEngine::NewPrefetchingIterator(uint64_t from_seq,
-                                                              uint64_t max_events) const {
+                                                              uint64_t max_events,
+                                                              DecodeDepth depth) const {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;
   // A replay reads every block once: caching them would only evict the
@@ -65,7 +71,7 @@ std::unique_ptr<LogIterator> DbEngine::NewPrefetchingIterator(uint64_t from_seq,
   ro.fill_cache = false;
   return std::make_unique<PrefetchingIterator>(
       std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_),
-                                      std::max<uint64_t>(from_seq, 1)),
+                                      std::max<uint64_t>(from_seq, 1), depth),
       max_events);
 }
 

@@ -13,6 +13,7 @@
 #include "projection/bulk_ingest.h"
 #include "projection/bulk_writer.h"
 #include "rocksdb/write_batch.h"
+#include "timeline/grouped_timeline.h"
 
 namespace annals::internal {
 
@@ -132,14 +133,20 @@ bool ProjectionRunner::RunBatch() {
       bulk ? std::max<uint64_t>(1, live ? options.live_bulk_batch_events
                                         : options.bulk_rebuild_batch_events)
            : kBatchEvents;
+  // Timelines (built-in and declarative) read only the grouping fields of
+  // an event: skip decoding content and attributes. Others get it whole.
+  const DecodeDepth depth = dynamic_cast<const GroupedTimeline*>(projection_.get()) != nullptr
+                                ? DecodeDepth::kGrouping
+                                : DecodeDepth::kFull;
   // Applies events from `from` up to `until` (inclusive; 0 = a full batch)
   // into `writer`; returns the last seq applied.
   auto apply = [&](ProjectionWriter& writer, uint64_t until) -> uint64_t {
     uint64_t last = from - 1;
     // A bulk batch is long: read and decode it ahead, beside the Apply calls.
     auto it = bulk ? engine_->NewPrefetchingIterator(
-                         from, until != 0 ? std::min<uint64_t>(limit, until - from + 1) : limit)
-                   : engine_->NewIterator(from);
+                         from, until != 0 ? std::min<uint64_t>(limit, until - from + 1) : limit,
+                         depth)
+                   : engine_->NewIterator(from, depth);
     for (size_t n = 0; it->Valid() && n < limit && !stop_.load(); it->Next(), ++n) {
       const Event& e = it->event();
       if (until != 0 && e.seq > until) break;

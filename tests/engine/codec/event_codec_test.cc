@@ -59,6 +59,47 @@ TEST(EventCodecTest, RoundTripsEveryField) {
   EXPECT_EQ(*back, e);
 }
 
+// Projection workers decode at kGrouping: every field a timeline groups or
+// filters by is there, the bulky rest is left empty, and damage is still
+// found (the checksum covers the skipped fields too).
+TEST(EventCodecTest, GroupingDepthKeepsWhatTimelinesReadAndSkipsTheRest) {
+  Event e = SampleEvent();
+  const std::string bytes = Encode(e);
+  auto back = DecodeEvent(bytes, DecodeDepth::kGrouping);
+  ASSERT_TRUE(back.ok()) << back.status();
+  Statement want = e.statement;
+  want.content.clear();
+  want.quote.clear();
+  want.attributes.clear();
+  want.source.url.clear();
+  want.source.via.clear();
+  want.source.published_at = Timestamp{};
+  EXPECT_EQ(back->statement, want);
+  EXPECT_EQ(back->seq, e.seq);
+  EXPECT_EQ(back->id, e.id);
+  EXPECT_EQ(back->recorded_at, e.recorded_at);
+  EXPECT_FALSE(back->statement.source.outlet.empty());
+
+  Event c = SampleEvent();
+  c.kind = EventKind::kCorrection;
+  c.target = 77;
+  c.reason = "wrong date";
+  auto cb = DecodeEvent(Encode(c), DecodeDepth::kGrouping);
+  ASSERT_TRUE(cb.ok()) << cb.status();
+  EXPECT_EQ(cb->target, 77u);
+  EXPECT_EQ(cb->statement.speaker, c.statement.speaker);
+  EXPECT_EQ(cb->statement.topics, c.statement.topics);
+  EXPECT_TRUE(cb->statement.content.empty());
+
+  // A flipped bit inside the (skipped) attributes is still data loss.
+  std::string damaged = bytes;
+  const size_t at = damaged.find("значение");
+  ASSERT_NE(at, std::string::npos);
+  damaged[at] ^= 0x01;
+  auto bad = DecodeEvent(damaged, DecodeDepth::kGrouping);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
+}
+
 TEST(EventCodecTest, RoundTripsSparseAndExtremeValues) {
   Event e;
   e.seq = UINT64_MAX;
