@@ -95,7 +95,8 @@ struct Options {
   // Anyone waiting on the projections (Engine::WaitFor, a timeline query
   // that waits) ends the hold at once, and so does closing the engine, and
   // appends pausing for live_batch_idle_ms. Only while live_bulk_min_lag is
-  // on. An Append held up by max_live_lag ends it too. Default 2000: enough
+  // on. An Append held up by max_live_lag ends the hold of the projection it
+  // waits for (and is no pause in the appends). Default 2000: enough
   // for 32,768 events at ~16k appends/s, so a query that does not wait may
   // lag a slow import by up to about 2 s. 0
   // applies at once (lag stays lowest, imports are slower).

@@ -178,6 +178,10 @@ class DbEngine final : public Engine {
   int waiting_on_projections() const {
     return waiting_on_projections_.load(std::memory_order_acquire);
   }
+  // How many appends are held up by Options::max_live_lag now. The import
+  // goes on meanwhile: a live worker's hold does not take the pause for
+  // its end, and only the projection that is too far behind stops holding.
+  int appends_held() const { return appends_held_.load(std::memory_order_acquire); }
   // Aliases with seq <= as_of, in seq order.
   std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const;
   // Called by a rebuilding runner each time it commits a batch.
@@ -241,6 +245,7 @@ class DbEngine final : public Engine {
 
   mutable absl::Mutex progress_mu_;
   mutable std::atomic<int> waiting_on_projections_{0};
+  mutable std::atomic<int> appends_held_{0};
 
   // Share a timeline page's reads and a large Append's validation and
   // content ids with their caller.

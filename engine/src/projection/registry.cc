@@ -55,9 +55,10 @@ absl::Status DropGeneration(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* proj,
 
 constexpr absl::Duration kPoll = absl::Milliseconds(1);
 
-// Counts its owner among the callers waiting on projections while it lives:
-// a live worker holding on for a fuller batch (Options::live_batch_hold_ms)
-// sees the count within a poll and applies what it has.
+// Counts its owner in `count` while it lives: among the callers waiting on
+// projections (a live worker holding on for a fuller batch,
+// Options::live_batch_hold_ms, sees that within a poll and applies what it
+// has), or among the appends held up by Options::max_live_lag.
 class WaitingCaller {
  public:
   explicit WaitingCaller(std::atomic<int>& count) : count_(count) {
@@ -383,8 +384,9 @@ absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
 void DbEngine::AwaitLiveProjections() const {
   const uint64_t bound = options_.max_live_lag;
   if (bound == 0) return;
-  // While it waits, a worker holding on for a fuller batch applies at once.
-  std::optional<WaitingCaller> waiting;
+  // Not a WaitingCaller: that would end every worker's hold, and one that
+  // is not behind would then apply small batches through the memtable.
+  std::optional<WaitingCaller> held;
   for (;;) {
     const uint64_t head = Head();
     bool behind = false;
@@ -399,7 +401,7 @@ void DbEngine::AwaitLiveProjections() const {
       }
     }
     if (!behind) return;
-    if (!waiting) waiting.emplace(waiting_on_projections_);
+    if (!held) held.emplace(appends_held_);
     absl::SleepFor(kPoll);
   }
 }

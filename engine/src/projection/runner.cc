@@ -97,11 +97,17 @@ void ProjectionRunner::Loop() {
       const absl::Duration idle = absl::Milliseconds(o.live_batch_idle_ms);
       uint64_t seen = engine_->Head();
       absl::Time moved = now;
+      // Appends held up by Options::max_live_lag are no pause, and end the
+      // hold only of the projection they wait for.
+      auto holding_appends = [&] {
+        return engine_->appends_held() > 0 && o.max_live_lag != 0 &&
+               engine_->Head() - checkpoint() > o.max_live_lag;
+      };
       while (!stop_.load() && engine_->waiting_on_projections() == 0 &&
-             seen - checkpoint() < o.live_bulk_min_lag && now < until) {
+             seen - checkpoint() < o.live_bulk_min_lag && now < until && !holding_appends()) {
         absl::SleepFor(absl::Milliseconds(2));
         now = absl::Now();
-        if (uint64_t head = engine_->Head(); head != seen) {
+        if (uint64_t head = engine_->Head(); head != seen || engine_->appends_held() > 0) {
           seen = head;
           moved = now;
         } else if (idle > absl::ZeroDuration() && now - moved >= idle) {

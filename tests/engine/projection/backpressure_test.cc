@@ -129,6 +129,26 @@ TEST(BackpressureTest, FailedProjectionDoesNotHoldAppendsUp) {
   EXPECT_EQ(info->failed_seq, 2u);
 }
 
+// A live projection holding on for a fuller batch (live_batch_hold_ms)
+// stops holding once appends wait for it, even with no idle rule: the
+// appends are not a pause, and nobody else would end the hold.
+TEST(BackpressureTest, HeldAppendsEndTheHoldOfTheProjectionTheyWaitFor) {
+  TempDir dir;
+  Options o = BoundedOptions(50);
+  o.live_batch_hold_ms = 10 * 60 * 1000;  // past the test's timeout
+  o.live_batch_idle_ms = 0;
+  o.live_bulk_min_lag = 1000000;
+  auto opened = Engine::Open(dir.Sub("store"), o);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Engine& engine = **opened;
+  ASSERT_TRUE(engine.AddProjection(std::make_shared<SlowCounter>(
+                      "holds", absl::ZeroDuration())).ok());
+  for (int i = 0; i < 30; ++i)
+    ASSERT_TRUE(engine.Append(Batch(1 + i * 10, 10), Bulk()).ok());
+  EXPECT_EQ(engine.Head(), 300u);
+  EXPECT_LE(Find(engine.Projections(), "holds")->lag, 60u);
+}
+
 // A new projection replaying history answers no query yet: appends go on
 // while it is stuck far behind.
 TEST(BackpressureTest, BuildingProjectionDoesNotHoldAppendsUp) {
