@@ -117,8 +117,10 @@ struct Options {
   // leaves more to clear when the import ends. A bounded lag also keeps the
   // events a projection reads in the memtable and cache: a 1M-event import
   // with projections went 41k -> 56-63k events/s, with 35% less CPU. 0 never
-  // waits: the lag then grows with the import. Rebuilding and
-  // still-building projections never hold appends up.
+  // waits: the lag then grows with the import. Projections that are
+  // rebuilding, still building, failed, or opened further behind than this
+  // (until they first catch up to within it) never hold appends up.
+  // Corrections, retractions and aliases (one event each) are not held.
   uint64_t max_live_lag = 65536;
 };
 

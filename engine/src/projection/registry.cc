@@ -395,7 +395,8 @@ void DbEngine::AwaitLiveProjections() const {
       if (stopping_) return;
       for (const auto& [name, slot] : slots_) {
         const ProjectionRunner& a = *slot->active;
-        if (a.failed() || a.mode() != ProjectionRunner::Mode::kLive) continue;
+        if (a.failed() || a.mode() != ProjectionRunner::Mode::kLive || !a.caught_up())
+          continue;
         const uint64_t checkpoint = a.checkpoint();
         if (head > checkpoint && head - checkpoint > bound) behind = true;
       }

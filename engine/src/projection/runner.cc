@@ -53,7 +53,15 @@ ProjectionRunner::ProjectionRunner(DbEngine* engine, std::string name,
       version_(projection_->version()),
       prefix_(ProjectionPrefix(name_, gen)),
       checkpoint_(checkpoint),
-      mode_(mode) {}
+      mode_(mode) {
+  NoteCatchUp(checkpoint);
+}
+
+void ProjectionRunner::NoteCatchUp(uint64_t checkpoint) {
+  const uint64_t bound = engine_->options().max_live_lag;
+  if (bound != 0 && engine_->Head() <= checkpoint + bound)
+    caught_up_.store(true, std::memory_order_release);
+}
 
 ProjectionRunner::~ProjectionRunner() { Stop(); }
 
@@ -214,6 +222,7 @@ bool ProjectionRunner::RunBatch() {
   }
   // A bulk batch's memory is kept for the next one, but not once caught up.
   if (!bulk || last >= engine_->Head()) bulk_writer_.reset();
+  if (!caught_up()) NoteCatchUp(last);
   absl::MutexLock lock(&engine_->progress_mu());
   checkpoint_.store(last, std::memory_order_release);
   if (mode() == Mode::kBuilding && last >= engine_->Head()) set_mode(Mode::kLive);

@@ -56,12 +56,18 @@ class ProjectionRunner {
   Mode mode() const { return mode_.load(std::memory_order_acquire); }
   void set_mode(Mode m) { mode_.store(m, std::memory_order_release); }
   bool failed() const { return failed_.load(std::memory_order_acquire); }
+  // Whether it has been within Options::max_live_lag of the head since it
+  // started: only then does it hold appends up (a projection reopened far
+  // behind, e.g. after a bulk load without projections, catches up first).
+  bool caught_up() const { return caught_up_.load(std::memory_order_acquire); }
   // Valid once failed() is true.
   uint64_t failed_seq() const { return failed_seq_; }
   const std::string& error() const { return error_; }
 
  private:
   void Loop();
+  // Sets caught_up_ if `checkpoint` is within max_live_lag of the head.
+  void NoteCatchUp(uint64_t checkpoint);
   // Applies and commits one batch starting after the checkpoint. Returns
   // false when the worker must stop (failure).
   bool RunBatch();
@@ -77,6 +83,7 @@ class ProjectionRunner {
   std::atomic<bool> stop_{false};
   std::mutex join_mu_;  // Stop may be called from two threads
   std::atomic<bool> failed_{false};
+  std::atomic<bool> caught_up_{false};
   uint64_t failed_seq_ = 0;  // written once before failed_ is set
   std::string error_;
   // The writer of bulk batches, reused while they last (worker thread only).
