@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,10 +59,12 @@ std::vector<Statement> Batch(int first, int n) {
   return out;
 }
 
-const ProjectionInfo* Find(const std::vector<ProjectionInfo>& infos, const std::string& name) {
+// A copy: Projections() returns a fresh vector each time.
+std::optional<ProjectionInfo> Find(const std::vector<ProjectionInfo>& infos,
+                                   const std::string& name) {
   for (const ProjectionInfo& i : infos)
-    if (i.name == name) return &i;
-  return nullptr;
+    if (i.name == name) return i;
+  return std::nullopt;
 }
 
 Options BoundedOptions(uint64_t max_live_lag) {
@@ -87,8 +90,8 @@ TEST(BackpressureTest, AppendsWaitForASlowLiveProjection) {
   for (int i = 0; i < 40; ++i) {
     auto r = engine.Append(Batch(1 + i * kBatch, kBatch), Bulk());
     ASSERT_TRUE(r.ok()) << r.status();
-    const ProjectionInfo* info = Find(engine.Projections(), "slow");
-    ASSERT_NE(info, nullptr);
+    std::optional<ProjectionInfo> info = Find(engine.Projections(), "slow");
+    ASSERT_TRUE(info.has_value());
     EXPECT_EQ(info->state, ProjectionState::kLive);
     max_lag = std::max(max_lag, info->lag);
   }
@@ -125,8 +128,8 @@ TEST(BackpressureTest, FailedProjectionDoesNotHoldAppendsUp) {
   // Would wait forever if a failed projection counted.
   for (int i = 1; i <= 30; ++i) ASSERT_TRUE(engine.Append(SmallStatement(i), Bulk()).ok());
   EXPECT_EQ(engine.Head(), 30u);
-  const ProjectionInfo* info = Find(engine.Projections(), "fails");
-  ASSERT_NE(info, nullptr);
+  std::optional<ProjectionInfo> info = Find(engine.Projections(), "fails");
+  ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->state, ProjectionState::kFailed);
   EXPECT_EQ(info->failed_seq, 2u);
 }
@@ -163,8 +166,8 @@ TEST(BackpressureTest, BuildingProjectionDoesNotHoldAppendsUp) {
   ASSERT_TRUE(engine.AddProjection(std::make_shared<SlowCounter>(
                       "late", absl::ZeroDuration(), gate)).ok());
   for (int i = 21; i <= 40; ++i) ASSERT_TRUE(engine.Append(SmallStatement(i), Bulk()).ok());
-  const ProjectionInfo* info = Find(engine.Projections(), "late");
-  ASSERT_NE(info, nullptr);
+  std::optional<ProjectionInfo> info = Find(engine.Projections(), "late");
+  ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->state, ProjectionState::kBuilding);
   EXPECT_EQ(info->checkpoint, 0u);
   gate->store(true);
@@ -196,8 +199,8 @@ TEST(BackpressureTest, ProjectionReopenedFarBehindDoesNotHoldAppendsUp) {
   Engine& engine = **opened;
   ASSERT_TRUE(engine.AddProjection(std::make_shared<SlowCounter>(
                       "late", absl::ZeroDuration(), gate)).ok());
-  const ProjectionInfo* info = Find(engine.Projections(), "late");
-  ASSERT_NE(info, nullptr);
+  std::optional<ProjectionInfo> info = Find(engine.Projections(), "late");
+  ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->state, ProjectionState::kLive);  // it answers from what it has
   EXPECT_EQ(info->checkpoint, 10u);
   // The projection cannot move (gate closed): an append that waited for it
