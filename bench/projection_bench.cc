@@ -702,8 +702,11 @@ int main(int argc, char** argv) {
      << ROCKSDB_MINOR << "." << ROCKSDB_PATCH << "; store on " << base_dir << "\n";
   md << "- Command: `annals_projection_bench --events " << n_events << " --queries "
      << n_queries << (block_cache_mb ? Fmt(" --block-cache-mb %llu", (unsigned long long)block_cache_mb) : std::string())
+     << (max_live_lag ? Fmt(" --max-live-lag %llu", (unsigned long long)*max_live_lag) : std::string())
+     << (live_batch ? Fmt(" --live-batch %llu", (unsigned long long)*live_batch) : std::string())
      << "`; engine Options at their defaults except `sync_appends=false`"
-     << (block_cache_mb ? " and `block_cache_bytes`" : "") << "\n";
+     << (block_cache_mb ? " and `block_cache_bytes`" : "")
+     << (max_live_lag || live_batch ? " and the live batching flags above" : "") << "\n";
   md << "- Log: " << Thousands(n_events) << " statements, " << actors_present
      << " actors and " << topics_present << " topics occurring (Zipf s=1 over "
      << kActors << " / " << kTopics << "), "

@@ -76,10 +76,10 @@ struct Options {
   // once, as they see an ordinary one. Default 32768. Larger files make
   // less compaction work (each spans the whole key range, so every level-0
   // compaction rewrites all of level 1) but leave more lag to clear when an
-  // import ends (see max_live_lag, which should be about twice this). With
-  // max_live_lag at 65536, a 3M-event import took 76 s at 32768, 93 s at
-  // 65536 (max_live_lag 131072). 0 never does (imports are then about 1.6x
-  // slower).
+  // import ends (see max_live_lag, which should be about twice this). A
+  // 3M-event import took 76-92 s at 32768 (four runs) and 93 s at 65536
+  // with max_live_lag 131072 (one run). 0 never does (imports are then
+  // about 1.6x slower).
   uint64_t live_bulk_min_lag = 32768;
 
   // Events per live bulk batch. Default 32768 (about 32 MiB of memory per
@@ -114,9 +114,9 @@ struct Options {
   // this much (~0.5-1 s for the built-in timelines on 2 cores). Default
   // 65536: two live bulk batches, one being applied while the next is
   // appended; less starves the projections of bulk-sized batches, more
-  // leaves more to clear when the import ends. A bounded lag also keeps the
-  // events a projection reads in the memtable and cache: a 1M-event import
-  // with projections went 41k -> 56-63k events/s, with 35% less CPU. 0 never
+  // leaves more to clear when the import ends. Imports take about as long
+  // until their timelines are queryable as without it; the append calls
+  // just stop returning long before the projections are done. 0 never
   // waits: the lag then grows with the import. Projections that are
   // rebuilding, still building, failed, or opened further behind than this
   // (until they first catch up to within it) never hold appends up.

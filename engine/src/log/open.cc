@@ -76,8 +76,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
     // the whole key: ids are at most Limits::kId bytes) makes inserting an
     // id, which arrive in random order, one bucket lookup instead of a
     // skiplist search that misses the cache at every level (a third of an
-    // append's time before). Flushes sort it, on a background thread. Iterating this family needs
-    // ReadOptions::total_order_seek; the engine never iterates it.
+    // append's time before). Flushes sort it, on a background thread.
+    // Iterating this family needs ReadOptions::total_order_seek; the engine
+    // never iterates it.
     cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(Limits::kId));
     // About one bucket per id the memtable holds (~64 bytes each); the
     // buckets (8 bytes each) come out of the memtable's own memory.

@@ -59,14 +59,14 @@ constexpr absl::Duration kPoll = absl::Milliseconds(1);
 // projections (a live worker holding on for a fuller batch,
 // Options::live_batch_hold_ms, sees that within a poll and applies what it
 // has), or among the appends held up by Options::max_live_lag.
-class WaitingCaller {
+class CountWhileAlive {
  public:
-  explicit WaitingCaller(std::atomic<int>& count) : count_(count) {
+  explicit CountWhileAlive(std::atomic<int>& count) : count_(count) {
     count_.fetch_add(1, std::memory_order_acq_rel);
   }
-  ~WaitingCaller() { count_.fetch_sub(1, std::memory_order_acq_rel); }
-  WaitingCaller(const WaitingCaller&) = delete;
-  WaitingCaller& operator=(const WaitingCaller&) = delete;
+  ~CountWhileAlive() { count_.fetch_sub(1, std::memory_order_acq_rel); }
+  CountWhileAlive(const CountWhileAlive&) = delete;
+  CountWhileAlive& operator=(const CountWhileAlive&) = delete;
 
  private:
   std::atomic<int>& count_;
@@ -359,7 +359,7 @@ std::vector<ProjectionInfo> DbEngine::Projections() const {
 absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
                                          absl::Duration timeout) const {
   absl::Time deadline = absl::Now() + timeout;
-  WaitingCaller waiting(waiting_on_projections_);
+  CountWhileAlive waiting(waiting_on_projections_);
   for (;;) {
     {
       absl::MutexLock lock(&registry_mu_);
@@ -384,9 +384,10 @@ absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
 void DbEngine::AwaitLiveProjections() const {
   const uint64_t bound = options_.max_live_lag;
   if (bound == 0) return;
-  // Not a WaitingCaller: that would end every worker's hold, and one that
-  // is not behind would then apply small batches through the memtable.
-  std::optional<WaitingCaller> held;
+  // Not counted as waiting on projections: that would end every worker's
+  // hold, and one that is not behind would then apply small batches
+  // through the memtable.
+  std::optional<CountWhileAlive> held;
   for (;;) {
     const uint64_t head = Head();
     bool behind = false;
@@ -409,7 +410,7 @@ void DbEngine::AwaitLiveProjections() const {
 
 absl::Status DbEngine::WaitFor(uint64_t seq, absl::Duration timeout) const {
   absl::Time deadline = absl::Now() + timeout;
-  WaitingCaller waiting(waiting_on_projections_);
+  CountWhileAlive waiting(waiting_on_projections_);
   for (;;) {
     bool done = true;
     {

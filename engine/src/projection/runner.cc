@@ -53,7 +53,13 @@ ProjectionRunner::ProjectionRunner(DbEngine* engine, std::string name,
       version_(projection_->version()),
       prefix_(ProjectionPrefix(name_, gen)),
       checkpoint_(checkpoint),
-      mode_(mode) {
+      mode_(mode),
+      // Timelines (built-in and declarative) read only the grouping fields
+      // of an event: skip decoding content and attributes. Others get it
+      // whole.
+      depth_(dynamic_cast<const GroupedTimeline*>(projection_.get()) != nullptr
+                 ? DecodeDepth::kGrouping
+                 : DecodeDepth::kFull) {
   NoteCatchUp(checkpoint);
 }
 
@@ -108,7 +114,7 @@ void ProjectionRunner::Loop() {
       // Appends held up by Options::max_live_lag are no pause, and end the
       // hold only of the projection they wait for.
       auto holding_appends = [&] {
-        return engine_->appends_held() > 0 && o.max_live_lag != 0 &&
+        return engine_->appends_held() > 0 &&
                engine_->Head() - checkpoint() > o.max_live_lag;
       };
       while (!stop_.load() && engine_->waiting_on_projections() == 0 &&
@@ -147,11 +153,6 @@ bool ProjectionRunner::RunBatch() {
       bulk ? std::max<uint64_t>(1, live ? options.live_bulk_batch_events
                                         : options.bulk_rebuild_batch_events)
            : kBatchEvents;
-  // Timelines (built-in and declarative) read only the grouping fields of
-  // an event: skip decoding content and attributes. Others get it whole.
-  const DecodeDepth depth = dynamic_cast<const GroupedTimeline*>(projection_.get()) != nullptr
-                                ? DecodeDepth::kGrouping
-                                : DecodeDepth::kFull;
   // Applies events from `from` up to `until` (inclusive; 0 = a full batch)
   // into `writer`; returns the last seq applied.
   auto apply = [&](ProjectionWriter& writer, uint64_t until) -> uint64_t {
@@ -159,8 +160,8 @@ bool ProjectionRunner::RunBatch() {
     // A bulk batch is long: read and decode it ahead, beside the Apply calls.
     auto it = bulk ? engine_->NewPrefetchingIterator(
                          from, until != 0 ? std::min<uint64_t>(limit, until - from + 1) : limit,
-                         depth)
-                   : engine_->NewIterator(from, depth);
+                         depth_)
+                   : engine_->NewIterator(from, depth_);
     for (size_t n = 0; it->Valid() && n < limit && !stop_.load(); it->Next(), ++n) {
       const Event& e = it->event();
       if (until != 0 && e.seq > until) break;

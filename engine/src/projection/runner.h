@@ -17,6 +17,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "annals/projection.h"
+#include "codec/event_codec.h"
 
 namespace annals::internal {
 
@@ -80,6 +81,7 @@ class ProjectionRunner {
   const std::string prefix_;
   std::atomic<uint64_t> checkpoint_;
   std::atomic<Mode> mode_;
+  const DecodeDepth depth_;  // how much of each event Apply needs
   std::atomic<bool> stop_{false};
   std::mutex join_mu_;  // Stop may be called from two threads
   std::atomic<bool> failed_{false};
