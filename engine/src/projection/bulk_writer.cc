@@ -7,19 +7,9 @@
 #include "log/keys.h"
 #include "model/sv.h"
 #include "projection/add_operator.h"
+#include "projection/key_sort.h"
 
 namespace annals::internal {
-namespace {
-
-uint64_t Head(std::string_view k) {
-  uint64_t h = 0;
-  for (size_t i = 0; i < 8; ++i)
-    h = (h << 8) | (i < k.size() ? static_cast<uint8_t>(k[i]) : 0);
-  return h;
-}
-
-}  // namespace
-
 constexpr size_t kRecentSlots = 1 << 16;
 
 void BulkWriter::Append(Kind kind, std::string_view key, std::string_view value) {
@@ -40,7 +30,6 @@ void BulkWriter::Append(Kind kind, std::string_view key, std::string_view value)
     }
   }
   Op op;
-  op.head = Head(key);
   op.key_off = arena_.size();
   op.key_len = static_cast<uint32_t>(key.size());
   arena_.append(key);
@@ -114,16 +103,9 @@ void BulkWriter::Clear() {
 }
 
 absl::StatusOr<size_t> BulkWriter::WriteTo(rocksdb::SstFileWriter* file) {
-  // Key order, and within a key the order written (index breaks ties).
-  std::vector<uint32_t> order(ops_.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-    const Op& x = ops_[a];
-    const Op& y = ops_[b];
-    if (x.head != y.head) return x.head < y.head;
-    int c = KeyOf(x).compare(KeyOf(y));
-    return c != 0 ? c < 0 : a < b;
-  });
+  // Key order, and within a key the order written.
+  const std::vector<uint32_t> order = SortedOrder(
+      static_cast<uint32_t>(ops_.size()), [this](uint32_t i) { return KeyOf(ops_[i]); });
   // Counter keys, sorted, merged in below.
   std::vector<const std::pair<const std::string, int64_t>*> adds;
   adds.reserve(adds_.size());

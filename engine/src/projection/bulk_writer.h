@@ -46,7 +46,6 @@ class BulkWriter final : public ProjectionWriter {
  private:
   enum class Kind : uint8_t { kPut, kDelete };
   struct Op {
-    uint64_t head;      // the key's first 8 bytes, big-endian: sorts most pairs
     uint64_t key_off;   // into arena_
     uint64_t val_off;   // into arena_ (kPut)
     uint32_t key_len;
