@@ -4,13 +4,15 @@
 // `annals import` does (ImportFile, then waiting for the timelines).
 //
 //   annals_import_bench [--rows N] [--format gdelt|jsonl|both] [--dir DIR]
-//                       [--keep] [--generate-only]
+//                       [--keep] [--generate-only] [--no-projections]
 //
 // Defaults: 1,000,000 rows, both formats, DIR = $TMPDIR or /tmp. Prints, per
 // format: file size, generation time, import wall time and rows/s (until
 // ImportFile returned, and until the projections had caught up), and the
 // parse-only rate (a dry run: read, map, validate; no writes). See
-// bench/README.md.
+// bench/README.md. --no-projections opens the store without the built-in
+// projections (Options::builtin_projections = false): the import path
+// alone, an upper bound for any import with projections running.
 #include <unistd.h>
 
 #include <algorithm>
@@ -211,7 +213,7 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
 }
 
 int Run(const std::string& format, uint64_t rows, const fs::path& dir, bool keep,
-        bool generate_only) {
+        bool generate_only, bool projections) {
   fs::path file = dir / (format == "gdelt" ? "bench.export.CSV" : "bench.jsonl");
   std::error_code ec;
   fs::create_directories(dir, ec);  // an error shows when the file is written
@@ -239,7 +241,9 @@ int Run(const std::string& format, uint64_t rows, const fs::path& dir, bool keep
 
   fs::path store = dir / ("bench-store-" + format);
   fs::remove_all(store);
-  auto engine = annals::Engine::Open(store.string(), annals::Options{});
+  annals::Options options;
+  options.builtin_projections = projections;
+  auto engine = annals::Engine::Open(store.string(), options);
   if (!engine.ok()) {
     std::fprintf(stderr, "open: %s\n", std::string(engine.status().message()).c_str());
     return 2;
@@ -266,9 +270,10 @@ int Run(const std::string& format, uint64_t rows, const fs::path& dir, bool keep
   auto st = (*engine)->WaitFor((*engine)->Head(), absl::InfiniteDuration());
   auto t6 = Clock::now();
   if (!st.ok()) return 2;
-  std::printf("  import (projections on): %.2f s, %.0f rows/s until ImportFile returned; "
+  std::printf("  import (projections %s): %.2f s, %.0f rows/s until ImportFile returned; "
               "%.2f s, %.0f rows/s until the timelines caught up\n",
-              Seconds(t4, t5), sum->imported / Seconds(t4, t5), Seconds(t4, t6),
+              projections ? "on" : "off", Seconds(t4, t5), sum->imported / Seconds(t4, t5),
+              Seconds(t4, t6),
               sum->imported / Seconds(t4, t6));
   std::printf("  imported %llu, duplicates %llu, rejected %llu\n",
               static_cast<unsigned long long>(sum->imported),
@@ -289,7 +294,7 @@ int main(int argc, char** argv) {
   std::string format = "both";
   const char* tmp = std::getenv("TMPDIR");
   fs::path dir = tmp ? tmp : "/tmp";
-  bool keep = false, generate_only = false;
+  bool keep = false, generate_only = false, projections = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -298,15 +303,16 @@ int main(int argc, char** argv) {
     else if (a == "--dir") dir = next();
     else if (a == "--keep") keep = true;
     else if (a == "--generate-only") generate_only = true;
+    else if (a == "--no-projections") projections = false;
     else {
       std::fprintf(stderr,
                    "usage: annals_import_bench [--rows N] [--format gdelt|jsonl|both] "
-                   "[--dir DIR] [--keep] [--generate-only]\n");
+                   "[--dir DIR] [--keep] [--generate-only] [--no-projections]\n");
       return 1;
     }
   }
   int rc = 0;
-  if (format == "gdelt" || format == "both") rc |= Run("gdelt", rows, dir, keep, generate_only);
-  if (format == "jsonl" || format == "both") rc |= Run("jsonl", rows, dir, keep, generate_only);
+  if (format == "gdelt" || format == "both") rc |= Run("gdelt", rows, dir, keep, generate_only, projections);
+  if (format == "jsonl" || format == "both") rc |= Run("jsonl", rows, dir, keep, generate_only, projections);
   return rc;
 }
