@@ -10,6 +10,7 @@
 #include "projection/key_sort.h"
 
 namespace annals::internal {
+
 constexpr size_t kRecentSlots = 1 << 16;
 
 void BulkWriter::Append(Kind kind, std::string_view key, std::string_view value) {

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstddef>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -37,8 +38,21 @@ inline uint64_t DigitAt(std::string_view k, size_t depth) {
   return d;
 }
 
+// Past this depth, or for runs this short, whole keys are compared: it
+// bounds the recursion (keys from custom projections have no length
+// limit) and spares small runs the partition buffers.
+inline constexpr size_t kMaxRadixDepth = 256;
+inline constexpr ptrdiff_t kMinRadixRun = 16;
+
 template <typename KeyOf>
 void SortRun(Item* begin, Item* end, size_t depth, const KeyOf& key_of) {
+  if (depth >= kMaxRadixDepth || end - begin < kMinRadixRun) {
+    std::sort(begin, end, [&](const Item& a, const Item& b) {
+      const int c = key_of(a.index).compare(key_of(b.index));
+      return c != 0 ? c < 0 : a.index < b.index;
+    });
+    return;
+  }
   for (Item* p = begin; p != end; ++p) p->digit = DigitAt(key_of(p->index), depth);
   std::sort(begin, end, [](const Item& a, const Item& b) {
     return a.digit != b.digit ? a.digit < b.digit : a.index < b.index;

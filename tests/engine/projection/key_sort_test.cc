@@ -56,6 +56,41 @@ TEST(KeySort, RandomKeysWithLongSharedPrefixes) {
   }
 }
 
+TEST(KeySort, HighBytesCompareUnsigned) {
+  // Group names are UTF-8 and occurred-at is sign-flipped: bytes >= 0x80
+  // sort after every ASCII byte, also in a key's last partial digit. More
+  // than a small run's worth, so the radix passes (not only the fallback
+  // comparison) see them.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 64; ++i) {
+    std::string k = "e" + std::string(i % 9, 'x');
+    k.push_back(static_cast<char>(i % 2 ? 0xFF : 0x7F));
+    if (i % 3 == 0) k.push_back(static_cast<char>(0x80));
+    if (i % 5 == 0) k += "\xc3\xa9";
+    keys.push_back(std::move(k));
+  }
+  EXPECT_EQ(Sorted(keys), Reference(keys));
+}
+
+TEST(KeySort, LongRunsOfEqualKeysKeepWriteOrder) {
+  // Tied runs far longer than a small-run sort's: equal keys must come out
+  // in the order written (a batch folds a key's writes in that order).
+  std::vector<std::string> keys;
+  for (int i = 0; i < 80; ++i) keys.push_back(i % 2 ? "k" : std::string("k\0", 2));
+  for (int i = 0; i < 40; ++i) keys.push_back(std::string(20, 'p'));
+  EXPECT_EQ(Sorted(keys), Reference(keys));
+}
+
+TEST(KeySort, VeryLongSharedPrefixes) {
+  // Keys sharing 100 KB: past the radix depth limit the sort compares
+  // whole keys instead of recursing once per 8 bytes.
+  const std::string shared(100000, 's');
+  std::vector<std::string> keys;
+  for (int i = 0; i < 50; ++i) keys.push_back(shared + std::to_string(i % 7));
+  keys.push_back(shared);
+  EXPECT_EQ(Sorted(keys), Reference(keys));
+}
+
 TEST(KeySort, EmptyAndSingle) {
   EXPECT_TRUE(Sorted({}).empty());
   EXPECT_EQ(Sorted({"x"}), std::vector<uint32_t>{0});
