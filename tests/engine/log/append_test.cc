@@ -362,9 +362,9 @@ TEST_F(AppendTest, LargeBatchGetsEachStatementsOwnId) {
   EXPECT_TRUE(engine_->FindById("caller-3").ok());
 }
 
-// The id index lives in a small hash memtable that flushes often: ids must
-// be found wherever they are (memtable, immutable memtables, files), also
-// after a reopen.
+// With a small memtable the id index flushes often: ids must be found
+// wherever they are (memtable, immutable memtables, files), also after a
+// reopen.
 TEST_F(AppendTest, DuplicatesAreFoundAcrossIdIndexFlushes) {
   constexpr int kStatements = 40000;  // several flushes of a 1 MiB id memtable
   std::vector<Statement> all;
