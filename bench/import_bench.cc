@@ -273,8 +273,7 @@ int Run(const std::string& format, uint64_t rows, const fs::path& dir, bool keep
   std::printf("  import (projections %s): %.2f s, %.0f rows/s until ImportFile returned; "
               "%.2f s, %.0f rows/s until the timelines caught up\n",
               projections ? "on" : "off", Seconds(t4, t5), sum->imported / Seconds(t4, t5),
-              Seconds(t4, t6),
-              sum->imported / Seconds(t4, t6));
+              Seconds(t4, t6), sum->imported / Seconds(t4, t6));
   std::printf("  imported %llu, duplicates %llu, rejected %llu\n",
               static_cast<unsigned long long>(sum->imported),
               static_cast<unsigned long long>(sum->duplicates),
@@ -312,7 +311,7 @@ int main(int argc, char** argv) {
     }
   }
   int rc = 0;
-  if (format == "gdelt" || format == "both") rc |= Run("gdelt", rows, dir, keep, generate_only, projections);
-  if (format == "jsonl" || format == "both") rc |= Run("jsonl", rows, dir, keep, generate_only, projections);
+  for (const char* f : {"gdelt", "jsonl"})
+    if (format == f || format == "both") rc |= Run(f, rows, dir, keep, generate_only, projections);
   return rc;
 }

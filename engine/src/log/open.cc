@@ -17,8 +17,6 @@
 #include "projection/bulk_ingest.h"
 #include "projection/runner.h"
 #include "rocksdb/filter_policy.h"
-#include "rocksdb/memtablerep.h"
-#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 
 namespace annals {
