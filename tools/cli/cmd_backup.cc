@@ -3,6 +3,7 @@
 #include <string>
 
 #include "annals/backup.h"
+#include "annals/status.h"
 #include "cli/commands.h"
 
 namespace annals::cli {
@@ -30,10 +31,8 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
   return [f, &g]() -> int {
     auto info = BackupStore(g.db, f->dir);
     if (!info.ok()) {
-      if (absl::IsNotFound(info.status()) && info.status().message().find("no store") == 0)
-        return Fail("backup", absl::NotFoundError(
-                                  std::string(info.status().message()) +
-                                  " (give --db PATH or set ANNALS_DB)"));
+      if (IsNoStore(info.status()))
+        return Fail("backup", WithHint(info.status(), "give --db PATH or set ANNALS_DB"));
       return Fail("backup", info.status());
     }
     std::printf("backed up %s to %s: seqs 1..%llu, %.1f MiB\n", g.db.c_str(),

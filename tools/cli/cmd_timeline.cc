@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <thread>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "annals/status.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/progress.h"
@@ -51,9 +51,7 @@ absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g) {
     store.engine = std::move(*e);
     return store;
   }
-  if (!absl::IsFailedPrecondition(e.status()) ||
-      !absl::StrContains(std::string(e.status().message()), "in use"))
-    return e.status();
+  if (!IsStoreInUse(e.status())) return e.status();
   auto r = OpenForRead(g);
   if (!r.ok()) return r.status();
   store.engine = std::move(*r);

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "annals/status.h"
 
 namespace annals::cli {
 
@@ -18,6 +20,15 @@ int ExitCodeFor(const absl::Status& status) {
     default:
       return kExitStorage;
   }
+}
+
+absl::Status WithHint(const absl::Status& status, std::string_view hint) {
+  absl::Status out(status.code(),
+                   absl::StrCat(status.message(), " (", absl::string_view(hint.data(), hint.size()), ")"));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
 }
 
 int Fail(std::string_view context, const absl::Status& status) {
@@ -39,10 +50,8 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenExisting(const GlobalFlags& g,
                                                      Options options) {
   options.create_if_missing = false;
   auto e = Engine::Open(g.db, options);
-  if (absl::IsNotFound(e.status()))
-    return absl::NotFoundError(absl::StrCat(
-        "no store at ", g.db,
-        " (give --db PATH or set ANNALS_DB; `annals import` creates one)"));
+  if (IsNoStore(e.status()))
+    return WithHint(e.status(), "give --db PATH or set ANNALS_DB; `annals import` creates one");
   return e;
 }
 

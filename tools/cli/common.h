@@ -26,6 +26,9 @@ struct GlobalFlags {
 // everything else is a storage problem: 2.
 int ExitCodeFor(const absl::Status& status);
 
+// `status` with " (<hint>)" added to its message; code and kinds kept.
+absl::Status WithHint(const absl::Status& status, std::string_view hint);
+
 // Prints "annals: <context>: <message>" to stderr; returns ExitCodeFor.
 int Fail(std::string_view context, const absl::Status& status);
 

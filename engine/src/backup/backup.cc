@@ -17,11 +17,12 @@
 #include <system_error>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "log/db_engine.h"
+#include "annals/status.h"
 #include "log/keys.h"
+#include "model/error_kinds.h"
 #include "model/sv.h"
 #include "projection/add_operator.h"
 #include "rocksdb/utilities/checkpoint.h"
@@ -232,9 +233,7 @@ absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,
   o.create_if_missing = false;
   auto engine = Engine::Open(store_path, o);
   if (engine.ok()) return Backup(**engine, dir);
-  if (!absl::IsFailedPrecondition(engine.status()) ||
-      !absl::StrContains(engine.status().message(), "in use"))
-    return engine.status();
+  if (!IsStoreInUse(engine.status())) return engine.status();
 
   // Held by another process: copy a read-only view. The view is taken at
   // one instant, but opening it can race with that process flushing; the
@@ -281,7 +280,7 @@ absl::StatusOr<BackupInfo> RestoreStore(const std::string& backup_dir,
         store_path, " already exists and is not empty; restore will not replace it "
                     "(give --force to replace it)"));
   if (occupied && InUse(dest))
-    return absl::FailedPreconditionError(absl::StrCat(
+    return internal::StoreInUseError(absl::StrCat(
         store_path, " is in use by another process; stop it before restoring over it"));
   if (fs::equivalent(fs::absolute(backup_dir, ec), dest, ec))
     return absl::InvalidArgumentError("the backup and the store are the same directory");

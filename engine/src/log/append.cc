@@ -9,6 +9,7 @@
 #include "codec/event_codec.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "model/error_kinds.h"
 #include "model/names.h"
 #include "model/sv.h"
 #include "rocksdb/write_batch.h"
@@ -17,14 +18,15 @@ namespace annals::internal {
 
 absl::StatusOr<AppendResult> DbEngine::Append(const Statement& statement,
                                               const AppendOptions& options) {
-  auto results = Append(std::span<const Statement>(&statement, 1), options);
-  if (!results.ok()) {
-    // A single statement's error needs no "statements[0]: " prefix.
-    std::string_view msg = SV(results.status().message());
-    constexpr std::string_view kPrefix = "statements[0]: ";
-    if (msg.starts_with(kPrefix)) msg.remove_prefix(kPrefix.size());
-    return absl::Status(results.status().code(), AV(msg));
-  }
+  // A batch of one, whose error needs no "statements[0]: " prefix.
+  if (options_.read_only)
+    return absl::FailedPreconditionError("the store was opened read-only");
+  if (absl::Status st = Validate(statement); !st.ok())
+    return BadStatementError(st, 0, /*prefix=*/false);
+  const std::string id = EffectiveId(statement);
+  auto results = AppendValidated(std::span<const Statement>(&statement, 1),
+                                 std::span<const std::string>(&id, 1), options);
+  if (!results.ok()) return results.status();
   return (*results)[0];
 }
 
@@ -46,8 +48,7 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
   helpers_->Run(parts, [&](size_t part) {
     for (size_t i = n * part / parts, end = n * (part + 1) / parts; i < end; ++i) {
       if (absl::Status st = Validate(statements[i]); !st.ok()) {
-        errors[part] = absl::InvalidArgumentError(
-            absl::StrCat("statements[", i, "]: ", st.message()));
+        errors[part] = BadStatementError(st, i, /*prefix=*/true);
         return;
       }
       ids[i] = EffectiveId(statements[i]);

@@ -5,13 +5,13 @@
 #include <system_error>
 
 #include "model/sv.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
 #include "log/owner.h"
 #include "log/reader_engine.h"
 #include "log/secondary.h"
+#include "model/error_kinds.h"
 #include "model/names.h"
 #include "projection/add_operator.h"
 #include "projection/bulk_ingest.h"
@@ -86,7 +86,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
 }
 
 absl::Status LockError(const std::string& path) {
-  return absl::FailedPreconditionError(absl::StrCat(
+  return StoreInUseError(absl::StrCat(
       "store ", path, " is in use by another process: ", DescribeOwner(path),
       " (queries can read it meanwhile; writes must wait until it is closed)"));
 }
@@ -187,7 +187,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenOnce(const std::string& path,
       return absl::FailedPreconditionError(absl::StrCat(
           path, " is a non-empty directory that holds no annals store"));
     if (!options.create_if_missing || options.read_only)
-      return absl::NotFoundError(absl::StrCat("no store at ", path));
+      return NoStoreError(absl::StrCat("no store at ", path));
     // Like `mkdir -p`: a store may be created under directories not made yet.
     fs::create_directories(path, ec);
     if (ec)
@@ -254,8 +254,8 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenOnce(const std::string& path,
   }
   if (!s.ok()) {
     if (!secondary_dir.empty()) RemoveSecondaryDir(secondary_dir);
-    if (s.IsIOError() && absl::StrContains(s.ToString(), "lock"))
-      return LockError(path);
+    // RocksDB reports a held lock as a plain IOError: look at the lock.
+    if (s.IsIOError() && !options.read_only && StoreLockHeld(path)) return LockError(path);
     if (options.read_only && s.IsInvalidArgument())
       return absl::FailedPreconditionError(absl::StrCat(
           path, " is not an annals store (", s.ToString(), ")"));

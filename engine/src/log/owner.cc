@@ -1,5 +1,6 @@
 #include "log/owner.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -7,11 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <set>
 #include <string_view>
 #include <system_error>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "annals/time.h"
 
 namespace annals::internal {
@@ -42,9 +45,45 @@ std::string HostName() {
   return buf;
 }
 
+// The stores this process holds open for writing (canonical paths).
+absl::Mutex held_mu(absl::kConstInit);
+std::set<std::string>& HeldStores() ABSL_EXCLUSIVE_LOCKS_REQUIRED(held_mu) {
+  static auto* held = new std::set<std::string>();
+  return *held;
+}
+
+std::string Canonical(const std::string& store) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(store, ec);
+  return ec ? store : p.string();
+}
+
+bool LockedByAnotherProcess(const std::string& store) {
+  int fd = ::open((fs::path(store) / "LOCK").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock fl = {};
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  bool held = ::fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
+}
+
 }  // namespace
 
+bool StoreLockHeld(const std::string& store) {
+  {
+    absl::MutexLock lock(&held_mu);
+    if (HeldStores().count(Canonical(store))) return true;
+  }
+  return LockedByAnotherProcess(store);
+}
+
 void WriteOwnerRecord(const std::string& store) {
+  {
+    absl::MutexLock lock(&held_mu);
+    HeldStores().insert(Canonical(store));
+  }
   // Written to a temporary name and renamed, so a reader never sees half.
   const fs::path final_path = fs::path(store) / kOwnerFile;
   const fs::path tmp = fs::path(store) / absl::StrCat(kOwnerFile, ".tmp");
@@ -61,6 +100,10 @@ void WriteOwnerRecord(const std::string& store) {
 }
 
 void RemoveOwnerRecord(const std::string& store) {
+  {
+    absl::MutexLock lock(&held_mu);
+    HeldStores().erase(Canonical(store));
+  }
   const fs::path p = fs::path(store) / kOwnerFile;
   std::ifstream in(p);
   std::string key;

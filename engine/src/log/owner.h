@@ -22,6 +22,12 @@ void WriteOwnerRecord(const std::string& store);
 // Removes the record if this process wrote it.
 void RemoveOwnerRecord(const std::string& store);
 
+// Whether the store's lock is held, as RocksDB takes it: by another
+// process (an fcntl lock on LOCK), or by this one (a store this process
+// opened for writing and has not closed, as the owner record tracks).
+// Decides what a failed open means without reading its message.
+bool StoreLockHeld(const std::string& store);
+
 // Describes the holder for an error message, e.g.
 // "pid 4242 (annals import big.jsonl) on host lab1 has held it since
 // 2025-04-01T10:00:00Z"; a generic phrase when there is no usable record.

@@ -19,6 +19,7 @@
 #include "declarative/declarative_projection.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "model/error_kinds.h"
 #include "model/sv.h"
 #include "projection/add_operator.h"
 #include "projection/runner.h"
@@ -68,7 +69,7 @@ struct RawStore {
 absl::StatusOr<std::unique_ptr<RawStore>> OpenRaw(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(fs::path(path) / "CURRENT", ec))
-    return absl::NotFoundError(absl::StrCat("no store at ", path));
+    return NoStoreError(absl::StrCat("no store at ", path));
   rocksdb::DBOptions dbo;
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &names);
