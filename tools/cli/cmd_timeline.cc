@@ -2,9 +2,7 @@
 // the order they occurred, as of any point of the log. Also the query
 // plumbing `projection query` shares (commands.h).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -63,6 +61,9 @@ absl::Status WaitForProjection(const Engine& engine, const std::string& name,
                                uint64_t seq, const std::string& label) {
   ProgressBar bar(label);
   for (;;) {
+    // Returns as soon as the projection has applied `seq` (or failed); the
+    // timeout only paces the progress bar.
+    absl::Status st = engine.WaitForProjection(name, seq, absl::Milliseconds(200));
     std::vector<ProjectionInfo> infos = engine.Projections();
     const ProjectionInfo* info = FindInfo(infos, name);
     if (info == nullptr) return absl::OkStatus();
@@ -70,16 +71,11 @@ absl::Status WaitForProjection(const Engine& engine, const std::string& name,
       return absl::UnavailableError(
           absl::StrCat("projection ", name, " failed at seq ", info->failed_seq, ": ",
                        info->error, " (reopening the store retries it)"));
-    if (info->state != ProjectionState::kBuilding && info->checkpoint >= seq)
-      return absl::OkStatus();
+    if (!absl::IsDeadlineExceeded(st)) return st;
     uint64_t done = info->state == ProjectionState::kBuilding
                         ? info->rebuild_checkpoint
                         : info->checkpoint;
     bar.Update(std::min(done, seq), seq);
-    auto started = std::chrono::steady_clock::now();
-    (void)engine.WaitFor(seq, absl::Milliseconds(100));
-    if (std::chrono::steady_clock::now() - started < std::chrono::milliseconds(20))
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 

@@ -183,6 +183,13 @@ class Engine {
   // kDeadlineExceeded after `timeout`.
   virtual absl::Status WaitFor(uint64_t seq, absl::Duration timeout) const = 0;
 
+  // Waits until projection `name` (the version that answers) has applied
+  // `seq`; returns as soon as it has. kNotFound: no such projection;
+  // kUnavailable: it failed (the message says at which seq and why);
+  // kDeadlineExceeded after `timeout`. Read-only engines return OK at once.
+  virtual absl::Status WaitForProjection(std::string_view name, uint64_t seq,
+                                         absl::Duration timeout) const = 0;
+
   // Reads a key a projection wrote (as the projection named it).
   virtual absl::StatusOr<std::optional<std::string>> ReadProjection(
       std::string_view name, std::string_view key) const = 0;

@@ -111,7 +111,7 @@ absl::StatusOr<AppendResult> DbEngine::Correct(uint64_t target,
       results = CommitLocked(one, {}, {}, options);
     }
   }
-  WakeWorkers();
+  WakeWaiters();  // the head moved
   if (!results.ok()) return results.status();
   return (*results)[0];
 }
@@ -138,7 +138,7 @@ absl::StatusOr<AppendResult> DbEngine::Retract(uint64_t target,
     std::vector<Event> one = {e};
     results = CommitLocked(one, {}, {}, options);
   }
-  WakeWorkers();
+  WakeWaiters();  // the head moved
   if (!results.ok()) return results.status();
   return (*results)[0];
 }
@@ -181,7 +181,7 @@ absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias,
     std::vector<Event> one = {e};
     results = CommitLocked(one, {}, {}, options);
   }
-  WakeWorkers();
+  WakeWaiters();  // the head moved
   if (!results.ok()) return results.status();
   return (*results)[0];
 }

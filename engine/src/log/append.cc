@@ -72,7 +72,7 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::AppendValidated(
     absl::MutexLock lock(&append_mu_);
     results = CommitLocked({}, statements, ids, options);
   }
-  WakeWorkers();
+  WakeWaiters();  // the head moved
   return results;
 }
 
@@ -192,13 +192,9 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
     absl::MutexLock lock(&aliases_mu_);
     for (auto& a : new_aliases) aliases_.push_back(std::move(a));
   }
+  last_append_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_release);
   head_.store(next.head, std::memory_order_release);
   return results;
-}
-
-void DbEngine::WakeWorkers() {
-  // Releasing the mutex re-evaluates the conditions workers Await on.
-  absl::MutexLock lock(&progress_mu_);
 }
 
 absl::Status DbEngine::Sync() {

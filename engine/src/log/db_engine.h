@@ -149,6 +149,8 @@ class DbEngine final : public Engine {
                               absl::Duration timeout) const override;
   std::vector<ProjectionInfo> Projections() const override;
   absl::Status WaitFor(uint64_t seq, absl::Duration timeout) const override;
+  absl::Status WaitForProjection(std::string_view name, uint64_t seq,
+                                 absl::Duration timeout) const override;
   absl::StatusOr<std::optional<std::string>> ReadProjection(
       std::string_view name, std::string_view key) const override;
 
@@ -169,19 +171,33 @@ class DbEngine final : public Engine {
   rocksdb::ColumnFamilyHandle* proj_family() const { return proj_; }
   bool read_only() const { return options_.read_only; }
   const Options& options() const { return options_; }
-  // Guards runner checkpoints and states; waiters Await on it. Appends
-  // touch it after publishing a new head so waiting workers wake up.
-  absl::Mutex& progress_mu() const { return progress_mu_; }
+  // The mutex every wait on projections Awaits on (WaitFor, rebuild and
+  // query waits, append backpressure, a worker's wait for appends and its
+  // batching hold): it guards the runners' checkpoints, modes and failures,
+  // the counters below, and, with registry_mu_, the slots. Whatever such a
+  // wait reads changes under it, or (the head) is followed by an empty
+  // lock and unlock of it (WakeWaiters), so waiters wake on the event.
+  absl::Mutex& progress_mu() const ABSL_LOCK_RETURNED(progress_mu_) { return progress_mu_; }
+  // Locks and unlocks progress_mu_, which re-evaluates every waiter's
+  // condition: call after changing what they read outside the mutex.
+  void WakeWaiters() const;
   // How many callers are waiting on projections now (WaitFor and friends):
-  // live workers skip their batching hold while any is
+  // live workers end their batching hold while any is
   // (Options::live_batch_hold_ms).
-  int waiting_on_projections() const {
-    return waiting_on_projections_.load(std::memory_order_acquire);
+  int waiting_on_projections() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(progress_mu_) {
+    return waiting_on_projections_;
   }
   // How many appends are held up by Options::max_live_lag now. The import
   // goes on meanwhile: a live worker's hold does not take the pause for
   // its end, and only the projection that is too far behind stops holding.
-  int appends_held() const { return appends_held_.load(std::memory_order_acquire); }
+  int appends_held() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(progress_mu_) {
+    return appends_held_;
+  }
+  // When the head last moved (the last append returned), for a worker's
+  // batching hold: appends that stop for live_batch_idle_ms end it.
+  absl::Time last_append() const {
+    return absl::FromUnixNanos(last_append_ns_.load(std::memory_order_acquire));
+  }
   // Aliases with seq <= as_of, in seq order.
   std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const;
   // Called by a rebuilding runner each time it commits a batch.
@@ -198,7 +214,6 @@ class DbEngine final : public Engine {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Get from the log without the head check (for callers holding the lock).
   absl::StatusOr<Event> GetUnchecked(uint64_t seq) const;
-  void WakeWorkers();
   // Options::max_live_lag: returns once every live projection is within it
   // (or the engine is closing). Takes registry_mu_; call with no lock held.
   void AwaitLiveProjections() const;
@@ -216,10 +231,6 @@ class DbEngine final : public Engine {
   };
   absl::StatusOr<ActiveRecord> ReadActiveRecord(const std::string& name,
                                                 uint32_t version) const;
-  // Read-only: re-reads every projection's record and the stored
-  // definitions, as the writer has them now (log/secondary.cc).
-  absl::Status WaitForProjection(std::string_view name, uint64_t seq,
-                                 absl::Duration timeout) const;
   void StopAll();
 
   const std::string path_;
@@ -243,18 +254,23 @@ class DbEngine final : public Engine {
   mutable absl::Mutex aliases_mu_;
   std::vector<AliasRecord> aliases_ ABSL_GUARDED_BY(aliases_mu_);
 
-  mutable absl::Mutex progress_mu_;
-  mutable std::atomic<int> waiting_on_projections_{0};
-  mutable std::atomic<int> appends_held_{0};
+  // When the head last moved, in absl::Time nanoseconds.
+  std::atomic<int64_t> last_append_ns_{0};
+
+  mutable absl::Mutex progress_mu_;  // after registry_mu_ when both are held
+  mutable int waiting_on_projections_ ABSL_GUARDED_BY(progress_mu_) = 0;
+  mutable int appends_held_ ABSL_GUARDED_BY(progress_mu_) = 0;
 
   // Share a timeline page's reads and a large Append's validation and
   // content ids with their caller.
   std::unique_ptr<HelperPool> helpers_;
 
+  // Guards the registry: slots_ and what each slot holds. Changes to the
+  // slots (and stopping_) are made holding progress_mu_ as well, so a wait
+  // on progress_mu_ may read them.
   mutable absl::Mutex registry_mu_;
-  std::map<std::string, std::shared_ptr<ProjectionSlot>, std::less<>> slots_
-      ABSL_GUARDED_BY(registry_mu_);
-  bool stopping_ ABSL_GUARDED_BY(registry_mu_) = false;
+  std::map<std::string, std::shared_ptr<ProjectionSlot>, std::less<>> slots_;
+  bool stopping_ = false;
 };
 
 }  // namespace annals::internal

@@ -116,6 +116,10 @@ std::vector<ProjectionInfo> ReaderEngine::Projections() const {
 absl::Status ReaderEngine::WaitFor(uint64_t seq, absl::Duration timeout) const {
   ANNALS_SHARED(WaitFor(seq, timeout));
 }
+absl::Status ReaderEngine::WaitForProjection(std::string_view name, uint64_t seq,
+                                             absl::Duration timeout) const {
+  ANNALS_SHARED(WaitForProjection(name, seq, timeout));
+}
 absl::StatusOr<std::optional<std::string>> ReaderEngine::ReadProjection(
     std::string_view name, std::string_view key) const {
   ANNALS_SHARED(ReadProjection(name, key));

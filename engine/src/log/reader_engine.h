@@ -69,6 +69,8 @@ class ReaderEngine final : public Engine {
   absl::Status WaitForRebuild(std::string_view name, absl::Duration timeout) const override;
   std::vector<ProjectionInfo> Projections() const override;
   absl::Status WaitFor(uint64_t seq, absl::Duration timeout) const override;
+  absl::Status WaitForProjection(std::string_view name, uint64_t seq,
+                                 absl::Duration timeout) const override;
   absl::StatusOr<std::optional<std::string>> ReadProjection(
       std::string_view name, std::string_view key) const override;
   absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const override;

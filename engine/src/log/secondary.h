@@ -39,6 +39,8 @@ absl::StatusOr<Recovered> RecoverSecondary(rocksdb::DB* db, rocksdb::ColumnFamil
 
 // Opens of a secondary before giving up, with SecondaryPause between them:
 // each retry only waits out a flush or compaction the writer is finishing.
+// This is the engine's one timed wait: another process's writes give this
+// one no event to wait on. Everything within a process waits on events.
 constexpr int kSecondaryAttempts = 20;
 void SecondaryPause(int attempt);
 

@@ -53,25 +53,6 @@ absl::Status DropGeneration(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* proj,
   return absl::OkStatus();
 }
 
-constexpr absl::Duration kPoll = absl::Milliseconds(1);
-
-// Counts its owner in `count` while it lives: among the callers waiting on
-// projections (a live worker holding on for a fuller batch,
-// Options::live_batch_hold_ms, sees that within a poll and applies what it
-// has), or among the appends held up by Options::max_live_lag.
-class CountWhileAlive {
- public:
-  explicit CountWhileAlive(std::atomic<int>& count) : count_(count) {
-    count_.fetch_add(1, std::memory_order_acq_rel);
-  }
-  ~CountWhileAlive() { count_.fetch_sub(1, std::memory_order_acq_rel); }
-  CountWhileAlive(const CountWhileAlive&) = delete;
-  CountWhileAlive& operator=(const CountWhileAlive&) = delete;
-
- private:
-  std::atomic<int>& count_;
-};
-
 }  // namespace
 
 absl::Status DbEngine::StartProjections() {
@@ -177,6 +158,7 @@ absl::Status DbEngine::Register(std::shared_ptr<const Projection> p,
                                   : ProjectionRunner::Mode::kLive;
   slot->active = std::make_unique<ProjectionRunner>(this, name, p, gen, checkpoint, mode);
   if (!options_.read_only && proj_ != nullptr) slot->active->Start();
+  absl::MutexLock progress(&progress_mu_);
   slots_.emplace(name, std::move(slot));
   return absl::OkStatus();
 }
@@ -225,6 +207,7 @@ absl::Status DbEngine::DropProjection(std::string_view name) {
       return absl::FailedPreconditionError(absl::StrCat(
           "projection '", AV(name), "' is not declarative and cannot be dropped"));
     slot = it->second;
+    absl::MutexLock progress(&progress_mu_);
     slots_.erase(it);
   }
   std::vector<uint32_t> gens;
@@ -259,11 +242,14 @@ absl::Status DbEngine::Rebuild(std::string_view name) {
   rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), meta_, GenerationKey(name, gen),
                                EncodeGeneration(slot.projection->version(), 0));
   if (!s.ok()) return FromRocks(s, "starting the rebuild");
-  slot.rebuild_outcome = absl::OkStatus();
   for (auto& r : slot.retired) r->Stop();  // reap failed rebuilds
   slot.retired.clear();
-  slot.rebuilding = std::make_unique<ProjectionRunner>(
-      this, std::string(name), slot.projection, gen, 0, ProjectionRunner::Mode::kRebuild);
+  {
+    absl::MutexLock progress(&progress_mu_);
+    slot.rebuild_outcome = absl::OkStatus();
+    slot.rebuilding = std::make_unique<ProjectionRunner>(
+        this, std::string(name), slot.projection, gen, 0, ProjectionRunner::Mode::kRebuild);
+  }
   slot.rebuilding->Start();
   return absl::OkStatus();
 }
@@ -281,6 +267,7 @@ void DbEngine::OnRebuildProgress(const std::string& name, ProjectionRunner* runn
     if (it == slots_.end() || it->second->rebuilding.get() != runner) return;
     ProjectionSlot& slot = *it->second;
     if (failed) {
+      absl::MutexLock progress(&progress_mu_);
       slot.rebuild_outcome = absl::AbortedError(absl::StrCat(
           "rebuild of ", name, " failed at seq ", runner->failed_seq(), ": ",
           runner->error()));
@@ -292,6 +279,7 @@ void DbEngine::OnRebuildProgress(const std::string& name, ProjectionRunner* runn
       rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), meta_,
                                    absl::StrCat(kMetaProjActive, name),
                                    EncodeU32(runner->gen()));
+      absl::MutexLock progress(&progress_mu_);
       if (!s.ok()) {
         slot.rebuild_outcome = FromRocks(s, "switching to the rebuilt projection");
         return;  // stays a rebuild; retried after its next batch
@@ -308,23 +296,6 @@ void DbEngine::OnRebuildProgress(const std::string& name, ProjectionRunner* runn
   }
   // Queries holding a snapshot keep reading the old generation's data.
   (void)DropGeneration(db_.get(), proj_, meta_, name, dead_gen);
-}
-
-absl::Status DbEngine::WaitForRebuild(std::string_view name,
-                                      absl::Duration timeout) const {
-  absl::Time deadline = absl::Now() + timeout;
-  for (;;) {
-    {
-      absl::MutexLock lock(&registry_mu_);
-      auto it = slots_.find(name);
-      if (it == slots_.end())
-        return absl::NotFoundError(absl::StrCat("no projection named '", AV(name), "'"));
-      if (!it->second->rebuilding) return it->second->rebuild_outcome;
-    }
-    if (absl::Now() >= deadline)
-      return absl::DeadlineExceededError(absl::StrCat("rebuild of ", AV(name), " still running"));
-    absl::SleepFor(kPoll);
-  }
 }
 
 std::vector<ProjectionInfo> DbEngine::Projections() const {
@@ -356,77 +327,6 @@ std::vector<ProjectionInfo> DbEngine::Projections() const {
   return out;
 }
 
-absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
-                                         absl::Duration timeout) const {
-  absl::Time deadline = absl::Now() + timeout;
-  CountWhileAlive waiting(waiting_on_projections_);
-  for (;;) {
-    {
-      absl::MutexLock lock(&registry_mu_);
-      auto it = slots_.find(name);
-      if (it == slots_.end())
-        return absl::NotFoundError(absl::StrCat("no projection named '", AV(name), "'"));
-      const ProjectionRunner& a = *it->second->active;
-      if (a.checkpoint() >= seq) return absl::OkStatus();
-      if (a.failed())
-        return absl::UnavailableError(absl::StrCat(
-            "projection ", AV(name), " failed at seq ", a.failed_seq(), ": ", a.error()));
-      if (options_.read_only)
-        return absl::OkStatus();  // no workers: answer from what is built
-    }
-    if (absl::Now() >= deadline)
-      return absl::DeadlineExceededError(absl::StrCat(
-          "projection ", AV(name), " has not reached seq ", seq));
-    absl::SleepFor(kPoll);
-  }
-}
-
-void DbEngine::AwaitLiveProjections() const {
-  const uint64_t bound = options_.max_live_lag;
-  if (bound == 0) return;
-  // Not counted as waiting on projections: that would end every worker's
-  // hold, and one that is not behind would then apply small batches
-  // through the memtable.
-  std::optional<CountWhileAlive> held;
-  for (;;) {
-    const uint64_t head = Head();
-    bool behind = false;
-    {
-      absl::MutexLock lock(&registry_mu_);
-      if (stopping_) return;
-      for (const auto& [name, slot] : slots_) {
-        const ProjectionRunner& a = *slot->active;
-        if (a.failed() || a.mode() != ProjectionRunner::Mode::kLive || !a.caught_up())
-          continue;
-        const uint64_t checkpoint = a.checkpoint();
-        if (head > checkpoint && head - checkpoint > bound) behind = true;
-      }
-    }
-    if (!behind) return;
-    if (!held) held.emplace(appends_held_);
-    absl::SleepFor(kPoll);
-  }
-}
-
-absl::Status DbEngine::WaitFor(uint64_t seq, absl::Duration timeout) const {
-  absl::Time deadline = absl::Now() + timeout;
-  CountWhileAlive waiting(waiting_on_projections_);
-  for (;;) {
-    bool done = true;
-    {
-      absl::MutexLock lock(&registry_mu_);
-      for (const auto& [name, slot] : slots_) {
-        const ProjectionRunner& a = *slot->active;
-        if (!a.failed() && a.checkpoint() < seq) done = false;
-      }
-    }
-    if (done || options_.read_only) return absl::OkStatus();
-    if (absl::Now() >= deadline)
-      return absl::DeadlineExceededError(absl::StrCat("projections have not reached seq ", seq));
-    absl::SleepFor(kPoll);
-  }
-}
-
 absl::StatusOr<std::optional<std::string>> DbEngine::ReadProjection(
     std::string_view name, std::string_view key) const {
   if (proj_ == nullptr) return absl::UnavailableError("this store has no projection data");
@@ -452,6 +352,7 @@ void DbEngine::StopAll() {
   std::vector<ProjectionRunner*> runners;
   {
     absl::MutexLock lock(&registry_mu_);
+    absl::MutexLock progress(&progress_mu_);
     stopping_ = true;
     for (auto& [name, slot] : slots_) {
       if (slot->rebuilding) runners.push_back(slot->rebuilding.get());

@@ -97,43 +97,59 @@ void ProjectionRunner::Loop() {
       engine_->progress_mu().Await(absl::Condition(&ready));
       if (stop_.load()) return;
     }
-    // A live projection with only a few events to apply holds on briefly
-    // for more (Options::live_batch_hold_ms), so that a sustained import is
-    // applied in bulk batches; nobody is kept waiting by it. Everything it
-    // watches is atomic, so it polls outside the mutex (a timed Await would
-    // leave a condition on this stack for other threads to evaluate).
     const Options& o = engine_->options();
-    // Appends that stop for live_batch_idle_ms end the hold too: the import
-    // is over, so its tail is applied at once.
     if (mode() == Mode::kLive && o.live_batch_hold_ms > 0 && o.live_bulk_min_lag > 0) {
-      absl::Time now = absl::Now();
-      const absl::Time until = now + absl::Milliseconds(o.live_batch_hold_ms);
-      const absl::Duration idle = absl::Milliseconds(o.live_batch_idle_ms);
-      uint64_t seen = engine_->Head();
-      absl::Time moved = now;
-      // Appends held up by Options::max_live_lag are no pause, and end the
-      // hold only of the projection they wait for.
-      auto holding_appends = [&] {
-        return engine_->appends_held() > 0 &&
-               engine_->Head() - checkpoint() > o.max_live_lag;
-      };
-      while (!stop_.load() && engine_->waiting_on_projections() == 0 &&
-             seen - checkpoint() < o.live_bulk_min_lag && now < until && !holding_appends()) {
-        absl::SleepFor(absl::Milliseconds(2));
-        now = absl::Now();
-        if (uint64_t head = engine_->Head(); head != seen || engine_->appends_held() > 0) {
-          seen = head;
-          moved = now;
-        } else if (idle > absl::ZeroDuration() && now - moved >= idle) {
-          break;
-        }
-      }
+      HoldForMore();
       if (stop_.load()) return;
     }
     if (!RunBatch()) {
       if (mode() == Mode::kRebuild) engine_->OnRebuildProgress(name_, this);
       return;
     }
+  }
+}
+
+void ProjectionRunner::HoldForMore() {
+  const Options& o = engine_->options();
+  const absl::Duration idle = absl::Milliseconds(o.live_batch_idle_ms);
+  absl::Mutex& mu = engine_->progress_mu();
+  absl::MutexLock lock(&mu);
+  const absl::Time until = absl::Now() + absl::Milliseconds(o.live_batch_hold_ms);
+  // What ends the hold at once: stopping, a caller waiting on the
+  // projections, enough events for a bulk batch, or appends held up by
+  // max_live_lag for this projection (they are no pause in the appends,
+  // and end only the hold of the projection they wait for).
+  auto over = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    const uint64_t lag = engine_->Head() - checkpoint();
+    return stop_.load() || engine_->waiting_on_projections() > 0 ||
+           lag >= o.live_bulk_min_lag ||
+           (engine_->appends_held() > 0 && lag > o.max_live_lag);
+  };
+  // Appends held up elsewhere are no pause either: while any is, only the
+  // hold's end ends it; wake when that changes to restart the idle clock.
+  int held = engine_->appends_held();
+  absl::Time active = absl::Now();  // appends last moved, or stopped being held
+  auto woken = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    return over() || (engine_->appends_held() > 0) != (held > 0);
+  };
+  for (;;) {
+    absl::Time deadline = until;
+    if (idle > absl::ZeroDuration() && held == 0)
+      deadline = std::min(deadline, std::max(active, engine_->last_append()) + idle);
+    mu.AwaitWithDeadline(absl::Condition(&woken), deadline);
+    if (over()) return;
+    const absl::Time now = absl::Now();
+    if (now >= until) return;
+    if ((engine_->appends_held() > 0) != (held > 0)) {
+      held = engine_->appends_held();
+      active = now;
+      continue;
+    }
+    // Appends that stop for live_batch_idle_ms end the hold too: the
+    // import is over, so its tail is applied at once.
+    if (idle > absl::ZeroDuration() && held == 0 &&
+        now - std::max(active, engine_->last_append()) >= idle)
+      return;
   }
 }
 

@@ -67,6 +67,11 @@ class ProjectionRunner {
 
  private:
   void Loop();
+  // A live worker with few events to apply holds on for more, so that a
+  // sustained import is applied in bulk batches (Options::live_batch_hold_ms);
+  // nobody is kept waiting by it. Waits on the engine's progress mutex for
+  // whatever ends the hold, or its deadline.
+  void HoldForMore();
   // Sets caught_up_ if `checkpoint` is within max_live_lag of the head.
   void NoteCatchUp(uint64_t checkpoint);
   // Applies and commits one batch starting after the checkpoint. Returns
