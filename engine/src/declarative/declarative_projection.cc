@@ -10,11 +10,9 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "annals/json.h"
 #include "model/names.h"
 #include "timeline/entry_keys.h"
 #include "model/sv.h"
-#include "simdjson.h"
 
 namespace annals {
 namespace internal {
@@ -196,34 +194,7 @@ absl::Status CheckProjectionName(std::string_view name) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<ProjectionDefinition> ParseStoredDefinition(const std::string& name,
-                                                           const std::string& text) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(text).get(root) || !root.is_object())
-    return absl::InvalidArgumentError("definition is not a JSON object");
-  ProjectionDefinition def;
-  def.name = name;
-  simdjson::dom::array keys, where;
-  if (root["key"].get(keys)) return absl::InvalidArgumentError("definition has no key list");
-  for (auto k : keys) {
-    std::string_view s;
-    if (k.get(s)) return absl::InvalidArgumentError("key: expected strings");
-    def.key.emplace_back(s);
-  }
-  if (!root["where"].get(where)) {
-    for (auto w : where) {
-      simdjson::dom::array pair;
-      std::string_view f, v;
-      if (w.get(pair) || pair.size() != 2 || pair.at(0).get(f) || pair.at(1).get(v))
-        return absl::InvalidArgumentError("where: expected [field, value] pairs");
-      def.where.emplace_back(std::string(f), std::string(v));
-    }
-  }
-  auto checked = Check(def);
-  if (!checked.ok()) return checked.status();
-  return def;
-}
+absl::Status CheckDefinition(const ProjectionDefinition& def) { return Check(def).status(); }
 
 absl::StatusOr<std::shared_ptr<const GroupedTimeline>> NewDeclarativeProjection(
     const ProjectionDefinition& def) {
@@ -249,8 +220,7 @@ absl::StatusOr<ProjectionDefinition> ParseProjectionDefinition(
       return absl::InvalidArgumentError(absl::StrCat("where: expected FIELD=VALUE, got '", w, "'"));
     def.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
   }
-  auto checked = internal::ParseStoredDefinition(name, internal::StoredDefinition(def));
-  if (!checked.ok()) return checked.status();
+  if (auto st = internal::CheckDefinition(def); !st.ok()) return st;
   return def;
 }
 
@@ -261,26 +231,4 @@ std::string FormatProjectionDefinition(const ProjectionDefinition& def) {
   return out;
 }
 
-namespace internal {
-
-std::string StoredDefinition(const ProjectionDefinition& def) {
-  std::string out = "{\"key\":[";
-  for (size_t i = 0; i < def.key.size(); ++i) {
-    if (i) out.push_back(',');
-    AppendJsonString(def.key[i], &out);
-  }
-  out += "],\"where\":[";
-  for (size_t i = 0; i < def.where.size(); ++i) {
-    if (i) out.push_back(',');
-    out.push_back('[');
-    AppendJsonString(def.where[i].first, &out);
-    out.push_back(',');
-    AppendJsonString(def.where[i].second, &out);
-    out.push_back(']');
-  }
-  out += "]}";
-  return out;
-}
-
-}  // namespace internal
 }  // namespace annals

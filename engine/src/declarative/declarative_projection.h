@@ -14,14 +14,12 @@ namespace annals::internal {
 // Projection names: [A-Za-z0-9_.-], 1 to 64 characters.
 absl::Status CheckProjectionName(std::string_view name);
 
-// The stored form of a definition: JSON, so any value survives.
-std::string StoredDefinition(const ProjectionDefinition& def);
+// kInvalidArgument naming the bad field if `def`'s key and filters are not
+// fields a declarative projection knows (annals/declarative.h). Its stored
+// form is log/records.h's EncodeDefinition.
+absl::Status CheckDefinition(const ProjectionDefinition& def);
 
-// Reads the stored form back, checking it.
-absl::StatusOr<ProjectionDefinition> ParseStoredDefinition(const std::string& name,
-                                                           const std::string& text);
-
-// kInvalidArgument if `def` is not valid (see ParseStoredDefinition).
+// kInvalidArgument if `def` is not valid (see CheckDefinition).
 absl::StatusOr<std::shared_ptr<const GroupedTimeline>> NewDeclarativeProjection(
     const ProjectionDefinition& def);
 

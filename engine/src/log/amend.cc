@@ -7,6 +7,7 @@
 #include "codec/event_codec.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/records.h"
 #include "model/content_id_internal.h"
 #include "model/names.h"
 #include "model/sv.h"
@@ -60,15 +61,15 @@ absl::StatusOr<Statement> DbEngine::CurrentStatement(uint64_t seq) const {
         EventKindName(original->kind), ")"));
   rocksdb::ReadOptions ro;
   std::string v;
-  rocksdb::Status s = db_->Get(ro, meta_, absl::StrCat(kMetaRetracted, EncodeU64(seq)), &v);
+  rocksdb::Status s = db_->Get(ro, meta_, RetractionKey(seq), &v);
   if (s.ok())
     return absl::FailedPreconditionError(absl::StrCat(
-        "statement ", seq, " was retracted (seq ", DecodeU64(v).value_or(0), ")"));
+        "statement ", seq, " was retracted (seq ", DecodeAmendRecord(v).value_or(0), ")"));
   if (!s.IsNotFound()) return FromRocks(s, "reading log state");
-  s = db_->Get(ro, meta_, absl::StrCat(kMetaCorrected, EncodeU64(seq)), &v);
+  s = db_->Get(ro, meta_, CorrectionKey(seq), &v);
   if (s.IsNotFound()) return original->statement;
   if (!s.ok()) return FromRocks(s, "reading log state");
-  auto latest = DecodeU64(v);
+  auto latest = DecodeAmendRecord(v);
   if (!latest) return absl::DataLossError("correction marker is damaged");
   auto correction = GetUnchecked(*latest);
   if (!correction.ok()) return correction.status();

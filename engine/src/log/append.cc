@@ -9,6 +9,7 @@
 #include "codec/event_codec.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/records.h"
 #include "model/error_kinds.h"
 #include "model/names.h"
 #include "model/sv.h"
@@ -142,15 +143,13 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
         break;
       }
       case EventKind::kCorrection:
-        batch.Put(meta_, absl::StrCat(kMetaCorrected, EncodeU64(e.target)), key);
+        batch.Put(meta_, CorrectionKey(e.target), EncodeAmendRecord(e.seq));
         break;
       case EventKind::kRetraction:
-        batch.Put(meta_, absl::StrCat(kMetaRetracted, EncodeU64(e.target)), key);
+        batch.Put(meta_, RetractionKey(e.target), EncodeAmendRecord(e.seq));
         break;
       case EventKind::kActorAlias: {
-        std::string v = EncodeU32(static_cast<uint32_t>(e.alias.size()));
-        absl::StrAppend(&v, e.alias, e.canonical);
-        batch.Put(meta_, absl::StrCat(kMetaAlias, key), v);
+        batch.Put(meta_, AliasKey(e.seq), EncodeAliasRecord(e.alias, e.canonical));
         new_aliases.push_back({e.seq, NormalizeName(e.alias),
                                NormalizeName(e.canonical), e.canonical});
         break;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/records.h"
 #include "log/owner.h"
 #include "log/reader_engine.h"
 #include "log/secondary.h"
@@ -148,15 +149,11 @@ absl::StatusOr<std::vector<AliasRecord>> LoadAliases(
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), meta));
   const std::string prefix = kMetaAlias;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    std::string_view k(it->key().data(), it->key().size());
-    std::string_view v(it->value().data(), it->value().size());
-    auto seq = DecodeU64(k.substr(prefix.size()));
-    auto len = v.size() >= 4 ? DecodeU32(v.substr(0, 4)) : std::nullopt;
-    if (!seq || !len || *len > v.size() - 4)
-      return absl::DataLossError("an alias record in the metadata is damaged");
-    std::string_view alias = v.substr(4, *len), canonical = v.substr(4 + *len);
-    out.push_back({*seq, NormalizeName(alias), NormalizeName(canonical),
-                   std::string(canonical)});
+    auto seq = DecodeAliasKey(std::string_view(it->key().data(), it->key().size()));
+    auto v = DecodeAliasRecord(std::string_view(it->value().data(), it->value().size()));
+    if (!seq || !v) return absl::DataLossError("an alias record in the metadata is damaged");
+    out.push_back({*seq, NormalizeName(v->alias), NormalizeName(v->canonical),
+                   std::string(v->canonical)});
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading aliases");
   return out;

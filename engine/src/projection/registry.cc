@@ -9,6 +9,7 @@
 #include "declarative/declarative_projection.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/records.h"
 #include "model/sv.h"
 #include "projection/runner.h"
 #include "timeline/grouped_timeline.h"
@@ -69,7 +70,7 @@ absl::Status DbEngine::StartProjections() {
   std::vector<std::pair<std::string, std::string>> defs;
   const std::string prefix = kMetaDefinition;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
-    defs.emplace_back(it->key().ToString().substr(prefix.size()), it->value().ToString());
+    defs.emplace_back(*DecodeDefinitionKey(it->key().ToString()), it->value().ToString());
   if (!it->status().ok()) return FromRocks(it->status(), "reading definitions");
   for (const auto& [name, text] : defs)
     if (auto st = RegisterStored(name, text); !st.ok()) return st;
@@ -77,7 +78,10 @@ absl::Status DbEngine::StartProjections() {
 }
 
 absl::Status DbEngine::RegisterStored(const std::string& name, const std::string& text) {
-  auto def = ParseStoredDefinition(name, text);
+  auto def = DecodeDefinition(name, text);
+  if (def.ok()) {
+    if (absl::Status st = CheckDefinition(*def); !st.ok()) def = st;
+  }
   if (!def.ok())
     return absl::DataLossError(absl::StrCat("stored definition of projection ",
                                             name, ": ", def.status().message()));
@@ -92,18 +96,19 @@ absl::StatusOr<DbEngine::ActiveRecord> DbEngine::ReadActiveRecord(
   ActiveRecord r;
   rocksdb::ReadOptions ro;
   std::string v;
-  rocksdb::Status s = db_->Get(ro, meta_, absl::StrCat(kMetaProjActive, name), &v);
+  rocksdb::Status s = db_->Get(ro, meta_, ActiveKey(name), &v);
   if (s.IsNotFound()) return r;
   if (!s.ok()) return FromRocks(s, "reading projection record");
-  auto g = DecodeU32(v);
+  auto g = DecodeActiveRecord(v);
   if (!g) return absl::DataLossError(absl::StrCat("projection ", name, ": damaged record"));
   r.gen = *g;
   s = db_->Get(ro, meta_, GenerationKey(name, r.gen), &v);
-  if (s.ok() && v.size() == 12 && DecodeU32(v.substr(0, 4)) == version) {
-    r.checkpoint = *DecodeU64(v.substr(4));
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading projection record");
+  // A damaged record, or one of another version, is rebuilt from seq 1.
+  auto record = s.ok() ? DecodeGeneration(v) : std::nullopt;
+  if (record && record->version == version) {
+    r.checkpoint = record->checkpoint;
     r.fresh = false;
-  } else if (!s.ok() && !s.IsNotFound()) {
-    return FromRocks(s, "reading projection record");
   }
   return r;
 }
@@ -134,9 +139,9 @@ absl::Status DbEngine::Register(std::shared_ptr<const Projection> p,
     // cut short, or of an older version: drop them.
     std::vector<uint32_t> stale;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta_));
-    std::string prefix = absl::StrCat(kMetaProjGen, name, "/");
+    std::string prefix = GenerationKeyPrefix(name);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      auto g = DecodeU32(it->key().ToString().substr(prefix.size()));
+      auto g = DecodeGenerationKey(it->key().ToString(), name);
       if (g && (fresh || *g != gen)) stale.push_back(*g);
     }
     if (!it->status().ok()) return FromRocks(it->status(), "reading projection records");
@@ -145,7 +150,7 @@ absl::Status DbEngine::Register(std::shared_ptr<const Projection> p,
     if (fresh) {
       gen += 1;
       rocksdb::WriteBatch batch;
-      batch.Put(meta_, absl::StrCat(kMetaProjActive, name), EncodeU32(gen));
+      batch.Put(meta_, ActiveKey(name), EncodeActiveRecord(gen));
       batch.Put(meta_, GenerationKey(name, gen), EncodeGeneration(p->version(), 0));
       if (auto st = FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
                               "registering projection");
@@ -172,26 +177,25 @@ absl::Status DbEngine::CreateProjection(const ProjectionDefinition& def) {
   if (options_.read_only)
     return absl::FailedPreconditionError("the store was opened read-only");
   if (auto st = CheckProjectionName(def.name); !st.ok()) return st;
-  auto checked = ParseStoredDefinition(def.name, StoredDefinition(def));
-  if (!checked.ok()) return checked.status();
+  if (auto st = CheckDefinition(def); !st.ok()) return st;
   {
     absl::MutexLock lock(&registry_mu_);
     if (slots_.count(def.name))
       return absl::AlreadyExistsError(absl::StrCat(
           "a projection named '", def.name, "' already exists"));
   }
-  std::string text = StoredDefinition(*checked);
+  std::string text = EncodeDefinition(def);
   rocksdb::WriteOptions wo;
   wo.sync = true;
   if (auto st = FromRocks(
-          db_->Put(wo, meta_, absl::StrCat(kMetaDefinition, def.name), text),
+          db_->Put(wo, meta_, DefinitionKey(def.name), text),
           "storing the definition");
       !st.ok())
     return st;
-  auto projection = NewDeclarativeProjection(*checked);
+  auto projection = NewDeclarativeProjection(def);
   if (!projection.ok()) return projection.status();
   return Register(*std::move(projection), ProjectionSlot::Origin::kDeclarative,
-                  FormatProjectionDefinition(*checked));
+                  FormatProjectionDefinition(def));
 }
 
 absl::Status DbEngine::DropProjection(std::string_view name) {
@@ -220,8 +224,8 @@ absl::Status DbEngine::DropProjection(std::string_view name) {
   for (uint32_t g : gens)
     if (auto st = DropGeneration(db_.get(), proj_, meta_, name, g); !st.ok()) return st;
   rocksdb::WriteBatch batch;
-  batch.Delete(meta_, absl::StrCat(kMetaProjActive, AV(name)));
-  batch.Delete(meta_, absl::StrCat(kMetaDefinition, AV(name)));
+  batch.Delete(meta_, ActiveKey(name));
+  batch.Delete(meta_, DefinitionKey(name));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return FromRocks(db_->Write(wo, &batch), "dropping the projection");
@@ -277,8 +281,7 @@ void DbEngine::OnRebuildProgress(const std::string& name, ProjectionRunner* runn
       slot.retired.push_back(std::move(slot.rebuilding));
     } else {
       rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), meta_,
-                                   absl::StrCat(kMetaProjActive, name),
-                                   EncodeU32(runner->gen()));
+                                   ActiveKey(name), EncodeActiveRecord(runner->gen()));
       absl::MutexLock progress(&progress_mu_);
       if (!s.ok()) {
         slot.rebuild_outcome = FromRocks(s, "switching to the rebuilt projection");

@@ -17,21 +17,6 @@
 
 namespace annals::internal {
 
-std::string ProjectionPrefix(std::string_view name, uint32_t gen) {
-  std::string p(name);
-  p.push_back('\0');
-  p += EncodeU32(gen);
-  return p;
-}
-
-std::string GenerationKey(std::string_view name, uint32_t gen) {
-  return absl::StrCat(kMetaProjGen, AV(name), "/", EncodeU32(gen));
-}
-
-std::string EncodeGeneration(uint32_t version, uint64_t checkpoint) {
-  return EncodeU32(version) + EncodeU64(checkpoint);
-}
-
 namespace {
 
 // Events applied per WriteBatch: large enough to amortise the commit and

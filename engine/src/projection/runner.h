@@ -18,17 +18,12 @@
 #include "absl/base/thread_annotations.h"
 #include "annals/projection.h"
 #include "codec/event_codec.h"
+#include "log/records.h"
 
 namespace annals::internal {
 
 class BulkWriter;
 class DbEngine;
-
-// Keys of a projection generation in the `proj` family start with this.
-std::string ProjectionPrefix(std::string_view name, uint32_t gen);
-// The meta key holding a generation's version and checkpoint.
-std::string GenerationKey(std::string_view name, uint32_t gen);
-std::string EncodeGeneration(uint32_t version, uint64_t checkpoint);
 
 class ProjectionRunner {
  public:

@@ -91,7 +91,8 @@ inline std::string EntryValue(uint64_t until, uint8_t end, uint8_t role) {
 }
 
 struct EntryRef {
-  std::string_view occ;  // 9 bytes, ordered
+  std::string_view group;  // encoded
+  std::string_view occ;    // 9 bytes, ordered
   uint64_t stmt = 0;
   uint64_t from = 0;
   uint64_t until = kOpen;
@@ -99,18 +100,52 @@ struct EntryRef {
   uint8_t role = 0;
 };
 
-// Parses the fixed-size tail of an entry key and its value.
-inline std::optional<EntryRef> ParseEntry(std::string_view key, std::string_view value) {
-  if (key.size() < 1 + kEntrySuffix || value.size() != 10) return std::nullopt;
+// Parses an entry key ('e' group occ S from): group, occ, stmt and from.
+inline std::optional<EntryRef> ParseEntryKey(std::string_view key) {
+  if (key.size() < 1 + kEntrySuffix || key[0] != kEntryTag) return std::nullopt;
   std::string_view tail = key.substr(key.size() - kEntrySuffix);
   EntryRef r;
+  r.group = key.substr(1, key.size() - 1 - kEntrySuffix);
   r.occ = tail.substr(0, kOccBytes);
   r.stmt = *DecodeU64(tail.substr(kOccBytes, 8));
   r.from = *DecodeU64(tail.substr(kOccBytes + 8, 8));
-  r.until = *DecodeU64(value.substr(0, 8));
-  r.end = static_cast<uint8_t>(value[8]);
-  r.role = static_cast<uint8_t>(value[9]);
   return r;
+}
+
+// Parses an entry key and its value (EntryValue).
+inline std::optional<EntryRef> ParseEntry(std::string_view key, std::string_view value) {
+  auto r = ParseEntryKey(key);
+  if (!r || value.size() != 10) return std::nullopt;
+  r->until = *DecodeU64(value.substr(0, 8));
+  r->end = static_cast<uint8_t>(value[8]);
+  r->role = static_cast<uint8_t>(value[9]);
+  return r;
+}
+
+// A statement's state key ('s' S) and the S it names.
+inline std::string StateKey(uint64_t stmt) {
+  std::string k(1, kStateTag);
+  k += EncodeU64(stmt);
+  return k;
+}
+inline std::optional<uint64_t> ParseStateKey(std::string_view key) {
+  if (key.empty() || key[0] != kStateTag) return std::nullopt;
+  return DecodeU64(key.substr(1));
+}
+
+// A page cursor: the position (occ + S) of a page's last row, in a group.
+// Bytes: occ(9) S(8); shown to users as hex (timeline.h's next_cursor).
+inline constexpr size_t kCursorBytes = kOccBytes + 8;
+inline std::string EncodeCursor(std::string_view occ, uint64_t stmt) {
+  return std::string(occ) + EncodeU64(stmt);
+}
+// The key just past every version of the cursor's statement in a group
+// whose entries start with `prefix` (for a forward walk).
+inline std::string KeyAfterCursor(std::string_view prefix, std::string_view cursor) {
+  std::string k(prefix);
+  k += cursor.substr(0, kOccBytes);
+  k += EncodeU64(*DecodeU64(cursor.substr(kOccBytes, 8)) + 1);
+  return k;
 }
 
 }  // namespace annals::internal

@@ -47,11 +47,6 @@ std::optional<StmtState> DecodeState(std::string_view v) {
   return st;
 }
 
-std::string StateKey(uint64_t stmt) {
-  std::string k(1, kStateTag);
-  k += EncodeU64(stmt);
-  return k;
-}
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "codec/event_codec.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/records.h"
 #include "model/names.h"
 #include "model/sv.h"
 #include "projection/add_operator.h"
@@ -46,10 +47,15 @@ class Snapshot {
 // not valid as of the query point.
 class GroupCursor {
  public:
-  GroupCursor(std::unique_ptr<rocksdb::Iterator> it, std::string prefix,
-              bool reverse, uint64_t as_of, bool include_retracted,
+  // Walks the entries of `group` in the generation whose keys start with
+  // `data_prefix`.
+  GroupCursor(std::unique_ptr<rocksdb::Iterator> it, std::string_view data_prefix,
+              std::string_view group, bool reverse, uint64_t as_of, bool include_retracted,
               std::string lower_occ, std::string upper_occ)
-      : it_(std::move(it)), prefix_(std::move(prefix)), reverse_(reverse),
+      : it_(std::move(it)),
+        data_bytes_(data_prefix.size()),
+        prefix_(absl::StrCat(AV(data_prefix), std::string(1, kEntryTag), AV(group))),
+        reverse_(reverse),
         as_of_(as_of), include_retracted_(include_retracted),
         lower_occ_(std::move(lower_occ)), upper_occ_(std::move(upper_occ)) {}
 
@@ -57,9 +63,7 @@ class GroupCursor {
     if (!reverse_) {
       std::string k = prefix_;
       if (!cursor_tail.empty()) {
-        // Just past every version of the cursor's statement.
-        k += cursor_tail.substr(0, kOccBytes);
-        k += EncodeU64(*DecodeU64(cursor_tail.substr(kOccBytes, 8)) + 1);
+        k = KeyAfterCursor(prefix_, cursor_tail);
         if (!lower_occ_.empty() && cursor_tail.substr(0, kOccBytes) < lower_occ_)
           k = prefix_ + lower_occ_;
       } else if (!lower_occ_.empty()) {
@@ -105,7 +109,8 @@ class GroupCursor {
       std::string_view occ = key.substr(prefix_.size(), kOccBytes);
       if (!reverse_ && !upper_occ_.empty() && occ >= upper_occ_) return;
       if (reverse_ && !lower_occ_.empty() && occ < lower_occ_) return;
-      auto e = ParseEntry(key, std::string_view(it_->value().data(), it_->value().size()));
+      auto e = ParseEntry(key.substr(data_bytes_),
+                          std::string_view(it_->value().data(), it_->value().size()));
       if (!e) return;
       bool current = e->from <= as_of_ && e->until > as_of_;
       bool retracted = include_retracted_ && e->end == kEndRetracted &&
@@ -119,7 +124,8 @@ class GroupCursor {
   }
 
   std::unique_ptr<rocksdb::Iterator> it_;
-  const std::string prefix_;
+  const size_t data_bytes_;     // the generation's prefix
+  const std::string prefix_;    // the generation's prefix, kEntryTag, group
   const bool reverse_;
   const uint64_t as_of_;
   const bool include_retracted_;
@@ -134,10 +140,10 @@ absl::StatusOr<std::optional<uint32_t>> ActiveGeneration(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
     const rocksdb::ReadOptions& ro, std::string_view name) {
   std::string v;
-  rocksdb::Status s = db->Get(ro, meta, absl::StrCat(kMetaProjActive, AV(name)), &v);
+  rocksdb::Status s = db->Get(ro, meta, ActiveKey(name), &v);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "reading projection record");
-  auto gen = DecodeU32(v);
+  auto gen = DecodeActiveRecord(v);
   if (!gen) return absl::DataLossError("projection record is damaged");
   return gen;
 }
@@ -200,10 +206,10 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
   const uint32_t gen = **active;
   std::string v;
   rocksdb::Status s = db_->Get(ro, meta_, GenerationKey(name, gen), &v);
-  if (!s.ok() || v.size() != 12)
-    return s.ok() ? absl::DataLossError("projection checkpoint is damaged")
-                  : FromRocks(s, "reading projection checkpoint");
-  const uint64_t checkpoint = *DecodeU64(v.substr(4));
+  if (!s.ok()) return FromRocks(s, "reading projection checkpoint");
+  auto record = DecodeGeneration(v);
+  if (!record) return absl::DataLossError("projection checkpoint is damaged");
+  const uint64_t checkpoint = record->checkpoint;
   if (q.as_of && *q.as_of > checkpoint && q.wait)
     return absl::UnavailableError(absl::StrCat("projection ", name, " is at seq ",
                                                checkpoint, ", behind as-of ", *q.as_of));
@@ -221,7 +227,7 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
 
   std::string cursor_tail;
   if (!q.cursor.empty()) {
-    bool hex = q.cursor.size() == 2 * (kOccBytes + 8) &&
+    bool hex = q.cursor.size() == 2 * kCursorBytes &&
                q.cursor.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
     if (!hex) return absl::InvalidArgumentError("cursor: not a cursor from a previous page");
     cursor_tail = absl::HexStringToBytes(q.cursor);
@@ -238,7 +244,7 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
   for (const std::string& g : groups) {
     auto c = std::make_unique<GroupCursor>(
         std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, proj_)),
-        absl::StrCat(data_prefix, std::string(1, kEntryTag), g), q.reverse, as_of,
+        data_prefix, g, q.reverse, as_of,
         q.include_retracted, lower_occ, upper_occ);
     c->SeekStart(cursor_tail);
     cursors.push_back(std::move(c));
@@ -268,7 +274,7 @@ absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
     GroupCursor* c = pick();
     if (c == nullptr) break;
     Hit h;
-    h.tail = std::string(c->entry().occ) + EncodeU64(c->entry().stmt);
+    h.tail = EncodeCursor(c->entry().occ, c->entry().stmt);
     h.stmt = c->entry().stmt;
     h.from = c->entry().from;
     h.until = c->entry().until;

@@ -16,6 +16,7 @@
 #include "codec/event_codec.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/log_iterator.h"
 #include "model/sv.h"
 #include "projection/add_operator.h"
 #include "projection/runner.h"
@@ -39,11 +40,7 @@ absl::StatusOr<Event> ReadEvent(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* lo
   if (s.IsNotFound())
     return absl::DataLossError(absl::StrCat("seq ", seq, " is missing from the log"));
   if (!s.ok()) return FromRocks(s, "reading the log");
-  auto e = DecodeEvent(value);
-  if (!e.ok()) return absl::DataLossError(absl::StrCat("seq ", seq, ": ", e.status().message()));
-  if (e->seq != seq)
-    return absl::DataLossError(absl::StrCat("seq ", seq, ": entry claims seq ", e->seq));
-  return e;
+  return DecodeAt(seq, value);
 }
 
 // The projection's writes, overlaid on the scratch store until flushed;
@@ -126,24 +123,18 @@ std::string GroupText(std::string_view group) {
 // shown escaped.
 std::string DescribeKey(std::string_view key, uint64_t* seq) {
   *seq = 0;
+  if (auto e = ParseEntryKey(key)) {
+    *seq = e->stmt;
+    return absl::StrCat("entry of seq ", e->stmt, " (version from seq ", e->from,
+                        ") in group ", GroupText(e->group));
+  }
+  if (auto s = ParseStateKey(key)) {
+    *seq = *s;
+    return absl::StrCat("state of seq ", *s);
+  }
   if (!key.empty()) {
     std::string_view rest = key.substr(1);
     switch (key[0]) {
-      case kEntryTag:
-        if (rest.size() >= kEntrySuffix) {
-          std::string_view tail = rest.substr(rest.size() - kEntrySuffix);
-          *seq = *DecodeU64(tail.substr(kOccBytes, 8));
-          return absl::StrCat("entry of seq ", *seq, " (version from seq ",
-                              *DecodeU64(tail.substr(kOccBytes + 8, 8)), ") in group ",
-                              GroupText(rest.substr(0, rest.size() - kEntrySuffix)));
-        }
-        break;
-      case kStateTag:
-        if (auto s = DecodeU64(rest)) {
-          *seq = *s;
-          return absl::StrCat("state of seq ", *s);
-        }
-        break;
       case kCountTag:
         return absl::StrCat("count of group ", GroupText(rest));
       case kDisplayTag:

@@ -19,6 +19,7 @@
 #include "declarative/declarative_projection.h"
 #include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/records.h"
 #include "model/error_kinds.h"
 #include "model/sv.h"
 #include "projection/add_operator.h"
@@ -251,12 +252,9 @@ class Verifier {
       case EventKind::kRetraction:
         facts_.retracted[e.target] = e.seq;
         break;
-      case EventKind::kActorAlias: {
-        std::string v = EncodeU32(static_cast<uint32_t>(e.alias.size()));
-        absl::StrAppend(&v, e.alias, e.canonical);
-        facts_.aliases[e.seq] = std::move(v);
+      case EventKind::kActorAlias:
+        facts_.aliases[e.seq] = EncodeAliasRecord(e.alias, e.canonical);
         break;
-      }
     }
   }
 
@@ -319,8 +317,7 @@ class Verifier {
       std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro_, store_.meta));
       const std::string p = prefix;
       for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
-        auto seq = DecodeU64(std::string_view(it->key().data() + p.size(),
-                                              it->key().size() - p.size()));
+        auto seq = DecodeAmendKey(std::string_view(it->key().data(), it->key().size()), p);
         if (!seq) {
           sink_.Add(ProblemKind::kAmendRecord, 0, what,
                     absl::StrCat("a ", what, " record has a malformed key"));
@@ -333,7 +330,7 @@ class Verifier {
       // The event that wrote a stored record (alias records are keyed by it);
       // a record written by a damaged event cannot be checked.
       auto written_by_damaged = [&](uint64_t seq, const std::string& value) {
-        auto by = alias ? std::optional<uint64_t>(seq) : DecodeU64(value);
+        auto by = alias ? std::optional<uint64_t>(seq) : DecodeAmendRecord(value);
         return by && facts_.damaged.count(*by) > 0;
       };
       for (const auto& [seq, want] : expected) {
@@ -354,7 +351,7 @@ class Verifier {
       }
       return absl::OkStatus();
     };
-    auto seq_value = [](uint64_t s) { return EncodeU64(s); };
+    auto seq_value = [](uint64_t s) { return EncodeAmendRecord(s); };
     auto same = [](const std::string& s) { return s; };
     if (auto st = check(kMetaCorrected, "correction", facts_.corrected, seq_value); !st.ok())
       return st;
@@ -377,7 +374,7 @@ class Verifier {
     if (scratch.empty()) scratch = fs::temp_directory_path(ec).string();
     if (scratch.empty()) scratch = "/tmp";
     for (const auto& [name, gen_bytes] : actives) {
-      auto gen = DecodeU32(gen_bytes);
+      auto gen = DecodeActiveRecord(gen_bytes);
       if (!gen) {
         sink_.Add(ProblemKind::kMetadata, 0, name,
                   absl::StrCat("projection ", name, ": its generation record is damaged"));
@@ -390,26 +387,25 @@ class Verifier {
             "projection ", name, ": no checkpoint record; rebuilt at the next open"));
         continue;
       }
-      auto version = (*rec)->size() == 12 ? DecodeU32((*rec)->substr(0, 4)) : std::nullopt;
-      auto checkpoint = (*rec)->size() == 12 ? DecodeU64((*rec)->substr(4)) : std::nullopt;
-      if (!version || !checkpoint) {
+      auto record = DecodeGeneration(**rec);
+      if (!record) {
         sink_.Add(ProblemKind::kMetadata, 0, name,
                   absl::StrCat("projection ", name, ": its checkpoint record is damaged"));
         continue;
       }
       // Against the log as it is, whatever the head marker says.
       const uint64_t end = std::min(report().head, facts_.last);
-      if (*checkpoint > end) {
-        sink_.Add(ProblemKind::kCheckpointAhead, *checkpoint, name,
+      if (record->checkpoint > end) {
+        sink_.Add(ProblemKind::kCheckpointAhead, record->checkpoint, name,
                   absl::StrCat("projection ", name, " claims to have applied seq ",
-                               *checkpoint, " but the log ends at seq ", end));
+                               record->checkpoint, " but the log ends at seq ", end));
         continue;
       }
       std::shared_ptr<const Projection> projection;
       if (name == "actors") projection = NewActorTimeline();
       else if (name == "topics") projection = NewTopicTimeline();
       else {
-        auto def = Meta(absl::StrCat(kMetaDefinition, name));
+        auto def = Meta(DefinitionKey(name));
         if (!def.ok()) return def.status();
         if (!def->has_value()) {
           report().notes.push_back(absl::StrCat(
@@ -417,7 +413,10 @@ class Verifier {
               "store, so it was not compared"));
           continue;
         }
-        auto parsed = ParseStoredDefinition(name, **def);
+        auto parsed = DecodeDefinition(name, **def);
+        if (parsed.ok()) {
+          if (absl::Status st = CheckDefinition(*parsed); !st.ok()) parsed = st;
+        }
         if (!parsed.ok()) {
           sink_.Add(ProblemKind::kMetadata, 0, name,
                     absl::StrCat("projection ", name, ": its stored definition is damaged: ",
@@ -428,9 +427,9 @@ class Verifier {
         if (!made.ok()) return made.status();
         projection = *std::move(made);
       }
-      if (projection->version() != *version) {
+      if (projection->version() != record->version) {
         report().notes.push_back(absl::StrCat(
-            "projection ", name, ": stored version ", *version, " is not this code's ",
+            "projection ", name, ": stored version ", record->version, " is not this code's ",
             projection->version(), "; rebuilt at the next open, not compared"));
         continue;
       }
@@ -442,7 +441,7 @@ class Verifier {
       check.proj = store_.proj;
       check.name = name;
       check.gen = *gen;
-      check.checkpoint = *checkpoint;
+      check.checkpoint = record->checkpoint;
       check.projection = projection.get();
       check.scratch_dir = scratch;
       if (auto st = CheckProjection(check, sink_); !st.ok()) {
