@@ -51,7 +51,8 @@
 #include "annals/statement.h"
 #include "codec/event_codec.h"
 #include "corpus.h"  // kOutlets, shared with the other benchmarks
-#include "log/db_engine.h"
+#include "facade/services.h"
+#include "log/log_store.h"
 #include "log/keys.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
@@ -722,6 +723,17 @@ void Settle(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
   }
 }
 
+// Settle for an engine's store, through its log store's white-box hooks.
+void SettleEngine(annals::internal::LogStore& store) {
+  Check(store.CompactLog(), "compact");
+  for (int quiet = 0; quiet < 5;) {
+    auto flushes = store.Property("log", "rocksdb.num-running-flushes");
+    auto compactions = store.Property("log", "rocksdb.num-running-compactions");
+    quiet = flushes == "0" && compactions == "0" ? quiet + 1 : 0;
+    ::usleep(100 * 1000);
+  }
+}
+
 annals::Engine& ScanEngine() {
   if (!g_scan_engine) {
     const Corpus& corpus = GetCorpus();
@@ -731,8 +743,7 @@ annals::Engine& ScanEngine() {
     for (size_t b = 0; b < corpus.batches(); ++b)
       Check(g_scan_engine->engine->Append(corpus.Batch(b), kBulk).status(), "fill");
     Check(g_scan_engine->engine->Sync(), "sync");
-    auto* db_engine = static_cast<annals::internal::DbEngine*>(g_scan_engine->engine.get());
-    Settle(db_engine->db(), db_engine->log_family());
+    SettleEngine(*annals::internal::ServicesOf(*g_scan_engine->engine)->log_store());
   }
   return *g_scan_engine->engine;
 }

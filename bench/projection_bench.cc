@@ -80,9 +80,10 @@
 #include "annals/projection.h"
 #include "annals/statement.h"
 #include "annals/timeline.h"
-#include "log/db_engine.h"
+#include "facade/services.h"
+#include "log/log_store.h"
 #include "rocksdb/version.h"
-#include "timeline/grouped_timeline.h"
+#include "projection/grouped_timeline.h"
 #include "corpus.h"
 
 #ifndef ANNALS_SOURCE_DIR
@@ -359,11 +360,10 @@ std::string Thousands(double v) {
 }
 
 std::string RocksProp(annals::Engine& engine, const char* prop) {
-  auto* db = dynamic_cast<annals::internal::DbEngine*>(&engine);
-  if (db == nullptr) return "?";
-  std::string v;
-  if (!db->db()->GetProperty(db->proj_family(), prop, &v)) return "?";
-  return v;
+  annals::internal::EngineServices* services = annals::internal::ServicesOf(engine);
+  annals::internal::LogStore* store = services != nullptr ? services->log_store() : nullptr;
+  if (store == nullptr) return "?";
+  return store->Property("proj", prop).value_or("?");
 }
 
 uint64_t DirBytes(const fs::path& p) {

@@ -26,7 +26,7 @@
 #include "annals/statement.h"
 #include "annals/time.h"
 #include "log/keys.h"
-#include "projection/add_operator.h"
+#include "log/add_operator.h"
 #include "rocksdb/db.h"
 
 namespace annals {

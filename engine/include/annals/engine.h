@@ -39,6 +39,11 @@
 
 namespace annals {
 
+namespace internal {
+class EngineServices;
+struct EngineAccess;
+}  // namespace internal
+
 struct AppendResult {
   uint64_t seq = 0;        // the statement's seq, new or already stored
   bool duplicate = false;  // true: its id was already in the log; nothing new
@@ -223,6 +228,13 @@ class Engine {
 
  protected:
   Engine() = default;
+
+ private:
+  friend struct internal::EngineAccess;
+  // The library's own engines lend the rest of the library what the
+  // public interface does not offer (an import's pre-validated appends, a
+  // backup's copy of the store); an Engine implemented elsewhere has none.
+  virtual internal::EngineServices* services() const { return nullptr; }
 };
 
 }  // namespace annals

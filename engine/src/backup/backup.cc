@@ -1,6 +1,6 @@
 // Backup and restore. Online backups of an open engine are RocksDB
-// checkpoints; a store another process holds is copied record by record
-// from a read-only view; restores copy files (hard-linking the immutable
+// checkpoints; a read-only engine's view (such as one of a store another
+// process holds) is copied record by record and checked; restores copy files (hard-linking the immutable
 // SST files where possible) into a sibling directory and rename it into
 // place, so a failed restore leaves nothing half-made under the store path.
 #include "annals/backup.h"
@@ -19,20 +19,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "log/db_engine.h"
 #include "annals/status.h"
-#include "log/keys.h"
+#include "facade/services.h"
 #include "model/error_kinds.h"
 #include "model/sv.h"
-#include "projection/add_operator.h"
-#include "rocksdb/utilities/checkpoint.h"
-#include "rocksdb/write_batch.h"
 
 namespace annals {
 namespace {
 
 namespace fs = std::filesystem;
-using internal::FromRocks;
 
 uint64_t DirBytes(const std::string& dir) {
   uint64_t bytes = 0;
@@ -88,69 +83,6 @@ absl::Status CheckCopy(const std::string& dir) {
                                           p.subject, ": ", p.detail, ")"));
 }
 
-// Copies every column family of the store at `src` (held by another
-// process) into a new RocksDB at `dst`, through one read-only view.
-absl::Status LogicalCopy(const std::string& src, const std::string& dst) {
-  rocksdb::DBOptions dbo;
-  std::vector<std::string> names;
-  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, src, &names);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", src));
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) {
-    rocksdb::ColumnFamilyOptions cf;
-    if (n == internal::kProjFamily) cf.merge_operator = internal::NewAddOperator();
-    cf.compression = rocksdb::kLZ4Compression;
-    families.emplace_back(n, cf);
-  }
-  // max_open_files = -1 (the default) opens every table file now, so the
-  // view survives the other process compacting files away.
-  std::vector<rocksdb::ColumnFamilyHandle*> in_handles, out_handles;
-  rocksdb::DB* in_raw = nullptr;
-  s = rocksdb::DB::OpenForReadOnly(dbo, src, families, &in_handles, &in_raw);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", src, " read-only"));
-  std::unique_ptr<rocksdb::DB> in(in_raw);
-  rocksdb::DBOptions out_opts;
-  out_opts.create_if_missing = true;
-  out_opts.create_missing_column_families = true;
-  rocksdb::DB* out_raw = nullptr;
-  s = rocksdb::DB::Open(out_opts, dst, families, &out_handles, &out_raw);
-  if (!s.ok()) {
-    for (auto* h : in_handles) in->DestroyColumnFamilyHandle(h);
-    return FromRocks(s, absl::StrCat("creating ", dst));
-  }
-  std::unique_ptr<rocksdb::DB> out(out_raw);
-  absl::Status result;
-  rocksdb::WriteOptions wo;
-  wo.disableWAL = true;  // flushed below before the copy counts as done
-  for (size_t i = 0; i < families.size() && result.ok(); ++i) {
-    rocksdb::ReadOptions ro;
-    ro.readahead_size = 2 << 20;
-    std::unique_ptr<rocksdb::Iterator> it(in->NewIterator(ro, in_handles[i]));
-    rocksdb::WriteBatch batch;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      batch.Put(out_handles[i], it->key(), it->value());
-      if (batch.GetDataSize() >= (4u << 20)) {
-        result = FromRocks(out->Write(wo, &batch), "writing the backup");
-        if (!result.ok()) break;
-        batch.Clear();
-      }
-    }
-    if (result.ok() && !it->status().ok()) result = FromRocks(it->status(), "reading the store");
-    if (result.ok() && batch.Count() > 0)
-      result = FromRocks(out->Write(wo, &batch), "writing the backup");
-  }
-  if (result.ok()) {
-    rocksdb::FlushOptions fo;
-    fo.wait = true;
-    result = FromRocks(out->Flush(fo, out_handles), "flushing the backup");
-  }
-  for (auto* h : in_handles) in->DestroyColumnFamilyHandle(h);
-  for (auto* h : out_handles) out->DestroyColumnFamilyHandle(h);
-  (void)in->Close();
-  if (auto st = FromRocks(out->Close(), "closing the backup"); result.ok()) result = st;
-  return result;
-}
-
 absl::Status FsyncPath(const fs::path& p, bool dir) {
   int fd = ::open(p.c_str(), dir ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
   if (fd < 0)
@@ -204,25 +136,39 @@ bool InUse(const fs::path& dir) {
   return held;
 }
 
+// Backs up a read-only engine: its view, copied record by record beside
+// `dir`, checked, then moved into place.
+absl::StatusOr<BackupInfo> CopyView(const internal::EngineServices& services,
+                                    const std::string& dir) {
+  const std::string partial = dir + ".partial";
+  std::error_code ec;
+  fs::remove_all(partial, ec);
+  absl::Status st = services.WriteBackup(partial);
+  if (st.ok()) st = CheckCopy(partial);
+  absl::StatusOr<BackupInfo> info =
+      st.ok() ? Describe(partial) : absl::StatusOr<BackupInfo>(st);
+  if (!info.ok()) {
+    fs::remove_all(partial, ec);
+    return info.status();
+  }
+  fs::rename(partial, dir, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot rename ", partial, ": ", ec.message()));
+  if (auto st = FsyncPath(fs::absolute(dir).parent_path(), true); !st.ok()) return st;
+  info->path = dir;
+  return info;
+}
+
 }  // namespace
 
 absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir) {
-  auto* db_engine = dynamic_cast<const internal::DbEngine*>(&engine);
-  if (db_engine == nullptr)
-    return absl::FailedPreconditionError("not an engine this library opened");
+  internal::EngineServices* services = internal::ServicesOf(engine);
+  if (services == nullptr) return absl::FailedPreconditionError("not an engine this library opened");
   if (auto st = CheckNew(dir); !st.ok()) return st;
+  if (services->read_only()) return CopyView(*services, dir);
   std::error_code ec;
   std::string abs = fs::absolute(dir, ec).lexically_normal().string();
   while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
-  rocksdb::Checkpoint* raw = nullptr;
-  if (auto st = FromRocks(rocksdb::Checkpoint::Create(db_engine->db(), &raw),
-                          "starting the backup");
-      !st.ok())
-    return st;
-  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  // Flushes every family first, so the backup needs no write-ahead log.
-  if (auto st = FromRocks(checkpoint->CreateCheckpoint(abs), "taking the backup"); !st.ok())
-    return st;
+  if (auto st = services->WriteBackup(abs); !st.ok()) return st;
   return Describe(dir);
 }
 
@@ -235,30 +181,17 @@ absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,
   if (engine.ok()) return Backup(**engine, dir);
   if (!IsStoreInUse(engine.status())) return engine.status();
 
-  // Held by another process: copy a read-only view. The view is taken at
-  // one instant, but opening it can race with that process flushing; the
-  // copy is checked by opening it (head marker against the log) and taken
-  // again if it does not hold together.
+  // Held by another process: back up a read-only view of it, taken again
+  // (a new view) if the copy does not hold together.
+  o.read_only = true;
+  o.builtin_projections = false;  // the copy takes every record as it is
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    std::string partial = dir + ".partial";
-    std::error_code ec;
-    fs::remove_all(partial, ec);
-    last = LogicalCopy(store_path, partial);
-    if (last.ok()) last = CheckCopy(partial);
-    if (last.ok()) {
-      auto info = Describe(partial);
-      if (info.ok()) {
-        fs::rename(partial, dir, ec);
-        if (ec)
-          return absl::InternalError(absl::StrCat("cannot rename ", partial, ": ", ec.message()));
-        if (auto st = FsyncPath(fs::absolute(dir).parent_path(), true); !st.ok()) return st;
-        info->path = dir;
-        return info;
-      }
-      last = info.status();
-    }
-    fs::remove_all(partial, ec);
+    auto view = Engine::Open(store_path, o);
+    if (!view.ok()) return view.status();
+    auto info = Backup(**view, dir);
+    if (info.ok()) return info;
+    last = info.status();
   }
   return last;
 }

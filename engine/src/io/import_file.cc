@@ -13,7 +13,7 @@
 #include "io/byte_source.h"
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
-#include "log/db_engine.h"
+#include "facade/services.h"
 #include "model/sv.h"
 #include "model/thread_name.h"
 #include "model/utf8.h"
@@ -103,7 +103,7 @@ struct Conflict {
 class Appender {
  public:
   Appender(Engine& engine, const ImportOptions& options)
-      : engine_(engine), db_(dynamic_cast<internal::DbEngine*>(&engine)),
+      : engine_(engine), services_(internal::ServicesOf(engine)),
         options_(options), thread_([this] {
         internal::NameThisThread("annals-append");
         Loop();
@@ -156,8 +156,9 @@ class Appender {
         batch = &queue_.front();  // stays put: deque push_back keeps references
       }
       // Validate and the content ids ran on the parsing thread.
-      auto results = db_ != nullptr ? db_->AppendValidated(batch->statements, batch->ids, ao)
-                                    : engine_.Append(batch->statements, ao);
+      auto results = services_ != nullptr
+                         ? services_->AppendValidated(batch->statements, batch->ids, ao)
+                         : engine_.Append(batch->statements, ao);
       std::vector<Conflict> found;
       absl::Status error = results.status();
       uint64_t imported = 0, duplicates = 0;
@@ -211,7 +212,8 @@ class Appender {
   }
 
   Engine& engine_;
-  internal::DbEngine* const db_;  // engine_ itself, when it takes AppendValidated
+  // engine_'s services when this library made it (they take AppendValidated).
+  internal::EngineServices* const services_;
   const ImportOptions& options_;
   uint64_t undurable_bytes_ = 0;  // appender thread only
   absl::Mutex mu_;

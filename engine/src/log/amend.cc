@@ -5,9 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/event_codec.h"
-#include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/log_store.h"
 #include "log/records.h"
+#include "log/rocks_status.h"
 #include "model/content_id_internal.h"
 #include "model/names.h"
 #include "model/sv.h"
@@ -36,29 +37,30 @@ absl::Status CheckAliasName(std::string_view field, std::string_view name) {
   return absl::OkStatus();
 }
 
+absl::Status ReadOnlyError() {
+  return absl::FailedPreconditionError("the store was opened read-only");
+}
+
 }  // namespace
 
-absl::StatusOr<Event> DbEngine::GetUnchecked(uint64_t seq) const {
+absl::StatusOr<Event> LogStore::GetUnchecked(uint64_t seq) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_, EncodeU64(seq), &value);
-  if (s.IsNotFound())
-    return absl::NotFoundError(absl::StrCat("no event with seq ", seq));
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_, EncodeSeq(seq), &value);
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no event with seq ", seq));
   if (!s.ok()) return FromRocks(s, "reading the log");
   auto e = DecodeEvent(value);
-  if (!e.ok())
-    return absl::DataLossError(absl::StrCat("seq ", seq, ": ", e.status().message()));
+  if (!e.ok()) return absl::DataLossError(absl::StrCat("seq ", seq, ": ", e.status().message()));
   return e;
 }
 
-absl::StatusOr<Statement> DbEngine::CurrentStatement(uint64_t seq) const {
-  if (seq == 0 || seq > Head())
-    return absl::NotFoundError(absl::StrCat("no event with seq ", seq));
+absl::StatusOr<Statement> LogStore::CurrentStatement(uint64_t seq) const {
+  if (seq == 0 || seq > Head()) return absl::NotFoundError(absl::StrCat("no event with seq ", seq));
   auto original = GetUnchecked(seq);
   if (!original.ok()) return original.status();
   if (original->kind != EventKind::kStatement)
-    return absl::NotFoundError(absl::StrCat(
-        "seq ", seq, " is not a statement (it is an event of kind ",
-        EventKindName(original->kind), ")"));
+    return absl::NotFoundError(absl::StrCat("seq ", seq,
+                                            " is not a statement (it is an event of kind ",
+                                            EventKindName(original->kind), ")"));
   rocksdb::ReadOptions ro;
   std::string v;
   rocksdb::Status s = db_->Get(ro, meta_, RetractionKey(seq), &v);
@@ -78,12 +80,27 @@ absl::StatusOr<Statement> DbEngine::CurrentStatement(uint64_t seq) const {
   return st;
 }
 
-absl::StatusOr<AppendResult> DbEngine::Correct(uint64_t target,
-                                               const Statement& corrected,
+absl::StatusOr<AppendResult> LogStore::CommitAmendment(Event event,
+                                                       const AppendOptions& options,
+                                                       absl::FunctionRef<absl::Status()> check) {
+  absl::StatusOr<std::vector<AppendResult>> results;
+  {
+    absl::MutexLock lock(&append_mu_);
+    // Re-sending the same amendment is a duplicate: CommitLocked reports it.
+    if (!FindById(event.id).ok()) {
+      if (absl::Status st = check(); !st.ok()) return st;
+    }
+    results = CommitLocked(std::span<Event>(&event, 1), {}, {}, options);
+  }
+  NotifyHeadMoved();
+  if (!results.ok()) return results.status();
+  return (*results)[0];
+}
+
+absl::StatusOr<AppendResult> LogStore::Correct(uint64_t target, const Statement& corrected,
                                                std::string_view reason,
                                                const AppendOptions& options) {
-  if (options_.read_only)
-    return absl::FailedPreconditionError("the store was opened read-only");
+  if (options_.read_only) return ReadOnlyError();
   Statement values = corrected;
   values.id.clear();  // the original's id stays the statement's identity
   if (absl::Status st = Validate(values); !st.ok()) return st;
@@ -94,34 +111,21 @@ absl::StatusOr<AppendResult> DbEngine::Correct(uint64_t target,
   e.statement = values;
   e.reason = std::string(reason);
   e.id = KindContentId('C', {EncodeU64(target), ContentId(values), reason});
-  absl::StatusOr<std::vector<AppendResult>> results;
-  {
-    absl::MutexLock lock(&append_mu_);
-    if (FindById(e.id).ok()) {
-      std::vector<Event> one = {e};
-      results = CommitLocked(one, {}, {}, options);  // reports the duplicate
-    } else {
-      auto current = CurrentStatement(target);
-      if (!current.ok()) return current.status();
-      Statement now = *current;
-      now.id.clear();
-      if (now == values)
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the correction changes nothing in statement ", target));
-      std::vector<Event> one = {e};
-      results = CommitLocked(one, {}, {}, options);
-    }
-  }
-  WakeWaiters();  // the head moved
-  if (!results.ok()) return results.status();
-  return (*results)[0];
+  return CommitAmendment(std::move(e), options, [&]() -> absl::Status {
+    auto current = CurrentStatement(target);
+    if (!current.ok()) return current.status();
+    Statement now = *current;
+    now.id.clear();
+    if (now == values)
+      return absl::InvalidArgumentError(
+          absl::StrCat("the correction changes nothing in statement ", target));
+    return absl::OkStatus();
+  });
 }
 
-absl::StatusOr<AppendResult> DbEngine::Retract(uint64_t target,
-                                               std::string_view reason,
+absl::StatusOr<AppendResult> LogStore::Retract(uint64_t target, std::string_view reason,
                                                const AppendOptions& options) {
-  if (options_.read_only)
-    return absl::FailedPreconditionError("the store was opened read-only");
+  if (options_.read_only) return ReadOnlyError();
   if (reason.empty()) return absl::InvalidArgumentError("reason: required");
   if (absl::Status st = CheckReason(reason); !st.ok()) return st;
   Event e;
@@ -129,31 +133,19 @@ absl::StatusOr<AppendResult> DbEngine::Retract(uint64_t target,
   e.target = target;
   e.reason = std::string(reason);
   e.id = KindContentId('R', {EncodeU64(target), reason});
-  absl::StatusOr<std::vector<AppendResult>> results;
-  {
-    absl::MutexLock lock(&append_mu_);
-    if (!FindById(e.id).ok()) {
-      auto current = CurrentStatement(target);  // also rejects a 2nd retraction
-      if (!current.ok()) return current.status();
-    }
-    std::vector<Event> one = {e};
-    results = CommitLocked(one, {}, {}, options);
-  }
-  WakeWaiters();  // the head moved
-  if (!results.ok()) return results.status();
-  return (*results)[0];
+  return CommitAmendment(std::move(e), options, [&]() -> absl::Status {
+    return CurrentStatement(target).status();  // also rejects a 2nd retraction
+  });
 }
 
-absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias,
+absl::StatusOr<AppendResult> LogStore::Alias(std::string_view alias,
                                              std::string_view canonical,
                                              const AppendOptions& options) {
-  if (options_.read_only)
-    return absl::FailedPreconditionError("the store was opened read-only");
+  if (options_.read_only) return ReadOnlyError();
   if (auto st = CheckAliasName("alias", alias); !st.ok()) return st;
   if (auto st = CheckAliasName("canonical", canonical); !st.ok()) return st;
   std::string a = NormalizeName(alias), c = NormalizeName(canonical);
-  if (a.empty() || c.empty())
-    return absl::InvalidArgumentError("alias: names must not be blank");
+  if (a.empty() || c.empty()) return absl::InvalidArgumentError("alias: names must not be blank");
   if (a == c)
     return absl::InvalidArgumentError(absl::StrCat(
         "alias: '", AV(alias), "' and '", AV(canonical), "' are already the same name"));
@@ -162,9 +154,7 @@ absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias,
   e.alias = std::string(alias);
   e.canonical = std::string(canonical);
   e.id = KindContentId('A', {a, c});
-  absl::StatusOr<std::vector<AppendResult>> results;
-  {
-    absl::MutexLock lock(&append_mu_);
+  return CommitAmendment(std::move(e), options, [&]() -> absl::Status {
     // The alias must not lead back to itself: follow canonical's chain
     // with this alias in place.
     std::map<std::string, std::string> parent;
@@ -176,18 +166,13 @@ absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias,
         return absl::InvalidArgumentError(absl::StrCat(
             "'", AV(alias), "' -> '", AV(canonical), "' would make an alias cycle"));
       auto it = parent.find(x);
-      if (it == parent.end()) break;
+      if (it == parent.end()) return absl::OkStatus();
       x = it->second;
     }
-    std::vector<Event> one = {e};
-    results = CommitLocked(one, {}, {}, options);
-  }
-  WakeWaiters();  // the head moved
-  if (!results.ok()) return results.status();
-  return (*results)[0];
+  });
 }
 
-std::vector<AliasRecord> DbEngine::AliasesAsOf(uint64_t as_of) const {
+std::vector<AliasRecord> LogStore::AliasesAsOf(uint64_t as_of) const {
   absl::MutexLock lock(&aliases_mu_);
   std::vector<AliasRecord> out;
   for (const AliasRecord& r : aliases_) {
@@ -197,7 +182,7 @@ std::vector<AliasRecord> DbEngine::AliasesAsOf(uint64_t as_of) const {
   return out;
 }
 
-absl::StatusOr<uint64_t> DbEngine::SeqAt(int64_t recorded_at) const {
+absl::StatusOr<uint64_t> LogStore::SeqAt(int64_t recorded_at) const {
   // recordedAt is non-decreasing along the log: binary search by seq.
   uint64_t lo = 0, hi = Head();  // answer in [lo, hi]
   while (lo < hi) {

@@ -7,34 +7,33 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "codec/event_codec.h"
-#include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/log_store.h"
 #include "log/records.h"
+#include "log/rocks_status.h"
 #include "model/error_kinds.h"
 #include "model/names.h"
 #include "model/sv.h"
 #include "rocksdb/write_batch.h"
 
 namespace annals::internal {
+namespace {
 
-absl::StatusOr<AppendResult> DbEngine::Append(const Statement& statement,
-                                              const AppendOptions& options) {
-  // A batch of one, whose error needs no "statements[0]: " prefix.
-  if (options_.read_only)
-    return absl::FailedPreconditionError("the store was opened read-only");
-  if (absl::Status st = Validate(statement); !st.ok())
-    return BadStatementError(st, 0, /*prefix=*/false);
-  const std::string id = EffectiveId(statement);
-  auto results = AppendValidated(std::span<const Statement>(&statement, 1),
-                                 std::span<const std::string>(&id, 1), options);
-  if (!results.ok()) return results.status();
-  return (*results)[0];
+absl::Status ReadOnlyError() {
+  return absl::FailedPreconditionError("the store was opened read-only");
 }
 
-absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
-    std::span<const Statement> statements, const AppendOptions& options) {
-  if (options_.read_only)
-    return absl::FailedPreconditionError("the store was opened read-only");
+// Moves `next` over the statement `at` occurred.
+void NoteOccurred(const Timestamp& at, LogState& next) {
+  if (!next.occurred_min.present() || at < next.occurred_min) next.occurred_min = at;
+  if (!next.occurred_max.present() || at > next.occurred_max) next.occurred_max = at;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> LogStore::Prepare(
+    std::span<const Statement> statements, bool batch) const {
+  if (options_.read_only) return ReadOnlyError();
   // Outside the lock: everything that depends only on the input. A large
   // batch shares it with the helper threads, in contiguous parts, so the
   // first failing part holds the first bad statement.
@@ -49,7 +48,7 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
   helpers_->Run(parts, [&](size_t part) {
     for (size_t i = n * part / parts, end = n * (part + 1) / parts; i < end; ++i) {
       if (absl::Status st = Validate(statements[i]); !st.ok()) {
-        errors[part] = BadStatementError(st, i, /*prefix=*/true);
+        errors[part] = BadStatementError(st, i, /*prefix=*/batch);
         return;
       }
       ids[i] = EffectiveId(statements[i]);
@@ -57,27 +56,25 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
   });
   for (absl::Status& st : errors)
     if (!st.ok()) return st;
-  return AppendValidated(statements, ids, options);
+  return ids;
 }
 
-absl::StatusOr<std::vector<AppendResult>> DbEngine::AppendValidated(
+absl::StatusOr<std::vector<AppendResult>> LogStore::AppendValidated(
     std::span<const Statement> statements, std::span<const std::string> ids,
     const AppendOptions& options) {
-  if (options_.read_only)
-    return absl::FailedPreconditionError("the store was opened read-only");
+  if (options_.read_only) return ReadOnlyError();
   if (ids.size() != statements.size())
     return absl::InvalidArgumentError("AppendValidated: one id per statement");
-  AwaitLiveProjections();
   absl::StatusOr<std::vector<AppendResult>> results;
   {
     absl::MutexLock lock(&append_mu_);
     results = CommitLocked({}, statements, ids, options);
   }
-  WakeWaiters();  // the head moved
+  NotifyHeadMoved();
   return results;
 }
 
-absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
+absl::StatusOr<std::vector<AppendResult>> LogStore::CommitLocked(
     std::span<Event> events, std::span<const Statement> statements,
     std::span<const std::string> ids, const AppendOptions& options) {
   const bool plain = !statements.empty();  // statements[i] with ids[i]
@@ -88,8 +85,7 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
   LogState next = state_;
   // recordedAt never decreases along the log, even if the clock steps back,
   // so "as of time T" always names a prefix of the log.
-  int64_t recorded_at = std::max(absl::ToUnixMicros(absl::Now()),
-                                 next.last_recorded_at);
+  const int64_t recorded_at = std::max(absl::ToUnixMicros(absl::Now()), next.last_recorded_at);
   absl::flat_hash_map<std::string_view, uint64_t> in_batch;
   in_batch.reserve(n);
   std::vector<AliasRecord> new_aliases;
@@ -100,8 +96,7 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
     keys[i] = plain ? rocksdb::Slice(ids[i]) : rocksdb::Slice(events[i].id);
   std::vector<rocksdb::PinnableSlice> found(n);
   std::vector<rocksdb::Status> probes(n);
-  db_->MultiGet(rocksdb::ReadOptions(), ids_, n, keys.data(), found.data(),
-                probes.data());
+  db_->MultiGet(rocksdb::ReadOptions(), ids_, n, keys.data(), found.data(), probes.data());
   Event scratch;  // the envelope of each plain statement, reused
   scratch.kind = EventKind::kStatement;
   for (size_t i = 0; i < n; ++i) {
@@ -111,16 +106,14 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
       results[i] = {it->second, true};
       continue;
     }
-    const rocksdb::Status& s = probes[i];
-    if (s.ok()) {
-      auto seq = DecodeU64(std::string_view(found[i].data(), found[i].size()));
+    if (probes[i].ok()) {
+      auto seq = DecodeSeq(std::string_view(found[i].data(), found[i].size()));
       if (!seq)
-        return absl::DataLossError(absl::StrCat("id index entry for '", AV(id),
-                                                "' is damaged"));
+        return absl::DataLossError(absl::StrCat("id index entry for '", AV(id), "' is damaged"));
       results[i] = {*seq, true};
       continue;
     }
-    if (!s.IsNotFound()) return FromRocks(s, "reading the id index");
+    if (!probes[i].IsNotFound()) return FromRocks(probes[i], "reading the id index");
 
     if (plain) scratch.id.assign(id);
     e.seq = next.head + 1;
@@ -129,31 +122,25 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
     const Statement& st = plain ? statements[i] : e.statement;
     value.clear();
     EncodeEvent(e, st, &value);
-    std::string key = EncodeU64(e.seq);
+    const std::string key = EncodeSeq(e.seq);
     batch.Put(log_, key, value);
     batch.Put(ids_, id, key);
     next.head = e.seq;
     switch (e.kind) {
-      case EventKind::kStatement: {
-        const Timestamp& at = st.occurred_at;
-        if (!next.occurred_min.present() || at < next.occurred_min)
-          next.occurred_min = at;
-        if (!next.occurred_max.present() || at > next.occurred_max)
-          next.occurred_max = at;
+      case EventKind::kStatement:
+        NoteOccurred(st.occurred_at, next);
         break;
-      }
       case EventKind::kCorrection:
         batch.Put(meta_, CorrectionKey(e.target), EncodeAmendRecord(e.seq));
         break;
       case EventKind::kRetraction:
         batch.Put(meta_, RetractionKey(e.target), EncodeAmendRecord(e.seq));
         break;
-      case EventKind::kActorAlias: {
+      case EventKind::kActorAlias:
         batch.Put(meta_, AliasKey(e.seq), EncodeAliasRecord(e.alias, e.canonical));
-        new_aliases.push_back({e.seq, NormalizeName(e.alias),
-                               NormalizeName(e.canonical), e.canonical});
+        new_aliases.push_back(
+            {e.seq, NormalizeName(e.alias), NormalizeName(e.canonical), e.canonical});
         break;
-      }
     }
     in_batch.emplace(id, e.seq);
     results[i] = {e.seq, false};
@@ -161,42 +148,54 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::CommitLocked(
   if (next.head == state_.head) return results;  // all duplicates
 
   next.last_recorded_at = recorded_at;
-  batch.Put(meta_, kMetaHead, EncodeU64(next.head));
+  batch.Put(meta_, kMetaHead, EncodeSeq(next.head));
   batch.Put(meta_, kMetaRecordedAt, EncodeU64(static_cast<uint64_t>(recorded_at)));
   if (next.occurred_min != state_.occurred_min)
     batch.Put(meta_, kMetaOccurredMin, EncodeTimestamp(next.occurred_min));
   if (next.occurred_max != state_.occurred_max)
     batch.Put(meta_, kMetaOccurredMax, EncodeTimestamp(next.occurred_max));
 
-  bool sync;
-  switch (options.durability) {
-    case AppendOptions::Durability::kSync:
-      sync = true;
-      break;
-    case AppendOptions::Durability::kBulk:
-      sync = false;
-      break;
-    default:
-      sync = options_.sync_appends;
-  }
-  uint64_t unsynced = unsynced_bytes_ + batch.GetDataSize();
-  if (!sync && unsynced >= options_.bulk_sync_bytes) sync = true;
+  const bool sync = ShouldSync(options, batch.GetDataSize());
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   rocksdb::Status s = db_->Write(wo, &batch);
   if (!s.ok()) return FromRocks(s, "writing to the log");
-  unsynced_bytes_ = sync ? 0 : unsynced;
+  unsynced_bytes_ = sync ? 0 : unsynced_bytes_ + batch.GetDataSize();
+  Publish(next, std::move(new_aliases));
+  return results;
+}
+
+bool LogStore::ShouldSync(const AppendOptions& options, size_t batch_bytes) const {
+  switch (options.durability) {
+    case AppendOptions::Durability::kSync:
+      return true;
+    case AppendOptions::Durability::kBulk:
+      break;
+    case AppendOptions::Durability::kDefault:
+      if (options_.sync_appends) return true;
+      break;
+  }
+  return unsynced_bytes_ + batch_bytes >= options_.bulk_sync_bytes;
+}
+
+void LogStore::Publish(const LogState& next, std::vector<AliasRecord> new_aliases) {
   state_ = next;
   if (!new_aliases.empty()) {
     absl::MutexLock lock(&aliases_mu_);
     for (auto& a : new_aliases) aliases_.push_back(std::move(a));
   }
-  last_append_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_release);
-  head_.store(next.head, std::memory_order_release);
-  return results;
+  {
+    absl::MutexLock lock(&head_mu_);  // wakes WaitForHead
+    last_append_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_release);
+    head_.store(next.head, std::memory_order_release);
+  }
 }
 
-absl::Status DbEngine::Sync() {
+void LogStore::NotifyHeadMoved() {
+  if (listener_ != nullptr) listener_->OnHeadMoved();
+}
+
+absl::Status LogStore::Sync() {
   if (options_.read_only) return absl::OkStatus();
   absl::MutexLock lock(&append_mu_);
   rocksdb::Status s = db_->SyncWAL();

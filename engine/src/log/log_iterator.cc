@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/event_codec.h"
-#include "log/db_engine.h"
+#include "log/rocks_status.h"
 #include "log/keys.h"
 
 namespace annals::internal {

@@ -1,44 +1,45 @@
 // The read path: point reads by seq or id, batched and iterated forward
-// scans, and store statistics.
+// scans, store statistics, and the head (and waiting for it to move).
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
-#include "model/sv.h"
 #include "absl/strings/str_cat.h"
 #include "codec/event_codec.h"
-#include "log/db_engine.h"
 #include "log/keys.h"
 #include "log/log_iterator.h"
+#include "log/log_store.h"
 #include "log/prefetch_iterator.h"
+#include "log/records.h"
+#include "log/rocks_status.h"
+#include "model/sv.h"
 
 namespace annals::internal {
 
-absl::StatusOr<Event> DbEngine::Get(uint64_t seq) const {
+absl::StatusOr<Event> LogStore::Get(uint64_t seq) const {
   if (seq == 0 || seq > Head())
-    return absl::NotFoundError(absl::StrCat("no event with seq ", seq,
-                                            " (head is ", Head(), ")"));
+    return absl::NotFoundError(absl::StrCat("no event with seq ", seq, " (head is ", Head(), ")"));
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_, EncodeU64(seq), &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_, EncodeSeq(seq), &value);
   if (s.IsNotFound())
     return absl::DataLossError(absl::StrCat("seq ", seq, " is missing from the log"));
   if (!s.ok()) return FromRocks(s, "reading the log");
   return DecodeAt(seq, value);
 }
 
-absl::StatusOr<uint64_t> DbEngine::FindById(std::string_view id) const {
+absl::StatusOr<uint64_t> LogStore::FindById(std::string_view id) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ids_, id, &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ids_, rocksdb::Slice(id.data(), id.size()), &value);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no event with id '", AV(id), "'"));
   if (!s.ok()) return FromRocks(s, "reading the id index");
-  auto seq = DecodeU64(value);
+  auto seq = DecodeSeq(value);
   if (!seq) return absl::DataLossError(absl::StrCat("id index entry for '", AV(id), "' is damaged"));
   return *seq;
 }
 
-absl::StatusOr<std::vector<Event>> DbEngine::Read(uint64_t from_seq,
-                                                  size_t limit) const {
+absl::StatusOr<std::vector<Event>> LogStore::Read(uint64_t from_seq, size_t limit) const {
   std::vector<Event> out;
-  auto it = NewIterator(from_seq);
+  auto it = NewIterator(from_seq, DecodeDepth::kFull);
   // Stop at the limit before stepping on: the next entry may be damaged,
   // and it is not part of the answer.
   while (out.size() < limit && it->Valid()) {
@@ -49,19 +50,14 @@ absl::StatusOr<std::vector<Event>> DbEngine::Read(uint64_t from_seq,
   return out;
 }
 
-std::unique_ptr<LogIterator> DbEngine::NewIterator(uint64_t from_seq) const {
-  return NewIterator(from_seq, DecodeDepth::kFull);
-}
-
-std::unique_ptr<LogIterator> DbEngine::NewIterator(uint64_t from_seq,
-                                                   DecodeDepth depth) const {
+std::unique_ptr<LogIterator> LogStore::NewIterator(uint64_t from, DecodeDepth depth) const {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;  // forward scans read big sequential runs
-  return std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_),
-                                         std::max<uint64_t>(from_seq, 1), depth);
+  return std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_), std::max<uint64_t>(from, 1),
+                                         depth);
 }
 
-std::unique_ptr<LogIterator> DbEngine::NewPrefetchingIterator(uint64_t from_seq,
+std::unique_ptr<LogIterator> LogStore::NewPrefetchingIterator(uint64_t from,
                                                               uint64_t max_events,
                                                               DecodeDepth depth) const {
   rocksdb::ReadOptions ro;
@@ -70,12 +66,68 @@ std::unique_ptr<LogIterator> DbEngine::NewPrefetchingIterator(uint64_t from_seq,
   // blocks queries and appends use.
   ro.fill_cache = false;
   return std::make_unique<PrefetchingIterator>(
-      std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_),
-                                      std::max<uint64_t>(from_seq, 1), depth),
+      std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_), std::max<uint64_t>(from, 1),
+                                      depth),
       max_events);
 }
 
-absl::StatusOr<StoreStats> DbEngine::Stats() const {
+std::vector<absl::StatusOr<Event>> LogStore::ReadEvents(const StoreSnapshot& at,
+                                                        std::span<const uint64_t> seqs) const {
+  std::vector<std::string> keys;
+  keys.reserve(seqs.size());
+  for (uint64_t s : seqs) keys.push_back(EncodeSeq(s));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  // The reads skip the block cache: a page's events lie in random blocks
+  // that another page rarely wants, and filling the cache would evict the
+  // index and the hot blocks.
+  rocksdb::ReadOptions ro = at.options();
+  ro.fill_cache = false;
+  std::vector<absl::StatusOr<Event>> decoded(keys.size(), absl::UnknownError(""));
+  // Read and decode in parts, in parallel. Waking a helper costs tens of
+  // µs on a VM: only worth it for big pages.
+  constexpr size_t kMinPerPart = 32;
+  const size_t parts = std::max<size_t>(1, std::min(helpers_->width(), keys.size() / kMinPerPart));
+  helpers_->Run(parts, [&](size_t part) {
+    const size_t begin = keys.size() * part / parts, end = keys.size() * (part + 1) / parts;
+    const size_t n = end - begin;
+    std::vector<rocksdb::PinnableSlice> values(n);
+    std::vector<rocksdb::Status> statuses(n);
+    db_->MultiGet(ro, log_, n, slices.data() + begin, values.data(), statuses.data(),
+                  /*sorted_input=*/true);
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t seq = seqs[begin + i];
+      if (statuses[i].ok()) {
+        decoded[begin + i] = DecodeEvent(std::string_view(values[i].data(), values[i].size()));
+      } else if (statuses[i].IsNotFound()) {
+        decoded[begin + i] = absl::DataLossError(
+            absl::StrCat("timeline entry names seq ", seq, ", missing from the log"));
+      } else {
+        decoded[begin + i] = FromRocks(statuses[i], "reading the log");
+      }
+    }
+  });
+  return decoded;
+}
+
+bool LogStore::WaitForHead(uint64_t after, absl::Time deadline,
+                           const std::atomic<bool>* stop) const {
+  absl::MutexLock lock(&head_mu_);
+  auto done = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(head_mu_) {
+    return Head() > after || closing_ || (stop != nullptr && stop->load());
+  };
+  head_mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
+  return Head() > after;
+}
+
+void LogStore::WakeHeadWaiters() const { absl::MutexLock lock(&head_mu_); }
+
+absl::Time LogStore::LastAppendTime() const {
+  const int64_t ns = last_append_ns_.load(std::memory_order_acquire);
+  return ns == absl::ToUnixNanos(absl::InfinitePast()) ? absl::InfinitePast()
+                                                       : absl::FromUnixNanos(ns);
+}
+
+absl::StatusOr<StoreStats> LogStore::Stats() const {
   StoreStats st;
   {
     absl::MutexLock lock(&append_mu_);
@@ -86,8 +138,7 @@ absl::StatusOr<StoreStats> DbEngine::Stats() const {
   st.events = st.head;  // seqs are gapless from 1
   std::error_code ec;
   for (auto it = std::filesystem::recursive_directory_iterator(path_, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator();
-       it.increment(ec)) {
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_regular_file(ec)) st.bytes_on_disk += it->file_size(ec);
   }
   return st;

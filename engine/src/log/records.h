@@ -1,6 +1,6 @@
 // The records the store keeps beside the log, each with its one encoder
 // and one decoder (the key layout is in log/keys.h; stored events are
-// codec/event_codec.h, a grouped timeline's entries timeline/entry_keys.h).
+// codec/event_codec.h, a grouped timeline's entries projection/entry_keys.h).
 // Decoders return nullopt (or an error) for damaged bytes; callers report
 // that as kDataLoss.
 #ifndef ANNALS_ENGINE_SRC_LOG_RECORDS_H_

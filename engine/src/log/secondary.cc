@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "log/keys.h"
+#include "log/recovery.h"
 #include "rocksdb/utilities/stackable_db.h"
 
 namespace annals::internal {

@@ -1,6 +1,6 @@
 // Read-only engines open the store as a RocksDB secondary instance: it
 // takes no lock, so it works while another process writes, and it catches
-// up with that writer on demand (DbEngine::Refresh, in secondary.cc).
+// up with that writer by being opened again (Engine::Refresh).
 #ifndef ANNALS_ENGINE_SRC_LOG_SECONDARY_H_
 #define ANNALS_ENGINE_SRC_LOG_SECONDARY_H_
 
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "log/db_engine.h"
+#include "log/log_state.h"
 #include "rocksdb/db.h"
 
 namespace annals::internal {

@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "log/db_engine.h"
-#include "log/keys.h"
+#include "log/add_operator.h"
 #include "model/sv.h"
-#include "projection/add_operator.h"
 
 namespace annals::internal {
 
@@ -46,18 +44,16 @@ absl::StatusOr<std::optional<std::string>> BatchWriter::Get(std::string_view key
   if (auto it = puts_.find(AV(key)); it != puts_.end()) {
     base = it->second;
   } else {
-    std::string value;
-    rocksdb::Status s = engine_->db()->Get(rocksdb::ReadOptions(), engine_->proj_family(),
-                                           prefix_ + std::string(key), &value);
-    if (s.ok()) base = std::move(value);
-    else if (!s.IsNotFound()) return FromRocks(s, "reading projection state");
+    auto stored = storage_.GetData(prefix_ + std::string(key));
+    if (!stored.ok()) return stored.status();
+    base = *std::move(stored);
   }
   if (auto it = adds_.find(AV(key)); it != adds_.end())
     base = EncodeI64Le((base ? DecodeI64Le(*base) : 0) + it->second);
   return base;
 }
 
-absl::StatusOr<Event> BatchWriter::GetEvent(uint64_t seq) { return engine_->Get(seq); }
+absl::StatusOr<Event> BatchWriter::GetEvent(uint64_t seq) { return log_.Get(seq); }
 
 size_t BatchWriter::size() const {
   size_t n = puts_.size();
@@ -66,7 +62,7 @@ size_t BatchWriter::size() const {
   return n;
 }
 
-void BatchWriter::WriteTo(rocksdb::WriteBatch* batch) const {
+void BatchWriter::WriteTo(ProjectionBatch* batch) const {
   // Sorting by a key's first 8 bytes (big-endian) first keeps most
   // comparisons off the strings themselves, which are scattered in memory.
   struct Ref {
@@ -87,17 +83,16 @@ void BatchWriter::WriteTo(rocksdb::WriteBatch* batch) const {
   std::sort(keys.begin(), keys.end(), [](const Ref& a, const Ref& b) {
     return a.head != b.head ? a.head < b.head : *a.key < *b.key;
   });
-  auto* cf = engine_->proj_family();
   std::string full;
   for (const Ref& r : keys) {
     full.assign(prefix_);
     full.append(*r.key);
     if (auto it = puts_.find(*r.key); it != puts_.end()) {
-      if (it->second) batch->Put(cf, full, *it->second);
-      else batch->Delete(cf, full);
+      if (it->second) batch->Put(full, *it->second);
+      else batch->Delete(full);
     }
     if (auto it = adds_.find(*r.key); it != adds_.end() && it->second != 0)
-      batch->Merge(cf, full, EncodeI64Le(it->second));
+      batch->Merge(full, EncodeI64Le(it->second));
   }
 }
 

@@ -11,18 +11,17 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "annals/projection.h"
-#include "rocksdb/write_batch.h"
+#include "log/event_log.h"
+#include "log/projection_storage.h"
 
 namespace annals::internal {
 
-class DbEngine;
-
 // Not thread-safe: one worker fills and commits it. `prefix` (the
-// generation's key prefix) must outlive the writer.
+// generation's key prefix), `log` and `storage` must outlive the writer.
 class BatchWriter final : public ProjectionWriter {
  public:
-  BatchWriter(DbEngine* engine, const std::string& prefix)
-      : engine_(engine), prefix_(prefix) {}
+  BatchWriter(const EventLog& log, const ProjectionStorage& storage, const std::string& prefix)
+      : log_(log), storage_(storage), prefix_(prefix) {}
 
   void Put(std::string_view key, std::string_view value) override;
   void Delete(std::string_view key) override;
@@ -33,11 +32,12 @@ class BatchWriter final : public ProjectionWriter {
   // Distinct keys written so far.
   size_t size() const;
 
-  // Appends every key, in order, to `batch` in the `proj` family.
-  void WriteTo(rocksdb::WriteBatch* batch) const;
+  // Adds every key, in order, to `batch`.
+  void WriteTo(ProjectionBatch* batch) const;
 
  private:
-  DbEngine* engine_;
+  const EventLog& log_;
+  const ProjectionStorage& storage_;
   const std::string& prefix_;
   absl::flat_hash_map<std::string, std::optional<std::string>> puts_;
   absl::flat_hash_map<std::string, int64_t> adds_;

@@ -3,10 +3,8 @@
 #include <algorithm>
 
 #include "absl/hash/hash.h"
-#include "log/db_engine.h"
-#include "log/keys.h"
+#include "log/add_operator.h"
 #include "model/sv.h"
-#include "projection/add_operator.h"
 #include "projection/key_sort.h"
 
 namespace annals::internal {
@@ -82,17 +80,15 @@ absl::StatusOr<std::optional<std::string>> BulkWriter::Get(std::string_view key)
     const Op& op = ops_[at - 1];  // the key's latest op
     if (op.kind == Kind::kPut) base = std::string(ValueOf(op));
   } else {
-    std::string value;
-    rocksdb::Status s = engine_->db()->Get(rocksdb::ReadOptions(), engine_->proj_family(),
-                                           prefix_ + std::string(key), &value);
-    if (s.ok()) base = std::move(value);
-    else if (!s.IsNotFound()) return FromRocks(s, "reading projection state");
+    auto stored = storage_.GetData(prefix_ + std::string(key));
+    if (!stored.ok()) return stored.status();
+    base = *std::move(stored);
   }
   if (any_add) base = EncodeI64Le((base ? DecodeI64Le(*base) : 0) + delta);
   return base;
 }
 
-absl::StatusOr<Event> BulkWriter::GetEvent(uint64_t seq) { return engine_->Get(seq); }
+absl::StatusOr<Event> BulkWriter::GetEvent(uint64_t seq) { return log_.Get(seq); }
 
 void BulkWriter::Clear() {
   arena_.clear();
@@ -103,7 +99,7 @@ void BulkWriter::Clear() {
   last_.clear();
 }
 
-absl::StatusOr<size_t> BulkWriter::WriteTo(rocksdb::SstFileWriter* file) {
+absl::StatusOr<size_t> BulkWriter::WriteTo(ProjectionFile& file) {
   // Key order, and within a key the order written.
   const std::vector<uint32_t> order = SortedOrder(
       static_cast<uint32_t>(ops_.size()), [this](uint32_t i) { return KeyOf(ops_[i]); });
@@ -113,7 +109,7 @@ absl::StatusOr<size_t> BulkWriter::WriteTo(rocksdb::SstFileWriter* file) {
   for (const auto& kv : adds_) adds.push_back(&kv);
   std::sort(adds.begin(), adds.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
 
-  rocksdb::Status s;
+  absl::Status s;
   size_t records = 0;
   std::string full;
   size_t i = 0, j = 0;
@@ -131,16 +127,16 @@ absl::StatusOr<size_t> BulkWriter::WriteTo(rocksdb::SstFileWriter* file) {
     full.append(key);
     if (base == nullptr) {
       if (delta == 0) continue;  // Adds that cancel out
-      s = file->Merge(full, EncodeI64Le(delta));
+      s = file.Merge(full, EncodeI64Le(delta));
     } else if (delta == 0) {  // as a WriteBatch skips a zero Merge
-      s = base->kind == Kind::kPut ? file->Put(full, ValueOf(*base)) : file->Delete(full);
+      s = base->kind == Kind::kPut ? file.Put(full, ValueOf(*base)) : file.Delete(full);
     } else {
       int64_t v = base->kind == Kind::kPut ? DecodeI64Le(ValueOf(*base)) : 0;
-      s = file->Put(full, EncodeI64Le(v + delta));
+      s = file.Put(full, EncodeI64Le(v + delta));
     }
     ++records;
   }
-  if (!s.ok()) return FromRocks(s, "writing a projection file");
+  if (!s.ok()) return s;
   return records;
 }
 

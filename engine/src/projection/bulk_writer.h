@@ -14,18 +14,17 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "annals/projection.h"
-#include "rocksdb/sst_file_writer.h"
+#include "log/event_log.h"
+#include "log/projection_storage.h"
 
 namespace annals::internal {
 
-class DbEngine;
-
 // Not thread-safe: one worker fills and commits it. `prefix` (the
-// generation's key prefix) must outlive the writer.
+// generation's key prefix), `log` and `storage` must outlive the writer.
 class BulkWriter final : public ProjectionWriter {
  public:
-  BulkWriter(DbEngine* engine, const std::string& prefix)
-      : engine_(engine), prefix_(prefix) {}
+  BulkWriter(const EventLog& log, const ProjectionStorage& storage, const std::string& prefix)
+      : log_(log), storage_(storage), prefix_(prefix) {}
 
   void Put(std::string_view key, std::string_view value) override;
   void Delete(std::string_view key) override;
@@ -41,7 +40,7 @@ class BulkWriter final : public ProjectionWriter {
   // Adds one record per distinct key, in key order, to an open SST file: a
   // key's writes fold into one Put, Delete or Merge. Returns the number of
   // records added (an SST file needs at least one).
-  absl::StatusOr<size_t> WriteTo(rocksdb::SstFileWriter* file);
+  absl::StatusOr<size_t> WriteTo(ProjectionFile& file);
 
  private:
   enum class Kind : uint8_t { kPut, kDelete };
@@ -59,7 +58,8 @@ class BulkWriter final : public ProjectionWriter {
   std::string_view ValueOf(const Op& op) const { return {arena_.data() + op.val_off, op.val_len}; }
   void Index(uint32_t i);
 
-  DbEngine* engine_;
+  const EventLog& log_;
+  const ProjectionStorage& storage_;
   const std::string& prefix_;
   std::string arena_;
   std::vector<Op> ops_;

@@ -2,8 +2,8 @@
 // applies events in batches, and commits each batch's writes together with
 // the generation's checkpoint: in one WriteBatch, or, when it is far behind
 // (Options::bulk_rebuild_min_lag, live_bulk_min_lag), in one ingestion of
-// sorted files (projection/bulk_writer.h, projection/bulk_ingest.h). A live
-// worker with little to do holds on briefly for more
+// a sorted file (projection/bulk_writer.h, ProjectionStorage::IngestBatch).
+// A live worker with little to do holds on briefly for more
 // (Options::live_batch_hold_ms).
 #ifndef ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_
 #define ANNALS_ENGINE_SRC_PROJECTION_RUNNER_H_
@@ -11,19 +11,22 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "annals/projection.h"
 #include "codec/event_codec.h"
 #include "log/records.h"
+#include "projection/timeline_layout.h"
 
 namespace annals::internal {
 
+class BatchWriter;
 class BulkWriter;
-class DbEngine;
+class ProjectionManager;
 
 class ProjectionRunner {
  public:
@@ -33,9 +36,12 @@ class ProjectionRunner {
     kRebuild,   // a replacement replaying beside the live version
   };
 
-  ProjectionRunner(DbEngine* engine, std::string name,
-                   std::shared_ptr<const Projection> projection, uint32_t gen,
-                   uint64_t checkpoint, Mode mode);
+  // `timeline`: the projection's TimelineLayout when it has one (it says
+  // how much of each event to decode), else null. `manager` outlives it.
+  ProjectionRunner(ProjectionManager& manager, std::string name,
+                   std::shared_ptr<const Projection> projection,
+                   const TimelineLayout* timeline, uint32_t gen, uint64_t checkpoint,
+                   Mode mode);
   ~ProjectionRunner();  // stops the worker
 
   void Start();
@@ -47,9 +53,11 @@ class ProjectionRunner {
   uint32_t version() const { return version_; }
   const std::string& prefix() const { return prefix_; }
 
-  // Read under any lock; updated after each committed batch.
+  // Read under any lock; updated after each committed batch, under the
+  // manager's progress mutex.
   uint64_t checkpoint() const { return checkpoint_.load(std::memory_order_acquire); }
   Mode mode() const { return mode_.load(std::memory_order_acquire); }
+  // Call holding the manager's progress mutex.
   void set_mode(Mode m) { mode_.store(m, std::memory_order_release); }
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   // Whether it has been within Options::max_live_lag of the head since it
@@ -61,10 +69,22 @@ class ProjectionRunner {
   const std::string& error() const { return error_; }
 
  private:
+  // How the next batch is applied and written.
+  struct Plan {
+    uint64_t from = 0;  // first seq
+    bool bulk = false;  // as an ingested file (else one WriteBatch)
+    size_t limit = 0;   // events at most
+  };
+  // What stopped a batch short: the error and the event it came from.
+  struct Failure {
+    absl::Status status;
+    uint64_t seq = 0;
+  };
+
   void Loop();
   // A live worker with few events to apply holds on for more, so that a
   // sustained import is applied in bulk batches (Options::live_batch_hold_ms);
-  // nobody is kept waiting by it. Waits on the engine's progress mutex for
+  // nobody is kept waiting by it. Waits on the manager's progress mutex for
   // whatever ends the hold, or its deadline.
   void HoldForMore();
   // Sets caught_up_ if `checkpoint` is within max_live_lag of the head.
@@ -72,8 +92,19 @@ class ProjectionRunner {
   // Applies and commits one batch starting after the checkpoint. Returns
   // false when the worker must stop (failure).
   bool RunBatch();
+  Plan PlanBatch() const;
+  // A writer for a batch of `plan`, empty (a bulk writer is reused).
+  ProjectionWriter& FreshWriter(const Plan& plan, std::unique_ptr<BatchWriter>* batch);
+  // Applies events from plan.from up to `until` (inclusive; 0: a full
+  // batch) into `writer`; returns the last seq applied, and on an error
+  // sets `failure`.
+  uint64_t Apply(const Plan& plan, ProjectionWriter& writer, uint64_t until, Failure* failure);
+  // Writes the batch's output with the checkpoint `last`.
+  absl::Status Commit(const Plan& plan, const BatchWriter* batch, uint64_t last);
+  // Makes `last` the checkpoint everyone sees (and the failure, if any).
+  void Publish(uint64_t last, const Failure& failure);
 
-  DbEngine* const engine_;
+  ProjectionManager& manager_;
   const std::string name_;
   const std::shared_ptr<const Projection> projection_;
   const uint32_t gen_;

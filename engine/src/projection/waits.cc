@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "log/db_engine.h"
+#include "projection/manager.h"
 #include "model/sv.h"
 #include "projection/runner.h"
 
@@ -32,9 +32,9 @@ class CountWhileAlive {
 
 }  // namespace
 
-void DbEngine::WakeWaiters() const { absl::MutexLock lock(&progress_mu_); }
+void ProjectionManager::WakeWaiters() const { absl::MutexLock lock(&progress_mu_); }
 
-absl::Status DbEngine::WaitForRebuild(std::string_view name,
+absl::Status ProjectionManager::WaitForRebuild(std::string_view name,
                                       absl::Duration timeout) const {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock lock(&progress_mu_);
@@ -50,7 +50,7 @@ absl::Status DbEngine::WaitForRebuild(std::string_view name,
   return it->second->rebuild_outcome;
 }
 
-absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
+absl::Status ProjectionManager::WaitForProjection(std::string_view name, uint64_t seq,
                                          absl::Duration timeout) const {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock lock(&progress_mu_);
@@ -75,7 +75,7 @@ absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
   return absl::OkStatus();
 }
 
-absl::Status DbEngine::WaitFor(uint64_t seq, absl::Duration timeout) const {
+absl::Status ProjectionManager::WaitFor(uint64_t seq, absl::Duration timeout) const {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock lock(&progress_mu_);
   CountWhileAlive waiting(waiting_on_projections_);
@@ -92,12 +92,12 @@ absl::Status DbEngine::WaitFor(uint64_t seq, absl::Duration timeout) const {
   return absl::OkStatus();
 }
 
-void DbEngine::AwaitLiveProjections() const {
+void ProjectionManager::AwaitLiveProjections() const {
   const uint64_t bound = options_.max_live_lag;
   if (bound == 0) return;
   auto caught_up = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(progress_mu_) {
     if (stopping_) return true;
-    const uint64_t head = Head();
+    const uint64_t head = log_.Head();
     for (const auto& [name, slot] : slots_) {
       const ProjectionRunner& a = *slot->active;
       if (a.failed() || a.mode() != ProjectionRunner::Mode::kLive || !a.caught_up())

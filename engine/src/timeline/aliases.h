@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "log/db_engine.h"
+#include "log/log_state.h"
 
 namespace annals::internal {
 

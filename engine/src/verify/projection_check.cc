@@ -14,14 +14,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "codec/event_codec.h"
-#include "log/db_engine.h"
+#include "log/add_operator.h"
 #include "log/keys.h"
 #include "log/log_iterator.h"
+#include "log/raw_store.h"
+#include "log/records.h"
+#include "log/rocks_status.h"
 #include "model/sv.h"
-#include "projection/add_operator.h"
-#include "projection/runner.h"
+#include "projection/entry_keys.h"
 #include "rocksdb/write_batch.h"
-#include "timeline/entry_keys.h"
 
 namespace annals::internal {
 namespace {
@@ -31,16 +32,12 @@ constexpr size_t kFlushEvents = 4096;
 // Mismatches reported per projection; the rest are counted in one line.
 constexpr size_t kMaxReported = 50;
 
-absl::StatusOr<Event> ReadEvent(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log,
-                                const rocksdb::Snapshot* snap, uint64_t seq) {
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap;
-  std::string value;
-  rocksdb::Status s = db->Get(ro, log, EncodeU64(seq), &value);
-  if (s.IsNotFound())
+absl::StatusOr<Event> ReadEvent(const RawStore& store, uint64_t seq) {
+  auto value = store.Get(RawStore::Family::kLog, EncodeSeq(seq));
+  if (!value.ok()) return value.status();
+  if (!value->has_value())
     return absl::DataLossError(absl::StrCat("seq ", seq, " is missing from the log"));
-  if (!s.ok()) return FromRocks(s, "reading the log");
-  return DecodeAt(seq, value);
+  return DecodeAt(seq, **value);
 }
 
 // The projection's writes, overlaid on the scratch store until flushed;
@@ -48,9 +45,8 @@ absl::StatusOr<Event> ReadEvent(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* lo
 // like the live workers do.
 class ScratchWriter final : public ProjectionWriter {
  public:
-  ScratchWriter(rocksdb::DB* scratch, const ProjectionCheck& check,
-                const rocksdb::Snapshot* snap)
-      : scratch_(scratch), check_(check), snap_(snap) {}
+  ScratchWriter(ScratchStore* scratch, const ProjectionCheck& check)
+      : scratch_(scratch), check_(check) {}
 
   void Put(std::string_view key, std::string_view value) override {
     std::string k(key);
@@ -69,17 +65,16 @@ class ScratchWriter final : public ProjectionWriter {
     if (auto it = puts_.find(k); it != puts_.end()) {
       base = it->second;
     } else {
-      std::string value;
-      rocksdb::Status s = scratch_->Get(rocksdb::ReadOptions(), k, &value);
-      if (s.ok()) base = std::move(value);
-      else if (!s.IsNotFound()) return FromRocks(s, "reading the scratch store");
+      auto stored = scratch_->Get(k);
+      if (!stored.ok()) return stored.status();
+      base = *std::move(stored);
     }
     if (auto it = adds_.find(k); it != adds_.end())
       base = EncodeI64Le((base ? DecodeI64Le(*base) : 0) + it->second);
     return base;
   }
   absl::StatusOr<Event> GetEvent(uint64_t seq) override {
-    return ReadEvent(check_.db, check_.log, snap_, seq);
+    return ReadEvent(*check_.store, seq);
   }
 
   absl::Status Flush() {
@@ -94,15 +89,12 @@ class ScratchWriter final : public ProjectionWriter {
     }
     puts_.clear();
     adds_.clear();
-    rocksdb::WriteOptions wo;
-    wo.disableWAL = true;  // scratch data; never reopened
-    return FromRocks(scratch_->Write(wo, &batch), "writing the scratch store");
+    return scratch_->Write(&batch);
   }
 
  private:
-  rocksdb::DB* scratch_;
+  ScratchStore* scratch_;
   const ProjectionCheck& check_;
-  const rocksdb::Snapshot* snap_;
   absl::flat_hash_map<std::string, std::optional<std::string>> puts_;
   absl::flat_hash_map<std::string, int64_t> adds_;
 };
@@ -144,86 +136,43 @@ std::string DescribeKey(std::string_view key, uint64_t* seq) {
   return absl::StrCat("key '", absl::CHexEscape(AV(key)), "'");
 }
 
-// Deletes the scratch store's directory when the check ends.
-struct ScratchDir {
-  std::string path;
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove_all(path, ec);
-  }
-};
-
-}  // namespace
-
-absl::Status CheckProjection(const ProjectionCheck& check, ProblemSink& sink) {
-  ScratchDir dir;
-  {
-    std::string tmpl = check.scratch_dir + "/annals-verify-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (mkdtemp(buf.data()) == nullptr)
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot make a scratch directory under ", check.scratch_dir));
-    dir.path = buf.data();
-  }
-  rocksdb::Options so;
-  so.create_if_missing = true;
-  so.merge_operator = NewAddOperator();
-  so.compression = rocksdb::kNoCompression;  // short-lived; speed over size
-  so.write_buffer_size = 64ull << 20;
-  rocksdb::DB* raw = nullptr;
-  if (auto st = FromRocks(rocksdb::DB::Open(so, dir.path, &raw), "opening the scratch store");
-      !st.ok())
-    return st;
-  std::unique_ptr<rocksdb::DB> scratch(raw);
-
-  const rocksdb::Snapshot* snap = check.db->GetSnapshot();
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* s;
-    ~Release() { db->ReleaseSnapshot(s); }
-  } release{check.db, snap};
-
-  // Replay 1..checkpoint exactly as a worker would.
-  {
-    ScratchWriter writer(scratch.get(), check, snap);
-    rocksdb::ReadOptions ro;
-    ro.snapshot = snap;
-    ro.readahead_size = 2 << 20;
-    std::unique_ptr<rocksdb::Iterator> it(check.db->NewIterator(ro, check.log));
-    uint64_t expect = 1;
-    size_t pending = 0;
-    for (it->Seek(EncodeU64(1)); expect <= check.checkpoint; it->Next(), ++expect) {
-      if (!it->Valid()) break;
-      auto seq = DecodeU64(std::string_view(it->key().data(), it->key().size()));
-      if (!seq || *seq != expect)
-        return absl::DataLossError(absl::StrCat("seq ", expect, " is missing from the log"));
-      auto e = DecodeEvent(std::string_view(it->value().data(), it->value().size()));
-      if (!e.ok() || e->seq != expect)
-        return absl::DataLossError(absl::StrCat("seq ", expect, " is damaged"));
-      if (absl::Status st = check.projection->Apply(*e, writer); !st.ok())
-        return absl::Status(st.code(), absl::StrCat("replaying seq ", expect, ": ",
-                                                    st.message()));
-      if (++pending == kFlushEvents) {
-        if (auto st = writer.Flush(); !st.ok()) return st;
-        pending = 0;
-      }
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning the log");
-    if (expect <= check.checkpoint)
+// Replays events 1..checkpoint into `scratch` exactly as a worker would.
+absl::Status Replay(const ProjectionCheck& check, ScratchStore& scratch) {
+  ScratchWriter writer(&scratch, check);
+  std::unique_ptr<rocksdb::Iterator> it = check.store->NewIterator(RawStore::Family::kLog);
+  uint64_t expect = 1;
+  size_t pending = 0;
+  for (it->Seek(EncodeSeq(1)); expect <= check.checkpoint; it->Next(), ++expect) {
+    if (!it->Valid()) break;
+    auto seq = DecodeSeq(std::string_view(it->key().data(), it->key().size()));
+    if (!seq || *seq != expect)
       return absl::DataLossError(absl::StrCat("seq ", expect, " is missing from the log"));
-    if (auto st = writer.Flush(); !st.ok()) return st;
+    auto e = DecodeEvent(std::string_view(it->value().data(), it->value().size()));
+    if (!e.ok() || e->seq != expect)
+      return absl::DataLossError(absl::StrCat("seq ", expect, " is damaged"));
+    if (absl::Status st = check.projection->Apply(*e, writer); !st.ok())
+      return absl::Status(st.code(), absl::StrCat("replaying seq ", expect, ": ", st.message()));
+    if (++pending == kFlushEvents) {
+      if (auto st = writer.Flush(); !st.ok()) return st;
+      pending = 0;
+    }
   }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning the log");
+  if (expect <= check.checkpoint)
+    return absl::DataLossError(absl::StrCat("seq ", expect, " is missing from the log"));
+  return writer.Flush();
+}
 
-  // Walk both keyspaces in order.
+// Walks the stored generation and the replay's keys in order, reporting
+// every difference.
+absl::Status Compare(const ProjectionCheck& check, const ScratchStore& scratch,
+                     ProblemSink& sink) {
   const std::string begin = ProjectionPrefix(check.name, check.gen);
   const std::string end = ProjectionPrefix(check.name, check.gen + 1);
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap;
   rocksdb::Slice upper(end);
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> stored(check.db->NewIterator(ro, check.proj));
-  std::unique_ptr<rocksdb::Iterator> fresh(scratch->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> stored =
+      check.store->NewIterator(RawStore::Family::kProj, &upper);
+  std::unique_ptr<rocksdb::Iterator> fresh = scratch.NewIterator();
   stored->Seek(begin);
   fresh->SeekToFirst();
   auto skip_zero = [](rocksdb::Iterator* it) {
@@ -237,8 +186,7 @@ absl::Status CheckProjection(const ProjectionCheck& check, ProblemSink& sink) {
     }
     uint64_t seq = 0;
     std::string desc = DescribeKey(key, &seq);
-    sink.Add(ProblemKind::kProjectionMismatch, seq, check.name,
-             absl::StrCat(desc, " ", AV(what)));
+    sink.Add(ProblemKind::kProjectionMismatch, seq, check.name, absl::StrCat(desc, " ", AV(what)));
   };
   for (;;) {
     skip_zero(stored.get());
@@ -265,13 +213,19 @@ absl::Status CheckProjection(const ProjectionCheck& check, ProblemSink& sink) {
   if (!stored->status().ok()) return FromRocks(stored->status(), "scanning projection data");
   if (!fresh->status().ok()) return FromRocks(fresh->status(), "scanning the scratch store");
   if (mismatches > kMaxReported)
-    sink.report().notes.push_back(absl::StrCat(
-        "projection ", check.name, ": ", mismatches - kMaxReported,
-        " more mismatched keys not listed"));
-  stored.reset();
-  fresh.reset();
-  (void)scratch->Close();
+    sink.report().notes.push_back(absl::StrCat("projection ", check.name, ": ",
+                                               mismatches - kMaxReported,
+                                               " more mismatched keys not listed"));
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckProjection(const ProjectionCheck& check, ProblemSink& sink) {
+  auto scratch = ScratchStore::Create(check.scratch_dir);
+  if (!scratch.ok()) return scratch.status();
+  if (auto st = Replay(check, **scratch); !st.ok()) return st;
+  return Compare(check, **scratch, sink);
 }
 
 }  // namespace annals::internal

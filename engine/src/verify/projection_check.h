@@ -9,15 +9,13 @@
 
 #include "absl/status/status.h"
 #include "annals/projection.h"
-#include "rocksdb/db.h"
+#include "log/raw_store.h"
 #include "verify/problems.h"
 
 namespace annals::internal {
 
 struct ProjectionCheck {
-  rocksdb::DB* db = nullptr;  // the store, opened read-only
-  rocksdb::ColumnFamilyHandle* log = nullptr;
-  rocksdb::ColumnFamilyHandle* proj = nullptr;
+  const RawStore* store = nullptr;  // opened read-only, with projection data
   std::string name;
   uint32_t gen = 0;
   uint64_t checkpoint = 0;  // replay events 1..checkpoint

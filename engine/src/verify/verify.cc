@@ -16,15 +16,13 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "codec/event_codec.h"
-#include "declarative/declarative_projection.h"
-#include "log/db_engine.h"
 #include "log/keys.h"
+#include "log/raw_store.h"
 #include "log/records.h"
-#include "model/error_kinds.h"
+#include "log/rocks_status.h"
 #include "model/sv.h"
-#include "projection/add_operator.h"
-#include "projection/runner.h"
-#include "timeline/grouped_timeline.h"
+#include "projection/declarative_projection.h"
+#include "projection/grouped_timeline.h"
 #include "verify/problems.h"
 #include "verify/projection_check.h"
 #include "xxhash.h"
@@ -52,60 +50,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The store's RocksDB, opened read-only with every column family.
-struct RawStore {
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::ColumnFamilyHandle* log = nullptr;
-  rocksdb::ColumnFamilyHandle* ids = nullptr;
-  rocksdb::ColumnFamilyHandle* meta = nullptr;
-  rocksdb::ColumnFamilyHandle* proj = nullptr;  // absent in very old stores
-  ~RawStore() {
-    if (db == nullptr) return;
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    (void)db->Close();
-  }
-};
-
-absl::StatusOr<std::unique_ptr<RawStore>> OpenRaw(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(fs::path(path) / "CURRENT", ec))
-    return NoStoreError(absl::StrCat("no store at ", path));
-  rocksdb::DBOptions dbo;
-  std::vector<std::string> names;
-  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &names);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", path));
-  for (const char* required : {kLogFamily, kIdsFamily, kMetaFamily})
-    if (std::find(names.begin(), names.end(), required) == names.end())
-      return absl::FailedPreconditionError(
-          absl::StrCat(path, " is not an annals store (no '", required, "' column family)"));
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) {
-    rocksdb::ColumnFamilyOptions cf;
-    if (n == kProjFamily) cf.merge_operator = NewAddOperator();
-    families.emplace_back(n, cf);
-  }
-  auto store = std::make_unique<RawStore>();
-  rocksdb::DB* raw = nullptr;
-  s = rocksdb::DB::OpenForReadOnly(dbo, path, families, &store->handles, &raw);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", path));
-  store->db.reset(raw);
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == kLogFamily) store->log = store->handles[i];
-    if (names[i] == kIdsFamily) store->ids = store->handles[i];
-    if (names[i] == kMetaFamily) store->meta = store->handles[i];
-    if (names[i] == kProjFamily) store->proj = store->handles[i];
-  }
-  std::string format;
-  s = raw->Get(rocksdb::ReadOptions(), store->meta, kMetaFormat, &format);
-  if (s.IsNotFound())
-    return absl::FailedPreconditionError(absl::StrCat(path, " is not an annals store"));
-  if (!s.ok()) return FromRocks(s, "reading metadata");
-  if (format != kFormatVersion)
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, " has store format ", format, "; this version reads format ", kFormatVersion));
-  return store;
-}
+using Family = RawStore::Family;
 
 uint64_t IdHash(std::string_view id) { return XXH64(id.data(), id.size(), 0); }
 
@@ -127,11 +72,8 @@ struct LogFacts {
 
 class Verifier {
  public:
-  Verifier(RawStore& store, const VerifyOptions& options, VerifyReport* report)
-      : store_(store), options_(options), sink_(report, options.max_problems) {
-    ro_.snapshot = store_.db->GetSnapshot();
-  }
-  ~Verifier() { store_.db->ReleaseSnapshot(ro_.snapshot); }
+  Verifier(const RawStore& store, const VerifyOptions& options, VerifyReport* report)
+      : store_(store), options_(options), sink_(report, options.max_problems) {}
 
   absl::Status Run() {
     if (auto st = ReadHead(); !st.ok()) return st;
@@ -147,11 +89,7 @@ class Verifier {
 
   // Reads a meta value; nullopt when absent.
   absl::StatusOr<std::optional<std::string>> Meta(std::string_view key) {
-    std::string v;
-    rocksdb::Status s = store_.db->Get(ro_, store_.meta, rocksdb::Slice(key.data(), key.size()), &v);
-    if (s.IsNotFound()) return std::nullopt;
-    if (!s.ok()) return FromRocks(s, "reading metadata");
-    return v;
+    return store_.Get(Family::kMeta, key);
   }
 
   absl::Status ReadHead() {
@@ -168,11 +106,8 @@ class Verifier {
   }
 
   absl::Status ScanLog() {
-    rocksdb::ReadOptions ro = ro_;
-    ro.readahead_size = 2 << 20;
-    std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro, store_.log));
+    std::unique_ptr<rocksdb::Iterator> it = store_.NewIterator(Family::kLog);
     uint64_t expect = 1;
-    std::string found;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report().events;
       std::string_view key(it->key().data(), it->key().size());
@@ -205,15 +140,14 @@ class Verifier {
       }
       Note(*e);
       // Log -> index: the event's id must lead back to it.
-      rocksdb::Status s = store_.db->Get(ro_, store_.ids, e->id, &found);
-      if (s.IsNotFound()) {
+      auto found = store_.Get(Family::kIds, e->id);
+      if (!found.ok()) return found.status();
+      if (!found->has_value()) {
         sink_.Add(ProblemKind::kIdMissing, *seq, e->id,
                   absl::StrCat("seq ", *seq, ": its id '", Escaped(e->id),
                                "' is not in the id index"));
-      } else if (!s.ok()) {
-        return FromRocks(s, "reading the id index");
-      } else if (DecodeU64(found) != *seq) {
-        auto other = DecodeU64(found);
+      } else if (DecodeSeq(**found) != *seq) {
+        auto other = DecodeSeq(**found);
         sink_.Add(ProblemKind::kIdMissing, *seq, e->id,
                   other ? absl::StrCat("seq ", *seq, ": its id '", Escaped(e->id),
                                        "' is indexed at seq ", *other)
@@ -282,7 +216,7 @@ class Verifier {
 
   // Index -> log: every entry names an event carrying that id.
   absl::Status CheckIds() {
-    std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro_, store_.ids));
+    std::unique_ptr<rocksdb::Iterator> it = store_.NewIterator(Family::kIds);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report().id_entries;
       std::string_view id(it->key().data(), it->key().size());
@@ -314,7 +248,7 @@ class Verifier {
     auto check = [&](const char* prefix, const char* what,
                      const auto& expected, auto value_of) -> absl::Status {
       std::map<uint64_t, std::string> stored;
-      std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro_, store_.meta));
+      std::unique_ptr<rocksdb::Iterator> it = store_.NewIterator(Family::kMeta);
       const std::string p = prefix;
       for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
         auto seq = DecodeAmendKey(std::string_view(it->key().data(), it->key().size()), p);
@@ -363,7 +297,7 @@ class Verifier {
   absl::Status CheckProjections() {
     std::vector<std::pair<std::string, std::string>> actives;  // name, gen bytes
     {
-      std::unique_ptr<rocksdb::Iterator> it(store_.db->NewIterator(ro_, store_.meta));
+      std::unique_ptr<rocksdb::Iterator> it = store_.NewIterator(Family::kMeta);
       const std::string p = kMetaProjActive;
       for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next())
         actives.emplace_back(it->key().ToString().substr(p.size()), it->value().ToString());
@@ -434,11 +368,9 @@ class Verifier {
         continue;
       }
       if (!options_.projections) continue;
-      if (store_.proj == nullptr) continue;
+      if (!store_.has(Family::kProj)) continue;
       ProjectionCheck check;
-      check.db = store_.db.get();
-      check.log = store_.log;
-      check.proj = store_.proj;
+      check.store = &store_;
       check.name = name;
       check.gen = *gen;
       check.checkpoint = record->checkpoint;
@@ -454,10 +386,9 @@ class Verifier {
     return absl::OkStatus();
   }
 
-  RawStore& store_;
+  const RawStore& store_;
   const VerifyOptions& options_;
   ProblemSink sink_;
-  rocksdb::ReadOptions ro_;
   LogFacts facts_;
 };
 
@@ -466,7 +397,7 @@ class Verifier {
 
 absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
                                          const VerifyOptions& options) {
-  auto store = internal::OpenRaw(path);
+  auto store = internal::RawStore::Open(path);
   if (!store.ok()) return store.status();
   VerifyReport report;
   {

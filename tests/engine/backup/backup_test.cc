@@ -179,6 +179,37 @@ TEST(BackupTest, BackupStoreOfAClosedStore) {
             absl::StatusCode::kNotFound);
 }
 
+// A read-only engine (here beside the writer that holds the store) backs
+// up what it sees: the log up to its head, with the projections, which
+// verify clean and answer like the writer as of that head.
+TEST(BackupTest, BackupOfAReadOnlyEngineHoldsItsView) {
+  TempDir dir;
+  auto writer = Engine::Open(dir.Sub("store"), FastOptions());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  test::ModelLog model;
+  test::Generator gen(5, writer->get(), &model);
+  ASSERT_TRUE(gen.AppendBatch(200).ok());
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(gen.Step().ok());
+  ASSERT_TRUE((*writer)->WaitFor((*writer)->Head(), absl::Seconds(60)).ok());
+  const uint64_t seen = (*writer)->Head();
+
+  Options ro = FastOptions();
+  ro.read_only = true;
+  auto reader = Engine::Open(dir.Sub("store"), ro);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_TRUE(gen.AppendBatch(50).ok());  // after the reader's view
+  auto b = Backup(**reader, dir.Sub("b"));
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->head, seen);
+  EXPECT_EQ(b->path, dir.Sub("b"));
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("b.partial")));
+  ExpectVerifiesClean(b->path);
+  test::ModelLog unused;
+  test::Generator names(0, writer->get(), &unused);
+  ExpectSameAnswers(**writer, b->path, names);
+  EXPECT_EQ(Backup(**reader, dir.Sub("b")).status().code(), absl::StatusCode::kAlreadyExists);
+}
+
 TEST(RestoreTest, RefusesToReplaceUnlessAskedAndRejectsNonBackups) {
   TempDir dir;
   {

@@ -10,7 +10,8 @@
 
 #include "annals/engine.h"
 #include "engine/test_util.h"
-#include "log/db_engine.h"
+#include "facade/services.h"
+#include "log/log_store.h"
 #include "log/keys.h"
 #include "log/prefetch_iterator.h"
 #include "xxhash.h"
@@ -293,14 +294,14 @@ TEST_F(ReadTest, PrefetchingIteratorMatchesAPlainScan) {
   for (uint64_t i = 1; i <= kEvents; ++i) batch.push_back(SmallStatement(static_cast<int>(i)));
   ASSERT_TRUE(engine_->Append(batch).ok());
   ASSERT_EQ(engine_->Head(), kEvents);
-  auto* db = dynamic_cast<internal::DbEngine*>(engine_.get());
+  internal::LogStore* db = internal::ServicesOf(*engine_)->log_store();
   ASSERT_NE(db, nullptr);
   for (uint64_t from : {uint64_t{0}, uint64_t{1}, kChunk, kChunk + 1, kEvents, kEvents + 1}) {
     for (uint64_t max : {uint64_t{0}, uint64_t{1}, kChunk, 3 * kChunk + 5}) {
       const uint64_t first = std::max<uint64_t>(from, 1);
       uint64_t last = kEvents;
       if (max != 0) last = std::min(last, first + max - 1);
-      auto it = db->NewPrefetchingIterator(from, max);
+      auto it = db->NewPrefetchingIterator(from, max, internal::DecodeDepth::kFull);
       uint64_t want = first;
       for (; it->Valid(); it->Next(), ++want) {
         ASSERT_EQ(it->event().seq, want) << "from " << from << " max " << max;
@@ -312,7 +313,7 @@ TEST_F(ReadTest, PrefetchingIteratorMatchesAPlainScan) {
     }
   }
   // Abandoned after a few events: the helper is blocked on a full queue.
-  auto it = db->NewPrefetchingIterator(1, 0);
+  auto it = db->NewPrefetchingIterator(1, 0, internal::DecodeDepth::kFull);
   for (int i = 0; i < 3; ++i) it->Next();
   ASSERT_TRUE(it->Valid());
   EXPECT_EQ(it->event().seq, 4u);
@@ -323,10 +324,10 @@ TEST(DamagedLogReadTest, PrefetchingIteratorStopsAtDamageAndNotBeforeItsLimit) {
   TempDir dir;
   std::unique_ptr<Engine> engine;
   ASSERT_NO_FATAL_FAILURE(OpenDamagedStore(dir, Damage::kFlippedByte, &engine));
-  auto* db = dynamic_cast<internal::DbEngine*>(engine.get());
+  internal::LogStore* db = internal::ServicesOf(*engine)->log_store();
   ASSERT_NE(db, nullptr);
 
-  auto all = db->NewPrefetchingIterator(1, 0);
+  auto all = db->NewPrefetchingIterator(1, 0, internal::DecodeDepth::kFull);
   ASSERT_TRUE(all->Valid());
   EXPECT_EQ(all->event().seq, 1u);
   all->Next();
@@ -335,13 +336,13 @@ TEST(DamagedLogReadTest, PrefetchingIteratorStopsAtDamageAndNotBeforeItsLimit) {
   EXPECT_THAT(Msg(all->status()), HasSubstr("seq 2"));
 
   // A limit that ends before the damage never reads it.
-  auto one = db->NewPrefetchingIterator(1, 1);
+  auto one = db->NewPrefetchingIterator(1, 1, internal::DecodeDepth::kFull);
   ASSERT_TRUE(one->Valid());
   one->Next();
   EXPECT_FALSE(one->Valid());
   EXPECT_TRUE(one->status().ok()) << one->status();
 
-  auto from3 = db->NewPrefetchingIterator(3, 0);
+  auto from3 = db->NewPrefetchingIterator(3, 0, internal::DecodeDepth::kFull);
   ASSERT_TRUE(from3->Valid());
   EXPECT_EQ(from3->event().seq, 3u);
   from3->Next();

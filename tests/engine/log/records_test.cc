@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "log/records.h"
-#include "timeline/entry_keys.h"
+#include "projection/entry_keys.h"
 
 namespace annals::internal {
 namespace {

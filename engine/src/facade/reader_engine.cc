@@ -1,25 +1,9 @@
-#include "log/reader_engine.h"
-
-#include <filesystem>
-#include <system_error>
-
-#include "log/db_engine.h"
+#include "facade/reader_engine.h"
 
 namespace annals::internal {
 
-ReaderEngine::Instance::Instance(std::unique_ptr<DbEngine> e, std::string d)
-    : engine(std::move(e)), dir(std::move(d)) {}
-
-ReaderEngine::Instance::~Instance() {
-  engine.reset();
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-}
-
-ReaderEngine::ReaderEngine(std::unique_ptr<DbEngine> engine, std::string secondary_dir,
-                           std::shared_ptr<rocksdb::Cache> cache)
-    : instance_(std::make_shared<Instance>(std::move(engine), std::move(secondary_dir))),
-      cache_(std::move(cache)) {}
+ReaderEngine::ReaderEngine(std::unique_ptr<DbEngine> engine)
+    : instance_(std::make_shared<Instance>(std::move(engine))) {}
 
 ReaderEngine::~ReaderEngine() = default;
 
@@ -135,27 +119,44 @@ absl::StatusOr<std::vector<GroupCount>> ReaderEngine::Counts(std::string_view pr
 
 #undef ANNALS_SHARED
 
+absl::StatusOr<std::vector<AppendResult>> ReaderEngine::AppendValidated(
+    std::span<const Statement> statements, std::span<const std::string> ids,
+    const AppendOptions& options) {
+  absl::ReaderMutexLock lock(&mu_);
+  return instance_->engine->AppendValidated(statements, ids, options);
+}
+
+absl::Status ReaderEngine::WriteBackup(const std::string& dir) const {
+  std::shared_ptr<Instance> pinned;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    pinned = instance_;  // a Refresh meanwhile swaps it, but not away
+  }
+  return pinned->engine->WriteBackup(dir);
+}
+
 absl::Status ReaderEngine::Refresh() {
   // Serialises refreshes (and AddProjection) without blocking queries
   // while the new instance opens.
   absl::MutexLock refreshing(&refresh_mu_);
   std::string path;
   Options options;
+  std::shared_ptr<rocksdb::Cache> cache;
   std::vector<std::shared_ptr<const Projection>> added;
   {
     absl::ReaderMutexLock lock(&mu_);
     path = instance_->engine->path();
     options = instance_->engine->options();
+    cache = instance_->engine->cache();  // kept warm across instances
     added = added_;
   }
-  auto opened = OpenEngine(path, options, cache_);
+  auto opened = DbEngine::Open(path, options, std::move(cache));
   if (!opened.ok()) return opened.status();
-  auto* fresh = static_cast<ReaderEngine*>(opened->get());
-  absl::MutexLock fresh_lock(&fresh->mu_);
   for (const auto& p : added)
-    if (auto st = fresh->instance_->engine->AddProjection(p); !st.ok()) return st;
+    if (auto st = (*opened)->AddProjection(p); !st.ok()) return st;
+  auto fresh = std::make_shared<Instance>(*std::move(opened));
   absl::WriterMutexLock lock(&mu_);
-  std::swap(instance_, fresh->instance_);
+  std::swap(instance_, fresh);
   return absl::OkStatus();
 }
 

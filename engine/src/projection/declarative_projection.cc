@@ -1,6 +1,6 @@
 // Declarative projections: definitions, their stored form, and the grouping
 // function they stand for.
-#include "declarative/declarative_projection.h"
+#include "projection/declarative_projection.h"
 
 #include <algorithm>
 
@@ -11,7 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "model/names.h"
-#include "timeline/entry_keys.h"
+#include "projection/entry_keys.h"
 #include "model/sv.h"
 
 namespace annals {

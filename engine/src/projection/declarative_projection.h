@@ -1,13 +1,13 @@
 // Declarative projections (annals/declarative.h) as grouped timelines.
-#ifndef ANNALS_ENGINE_SRC_DECLARATIVE_DECLARATIVE_PROJECTION_H_
-#define ANNALS_ENGINE_SRC_DECLARATIVE_DECLARATIVE_PROJECTION_H_
+#ifndef ANNALS_ENGINE_SRC_PROJECTION_DECLARATIVE_PROJECTION_H_
+#define ANNALS_ENGINE_SRC_PROJECTION_DECLARATIVE_PROJECTION_H_
 
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "annals/declarative.h"
-#include "timeline/grouped_timeline.h"
+#include "projection/grouped_timeline.h"
 
 namespace annals::internal {
 
@@ -25,4 +25,4 @@ absl::StatusOr<std::shared_ptr<const GroupedTimeline>> NewDeclarativeProjection(
 
 }  // namespace annals::internal
 
-#endif  // ANNALS_ENGINE_SRC_DECLARATIVE_DECLARATIVE_PROJECTION_H_
+#endif  // ANNALS_ENGINE_SRC_PROJECTION_DECLARATIVE_PROJECTION_H_

@@ -1,5 +1,5 @@
-// The engine handed out for Options::read_only: a DbEngine opened as a
-// RocksDB secondary instance, behind a reader-writer lock.
+// The engine handed out for Options::read_only: a DbEngine whose log store
+// is a RocksDB secondary instance, behind a reader-writer lock.
 //
 // Refresh opens a new secondary instance and swaps it in, rather than
 // catching the old one up (RocksDB TryCatchUpWithPrimary): RocksDB 7.8's
@@ -12,8 +12,8 @@
 // one state. LogIterators keep the instance they started on alive, so they
 // read the state they started from; the block cache is shared across
 // instances, so a refresh keeps it warm.
-#ifndef ANNALS_ENGINE_SRC_LOG_READER_ENGINE_H_
-#define ANNALS_ENGINE_SRC_LOG_READER_ENGINE_H_
+#ifndef ANNALS_ENGINE_SRC_FACADE_READER_ENGINE_H_
+#define ANNALS_ENGINE_SRC_FACADE_READER_ENGINE_H_
 
 #include <memory>
 #include <string>
@@ -21,25 +21,15 @@
 #include "absl/synchronization/mutex.h"
 #include "annals/engine.h"
 #include "annals/projection.h"
-#include "rocksdb/cache.h"
+#include "facade/db_engine.h"
+#include "facade/services.h"
 
 namespace annals::internal {
 
-class DbEngine;
-
-// Engine::Open with a block cache to use (nullptr: a new one of
-// options.block_cache_bytes).
-absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const std::string& path,
-                                                   const Options& options,
-                                                   std::shared_ptr<rocksdb::Cache> cache);
-
-class ReaderEngine final : public Engine {
+class ReaderEngine final : public Engine, public EngineServices {
  public:
-  // Takes `engine` (read-only, on a secondary instance whose own files are
-  // in `secondary_dir`, removed when the instance is closed) and the block
-  // cache it was opened with.
-  ReaderEngine(std::unique_ptr<DbEngine> engine, std::string secondary_dir,
-               std::shared_ptr<rocksdb::Cache> cache);
+  // Takes `engine`, opened read-only.
+  explicit ReaderEngine(std::unique_ptr<DbEngine> engine);
   ~ReaderEngine() override;
 
   absl::StatusOr<AppendResult> Append(const Statement& statement,
@@ -79,20 +69,27 @@ class ReaderEngine final : public Engine {
                                                  size_t top) const override;
   absl::Status Refresh() override;
 
+  // --- EngineServices: of the state it answers from now ---
+  absl::StatusOr<std::vector<AppendResult>> AppendValidated(
+      std::span<const Statement> statements, std::span<const std::string> ids,
+      const AppendOptions& options) override;
+  bool read_only() const override { return true; }
+  absl::Status WriteBackup(const std::string& dir) const override;
+  LogStore* log_store() override { return nullptr; }
+
  private:
-  // One open secondary: closed, and its directory removed, when neither
+  EngineServices* services() const override { return const_cast<ReaderEngine*>(this); }
+
+  // One open secondary: closed (and its own files removed) when neither
   // this engine nor any iterator on it holds it any more.
   struct Instance {
-    Instance(std::unique_ptr<DbEngine> e, std::string d);
-    ~Instance();
+    explicit Instance(std::unique_ptr<DbEngine> e) : engine(std::move(e)) {}
     std::unique_ptr<DbEngine> engine;
-    std::string dir;
   };
 
   absl::Mutex refresh_mu_;  // held across a Refresh or AddProjection
   mutable absl::Mutex mu_ ABSL_ACQUIRED_AFTER(refresh_mu_);
   std::shared_ptr<Instance> instance_ ABSL_GUARDED_BY(mu_);
-  const std::shared_ptr<rocksdb::Cache> cache_;
   // Projections registered through AddProjection, registered again on
   // every new instance.
   std::vector<std::shared_ptr<const Projection>> added_ ABSL_GUARDED_BY(mu_);
@@ -100,4 +97,4 @@ class ReaderEngine final : public Engine {
 
 }  // namespace annals::internal
 
-#endif  // ANNALS_ENGINE_SRC_LOG_READER_ENGINE_H_
+#endif  // ANNALS_ENGINE_SRC_FACADE_READER_ENGINE_H_

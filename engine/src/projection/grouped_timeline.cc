@@ -1,13 +1,13 @@
 // The projection path of every grouped timeline: each statement version
 // becomes one entry per group; a correction or retraction closes the
 // entries of the version it supersedes.
-#include "timeline/grouped_timeline.h"
+#include "projection/grouped_timeline.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "model/names.h"
-#include "timeline/entry_keys.h"
+#include "projection/entry_keys.h"
 
 namespace annals::internal {
 namespace {

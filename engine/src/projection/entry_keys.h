@@ -16,8 +16,8 @@
 // group: each key value as u16 BE length + bytes (prefix-free for a fixed
 // number of values). occ: occurred_at, sign-flipped micros BE + precision,
 // so bytewise order is time order.
-#ifndef ANNALS_ENGINE_SRC_TIMELINE_ENTRY_KEYS_H_
-#define ANNALS_ENGINE_SRC_TIMELINE_ENTRY_KEYS_H_
+#ifndef ANNALS_ENGINE_SRC_PROJECTION_ENTRY_KEYS_H_
+#define ANNALS_ENGINE_SRC_PROJECTION_ENTRY_KEYS_H_
 
 #include <cstdint>
 #include <limits>
@@ -150,4 +150,4 @@ inline std::string KeyAfterCursor(std::string_view prefix, std::string_view curs
 
 }  // namespace annals::internal
 
-#endif  // ANNALS_ENGINE_SRC_TIMELINE_ENTRY_KEYS_H_
+#endif  // ANNALS_ENGINE_SRC_PROJECTION_ENTRY_KEYS_H_

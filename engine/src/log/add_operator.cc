@@ -1,4 +1,4 @@
-#include "projection/add_operator.h"
+#include "log/add_operator.h"
 
 namespace annals::internal {
 namespace {

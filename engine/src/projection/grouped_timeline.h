@@ -2,8 +2,8 @@
 // actor, a topic, a declarative key) as a versioned timeline entry, so any
 // as-of point can be answered (see entry_keys.h). The built-in "actors" and
 // "topics" projections and every declarative projection are instances.
-#ifndef ANNALS_ENGINE_SRC_TIMELINE_GROUPED_TIMELINE_H_
-#define ANNALS_ENGINE_SRC_TIMELINE_GROUPED_TIMELINE_H_
+#ifndef ANNALS_ENGINE_SRC_PROJECTION_GROUPED_TIMELINE_H_
+#define ANNALS_ENGINE_SRC_PROJECTION_GROUPED_TIMELINE_H_
 
 #include <cstdint>
 #include <functional>
@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "annals/projection.h"
 #include "annals/timeline.h"
+#include "projection/timeline_layout.h"
 
 namespace annals::internal {
 
@@ -24,7 +25,7 @@ struct Membership {
   uint8_t role = 0;                  // actors: Role bits; others 0
 };
 
-class GroupedTimeline : public Projection {
+class GroupedTimeline : public Projection, public TimelineLayout {
  public:
   // Lists the groups a statement belongs to (may be none).
   using GroupFn = std::function<void(const Statement&, std::vector<Membership>*)>;
@@ -37,12 +38,12 @@ class GroupedTimeline : public Projection {
   uint32_t version() const override { return version_; }
   absl::Status Apply(const Event& event, ProjectionWriter& out) const override;
 
-  // Whether queries resolve actor aliases and filter by role.
-  bool actors() const { return actors_; }
-
-  // The encoded group a query for `key` reads (normalised like Apply does).
-  virtual absl::StatusOr<std::string> QueryGroup(
-      const std::vector<std::string>& key) const;
+  // --- TimelineLayout ---
+  bool actors() const override { return actors_; }
+  absl::StatusOr<std::string> QueryGroup(const std::vector<std::string>& key) const override;
+  // Timelines read only the grouping fields of an event: workers skip
+  // decoding content and attributes.
+  DecodeDepth decode_depth() const override { return DecodeDepth::kGrouping; }
 
  private:
   struct Group {
@@ -68,4 +69,4 @@ std::shared_ptr<const GroupedTimeline> NewTopicTimeline();
 
 }  // namespace annals::internal
 
-#endif  // ANNALS_ENGINE_SRC_TIMELINE_GROUPED_TIMELINE_H_
+#endif  // ANNALS_ENGINE_SRC_PROJECTION_GROUPED_TIMELINE_H_

@@ -1,0 +1,136 @@
+#include "facade/db_engine.h"
+
+#include "facade/reader_engine.h"
+
+namespace annals {
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
+                                                     const Options& options) {
+  auto engine = internal::DbEngine::Open(path, options, nullptr);
+  if (!engine.ok()) return engine.status();
+  if (!options.read_only) return std::unique_ptr<Engine>(*std::move(engine));
+  return std::unique_ptr<Engine>(std::make_unique<internal::ReaderEngine>(*std::move(engine)));
+}
+
+namespace internal {
+
+absl::StatusOr<std::unique_ptr<DbEngine>> DbEngine::Open(const std::string& path,
+                                                         const Options& options,
+                                                         std::shared_ptr<rocksdb::Cache> cache) {
+  auto store = LogStore::Open(path, options, std::move(cache));
+  if (!store.ok()) return store.status();
+  std::unique_ptr<DbEngine> engine(new DbEngine(*std::move(store)));
+  if (auto st = engine->projections_->Start(); !st.ok()) return st;
+  return engine;
+}
+
+DbEngine::DbEngine(std::unique_ptr<LogStore> store)
+    : store_(std::move(store)),
+      projections_(std::make_unique<ProjectionManager>(*store_, *store_, store_->options())),
+      reader_(std::make_unique<TimelineReader>(*store_, *store_, *projections_)) {
+  store_->SetHeadListener(projections_.get());
+}
+
+DbEngine::~DbEngine() = default;
+
+absl::StatusOr<AppendResult> DbEngine::Append(const Statement& statement,
+                                              const AppendOptions& options) {
+  // A batch of one, whose error has no "statements[0]: " prefix.
+  const std::span<const Statement> one(&statement, 1);
+  auto ids = store_->Prepare(one, /*batch=*/false);
+  if (!ids.ok()) return ids.status();
+  auto results = AppendValidated(one, *ids, options);
+  if (!results.ok()) return results.status();
+  return (*results)[0];
+}
+
+absl::StatusOr<std::vector<AppendResult>> DbEngine::Append(
+    std::span<const Statement> statements, const AppendOptions& options) {
+  auto ids = store_->Prepare(statements, /*batch=*/true);
+  if (!ids.ok()) return ids.status();
+  return AppendValidated(statements, *ids, options);
+}
+
+absl::StatusOr<std::vector<AppendResult>> DbEngine::AppendValidated(
+    std::span<const Statement> statements, std::span<const std::string> ids,
+    const AppendOptions& options) {
+  if (read_only()) return absl::FailedPreconditionError("the store was opened read-only");
+  projections_->AwaitLiveProjections();  // backpressure (Options::max_live_lag)
+  return store_->AppendValidated(statements, ids, options);
+}
+
+absl::StatusOr<AppendResult> DbEngine::Correct(uint64_t target, const Statement& corrected,
+                                               std::string_view reason,
+                                               const AppendOptions& options) {
+  return store_->Correct(target, corrected, reason, options);
+}
+absl::StatusOr<AppendResult> DbEngine::Retract(uint64_t target, std::string_view reason,
+                                               const AppendOptions& options) {
+  return store_->Retract(target, reason, options);
+}
+absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias, std::string_view canonical,
+                                             const AppendOptions& options) {
+  return store_->Alias(alias, canonical, options);
+}
+absl::Status DbEngine::Sync() { return store_->Sync(); }
+
+absl::StatusOr<Event> DbEngine::Get(uint64_t seq) const { return store_->Get(seq); }
+absl::StatusOr<uint64_t> DbEngine::FindById(std::string_view id) const {
+  return store_->FindById(id);
+}
+absl::StatusOr<std::vector<Event>> DbEngine::Read(uint64_t from_seq, size_t limit) const {
+  return store_->Read(from_seq, limit);
+}
+std::unique_ptr<LogIterator> DbEngine::NewIterator(uint64_t from_seq) const {
+  return store_->NewIterator(from_seq, DecodeDepth::kFull);
+}
+uint64_t DbEngine::Head() const { return store_->Head(); }
+absl::StatusOr<StoreStats> DbEngine::Stats() const { return store_->Stats(); }
+absl::StatusOr<Statement> DbEngine::CurrentStatement(uint64_t seq) const {
+  return store_->CurrentStatement(seq);
+}
+absl::StatusOr<uint64_t> DbEngine::SeqAt(int64_t recorded_at) const {
+  return store_->SeqAt(recorded_at);
+}
+
+absl::Status DbEngine::AddProjection(std::shared_ptr<const Projection> p) {
+  return projections_->AddProjection(std::move(p));
+}
+absl::Status DbEngine::CreateProjection(const ProjectionDefinition& def) {
+  return projections_->CreateProjection(def);
+}
+absl::Status DbEngine::DropProjection(std::string_view name) {
+  return projections_->DropProjection(name);
+}
+absl::Status DbEngine::Rebuild(std::string_view name) { return projections_->Rebuild(name); }
+absl::Status DbEngine::WaitForRebuild(std::string_view name, absl::Duration timeout) const {
+  return projections_->WaitForRebuild(name, timeout);
+}
+std::vector<ProjectionInfo> DbEngine::Projections() const { return projections_->Projections(); }
+absl::Status DbEngine::WaitFor(uint64_t seq, absl::Duration timeout) const {
+  return projections_->WaitFor(seq, timeout);
+}
+absl::Status DbEngine::WaitForProjection(std::string_view name, uint64_t seq,
+                                         absl::Duration timeout) const {
+  return projections_->WaitForProjection(name, seq, timeout);
+}
+absl::StatusOr<std::optional<std::string>> DbEngine::ReadProjection(std::string_view name,
+                                                                    std::string_view key) const {
+  return projections_->ReadProjection(name, key);
+}
+
+absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
+  return reader_->Timeline(q);
+}
+absl::StatusOr<std::vector<GroupCount>> DbEngine::Counts(std::string_view projection,
+                                                         std::string_view prefix,
+                                                         size_t top) const {
+  return reader_->Counts(projection, prefix, top);
+}
+
+absl::Status DbEngine::WriteBackup(const std::string& dir) const {
+  return read_only() ? store_->CopyTo(dir) : store_->Checkpoint(dir);
+}
+
+}  // namespace internal
+}  // namespace annals

@@ -1,0 +1,51 @@
+// What the library's own engines lend the rest of the library beyond the
+// public Engine interface, reached through Engine's private services()
+// hook: no caller casts an Engine to a concrete class.
+#ifndef ANNALS_ENGINE_SRC_FACADE_SERVICES_H_
+#define ANNALS_ENGINE_SRC_FACADE_SERVICES_H_
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "annals/engine.h"
+
+namespace annals::internal {
+
+class LogStore;
+
+class EngineServices {
+ public:
+  // Engine::Append for a caller that has run Validate on every statement
+  // and derived its id (EffectiveId) itself, on another thread: the
+  // importer, whose parsing thread has the time the appending thread lacks.
+  // A statement that would not pass Validate must not be given.
+  virtual absl::StatusOr<std::vector<AppendResult>> AppendValidated(
+      std::span<const Statement> statements, std::span<const std::string> ids,
+      const AppendOptions& options) = 0;
+  virtual bool read_only() const = 0;
+  // Writes a copy of the store as of one instant into new directory `dir`:
+  // a RocksDB checkpoint (writable engines) or a record-by-record copy of
+  // the engine's view (read-only engines, whose copies the caller checks).
+  virtual absl::Status WriteBackup(const std::string& dir) const = 0;
+  // The log store of a writable engine, for white-box tests and
+  // benchmarks; null for a read-only engine (whose store changes at each
+  // Refresh).
+  virtual LogStore* log_store() = 0;
+
+ protected:
+  ~EngineServices() = default;
+};
+
+// Reaches Engine's private services() hook.
+struct EngineAccess {
+  static EngineServices* Of(const Engine& engine) { return engine.services(); }
+};
+
+// The services of `engine`, or null when this library did not make it.
+inline EngineServices* ServicesOf(const Engine& engine) { return EngineAccess::Of(engine); }
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_FACADE_SERVICES_H_

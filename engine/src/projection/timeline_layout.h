@@ -1,0 +1,32 @@
+// A capability some projections have: their output is a grouped timeline
+// (projection/entry_keys.h), which the read side pages through. The
+// registry learns it when a projection is registered (the library's own
+// grouped timelines say so; a projection from AddProjection is never one),
+// so nothing picks behaviour by a projection's concrete type.
+#ifndef ANNALS_ENGINE_SRC_PROJECTION_TIMELINE_LAYOUT_H_
+#define ANNALS_ENGINE_SRC_PROJECTION_TIMELINE_LAYOUT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "codec/event_codec.h"
+
+namespace annals::internal {
+
+class TimelineLayout {
+ public:
+  virtual ~TimelineLayout() = default;
+  // Whether queries resolve actor aliases and filter by role.
+  virtual bool actors() const = 0;
+  // The encoded group a query for `key` reads (normalised as the
+  // projection files statements).
+  virtual absl::StatusOr<std::string> QueryGroup(const std::vector<std::string>& key) const = 0;
+  // How much of each event the projection reads: its workers decode no
+  // more (codec/event_codec.h).
+  virtual DecodeDepth decode_depth() const = 0;
+};
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_PROJECTION_TIMELINE_LAYOUT_H_

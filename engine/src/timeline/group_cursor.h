@@ -1,0 +1,73 @@
+// Walking a grouped timeline's entries (projection/entry_keys.h): one
+// group's entries in key order (or reverse), skipping versions not valid as
+// of the query point, and the merge of several groups into page rows.
+#ifndef ANNALS_ENGINE_SRC_TIMELINE_GROUP_CURSOR_H_
+#define ANNALS_ENGINE_SRC_TIMELINE_GROUP_CURSOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "projection/entry_keys.h"
+#include "rocksdb/iterator.h"
+
+namespace annals::internal {
+
+// Which entries a walk shows.
+struct EntryFilter {
+  bool reverse = false;          // newest first
+  uint64_t as_of = 0;            // versions valid at this seq
+  bool include_retracted = false;
+  std::string lower_occ;         // encoded occ bounds; "" for none
+  std::string upper_occ;         // exclusive
+};
+
+class GroupCursor {
+ public:
+  // Walks the entries of `group` in the generation whose keys start with
+  // `data_prefix`, with `it` over the projection data.
+  GroupCursor(std::unique_ptr<rocksdb::Iterator> it, std::string_view data_prefix,
+              std::string_view group, const EntryFilter& filter);
+
+  // Positions on the first entry after `cursor` (a page cursor's bytes;
+  // "": from the start).
+  void SeekStart(const std::string& cursor);
+  bool valid() const { return valid_; }
+  const EntryRef& entry() const { return entry_; }
+  void Next();
+  rocksdb::Status status() const { return it_->status(); }
+
+ private:
+  // Moves to the next entry (in walk order) that is visible, or invalid.
+  void Settle();
+
+  std::unique_ptr<rocksdb::Iterator> it_;
+  const size_t data_bytes_;   // the generation's prefix
+  const std::string prefix_;  // the generation's prefix, kEntryTag, group
+  const EntryFilter& filter_;
+  EntryRef entry_;
+  bool valid_ = false;
+};
+
+// One row of a page: a statement, merged over the groups it is in.
+struct Hit {
+  std::string cursor;  // occ + S: the cursor of this row
+  uint64_t stmt = 0;
+  uint64_t from = 0;
+  uint64_t until = kOpen;
+  uint8_t end = kEndNone;
+  uint8_t role = 0;
+};
+
+// Merges the cursors' entries into rows in walk order: the same statement
+// under several names of one actor is one row. Rows whose role bits miss
+// `role_filter` (0: no filter) are skipped. Stops after `limit` rows (0:
+// none), setting *more if any row is left.
+std::vector<Hit> MergeRows(std::vector<std::unique_ptr<GroupCursor>>& cursors, bool reverse,
+                           uint8_t role_filter, size_t limit, bool* more);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_TIMELINE_GROUP_CURSOR_H_

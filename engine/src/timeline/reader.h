@@ -1,0 +1,48 @@
+// The read side: timeline pages and group counts, answered from a grouped
+// timeline projection's entries (projection/entry_keys.h) and the log's
+// events, with aliases resolved as of the query point. Depends on the log
+// store (EventLog, ProjectionStorage) and the projection machinery
+// (ProjectionCatalog) through their interfaces only. Thread-safe.
+#ifndef ANNALS_ENGINE_SRC_TIMELINE_READER_H_
+#define ANNALS_ENGINE_SRC_TIMELINE_READER_H_
+
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "annals/declarative.h"
+#include "annals/timeline.h"
+#include "log/event_log.h"
+#include "log/projection_storage.h"
+#include "projection/catalog.h"
+
+namespace annals::internal {
+
+class TimelineReader {
+ public:
+  // All three must outlive the reader.
+  TimelineReader(const EventLog& log, const ProjectionStorage& storage,
+                 const ProjectionCatalog& catalog)
+      : log_(log), storage_(storage), catalog_(catalog) {}
+
+  // Engine::Timeline and Engine::Counts, with their contracts
+  // (timeline/query.cc, timeline/counts.cc).
+  absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const;
+  absl::StatusOr<std::vector<GroupCount>> Counts(std::string_view projection,
+                                                 std::string_view prefix, size_t top) const;
+
+ private:
+  // The answering generation of `name` as of a snapshot, and the point the
+  // page answers as of.
+  struct View;
+  absl::StatusOr<View> OpenView(const std::string& name, const TimelineQuery& q,
+                                uint64_t target) const;
+
+  const EventLog& log_;
+  const ProjectionStorage& storage_;
+  const ProjectionCatalog& catalog_;
+};
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_TIMELINE_READER_H_
