@@ -17,6 +17,8 @@
 #include "annals/engine.h"
 #include "annals/projection.h"
 #include "engine/test_util.h"
+#include "facade/services.h"
+#include "log/log_store.h"
 
 namespace annals {
 namespace {
@@ -121,6 +123,30 @@ TEST(WaitsTest, WaitForRebuildTimesOutUntilTheRebuildEnds) {
   EXPECT_TRUE(st.ok()) << st;
   EXPECT_EQ((*engine)->WaitForRebuild("missing", absl::Seconds(1)).code(),
             absl::StatusCode::kNotFound);
+}
+
+// The log store's head wait (log/event_log.h): wakes on the append that
+// moves the head past the seq, times out otherwise, and ends at once when
+// its stop flag is set.
+TEST(WaitsTest, WaitForHeadWakesOnTheAppendOrStops) {
+  TempDir dir;
+  auto engine = Engine::Open(dir.Sub("store"), NoHold());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  internal::LogStore* store = internal::ServicesOf(**engine)->log_store();
+  ASSERT_NE(store, nullptr);
+  EXPECT_FALSE(store->WaitForHead(0, absl::Now() + absl::Milliseconds(20)));
+  std::thread appender([&] { ASSERT_TRUE((*engine)->Append(SmallStatement(1)).ok()); });
+  EXPECT_TRUE(store->WaitForHead(0, absl::InfiniteFuture()));
+  appender.join();
+  EXPECT_EQ(store->Head(), 1u);
+
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] {
+    stop = true;
+    store->WakeHeadWaiters();
+  });
+  EXPECT_FALSE(store->WaitForHead(1, absl::InfiniteFuture(), &stop));
+  stopper.join();
 }
 
 // Appenders and waiters at once, with the built-in projections batching
