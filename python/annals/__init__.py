@@ -100,7 +100,7 @@ def _limit(limit):
     return int(limit)
 
 
-_TIME_COLUMNS = ("recorded_at", "occurred_at", "source_published_at")
+_TIME_COLUMNS = _annals.TIME_COLUMNS  # from the field table
 
 
 def _frame(columns):

@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "annals/declarative.h"
 #include "annals/engine.h"
+#include "annals/fields.h"
 #include "annals/import.h"
 #include "annals/json.h"
 #include "annals/time.h"
@@ -63,31 +64,40 @@ py::list Strings(const std::vector<std::string>& v) {
 // (aliases). Built directly rather than by json.loads(EventToJson(e)), which
 // made iterating a log about 1.6x slower; tests/python/test_api.py checks
 // the two agree for every kind of event.
+// A field's value as Python: text as str (None when absent), lists as
+// lists, times as ISO 8601 text (None when absent), attributes as a dict.
+py::object FieldValue(const StatementField& f, const Statement& s) {
+  switch (f.type) {
+    case FieldType::kText: return Text(f.Text(s));
+    case FieldType::kTextList: return Strings(f.List(s));
+    case FieldType::kTime: return Time(f.Time(s));
+    case FieldType::kAttributes: {
+      py::dict attributes;
+      for (const Attribute& a : s.attributes) attributes[py::str(a.key)] = py::str(a.value);
+      return attributes;
+    }
+  }
+  return py::none();
+}
+
 py::dict EventDict(const Event& e) {
-  const Statement& s = e.statement;
   py::dict d;
   d["seq"] = e.seq;
   d["recorded_at"] = Time({e.recorded_at, Precision::kSecond});
   d["kind"] = EventKindName(e.kind);
   d["id"] = Text(e.id);
-  d["speaker"] = Text(s.speaker);
-  d["targets"] = Strings(s.targets);
-  d["verb"] = Text(s.verb);
-  d["code"] = Text(s.code);
-  d["event_type"] = Text(s.event_type);
-  d["topics"] = Strings(s.topics);
-  d["content"] = Text(s.content);
-  d["quote"] = Text(s.quote);
-  d["occurred_at"] = Time(s.occurred_at);
-  py::dict source;
-  source["outlet"] = Text(s.source.outlet);
-  source["url"] = Text(s.source.url);
-  source["published_at"] = Time(s.source.published_at);
-  source["via"] = Text(s.source.via);
-  d["source"] = source;
-  py::dict attributes;
-  for (const Attribute& a : s.attributes) attributes[py::str(a.key)] = py::str(a.value);
-  d["attributes"] = attributes;
+  // The fields in table order; a group's fields in a dict of their own.
+  for (const StatementField& f : StatementFields()) {
+    const std::string member(f.member());
+    if (f.group().empty()) {
+      d[py::str(member)] = FieldValue(f, e.statement);
+      continue;
+    }
+    const py::str group(std::string(f.group()));
+    if (!d.contains(group)) d[group] = py::dict();
+    py::dict members = d[group].cast<py::dict>();
+    members[py::str(member)] = FieldValue(f, e.statement);
+  }
   if (e.kind == EventKind::kCorrection || e.kind == EventKind::kRetraction) {
     d["target"] = e.target;
     d["reason"] = Text(e.reason);
@@ -117,35 +127,30 @@ py::dict EntryDict(const TimelineEntry& e, bool with_role) {
   return d;
 }
 
-// Columns for a pandas frame: one list per field, times as UTC
-// microseconds (None when absent) for the Python side to convert.
+// Columns for a pandas frame: one list per field (named by the field
+// table's columns), times as UTC microseconds (None when absent) for the
+// Python side to convert (TIME_COLUMNS).
 class Columns {
  public:
   explicit Columns(bool timeline, bool with_role)
-      : timeline_(timeline), with_role_(with_role) {}
+      : timeline_(timeline), with_role_(with_role),
+        fields_(StatementFields().size()), precisions_(StatementFields().size()) {}
   void Add(const Event& e) {
-    const Statement& s = e.statement;
     seq_.append(e.seq);
     recorded_at_.append(e.recorded_at);
     kind_.append(EventKindName(e.kind));
     id_.append(Text(e.id));
-    speaker_.append(Text(s.speaker));
-    targets_.append(Strings(s.targets));
-    verb_.append(Text(s.verb));
-    code_.append(Text(s.code));
-    event_type_.append(Text(s.event_type));
-    topics_.append(Strings(s.topics));
-    content_.append(Text(s.content));
-    quote_.append(Text(s.quote));
-    occurred_at_.append(Micros(s.occurred_at));
-    occurred_precision_.append(PrecisionName(s.occurred_at.precision));
-    outlet_.append(Text(s.source.outlet));
-    url_.append(Text(s.source.url));
-    published_at_.append(Micros(s.source.published_at));
-    via_.append(Text(s.source.via));
-    py::dict attributes;
-    for (const Attribute& a : s.attributes) attributes[py::str(a.key)] = py::str(a.value);
-    attributes_.append(attributes);
+    const std::span<const StatementField> fields = StatementFields();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const StatementField& f = fields[i];
+      if (f.type != FieldType::kTime) {
+        fields_[i].append(FieldValue(f, e.statement));
+        continue;
+      }
+      fields_[i].append(Micros(f.Time(e.statement)));
+      if (!f.precision_column.empty())
+        precisions_[i].append(PrecisionName(f.Time(e.statement).precision));
+    }
   }
   void Add(const TimelineEntry& e) {
     Add(e.event);
@@ -158,21 +163,12 @@ class Columns {
     d["recorded_at"] = recorded_at_;
     d["kind"] = kind_;
     d["id"] = id_;
-    d["speaker"] = speaker_;
-    d["targets"] = targets_;
-    d["verb"] = verb_;
-    d["code"] = code_;
-    d["event_type"] = event_type_;
-    d["topics"] = topics_;
-    d["content"] = content_;
-    d["quote"] = quote_;
-    d["occurred_at"] = occurred_at_;
-    d["occurred_precision"] = occurred_precision_;
-    d["source_outlet"] = outlet_;
-    d["source_url"] = url_;
-    d["source_published_at"] = published_at_;
-    d["source_via"] = via_;
-    d["attributes"] = attributes_;
+    const std::span<const StatementField> fields = StatementFields();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      d[py::str(std::string(fields[i].column))] = fields_[i];
+      if (!fields[i].precision_column.empty())
+        d[py::str(std::string(fields[i].precision_column))] = precisions_[i];
+    }
     if (timeline_) d["status"] = status_;
     if (with_role_) d["role"] = role_;
     return d;
@@ -194,10 +190,19 @@ class Columns {
     return py::none();
   }
   bool timeline_, with_role_;
-  py::list seq_, recorded_at_, kind_, id_, speaker_, targets_, verb_, code_,
-      event_type_, topics_, content_, quote_, occurred_at_, occurred_precision_,
-      outlet_, url_, published_at_, via_, attributes_, status_, role_;
+  py::list seq_, recorded_at_, kind_, id_, status_, role_;
+  std::vector<py::list> fields_, precisions_;  // parallel to StatementFields()
 };
+
+// The frame columns that hold times (UTC microseconds): recorded_at and
+// every time field's column.
+py::tuple TimeColumns() {
+  py::list out;
+  out.append("recorded_at");
+  for (const StatementField& f : StatementFields())
+    if (f.type == FieldType::kTime) out.append(py::str(std::string(f.column)));
+  return py::tuple(out);
+}
 
 Timestamp ParseArg(const std::string& what, const std::string& text) {
   auto t = ParseTime(text);
@@ -680,6 +685,7 @@ class Store {
 PYBIND11_MODULE(_annals, m) {
   using namespace annals::python;
   m.doc() = "C++ core of the annals package; use `import annals`.";
+  m.attr("TIME_COLUMNS") = TimeColumns();
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "annals/fields.h"
 #include "annals/json.h"
 #include "utf8proc.h"
 
@@ -212,10 +213,16 @@ class JsonlWriter final : public EventWriter {
   std::FILE* out_;
 };
 
-std::vector<std::string> CsvCells(const Event& e) {
-  const Statement& s = e.statement;
-  // Lists are joined with ';' (the CSV import convention); attributes are
-  // a JSON object so keys and values survive any punctuation.
+// A field's cell: lists are joined with ';' (the CSV import convention);
+// attributes are a JSON object so keys and values survive any punctuation.
+std::string CsvCell(const StatementField& f, const Statement& s) {
+  switch (f.type) {
+    case FieldType::kText: return f.Text(s);
+    case FieldType::kTextList: return absl::StrJoin(f.List(s), ";");
+    case FieldType::kTime: return FormatTime(f.Time(s));
+    case FieldType::kAttributes: break;
+  }
+  if (s.attributes.empty()) return std::string();
   std::string attrs = "{";
   for (const Attribute& a : s.attributes) {
     if (attrs.size() > 1) attrs.push_back(',');
@@ -224,29 +231,18 @@ std::vector<std::string> CsvCells(const Event& e) {
     AppendJsonString(a.value, &attrs);
   }
   attrs.push_back('}');
-  return {
-      absl::StrCat(e.seq),
-      FormatTime({e.recorded_at, Precision::kSecond}),
-      EventKindName(e.kind),
-      e.id,
-      s.speaker,
-      absl::StrJoin(s.targets, ";"),
-      s.verb,
-      s.code,
-      s.event_type,
-      absl::StrJoin(s.topics, ";"),
-      s.content,
-      s.quote,
-      FormatTime(s.occurred_at),
-      s.source.outlet,
-      s.source.url,
-      FormatTime(s.source.published_at),
-      s.source.via,
-      s.attributes.empty() ? std::string() : attrs,
-  };
+  return attrs;
 }
 
-// `log`/`show` csv: after kCsvColumns, what an amendment amends (empty for
+std::vector<std::string> CsvCells(const Event& e) {
+  std::vector<std::string> cells = {absl::StrCat(e.seq),
+                                    FormatTime({e.recorded_at, Precision::kSecond}),
+                                    EventKindName(e.kind), e.id};
+  for (const StatementField& f : StatementFields()) cells.push_back(CsvCell(f, e.statement));
+  return cells;
+}
+
+// `log`/`show` csv: after CsvColumns(), what an amendment amends (empty for
 // statements), named as in EventToJson; the cells are AmendmentCells.
 std::vector<std::string> AmendmentColumns() {
   return {"target", "reason", "alias", "canonical"};
@@ -265,10 +261,7 @@ class CsvWriter final : public EventWriter {
   explicit CsvWriter(std::FILE* out, std::vector<std::string> extra = {})
       : out_(out) {
     std::string h;
-    for (int i = 0; kCsvColumns[i] != nullptr; ++i) {
-      if (i) h.push_back(',');
-      h.append(kCsvColumns[i]);
-    }
+    for (const std::string& c : CsvColumns()) absl::StrAppend(&h, h.empty() ? "" : ",", c);
     for (const std::string& c : extra) absl::StrAppend(&h, ",", c);
     h.append("\r\n");
     Put(out_, h);
@@ -356,12 +349,11 @@ class TimelineCsvWriter final : public TimelineWriter {
 
 }  // namespace
 
-const char* const kCsvColumns[] = {
-    "seq",          "recorded_at", "kind",          "id",
-    "speaker",      "targets",     "verb",          "code",
-    "event_type",   "topics",      "content",       "quote",
-    "occurred_at",  "source_outlet", "source_url",  "source_published_at",
-    "source_via",   "attributes",  nullptr};
+std::vector<std::string> CsvColumns() {
+  std::vector<std::string> out = {"seq", "recorded_at", "kind", "id"};
+  for (const StatementField& f : StatementFields()) out.emplace_back(f.column);
+  return out;
+}
 
 std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
                                             bool detail, std::FILE* out) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "annals/event.h"
 #include "annals/export.h"
@@ -31,15 +32,16 @@ class EventWriter {
 std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
                                             bool detail, std::FILE* out);
 
-// The column names of the csv format, in order (for `log` and `show`
-// followed by target, reason, alias, canonical).
-extern const char* const kCsvColumns[];
+// The column names of the csv format, in order: seq, recorded_at, kind,
+// id, then each field's column (annals/fields.h); for `log` and `show`
+// followed by target, reason, alias, canonical.
+std::vector<std::string> CsvColumns();
 
 // Timeline rows (`timeline`, `projection query`): the event formats plus the
 // entry's status ("active", "corrected", "retracted") and, with `with_role`
 // (actor timelines), how the actor appears ("speaker", "target", "both").
 // jsonl: EventToJson of the event with "status" (and "role") added last;
-// csv: kCsvColumns then status (and role); table: the `log` columns, with
+// csv: CsvColumns() then status (and role); table: the `log` columns, with
 // "[corrected] " or "[retracted] " before the content.
 class TimelineWriter {
  public:

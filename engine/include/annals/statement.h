@@ -2,6 +2,25 @@
 //
 // Plain value types, copied freely. Text is UTF-8. An empty string means the
 // field is absent (a statement cannot carry an empty-but-present speaker).
+//
+// Every field is listed once, in the field table (annals/fields.h), which
+// JSON Lines and CSV names, Validate's limits, ContentId, stored events,
+// the import's duplicate check, exports and Python frames are made from.
+// Adding a field takes four edits and nothing else:
+//  1. schema/annals.capnp: the field at the end of Statement (or of Source)
+//     with the next ordinal, never renumbering (the schema's rules);
+//  2. the struct below (Statement or Source): the member;
+//  3. the table, engine/src/model/statement_fields.cc: its row, in the
+//     schema's order (a Source field next to the other "source." rows):
+//     its JSON Lines name (the schema's name in snake_case), its flat
+//     column, its type and limits, whether timelines read it, and
+//     content_id "" (the content id's fields are frozen, so stored ids
+//     never change);
+//  4. the tests: set it in test::FullStatement (tests/engine/test_util.h);
+//     tests/engine/model/field_table_test.cc fails until 1-3 agree.
+// A rule that ties the field to others belongs in Validate
+// (engine/src/model/validate.cc); the CLI's human-facing flags and layouts
+// (`annals append`, `show`) are curated and list it only if they should.
 #ifndef ANNALS_STATEMENT_H_
 #define ANNALS_STATEMENT_H_
 
@@ -78,9 +97,10 @@ struct Limits {
 absl::Status Validate(const Statement& s);
 
 // The stable id of a statement without a caller id: "h:" followed by 32 hex
-// digits of XXH3-128 over the canonical fields (speaker, targets, verb, code,
-// content, quote, occurred_at, source url), each text NFC-normalised and
-// length-prefixed. Never changes between versions: stored ids depend on it.
+// digits of XXH3-128 over the canonical fields (the table's content_id
+// fields: speaker, targets, verb, code, content, quote, occurred_at, source
+// url), each text NFC-normalised and length-prefixed. Never changes between
+// versions: stored ids depend on it.
 std::string ContentId(const Statement& s);
 
 // The id the engine stores for `s`: s.id if set, else ContentId(s).

@@ -1,16 +1,25 @@
 #include "codec/event_codec.h"
 
+#include <capnp/any.h>
 #include <capnp/message.h>
+#include <capnp/schema.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <span>
+#include <string>
 #include <vector>
 
 #include <kj/io.h>
 
 #include "absl/strings/str_cat.h"
+#include "annals/fields.h"
 #include "annals/statement.h"
+#include "model/sv.h"
 #include "schema/annals.capnp.h"
 #include "xxhash.h"
 
@@ -46,80 +55,172 @@ std::string FromText(capnp::Text::Reader r) {
   return std::string(r.begin(), r.size());
 }
 
-void WriteStatement(s::Statement::Builder b, const Statement& st) {
-  if (!st.speaker.empty()) b.setSpeaker(AsText(st.speaker));
-  if (!st.targets.empty()) {
-    auto l = b.initTargets(st.targets.size());
-    for (size_t i = 0; i < st.targets.size(); ++i) l.set(i, AsText(st.targets[i]));
+// Where each field of the table (annals/fields.h) lives in the schema's
+// Statement: its pointer slot, and for a group's field ("source.url") the
+// group's slot and size. Found once by name: the table's snake_case names
+// are the schema's camelCase ones.
+struct FieldSlot {
+  uint32_t ptr = 0;        // in the struct that holds the field
+  int32_t group = -1;      // the group's pointer slot in Statement, or -1
+  uint16_t group_data = 0;  // the group struct's data words and pointers
+  uint16_t group_ptrs = 0;
+};
+
+std::string Camel(std::string_view snake) {
+  std::string out;
+  for (size_t i = 0; i < snake.size(); ++i) {
+    if (snake[i] == '_' && i + 1 < snake.size()) out.push_back(static_cast<char>(std::toupper(snake[++i])));
+    else out.push_back(snake[i]);
   }
-  if (!st.verb.empty()) b.setVerb(AsText(st.verb));
-  if (!st.code.empty()) b.setCode(AsText(st.code));
-  if (!st.event_type.empty()) b.setEventType(AsText(st.event_type));
-  if (!st.topics.empty()) {
-    auto l = b.initTopics(st.topics.size());
-    for (size_t i = 0; i < st.topics.size(); ++i) l.set(i, AsText(st.topics[i]));
-  }
-  if (!st.content.empty()) b.setContent(AsText(st.content));
-  if (!st.quote.empty()) b.setQuote(AsText(st.quote));
-  WriteTime(b.initOccurredAt(), st.occurred_at);
-  const Source& src = st.source;
-  if (!src.outlet.empty() || !src.url.empty() || !src.via.empty() ||
-      src.published_at.present()) {
-    auto sb = b.initSource();
-    if (!src.outlet.empty()) sb.setOutlet(AsText(src.outlet));
-    if (!src.url.empty()) sb.setUrl(AsText(src.url));
-    if (src.published_at.present()) WriteTime(sb.initPublishedAt(), src.published_at);
-    if (!src.via.empty()) sb.setVia(AsText(src.via));
-  }
-  if (!st.attributes.empty()) {
-    auto l = b.initAttributes(st.attributes.size());
-    for (size_t i = 0; i < st.attributes.size(); ++i) {
-      l[i].setKey(AsText(st.attributes[i].key));
-      l[i].setValue(AsText(st.attributes[i].value));
+  return out;
+}
+
+uint32_t PointerSlot(capnp::StructSchema::Field field) {
+  return field.getProto().getSlot().getOffset();
+}
+
+// The field `name` of `schema`; a field the table names but the schema
+// lacks is a programming error, stopped at its first use.
+capnp::StructSchema::Field SchemaField(capnp::StructSchema schema, std::string_view name) {
+  const std::string camel = Camel(name);
+  KJ_IF_MAYBE (field, schema.findFieldByName(camel.c_str())) { return *field; }
+  std::fprintf(stderr, "annals: the field table names '%s', which the schema lacks\n",
+               camel.c_str());
+  std::abort();
+}
+
+std::vector<FieldSlot> FindSlots() {
+  std::vector<FieldSlot> slots;
+  const capnp::StructSchema statement = capnp::Schema::from<s::Statement>();
+  for (const StatementField& f : StatementFields()) {
+    FieldSlot slot;
+    if (f.group().empty()) {
+      slot.ptr = PointerSlot(SchemaField(statement, f.name));
+    } else {
+      const capnp::StructSchema::Field group = SchemaField(statement, f.group());
+      const capnp::StructSchema group_schema = group.getType().asStruct();
+      slot.group = static_cast<int32_t>(PointerSlot(group));
+      slot.group_data = group_schema.getProto().getStruct().getDataWordCount();
+      slot.group_ptrs = group_schema.getProto().getStruct().getPointerCount();
+      slot.ptr = PointerSlot(SchemaField(group_schema, f.member()));
     }
+    slots.push_back(slot);
+  }
+  return slots;
+}
+
+// Parallel to StatementFields().
+const std::vector<FieldSlot>& Slots() {
+  static const std::vector<FieldSlot>* slots = new std::vector<FieldSlot>(FindSlots());
+  return *slots;
+}
+
+void WriteField(const StatementField& f, const Statement& st, capnp::AnyPointer::Builder p) {
+  switch (f.type) {
+    case FieldType::kText:
+      p.setAs<capnp::Text>(AsText(f.Text(st)));
+      break;
+    case FieldType::kTextList: {
+      const std::vector<std::string>& items = f.List(st);
+      auto l = p.initAs<capnp::List<capnp::Text>>(items.size());
+      for (size_t i = 0; i < items.size(); ++i) l.set(i, AsText(items[i]));
+      break;
+    }
+    case FieldType::kTime:
+      WriteTime(p.initAs<s::Time>(), f.Time(st));
+      break;
+    case FieldType::kAttributes: {
+      auto l = p.initAs<capnp::List<s::Attribute>>(st.attributes.size());
+      for (size_t i = 0; i < st.attributes.size(); ++i) {
+        l[i].setKey(AsText(st.attributes[i].key));
+        l[i].setValue(AsText(st.attributes[i].value));
+      }
+      break;
+    }
+  }
+}
+
+// Absent fields are not written (null pointers), and a group only once one
+// of its fields is present.
+void WriteStatement(s::Statement::Builder b, const Statement& st) {
+  const std::span<const StatementField> fields = StatementFields();
+  const std::vector<FieldSlot>& slots = Slots();
+  auto ptrs = capnp::toAny(b).getPointerSection();
+  int32_t open = -1;  // the group whose struct `group` is
+  capnp::List<capnp::AnyPointer>::Builder group = ptrs;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const StatementField& f = fields[i];
+    if (f.Empty(st)) continue;
+    const FieldSlot& slot = slots[i];
+    if (slot.group < 0) {
+      WriteField(f, st, ptrs[slot.ptr]);
+      continue;
+    }
+    if (open != slot.group) {
+      group = ptrs[slot.group].initAsAnyStruct(slot.group_data, slot.group_ptrs).getPointerSection();
+      open = slot.group;
+    }
+    WriteField(f, st, group[slot.ptr]);
   }
 }
 
 // The engine never stores more list items than Validate admits; a longer
 // list is damage (or forged bytes: a list of empty elements can claim
 // millions of items in a few bytes, each decoded as a string).
-absl::Status CheckListSizes(s::Statement::Reader r) {
-  auto too_long = [](const char* what, size_t n, size_t limit) {
-    return absl::DataLossError(absl::StrCat("stored event has ", n, " ", what,
-                                            "; at most ", limit, " are ever stored"));
-  };
-  if (r.getTargets().size() > Limits::kListItems)
-    return too_long("targets", r.getTargets().size(), Limits::kListItems);
-  if (r.getTopics().size() > Limits::kListItems)
-    return too_long("topics", r.getTopics().size(), Limits::kListItems);
-  if (r.getAttributes().size() > Limits::kAttributes)
-    return too_long("attributes", r.getAttributes().size(), Limits::kAttributes);
-  return absl::OkStatus();
+absl::Status CheckListSize(const StatementField& f, capnp::AnyPointer::Reader p) {
+  const size_t n = f.type == FieldType::kAttributes ? p.getAs<capnp::List<s::Attribute>>().size()
+                                                     : p.getAs<capnp::List<capnp::Text>>().size();
+  if (n <= f.max_items) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat("stored event has ", n, " ", AV(f.name),
+                                          "; at most ", f.max_items, " are ever stored"));
 }
 
-Statement ReadStatement(s::Statement::Reader r, DecodeDepth depth) {
-  const bool full = depth == DecodeDepth::kFull;
-  Statement st;
-  if (r.hasSpeaker()) st.speaker = FromText(r.getSpeaker());
-  for (auto t : r.getTargets()) st.targets.push_back(FromText(t));
-  if (r.hasVerb()) st.verb = FromText(r.getVerb());
-  if (r.hasCode()) st.code = FromText(r.getCode());
-  if (r.hasEventType()) st.event_type = FromText(r.getEventType());
-  for (auto t : r.getTopics()) st.topics.push_back(FromText(t));
-  if (full && r.hasContent()) st.content = FromText(r.getContent());
-  if (full && r.hasQuote()) st.quote = FromText(r.getQuote());
-  if (r.hasOccurredAt()) st.occurred_at = ReadTime(r.getOccurredAt());
-  if (r.hasSource()) {
-    auto sr = r.getSource();
-    if (sr.hasOutlet()) st.source.outlet = FromText(sr.getOutlet());
-    if (full && sr.hasUrl()) st.source.url = FromText(sr.getUrl());
-    if (full && sr.hasPublishedAt()) st.source.published_at = ReadTime(sr.getPublishedAt());
-    if (full && sr.hasVia()) st.source.via = FromText(sr.getVia());
+void ReadField(const StatementField& f, capnp::AnyPointer::Reader p, Statement& st) {
+  switch (f.type) {
+    case FieldType::kText:
+      *f.text(st) = FromText(p.getAs<capnp::Text>());
+      break;
+    case FieldType::kTextList:
+      for (auto t : p.getAs<capnp::List<capnp::Text>>()) f.list(st)->push_back(FromText(t));
+      break;
+    case FieldType::kTime:
+      *f.time(st) = ReadTime(p.getAs<s::Time>());
+      break;
+    case FieldType::kAttributes: {
+      auto attrs = p.getAs<capnp::List<s::Attribute>>();
+      st.attributes.reserve(attrs.size());
+      for (auto a : attrs) st.attributes.push_back({FromText(a.getKey()), FromText(a.getValue())});
+      break;
+    }
   }
-  if (full) {
-    auto attrs = r.getAttributes();
-    st.attributes.reserve(attrs.size());
-    for (auto a : attrs) st.attributes.push_back({FromText(a.getKey()), FromText(a.getValue())});
+}
+
+// A field's pointer in a stored statement; null when absent (also in an
+// older, shorter struct).
+capnp::AnyPointer::Reader FieldPointer(capnp::List<capnp::AnyPointer>::Reader ptrs,
+                                       const FieldSlot& slot) {
+  if (slot.group >= 0) {
+    if (static_cast<uint32_t>(slot.group) >= ptrs.size() || ptrs[slot.group].isNull())
+      return capnp::AnyPointer::Reader();
+    ptrs = ptrs[slot.group].getAs<capnp::AnyStruct>().getPointerSection();
+  }
+  if (slot.ptr >= ptrs.size()) return capnp::AnyPointer::Reader();
+  return ptrs[slot.ptr];
+}
+
+absl::StatusOr<Statement> ReadStatement(s::Statement::Reader r, DecodeDepth depth) {
+  const std::span<const StatementField> fields = StatementFields();
+  const std::vector<FieldSlot>& slots = Slots();
+  const auto ptrs = capnp::toAny(r).getPointerSection();
+  Statement st;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const StatementField& f = fields[i];
+    capnp::AnyPointer::Reader p = FieldPointer(ptrs, slots[i]);
+    if (p.isNull()) continue;
+    if (f.max_items != 0) {
+      if (absl::Status s = CheckListSize(f, p); !s.ok()) return s;
+    }
+    if (depth == DecodeDepth::kFull || f.grouping) ReadField(f, p, st);
   }
   return st;
 }
@@ -217,16 +318,16 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
     switch (kind.which()) {
       case s::Envelope::Kind::STATEMENT:
         e.kind = EventKind::kStatement;
-        if (auto st = CheckListSizes(kind.getStatement()); !st.ok()) return st;
-        e.statement = ReadStatement(kind.getStatement(), depth);
+        if (auto st = ReadStatement(kind.getStatement(), depth); st.ok()) e.statement = *std::move(st);
+        else return st.status();
         e.statement.id = e.id;
         break;
       case s::Envelope::Kind::CORRECTION: {
         auto c = kind.getCorrection();
         e.kind = EventKind::kCorrection;
         e.target = c.getTarget();
-        if (auto st = CheckListSizes(c.getStatement()); !st.ok()) return st;
-        e.statement = ReadStatement(c.getStatement(), depth);
+        if (auto st = ReadStatement(c.getStatement(), depth); st.ok()) e.statement = *std::move(st);
+        else return st.status();
         if (c.hasReason()) e.reason = FromText(c.getReason());
         break;
       }

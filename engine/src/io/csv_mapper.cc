@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "annals/fields.h"
 #include "io/row_mapper.h"
 #include "model/sv.h"
 #include "simdjson.h"
@@ -12,8 +13,8 @@ namespace annals::internal {
 namespace {
 
 enum class Role {
-  kId, kSpeaker, kTargets, kVerb, kCode, kEventType, kTopics, kContent, kQuote,
-  kOccurredAt, kOutlet, kUrl, kPublishedAt, kVia,
+  kId,
+  kField,           // a field of the field table (annals/fields.h)
   kAttributesJson,  // `annals log --format csv`'s "attributes" object
   kIgnored,         // seq, recorded_at: the target store assigns its own
   kKind,            // must be "statement"
@@ -23,27 +24,29 @@ enum class Role {
 struct Column {
   std::string name;  // as in the header
   Role role;
-  std::string attribute;  // kAttribute: the attribute's key
+  std::string attribute;                   // kAttribute: the attribute's key
+  const StatementField* field = nullptr;  // kField
 };
 
-Role RoleOf(std::string_view name) {
-  std::string n = absl::AsciiStrToLower(AV(name));
-  static const std::pair<const char*, Role> kNames[] = {
-      {"id", Role::kId}, {"speaker", Role::kSpeaker}, {"targets", Role::kTargets},
-      {"verb", Role::kVerb}, {"code", Role::kCode}, {"event_type", Role::kEventType},
-      {"topics", Role::kTopics}, {"content", Role::kContent}, {"quote", Role::kQuote},
-      {"occurred_at", Role::kOccurredAt},
-      {"source.outlet", Role::kOutlet}, {"source_outlet", Role::kOutlet}, {"outlet", Role::kOutlet},
-      {"source.url", Role::kUrl}, {"source_url", Role::kUrl}, {"url", Role::kUrl},
-      {"source.published_at", Role::kPublishedAt}, {"source_published_at", Role::kPublishedAt},
-      {"published_at", Role::kPublishedAt},
-      {"source.via", Role::kVia}, {"source_via", Role::kVia}, {"via", Role::kVia},
-      {"attributes", Role::kAttributesJson}, {"seq", Role::kIgnored},
-      {"recorded_at", Role::kIgnored}, {"kind", Role::kKind},
-  };
-  for (const auto& [k, r] : kNames)
-    if (n == k) return r;
-  return Role::kAttribute;
+// A column is named like a JSON Lines field ("source.outlet"), like a CSV
+// export's column ("source_outlet") or by the field's short name
+// ("outlet"), in any case.
+Column ColumnOf(std::string name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  Column c{std::move(name), Role::kAttribute, "", nullptr};
+  if (n == "id") {
+    c.role = Role::kId;
+  } else if (const StatementField* f = FindStatementField(n)) {
+    c.role = f->type == FieldType::kAttributes ? Role::kAttributesJson : Role::kField;
+    c.field = f;
+  } else if (n == "seq" || n == "recorded_at") {
+    c.role = Role::kIgnored;
+  } else if (n == "kind") {
+    c.role = Role::kKind;
+  } else {
+    c.attribute = c.name.starts_with("attr.") ? c.name.substr(5) : c.name;
+  }
+  return c;
 }
 
 void SplitList(std::string_view v, std::vector<std::string>* out) {
@@ -74,19 +77,7 @@ class CsvMapper : public RowMapper {
       absl::Status st;
       switch (c.role) {
         case Role::kId: st = Set(c, v, Limits::kId, &s->id); break;
-        case Role::kSpeaker: st = Set(c, v, Limits::kName, &s->speaker); break;
-        case Role::kTargets: SplitList(v, &s->targets); break;
-        case Role::kVerb: st = Set(c, v, Limits::kVerb, &s->verb); break;
-        case Role::kCode: st = Set(c, v, Limits::kCode, &s->code); break;
-        case Role::kEventType: st = Set(c, v, Limits::kVerb, &s->event_type); break;
-        case Role::kTopics: SplitList(v, &s->topics); break;
-        case Role::kContent: st = Set(c, v, Limits::kContent, &s->content); break;
-        case Role::kQuote: st = Set(c, v, Limits::kContent, &s->quote); break;
-        case Role::kOccurredAt: st = Time(c, v, &s->occurred_at); break;
-        case Role::kOutlet: st = Set(c, v, Limits::kOutlet, &s->source.outlet); break;
-        case Role::kUrl: st = Set(c, v, Limits::kUrl, &s->source.url); break;
-        case Role::kPublishedAt: st = Time(c, v, &s->source.published_at); break;
-        case Role::kVia: st = Set(c, v, Limits::kOutlet, &s->source.via); break;
+        case Role::kField: st = SetField(c, v, s); break;
         case Role::kAttributesJson: st = AttributesJson(c, v, s); break;
         case Role::kIgnored: break;
         case Role::kKind:
@@ -105,6 +96,17 @@ class CsvMapper : public RowMapper {
   }
 
  private:
+  // Lists are split on ";".
+  static absl::Status SetField(const Column& c, std::string& v, Statement* s) {
+    const StatementField& f = *c.field;
+    switch (f.type) {
+      case FieldType::kText: return Set(c, v, f.max_bytes, f.text(*s));
+      case FieldType::kTextList: SplitList(v, f.list(*s)); return absl::OkStatus();
+      case FieldType::kTime: return Time(c, v, f.time(*s));
+      case FieldType::kAttributes: break;
+    }
+    return absl::OkStatus();
+  }
   static absl::Status Set(const Column& c, std::string& v, size_t limit, std::string* out) {
     if (auto st = CheckLength(c.name, v, limit); !st.ok()) return st;
     *out = std::move(v);
@@ -197,9 +199,7 @@ absl::StatusOr<std::unique_ptr<RowMapper>> NewCsvMapper(std::string_view header)
       if (c.name == name)
         return absl::InvalidArgumentError(
             absl::StrCat("not csv: the header row names column \"", name, "\" twice"));
-    Column c{name, RoleOf(name), ""};
-    if (c.role == Role::kAttribute)
-      c.attribute = name.starts_with("attr.") ? name.substr(5) : name;
+    Column c = ColumnOf(name);
     if (c.role == Role::kAttribute && c.attribute.empty())
       return absl::InvalidArgumentError("not csv: header column \"attr.\" names no attribute");
     columns.push_back(std::move(c));

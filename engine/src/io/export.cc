@@ -12,10 +12,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "annals/cameo.h"
+#include "annals/fields.h"
 #include "annals/json.h"
 #include "io/compact_date.h"
 #include "io/gdelt_columns.h"
 #include "io/json_object.h"
+#include "model/statement_fields.h"
 #include "model/sv.h"
 
 namespace annals {
@@ -51,20 +53,31 @@ void AppendJsonl(const Statement& s, std::string* out) {
 
 // --- CSV ---
 
-constexpr const char* kCsvFields[] = {
-    "id", "speaker", "targets", "verb", "code", "event_type", "topics", "content",
-    "quote", "occurred_at", "source_outlet", "source_url", "source_published_at",
-    "source_via"};
+// The header: id, then every field's column but attributes (which become
+// "attr.NAME" columns).
+std::string CsvHeader(const std::vector<std::string>& attr_keys) {
+  std::string out;
+  AppendCsvField("id", &out);
+  for (const StatementField& f : StatementFields()) {
+    if (f.type == FieldType::kAttributes) continue;
+    out.push_back(',');
+    AppendCsvField(f.column, &out);
+  }
+  for (const std::string& k : attr_keys) {
+    out.push_back(',');
+    AppendCsvField(absl::StrCat("attr.", k), &out);
+  }
+  out.push_back('\n');
+  return out;
+}
 
 void AppendCsv(const Statement& s, const std::vector<std::string>& attr_keys,
                const absl::flat_hash_map<std::string, size_t>& attr_index, std::string* out) {
-  const std::string cells[] = {
-      s.id, s.speaker, absl::StrJoin(s.targets, ";"), s.verb, s.code, s.event_type,
-      absl::StrJoin(s.topics, ";"), s.content, s.quote, FormatTime(s.occurred_at),
-      s.source.outlet, s.source.url, FormatTime(s.source.published_at), s.source.via};
-  for (size_t i = 0; i < std::size(cells); ++i) {
-    if (i) out->push_back(',');
-    AppendCsvField(cells[i], out);
+  AppendCsvField(s.id, out);
+  for (const StatementField& f : StatementFields()) {
+    if (f.type == FieldType::kAttributes) continue;
+    out->push_back(',');
+    AppendCsvField(internal::FlatValue(f, s), out);
   }
   std::vector<const std::string*> attrs(attr_keys.size(), nullptr);
   for (const Attribute& a : s.attributes) {
@@ -244,15 +257,7 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
         return absl::OkStatus();
       });
       if (!st.ok()) return st;
-      for (size_t i = 0; i < std::size(kCsvFields); ++i) {
-        if (i) buf.push_back(',');
-        buf.append(kCsvFields[i]);
-      }
-      for (const std::string& k : keys) {
-        buf.push_back(',');
-        AppendCsvField(absl::StrCat("attr.", k), &buf);
-      }
-      buf.push_back('\n');
+      buf += CsvHeader(keys);
       st = each(true, [&](const Event&, const Statement& s) {
         if (s.id.starts_with("h:")) {
           Statement copy = s;

@@ -14,6 +14,7 @@
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
 #include "facade/services.h"
+#include "model/statement_fields.h"
 #include "model/sv.h"
 #include "model/thread_name.h"
 #include "model/utf8.h"
@@ -26,6 +27,7 @@ using internal::ByteSource;
 using internal::Record;
 using internal::RecordReader;
 using internal::RowMapper;
+using internal::SameStatement;
 
 constexpr size_t kHeadBytes = 64 << 10;
 constexpr uint64_t kProgressBytes = 64 << 10;
@@ -62,18 +64,6 @@ std::string BaseName(const std::string& path) {
   if (path == "-") return "-";
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// Whether `a` and `b` say the same thing: equal but for provenance
-// attributes (import.*), which differ between two copies of one file.
-bool SameStatement(const Statement& a, const Statement& b) {
-  auto strip = [](const Statement& s) {
-    Statement c = s;
-    c.id.clear();
-    std::erase_if(c.attributes, [](const Attribute& x) { return x.key.starts_with("import."); });
-    return c;
-  };
-  return strip(a) == strip(b);
 }
 
 // Rows waiting to be appended, with what a report about them needs.
@@ -251,34 +241,10 @@ class ConflictCheck {
   }
 
  private:
-  // A hash of everything SameStatement compares.
+  // A hash of everything SameStatement compares (the same bytes), so the
+  // two cannot disagree about which fields count.
   static size_t Fingerprint(const Statement& s) {
-    std::string buf;
-    auto add = [&](std::string_view v) {
-      buf.append(v);
-      buf.push_back('\0');
-    };
-    add(s.speaker);
-    for (const std::string& t : s.targets) add(t);
-    add("|");
-    add(s.verb);
-    add(s.code);
-    add(s.event_type);
-    for (const std::string& t : s.topics) add(t);
-    add("|");
-    add(s.content);
-    add(s.quote);
-    add(FormatTime(s.occurred_at));
-    add(s.source.outlet);
-    add(s.source.url);
-    add(FormatTime(s.source.published_at));
-    add(s.source.via);
-    for (const Attribute& a : s.attributes) {
-      if (a.key.starts_with("import.")) continue;
-      add(a.key);
-      add(a.value);
-    }
-    return std::hash<std::string>()(buf);
+    return std::hash<std::string>()(internal::ComparableBytes(s));
   }
 
   const Engine* engine_;

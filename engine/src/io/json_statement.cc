@@ -6,6 +6,7 @@
 
 #include "model/sv.h"
 #include "absl/strings/str_cat.h"
+#include "annals/fields.h"
 #include "annals/json.h"
 #include "io/json_object.h"
 #include "simdjson.h"
@@ -76,30 +77,7 @@ absl::Status GetList(std::string_view field, element e,
   return absl::OkStatus();
 }
 
-absl::Status GetSource(element e, Source* out) {
-  if (e.is_null()) return absl::OkStatus();
-  if (!e.is_object())
-    return FieldError("source", absl::StrCat("expected an object, got ", TypeName(e.type())));
-  simdjson::dom::object fields = e.get_object().value_unsafe();
-  std::vector<std::string_view> seen;
-  for (auto [key, value] : fields) {
-    if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      return FieldError(absl::StrCat("source.", AV(key)), "appears twice");
-    seen.push_back(key);
-    absl::Status st;
-    if (key == "outlet") st = GetString("source.outlet", value, &out->outlet);
-    else if (key == "url") st = GetString("source.url", value, &out->url);
-    else if (key == "via") st = GetString("source.via", value, &out->via);
-    else if (key == "published_at")
-      st = GetTime("source.published_at", value, &out->published_at);
-    else
-      st = FieldError(absl::StrCat("source.", AV(key)), "unknown field");
-    if (!st.ok()) return st;
-  }
-  return absl::OkStatus();
-}
-
-// Attribute values are text; numbers and booleans are kept as their JSON
+// Attribute values are text;// Attribute values are text; numbers and booleans are kept as their JSON
 // text (e.g. "-2.5", "true"), so nothing in the input is dropped.
 absl::Status GetAttributes(element e, std::vector<Attribute>* out) {
   if (e.is_null()) return absl::OkStatus();
@@ -132,6 +110,52 @@ absl::Status GetAttributes(element e, std::vector<Attribute>* out) {
   return absl::OkStatus();
 }
 
+// Reads `value` into field `f` of `s` (named `label` in errors).
+absl::Status GetField(const StatementField& f, std::string_view label, element value,
+                      Statement* s) {
+  switch (f.type) {
+    case FieldType::kText:
+      // CAMEO codes are text: a number would have lost its leading zeros.
+      if (f.ascii_alnum && value.is_number())
+        return FieldError(label, "expected a string; quote CAMEO codes (\"042\") "
+                                 "so leading zeros are kept");
+      return GetString(label, value, f.text(*s));
+    case FieldType::kTextList:
+      return GetList(label, value, f.list(*s));
+    case FieldType::kTime:
+      return GetTime(label, value, f.time(*s));
+    case FieldType::kAttributes:
+      return GetAttributes(value, &s->attributes);
+  }
+  return absl::OkStatus();
+}
+
+// Reads the object `e` holding the fields of group `group` ("source").
+absl::Status GetGroup(std::string_view group, element e, Statement* s) {
+  if (e.is_null()) return absl::OkStatus();
+  if (!e.is_object())
+    return FieldError(group, absl::StrCat("expected an object, got ", TypeName(e.type())));
+  simdjson::dom::object fields = e.get_object().value_unsafe();
+  std::vector<std::string_view> seen;
+  for (auto [key, value] : fields) {
+    const std::string name = absl::StrCat(AV(group), ".", AV(key));
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      return FieldError(name, "appears twice");
+    seen.push_back(key);
+    const StatementField* f = FindStatementField(name);
+    if (f == nullptr || f->name != name) return FieldError(name, "unknown field");
+    if (auto st = GetField(*f, name, value, s); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+// Whether some field belongs to group `name`.
+bool IsGroup(std::string_view name) {
+  for (const StatementField& f : StatementFields())
+    if (f.group() == name) return true;
+  return false;
+}
+
 }  // namespace
 
 absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
@@ -155,24 +179,14 @@ absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
       if (k == key) return FieldError(key, "appears twice");
     seen.push_back(key);
     absl::Status st;
-    if (key == "id") st = GetString(key, value, &s.id);
-    else if (key == "speaker") st = GetString(key, value, &s.speaker);
-    else if (key == "targets") st = GetList(key, value, &s.targets);
-    else if (key == "verb") st = GetString(key, value, &s.verb);
-    else if (key == "code") {
-      if (value.is_number())
-        st = FieldError(key, "expected a string; quote CAMEO codes (\"042\") "
-                             "so leading zeros are kept");
-      else
-        st = GetString(key, value, &s.code);
-    } else if (key == "event_type") st = GetString(key, value, &s.event_type);
-    else if (key == "topics") st = GetList(key, value, &s.topics);
-    else if (key == "content") st = GetString(key, value, &s.content);
-    else if (key == "quote") st = GetString(key, value, &s.quote);
-    else if (key == "occurred_at") st = GetTime(key, value, &s.occurred_at);
-    else if (key == "source") st = GetSource(value, &s.source);
-    else if (key == "attributes") st = GetAttributes(value, &s.attributes);
-    else if (key == "seq" || key == "recorded_at") {
+    const StatementField* f = FindStatementField(key);
+    if (key == "id") {
+      st = GetString(key, value, &s.id);
+    } else if (f != nullptr && f->name == key) {
+      st = GetField(*f, key, value, &s);
+    } else if (IsGroup(key)) {
+      st = GetGroup(key, value, &s);
+    } else if (key == "seq" || key == "recorded_at") {
       // Written by `annals log --format jsonl`; the target store assigns its own.
     } else if (key == "kind") {
       if (!value.is_string() ||
@@ -239,32 +253,45 @@ void AppendJsonList(std::string_view k, const std::vector<std::string>& v,
   out->push_back(']');
 }
 
-void AppendStatementJsonFields(std::string_view id, const Statement& s,
-                               std::string* out) {
-  AppendJsonTextOrNull("id", id, out);
-  AppendJsonTextOrNull("speaker", s.speaker, out);
-  AppendJsonList("targets", s.targets, out);
-  AppendJsonTextOrNull("verb", s.verb, out);
-  AppendJsonTextOrNull("code", s.code, out);
-  AppendJsonTextOrNull("event_type", s.event_type, out);
-  AppendJsonList("topics", s.topics, out);
-  AppendJsonTextOrNull("content", s.content, out);
-  AppendJsonTextOrNull("quote", s.quote, out);
-  AppendJsonTextOrNull("occurred_at", FormatTime(s.occurred_at), out);
-  AppendJsonKey("source", out);
-  out->push_back('{');
-  AppendJsonTextOrNull("outlet", s.source.outlet, out);
-  AppendJsonTextOrNull("url", s.source.url, out);
-  AppendJsonTextOrNull("published_at", FormatTime(s.source.published_at), out);
-  AppendJsonTextOrNull("via", s.source.via, out);
-  out->push_back('}');
-  AppendJsonKey("attributes", out);
-  out->push_back('{');
-  for (const Attribute& a : s.attributes) {
-    AppendJsonKey(a.key, out);
-    AppendJsonString(a.value, out);
+void AppendJsonField(const StatementField& f, std::string_view key, const Statement& s,
+                     std::string* out) {
+  switch (f.type) {
+    case FieldType::kText:
+      AppendJsonTextOrNull(key, f.Text(s), out);
+      break;
+    case FieldType::kTextList:
+      AppendJsonList(key, f.List(s), out);
+      break;
+    case FieldType::kTime:
+      AppendJsonTextOrNull(key, FormatTime(f.Time(s)), out);
+      break;
+    case FieldType::kAttributes:
+      AppendJsonKey(key, out);
+      out->push_back('{');
+      for (const Attribute& a : s.attributes) {
+        AppendJsonKey(a.key, out);
+        AppendJsonString(a.value, out);
+      }
+      out->push_back('}');
+      break;
   }
-  out->push_back('}');
+}
+
+void AppendStatementJsonFields(std::string_view id, const Statement& s, std::string* out) {
+  AppendJsonTextOrNull("id", id, out);
+  std::string_view group;  // the group whose object is open
+  for (const StatementField& f : StatementFields()) {
+    if (f.group() != group) {
+      if (!group.empty()) out->push_back('}');
+      group = f.group();
+      if (!group.empty()) {
+        AppendJsonKey(group, out);
+        out->push_back('{');
+      }
+    }
+    AppendJsonField(f, f.member(), s, out);
+  }
+  if (!group.empty()) out->push_back('}');
 }
 
 }  // namespace internal

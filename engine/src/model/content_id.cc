@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "annals/fields.h"
 #include "annals/statement.h"
 #include "model/content_id_internal.h"
 #include "model/nfc_inert.h"
@@ -94,22 +95,35 @@ std::string HashId(const std::string& bytes) {
 }  // namespace
 
 std::string ContentId(const Statement& s) {
-  // One allocation: the canonical bytes are the fields plus 5 bytes each
-  // (NFC rarely grows text).
-  size_t size = 64 + s.speaker.size() + s.verb.size() + s.code.size() +
-                s.content.size() + s.quote.size() + s.source.url.size();
-  for (const auto& t : s.targets) size += 5 + t.size();
+  // The fields the table marks (annals/fields.h), in table order, each
+  // under its frozen tags. One allocation: the canonical bytes are the
+  // fields plus 5 bytes each (NFC rarely grows text).
+  size_t size = 64;
+  for (const StatementField& f : StatementFields()) {
+    if (f.content_id.empty()) continue;
+    if (f.type == FieldType::kText) size += f.Text(s).size();
+    if (f.type == FieldType::kTextList)
+      for (const auto& t : f.List(s)) size += 5 + t.size();
+  }
   Canon c(size);
-  c.Text('s', s.speaker);
-  c.Int('T', static_cast<int64_t>(s.targets.size()));
-  for (const auto& t : s.targets) c.Text('t', t);
-  c.Text('v', s.verb);
-  c.Text('k', s.code);
-  c.Text('c', s.content);
-  c.Text('q', s.quote);
-  c.Int('o', s.occurred_at.micros);
-  c.Int('p', static_cast<int64_t>(s.occurred_at.precision));
-  c.Text('u', s.source.url);
+  for (const StatementField& f : StatementFields()) {
+    if (f.content_id.empty()) continue;
+    switch (f.type) {
+      case FieldType::kText:
+        c.Text(f.content_id[0], f.Text(s));
+        break;
+      case FieldType::kTextList:
+        c.Int(f.content_id[0], static_cast<int64_t>(f.List(s).size()));
+        for (const auto& t : f.List(s)) c.Text(f.content_id[1], t);
+        break;
+      case FieldType::kTime:
+        c.Int(f.content_id[0], f.Time(s).micros);
+        c.Int(f.content_id[1], static_cast<int64_t>(f.Time(s).precision));
+        break;
+      case FieldType::kAttributes:
+        break;  // never part of the content id
+    }
+  }
   return HashId(c.bytes());
 }
 
