@@ -82,12 +82,14 @@ absl::StatusOr<Statement> LogStore::CurrentStatement(uint64_t seq) const {
 
 absl::StatusOr<AppendResult> LogStore::CommitAmendment(Event event,
                                                        const AppendOptions& options,
-                                                       absl::FunctionRef<absl::Status()> check) {
+                                                       absl::FunctionRef<absl::Status()> check,
+                                                       bool check_duplicates) {
   absl::StatusOr<std::vector<AppendResult>> results;
   {
     absl::MutexLock lock(&append_mu_);
-    // Re-sending the same amendment is a duplicate: CommitLocked reports it.
-    if (!FindById(event.id).ok()) {
+    // Re-sending the same amendment is a duplicate (CommitLocked reports
+    // it), checked again only when asked.
+    if (check_duplicates || !FindById(event.id).ok()) {
       if (absl::Status st = check(); !st.ok()) return st;
     }
     results = CommitLocked(std::span<Event>(&event, 1), {}, {}, options);
@@ -154,6 +156,8 @@ absl::StatusOr<AppendResult> LogStore::Alias(std::string_view alias,
   e.alias = std::string(alias);
   e.canonical = std::string(canonical);
   e.id = KindContentId('A', {a, c});
+  // Checked even when it repeats an alias: later aliases may have made it
+  // a cycle since.
   return CommitAmendment(std::move(e), options, [&]() -> absl::Status {
     // The alias must not lead back to itself: follow canonical's chain
     // with this alias in place.
@@ -169,7 +173,7 @@ absl::StatusOr<AppendResult> LogStore::Alias(std::string_view alias,
       if (it == parent.end()) return absl::OkStatus();
       x = it->second;
     }
-  });
+  }, /*check_duplicates=*/true);
 }
 
 std::vector<AliasRecord> LogStore::AliasesAsOf(uint64_t as_of) const {

@@ -166,10 +166,11 @@ class LogStore final : public EventLog, public ProjectionStorage {
       std::span<const std::string> ids, const AppendOptions& options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Appends one amending event (correction, retraction, alias) whose
-  // checks `check` makes under the append lock.
-  absl::StatusOr<AppendResult> CommitAmendment(
-      Event event, const AppendOptions& options,
-      absl::FunctionRef<absl::Status()> check);
+  // checks `check` makes under the append lock (for a repeat of a stored
+  // one, a duplicate, only when `check_duplicates`).
+  absl::StatusOr<AppendResult> CommitAmendment(Event event, const AppendOptions& options,
+                                               absl::FunctionRef<absl::Status()> check,
+                                               bool check_duplicates = false);
   // Makes `next` the log state and the head everyone sees (and WaitForHead
   // wakes on).
   void Publish(const LogState& next, std::vector<AliasRecord> new_aliases)

@@ -214,6 +214,12 @@ TEST_F(TimelineTest, RefusesAliasCyclesAndSelfAliases) {
   // Now b -> a -> d, c -> a: d -> c would close d -> c -> a -> d.
   r = engine_->Alias("d", "c");
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  // Repeating the first alias, a -> b, would now close b -> a -> b: it is
+  // refused, not taken for a duplicate of the stored one.
+  head = engine_->Head();
+  r = engine_->Alias("a", "b");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  EXPECT_EQ(engine_->Head(), head);
   uint64_t s = Add("B", {}, "2025-01-01");
   auto got = Actor("c");
   ASSERT_THAT(Seqs(got), ElementsAre(s));
