@@ -11,11 +11,15 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 add_library(annals_shared SHARED "${PROJECT_SOURCE_DIR}/engine/src/shared_library.cc")
+# The soname's number: raise it whenever the ABI changes (1: Engine gained
+# WaitForProjection and its services hook; internals no longer exported).
+set(ANNALS_SOVERSION 1)
 set_target_properties(annals_shared PROPERTIES
   OUTPUT_NAME annals
   EXPORT_NAME engine
   VERSION ${PROJECT_VERSION}
-  SOVERSION ${PROJECT_VERSION_MAJOR})
+  SOVERSION ${ANNALS_SOVERSION}
+  CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
 target_link_libraries(annals_shared
   PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,annals_engine>"
   PUBLIC absl::status absl::statusor absl::time absl::strings)

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -29,7 +30,7 @@ struct BackupInfo {
 // and shares space until the store compacts them away).
 // kAlreadyExists: `dir` exists. kFailedPrecondition: `engine` is not a
 // store this library opened.
-absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir);
+ANNALS_EXPORT absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir);
 
 // Backs up the store in directory `store_path` into `dir`, whether or not
 // another process has it open. If none has, this opens it and calls Backup;
@@ -38,7 +39,7 @@ absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir);
 // the size of the data), then the copy is verified in full (VerifyStore,
 // one replay of the log per projection) and taken again, up to three
 // times, if it does not hold together. kNotFound: no store there.
-absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,
+ANNALS_EXPORT absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,
                                        const std::string& dir);
 
 struct RestoreOptions {
@@ -54,7 +55,7 @@ struct RestoreOptions {
 // kFailedPrecondition: `backup_dir` is not an annals store, or the store at
 // `store_path` is in use by another process. kAlreadyExists: `store_path`
 // exists and is not empty (see RestoreOptions::overwrite).
-absl::StatusOr<BackupInfo> RestoreStore(const std::string& backup_dir,
+ANNALS_EXPORT absl::StatusOr<BackupInfo> RestoreStore(const std::string& backup_dir,
                                         const std::string& store_path,
                                         const RestoreOptions& options = {});
 

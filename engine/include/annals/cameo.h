@@ -9,6 +9,7 @@
 
 #include <span>
 #include <string_view>
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -22,17 +23,17 @@ struct CameoCode {
 };
 
 // Every code, sorted by code as text ("01" < "010" < "0211" < "02").
-std::span<const CameoCode> CameoCodes();
+ANNALS_EXPORT std::span<const CameoCode> CameoCodes();
 
 // The codes that start with `prefix` (all of them for ""), in CameoCodes order.
-std::span<const CameoCode> CameoCodesWithPrefix(std::string_view prefix);
+ANNALS_EXPORT std::span<const CameoCode> CameoCodesWithPrefix(std::string_view prefix);
 
 // The entry for exactly `code`, or nullptr if the codebook has none.
-const CameoCode* FindCameoCode(std::string_view code);
+ANNALS_EXPORT const CameoCode* FindCameoCode(std::string_view code);
 
 // "Quad class" names: "Verbal Cooperation" ... "Material Conflict"; "" for
 // anything outside 1-4.
-const char* QuadClassName(int quad_class);
+ANNALS_EXPORT const char* QuadClassName(int quad_class);
 
 }  // namespace annals
 

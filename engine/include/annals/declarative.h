@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -30,13 +31,13 @@ struct ProjectionDefinition {
 
 // Parses `--key a,b` and `--where F=V` strings. kInvalidArgument naming the
 // bad field.
-absl::StatusOr<ProjectionDefinition> ParseProjectionDefinition(
+ANNALS_EXPORT absl::StatusOr<ProjectionDefinition> ParseProjectionDefinition(
     const std::string& name, const std::string& key_list,
     const std::vector<std::string>& where_list);
 
 // A definition as shown by Engine::Projections():
 // "key=speaker,month where=code=11".
-std::string FormatProjectionDefinition(const ProjectionDefinition& def);
+ANNALS_EXPORT std::string FormatProjectionDefinition(const ProjectionDefinition& def);
 
 // One group of a projection and how many statements it holds now (current
 // view: corrected statements counted under their latest values, retracted

@@ -36,6 +36,7 @@
 #include "annals/projection.h"
 #include "annals/statement.h"
 #include "annals/timeline.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -59,7 +60,7 @@ struct StoreStats {
 
 // A forward cursor over the log. Reads a consistent snapshot taken when it
 // was created. Not thread-safe; use one per thread.
-class LogIterator {
+class ANNALS_EXPORT LogIterator {
  public:
   virtual ~LogIterator() = default;
   // True while positioned on an event. When false, check status().
@@ -72,7 +73,7 @@ class LogIterator {
   virtual absl::Status status() const = 0;
 };
 
-class Engine {
+class ANNALS_EXPORT Engine {
  public:
   // Opens (or creates, per options) the store in directory `path`.
   // kNotFound: missing and !create_if_missing (or read_only).

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "annals/statement.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -17,7 +18,7 @@ enum class EventKind : uint8_t {
 };
 
 // Returns "statement", "correction", "retraction" or "actor_alias".
-const char* EventKindName(EventKind kind);
+ANNALS_EXPORT const char* EventKindName(EventKind kind);
 
 struct Event {
   uint64_t seq = 0;          // position in the log, gapless from 1

@@ -15,15 +15,16 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
 enum class ExportFormat : uint8_t { kJsonl = 0, kCsv, kGdelt };
 
 // "jsonl", "csv", "gdelt".
-const char* ExportFormatName(ExportFormat format);
+ANNALS_EXPORT const char* ExportFormatName(ExportFormat format);
 // The inverse (case-insensitive); kInvalidArgument listing the names.
-absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view name);
+ANNALS_EXPORT absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view name);
 
 struct ExportOptions {
   ExportFormat format = ExportFormat::kJsonl;  // default JSON Lines
@@ -72,13 +73,13 @@ using ExportSink = std::function<absl::Status(std::string_view text)>;
 //    and the CAMEO codebook, and other columns come from attributes of the
 //    same name. Tabs and line ends inside values become spaces.
 // Reads a consistent view: kOutOfRange if as_of is beyond the head.
-absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
+ANNALS_EXPORT absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
                                      const ExportSink& out);
 
 // Appends `v` to `out` as one RFC 4180 CSV field: as is, or in double
 // quotes (inner quotes doubled) when it holds a comma, quote, CR or LF. The
 // csv export writes every field this way.
-void AppendCsvField(std::string_view v, std::string* out);
+ANNALS_EXPORT void AppendCsvField(std::string_view v, std::string* out);
 
 }  // namespace annals
 

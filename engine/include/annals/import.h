@@ -50,6 +50,7 @@
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -63,11 +64,11 @@ enum class ImportFormat : uint8_t {
 };
 
 // "auto", "jsonl", "csv", "gdelt", "icews", "plover".
-const char* ImportFormatName(ImportFormat format);
+ANNALS_EXPORT const char* ImportFormatName(ImportFormat format);
 
 // The inverse of ImportFormatName (case-insensitive; "json" and "polecat"
 // mean plover); kInvalidArgument listing the names otherwise.
-absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name);
+ANNALS_EXPORT absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name);
 
 // What to do with a row that is not valid UTF-8.
 enum class InvalidUtf8 : uint8_t {
@@ -125,7 +126,7 @@ struct ImportOptions {
   // Add the import.* provenance attributes. Default true.
   bool provenance = true;
 
-  // Called on the importing thread about every 64 KiB of input and at the
+  // Called on the calling thread about every 64 KiB of input and at the
   // end. Default empty.
   std::function<void(const ImportProgress&)> on_progress;
 
@@ -163,18 +164,19 @@ struct ImportSummary {
 
 // Imports `path` ("-" reads standard input) into `engine` with bulk
 // durability, syncing at the end. Parsing runs on the calling thread and
-// overlaps with the appends (one helper thread), so `on_reject` and the
-// callbacks in `options` are called on the calling thread, rejects in input
-// order. Errors: kNotFound / kPermissionDenied when the file cannot be
+// overlaps with the appends (one helper thread): `on_reject`, on_progress
+// and on_repair are called on the calling thread, rejects in input order;
+// on_durable on the appending thread (so while the others may run; its
+// last call, at the end, on the calling thread). Errors: kNotFound / kPermissionDenied when the file cannot be
 // opened; kInvalidArgument when it is not in the named format (or, with
 // kAuto, in none), or its compressed data is damaged; a storage error stops
 // the import and is returned (events appended before it stay, each whole).
-absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path,
+ANNALS_EXPORT absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path,
                                          const ImportOptions& options,
                                          const RejectSink& on_reject = {});
 
 // ImportFile with options.format = kJsonl (kept for existing callers).
-absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine,
+ANNALS_EXPORT absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine,
                                               const std::string& path,
                                               const ImportOptions& options,
                                               const RejectSink& on_reject);
@@ -186,7 +188,7 @@ absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine,
 // columns starting with a number -> gdelt; a tab-separated header with
 // "Event ID" and "CAMEO Code" -> icews; a comma-separated header -> csv.
 // kInvalidArgument describing the first line when none fits.
-absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head);
+ANNALS_EXPORT absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head);
 
 }  // namespace annals
 

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "annals/event.h"
 #include "annals/statement.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -27,17 +28,17 @@ namespace annals {
 // strings"); "line: ..." when the text is not a JSON object at all. Unknown
 // fields are errors, so a misspelt field is never dropped silently.
 // CAMEO codes must be JSON strings: a number would lose leading zeros.
-absl::StatusOr<Statement> ParseStatementJson(std::string_view json);
+ANNALS_EXPORT absl::StatusOr<Statement> ParseStatementJson(std::string_view json);
 
 // One JSON object, no newline. Every statement field is present: absent
 // text is null, absent lists are [], attributes is an object in stored
 // order. Then, for kind "correction" and "retraction", "target" (a number)
 // and "reason" (null when none was given); for "actor_alias", "alias" and
 // "canonical". The Python module's event dicts are this object, parsed.
-std::string EventToJson(const Event& event);
+ANNALS_EXPORT std::string EventToJson(const Event& event);
 
 // Appends `s` to `out` as a JSON string literal (quoted, escaped).
-void AppendJsonString(std::string_view s, std::string* out);
+ANNALS_EXPORT void AppendJsonString(std::string_view s, std::string* out);
 
 }  // namespace annals
 

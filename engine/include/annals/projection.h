@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "annals/event.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -30,7 +31,7 @@ namespace annals {
 // the batch's own earlier writes. Keys are the projection's own: the engine
 // prefixes them, so projections never collide. Not thread-safe; valid only
 // during the Apply call that received it.
-class ProjectionWriter {
+class ANNALS_EXPORT ProjectionWriter {
  public:
   virtual ~ProjectionWriter() = default;
   virtual void Put(std::string_view key, std::string_view value) = 0;
@@ -44,7 +45,7 @@ class ProjectionWriter {
   virtual absl::StatusOr<Event> GetEvent(uint64_t seq) = 0;
 };
 
-class Projection {
+class ANNALS_EXPORT Projection {
  public:
   virtual ~Projection() = default;
   // Unique among an engine's projections: [A-Za-z0-9_.-], 1-64 characters.
@@ -67,7 +68,7 @@ enum class ProjectionState {
 };
 
 // Returns "live", "building", "rebuilding" or "failed".
-const char* ProjectionStateName(ProjectionState state);
+ANNALS_EXPORT const char* ProjectionStateName(ProjectionState state);
 
 struct ProjectionInfo {
   std::string name;

@@ -31,6 +31,7 @@
 
 #include "absl/status/status.h"
 #include "annals/time.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -94,17 +95,17 @@ struct Limits {
 //  - a caller id does not start with "h:".
 // Returns kInvalidArgument whose message starts with the field name, then
 // ": " and the reason, e.g. "speaker: not valid UTF-8 at byte 3".
-absl::Status Validate(const Statement& s);
+ANNALS_EXPORT absl::Status Validate(const Statement& s);
 
 // The stable id of a statement without a caller id: "h:" followed by 32 hex
 // digits of XXH3-128 over the canonical fields (the table's content_id
 // fields: speaker, targets, verb, code, content, quote, occurred_at, source
 // url), each text NFC-normalised and length-prefixed. Never changes between
 // versions: stored ids depend on it.
-std::string ContentId(const Statement& s);
+ANNALS_EXPORT std::string ContentId(const Statement& s);
 
 // The id the engine stores for `s`: s.id if set, else ContentId(s).
-std::string EffectiveId(const Statement& s);
+ANNALS_EXPORT std::string EffectiveId(const Statement& s);
 
 }  // namespace annals
 

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -37,13 +38,13 @@ struct Timestamp {
 // and a "Z" or "+HH:MM"/"-HH:MM" offset (converted to UTC); a date-time with
 // no offset is taken as UTC. A space may stand for the "T". Years 0001-9999.
 // Returns kInvalidArgument saying what was expected on anything else.
-absl::StatusOr<Timestamp> ParseTime(std::string_view text);
+ANNALS_EXPORT absl::StatusOr<Timestamp> ParseTime(std::string_view text);
 
 // Formats at the timestamp's own precision: "2025", "2025-03", "2025-03-31",
 // "2025-03-31T14:05:00Z" (with ".ffffff" when the micros are not whole
 // seconds). ParseTime(FormatTime(t)) == t for every valid t. Returns "" for
 // an absent timestamp.
-std::string FormatTime(const Timestamp& t);
+ANNALS_EXPORT std::string FormatTime(const Timestamp& t);
 
 // The last microsecond of the period `t` names, in UTC microseconds since
 // the epoch: "2025" ends at 2025-12-31T23:59:59.999999Z, "2025-04" at
@@ -52,10 +53,10 @@ std::string FormatTime(const Timestamp& t);
 // ("10:00:00.25Z") names just that microsecond. So "everything recorded or
 // occurring by 2025-04-01" is every time <= EndOfPeriod(2025-04-01).
 // Requires t.present(); never fails for a time ParseTime returned.
-int64_t EndOfPeriod(const Timestamp& t);
+ANNALS_EXPORT int64_t EndOfPeriod(const Timestamp& t);
 
 // The current time at second precision with microseconds kept.
-Timestamp Now();
+ANNALS_EXPORT Timestamp Now();
 
 }  // namespace annals
 

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "annals/event.h"
 #include "annals/time.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -60,7 +61,7 @@ enum class EntryStatus : uint8_t {
 };
 
 // Returns "active", "corrected" or "retracted".
-const char* EntryStatusName(EntryStatus status);
+ANNALS_EXPORT const char* EntryStatusName(EntryStatus status);
 
 struct TimelineEntry {
   // The statement as of the query point: seq, id and recorded_at of the
@@ -88,7 +89,7 @@ class Engine;  // annals/engine.h
 // seq recorded by then: Engine::SeqAt(EndOfPeriod(t)), 0 when the log has
 // nothing that old. kInvalidArgument for a seq above 2^64-1 or text that is
 // neither; otherwise SeqAt's errors. Safe to call concurrently, as SeqAt is.
-absl::StatusOr<uint64_t> ResolveAsOf(const Engine& engine, std::string_view text);
+ANNALS_EXPORT absl::StatusOr<uint64_t> ResolveAsOf(const Engine& engine, std::string_view text);
 
 }  // namespace annals
 

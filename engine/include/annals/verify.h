@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "annals/visibility.h"
 
 namespace annals {
 
@@ -35,7 +36,7 @@ enum class ProblemKind {
 // Returns "gap", "misplaced_seq", "undecodable", "head_mismatch",
 // "id_missing", "id_dangling", "amend_record", "metadata",
 // "projection_mismatch" or "checkpoint_ahead".
-const char* ProblemKindName(ProblemKind kind);
+ANNALS_EXPORT const char* ProblemKindName(ProblemKind kind);
 
 struct VerifyProblem {
   ProblemKind kind = ProblemKind::kMetadata;
@@ -78,7 +79,7 @@ struct VerifyReport {
 // cannot be examined: kNotFound (no store there), kFailedPrecondition (not
 // an annals store, or of another format version), or a storage error.
 // Thread-safe; holds no lock on the store.
-absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
+ANNALS_EXPORT absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
                                          const VerifyOptions& options = {});
 
 }  // namespace annals

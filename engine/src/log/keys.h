@@ -9,13 +9,14 @@
 //                                            + 1 precision byte
 //          "c/" seq(S)                    -> seq of S's latest correction
 //          "r/" seq(S)                    -> seq of S's retraction
-//          "a/" seq                       -> alias event: u16 len + alias,
-//                                            then canonical (as written)
+//          "a/" seq                       -> alias event: u32 BE length +
+//                                            alias, then canonical (as written)
 //          "p/" name                      -> projection's active generation
 //          "g/" name "/" gen(4 BE)        -> version (4 BE) + checkpoint (8 BE)
-//          "d/" name                      -> declarative definition text
+//          "d/" name                      -> declarative definition (JSON)
 //   proj   name "\0" gen(4 BE) key        -> projection-defined
 // "c/", "r/" and "a/" are written in the batch of the event they record.
+// The records' one encoder and decoder each are in log/records.h.
 // Big-endian seqs make RocksDB's bytewise order the log order.
 #ifndef ANNALS_ENGINE_SRC_LOG_KEYS_H_
 #define ANNALS_ENGINE_SRC_LOG_KEYS_H_
