@@ -83,7 +83,8 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
   # Appending threads, readers, projection workers and rebuilds at once.
   tsan_tests=(engine_log_append_test engine_projection_rebuild_test
               engine_timeline_as_of_stability_test engine_backup_test
-              engine_projection_live_batching_test engine_projection_backpressure_test)
+              engine_projection_live_batching_test engine_projection_backpressure_test
+              engine_projection_waits_test)
   echo "== building the concurrency tests with TSan in $tsan"
   tsan_configure "$tsan"
   cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}" engine_timeline_model_test \

@@ -3,20 +3,14 @@
 // row, and append in batches on a helper thread while parsing goes on.
 #include <algorithm>
 #include <cstring>
-#include <deque>
-#include <thread>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "annals/import.h"
 #include "io/byte_source.h"
+#include "io/import_appender.h"
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
-#include "facade/services.h"
-#include "model/statement_fields.h"
 #include "model/sv.h"
-#include "model/thread_name.h"
 #include "model/utf8.h"
 
 namespace annals {
@@ -27,7 +21,10 @@ using internal::ByteSource;
 using internal::Record;
 using internal::RecordReader;
 using internal::RowMapper;
-using internal::SameStatement;
+using internal::Appender;
+using internal::Batch;
+using internal::Conflict;
+using internal::ConflictCheck;
 
 constexpr size_t kHeadBytes = 64 << 10;
 constexpr uint64_t kProgressBytes = 64 << 10;
@@ -66,190 +63,109 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// Rows waiting to be appended, with what a report about them needs.
-struct Batch {
-  std::vector<Statement> statements;  // each has passed Validate
-  std::vector<std::string> ids;       // EffectiveId of each
-  std::vector<uint64_t> lines;
-  std::string texts;               // the rows verbatim, back to back
-  std::vector<size_t> text_ends;   // end offset of row i in `texts`
-  std::string_view text(size_t i) const {
-    size_t b = i == 0 ? 0 : text_ends[i - 1];
-    return std::string_view(texts).substr(b, text_ends[i] - b);
-  }
+// A pass's reader, set to the input's format, with its first record.
+struct PassStart {
+  ImportFormat format = ImportFormat::kAuto;
+  RecordReader::Mode mode = RecordReader::Mode::kLines;
+  std::unique_ptr<RowMapper> mapper;
+  Record rec;         // the first row (after any header)
+  bool have = false;  // whether there is one
+  bool header_only = false;  // a header row, unterminated, and nothing else
 };
 
-// A row whose id is stored already, but for a different statement.
-struct Conflict {
-  uint64_t line;
-  std::string text;
-  std::string reason;
-};
-
-// Appends batches on its own thread, so parsing the next batch overlaps
-// with writing this one. At most two batches wait. A duplicate whose stored
-// statement differs is not a duplicate but a conflict: it is reported
-// (TakeConflicts) and counted as rejected by the caller.
-class Appender {
- public:
-  Appender(Engine& engine, const ImportOptions& options)
-      : engine_(engine), services_(internal::ServicesOf(engine)),
-        options_(options), thread_([this] {
-        internal::NameThisThread("annals-append");
-        Loop();
-      }) {}
-  ~Appender() {
-    if (thread_.joinable()) Finish().IgnoreError();
+// Decides the format from the first bytes, and reads the header row of a
+// format that has one.
+absl::StatusOr<PassStart> StartPass(RecordReader& reader, const ImportOptions& options) {
+  PassStart p;
+  std::string_view head = reader.Head(kHeadBytes);
+  if (!reader.status().ok()) return reader.status();
+  p.format = options.format;
+  if (p.format == ImportFormat::kAuto) {
+    auto detected = DetectImportFormat(head);
+    if (!detected.ok()) return detected.status();
+    p.format = *detected;
   }
-
-  // Queues `batch`; blocks while the queue is full. Returns the first
-  // append error, after which nothing more is appended.
-  absl::Status Submit(Batch batch) {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](Appender* a) { return a->queue_.size() < 2 || !a->error_.ok(); }, this));
-    if (!error_.ok()) return error_;
-    queue_.push_back(std::move(batch));
-    return absl::OkStatus();
-  }
-
-  // Waits for every queued batch; returns the first error.
-  absl::Status Finish() {
-    {
-      absl::MutexLock lock(&mu_);
-      done_ = true;
+  if (auto st = internal::CheckImportFormat(p.format, head); !st.ok()) return st;
+  p.mode = internal::RecordModeFor(p.format, head);
+  reader.set_mode(p.mode);
+  p.have = reader.Next(&p.rec);
+  if (!p.have) return p;
+  auto m = internal::NewRowMapper(p.format, p.rec.text);
+  if (!m.ok()) return m.status();
+  p.mapper = *std::move(m);
+  if (internal::HasHeaderRow(p.format)) {
+    if (p.rec.unterminated) {
+      p.have = false;
+      p.header_only = true;
+      return p;
     }
-    thread_.join();
-    absl::MutexLock lock(&mu_);
-    return error_;
+    p.have = reader.Next(&p.rec);
   }
+  return p;
+}
 
-  std::vector<Conflict> TakeConflicts() {
-    absl::MutexLock lock(&mu_);
-    return std::move(conflicts_);
-  }
-
-  uint64_t imported() const { return imported_; }      // after Finish
-  uint64_t duplicates() const { return duplicates_; }  // after Finish
-
- private:
-  void Loop() {
-    AppendOptions ao;
-    ao.durability = AppendOptions::Durability::kBulk;
-    for (;;) {
-      Batch* batch;
-      {
-        absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](Appender* a) { return !a->queue_.empty() || a->done_; }, this));
-        if (queue_.empty()) return;
-        batch = &queue_.front();  // stays put: deque push_back keeps references
-      }
-      // Validate and the content ids ran on the parsing thread.
-      auto results = services_ != nullptr
-                         ? services_->AppendValidated(batch->statements, batch->ids, ao)
-                         : engine_.Append(batch->statements, ao);
-      std::vector<Conflict> found;
-      absl::Status error = results.status();
-      uint64_t imported = 0, duplicates = 0;
-      if (error.ok()) {
-        for (size_t i = 0; i < results->size(); ++i) {
-          const AppendResult& r = (*results)[i];
-          if (!r.duplicate) {
-            ++imported;
-            continue;
-          }
-          auto stored = engine_.Get(r.seq);
-          if (!stored.ok()) {
-            error = stored.status();
-            break;
-          }
-          if (SameStatement(stored->statement, batch->statements[i])) {
-            ++duplicates;
-            continue;
-          }
-          found.push_back({batch->lines[i], std::string(batch->text(i)),
-                           absl::StrCat("id \"", stored->id,
-                                        "\" is already taken by a different statement (seq ",
-                                        r.seq, "); not imported")});
-        }
-      }
-      if (error.ok() && options_.on_durable && !batch->lines.empty()) {
-        // Report only after a sync, and only whole batches: every row up to
-        // the batch's last line is then stored, found duplicate, or
-        // rejected (by the parser, or as a conflict above).
-        undurable_bytes_ += batch->texts.size() + batch->lines.size();
-        if (undurable_bytes_ >= options_.durable_every_bytes) {
-          error = engine_.Sync();
-          if (error.ok()) {
-            undurable_bytes_ = 0;
-            options_.on_durable({batch->lines.back(), imported_ + imported,
-                                 duplicates_ + duplicates, engine_.Head()});
-          }
-        }
-      }
-      absl::MutexLock lock(&mu_);
-      queue_.pop_front();
-      imported_ += imported;
-      duplicates_ += duplicates;
-      for (Conflict& c : found) conflicts_.push_back(std::move(c));
-      if (!error.ok()) {
-        error_ = error;
-        queue_.clear();
-        return;
-      }
-    }
-  }
-
-  Engine& engine_;
-  // engine_'s services when this library made it (they take AppendValidated).
-  internal::EngineServices* const services_;
-  const ImportOptions& options_;
-  uint64_t undurable_bytes_ = 0;  // appender thread only
-  absl::Mutex mu_;
-  std::deque<Batch> queue_;  // front is being appended
-  bool done_ = false;
-  absl::Status error_;
-  std::vector<Conflict> conflicts_;
-  uint64_t imported_ = 0, duplicates_ = 0;
-  std::thread thread_;  // last: starts after the members it uses
+// What a pass maps each row with.
+struct RowContext {
+  const PassStart& start;
+  const std::string& path;
+  const std::string format_name;
+  const std::string file_name;
+  const ImportOptions& options;
 };
 
-// For passes that write nothing (dry run, the check of --strict): finds the
-// rows an append would count as conflicts -- an id already stored for a
-// different statement, or repeated in the input with different values.
-class ConflictCheck {
- public:
-  explicit ConflictCheck(const Engine* engine) : engine_(engine) {}
-
-  // A reason if `s` conflicts, "" otherwise.
-  std::string Check(const Statement& s) {
-    const std::string id = EffectiveId(s);
-    if (engine_ != nullptr) {
-      if (auto seq = engine_->FindById(id); seq.ok()) {
-        auto stored = engine_->Get(*seq);
-        if (stored.ok() && !SameStatement(stored->statement, s))
-          return absl::StrCat("id \"", id, "\" is already taken by a different statement (seq ",
-                              *seq, "); not imported");
-        return "";
-      }
-    }
-    auto [it, inserted] = seen_.try_emplace(id, Fingerprint(s));
-    if (inserted || it->second == Fingerprint(s)) return "";
-    return absl::StrCat("id \"", id, "\" is already taken by a different statement earlier "
-                        "in the input; not imported");
+// Maps one row to a valid statement, with provenance, repairing invalid
+// UTF-8 when asked (*repaired). A row to reject is an error whose message
+// is the reason.
+absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool* repaired) {
+  const ImportOptions& options = ctx.options;
+  RowMapper& mapper = *ctx.start.mapper;
+  if (rec.overlong)
+    return absl::InvalidArgumentError(absl::StrCat("over-long row: more than ",
+                                                   RecordReader::kMaxRecordBytes >> 20,
+                                                   " MiB without a line end; skipped"));
+  Record parsed = rec;
+  std::string repaired_text;
+  *repaired = false;
+  if (size_t bad = FindInvalidUtf8Fast(rec.text); bad != std::string_view::npos) {
+    std::string where = absl::StrCat(mapper.Locate(rec.text, bad), ", byte ", bad + 1, " of the row");
+    if (options.invalid_utf8 == InvalidUtf8::kReject)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "invalid UTF-8 at ", where,
+          "; row rejected (--repair-utf8 imports it with U+FFFD in place of the bad bytes)"));
+    repaired_text = RepairUtf8(rec.text);
+    parsed.text = repaired_text;
+    *repaired = true;
+    if (options.on_repair)
+      options.on_repair({ctx.path, rec.line,
+                         absl::StrCat("invalid UTF-8 at ", where,
+                                      " repaired (bad bytes replaced with U+FFFD)"),
+                         rec.text});
   }
-
- private:
-  // A hash of everything SameStatement compares (the same bytes), so the
-  // two cannot disagree about which fields count.
-  static size_t Fingerprint(const Statement& s) {
-    return std::hash<std::string>()(internal::ComparableBytes(s));
+  Statement s;
+  absl::Status st = mapper.Map(parsed, &s);
+  const bool array = ctx.start.mode == RecordReader::Mode::kJsonArray;
+  if (rec.unterminated) {
+    const char* what = array ? "truncated record: the file ends inside it"
+                             : "truncated last line: the file ends without a newline";
+    if (!st.ok())
+      st = absl::InvalidArgumentError(absl::StrCat(what, " (", st.message(), ")"));
+    else if (mapper.rows_always_terminated())
+      st = absl::InvalidArgumentError(absl::StrCat(what, ", so this row may be cut short (",
+                                                   ctx.format_name,
+                                                   " files end every row with one)"));
   }
-
-  const Engine* engine_;
-  absl::flat_hash_map<std::string, size_t> seen_;
-};
+  if (!st.ok()) return st;
+  if (options.provenance &&
+      std::none_of(s.attributes.begin(), s.attributes.end(),
+                   [](const Attribute& a) { return a.key == "import.format"; })) {
+    s.attributes.push_back({"import.format", ctx.format_name});
+    s.attributes.push_back({"import.file", ctx.file_name});
+    s.attributes.push_back({"import.line", absl::StrCat(rec.line)});
+    if (array) s.attributes.push_back({"import.record", absl::StrCat(rec.index)});
+  }
+  if (absl::Status valid = Validate(s); !valid.ok()) return valid;
+  return s;
+}
 
 // One pass over `source`. Unless `write`, it only parses, validates and
 // counts (dry run / the first pass of --strict).
@@ -259,34 +175,14 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   ImportSummary sum;
   sum.file = path;
   RecordReader reader(source, RecordReader::Mode::kLines);
-  std::string_view head = reader.Head(kHeadBytes);
-  if (!reader.status().ok()) return reader.status();
-  ImportFormat format = options.format;
-  if (format == ImportFormat::kAuto) {
-    auto detected = DetectImportFormat(head);
-    if (!detected.ok()) return detected.status();
-    format = *detected;
-  }
-  if (auto st = internal::CheckImportFormat(format, head); !st.ok()) return st;
-  sum.format = format;
-  const RecordReader::Mode mode = internal::RecordModeFor(format, head);
-  reader.set_mode(mode);
+  auto start = StartPass(reader, options);
+  if (!start.ok()) return start.status();
+  sum.format = start->format;
+  if (start->header_only) return sum;
+  bool have = start->have;
+  Record& rec = start->rec;
+  const RowContext ctx{*start, path, ImportFormatName(start->format), BaseName(path), options};
 
-  std::unique_ptr<RowMapper> mapper;
-  Record rec;
-  bool have = reader.Next(&rec);
-  if (have) {
-    auto m = internal::NewRowMapper(format, rec.text);
-    if (!m.ok()) return m.status();
-    mapper = *std::move(m);
-    if (internal::HasHeaderRow(format)) {
-      if (rec.unterminated) return sum;  // a header and nothing else
-      have = reader.Next(&rec);
-    }
-  }
-
-  const std::string format_name = ImportFormatName(format);
-  const std::string file_name = BaseName(path);
   std::unique_ptr<Appender> appender;
   std::unique_ptr<ConflictCheck> check;
   if (write) appender = std::make_unique<Appender>(engine, options);
@@ -294,7 +190,6 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   Batch batch;
   const size_t batch_size = std::max<size_t>(options.batch_size, 1);
   uint64_t next_progress = kProgressBytes;
-  std::string repaired_text;
   absl::Status append_error;
 
   auto reject = [&](const Record& r, std::string reason) {
@@ -322,57 +217,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   for (; have; have = reader.Next(&rec)) {
     ++sum.read;
     last_line = rec.line;
-    if (rec.overlong) {
-      reject(rec, absl::StrCat("over-long row: more than ", RecordReader::kMaxRecordBytes >> 20,
-                               " MiB without a line end; skipped"));
-      continue;
-    }
-    Record parsed = rec;
     bool repaired = false;
-    if (size_t bad = FindInvalidUtf8Fast(rec.text); bad != std::string_view::npos) {
-      std::string where = absl::StrCat(mapper->Locate(rec.text, bad), ", byte ", bad + 1, " of the row");
-      if (options.invalid_utf8 == InvalidUtf8::kReject) {
-        reject(rec, absl::StrCat("invalid UTF-8 at ", where,
-                                 "; row rejected (--repair-utf8 imports it with U+FFFD "
-                                 "in place of the bad bytes)"));
-        continue;
-      }
-      repaired_text = RepairUtf8(rec.text);
-      parsed.text = repaired_text;
-      repaired = true;
-      if (options.on_repair)
-        options.on_repair({path, rec.line,
-                           absl::StrCat("invalid UTF-8 at ", where,
-                                        " repaired (bad bytes replaced with U+FFFD)"),
-                           rec.text});
-    }
-    Statement s;
-    absl::Status st = mapper->Map(parsed, &s);
-    if (rec.unterminated) {
-      const char* what = mode == RecordReader::Mode::kJsonArray
-                             ? "truncated record: the file ends inside it"
-                             : "truncated last line: the file ends without a newline";
-      if (!st.ok())
-        st = absl::InvalidArgumentError(absl::StrCat(what, " (", st.message(), ")"));
-      else if (mapper->rows_always_terminated())
-        st = absl::InvalidArgumentError(absl::StrCat(
-            what, ", so this row may be cut short (", format_name,
-            " files end every row with one)"));
-    }
-    if (st.ok() && options.provenance &&
-        std::none_of(s.attributes.begin(), s.attributes.end(),
-                     [](const Attribute& a) { return a.key == "import.format"; })) {
-      s.attributes.push_back({"import.format", format_name});
-      s.attributes.push_back({"import.file", file_name});
-      s.attributes.push_back({"import.line", absl::StrCat(rec.line)});
-      if (mode == RecordReader::Mode::kJsonArray)
-        s.attributes.push_back({"import.record", absl::StrCat(rec.index)});
-    }
-    if (st.ok()) st = Validate(s);
-    if (!st.ok()) {
-      reject(rec, std::string(st.message()));
+    auto mapped = MapRow(ctx, rec, &repaired);
+    if (!mapped.ok()) {
+      reject(rec, std::string(mapped.status().message()));
       continue;
     }
+    Statement& s = *mapped;
     if (!write) {
       if (std::string conflict = check->Check(s); !conflict.empty()) {
         reject(rec, std::move(conflict));

@@ -1,0 +1,130 @@
+#include "io/import_appender.h"
+
+#include "absl/strings/str_cat.h"
+#include "facade/services.h"
+#include "model/statement_fields.h"
+#include "model/thread_name.h"
+
+namespace annals::internal {
+
+Appender::Appender(Engine& engine, const ImportOptions& options)
+    : engine_(engine), services_(ServicesOf(engine)), options_(options), thread_([this] {
+        NameThisThread("annals-append");
+        Loop();
+      }) {}
+
+Appender::~Appender() {
+  if (thread_.joinable()) Finish().IgnoreError();
+}
+
+absl::Status Appender::Submit(Batch batch) {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](Appender* a) { return a->queue_.size() < 2 || !a->error_.ok(); }, this));
+  if (!error_.ok()) return error_;
+  queue_.push_back(std::move(batch));
+  return absl::OkStatus();
+}
+
+absl::Status Appender::Finish() {
+  {
+    absl::MutexLock lock(&mu_);
+    done_ = true;
+  }
+  thread_.join();
+  absl::MutexLock lock(&mu_);
+  return error_;
+}
+
+std::vector<Conflict> Appender::TakeConflicts() {
+  absl::MutexLock lock(&mu_);
+  return std::move(conflicts_);
+}
+
+absl::Status Appender::AppendBatch(const Batch& batch, std::vector<Conflict>* found,
+                                   uint64_t* imported, uint64_t* duplicates) {
+  AppendOptions ao;
+  ao.durability = AppendOptions::Durability::kBulk;
+  // Validate and the content ids ran on the parsing thread.
+  auto results = services_ != nullptr
+                     ? services_->AppendValidated(batch.statements, batch.ids, ao)
+                     : engine_.Append(batch.statements, ao);
+  if (!results.ok()) return results.status();
+  for (size_t i = 0; i < results->size(); ++i) {
+    const AppendResult& r = (*results)[i];
+    if (!r.duplicate) {
+      ++*imported;
+      continue;
+    }
+    auto stored = engine_.Get(r.seq);
+    if (!stored.ok()) return stored.status();
+    if (SameStatement(stored->statement, batch.statements[i])) {
+      ++*duplicates;
+      continue;
+    }
+    found->push_back({batch.lines[i], std::string(batch.text(i)),
+                      absl::StrCat("id \"", stored->id,
+                                   "\" is already taken by a different statement (seq ", r.seq,
+                                   "); not imported")});
+  }
+  if (!options_.on_durable || batch.lines.empty()) return absl::OkStatus();
+  // Report only after a sync, and only whole batches: every row up to the
+  // batch's last line is then stored, found duplicate, or rejected (by the
+  // parser, or as a conflict above).
+  undurable_bytes_ += batch.texts.size() + batch.lines.size();
+  if (undurable_bytes_ < options_.durable_every_bytes) return absl::OkStatus();
+  if (absl::Status st = engine_.Sync(); !st.ok()) return st;
+  undurable_bytes_ = 0;
+  options_.on_durable({batch.lines.back(), imported_ + *imported, duplicates_ + *duplicates,
+                       engine_.Head()});
+  return absl::OkStatus();
+}
+
+void Appender::Loop() {
+  for (;;) {
+    Batch* batch;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Appender* a) { return !a->queue_.empty() || a->done_; }, this));
+      if (queue_.empty()) return;
+      batch = &queue_.front();  // stays put: deque push_back keeps references
+    }
+    std::vector<Conflict> found;
+    uint64_t imported = 0, duplicates = 0;
+    const absl::Status error = AppendBatch(*batch, &found, &imported, &duplicates);
+    absl::MutexLock lock(&mu_);
+    queue_.pop_front();
+    imported_ += imported;
+    duplicates_ += duplicates;
+    for (Conflict& c : found) conflicts_.push_back(std::move(c));
+    if (!error.ok()) {
+      error_ = error;
+      queue_.clear();
+      return;
+    }
+  }
+}
+
+std::string ConflictCheck::Check(const Statement& s) {
+  const std::string id = EffectiveId(s);
+  if (engine_ != nullptr) {
+    if (auto seq = engine_->FindById(id); seq.ok()) {
+      auto stored = engine_->Get(*seq);
+      if (stored.ok() && !SameStatement(stored->statement, s))
+        return absl::StrCat("id \"", id, "\" is already taken by a different statement (seq ",
+                            *seq, "); not imported");
+      return "";
+    }
+  }
+  // A hash of everything SameStatement compares (the same bytes), so the
+  // two cannot disagree about which fields count.
+  const size_t fingerprint = std::hash<std::string>()(ComparableBytes(s));
+  auto [it, inserted] = seen_.try_emplace(id, fingerprint);
+  if (inserted || it->second == fingerprint) return "";
+  return absl::StrCat("id \"", id,
+                      "\" is already taken by a different statement earlier in the input; "
+                      "not imported");
+}
+
+}  // namespace annals::internal
