@@ -195,13 +195,12 @@ void ReadField(const StatementField& f, capnp::AnyPointer::Reader p, Statement& 
   }
 }
 
-// A field's pointer in a stored statement; null when absent (also in an
-// older, shorter struct).
+// A field's pointer in a stored statement; a null one when absent (also
+// in an older, shorter struct), which reads as empty.
 capnp::AnyPointer::Reader FieldPointer(capnp::List<capnp::AnyPointer>::Reader ptrs,
                                        const FieldSlot& slot) {
   if (slot.group >= 0) {
-    if (static_cast<uint32_t>(slot.group) >= ptrs.size() || ptrs[slot.group].isNull())
-      return capnp::AnyPointer::Reader();
+    if (static_cast<uint32_t>(slot.group) >= ptrs.size()) return capnp::AnyPointer::Reader();
     ptrs = ptrs[slot.group].getAs<capnp::AnyStruct>().getPointerSection();
   }
   if (slot.ptr >= ptrs.size()) return capnp::AnyPointer::Reader();
@@ -213,14 +212,17 @@ absl::StatusOr<Statement> ReadStatement(s::Statement::Reader r, DecodeDepth dept
   const std::vector<FieldSlot>& slots = Slots();
   const auto ptrs = capnp::toAny(r).getPointerSection();
   Statement st;
+  const bool full = depth == DecodeDepth::kFull;
   for (size_t i = 0; i < fields.size(); ++i) {
     const StatementField& f = fields[i];
+    // Lists are size-checked even when not read.
+    if (!full && !f.grouping && f.max_items == 0) continue;
+    // A null pointer reads as an empty value: absent.
     capnp::AnyPointer::Reader p = FieldPointer(ptrs, slots[i]);
-    if (p.isNull()) continue;
     if (f.max_items != 0) {
       if (absl::Status s = CheckListSize(f, p); !s.ok()) return s;
     }
-    if (depth == DecodeDepth::kFull || f.grouping) ReadField(f, p, st);
+    if (full || f.grouping) ReadField(f, p, st);
   }
   return st;
 }
