@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "annals/fields.h"
 #include "annals/statement.h"
@@ -92,33 +93,43 @@ std::string HashId(const std::string& bytes) {
   return id;
 }
 
+// The fields the table (annals/fields.h) marks for the content id, in
+// table order.
+const std::vector<const StatementField*>& IdFields() {
+  static const auto* fields = [] {
+    auto* out = new std::vector<const StatementField*>();
+    for (const StatementField& f : StatementFields())
+      if (!f.content_id.empty()) out->push_back(&f);
+    return out;
+  }();
+  return *fields;
+}
+
 }  // namespace
 
 std::string ContentId(const Statement& s) {
-  // The fields the table marks (annals/fields.h), in table order, each
-  // under its frozen tags. One allocation: the canonical bytes are the
-  // fields plus 5 bytes each (NFC rarely grows text).
+  // Each marked field under its frozen tags. One allocation: the canonical
+  // bytes are the fields plus 5 bytes each (NFC rarely grows text).
+  const std::vector<const StatementField*>& fields = IdFields();
   size_t size = 64;
-  for (const StatementField& f : StatementFields()) {
-    if (f.content_id.empty()) continue;
-    if (f.type == FieldType::kText) size += f.Text(s).size();
-    if (f.type == FieldType::kTextList)
-      for (const auto& t : f.List(s)) size += 5 + t.size();
+  for (const StatementField* f : fields) {
+    if (f->type == FieldType::kText) size += f->Text(s).size();
+    if (f->type == FieldType::kTextList)
+      for (const auto& t : f->List(s)) size += 5 + t.size();
   }
   Canon c(size);
-  for (const StatementField& f : StatementFields()) {
-    if (f.content_id.empty()) continue;
-    switch (f.type) {
+  for (const StatementField* f : fields) {
+    switch (f->type) {
       case FieldType::kText:
-        c.Text(f.content_id[0], f.Text(s));
+        c.Text(f->content_id[0], f->Text(s));
         break;
       case FieldType::kTextList:
-        c.Int(f.content_id[0], static_cast<int64_t>(f.List(s).size()));
-        for (const auto& t : f.List(s)) c.Text(f.content_id[1], t);
+        c.Int(f->content_id[0], static_cast<int64_t>(f->List(s).size()));
+        for (const auto& t : f->List(s)) c.Text(f->content_id[1], t);
         break;
       case FieldType::kTime:
-        c.Int(f.content_id[0], f.Time(s).micros);
-        c.Int(f.content_id[1], static_cast<int64_t>(f.Time(s).precision));
+        c.Int(f->content_id[0], f->Time(s).micros);
+        c.Int(f->content_id[1], static_cast<int64_t>(f->Time(s).precision));
         break;
       case FieldType::kAttributes:
         break;  // never part of the content id
