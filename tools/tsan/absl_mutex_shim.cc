@@ -2,8 +2,8 @@
 // (tools/dev.sh). libabsl_synchronization.so is not built with TSan, so its
 // Mutex's atomics are invisible to it and every access guarded by an
 // absl::Mutex would be reported as a race. This file interposes the Mutex
-// methods this project calls (Lock, Unlock, ReaderLock, ReaderUnlock and
-// Await: see `grep -r Await`),
+// methods this project calls (Lock, Unlock, ReaderLock, ReaderUnlock, Await
+// and AwaitWithDeadline: see `grep -r Await`),
 // forwards to the real ones (dlsym RTLD_NEXT) and tells TSan the
 // happens-before edges they make: Unlock releases, Lock acquires, Await
 // (which may unlock and relock inside) releases before and acquires after,
@@ -37,6 +37,7 @@ Fn Real(const char* name) {
 #define ANNALS_ABSL_NS_STR "7debian3"
 using MemberFn = void (*)(absl::Mutex*);
 using AwaitFn = void (*)(absl::Mutex*, const absl::Condition&);
+using AwaitDeadlineFn = bool (*)(absl::Mutex*, const absl::Condition&, absl::Time);
 
 }  // namespace
 
@@ -96,6 +97,16 @@ void Mutex::Await(const Condition& cond) {
   __tsan_release(this);
   real(this, Condition(&GuardedCondition::Eval, &guarded));
   __tsan_acquire(this);
+}
+
+bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
+  static const AwaitDeadlineFn real = Real<AwaitDeadlineFn>(
+      "_ZN4absl" ANNALS_ABSL_NS_STR "5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  GuardedCondition guarded{&cond, this};
+  __tsan_release(this);
+  const bool met = real(this, Condition(&GuardedCondition::Eval, &guarded), deadline);
+  __tsan_acquire(this);
+  return met;
 }
 
 ABSL_NAMESPACE_END
