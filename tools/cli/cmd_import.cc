@@ -93,7 +93,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       std::fprintf(stderr, "%.*s:%llu: %s\n", static_cast<int>(r.file.size()),
                    r.file.data(), static_cast<unsigned long long>(r.line),
                    r.reason.c_str());
-      if (rejects.is_open()) rejects << r.text << '\n';
+      if (rejects.is_open() && !r.text.empty()) rejects << r.text << '\n';
     };
     ImportOptions options;
     options.format = *format;

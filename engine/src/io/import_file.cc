@@ -76,6 +76,18 @@ bool SameStatement(const Statement& a, const Statement& b) {
   return strip(a) == strip(b);
 }
 
+// What is wrong with a record the input ended inside.
+std::string TruncationReason(const Record& rec, RecordReader::Mode mode) {
+  if (mode == RecordReader::Mode::kJsonArray) return "truncated record: the file ends inside it";
+  if (rec.open_quote == std::string_view::npos)
+    return "truncated last line: the file ends without a newline";
+  const std::string_view before = rec.text.substr(0, rec.open_quote);
+  return absl::StrCat("truncated record: the file ends inside a quoted field opened on line ",
+                      rec.line + std::count(before.begin(), before.end(), '\n'),
+                      " (its closing quote is missing, so the rest of the file was read as "
+                      "that one field)");
+}
+
 // Rows waiting to be appended, with what a report about them needs.
 struct Batch {
   std::vector<Statement> statements;  // each has passed Validate
@@ -355,8 +367,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     ++sum.read;
     last_line = rec.line;
     if (rec.overlong) {
-      reject(rec, absl::StrCat("over-long row: more than ", RecordReader::kMaxRecordBytes >> 20,
+      reject(rec, absl::StrCat("over-long row: more than ", reader.max_record_bytes() >> 20,
                                " MiB without a line end; skipped"));
+      continue;
+    }
+    if (rec.unclosed_array) {
+      reject(rec, "truncated file: it ends before the closing \"]\" of its JSON array "
+                  "(any records that followed are missing)");
       continue;
     }
     Record parsed = rec;
@@ -381,9 +398,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     Statement s;
     absl::Status st = mapper->Map(parsed, &s);
     if (rec.unterminated) {
-      const char* what = mode == RecordReader::Mode::kJsonArray
-                             ? "truncated record: the file ends inside it"
-                             : "truncated last line: the file ends without a newline";
+      const std::string what = TruncationReason(rec, mode);
       if (!st.ok())
         st = absl::InvalidArgumentError(absl::StrCat(what, " (", st.message(), ")"));
       else if (mapper->rows_always_terminated())
