@@ -26,6 +26,9 @@ absl::Status CheckText(std::string_view field, std::string_view value,
   size_t bad = internal::FindInvalidUtf8(value);
   if (bad != std::string_view::npos)
     return Invalid(field, absl::StrCat("not valid UTF-8 at byte ", bad));
+  if (size_t nul = value.find('\0'); nul != std::string_view::npos)
+    return Invalid(field, absl::StrCat("a NUL character (U+0000) at byte ", nul,
+                                       "; text may not contain NUL"));
   return absl::OkStatus();
 }
 
