@@ -1,8 +1,8 @@
 // annals import: event files of any supported format into the store, every
 // row accounted for.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include "annals/import.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/rejects_file.h"
 
 namespace annals::cli {
 namespace {
@@ -61,8 +62,12 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--format", f->format,
                   "auto (decide by content), jsonl, csv, gdelt, icews or plover")
       ->capture_default_str();
-  cmd->add_flag("--strict", f->strict, "import nothing if any row is bad");
-  cmd->add_option("--rejects", f->rejects, "write rejected rows verbatim to this file");
+  cmd->add_flag("--strict", f->strict,
+                "import nothing if any row is bad (input from a pipe is copied to a "
+                "temporary file in $TMPDIR to be read twice)");
+  cmd->add_option("--rejects", f->rejects,
+                  "write rejected rows verbatim to this file (created, or emptied; never "
+                  "an input file or a file inside the store)");
   cmd->add_flag("--repair-utf8", f->repair_utf8,
                 "import rows with invalid UTF-8, replacing the bad bytes with U+FFFD "
                 "(default: reject them); each repair is reported");
@@ -77,15 +82,39 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
   return [f, &g]() -> int {
     auto format = ParseImportFormat(f->format);
     if (!format.ok()) return Fail("--format", format.status());
-    std::ofstream rejects;
-    if (!f->rejects.empty()) {
-      rejects.open(f->rejects, std::ios::binary | std::ios::trunc);
-      if (!rejects)
-        return Fail("--rejects", absl::InvalidArgumentError(
-                                     absl::StrCat("cannot write ", f->rejects)));
+    // Every input is opened before the store, so that waiting for a FIFO's
+    // writer never holds the store's lock; --strict copies input that can
+    // be read only once, so that it can be read twice.
+    std::vector<std::unique_ptr<ImportInput>> inputs;
+    std::vector<ImportInput::FileId> input_ids;
+    if (std::count(f->files.begin(), f->files.end(), "-") > 1)
+      return Fail("import", absl::InvalidArgumentError("standard input (-) is named twice"));
+    for (const std::string& file : f->files) {
+      auto in = ImportInput::Open(file, f->strict && !f->dry_run);
+      if (!in.ok()) return Fail(file, in.status());
+      input_ids.push_back((*in)->file_id());
+      inputs.push_back(*std::move(in));
     }
+    std::FILE* rejects = nullptr;
+    bool rejects_failed = false;
+    if (!f->rejects.empty()) {
+      auto opened = OpenRejectsFile(f->rejects, g.db, input_ids);
+      if (!opened.ok()) return Fail("--rejects", opened.status());
+      rejects = *opened;
+    }
+    // Closes the rejects file; a write error on it is a storage error.
+    auto finish = [&](int code) {
+      if (rejects != nullptr) {
+        rejects_failed = std::fclose(rejects) != 0 || rejects_failed;
+        rejects = nullptr;
+      }
+      if (rejects_failed)
+        return Fail("--rejects", absl::UnavailableError(
+                                     absl::StrCat("write error on ", f->rejects)));
+      return code;
+    };
     auto engine = OpenForWrite(g);
-    if (!engine.ok()) return Fail("", engine.status());
+    if (!engine.ok()) return finish(Fail("", engine.status()));
 
     std::unique_ptr<ProgressBar> bar;
     auto on_reject = [&](const RejectedLine& r) {
@@ -93,7 +122,9 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       std::fprintf(stderr, "%.*s:%llu: %s\n", static_cast<int>(r.file.size()),
                    r.file.data(), static_cast<unsigned long long>(r.line),
                    r.reason.c_str());
-      if (rejects.is_open() && !r.text.empty()) rejects << r.text << '\n';
+      if (rejects != nullptr && !r.text.empty() && !rejects_failed)
+        rejects_failed = std::fwrite(r.text.data(), 1, r.text.size(), rejects) != r.text.size() ||
+                         std::fputc('\n', rejects) == EOF;
     };
     ImportOptions options;
     options.format = *format;
@@ -130,39 +161,37 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
         (void)!::write(fd, msg.data(), msg.size());
       };
     }
-    if (f->strict && f->files.size() > 1 && !f->dry_run) {
+    if (f->strict && inputs.size() > 1 && !f->dry_run) {
       // Strict over several files: check them all before writing any.
       ImportOptions dry = options;
       dry.dry_run = true;
       dry.on_progress = nullptr;
       uint64_t bad = 0;
-      for (const std::string& file : f->files) {
-        if (file == "-")
-          return Fail("--strict", absl::InvalidArgumentError(
-                                      "standard input can only be checked alone"));
-        auto sum = ImportFile(**engine, file, dry, on_reject);
-        if (!sum.ok()) return Fail(file, sum.status());
+      for (auto& input : inputs) {
+        auto sum = ImportFile(**engine, *input, dry, on_reject);
+        if (!sum.ok()) return finish(Fail(input->path(), sum.status()));
         bad += sum->rejected;
       }
       if (bad > 0) {
         std::fprintf(stderr, "annals: --strict: %llu bad rows; nothing imported\n",
                      static_cast<unsigned long long>(bad));
-        return kExitBadInput;
+        return finish(kExitBadInput);
       }
       options.strict = false;  // all checked
       options.on_repair = nullptr;  // reported by the check
     }
     ImportSummary total;
-    for (const std::string& file : f->files) {
+    for (auto& input : inputs) {
+      const std::string& file = input->path();
       std::string base = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
       bar = std::make_unique<ProgressBar>(base, "B");
       start = Clock::now();
-      auto sum = ImportFile(**engine, file, options, on_reject);
+      auto sum = ImportFile(**engine, *input, options, on_reject);
       bar.reset();
       ++file_index;
       if (!sum.ok()) {
         // Every batch before the error is stored and synced on close.
-        return Fail(file, sum.status());
+        return finish(Fail(file, sum.status()));
       }
       PrintSummary(file, *sum, true);
       Add(total, *sum);
@@ -170,8 +199,8 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     if (f->files.size() > 1) PrintSummary("total", total, false);
     // Leave the timelines caught up, so the next query need not replay.
     if (auto st = (*engine)->WaitFor((*engine)->Head(), absl::InfiniteDuration()); !st.ok())
-      return Fail("import", st);
-    return total.rejected > 0 ? kExitBadInput : kExitOk;
+      return finish(Fail("import", st));
+    return finish(total.rejected > 0 ? kExitBadInput : kExitOk);
   };
 }
 

@@ -45,6 +45,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -108,7 +109,8 @@ struct ImportOptions {
 
   // Import nothing if any row would be rejected. Default false: good rows
   // are imported and bad ones reported. Costs a second pass over the file
-  // (standard input is held in memory for it).
+  // (input that can be read only once, e.g. a pipe, is copied to a
+  // temporary file for it: see ImportInput).
   bool strict = false;
 
   // Parse and validate only; write nothing. `imported` then counts the rows
@@ -160,6 +162,59 @@ struct ImportSummary {
   uint64_t repaired = 0;    // of imported + duplicates: rows whose invalid
                             // UTF-8 was replaced (InvalidUtf8::kRepair)
 };
+
+namespace internal {
+class ImportInputReader;
+}  // namespace internal
+
+// An input of ImportFile, opened on its own, so that a program can open
+// every input before it opens the store (a FIFO blocks in open(2) until a
+// writer comes, and must not hold the store's lock meanwhile), compare the
+// inputs with its outputs, and have ImportOptions::strict read input twice
+// that can only be read once. Not thread-safe; destroy it after the
+// ImportFile calls that use it.
+class ImportInput {
+ public:
+  // Where a file lives: equal ids are the same file, whatever its names.
+  struct FileId {
+    uint64_t device = 0;
+    uint64_t inode = 0;
+    bool operator==(const FileId&) const = default;
+  };
+
+  // Opens `path` ("-": standard input). With `rereadable`, input that can
+  // be read only once (a pipe, a FIFO, a terminal, a socket) is first
+  // copied to an unnamed temporary file in $TMPDIR (else /tmp), which
+  // disappears when this object is destroyed or the process ends, however
+  // it ends. Regular files are always rereadable. Errors: kNotFound /
+  // kPermissionDenied when it cannot be opened; kInvalidArgument for a
+  // directory; kResourceExhausted (disk full) or kDataLoss when the copy
+  // fails.
+  static absl::StatusOr<std::unique_ptr<ImportInput>> Open(const std::string& path,
+                                                           bool rereadable);
+  ~ImportInput();
+  ImportInput(const ImportInput&) = delete;
+  ImportInput& operator=(const ImportInput&) = delete;
+
+  const std::string& path() const;
+  // The file opened (for standard input, what it is redirected from).
+  FileId file_id() const;
+  // Whether ImportFile can read it more than once.
+  bool rereadable() const;
+
+ private:
+  friend class internal::ImportInputReader;
+  struct Impl;
+  explicit ImportInput(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Imports `input` as ImportFile(engine, path, ...) below imports its path.
+// kFailedPrecondition when `options.strict` (and not dry_run) and the input
+// is not rereadable, or it was read already and is not rereadable.
+absl::StatusOr<ImportSummary> ImportFile(Engine& engine, ImportInput& input,
+                                         const ImportOptions& options,
+                                         const RejectSink& on_reject = {});
 
 // Imports `path` ("-" reads standard input) into `engine` with bulk
 // durability, syncing at the end. Parsing runs on the calling thread and

@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "annals/import.h"
 #include "io/byte_source.h"
+#include "io/import_input_reader.h"
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
 #include "log/db_engine.h"
@@ -467,27 +468,21 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
 
 }  // namespace
 
-absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path,
+absl::StatusOr<ImportSummary> ImportFile(Engine& engine, ImportInput& input,
                                          const ImportOptions& options,
                                          const RejectSink& on_reject) {
-  auto source = ByteSource::Open(path);
+  using internal::ImportInputReader;
+  const std::string& path = input.path();
+  const bool two_passes = options.strict && !options.dry_run;
+  if (two_passes && !input.rereadable())
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--strict reads ", path, " twice, but it can be read only once "
+        "(open it with ImportInput::Open(path, rereadable=true))"));
+  auto source = ImportInputReader::NewSource(input);
   if (!source.ok()) return source.status();
-  if (options.dry_run) return Pass(engine, false, **source, path, options, on_reject);
-  if (!options.strict) return Pass(engine, true, **source, path, options, on_reject);
+  if (!two_passes) return Pass(engine, !options.dry_run, **source, path, options, on_reject);
 
   // Strict: a dry pass first; write only if it found nothing to reject.
-  // Standard input cannot be read twice, so it is held in memory.
-  std::string held;
-  if (path == "-") {
-    std::vector<char> buf(1 << 20);
-    for (;;) {
-      auto n = (*source)->Read(buf.data(), buf.size());
-      if (!n.ok()) return n.status();
-      if (*n == 0) break;
-      held.append(buf.data(), *n);
-    }
-    *source = ByteSource::FromString(held);
-  }
   auto dry = Pass(engine, false, **source, path, options, on_reject);
   if (!dry.ok()) return dry;
   if (dry->rejected > 0) {
@@ -496,15 +491,19 @@ absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path
     dry->repaired = 0;
     return dry;
   }
-  if (path == "-") {
-    *source = ByteSource::FromString(std::move(held));
-  } else {
-    source = ByteSource::Open(path);
-    if (!source.ok()) return source.status();
-  }
+  source = ImportInputReader::NewSource(input);
+  if (!source.ok()) return source.status();
   ImportOptions quiet = options;
   quiet.on_repair = nullptr;  // reported by the first pass
   return Pass(engine, true, **source, path, quiet, nullptr);
+}
+
+absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path,
+                                         const ImportOptions& options,
+                                         const RejectSink& on_reject) {
+  auto input = ImportInput::Open(path, options.strict && !options.dry_run);
+  if (!input.ok()) return input.status();
+  return ImportFile(engine, **input, options, on_reject);
 }
 
 absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine, const std::string& path,
