@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "io/key_set.h"
 #include "io/row_mapper.h"
 #include "model/sv.h"
 #include "simdjson.h"
@@ -46,15 +47,17 @@ Role RoleOf(std::string_view name) {
   return Role::kAttribute;
 }
 
-void SplitList(std::string_view v, std::vector<std::string>* out) {
+absl::Status SplitList(const Column& c, std::string_view v, std::vector<std::string>* out) {
   size_t start = 0;
   while (start <= v.size()) {
     size_t semi = v.find(';', start);
     if (semi == std::string_view::npos) semi = v.size();
     std::string_view item = SV(absl::StripAsciiWhitespace(AV(v.substr(start, semi - start))));
+    if (!item.empty() && out->size() >= Limits::kListItems) return TooManyItems(c.name);
     if (!item.empty()) out->emplace_back(item);
     start = semi + 1;
   }
+  return absl::OkStatus();
 }
 
 class CsvMapper : public RowMapper {
@@ -75,11 +78,11 @@ class CsvMapper : public RowMapper {
       switch (c.role) {
         case Role::kId: st = Set(c, v, Limits::kId, &s->id); break;
         case Role::kSpeaker: st = Set(c, v, Limits::kName, &s->speaker); break;
-        case Role::kTargets: SplitList(v, &s->targets); break;
+        case Role::kTargets: st = SplitList(c, v, &s->targets); break;
         case Role::kVerb: st = Set(c, v, Limits::kVerb, &s->verb); break;
         case Role::kCode: st = Set(c, v, Limits::kCode, &s->code); break;
         case Role::kEventType: st = Set(c, v, Limits::kVerb, &s->event_type); break;
-        case Role::kTopics: SplitList(v, &s->topics); break;
+        case Role::kTopics: st = SplitList(c, v, &s->topics); break;
         case Role::kContent: st = Set(c, v, Limits::kContent, &s->content); break;
         case Role::kQuote: st = Set(c, v, Limits::kContent, &s->quote); break;
         case Role::kOccurredAt: st = Time(c, v, &s->occurred_at); break;
@@ -93,6 +96,7 @@ class CsvMapper : public RowMapper {
           if (v != "statement") st = FieldError(c.name, "only \"statement\" rows can be imported");
           break;
         case Role::kAttribute:
+          if (s->attributes.size() >= Limits::kAttributes) return TooManyAttributes(c.name);
           st = CheckLength(c.name, v, Limits::kAttributeValue);
           if (st.ok()) s->attributes.push_back({c.attribute, std::move(v)});
           break;
@@ -188,15 +192,16 @@ absl::StatusOr<std::unique_ptr<RowMapper>> NewCsvMapper(std::string_view header)
   if (auto st = SplitCsvRecord(header, &names); !st.ok())
     return absl::InvalidArgumentError(absl::StrCat("not csv: the header row: ", st.message()));
   std::vector<Column> columns;
+  columns.reserve(names.size());
+  KeySet seen;  // views into `names`, which stays put: linear (issue 16.11)
   for (std::string& name : names) {
     if (name.empty())
       return absl::InvalidArgumentError(absl::StrCat(
           "not csv: header column ", columns.size() + 1,
           " has no name (expected a header row naming every column)"));
-    for (const Column& c : columns)
-      if (c.name == name)
-        return absl::InvalidArgumentError(
-            absl::StrCat("not csv: the header row names column \"", name, "\" twice"));
+    if (!seen.Insert(name))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "not csv: the header row names column \"", name.substr(0, 64), "\" twice"));
     Column c{name, RoleOf(name), ""};
     if (c.role == Role::kAttribute)
       c.attribute = name.starts_with("attr.") ? name.substr(5) : name;

@@ -153,6 +153,20 @@ absl::Status FieldError(std::string_view field, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why)));
 }
 
+absl::Status TooManyAttributes(std::string_view key) {
+  return FieldError(key.substr(0, 64),
+                    absl::StrCat("one attribute too many: a statement holds at most ",
+                                 Limits::kAttributes, " attributes (the rest of the record "
+                                 "was not read)"));
+}
+
+absl::Status TooManyItems(std::string_view field) {
+  return FieldError(field.substr(0, 64),
+                    absl::StrCat("one item too many: a statement holds at most ",
+                                 Limits::kListItems, " targets and ", Limits::kListItems,
+                                 " topics (the rest of the record was not read)"));
+}
+
 absl::Status CheckLength(std::string_view field, std::string_view value, size_t limit) {
   if (value.size() <= limit) return absl::OkStatus();
   return FieldError(field, absl::StrCat("over-long field (", value.size(),

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "annals/json.h"
 #include "io/json_object.h"
+#include "io/key_set.h"
+#include "io/row_mapper.h"
 #include "simdjson.h"
 
 namespace annals {
@@ -71,6 +73,7 @@ absl::Status GetList(std::string_view field, element e,
     if (!item.is_string())
       return FieldError(field, absl::StrCat("expected a list of strings, found ",
                                             TypeName(item.type())));
+    if (out->size() == Limits::kListItems) return internal::TooManyItems(field);
     out->emplace_back(std::string_view(item.get_string().value_unsafe()));
   }
   return absl::OkStatus();
@@ -107,11 +110,12 @@ absl::Status GetAttributes(element e, std::vector<Attribute>* out) {
     return FieldError("attributes", absl::StrCat("expected an object, got ",
                                                  TypeName(e.type())));
   simdjson::dom::object fields = e.get_object().value_unsafe();
-  std::vector<std::string_view> seen;
+  internal::KeySet seen;  // linear in the keys, however many (issue 16.11)
   for (auto [key, value] : fields) {
-    if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      return FieldError(absl::StrCat("attributes.", AV(key)), "appears twice");
-    seen.push_back(key);
+    if (!seen.Insert(key))
+      return FieldError(absl::StrCat("attributes.", AV(key.substr(0, 64))), "appears twice");
+    if (out->size() == Limits::kAttributes && !value.is_null())
+      return internal::TooManyAttributes(absl::StrCat("attributes.", AV(key)));
     Attribute a{std::string(key), ""};
     switch (value.type()) {
       case element_type::STRING:

@@ -64,6 +64,12 @@ std::string DescribeHead(std::string_view head);
 
 // Shared helpers for mappers.
 absl::Status FieldError(std::string_view field, std::string_view why);
+// The error for the first attribute past Limits::kAttributes, named by
+// `key`: mappers stop there, not after reading every key (issue 16.11).
+absl::Status TooManyAttributes(std::string_view key);
+// The same for the first item past Limits::kListItems of a list (targets,
+// topics) that `field` fills.
+absl::Status TooManyItems(std::string_view field);
 // "over-long field" if `value` is longer than `limit` bytes.
 absl::Status CheckLength(std::string_view field, std::string_view value, size_t limit);
 // Splits `line` on `sep` into `out` (cleared first); views into `line`.
