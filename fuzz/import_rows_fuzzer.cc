@@ -79,7 +79,7 @@ void FuzzImport(const uint8_t* data, size_t size) {
   if (!next(&rec)) return;
   auto mapper = in::NewRowMapper(format, rec.text);
   if (!mapper.ok()) return;
-  bool have = in::HasHeaderRow(format) ? next(&rec) : true;
+  bool have = (*mapper)->first_is_header() ? next(&rec) : true;
   for (int rows = 0; have && rows < 1000; have = next(&rec), ++rows) {
     if (rec.overlong || rec.unclosed_array) continue;
     annals::Statement s;

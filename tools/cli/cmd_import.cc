@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "annals/import.h"
 #include "cli/commands.h"
+#include "cli/import_report.h"
 #include "cli/progress.h"
 #include "cli/rejects_file.h"
 
@@ -22,6 +23,7 @@ struct ImportFlags {
   bool strict = false;
   bool repair_utf8 = false;
   bool dry_run = false;
+  bool all_errors = false;
   std::string rejects;
   int progress_fd = -1;
   uint64_t progress_every = 8ull << 20;
@@ -57,7 +59,8 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       "Import event files: JSON Lines statements, CSV with a header row, GDELT "
       "1.0/2.0 events, ICEWS events, PLOVER/POLECAT JSON; plain, .gz or .zip. "
       "Every row is counted as imported, duplicate or rejected; rejected rows "
-      "are reported as FILE:LINE: reason (exit 1 if there were any).");
+      "are reported as FILE:LINE: reason, the first 20 of each file, then a count "
+      "per reason (exit 1 if there were any).");
   cmd->add_option("FILE", f->files, "input files; - for standard input")->required();
   cmd->add_option("--format", f->format,
                   "auto (decide by content), jsonl, csv, gdelt, icews or plover")
@@ -72,6 +75,9 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
                 "import rows with invalid UTF-8, replacing the bad bytes with U+FFFD "
                 "(default: reject them); each repair is reported");
   cmd->add_flag("--dry-run", f->dry_run, "parse and check only; write nothing");
+  cmd->add_flag("--all-errors", f->all_errors,
+                "report every rejected row (default: the first 20 of each file, then a "
+                "count per reason)");
   cmd->add_option("--progress-fd", f->progress_fd,
                   "report durable progress on this open file descriptor, one line "
                   "each: durable file=I line=N head=S imported=N duplicates=N "
@@ -117,11 +123,11 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     if (!engine.ok()) return finish(Fail("", engine.status()));
 
     std::unique_ptr<ProgressBar> bar;
-    auto on_reject = [&](const RejectedLine& r) {
+    RejectReport report(f->all_errors, [&] {
       if (bar) bar->Clear();
-      std::fprintf(stderr, "%.*s:%llu: %s\n", static_cast<int>(r.file.size()),
-                   r.file.data(), static_cast<unsigned long long>(r.line),
-                   r.reason.c_str());
+    });
+    auto on_reject = [&](const RejectedLine& r) {
+      report.Add(r);
       if (rejects != nullptr && !r.text.empty() && !rejects_failed)
         rejects_failed = std::fwrite(r.text.data(), 1, r.text.size(), rejects) != r.text.size() ||
                          std::fputc('\n', rejects) == EOF;
@@ -169,6 +175,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       uint64_t bad = 0;
       for (auto& input : inputs) {
         auto sum = ImportFile(**engine, *input, dry, on_reject);
+        report.EndFile(input->path());
         if (!sum.ok()) return finish(Fail(input->path(), sum.status()));
         bad += sum->rejected;
       }
@@ -188,6 +195,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       start = Clock::now();
       auto sum = ImportFile(**engine, *input, options, on_reject);
       bar.reset();
+      report.EndFile(file);
       ++file_index;
       if (!sum.ok()) {
         // Every batch before the error is stored and synced on close.

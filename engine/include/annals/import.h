@@ -66,8 +66,9 @@ enum class ImportFormat : uint8_t {
 // "auto", "jsonl", "csv", "gdelt", "icews", "plover".
 const char* ImportFormatName(ImportFormat format);
 
-// The inverse of ImportFormatName (case-insensitive; "json" and "polecat"
-// mean plover); kInvalidArgument listing the names otherwise.
+// The inverse of ImportFormatName: exactly those names. kInvalidArgument
+// listing them otherwise, with a hint for near misses ("json": jsonl or
+// plover?).
 absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name);
 
 // What to do with a row that is not valid UTF-8.
@@ -82,6 +83,11 @@ struct RejectedLine {
   uint64_t line = 0;      // 1-based line the row starts on
   std::string reason;     // e.g. "SQLDATE: unparseable date \"2014-02\" (expected YYYYMMDD)"
   std::string_view text;  // the row verbatim, without its newline
+  // What the reason is about, for grouping (not for display): the field
+  // ("speaker", "SQLDATE", "attributes", ...) or the kind of problem
+  // ("column count", "truncated", "invalid UTF-8", "over-long row", "id
+  // taken", "quoting", "invalid").
+  std::string kind;
 };
 
 using RejectSink = std::function<void(const RejectedLine&)>;

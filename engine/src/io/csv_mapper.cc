@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "io/key_set.h"
 #include "io/row_mapper.h"
+#include "model/subject.h"
 #include "model/sv.h"
 #include "simdjson.h"
 
@@ -64,12 +65,15 @@ class CsvMapper : public RowMapper {
  public:
   explicit CsvMapper(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
+  bool first_is_header() const override { return true; }
+
   absl::Status Map(const Record& record, Statement* s) override {
     if (auto st = SplitCsvRecord(record.text, &fields_); !st.ok()) return st;
     if (fields_.size() != columns_.size())
-      return absl::InvalidArgumentError(absl::StrCat(
-          "wrong column count: ", fields_.size(), " columns, expected ", columns_.size(),
-          " (as the header row)"));
+      return WithSubject(absl::InvalidArgumentError(absl::StrCat(
+                             "wrong column count: ", fields_.size(), " columns, expected ",
+                             columns_.size(), " (as the header row)")),
+                         "column count");
     for (size_t i = 0; i < columns_.size(); ++i) {
       const Column& c = columns_[i];
       std::string& v = fields_[i];
@@ -153,9 +157,10 @@ absl::Status SplitCsvRecord(std::string_view rec, std::vector<std::string>* out)
       ++i;
       for (;;) {
         if (i >= n)
-          return absl::InvalidArgumentError(absl::StrCat(
-              "column ", out->size() + 1, ": unterminated quoted field (opened at byte ",
-              start + 1, ")"));
+          return WithSubject(absl::InvalidArgumentError(absl::StrCat(
+                                 "column ", out->size() + 1,
+                                 ": unterminated quoted field (opened at byte ", start + 1, ")")),
+                             "quoting");
         if (rec[i] == '"') {
           if (i + 1 < n && rec[i + 1] == '"') {
             field.push_back('"');
@@ -168,9 +173,10 @@ absl::Status SplitCsvRecord(std::string_view rec, std::vector<std::string>* out)
         field.push_back(rec[i++]);
       }
       if (i < n && rec[i] != ',')
-        return absl::InvalidArgumentError(absl::StrCat(
-            "column ", out->size() + 1, ": text after a closing quote at byte ", i + 1,
-            " (a quote inside a quoted field must be doubled)"));
+        return WithSubject(absl::InvalidArgumentError(absl::StrCat(
+                               "column ", out->size() + 1, ": text after a closing quote at byte ",
+                               i + 1, " (a quote inside a quoted field must be doubled)")),
+                           "quoting");
     } else {
       size_t end = rec.find(',', i);
       if (end == std::string_view::npos) end = n;

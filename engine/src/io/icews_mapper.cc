@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "io/key_set.h"
 #include "io/row_mapper.h"
+#include "model/subject.h"
 #include "model/sv.h"
 
 namespace annals::internal {
@@ -39,9 +40,11 @@ class IcewsMapper : public RowMapper {
   absl::Status Map(const Record& record, Statement* s) override {
     SplitFields(record.text, '\t', &fields_);
     if (fields_.size() != names_.size())
-      return absl::InvalidArgumentError(absl::StrCat(
-          "wrong column count: ", fields_.size(), " tab-separated columns, expected ",
-          names_.size(), " (as the header row)"));
+      return WithSubject(absl::InvalidArgumentError(absl::StrCat(
+                             "wrong column count: ", fields_.size(),
+                             " tab-separated columns, expected ", names_.size(),
+                             " (as the header row)")),
+                         "column count");
     std::string_view id = fields_[id_], date = fields_[date_];
     if (id.empty()) return FieldError("Event ID", "empty");
     auto t = ParseTime(date);
@@ -84,6 +87,7 @@ class IcewsMapper : public RowMapper {
   }
 
   bool rows_always_terminated() const override { return true; }
+  bool first_is_header() const override { return true; }
 
  private:
   std::vector<std::string> names_;

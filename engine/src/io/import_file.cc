@@ -15,6 +15,7 @@
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
 #include "log/db_engine.h"
+#include "model/subject.h"
 #include "model/sv.h"
 #include "model/thread_name.h"
 #include "model/utf8.h"
@@ -324,7 +325,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     auto m = internal::NewRowMapper(format, rec.text);
     if (!m.ok()) return m.status();
     mapper = *std::move(m);
-    if (internal::HasHeaderRow(format)) {
+    if (mapper->first_is_header()) {
       if (rec.unterminated) return sum;  // a header and nothing else
       have = reader.Next(&rec);
     }
@@ -342,16 +343,16 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   std::string repaired_text;
   absl::Status append_error;
 
-  auto reject = [&](const Record& r, std::string reason) {
+  auto reject = [&](const Record& r, std::string reason, std::string kind) {
     ++sum.rejected;
-    if (on_reject) on_reject({path, r.line, std::move(reason), r.text});
+    if (on_reject) on_reject({path, r.line, std::move(reason), r.text, std::move(kind)});
   };
   auto report_conflicts = [&] {
     for (const Conflict& c : appender->TakeConflicts()) {
       Record r;
       r.line = c.line;
       r.text = c.text;
-      reject(r, c.reason);
+      reject(r, c.reason, "id taken");
     }
   };
   auto submit = [&]() -> absl::Status {
@@ -369,12 +370,14 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     last_line = rec.line;
     if (rec.overlong) {
       reject(rec, absl::StrCat("over-long row: more than ", reader.max_record_bytes() >> 20,
-                               " MiB without a line end; skipped"));
+                               " MiB without a line end; skipped"),
+             "over-long row");
       continue;
     }
     if (rec.unclosed_array) {
       reject(rec, "truncated file: it ends before the closing \"]\" of its JSON array "
-                  "(any records that followed are missing)");
+                  "(any records that followed are missing)",
+             "truncated");
       continue;
     }
     Record parsed = rec;
@@ -384,7 +387,8 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       if (options.invalid_utf8 == InvalidUtf8::kReject) {
         reject(rec, absl::StrCat("invalid UTF-8 at ", where,
                                  "; row rejected (--repair-utf8 imports it with U+FFFD "
-                                 "in place of the bad bytes)"));
+                                 "in place of the bad bytes)"),
+               "invalid UTF-8");
         continue;
       }
       repaired_text = RepairUtf8(rec.text);
@@ -394,18 +398,20 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
         options.on_repair({path, rec.line,
                            absl::StrCat("invalid UTF-8 at ", where,
                                         " repaired (bad bytes replaced with U+FFFD)"),
-                           rec.text});
+                           rec.text, "invalid UTF-8"});
     }
     Statement s;
     absl::Status st = mapper->Map(parsed, &s);
     if (rec.unterminated) {
       const std::string what = TruncationReason(rec, mode);
       if (!st.ok())
-        st = absl::InvalidArgumentError(absl::StrCat(what, " (", st.message(), ")"));
+        st = internal::WithSubject(
+            absl::InvalidArgumentError(absl::StrCat(what, " (", st.message(), ")")), "truncated");
       else if (mapper->rows_always_terminated())
-        st = absl::InvalidArgumentError(absl::StrCat(
-            what, ", so this row may be cut short (", format_name,
-            " files end every row with one)"));
+        st = internal::WithSubject(absl::InvalidArgumentError(absl::StrCat(
+                                       what, ", so this row may be cut short (", format_name,
+                                       " files end every row with one)")),
+                                   "truncated");
     }
     if (st.ok() && options.provenance &&
         std::none_of(s.attributes.begin(), s.attributes.end(),
@@ -418,12 +424,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     }
     if (st.ok()) st = Validate(s);
     if (!st.ok()) {
-      reject(rec, std::string(st.message()));
+      std::string kind = internal::SubjectOf(st);
+      reject(rec, std::string(st.message()), kind.empty() ? "invalid" : std::move(kind));
       continue;
     }
     if (!write) {
       if (std::string conflict = check->Check(s); !conflict.empty()) {
-        reject(rec, std::move(conflict));
+        reject(rec, std::move(conflict), "id taken");
         continue;
       }
       if (repaired) ++sum.repaired;

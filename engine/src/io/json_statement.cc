@@ -10,6 +10,7 @@
 #include "io/json_object.h"
 #include "io/key_set.h"
 #include "io/row_mapper.h"
+#include "model/subject.h"
 #include "simdjson.h"
 
 namespace annals {
@@ -21,7 +22,8 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 absl::Status FieldError(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why)));
+  return internal::WithSubject(
+      absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why))), field);
 }
 
 const char* TypeName(element_type t) {

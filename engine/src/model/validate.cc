@@ -7,6 +7,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "annals/statement.h"
+#include "model/subject.h"
 #include "model/utf8.h"
 
 namespace annals {
@@ -14,8 +15,10 @@ using internal::AV;
 using internal::SV;
 namespace {
 
+// Subject: the field, without a list index ("targets[3]" -> "targets").
 absl::Status Invalid(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why)));
+  return internal::WithSubject(absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why))),
+                               field.substr(0, field.find('[')));
 }
 
 absl::Status CheckText(std::string_view field, std::string_view value,
