@@ -183,6 +183,37 @@ TEST_F(CliImportExportTest, JsonlExportRoundTripsAndGdeltExportIsTheInput) {
   EXPECT_EQ(Lines(asof.out).size(), 30u);  // before the GDELT rows and the retraction
 }
 
+// Issue 17.8: rows not from GDELT were written with their seq as
+// GLOBALEVENTID, which collides with real GDELT events on re-import.
+TEST_F(CliImportExportTest, GdeltExportOfAMixedStoreRefusesOrLeavesTheOthersOut) {
+  ASSERT_EQ(Run("import " + Quote(kData + "icews-events.tab")).exit_code, 0);
+  ASSERT_EQ(Run("import " + Quote(kData + "gdelt-v2-events.tsv")).exit_code, 0);
+  ASSERT_EQ(Run("import " + Quote(test::kSample)).exit_code, 0);
+  fs::path out = dir_ / "out.tsv";
+  Result refused = Run("export --format gdelt -o " + Quote(out.string()));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("42 of the 62 statements did not come from GDELT (the "
+                                     "first: seq 1, id \"icews:"));
+  EXPECT_THAT(refused.err, HasSubstr("--gdelt-only"));
+  EXPECT_FALSE(fs::exists(out));  // refused before anything was written
+  Result to_stdout = Run("export --format gdelt");
+  EXPECT_EQ(to_stdout.exit_code, 1);
+  EXPECT_EQ(to_stdout.out, "");
+
+  Result only = Run("export --format gdelt --gdelt-only -o " + Quote(out.string()));
+  ASSERT_EQ(only.exit_code, 0) << only.err;
+  EXPECT_THAT(only.err, HasSubstr("42 statements not from GDELT left out"));
+  EXPECT_EQ(ReadFile(out), ReadFile(kData + "gdelt-v2-events.tsv"));
+  // The round trip: into a fresh store, and back into this one (nothing
+  // new, no id taken).
+  Result fresh = Run("import " + Quote(out.string()), dir_ / "fresh");
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_THAT(fresh.out, HasSubstr("read 20, imported 20, duplicates 0, rejected 0"));
+  Result again = Run("import " + Quote(out.string()));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("read 20, imported 0, duplicates 20, rejected 0"));
+}
+
 TEST_F(CliImportExportTest, CsvExportLoadsInPandas) {
   if (std::system("/usr/bin/python3 -c 'import pandas' >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "python3-pandas is not installed (tools/dev.sh installs it)";

@@ -40,6 +40,14 @@ struct ExportOptions {
 
   // Also write retracted statements (their last values). Default false.
   bool include_retracted = false;
+
+  // kGdelt only. GDELT's rows are keyed by GLOBALEVENTID, a number: only
+  // statements imported from GDELT (id "gdelt:<digits>") have one, and any
+  // number made up for the others could be a real GDELT event's (importing
+  // the file would then collide with it). So by default an export that
+  // would hold other statements is refused before anything is written;
+  // with gdelt_only they are left out and counted (ExportSummary::skipped).
+  bool gdelt_only = false;
 };
 
 struct ExportSummary {
@@ -48,6 +56,7 @@ struct ExportSummary {
   uint64_t retracted = 0;  // retracted statements in range (written only
                            // with include_retracted)
   uint64_t as_of = 0;      // the seq the export is as of
+  uint64_t skipped = 0;    // gdelt_only: statements left out, not from GDELT
 };
 
 // Receives the output, a few lines at a time, in order. A non-OK return
@@ -65,13 +74,16 @@ using ExportSink = std::function<absl::Status(std::string_view text)>;
 //    source_outlet, source_url, source_published_at, source_via, then one
 //    "attr.NAME" column per attribute name found in the range, in order of
 //    first appearance (empty where a statement lacks it).
-//  - gdelt: GDELT 2.0's 61 columns, no header. Statements imported from
-//    GDELT come back as their original rows; for others GLOBALEVENTID is
-//    the seq, derived columns (MonthYear, Year, FractionDate, EventBaseCode,
-//    EventRootCode, QuadClass, GoldsteinScale) are computed from the date
-//    and the CAMEO codebook, and other columns come from attributes of the
+//  - gdelt: GDELT 2.0's 61 columns, no header, only statements imported
+//    from GDELT (see ExportOptions::gdelt_only), which come back as their
+//    original rows (corrected values where corrected); columns a row lacks
+//    (after a correction, or from a 1.0 row) are derived (MonthYear, Year,
+//    FractionDate, EventBaseCode, EventRootCode, QuadClass, GoldsteinScale)
+//    from the date and the CAMEO codebook, or come from attributes of the
 //    same name. Tabs and line ends inside values become spaces.
-// Reads a consistent view: kOutOfRange if as_of is beyond the head.
+// Reads a consistent view: kOutOfRange if as_of is beyond the head;
+// kInvalidArgument, before any output, for a gdelt export that would hold
+// statements not from GDELT without gdelt_only.
 absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
                                      const ExportSink& out);
 

@@ -2,6 +2,7 @@
 // point of the log), written as JSON Lines, CSV or GDELT 2.0 rows.
 #include "annals/export.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/container/flat_hash_map.h"
@@ -87,7 +88,13 @@ std::string GdeltCell(std::string_view v) {
   return s;
 }
 
-void AppendGdelt(uint64_t seq, const Statement& s, std::string* out) {
+// Imported from GDELT: the id is "gdelt:" and a GLOBALEVENTID.
+bool FromGdelt(std::string_view id) {
+  return id.size() > 6 && id.starts_with("gdelt:") &&
+         std::all_of(id.begin() + 6, id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void AppendGdelt(const Statement& s, std::string* out) {
   using internal::kGdeltV2Columns;
   auto attr = [&](std::string_view name) -> const std::string* {
     for (const Attribute& a : s.attributes)
@@ -101,7 +108,7 @@ void AppendGdelt(uint64_t seq, const Statement& s, std::string* out) {
     std::string_view name = kGdeltV2Columns[i];
     std::string v;
     if (name == "GLOBALEVENTID") {
-      v = s.id.starts_with("gdelt:") ? s.id.substr(6) : absl::StrCat(seq);
+      v = s.id.substr(6);  // FromGdelt
     } else if (name == "SQLDATE") {
       v = internal::FormatCompactDate(s.occurred_at, false);
     } else if (name == "Actor1Name") {
@@ -185,6 +192,7 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
   auto amendments = ScanAmendments(engine, from, limit);
   if (!amendments.ok()) return amendments.status();
 
+  const bool skip_others = options.format == ExportFormat::kGdelt && options.gdelt_only;
   // Calls `fn(event, current statement)` for each statement to write;
   // `counting` fills in `sum` (once, on the writing pass).
   auto each = [&](bool counting, auto&& fn) -> absl::Status {
@@ -195,6 +203,10 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
       bool retracted = amendments->retracted.contains(e.seq);
       if (counting && retracted) ++sum.retracted;
       if (retracted && !options.include_retracted) continue;
+      if (skip_others && !FromGdelt(e.id)) {
+        if (counting) ++sum.skipped;
+        continue;
+      }
       auto c = amendments->latest_correction.find(e.seq);
       if (counting) {
         ++sum.written;
@@ -265,12 +277,33 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
       });
       break;
     }
-    case ExportFormat::kGdelt:
-      st = each(true, [&](const Event& e, const Statement& s) {
-        AppendGdelt(e.seq, s, &buf);
+    case ExportFormat::kGdelt: {
+      // Statements not from GDELT have no GLOBALEVENTID: refuse before
+      // writing anything, unless asked to leave them out (skip_others).
+      uint64_t others = 0, total = 0;
+      Event first;
+      if (!skip_others) {
+        st = each(false, [&](const Event& e, const Statement&) {
+          ++total;
+          if (!FromGdelt(e.id) && others++ == 0) first = e;
+          return absl::OkStatus();
+        });
+        if (!st.ok()) return st;
+      }
+      if (others > 0)
+        return absl::InvalidArgumentError(absl::StrCat(
+            "export --format gdelt: ", others, " of the ", total,
+            " statements did not come from GDELT (the first: seq ", first.seq, ", id \"",
+            first.id.substr(0, 64), "\"); GDELT rows are keyed by GLOBALEVENTID, which they "
+            "lack, and a number made up for them could be a real GDELT event's. Export them "
+            "as jsonl or csv, or pass --gdelt-only to write the ", total - others,
+            " GDELT statements alone"));
+      st = each(true, [&](const Event&, const Statement& s) {
+        AppendGdelt(s, &buf);
         return flush(false);
       });
       break;
+    }
   }
   if (!st.ok()) return st;
   if (auto f = flush(true); !f.ok()) return f;
