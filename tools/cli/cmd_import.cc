@@ -50,6 +50,20 @@ void Add(ImportSummary& total, const ImportSummary& s) {
   total.repaired += s.repaired;
 }
 
+// Opens every input; --strict copies input that can be read only once, so
+// that it can be read twice.
+absl::StatusOr<std::vector<std::unique_ptr<ImportInput>>> OpenInputs(const ImportFlags& f) {
+  if (std::count(f.files.begin(), f.files.end(), "-") > 1)
+    return absl::InvalidArgumentError("standard input (-) is named twice");
+  std::vector<std::unique_ptr<ImportInput>> inputs;
+  for (const std::string& file : f.files) {
+    auto in = ImportInput::Open(file, f.strict && !f.dry_run);
+    if (!in.ok()) return in.status();  // its message names the file
+    inputs.push_back(*std::move(in));
+  }
+  return inputs;
+}
+
 }  // namespace
 
 Runner AddImport(CLI::App& app, const GlobalFlags& g) {
@@ -89,35 +103,22 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     auto format = ParseImportFormat(f->format);
     if (!format.ok()) return Fail("--format", format.status());
     // Every input is opened before the store, so that waiting for a FIFO's
-    // writer never holds the store's lock; --strict copies input that can
-    // be read only once, so that it can be read twice.
-    std::vector<std::unique_ptr<ImportInput>> inputs;
-    std::vector<ImportInput::FileId> input_ids;
-    if (std::count(f->files.begin(), f->files.end(), "-") > 1)
-      return Fail("import", absl::InvalidArgumentError("standard input (-) is named twice"));
-    for (const std::string& file : f->files) {
-      auto in = ImportInput::Open(file, f->strict && !f->dry_run);
-      if (!in.ok()) return Fail(file, in.status());
-      input_ids.push_back((*in)->file_id());
-      inputs.push_back(*std::move(in));
-    }
-    std::FILE* rejects = nullptr;
-    bool rejects_failed = false;
+    // writer never holds the store's lock.
+    auto inputs = OpenInputs(*f);
+    if (!inputs.ok()) return Fail("import", inputs.status());
+    std::unique_ptr<RejectsFile> rejects;
     if (!f->rejects.empty()) {
-      auto opened = OpenRejectsFile(f->rejects, g.db, input_ids);
+      std::vector<ImportInput::FileId> ids;
+      for (const auto& in : *inputs) ids.push_back(in->file_id());
+      auto opened = RejectsFile::Open(f->rejects, g.db, ids);
       if (!opened.ok()) return Fail("--rejects", opened.status());
-      rejects = *opened;
+      rejects = *std::move(opened);
     }
     // Closes the rejects file; a write error on it is a storage error.
     auto finish = [&](int code) {
-      if (rejects != nullptr) {
-        rejects_failed = std::fclose(rejects) != 0 || rejects_failed;
-        rejects = nullptr;
-      }
-      if (rejects_failed)
-        return Fail("--rejects", absl::UnavailableError(
-                                     absl::StrCat("write error on ", f->rejects)));
-      return code;
+      if (rejects == nullptr) return code;
+      absl::Status st = rejects->Close();
+      return st.ok() ? code : Fail("--rejects", st);
     };
     auto engine = OpenForWrite(g);
     if (!engine.ok()) return finish(Fail("", engine.status()));
@@ -128,9 +129,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     });
     auto on_reject = [&](const RejectedLine& r) {
       report.Add(r);
-      if (rejects != nullptr && !r.text.empty() && !rejects_failed)
-        rejects_failed = std::fwrite(r.text.data(), 1, r.text.size(), rejects) != r.text.size() ||
-                         std::fputc('\n', rejects) == EOF;
+      if (rejects != nullptr && !r.text.empty()) rejects->Write(r.text);
     };
     ImportOptions options;
     options.format = *format;
@@ -167,13 +166,13 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
         (void)!::write(fd, msg.data(), msg.size());
       };
     }
-    if (f->strict && inputs.size() > 1 && !f->dry_run) {
+    if (f->strict && inputs->size() > 1 && !f->dry_run) {
       // Strict over several files: check them all before writing any.
       ImportOptions dry = options;
       dry.dry_run = true;
       dry.on_progress = nullptr;
       uint64_t bad = 0;
-      for (auto& input : inputs) {
+      for (auto& input : *inputs) {
         auto sum = ImportFile(**engine, *input, dry, on_reject);
         report.EndFile(input->path());
         if (!sum.ok()) return finish(Fail(input->path(), sum.status()));
@@ -188,7 +187,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       options.on_repair = nullptr;  // reported by the check
     }
     ImportSummary total;
-    for (auto& input : inputs) {
+    for (auto& input : *inputs) {
       const std::string& file = input->path();
       std::string base = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
       bar = std::make_unique<ProgressBar>(base, "B");

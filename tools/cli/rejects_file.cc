@@ -55,8 +55,9 @@ absl::Status CheckExisting(const std::string& path, const struct stat& st,
 
 }  // namespace
 
-absl::StatusOr<std::FILE*> OpenRejectsFile(const std::string& path, const std::string& store,
-                                           const std::vector<ImportInput::FileId>& inputs) {
+absl::StatusOr<std::unique_ptr<RejectsFile>> RejectsFile::Open(
+    const std::string& path, const std::string& store,
+    const std::vector<ImportInput::FileId>& inputs) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (auto s = CheckExisting(path, st, inputs); !s.ok()) return s;
@@ -81,7 +82,26 @@ absl::StatusOr<std::FILE*> OpenRejectsFile(const std::string& path, const std::s
     if (checked.ok()) checked = absl::InternalError("fdopen failed");
     return checked;
   }
-  return f;
+  return std::unique_ptr<RejectsFile>(new RejectsFile(path, f));
+}
+
+RejectsFile::~RejectsFile() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void RejectsFile::Write(std::string_view row) {
+  if (failed_ || file_ == nullptr) return;
+  failed_ = std::fwrite(row.data(), 1, row.size(), file_) != row.size() ||
+            std::fputc('\n', file_) == EOF;
+}
+
+absl::Status RejectsFile::Close() {
+  if (file_ != nullptr) {
+    failed_ = std::fclose(file_) != 0 || failed_;
+    file_ = nullptr;
+  }
+  if (failed_) return absl::UnavailableError(absl::StrCat("write error on ", path_));
+  return absl::OkStatus();
 }
 
 }  // namespace annals::cli

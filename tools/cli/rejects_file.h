@@ -5,7 +5,9 @@
 #define ANNALS_TOOLS_CLI_REJECTS_FILE_H_
 
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -13,14 +15,32 @@
 
 namespace annals::cli {
 
-// Opens `path` for writing: a new file is created, an existing ordinary
-// file is emptied -- unless it is one of `inputs` (the same device and
-// inode, through any name or link), lies inside the store directory
-// `store`, or has other hard links (emptying it would empty them too).
-// Those are refused with kInvalidArgument before anything is created or
-// truncated. The caller closes the stream.
-absl::StatusOr<std::FILE*> OpenRejectsFile(const std::string& path, const std::string& store,
-                                           const std::vector<ImportInput::FileId>& inputs);
+class RejectsFile {
+ public:
+  // Opens `path` for writing: a new file is created, an existing ordinary
+  // file is emptied -- unless it is one of `inputs` (the same device and
+  // inode, through any name or link), lies inside the store directory
+  // `store`, or has other hard links (emptying it would empty them too).
+  // Those are refused with kInvalidArgument before anything is created or
+  // truncated.
+  static absl::StatusOr<std::unique_ptr<RejectsFile>> Open(
+      const std::string& path, const std::string& store,
+      const std::vector<ImportInput::FileId>& inputs);
+  ~RejectsFile();
+
+  // Appends `row` and a newline; a write error is kept for Close.
+  void Write(std::string_view row);
+
+  // Closes the file: kUnavailable (a storage error, exit 2) if a write or
+  // the close failed.
+  absl::Status Close();
+
+ private:
+  RejectsFile(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
+  std::string path_;
+  std::FILE* file_;
+  bool failed_ = false;
+};
 
 }  // namespace annals::cli
 

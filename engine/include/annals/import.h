@@ -10,7 +10,11 @@
 // a different statement is rejected, not counted as a duplicate.
 //
 // How each format maps to a Statement:
-//  - GDELT (tab-separated, no header; 57, 58 or 61 columns): id
+//  - GDELT events: rows of 57, 58 or 61 tab-separated columns, no header,
+//    each row read by its own column count (files of both versions may be
+//    concatenated); or a header row naming the columns (tab-separated, or
+//    CSV as BigQuery exports write it; any order, any selection holding
+//    GLOBALEVENTID, SQLDATE, EventCode and Actor1Name or Actor2Name). Id
 //    "gdelt:<GLOBALEVENTID>"; speaker Actor1Name; target Actor2Name; code
 //    EventCode; verb the CAMEO description of the code (cameo.h); occurred_at
 //    SQLDATE (day); source.url SOURCEURL; source.published_at DATEADDED (day
@@ -244,9 +248,11 @@ absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine,
 // decompression, 64 KiB is plenty): a JSON array -> plover; JSON objects per
 // line -> jsonl, or plover when the first has PLOVER's keys (event,
 // eventText, source/actor); a tab-separated first line of 57, 58 or 61
-// columns starting with a number -> gdelt; a tab-separated header with
-// "Event ID" and "CAMEO Code" -> icews; a comma-separated header -> csv.
-// kInvalidArgument describing the first line when none fits.
+// columns starting with a number, or a header row naming GDELT's event
+// columns (tab- or comma-separated) -> gdelt; a tab-separated header with
+// "Event ID" and "CAMEO Code" -> icews; another comma-separated header ->
+// csv. kInvalidArgument describing the first line when none fits, or
+// naming a GDELT file annals does not import (mentions, GKG).
 absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head);
 
 }  // namespace annals
