@@ -218,7 +218,10 @@ void SplitFields(std::string_view line, char sep, std::vector<std::string_view>*
   out->clear();
   size_t start = 0;
   for (;;) {
-    const void* p = std::memchr(line.data() + start, sep, line.size() - start);
+    // (memchr must not see the null data of an empty view)
+    const void* p = start < line.size()
+                        ? std::memchr(line.data() + start, sep, line.size() - start)
+                        : nullptr;
     if (p == nullptr) {
       out->push_back(line.substr(start));
       return;

@@ -80,6 +80,7 @@ GdeltShape RecogniseHeader(std::string_view line, char separator) {
 }  // namespace
 
 GdeltShape RecogniseGdeltFile(std::string_view line) {
+  if (line.empty()) return {};
   std::vector<std::string_view> cols;
   SplitFields(line, '\t', &cols);
   GdeltShape shape;

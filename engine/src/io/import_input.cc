@@ -134,7 +134,8 @@ absl::StatusOr<std::unique_ptr<ByteSource>> ImportInputReader::NewSource(ImportI
       return absl::FailedPreconditionError(
           absl::StrCat(in.path, " can be read only once, and was read already"));
     in.used = true;
-    return ByteSource::FromFd(in.fd, false, 0, false, in.path);
+    return ByteSource::FromFd(in.fd, false, 0, false,
+                              in.path == "-" ? "standard input" : in.path);
   }
   int fd = ::dup(in.fd);  // shares the offset: one reader at a time
   if (fd < 0) return ErrnoError(errno, absl::StrCat("cannot read ", in.path));

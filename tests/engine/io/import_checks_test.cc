@@ -165,14 +165,15 @@ TEST_F(ImportChecksTest, ListsPastTheLimitAreRefusedAtTheFirstItemOver) {
 
 // A counting hook instead of a clock: the key comparisons of the duplicate
 // checks stay within a small multiple of the keys (a scan of the keys seen
-// before, as before issue 16.11, makes N^2/2 of them).
+// before, as before issue 16.11, makes N^2/2 of them: 2e10 here).
 TEST_F(ImportChecksTest, DuplicateChecksOfWideRecordsAreLinear) {
   const int n = 200000;
   uint64_t& comparisons = internal::KeySet::comparisons();
   auto expect_linear = [&](const std::string& text, ImportFormat format, const char* what) {
     comparisons = 0;
     auto sum = Import(text, format);
-    EXPECT_LE(comparisons, static_cast<uint64_t>(n)) << what;
+    // Hash collisions (and absl's debug checks, without NDEBUG) add a few.
+    EXPECT_LE(comparisons, static_cast<uint64_t>(2 * n)) << what;
     return sum;
   };
   // Null values add no attribute, so no count limit stops these early.
