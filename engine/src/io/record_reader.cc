@@ -85,45 +85,61 @@ bool RecordReader::FindLineEnd(bool csv, size_t* length, size_t* open_quote) {
   // literal there), in a quoted field, or just after a quote inside one
   // (the field closed, unless the next byte is a second quote).
   enum { kStart, kUnquoted, kQuoted, kQuoteInQuoted } state = kStart;
-  size_t quote_at = std::string_view::npos;
+  constexpr size_t kNone = std::string_view::npos;
+  size_t quote_at = kNone;
   size_t pos = 0;  // next byte to look at, from begin_ (which Fill moves)
+  // The next '\n' and '"' at or after pos, or kNone when there is none
+  // before `*_scanned`: each byte is searched at most once for each.
+  size_t nl = kNone, nl_scanned = 0, quote = kNone, quote_scanned = 0;
   for (;;) {
     const char* base = buf_.data() + begin_;
     const size_t n = end_ - begin_;
+    auto find = [&](char c, size_t* at, size_t* scanned) {
+      if (*at != kNone && *at >= pos) return;
+      const size_t from = std::max(pos, *scanned);
+      const void* p = from < n ? std::memchr(base + from, c, n - from) : nullptr;
+      *at = p != nullptr ? static_cast<const char*>(p) - base : kNone;
+      if (p == nullptr) *scanned = n;
+    };
     if (!csv) {
-      if (const void* p = std::memchr(base + pos, '\n', n - pos)) {
-        *length = static_cast<const char*>(p) - base;
+      find('\n', &nl, &nl_scanned);
+      if (nl != kNone) {
+        *length = nl;
         return true;
       }
       pos = n;
     }
     while (csv && pos < n) {
       if (state == kQuoted) {
-        const void* q = std::memchr(base + pos, '"', n - pos);
-        if (q == nullptr) {
+        find('"', &quote, &quote_scanned);
+        if (quote == kNone) {
           pos = n;
           break;
         }
-        pos = static_cast<const char*>(q) - base + 1;
+        pos = quote + 1;
         state = kQuoteInQuoted;
         continue;
       }
-      const char c = base[pos];
-      if (c == '\n') {
-        *length = pos;
+      find('\n', &nl, &nl_scanned);
+      find('"', &quote, &quote_scanned);
+      if (nl != kNone && (quote == kNone || nl < quote)) {
+        *length = nl;
         return true;
       }
-      if (c == ',') {
-        state = kStart;
-      } else if (c == '"' && state == kStart) {
-        state = kQuoted;
-        quote_at = pos;
-      } else if (c == '"' && state == kQuoteInQuoted) {
-        state = kQuoted;  // "" inside a quoted field
-      } else {
-        state = kUnquoted;
+      if (quote == kNone) {  // no line end, no quote: only commas matter
+        state = base[n - 1] == ',' ? kStart : kUnquoted;
+        pos = n;
+        break;
       }
-      ++pos;
+      // Before the quote: no line end, no quote, so only its last byte counts.
+      if (quote > pos) state = base[quote - 1] == ',' ? kStart : kUnquoted;
+      if (state == kStart) {
+        state = kQuoted;
+        quote_at = quote;
+      } else {
+        state = state == kQuoteInQuoted ? kQuoted : kUnquoted;  // "" inside quotes
+      }
+      pos = quote + 1;
     }
     if (n > sizes_.max_record) return false;
     if (!Fill()) {
