@@ -25,6 +25,7 @@ log --from-seq/--to-seq``); ``start``/``end`` bound when statements occurred
 
 import datetime as _dt
 import json as _json
+import operator as _operator
 
 from . import _annals
 from ._errors import (  # noqa: F401  (re-exported)
@@ -115,13 +116,21 @@ def _limit(limit):
     return int(limit)
 
 
+def _whole(value, what):
+    """An int from an int-like value (int, numpy integer), else an error."""
+    if not isinstance(value, bool):
+        try:
+            return _operator.index(value)
+        except TypeError:
+            pass
+    raise InvalidArgumentError(f"{what}: expected a whole number, not {type(value).__name__}")
+
+
 def _count(value, what, default=0):
     """A whole number >= 0 (None: `default`), as the CLI's counts and seqs."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgumentError(f"{what}: expected a whole number, not "
-                                   f"{type(value).__name__}")
+    value = _whole(value, what)
     if value < 0:
         raise InvalidArgumentError(f"{what}: expected a whole number >= 0, got {value}")
     return value
@@ -304,12 +313,10 @@ class Store:
             if seq is None:
                 raise NotFoundError(f"no event with id {seq_or_id!r}")
             return seq
-        if isinstance(seq_or_id, bool) or not isinstance(seq_or_id, int):
-            raise InvalidArgumentError(
-                f"expected a seq (int) or an id (str), not {type(seq_or_id).__name__}")
-        if seq_or_id < 0:
-            raise InvalidArgumentError(f"a seq is not negative, got {seq_or_id}")
-        return seq_or_id
+        seq = _whole(seq_or_id, "seq (or an id as a str)")
+        if seq < 0:
+            raise InvalidArgumentError(f"a seq is not negative, got {seq}")
+        return seq
 
     def get(self, seq):
         """The event named by its seq (an int) or its id (a str), as a dict;
@@ -376,8 +383,10 @@ class Store:
         "corrected", "retracted") and, for actors, ``role``. Corrections
         applied; retractions left out unless ``include_retracted``.
 
-        ``start``/``end`` bound when statements occurred (inclusive; ``end``
-        covers the whole period it names). ``as_of`` answers exactly as the
+        ``start``/``end`` bound when statements occurred, as the CLI's
+        ``--from``/``--to`` (inclusive; ``end`` covers the whole period it
+        names; "2025", "2025-03", "2025-03-31" or "20250331", a date or a
+        datetime); a range with nothing in it raises InvalidArgumentError. ``as_of`` answers exactly as the
         log stood then: an int seq, or a time (str/date/datetime: everything
         recorded by the end of that period). Writable stores wait for the
         timeline to catch up with the log first; read-only ones answer from

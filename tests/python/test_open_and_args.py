@@ -41,9 +41,11 @@ def test_get_takes_a_seq_or_an_id_and_raises_annals_errors(store_path):
         with pytest.raises(annals.NotFoundError) as e:
             db.get("icews:9:2018-01-01")
         assert isinstance(e.value, annals.Error)
-        for bad in (1.5, None, True, -1):
-            with pytest.raises(annals.InvalidArgumentError):
+        for bad in (1.5, None, True, -1, "1"):
+            with pytest.raises((annals.InvalidArgumentError, annals.NotFoundError)):
                 db.get(bad)
+        import numpy as np
+        assert db.get(np.int64(1)) == db.get(1)  # seqs taken from a frame
 
 
 def test_empty_frames_have_the_dtypes_of_full_ones(store_path):
@@ -95,7 +97,9 @@ def test_seq_ranges_and_date_ranges(store_path):
     with annals.open(store_path, create=True) as db:
         db.append([statement(i, when=f"2025-03-{i:02d}") for i in range(1, 11)])
         assert [e["seq"] for e in db.log(from_seq=3, to_seq=5)] == [3, 4, 5]
-        assert list(db.log_frame(from_seq=8, to_seq=20)["seq"]) == [8, 9, 10]
+        frame = db.log_frame(from_seq=8, to_seq=20)
+        assert list(frame["seq"]) == [8, 9, 10]
+        assert [e["seq"] for e in db.log(from_seq=frame["seq"].max())] == [10]
         for bad in (dict(from_seq=-5), dict(to_seq=-1), dict(limit=-1),
                     dict(from_seq=5, to_seq=4)):
             with pytest.raises(annals.InvalidArgumentError):

@@ -268,7 +268,7 @@ int RunCreate(const GlobalFlags& g, const ProjectionFlags& f) {
   auto counts = (*engine)->Counts(f.name, "", 0);
   if (!counts.ok()) return Fail("projection create", counts.status());
   std::printf("created %s (%s): %zu group%s; built from %llu events in %.1f s\n",
-              f.name.c_str(), FormatProjectionDefinition(*def).c_str(),
+              f.name.c_str(), EscapeForTerminal(FormatProjectionDefinition(*def)).c_str(),
               counts->size(), counts->size() == 1 ? "" : "s",
               static_cast<unsigned long long>(head), SecondsSince(start));
   return kExitOk;
