@@ -27,9 +27,12 @@ std::string Fit(std::string_view raw, int width, bool pad) {
   utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(s.size());
   std::vector<std::pair<size_t, int>> marks;  // (bytes in out, cols used)
   for (utf8proc_ssize_t i = 0; i < n;) {
-    utf8proc_int32_t cp;
+    utf8proc_int32_t cp = 0xFFFD;
     utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
-    if (len <= 0) len = 1;  // cannot happen after escaping
+    if (len <= 0) {  // cannot happen after escaping
+      cp = 0xFFFD;
+      len = 1;
+    }
     int w = utf8proc_charwidth(cp);
     if (w < 0) w = 0;
     if (used + w > width) {
@@ -322,7 +325,7 @@ int DisplayWidth(std::string_view s) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(s.size());
   for (utf8proc_ssize_t i = 0; i < n;) {
-    utf8proc_int32_t cp;
+    utf8proc_int32_t cp = 0xFFFD;
     utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
     if (len <= 0) {
       cp = 0xFFFD;

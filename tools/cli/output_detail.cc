@@ -27,9 +27,12 @@ std::vector<std::string> BreakWord(std::string_view word, int width) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(word.data());
   const auto n = static_cast<utf8proc_ssize_t>(word.size());
   for (utf8proc_ssize_t i = 0; i < n;) {
-    utf8proc_int32_t cp;
+    utf8proc_int32_t cp = 0xFFFD;
     utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
-    if (len <= 0) len = 1;
+    if (len <= 0) {  // cannot happen after escaping
+      cp = 0xFFFD;
+      len = 1;
+    }
     int w = std::max(0, utf8proc_charwidth(cp));
     if (used + w > width && used > 0) {
       pieces.emplace_back();
