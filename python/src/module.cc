@@ -8,7 +8,6 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +24,7 @@
 #include "annals/time.h"
 #include "annals/timeline.h"
 #include "annals/version.h"
+#include "import_args.h"
 
 namespace py = pybind11;
 
@@ -208,66 +208,6 @@ Timestamp ParseArg(const std::string& what, const std::string& text) {
         absl::StrCat(what, ": ", std::string(t.status().message())))};
   return *t;
 }
-
-// ---------------------------------------------------------------------------
-// import_file(format=...): every format annals/import.h reads.
-struct RejectRecord {
-  uint64_t line;
-  std::string reason;
-};
-
-// import_file's keyword arguments, as `annals import` has them.
-struct ImportArgs {
-  std::string format = "auto";
-  bool strict = false;
-  bool dry_run = false;
-  bool repair_utf8 = false;
-  std::string rejects_path;  // "": none; else rejected rows, verbatim
-};
-
-absl::StatusOr<ImportSummary> ImportWith(Engine& engine, const std::string& path,
-                                         const ImportArgs& args,
-                                         std::vector<RejectRecord>* rejects,
-                                         std::vector<RejectRecord>* repairs) {
-  auto parsed = ParseImportFormat(args.format);
-  if (!parsed.ok())
-    return absl::InvalidArgumentError(absl::StrCat("format: ", std::string(parsed.status().message())));
-  std::ofstream rejects_file;
-  if (!args.rejects_path.empty()) {
-    rejects_file.open(args.rejects_path, std::ios::binary | std::ios::trunc);
-    if (!rejects_file)
-      return absl::InvalidArgumentError(
-          absl::StrCat("rejects: cannot write ", args.rejects_path));
-  }
-  ImportOptions options;
-  options.format = *parsed;
-  options.strict = args.strict;
-  options.dry_run = args.dry_run;
-  options.invalid_utf8 = args.repair_utf8 ? InvalidUtf8::kRepair : InvalidUtf8::kReject;
-  constexpr size_t kMaxRejects = 1000;  // a summary, not a copy of a bad file
-  options.on_repair = [&](const RejectedLine& r) {
-    if (repairs->size() < kMaxRejects) repairs->push_back({r.line, r.reason});
-  };
-  auto sum = ImportFile(engine, path, options, [&](const RejectedLine& r) {
-    if (rejects->size() < kMaxRejects) rejects->push_back({r.line, r.reason});
-    if (rejects_file.is_open()) rejects_file << r.text << '\n';
-  });
-  if (rejects_file.is_open() && !rejects_file.flush())
-    return absl::UnavailableError(absl::StrCat("rejects: write error on ", args.rejects_path));
-  return sum;
-}
-
-py::list LineRecords(const std::vector<RejectRecord>& records) {
-  py::list out;
-  for (const auto& r : records) {
-    py::dict x;
-    x["line"] = r.line;
-    x["reason"] = r.reason;
-    out.append(x);
-  }
-  return out;
-}
-// ---------------------------------------------------------------------------
 
 class Store;
 
