@@ -14,7 +14,7 @@ const CLI::Validator& NonNegative() {
           return "";
         return absl::StrCat("expected a whole number >= 0, got '", text, "'");
       },
-      "N>=0");
+      "");  // --help already says UINT
   return *v;
 }
 
