@@ -174,10 +174,10 @@ TEST_F(CliImportExportTest, JsonlExportRoundTripsAndGdeltExportIsTheInput) {
   Result twice = Run("export", other);
   EXPECT_EQ(twice.out, once.out);
 
-  Result gdelt = Run("export --format gdelt --from 31");
+  Result gdelt = Run("export --format gdelt --from-seq 31");
   ASSERT_EQ(gdelt.exit_code, 0) << gdelt.err;
   EXPECT_EQ(gdelt.out, ReadFile(kData + "gdelt-v2-events.tsv"));
-  Result with = Run("export --include-retracted --to 5");
+  Result with = Run("export --include-retracted --to-seq 5");
   EXPECT_EQ(Lines(with.out).size(), 5u);
   Result asof = Run("export --as-of 30");
   EXPECT_EQ(Lines(asof.out).size(), 30u);  // before the GDELT rows and the retraction

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,7 @@
 #include "cli/import_report.h"
 #include "cli/progress.h"
 #include "cli/rejects_file.h"
+#include "cli/terminal.h"
 
 namespace annals::cli {
 namespace {
@@ -30,7 +32,7 @@ struct ImportFlags {
 };
 
 void PrintSummary(std::string_view name, const ImportSummary& s, bool with_format) {
-  std::string line(name);
+  std::string line = EscapeForTerminal(name);
   absl::StrAppend(&line, ": read ", s.read, ", imported ", s.imported, ", duplicates ",
                   s.duplicates, ", rejected ", s.rejected);
   if (s.held_back > 0)
@@ -39,6 +41,24 @@ void PrintSummary(std::string_view name, const ImportSummary& s, bool with_forma
     absl::StrAppend(&line, " (", s.repaired, " with invalid UTF-8 repaired)");
   if (with_format) absl::StrAppend(&line, " [", ImportFormatName(s.format), "]");
   std::printf("%s\n", line.c_str());
+}
+
+// "FILE:LINE: reason", escaped: reasons quote the rejected field values.
+void PrintRejected(const RejectedLine& r) {
+  std::fprintf(stderr, "%s:%llu: %s\n", EscapeForTerminal(r.file).c_str(),
+               static_cast<unsigned long long>(r.line),
+               EscapeForTerminal(r.reason).c_str());
+}
+
+// --progress-fd must name a descriptor open for writing.
+absl::Status CheckProgressFd(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (::fcntl(fd, F_GETFD) == -1 || flags == -1)
+    return absl::InvalidArgumentError(absl::StrCat("file descriptor ", fd, " is not open"));
+  if ((flags & O_ACCMODE) == O_RDONLY)
+    return absl::InvalidArgumentError(
+        absl::StrCat("file descriptor ", fd, " is not open for writing"));
+  return absl::OkStatus();
 }
 
 void Add(ImportSummary& total, const ImportSummary& s) {
@@ -95,13 +115,18 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--progress-fd", f->progress_fd,
                   "report durable progress on this open file descriptor, one line "
                   "each: durable file=I line=N head=S imported=N duplicates=N "
-                  "(every input row up to line N of file I is handled for good)");
+                  "(every input row up to line N of file I is handled for good)")
+      ->check(NonNegative());
   cmd->add_option("--progress-every", f->progress_every,
                   "input bytes between --progress-fd reports (each costs one fsync)")
+      ->check(NonNegative())
       ->capture_default_str();
   return [f, &g]() -> int {
     auto format = ParseImportFormat(f->format);
     if (!format.ok()) return Fail("--format", format.status());
+    if (f->progress_fd >= 0)
+      if (absl::Status st = CheckProgressFd(f->progress_fd); !st.ok())
+        return Fail("--progress-fd", st);
     // Every input is opened before the store, so that waiting for a FIFO's
     // writer never holds the store's lock.
     auto inputs = OpenInputs(*f);
@@ -138,9 +163,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     options.invalid_utf8 = f->repair_utf8 ? InvalidUtf8::kRepair : InvalidUtf8::kReject;
     options.on_repair = [&](const RejectedLine& r) {
       if (bar) bar->Clear();
-      std::fprintf(stderr, "%.*s:%llu: %s\n", static_cast<int>(r.file.size()),
-                   r.file.data(), static_cast<unsigned long long>(r.line),
-                   r.reason.c_str());
+      PrintRejected(r);
     };
     using Clock = std::chrono::steady_clock;
     Clock::time_point start;
@@ -190,7 +213,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     for (auto& input : *inputs) {
       const std::string& file = input->path();
       std::string base = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
-      bar = std::make_unique<ProgressBar>(base, "B");
+      bar = std::make_unique<ProgressBar>(EscapeForTerminal(base), "B");
       start = Clock::now();
       auto sum = ImportFile(**engine, *input, options, on_reject);
       bar.reset();

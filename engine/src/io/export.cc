@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -58,14 +59,15 @@ constexpr const char* kCsvFields[] = {
     "source_via"};
 
 void AppendCsv(const Statement& s, const std::vector<std::string>& attr_keys,
-               const absl::flat_hash_map<std::string, size_t>& attr_index, std::string* out) {
+               const absl::flat_hash_map<std::string, size_t>& attr_index, CsvCell how,
+               std::string* out) {
   const std::string cells[] = {
       s.id, s.speaker, absl::StrJoin(s.targets, ";"), s.verb, s.code, s.event_type,
       absl::StrJoin(s.topics, ";"), s.content, s.quote, FormatTime(s.occurred_at),
       s.source.outlet, s.source.url, FormatTime(s.source.published_at), s.source.via};
   for (size_t i = 0; i < std::size(cells); ++i) {
     if (i) out->push_back(',');
-    AppendCsvField(cells[i], out);
+    AppendCsvField(cells[i], out, how);
   }
   std::vector<const std::string*> attrs(attr_keys.size(), nullptr);
   for (const Attribute& a : s.attributes) {
@@ -74,7 +76,7 @@ void AppendCsv(const Statement& s, const std::vector<std::string>& attr_keys,
   }
   for (const std::string* v : attrs) {
     out->push_back(',');
-    if (v != nullptr) AppendCsvField(*v, out);
+    if (v != nullptr) AppendCsvField(*v, out, how);
   }
   out->push_back('\n');
 }
@@ -146,12 +148,29 @@ void AppendGdelt(const Statement& s, std::string* out) {
 
 }  // namespace
 
-void AppendCsvField(std::string_view v, std::string* out) {
+bool NeedsFormulaGuard(std::string_view v) {
+  if (v.empty() || std::string_view("=+-@\t\r").find(v[0]) == std::string_view::npos)
+    return false;
+  // A plain number: sign, digits, at most one '.' with digits after it.
+  std::string_view n = v.substr(v[0] == '+' || v[0] == '-' ? 1 : 0);
+  const size_t dot = n.find('.');
+  std::string_view whole = n.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? "0" : n.substr(dot + 1);
+  auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return !(digits(whole) && digits(frac));
+}
+
+void AppendCsvField(std::string_view v, std::string* out, CsvCell how) {
+  const bool guard = how == CsvCell::kSpreadsheetSafe && NeedsFormulaGuard(v);
   if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (guard) out->push_back('\'');
     out->append(v);
     return;
   }
   out->push_back('"');
+  if (guard) out->push_back('\'');
   for (char c : v) {
     if (c == '"') out->push_back('"');
     out->push_back(c);
@@ -188,6 +207,13 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
   sum.as_of = limit;
   const uint64_t from = std::max<uint64_t>(options.from_seq, 1);
   const uint64_t to = options.to_seq == 0 ? limit : std::min(options.to_seq, limit);
+  if (options.to_seq != 0 && options.to_seq < from)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the range is empty: from seq ", from, " is after to seq ", options.to_seq));
+  if (auto st = CheckRange(options.from, options.to); !st.ok()) return st;
+  const int64_t occurred_min = options.from.present() ? options.from.micros : INT64_MIN;
+  const int64_t occurred_max = options.to.present() ? EndOfPeriod(options.to) : INT64_MAX;
+  const CsvCell how = options.spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
 
   auto amendments = ScanAmendments(engine, from, limit);
   if (!amendments.ok()) return amendments.status();
@@ -200,6 +226,19 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
     for (; it->Valid() && it->event().seq <= to; it->Next()) {
       const Event& e = it->event();
       if (e.kind != EventKind::kStatement) continue;
+      // The current values: the latest correction's, under the original id.
+      auto c = amendments->latest_correction.find(e.seq);
+      const bool corrected = c != amendments->latest_correction.end();
+      Statement current;
+      if (corrected) {
+        auto corr = engine.Get(c->second);
+        if (!corr.ok()) return corr.status();
+        current = std::move(corr->statement);
+        current.id = e.id;
+      }
+      const Statement& s = corrected ? current : e.statement;
+      if (s.occurred_at.micros < occurred_min || s.occurred_at.micros > occurred_max)
+        continue;
       bool retracted = amendments->retracted.contains(e.seq);
       if (counting && retracted) ++sum.retracted;
       if (retracted && !options.include_retracted) continue;
@@ -207,19 +246,10 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
         if (counting) ++sum.skipped;
         continue;
       }
-      auto c = amendments->latest_correction.find(e.seq);
       if (counting) {
         ++sum.written;
-        if (c != amendments->latest_correction.end()) ++sum.corrected;
+        if (corrected) ++sum.corrected;
       }
-      if (c == amendments->latest_correction.end()) {
-        if (auto st = fn(e, e.statement); !st.ok()) return st;
-        continue;
-      }
-      auto corr = engine.Get(c->second);
-      if (!corr.ok()) return corr.status();
-      Statement s = std::move(corr->statement);
-      s.id = e.id;
       if (auto st = fn(e, s); !st.ok()) return st;
     }
     return it->status();
@@ -262,16 +292,16 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
       }
       for (const std::string& k : keys) {
         buf.push_back(',');
-        AppendCsvField(absl::StrCat("attr.", k), &buf);
+        AppendCsvField(absl::StrCat("attr.", k), &buf, how);
       }
       buf.push_back('\n');
       st = each(true, [&](const Event&, const Statement& s) {
         if (s.id.starts_with("h:")) {
           Statement copy = s;
           copy.id = ContentId(s);
-          AppendCsv(copy, keys, index, &buf);
+          AppendCsv(copy, keys, index, how, &buf);
         } else {
-          AppendCsv(s, keys, index, &buf);
+          AppendCsv(s, keys, index, how, &buf);
         }
         return flush(false);
       });

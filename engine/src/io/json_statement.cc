@@ -198,7 +198,20 @@ absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
 
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    // DEL and the C1 controls (U+0080-U+009F, UTF-8 C2 80..C2 9F) are
+    // escaped like C0: JSON allows them raw, but a terminal showing the
+    // output would act on them.
+    if (c == '\x7f' || (c == '\xc2' && i + 1 < s.size() &&
+                        static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(s[i + 1]) <= 0x9f)) {
+      const unsigned cp = c == '\x7f' ? 0x7f : static_cast<unsigned char>(s[++i]);
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+      out->append(buf);
+      continue;
+    }
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
