@@ -1,10 +1,14 @@
 // Every import format's reading half, as `annals import --format F` runs it
 // on a file: format detection and check, record splitting (lines, RFC 4180
 // CSV, JSON arrays), the header/first-row mapper and each row's mapping and
-// validation. The first input byte picks the format (auto, jsonl, csv,
-// gdelt, icews, plover); the rest is the file. Never a crash or undefined
-// behaviour; a mapped row that validates is storable (encodes and decodes
-// to itself).
+// validation. Input layout: byte 0 picks the format (auto, jsonl, csv,
+// gdelt, icews, plover: byte % 6); byte 1 picks the record reader's sizes,
+// so that refills and the over-long path fall anywhere in small inputs (low
+// 4 bits: read chunk, 0 = the default 1 MiB, else 2^(n-1) bytes; high 4
+// bits: record limit, 0 = the default 16 MiB, else 64 << n bytes); the rest
+// is the file. Properties: never a crash or undefined behaviour; every
+// record's text is a slice of the file, in order (no stale buffer bytes);
+// a mapped row that validates is storable (encodes and decodes to itself).
 #include <memory>
 #include <string>
 
@@ -22,15 +26,38 @@ namespace {
 using annals::ImportFormat;
 namespace in = annals::internal;
 
+in::RecordReader::Sizes SizesFrom(uint8_t b) {
+  in::RecordReader::Sizes sizes;
+  if ((b & 15) != 0) sizes.chunk = size_t{1} << ((b & 15) - 1);
+  if ((b >> 4) != 0) sizes.max_record = size_t{64} << (b >> 4);
+  return sizes;
+}
+
+void CheckStorable(const annals::Statement& s) {
+  annals::Event e;
+  e.seq = 1;
+  e.recorded_at = 1;
+  e.kind = annals::EventKind::kStatement;
+  e.schema_version = in::kSchemaVersion;
+  e.id = annals::EffectiveId(s);
+  e.statement = s;
+  e.statement.id = e.id;
+  std::string stored;
+  in::EncodeEvent(e, &stored);
+  auto decoded = in::DecodeEvent(stored);
+  ANNALS_FUZZ_CHECK(decoded.ok());
+  ANNALS_FUZZ_CHECK(*decoded == e);
+}
+
 void FuzzImport(const uint8_t* data, size_t size) {
-  if (size == 0) return;
+  if (size < 2) return;
   static constexpr ImportFormat kFormats[] = {ImportFormat::kAuto,  ImportFormat::kJsonl,
                                               ImportFormat::kCsv,   ImportFormat::kGdelt,
                                               ImportFormat::kIcews, ImportFormat::kPlover};
   ImportFormat format = kFormats[data[0] % 6];
-  auto source = in::ByteSource::FromString(
-      std::string(reinterpret_cast<const char*>(data + 1), size - 1));
-  in::RecordReader reader(*source, in::RecordReader::Mode::kLines);
+  const std::string file(reinterpret_cast<const char*>(data + 2), size - 2);
+  auto source = in::ByteSource::FromString(file);
+  in::RecordReader reader(*source, in::RecordReader::Mode::kLines, SizesFrom(data[1]));
   std::string_view head = reader.Head(64 << 10);
   if (format == ImportFormat::kAuto) {
     auto detected = annals::DetectImportFormat(head);
@@ -39,32 +66,29 @@ void FuzzImport(const uint8_t* data, size_t size) {
   }
   if (!in::CheckImportFormat(format, head).ok()) return;
   reader.set_mode(in::RecordModeFor(format, head));
+  size_t cursor = 0;  // records are slices of the file, in order
+  auto next = [&](in::Record* rec) {
+    if (!reader.Next(rec)) return false;
+    size_t at = file.find(rec->text, cursor);
+    ANNALS_FUZZ_CHECK(at != std::string::npos);
+    if (!rec->overlong) cursor = at + rec->text.size();
+    ANNALS_FUZZ_CHECK(!rec->unclosed_array || rec->text.empty());
+    return true;
+  };
   in::Record rec;
-  if (!reader.Next(&rec)) return;
+  if (!next(&rec)) return;
   auto mapper = in::NewRowMapper(format, rec.text);
   if (!mapper.ok()) return;
-  bool have = in::HasHeaderRow(format) ? reader.Next(&rec) : true;
-  for (int rows = 0; have && rows < 1000; have = reader.Next(&rec), ++rows) {
-    if (rec.overlong) continue;
+  bool have = (*mapper)->first_is_header() ? next(&rec) : true;
+  for (int rows = 0; have && rows < 1000; have = next(&rec), ++rows) {
+    if (rec.overlong || rec.unclosed_array) continue;
     annals::Statement s;
     if (!(*mapper)->Map(rec, &s).ok()) {
       (void)(*mapper)->Locate(rec.text, rec.text.size() / 2);
       continue;
     }
     if (!annals::Validate(s).ok()) continue;
-    annals::Event e;
-    e.seq = 1;
-    e.recorded_at = 1;
-    e.kind = annals::EventKind::kStatement;
-    e.schema_version = in::kSchemaVersion;
-    e.id = annals::EffectiveId(s);
-    e.statement = s;
-    e.statement.id = e.id;
-    std::string stored;
-    in::EncodeEvent(e, &stored);
-    auto decoded = in::DecodeEvent(stored);
-    ANNALS_FUZZ_CHECK(decoded.ok());
-    ANNALS_FUZZ_CHECK(*decoded == e);
+    CheckStorable(s);
   }
 }
 

@@ -4,7 +4,7 @@ Open a store (a directory), append or import statements, replay the log,
 and query timelines, as Python objects or pandas DataFrames::
 
     import annals
-    with annals.open("my.db") as db:
+    with annals.open("my.db", create=True) as db:
         db.append({"speaker": "Donald Trump", "targets": ["Volodymyr Zelensky"],
                    "verb": "accused", "code": "112", "occurred_at": "2025-03-30",
                    "content": "Accused Zelensky of backing out of the deal."})
@@ -17,10 +17,15 @@ actors). Errors are raised as subclasses of :class:`annals.Error`.
 Many processes, one store: one process writes; others open the store with
 ``read_only=True`` while it does, see everything committed before they
 opened, and call :meth:`Store.refresh` to see more.
+
+Names follow the CLI's: ``from_seq``/``to_seq`` are log positions (``annals
+log --from-seq/--to-seq``); ``start``/``end`` bound when statements occurred
+(``--from``/``--to``).
 """
 
 import datetime as _dt
 import json as _json
+import operator as _operator
 
 from . import _annals
 from ._errors import (  # noqa: F401  (re-exported)
@@ -30,19 +35,30 @@ from ._errors import (  # noqa: F401  (re-exported)
     OutOfRangeError, UnimplementedError, InternalError, UnavailableError,
     DataLossError, UnauthenticatedError)
 
-__all__ = ["open", "Store", "Error"] + [n for n in dir() if n.endswith("Error")]
+__all__ = ["open", "Store", "Error", "version"] + [n for n in dir() if n.endswith("Error")]
 
 
-def open(path, read_only=False):  # noqa: A001  (mirrors the built-in's idiom)
+def version():
+    """The versions of this build: {"annals": release, "store_format": the
+    store format it reads and writes, "event_schema": the event encoding it
+    writes, "rocksdb": the RocksDB it runs on}, as ``annals --version``."""
+    return _annals.version()
+
+
+__version__ = version()["annals"]
+
+
+def open(path, read_only=False, create=False):  # noqa: A001  (the built-in's idiom)
     """Opens the store in directory ``path``.
 
-    ``read_only=False`` opens it for writing, creating it if missing; only one
-    process at a time can (another gets :class:`FailedPreconditionError`
-    naming the process that holds it). ``read_only=True`` opens an existing
-    store without write access, also while another process writes it; see
-    :meth:`Store.refresh`.
+    A path with no store raises :class:`NotFoundError` (a mistyped path
+    never makes an empty store), unless ``create=True``, which creates it.
+    ``read_only=False`` opens it for writing; only one process at a time can
+    (another gets :class:`FailedPreconditionError` naming the process that
+    holds it). ``read_only=True`` opens an existing store without write
+    access, also while another process writes it; see :meth:`Store.refresh`.
     """
-    return Store(_annals.Store(str(path), bool(read_only)))
+    return Store(_annals.Store(str(path), bool(read_only), bool(create)))
 
 
 def _time_text(value, what):
@@ -100,13 +116,47 @@ def _limit(limit):
     return int(limit)
 
 
+def _whole(value, what):
+    """An int from an int-like value (int, numpy integer), else an error."""
+    if not isinstance(value, bool):
+        try:
+            return _operator.index(value)
+        except TypeError:
+            pass
+    raise InvalidArgumentError(f"{what}: expected a whole number, not {type(value).__name__}")
+
+
+def _count(value, what, default=0):
+    """A whole number >= 0 (None: `default`), as the CLI's counts and seqs."""
+    if value is None:
+        return default
+    value = _whole(value, what)
+    if value < 0:
+        raise InvalidArgumentError(f"{what}: expected a whole number >= 0, got {value}")
+    return value
+
+
+def _seq_range(from_seq, to_seq):
+    """(from, to) for the core: to 0 = the end; an empty range is an error."""
+    first = max(_count(from_seq, "from_seq", 1), 1)
+    last = _count(to_seq, "to_seq", 0)
+    if to_seq is not None and last < first:
+        raise InvalidArgumentError(
+            f"the range is empty: from_seq {first} is after to_seq {last}")
+    return first, last
+
+
 _TIME_COLUMNS = _annals.TIME_COLUMNS  # from the field table
 
 
 def _frame(columns):
     import pandas as pd
 
-    frame = pd.DataFrame(columns)
+    # Every column but the times and seq holds Python objects (str or None,
+    # lists, dicts), also when there are no rows: an empty frame has the
+    # dtypes of a full one.
+    frame = pd.DataFrame({name: pd.Series(values, dtype=object)
+                          for name, values in columns.items()})
     for name in _TIME_COLUMNS:
         micros = pd.array(columns[name], dtype="Int64")
         # Dates outside pandas' range (before 1677 or after 2262) become NaT;
@@ -114,6 +164,19 @@ def _frame(columns):
         frame[name] = pd.to_datetime(micros, unit="us", utc=True, errors="coerce")
     frame["seq"] = frame["seq"].astype("int64")
     return frame
+
+
+def _check_rejects_path(rejects, source, store):
+    """Refuses a rejects path that would overwrite the input or a file of
+    the store (both would be destroyed before being read)."""
+    import os
+
+    if os.path.exists(rejects) and os.path.exists(source) and os.path.samefile(rejects, source):
+        raise InvalidArgumentError(f"rejects: {rejects} is the input file")
+    real_store = os.path.realpath(store)
+    real = os.path.realpath(rejects)
+    if os.path.commonpath([real_store, real]) == real_store:
+        raise InvalidArgumentError(f"rejects: {rejects} lies inside the store {store}")
 
 
 class Store:
@@ -188,19 +251,40 @@ class Store:
             return self._core.append_json([_statement_json(statements)])[0]
         return self._core.append_json([_statement_json(s) for s in statements])
 
-    def import_file(self, path, format="auto"):  # noqa: A002
-        """Imports a file and returns {"read", "imported", "duplicates",
-        "rejected", "rejects": [{"line", "reason"}, ...]} (the first 1,000
-        rejects). Bad lines are skipped and counted, as ``annals import``
-        does. ``format``: "auto" or "jsonl"."""
-        return self._core.import_file(str(path), format)
+    def import_file(self, path, format="auto", strict=False, dry_run=False,  # noqa: A002
+                    repair_utf8=False, rejects=None):
+        """Imports a file, as ``annals import`` does, and returns {"read",
+        "imported", "duplicates", "rejected", "held_back", "repaired",
+        "format", "rejects": [{"line", "reason"}, ...]} (the first 1,000
+        rejected rows; with ``repair_utf8`` also "repairs", the same for
+        repaired rows). Bad rows are skipped and counted.
+
+        ``format``: "auto" (decide by content), "jsonl", "csv", "gdelt"
+        (GDELT 1.0/2.0 events), "icews" or "plover" (PLOVER/POLECAT JSON); the
+        file may be plain, .gz or .zip. ``strict``: import nothing if any row
+        is bad (the rows are counted as "held_back"). ``dry_run``: parse and
+        check only; write nothing. ``repair_utf8``: import rows with invalid
+        UTF-8, the bad bytes replaced with U+FFFD (default: reject them).
+        ``rejects``: a path to write the rejected rows to, verbatim, for
+        fixing; it may not be the input itself nor lie inside the store.
+        """
+        path = str(path)
+        if rejects is not None:
+            rejects = str(rejects)
+            _check_rejects_path(rejects, path, self.path)
+        return self._core.import_file(path, format, bool(strict), bool(dry_run),
+                                      bool(repair_utf8), rejects or "")
 
     def correct(self, seq, reason=None, **fields):
-        """Corrects statement ``seq``: its current values with ``fields``
-        replaced (e.g. ``content="..."``, ``targets=[...]``, or
-        ``source={"url": ...}`` to replace only the given source fields).
-        Returns the correction's seq."""
-        current = _json.loads(self._core.current_json(int(seq)))
+        """Corrects a statement, named by its seq (an int) or its id (a
+        str): its current values with ``fields`` replaced (e.g.
+        ``content="..."``, ``targets=[...]``, or ``source={"url": ...}`` to
+        replace only the given source fields). ``reason`` is required, as for
+        :meth:`retract`. Returns the correction's seq."""
+        if not reason:
+            raise InvalidArgumentError("reason: a reason is required")
+        seq = self._seq_of(seq)
+        current = _json.loads(self._core.current_json(seq))
         for key in ("seq", "recorded_at", "kind"):
             current.pop(key, None)
         for key, value in fields.items():
@@ -208,11 +292,12 @@ class Store:
                 current["source"] = {**current["source"], **value}
             else:
                 current[key] = value
-        return self._core.correct(int(seq), _statement_json(current), reason or "")
+        return self._core.correct(seq, _statement_json(current), reason)
 
     def retract(self, seq, reason):
-        """Retracts statement ``seq`` for ``reason``; returns the retraction's seq."""
-        return self._core.retract(int(seq), reason)
+        """Retracts a statement, named by its seq (an int) or its id (a
+        str), for ``reason``; returns the retraction's seq."""
+        return self._core.retract(self._seq_of(seq), reason)
 
     def alias(self, alias, canonical):
         """Records that ``alias`` names the same actor as ``canonical``;
@@ -221,29 +306,42 @@ class Store:
 
     # --- reading the log ---
 
+    def _seq_of(self, seq_or_id):
+        """The seq of an event named by seq (an int) or id (a str)."""
+        if isinstance(seq_or_id, str):
+            seq = self._core.find(seq_or_id)
+            if seq is None:
+                raise NotFoundError(f"no event with id {seq_or_id!r}")
+            return seq
+        seq = _whole(seq_or_id, "seq (or an id as a str)")
+        if seq < 0:
+            raise InvalidArgumentError(f"a seq is not negative, got {seq}")
+        return seq
+
     def get(self, seq):
-        """The event at ``seq`` as a dict; NotFoundError if there is none."""
-        return self._core.get(int(seq))
+        """The event named by its seq (an int) or its id (a str), as a dict;
+        NotFoundError if there is none."""
+        return self._core.get(self._seq_of(seq))
 
     def find(self, id):  # noqa: A002
         """The seq of the event with this id, or None."""
         return self._core.find(id)
 
-    def log(self, from_seq=1, limit=None):
-        """An iterator over the log's events (dicts) from ``from_seq``, in seq
-        order, at most ``limit`` of them. Streams in small batches, so memory
-        stays constant; it reads the log as it stood when the iterator was
-        made."""
-        if limit is not None and limit < 0:
-            raise InvalidArgumentError("limit: expected a number >= 0 or None")
-        return self._core.log(max(int(from_seq), 1), None if limit is None else int(limit))
+    def log(self, from_seq=1, to_seq=None, limit=None):
+        """An iterator over the raw log: every event (dicts) with a seq from
+        ``from_seq`` to ``to_seq`` (None: the end), in seq order, at most
+        ``limit`` of them. Streams in small batches, so memory stays
+        constant; it reads the log as it stood when the iterator was made."""
+        first, last = _seq_range(from_seq, to_seq)
+        limit = None if limit is None else _count(limit, "limit")
+        return self._core.log(first, last, limit)
 
     def replay(self, from_seq=1):
         """Every event from ``from_seq`` to the end of the log, in seq order:
         ``log`` without a limit, for rebuilding state outside annals."""
         return self.log(from_seq=from_seq)
 
-    def log_frame(self, from_seq=1, limit=None):
+    def log_frame(self, from_seq=1, to_seq=None, limit=None):
         """The log as a pandas DataFrame, one row per event: ``seq`` (int64);
         ``recorded_at``, ``occurred_at``, ``source_published_at``
         (datetime64[ns, UTC], NaT when absent; ``occurred_at`` is the start of
@@ -252,10 +350,9 @@ class Store:
         (lists of str); ``attributes`` (dicts); the other text fields (str
         or None), with ``source`` flattened into ``source_outlet``, ...
         """
-        if limit is not None and limit < 0:
-            raise InvalidArgumentError("limit: expected a number >= 0 or None")
-        return _frame(self._core.log_columns(max(int(from_seq), 1),
-                                             None if limit is None else int(limit)))
+        first, last = _seq_range(from_seq, to_seq)
+        limit = None if limit is None else _count(limit, "limit")
+        return _frame(self._core.log_columns(first, last, limit))
 
     # --- timelines ---
 
@@ -286,8 +383,10 @@ class Store:
         "corrected", "retracted") and, for actors, ``role``. Corrections
         applied; retractions left out unless ``include_retracted``.
 
-        ``start``/``end`` bound when statements occurred (inclusive; ``end``
-        covers the whole period it names). ``as_of`` answers exactly as the
+        ``start``/``end`` bound when statements occurred, as the CLI's
+        ``--from``/``--to`` (inclusive; ``end`` covers the whole period it
+        names; "2025", "2025-03", "2025-03-31" or "20250331", a date or a
+        datetime); a range with nothing in it raises InvalidArgumentError. ``as_of`` answers exactly as the
         log stood then: an int seq, or a time (str/date/datetime: everything
         recorded by the end of that period). Writable stores wait for the
         timeline to catch up with the log first; read-only ones answer from
@@ -350,7 +449,7 @@ class Store:
         if counts:
             if key:
                 raise InvalidArgumentError("give key values or counts=True, not both")
-            return self._core.counts(name, prefix, 0 if top is None else int(top))
+            return self._core.counts(name, prefix, _count(top, "top"))
         if not key:
             raise InvalidArgumentError("give one value per key field, or counts=True")
         rows = self._timeline(None, None, "any", start, end, as_of, limit,

@@ -24,6 +24,8 @@
 #include "annals/json.h"
 #include "annals/time.h"
 #include "annals/timeline.h"
+#include "annals/version.h"
+#include "import_args.h"
 
 namespace py = pybind11;
 
@@ -212,35 +214,15 @@ Timestamp ParseArg(const std::string& what, const std::string& text) {
   return *t;
 }
 
-// ---------------------------------------------------------------------------
-// import_file(format=...): every format annals/import.h reads.
-struct RejectRecord {
-  uint64_t line;
-  std::string reason;
-};
-absl::StatusOr<ImportSummary> ImportByFormat(Engine& engine, const std::string& path,
-                                             const std::string& format,
-                                             std::vector<RejectRecord>* rejects) {
-  auto parsed = ParseImportFormat(format);
-  if (!parsed.ok())
-    return absl::InvalidArgumentError(absl::StrCat("format: ", std::string(parsed.status().message())));
-  ImportOptions options;
-  options.format = *parsed;
-  constexpr size_t kMaxRejects = 1000;  // a summary, not a copy of a bad file
-  return ImportFile(engine, path, options, [&](const RejectedLine& r) {
-    if (rejects->size() < kMaxRejects) rejects->push_back({r.line, r.reason});
-  });
-}
-// ---------------------------------------------------------------------------
-
 class Store;
 
 // A streaming cursor over the log: reads events in small batches with the
 // GIL released, so memory stays constant however long the log is.
 class LogCursor {
  public:
-  LogCursor(std::shared_ptr<Engine> engine, uint64_t from, std::optional<uint64_t> limit)
-      : engine_(std::move(engine)), limit_(limit) {
+  LogCursor(std::shared_ptr<Engine> engine, uint64_t from, uint64_t to,
+            std::optional<uint64_t> limit)
+      : engine_(std::move(engine)), to_(to), limit_(limit) {
     py::gil_scoped_release release;
     it_ = engine_->NewIterator(from);
   }
@@ -276,15 +258,20 @@ class LogCursor {
       size_t want = kBatch;
       if (limit_) want = std::min<uint64_t>(want, *limit_ - returned_);
       bool at_limit = false;
+      bool past_end = false;
       while (buffer_.size() < want && it_->Valid()) {
+        if (to_ != 0 && it_->event().seq > to_) {
+          past_end = true;
+          break;
+        }
         buffer_.push_back(it_->event());
         // Stop before stepping past the limit: the next entry is not ours.
         at_limit = limit_ && returned_ + buffer_.size() >= *limit_;
         if (at_limit) break;
         it_->Next();
       }
-      if (at_limit || !it_->Valid()) {
-        if (!at_limit) status = it_->status();
+      if (at_limit || past_end || !it_->Valid()) {
+        if (!at_limit && !past_end) status = it_->status();
         it_.reset();  // done: let go of the engine's iterator now
       }
     }
@@ -296,6 +283,7 @@ class LogCursor {
 
   std::shared_ptr<Engine> engine_;
   std::unique_ptr<LogIterator> it_;
+  uint64_t to_;  // the last seq to return; 0: the end
   std::optional<uint64_t> limit_;
   uint64_t returned_ = 0;
   std::vector<Event> buffer_;
@@ -307,15 +295,23 @@ class LogCursor {
 // iterating keep the engine open until they finish.
 class Store {
  public:
-  Store(const std::string& path, bool read_only) : path_(path) {
+  // `create`: make the store if there is none (writable only); without it
+  // a path with no store is kNotFound, as the CLI's queries refuse it.
+  Store(const std::string& path, bool read_only, bool create) : path_(path) {
+    if (read_only && create)
+      throw StatusError{absl::InvalidArgumentError(
+          "create=True needs a writable store (read_only=False)")};
     Options o;
     o.read_only = read_only;
-    o.create_if_missing = !read_only;
+    o.create_if_missing = create;
     absl::StatusOr<std::unique_ptr<Engine>> e;
     {
       py::gil_scoped_release release;
       e = Engine::Open(path, o);
     }
+    if (absl::IsNotFound(e.status()))
+      throw StatusError{absl::NotFoundError(absl::StrCat(
+          "no store at ", path, read_only ? "" : " (annals.open(path, create=True) creates one)"))};
     engine_ = std::shared_ptr<Engine>(Take(std::move(e)));
     read_only_ = read_only;
   }
@@ -378,14 +374,16 @@ class Store {
     return seqs;
   }
 
-  py::dict ImportFile(const std::string& path, const std::string& format) {
+  py::dict ImportFile(const std::string& path, const std::string& format, bool strict,
+                      bool dry_run, bool repair_utf8, const std::string& rejects_path) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    std::vector<RejectRecord> rejects;
+    std::vector<RejectRecord> rejects, repairs;
     absl::StatusOr<ImportSummary> s;
     {
       py::gil_scoped_release release;
-      s = ImportByFormat(e, path, format, &rejects);
+      s = ImportWith(e, path, ImportArgs{format, strict, dry_run, repair_utf8, rejects_path},
+                     &rejects, &repairs);
     }
     ImportSummary sum = Take(std::move(s));
     py::dict d;
@@ -396,22 +394,16 @@ class Store {
     d["held_back"] = sum.held_back;
     d["repaired"] = sum.repaired;
     d["format"] = ImportFormatName(sum.format);
-    py::list rj;
-    for (const auto& r : rejects) {
-      py::dict x;
-      x["line"] = r.line;
-      x["reason"] = r.reason;
-      rj.append(x);
-    }
-    d["rejects"] = rj;
+    d["rejects"] = LineRecords(rejects);
+    if (repair_utf8) d["repairs"] = LineRecords(repairs);
     return d;
   }
 
-  std::unique_ptr<LogCursor> Log(uint64_t from, std::optional<uint64_t> limit) {
-    return std::make_unique<LogCursor>(engine(), from, limit);
+  std::unique_ptr<LogCursor> Log(uint64_t from, uint64_t to, std::optional<uint64_t> limit) {
+    return std::make_unique<LogCursor>(engine(), from, to, limit);
   }
 
-  py::dict LogColumns(uint64_t from, std::optional<uint64_t> limit) {
+  py::dict LogColumns(uint64_t from, uint64_t to, std::optional<uint64_t> limit) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
     Columns cols(false, false);
@@ -427,9 +419,16 @@ class Store {
         batch = e.Read(next, want);
       }
       std::vector<Event> events = Take(std::move(batch));
-      for (const Event& ev : events) cols.Add(ev);
-      taken += events.size();
-      if (events.size() < want) break;
+      bool past_end = false;
+      for (const Event& ev : events) {
+        if (to != 0 && ev.seq > to) {
+          past_end = true;
+          break;
+        }
+        cols.Add(ev);
+        ++taken;
+      }
+      if (past_end || events.size() < want) break;
       next = events.back().seq + 1;
     }
     return cols.Done();
@@ -480,6 +479,7 @@ class Store {
           absl::StrCat("role: expected \"speaker\", \"target\" or \"any\", not '", role, "'"))};
     if (!start.empty()) q.from = ParseArg("start", start);
     if (!end.empty()) q.to = ParseArg("end", end);
+    Check(CheckRange(q.from, q.to));
     if (!as_of.empty()) {
       absl::StatusOr<uint64_t> seq;
       {
@@ -686,6 +686,15 @@ PYBIND11_MODULE(_annals, m) {
   using namespace annals::python;
   m.doc() = "C++ core of the annals package; use `import annals`.";
   m.attr("TIME_COLUMNS") = TimeColumns();
+  m.def("version", [] {
+    annals::VersionInfo v = annals::GetVersionInfo();
+    py::dict d;
+    d["annals"] = v.annals;
+    d["store_format"] = v.store_format;
+    d["event_schema"] = v.event_schema;
+    d["rocksdb"] = v.rocksdb;
+    return d;
+  });
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -703,7 +712,8 @@ PYBIND11_MODULE(_annals, m) {
       .def("__next__", &LogCursor::Next);
 
   py::class_<Store>(m, "Store")
-      .def(py::init<const std::string&, bool>(), py::arg("path"), py::arg("read_only"))
+      .def(py::init<const std::string&, bool, bool>(), py::arg("path"), py::arg("read_only"),
+           py::arg("create"))
       .def("close", &Store::Close)
       .def_property_readonly("closed", &Store::closed)
       .def_property_readonly("read_only", &Store::read_only)

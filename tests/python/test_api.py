@@ -19,7 +19,7 @@ def statement(n, speaker="Ada", target="Bob", when="2025-03-01", **extra):
 
 
 def test_append_returns_seqs_and_duplicates_keep_theirs(store_path):
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         assert db.append(statement(1)) == 1
         assert db.append([statement(2), statement(3)]) == [2, 3]
         assert db.append(statement(2)) == 2  # already stored
@@ -27,14 +27,14 @@ def test_append_returns_seqs_and_duplicates_keep_theirs(store_path):
 
 
 def test_event_dicts_match_the_cli_jsonl(store_path, cli):
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         summary = db.import_file(SAMPLE)
         assert summary == {"read": 12, "imported": 12, "duplicates": 0,
                            "rejected": 0, "held_back": 0, "repaired": 0,
                            "format": "jsonl", "rejects": []}
         # Amendments too: what they amend is in both, under the same names.
         db.correct(2, reason="typo in source", content="corrected content")
-        db.correct(3, quote="a new quote")  # no reason: null / None
+        db.correct(3, reason="new source", quote="a new quote")
         db.retract(4, "misattributed")
         db.alias("Trump", "Donald Trump")
         events = list(db.log())
@@ -48,7 +48,7 @@ def test_event_dicts_match_the_cli_jsonl(store_path, cli):
     for event, line in zip(events, lines):
         assert list(event) == list(line)  # same keys in the same order
     assert lines[12]["target"] == 2 and lines[12]["reason"] == "typo in source"
-    assert lines[13]["target"] == 3 and lines[13]["reason"] is None
+    assert lines[13]["target"] == 3 and lines[13]["reason"] == "new source"
     assert lines[14]["target"] == 4 and lines[14]["reason"] == "misattributed"
     assert lines[15]["alias"] == "Trump" and lines[15]["canonical"] == "Donald Trump"
     assert "target" not in lines[0] and "alias" not in lines[14]
@@ -58,7 +58,7 @@ def test_event_dicts_match_the_cli_jsonl(store_path, cli):
 
 
 def test_log_streams_and_limits(store_path):
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         db.append([statement(i) for i in range(1, 601)])
         it = db.log(from_seq=5, limit=300)
         assert iter(it) is it
@@ -71,7 +71,7 @@ def test_log_streams_and_limits(store_path):
 
 def test_import_file_reads_every_format_and_checks_a_named_one(store_path):
     gdelt = SOURCE_DIR / "tests/data/gdelt-v2-events.tsv"
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         with pytest.raises(annals.InvalidArgumentError) as e:
             db.import_file(SAMPLE, format="gdelt")  # JSON Lines named as GDELT
         assert e.value.code == "INVALID_ARGUMENT"
@@ -92,7 +92,7 @@ def test_import_file_reads_every_format_and_checks_a_named_one(store_path):
 def test_import_file_reports_bad_lines(store_path, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(statement(1)) + "\n" + '{"speaker": 3}\n')
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         summary = db.import_file(bad)
     assert (summary["imported"], summary["rejected"]) == (1, 1)
     assert summary["rejects"][0]["line"] == 2
@@ -100,7 +100,7 @@ def test_import_file_reports_bad_lines(store_path, tmp_path):
 
 
 def test_timeline_corrections_retractions_aliases_and_as_of(store_path):
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         first = db.append(statement(1, when="2025-03-01"))
         second = db.append(statement(2, speaker="Ada L.", when="2025-03-02"))
         third = db.append(statement(3, when=dt.date(2025, 3, 3)))
@@ -136,7 +136,7 @@ def test_timeline_corrections_retractions_aliases_and_as_of(store_path):
 
 
 def test_frames_have_proper_dtypes(store_path):
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         db.import_file(SAMPLE)
         log = db.log_frame()
         tl = db.timeline_frame(actor="donald trump")
@@ -159,7 +159,7 @@ def test_frames_have_proper_dtypes(store_path):
 
 
 def test_declarative_projections(store_path):
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         db.import_file(SAMPLE)
         db.create_projection("accusers", key="speaker", where={"code": "11"})
         db.rebuild("accusers")
@@ -185,7 +185,7 @@ def test_errors_carry_code_and_message(store_path):
         annals.open(store_path, read_only=True)
     assert e.value.code == "NOT_FOUND" and e.value.code_value == 5
     assert str(store_path) in e.value.message
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         with pytest.raises(annals.InvalidArgumentError) as e:
             db.append({"speaker": "x"})
         assert "verb" in e.value.message or "occurred_at" in e.value.message
@@ -208,7 +208,7 @@ def test_errors_carry_code_and_message(store_path):
 
 
 def test_read_only_refuses_writes(store_path):
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         db.append(statement(1))
     with annals.open(store_path, read_only=True) as db:
         assert db.read_only
@@ -218,7 +218,7 @@ def test_read_only_refuses_writes(store_path):
 
 
 def test_context_manager_closes(store_path):
-    with annals.open(store_path) as db:
+    with annals.open(store_path, create=True) as db:
         db.append(statement(1))
     assert db.closed
     with annals.open(store_path) as again:  # the lock was released

@@ -38,7 +38,7 @@ def test_reader_beside_a_cli_import(tmp_path, cli):
         for i in range(1, TOTAL + 1):
             f.write(json.dumps(generated(i)) + "\n")
     # The store exists (and its timelines are built) before the import.
-    with annals.open(store) as db:
+    with annals.open(store, create=True) as db:
         db.append(generated(0))
         assert len(db.timeline(actor="Ada")) == 1
 
@@ -83,7 +83,7 @@ def test_reader_beside_a_cli_import(tmp_path, cli):
 
 def test_second_writer_is_told_who_holds_the_store(tmp_path, cli):
     store = tmp_path / "store"
-    with annals.open(store) as db:
+    with annals.open(store, create=True) as db:
         db.append(generated(1))
         r = subprocess.run([cli, "--db", str(store), "append", "--speaker", "x",
                             "--verb", "said", "--content", "y", "--at", "2025"],

@@ -34,7 +34,7 @@ def test_monthly_accusations_counts_per_pair_and_month(tmp_path):
     def s(i, speaker, target, code, when):
         return {"speaker": speaker, "targets": [target], "verb": "accused", "code": code,
                 "content": f"s{i}", "occurred_at": when}
-    with annals.open(tmp_path / "store") as db:
+    with annals.open(tmp_path / "store", create=True) as db:
         db.append([s(1, "A", "B", "112", "2018-01-05"), s(2, "A", "B", "1121", "2018-01-20"),
                    s(3, "A", "B", "112", "2018-02-01"), s(4, "A", "C", "111", "2018-01-05"),
                    s(5, "C", "A", "1125", "2018-01"), s(6, "A", "B", "0112", "2018-01-07")])

@@ -82,7 +82,7 @@ TEST_F(CliImportExportTest, RejectsGoToStderrAndTheRejectsFileVerbatim) {
   Result r = Run("import --rejects " + Quote(rej.string()) + " " + Quote(in.string()));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("bad.tsv:2: wrong column count: 60 tab-separated columns, "
-                               "expected 61"));
+                               "expected 57 (GDELT 1.0 backfile), 58 (GDELT 1.0 daily) or 61"));
   EXPECT_EQ(ReadFile(rej), bad + "\n");
   EXPECT_THAT(r.out, HasSubstr("read 2, imported 1, duplicates 0, rejected 1"));
 }
@@ -91,10 +91,73 @@ TEST_F(CliImportExportTest, NamedFormatMismatchFailsWithWhatWasFound) {
   Result r = Run("import --format icews " + Quote(kData + "gdelt-v2-events.tsv"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("not icews: expected ICEWS events"));
-  EXPECT_THAT(r.err, HasSubstr("found a tab-separated line of 61 columns"));
+  EXPECT_THAT(r.err, HasSubstr("found GDELT event rows (61 tab-separated columns)"));
   Result bad = Run("import --format xml " + Quote(kData + "gdelt-v2-events.tsv"));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("unknown format \"xml\""));
+}
+
+// Issue 17.9: "--format json" was read as PLOVER, and the JSON Lines sample
+// gave 12 x "date: missing (a PLOVER record needs a date)".
+TEST_F(CliImportExportTest, FormatNamesAreExactAndAMismatchFailsAtOnce) {
+  Result json = Run("import --format json " + Quote(test::kSample));
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_THAT(json.err, HasSubstr("unknown format \"json\"; expected auto, jsonl, csv, gdelt, "
+                                  "icews or plover (JSON Lines statements are jsonl; "
+                                  "PLOVER/POLECAT JSON records are plover)"));
+  EXPECT_FALSE(fs::exists(db_));
+  for (const char* other : {"JSONL", "ndjson", "polecat"}) {
+    Result r = Run(std::string("import --format ") + other + " " + Quote(test::kSample));
+    EXPECT_EQ(r.exit_code, 1) << other;
+    EXPECT_THAT(r.err, HasSubstr("unknown format")) << other;
+  }
+  Result plover = Run("import --format plover " + Quote(test::kSample));
+  EXPECT_EQ(plover.exit_code, 1);
+  EXPECT_THAT(plover.err, HasSubstr("not plover: expected PLOVER/POLECAT JSON"));
+  EXPECT_THAT(plover.err, HasSubstr("found a JSON object with a statement's keys"));
+  EXPECT_EQ(Lines(plover.err).size(), 1u);  // at once, not row by row
+  // And the other way: PLOVER records named as JSON Lines.
+  std::string rec = R"({"id": "x", "date": "2000-01-01", "source": [{"actorText": "A"}], )"
+                    R"("event": "ACCUSE", "eventText": "accused", "text": "t"})";
+  fs::path lines = Write("plover.jsonl", rec + "\n");
+  Result jsonl = Run("import --format jsonl " + Quote(lines.string()));
+  EXPECT_EQ(jsonl.exit_code, 1);
+  EXPECT_THAT(jsonl.err, HasSubstr("not jsonl: expected JSON Lines"));
+  EXPECT_THAT(jsonl.err, HasSubstr("found a JSON object with PLOVER's keys"));
+  Result ok = Run("import --format plover " + Quote(lines.string()));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// Issue 17.10: a file rejected row by row printed 1,635 identical lines.
+TEST_F(CliImportExportTest, RepeatedRejectionsAreCappedWithACountPerReason) {
+  std::string csv = "verb,occurred_at,content\n";
+  for (int i = 0; i < 100; ++i) csv += "said,2020,c" + std::to_string(i) + "\n";
+  csv += "said,2020\n";
+  fs::path in = Write("nospeaker.csv", csv);
+  fs::path rej = dir_ / "rejects.csv";
+  Result r = Run("import " + Quote(in.string()) + " --rejects " + Quote(rej.string()));
+  EXPECT_EQ(r.exit_code, 1);
+  std::vector<std::string> err = Lines(r.err);
+  ASSERT_EQ(err.size(), 23u) << r.err;
+  EXPECT_THAT(err[0], HasSubstr("nospeaker.csv:2: speaker: a statement needs a speaker"));
+  EXPECT_THAT(err[19], HasSubstr("nospeaker.csv:21: speaker:"));
+  EXPECT_THAT(err[20], HasSubstr("nospeaker.csv: 101 rows rejected, the first 20 shown "
+                                 "(--all-errors shows every one); by reason:"));
+  EXPECT_EQ(err[21], "  100 rows like line 2: speaker: a statement needs a speaker or a target");
+  EXPECT_EQ(err[22], "  1 row like line 102: wrong column count: 2 columns, expected 3 "
+                     "(as the header row)");
+  EXPECT_EQ(Lines(ReadFile(rej)).size(), 101u);  // every row, as before
+  Result all = Run("import --all-errors " + Quote(in.string()));
+  EXPECT_EQ(Lines(all.err).size(), 101u);
+}
+
+// Issue 17.10: a mentions file was rejected row by row as if it were events.
+TEST_F(CliImportExportTest, AMentionsFileIsNamedAtOnce) {
+  Result r = Run("import " + Quote(kData + "gdelt-v2-mentions.tsv"));
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_EQ(Lines(r.err).size(), 1u) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("this looks like a GDELT 2.0 mentions file"));
+  EXPECT_THAT(r.err, HasSubstr("annals does not import GDELT mentions yet"));
 }
 
 TEST_F(CliImportExportTest, JsonlExportRoundTripsAndGdeltExportIsTheInput) {
@@ -111,13 +174,44 @@ TEST_F(CliImportExportTest, JsonlExportRoundTripsAndGdeltExportIsTheInput) {
   Result twice = Run("export", other);
   EXPECT_EQ(twice.out, once.out);
 
-  Result gdelt = Run("export --format gdelt --from 31");
+  Result gdelt = Run("export --format gdelt --from-seq 31");
   ASSERT_EQ(gdelt.exit_code, 0) << gdelt.err;
   EXPECT_EQ(gdelt.out, ReadFile(kData + "gdelt-v2-events.tsv"));
-  Result with = Run("export --include-retracted --to 5");
+  Result with = Run("export --include-retracted --to-seq 5");
   EXPECT_EQ(Lines(with.out).size(), 5u);
   Result asof = Run("export --as-of 30");
   EXPECT_EQ(Lines(asof.out).size(), 30u);  // before the GDELT rows and the retraction
+}
+
+// Issue 17.8: rows not from GDELT were written with their seq as
+// GLOBALEVENTID, which collides with real GDELT events on re-import.
+TEST_F(CliImportExportTest, GdeltExportOfAMixedStoreRefusesOrLeavesTheOthersOut) {
+  ASSERT_EQ(Run("import " + Quote(kData + "icews-events.tab")).exit_code, 0);
+  ASSERT_EQ(Run("import " + Quote(kData + "gdelt-v2-events.tsv")).exit_code, 0);
+  ASSERT_EQ(Run("import " + Quote(test::kSample)).exit_code, 0);
+  fs::path out = dir_ / "out.tsv";
+  Result refused = Run("export --format gdelt -o " + Quote(out.string()));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("42 of the 62 statements did not come from GDELT (the "
+                                     "first: seq 1, id \"icews:"));
+  EXPECT_THAT(refused.err, HasSubstr("--gdelt-only"));
+  EXPECT_FALSE(fs::exists(out));  // refused before anything was written
+  Result to_stdout = Run("export --format gdelt");
+  EXPECT_EQ(to_stdout.exit_code, 1);
+  EXPECT_EQ(to_stdout.out, "");
+
+  Result only = Run("export --format gdelt --gdelt-only -o " + Quote(out.string()));
+  ASSERT_EQ(only.exit_code, 0) << only.err;
+  EXPECT_THAT(only.err, HasSubstr("42 statements not from GDELT left out"));
+  EXPECT_EQ(ReadFile(out), ReadFile(kData + "gdelt-v2-events.tsv"));
+  // The round trip: into a fresh store, and back into this one (nothing
+  // new, no id taken).
+  Result fresh = Run("import " + Quote(out.string()), dir_ / "fresh");
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_THAT(fresh.out, HasSubstr("read 20, imported 20, duplicates 0, rejected 0"));
+  Result again = Run("import " + Quote(out.string()));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("read 20, imported 0, duplicates 20, rejected 0"));
 }
 
 TEST_F(CliImportExportTest, CsvExportLoadsInPandas) {

@@ -226,7 +226,7 @@ TEST_F(CliTest, TableFitsOneHundredColumns) {
 
 TEST_F(CliTest, LogFromAndLimit) {
   ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
-  Result r = Run("log --from 5 --limit 3 --format jsonl");
+  Result r = Run("log --from-seq 5 --limit 3 --format jsonl");
   std::vector<std::string> lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_THAT(lines[0], StartsWith("{\"seq\":5,"));

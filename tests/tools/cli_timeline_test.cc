@@ -245,7 +245,7 @@ TEST_F(CliTimelineTest, CorrectReplacesOnlyTheFieldsGiven) {
               HasSubstr("attempting to withdraw from the rare earth agreement"));
 
   // A repeatable flag replaces the whole list.
-  ASSERT_EQ(Run("correct 8 --target 'Ukraine' --target 'European Union'").exit_code, 0);
+  ASSERT_EQ(Run("correct 8 --target 'Ukraine' --target 'European Union' --reason r").exit_code, 0);
   Result eu = Run("timeline --actor 'european union' --format jsonl");
   EXPECT_THAT(Seqs(eu.out), ElementsAre(8));
   EXPECT_THAT(eu.out, HasSubstr("\"targets\":[\"Ukraine\",\"European Union\"]"));
@@ -253,10 +253,10 @@ TEST_F(CliTimelineTest, CorrectReplacesOnlyTheFieldsGiven) {
   EXPECT_THAT(Seqs(Run("timeline --actor 'Volodymyr Zelensky' --format jsonl").out),
               ElementsAre(7, 10));
 
-  EXPECT_EQ(Run("correct 8").exit_code, 1);  // no field given
-  EXPECT_EQ(Run("correct 99 --content x").exit_code, 1);
-  EXPECT_EQ(Run("correct 8 --at 2025-13").exit_code, 1);
-  EXPECT_EQ(Run("correct abc --content x").exit_code, 1);
+  EXPECT_EQ(Run("correct 8 --reason r").exit_code, 1);  // no field given
+  EXPECT_EQ(Run("correct 99 --content x --reason r").exit_code, 1);
+  EXPECT_EQ(Run("correct 8 --at 2025-13 --reason r").exit_code, 1);
+  EXPECT_EQ(Run("correct abc --content x --reason r").exit_code, 1);
 }
 
 TEST_F(CliTimelineTest, RetractHidesUnlessIncluded) {
@@ -279,13 +279,13 @@ TEST_F(CliTimelineTest, RetractHidesUnlessIncluded) {
   Result twice = Run("retract 9 --reason again");
   EXPECT_EQ(twice.exit_code, 1);
   EXPECT_THAT(twice.err, HasSubstr("retract"));
-  EXPECT_EQ(Run("correct 9 --content x").exit_code, 1);  // retracted
+  EXPECT_EQ(Run("correct 9 --content x --reason r").exit_code, 1);  // retracted
   EXPECT_EQ(Run("retract 99 --reason x").exit_code, 1);
 }
 
 TEST_F(CliTimelineTest, AsOfReproducesThePastByteForByte) {
   ImportSample();
-  ASSERT_EQ(Run("correct 8 --content 'Corrected paraphrase.'").exit_code, 0);  // 13
+  ASSERT_EQ(Run("correct 8 --content 'Corrected paraphrase.' --reason r").exit_code, 0);  // 13
   Result before = Run("timeline --actor 'Donald Trump' --as-of 12 --format jsonl");
   ASSERT_EQ(before.exit_code, 0) << before.err;
   EXPECT_THAT(Seqs(before.out), ElementsAre(7, 8, 9));
@@ -301,7 +301,7 @@ TEST_F(CliTimelineTest, AsOfReproducesThePastByteForByte) {
   ASSERT_EQ(Run("alias 'The Donald' 'Donald Trump'").exit_code, 0);
   ASSERT_EQ(Run("append --speaker 'Donald Trump' --verb said --at 2025-03 "
                 "--content 'Another one'").exit_code, 0);
-  ASSERT_EQ(Run("correct 7 --verb urged").exit_code, 0);
+  ASSERT_EQ(Run("correct 7 --verb urged --reason r").exit_code, 0);
   Result again = Run("timeline --actor 'Donald Trump' --as-of 12 --format jsonl");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out, before.out);
@@ -461,7 +461,7 @@ TEST_F(CliTimelineTest, BadUsageExitsOne) {
 
 TEST_F(CliTimelineTest, TimelineTableFitsOneHundredColumns) {
   ImportSample();
-  ASSERT_EQ(Run("correct 10 --content '" + std::string(300, 'y') + "'").exit_code, 0);
+  ASSERT_EQ(Run("correct 10 --content '" + std::string(300, 'y') + "' --reason r").exit_code, 0);
   ASSERT_EQ(Run("retract 5 --reason r").exit_code, 0);
   Result t = Run("timeline --actor 'Vladimir Putin' --include-retracted");
   ASSERT_EQ(t.exit_code, 0) << t.err;
@@ -530,11 +530,11 @@ TEST_F(CliTimelineTest, LogAndShowSayWhatEachAmendmentAmends) {
   ImportSample();
   ASSERT_EQ(Run("correct 2 --content 'Corrected content' --reason 'typo in source'").out,
             "13\n");
-  ASSERT_EQ(Run("correct 3 --quote 'a new quote'").out, "14\n");  // no reason
+  ASSERT_EQ(Run("correct 3 --quote 'a new quote' --reason 'new source'").out, "14\n");
   ASSERT_EQ(Run("retract 4 --reason misattributed").out, "15\n");
   ASSERT_EQ(Run("alias Trump 'Donald Trump'").out, "16\n");
 
-  Result jsonl = Run("log --from 12 --format jsonl");
+  Result jsonl = Run("log --from-seq 12 --format jsonl");
   ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
   EXPECT_THAT(Seqs(jsonl.out), ElementsAre(12, 13, 14, 15, 16));
   // Statements carry none of the amendment fields.
@@ -544,7 +544,7 @@ TEST_F(CliTimelineTest, LogAndShowSayWhatEachAmendmentAmends) {
               AllOf(HasSubstr("\"kind\":\"correction\""),
                     HasSubstr("\"content\":\"Corrected content\""),
                     HasSubstr(",\"target\":2,\"reason\":\"typo in source\"}")));
-  EXPECT_THAT(LineOf(jsonl.out, 14), HasSubstr(",\"target\":3,\"reason\":null}"));
+  EXPECT_THAT(LineOf(jsonl.out, 14), HasSubstr(",\"target\":3,\"reason\":\"new source\"}"));
   EXPECT_THAT(LineOf(jsonl.out, 15),
               AllOf(HasSubstr("\"kind\":\"retraction\""),
                     HasSubstr(",\"target\":4,\"reason\":\"misattributed\"}")));
@@ -559,19 +559,19 @@ TEST_F(CliTimelineTest, LogAndShowSayWhatEachAmendmentAmends) {
   }
 
   // csv: the four columns last, empty for statements.
-  Result csv = Run("log --from 12 --format csv");
+  Result csv = Run("log --from-seq 12 --format csv");
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   std::vector<std::string> rows = Lines(csv.out);
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_THAT(rows[0], HasSubstr(",attributes,target,reason,alias,canonical\r"));
   EXPECT_THAT(rows[1], HasSubstr(",,,,\r"));
   EXPECT_THAT(rows[2], HasSubstr(",2,typo in source,,\r"));
-  EXPECT_THAT(rows[3], HasSubstr(",3,,,\r"));
+  EXPECT_THAT(rows[3], HasSubstr(",3,new source,,\r"));
   EXPECT_THAT(rows[4], HasSubstr(",4,misattributed,,\r"));
   EXPECT_THAT(rows[5], HasSubstr(",,,Trump,Donald Trump\r"));
 
   // table: the content column says what is amended.
-  Result table = Run("log --from 13");
+  Result table = Run("log --from-seq 13");
   ASSERT_EQ(table.exit_code, 0) << table.err;
   std::vector<std::string> lines = Lines(table.out);
   ASSERT_EQ(lines.size(), 5u);

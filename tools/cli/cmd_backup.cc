@@ -5,6 +5,7 @@
 #include "annals/backup.h"
 #include "annals/status.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 
 namespace annals::cli {
 namespace {
@@ -35,8 +36,8 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
         return Fail("backup", WithHint(info.status(), "give --db PATH or set ANNALS_DB"));
       return Fail("backup", info.status());
     }
-    std::printf("backed up %s to %s: seqs 1..%llu, %.1f MiB\n", g.db.c_str(),
-                info->path.c_str(), static_cast<unsigned long long>(info->head),
+    std::printf("backed up %s to %s: seqs 1..%llu, %.1f MiB\n",
+                EscapeForTerminal(g.db).c_str(), EscapeForTerminal(info->path).c_str(), static_cast<unsigned long long>(info->head),
                 info->bytes / 1048576.0);
     return kExitOk;
   };
@@ -57,8 +58,8 @@ Runner AddRestore(CLI::App& app, const GlobalFlags& g) {
     auto info = RestoreStore(f->dir, g.db, options);
     // Not a backup, or a store in use: the request does not apply (1).
     if (!info.ok()) return FailRequest("restore", info.status());
-    std::printf("restored %s to %s: seqs 1..%llu, %.1f MiB\n", f->dir.c_str(),
-                g.db.c_str(), static_cast<unsigned long long>(info->head),
+    std::printf("restored %s to %s: seqs 1..%llu, %.1f MiB\n",
+                EscapeForTerminal(f->dir).c_str(), EscapeForTerminal(g.db).c_str(), static_cast<unsigned long long>(info->head),
                 info->bytes / 1048576.0);
     return kExitOk;
   };

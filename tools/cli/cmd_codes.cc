@@ -14,6 +14,7 @@ Runner AddCodes(CLI::App& app, const GlobalFlags&) {
   struct Flags {
     std::string prefix;
     std::string format = "table";
+    bool spreadsheet_safe = false;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -22,6 +23,7 @@ Runner AddCodes(CLI::App& app, const GlobalFlags&) {
       "Goldstein score), all or those starting with PREFIX.");
   cmd->add_option("PREFIX", f->prefix, "only codes starting with this, e.g. 04 or 112");
   cmd->add_option("--format", f->format, "table, jsonl or csv")->capture_default_str();
+  AddSpreadsheetSafeFlag(cmd, f->spreadsheet_safe);
   return [f]() -> int {
     if (f->format != "table" && f->format != "jsonl" && f->format != "csv")
       return Fail("--format", absl::InvalidArgumentError(absl::StrCat(
@@ -46,16 +48,21 @@ Runner AddCodes(CLI::App& app, const GlobalFlags&) {
         absl::StrAppend(&line, ",\"quad_class\":", c.quad_class,
                         absl::StrFormat(",\"goldstein\":%.1f}", c.goldstein));
       } else if (f->format == "csv") {
-        line = c.code;
-        line += ',';
-        AppendCsvField(c.description, &line);
-        absl::StrAppend(&line, ",", c.root_code, ",", c.quad_class,
-                        absl::StrFormat(",%.1f", c.goldstein));
+        const CsvCell how =
+            f->spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
+        const std::string cells[] = {c.code, c.description, c.root_code,
+                                     absl::StrCat(c.quad_class),
+                                     absl::StrFormat("%.1f", c.goldstein)};
+        for (const std::string& cell : cells) {
+          if (!line.empty()) line += ',';
+          AppendCsvField(cell, &line, how);
+        }
       } else {
         line = absl::StrFormat("%-5s %-4s %-4d %6.1f  %s", c.code, c.root_code, c.quad_class,
                                c.goldstein, c.description);
       }
       std::printf("%s\n", line.c_str());
+      if (OutputFailed()) break;  // main reports it
     }
     return kExitOk;
   };

@@ -2,7 +2,6 @@
 // read, without ever changing the log's past.
 #include <cstdio>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 
@@ -18,16 +17,6 @@ int Report(std::string_view command, const absl::StatusOr<AppendResult>& r) {
     std::fprintf(stderr, "annals: already stored as seq %llu; nothing appended\n",
                  static_cast<unsigned long long>(r->seq));
   return kExitOk;
-}
-
-absl::StatusOr<uint64_t> ParseSeq(const std::string& text) {
-  uint64_t seq = 0;
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
-      !absl::SimpleAtoi(text, &seq) || seq == 0)
-    return absl::InvalidArgumentError(
-        absl::StrCat("expected the seq of a statement (a number from 1), got '",
-                     text, "'"));
-  return seq;
 }
 
 const AppendOptions kSync{AppendOptions::Durability::kSync};
@@ -68,10 +57,12 @@ Runner AddCorrect(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<CorrectFlags>();
   CLI::App* cmd = app.add_subcommand(
       "correct",
-      "Append a correction of statement SEQ: the fields given replace its "
-      "current values (a repeatable flag replaces the whole list; an empty "
-      "value clears the field); the rest stay. Prints the correction's seq");
-  cmd->add_option("SEQ", f->seq, "seq of the statement to correct")->required();
+      "Append a correction of a statement (by seq or id): the fields given "
+      "replace its current values (a repeatable flag replaces the whole list; "
+      "an empty value clears the field); the rest stay. Prints the "
+      "correction's seq");
+  cmd->add_option("SEQ_OR_ID", f->seq, "the statement's seq (all digits) or id")
+      ->required();
   Statement& s = f->s;
   cmd->add_option("--speaker", s.speaker, "who made the statement");
   cmd->add_option("--target", s.targets, "whom it was addressed to or about (repeatable)");
@@ -86,10 +77,10 @@ Runner AddCorrect(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--via", s.source.via, "outlet that relayed the report");
   cmd->add_option("--url", s.source.url, "URL of the report");
   cmd->add_option("--published-at", f->published_at, "when the report was published");
-  cmd->add_option("--reason", f->reason, "why it is corrected");
+  cmd->add_option("--reason", f->reason, "why it is corrected (required)")->required();
   return [f, &g, cmd]() -> int {
-    auto seq = ParseSeq(f->seq);
-    if (!seq.ok()) return Fail("correct", seq.status());
+    if (f->reason.empty())
+      return Fail("--reason", absl::InvalidArgumentError("a reason is required"));
     auto given = [&](const char* flag) { return cmd->count(flag) > 0; };
     Timestamp at, published_at;
     if (given("--at")) {
@@ -113,6 +104,8 @@ Runner AddCorrect(CLI::App& app, const GlobalFlags& g) {
 
     auto engine = OpenExistingForWrite(g);
     if (!engine.ok()) return Fail("", engine.status());
+    auto seq = ResolveEvent(**engine, f->seq);
+    if (!seq.ok()) return Fail("correct", seq.status());
     auto current = (*engine)->CurrentStatement(*seq);
     if (!current.ok()) return FailRequest("correct", current.status());
     Statement c = *current;
@@ -141,17 +134,19 @@ Runner AddRetract(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<RetractFlags>();
   CLI::App* cmd = app.add_subcommand(
       "retract",
-      "Append a retraction of statement SEQ: timelines leave it out (or mark it, "
-      "with --include-retracted) from now on. Prints the retraction's seq");
-  cmd->add_option("SEQ", f->seq, "seq of the statement to retract")->required();
-  cmd->add_option("--reason", f->reason, "why it is withdrawn")->required();
+      "Append a retraction of a statement (by seq or id): timelines leave it "
+      "out (or mark it, with --include-retracted) from now on. Prints the "
+      "retraction's seq");
+  cmd->add_option("SEQ_OR_ID", f->seq, "the statement's seq (all digits) or id")
+      ->required();
+  cmd->add_option("--reason", f->reason, "why it is withdrawn (required)")->required();
   return [f, &g]() -> int {
-    auto seq = ParseSeq(f->seq);
-    if (!seq.ok()) return Fail("retract", seq.status());
     if (f->reason.empty())
       return Fail("--reason", absl::InvalidArgumentError("a reason is required"));
     auto engine = OpenExistingForWrite(g);
     if (!engine.ok()) return Fail("", engine.status());
+    auto seq = ResolveEvent(**engine, f->seq);
+    if (!seq.ok()) return Fail("retract", seq.status());
     return Report("retract", (*engine)->Retract(*seq, f->reason, kSync));
   };
 }

@@ -1,16 +1,20 @@
 // annals import: event files of any supported format into the store, every
 // row accounted for.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "annals/import.h"
 #include "cli/commands.h"
+#include "cli/import_report.h"
 #include "cli/progress.h"
+#include "cli/rejects_file.h"
+#include "cli/terminal.h"
 
 namespace annals::cli {
 namespace {
@@ -21,13 +25,14 @@ struct ImportFlags {
   bool strict = false;
   bool repair_utf8 = false;
   bool dry_run = false;
+  bool all_errors = false;
   std::string rejects;
   int progress_fd = -1;
   uint64_t progress_every = 8ull << 20;
 };
 
 void PrintSummary(std::string_view name, const ImportSummary& s, bool with_format) {
-  std::string line(name);
+  std::string line = EscapeForTerminal(name);
   absl::StrAppend(&line, ": read ", s.read, ", imported ", s.imported, ", duplicates ",
                   s.duplicates, ", rejected ", s.rejected);
   if (s.held_back > 0)
@@ -36,6 +41,24 @@ void PrintSummary(std::string_view name, const ImportSummary& s, bool with_forma
     absl::StrAppend(&line, " (", s.repaired, " with invalid UTF-8 repaired)");
   if (with_format) absl::StrAppend(&line, " [", ImportFormatName(s.format), "]");
   std::printf("%s\n", line.c_str());
+}
+
+// "FILE:LINE: reason", escaped: reasons quote the rejected field values.
+void PrintRejected(const RejectedLine& r) {
+  std::fprintf(stderr, "%s:%llu: %s\n", EscapeForTerminal(r.file).c_str(),
+               static_cast<unsigned long long>(r.line),
+               EscapeForTerminal(r.reason).c_str());
+}
+
+// --progress-fd must name a descriptor open for writing.
+absl::Status CheckProgressFd(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (::fcntl(fd, F_GETFD) == -1 || flags == -1)
+    return absl::InvalidArgumentError(absl::StrCat("file descriptor ", fd, " is not open"));
+  if ((flags & O_ACCMODE) == O_RDONLY)
+    return absl::InvalidArgumentError(
+        absl::StrCat("file descriptor ", fd, " is not open for writing"));
+  return absl::OkStatus();
 }
 
 void Add(ImportSummary& total, const ImportSummary& s) {
@@ -47,6 +70,20 @@ void Add(ImportSummary& total, const ImportSummary& s) {
   total.repaired += s.repaired;
 }
 
+// Opens every input; --strict copies input that can be read only once, so
+// that it can be read twice.
+absl::StatusOr<std::vector<std::unique_ptr<ImportInput>>> OpenInputs(const ImportFlags& f) {
+  if (std::count(f.files.begin(), f.files.end(), "-") > 1)
+    return absl::InvalidArgumentError("standard input (-) is named twice");
+  std::vector<std::unique_ptr<ImportInput>> inputs;
+  for (const std::string& file : f.files) {
+    auto in = ImportInput::Open(file, f.strict && !f.dry_run);
+    if (!in.ok()) return in.status();  // its message names the file
+    inputs.push_back(*std::move(in));
+  }
+  return inputs;
+}
+
 }  // namespace
 
 Runner AddImport(CLI::App& app, const GlobalFlags& g) {
@@ -56,44 +93,68 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       "Import event files: JSON Lines statements, CSV with a header row, GDELT "
       "1.0/2.0 events, ICEWS events, PLOVER/POLECAT JSON; plain, .gz or .zip. "
       "Every row is counted as imported, duplicate or rejected; rejected rows "
-      "are reported as FILE:LINE: reason (exit 1 if there were any).");
+      "are reported as FILE:LINE: reason, the first 20 of each file, then a count "
+      "per reason (exit 1 if there were any).");
   cmd->add_option("FILE", f->files, "input files; - for standard input")->required();
   cmd->add_option("--format", f->format,
                   "auto (decide by content), jsonl, csv, gdelt, icews or plover")
       ->capture_default_str();
-  cmd->add_flag("--strict", f->strict, "import nothing if any row is bad");
-  cmd->add_option("--rejects", f->rejects, "write rejected rows verbatim to this file");
+  cmd->add_flag("--strict", f->strict,
+                "import nothing if any row is bad (input from a pipe is copied to a "
+                "temporary file in $TMPDIR to be read twice)");
+  cmd->add_option("--rejects", f->rejects,
+                  "write rejected rows verbatim to this file (created, or emptied; never "
+                  "an input file or a file inside the store)");
   cmd->add_flag("--repair-utf8", f->repair_utf8,
                 "import rows with invalid UTF-8, replacing the bad bytes with U+FFFD "
                 "(default: reject them); each repair is reported");
   cmd->add_flag("--dry-run", f->dry_run, "parse and check only; write nothing");
+  cmd->add_flag("--all-errors", f->all_errors,
+                "report every rejected row (default: the first 20 of each file, then a "
+                "count per reason)");
   cmd->add_option("--progress-fd", f->progress_fd,
                   "report durable progress on this open file descriptor, one line "
                   "each: durable file=I line=N head=S imported=N duplicates=N "
-                  "(every input row up to line N of file I is handled for good)");
+                  "(every input row up to line N of file I is handled for good)")
+      ->check(NonNegative());
   cmd->add_option("--progress-every", f->progress_every,
                   "input bytes between --progress-fd reports (each costs one fsync)")
+      ->check(NonNegative())
       ->capture_default_str();
   return [f, &g]() -> int {
     auto format = ParseImportFormat(f->format);
     if (!format.ok()) return Fail("--format", format.status());
-    std::ofstream rejects;
+    if (f->progress_fd >= 0)
+      if (absl::Status st = CheckProgressFd(f->progress_fd); !st.ok())
+        return Fail("--progress-fd", st);
+    // Every input is opened before the store, so that waiting for a FIFO's
+    // writer never holds the store's lock.
+    auto inputs = OpenInputs(*f);
+    if (!inputs.ok()) return Fail("import", inputs.status());
+    std::unique_ptr<RejectsFile> rejects;
     if (!f->rejects.empty()) {
-      rejects.open(f->rejects, std::ios::binary | std::ios::trunc);
-      if (!rejects)
-        return Fail("--rejects", absl::InvalidArgumentError(
-                                     absl::StrCat("cannot write ", f->rejects)));
+      std::vector<ImportInput::FileId> ids;
+      for (const auto& in : *inputs) ids.push_back(in->file_id());
+      auto opened = RejectsFile::Open(f->rejects, g.db, ids);
+      if (!opened.ok()) return Fail("--rejects", opened.status());
+      rejects = *std::move(opened);
     }
+    // Closes the rejects file; a write error on it is a storage error.
+    auto finish = [&](int code) {
+      if (rejects == nullptr) return code;
+      absl::Status st = rejects->Close();
+      return st.ok() ? code : Fail("--rejects", st);
+    };
     auto engine = OpenForWrite(g);
-    if (!engine.ok()) return Fail("", engine.status());
+    if (!engine.ok()) return finish(Fail("", engine.status()));
 
     std::unique_ptr<ProgressBar> bar;
-    auto on_reject = [&](const RejectedLine& r) {
+    RejectReport report(f->all_errors, [&] {
       if (bar) bar->Clear();
-      std::fprintf(stderr, "%.*s:%llu: %s\n", static_cast<int>(r.file.size()),
-                   r.file.data(), static_cast<unsigned long long>(r.line),
-                   r.reason.c_str());
-      if (rejects.is_open()) rejects << r.text << '\n';
+    });
+    auto on_reject = [&](const RejectedLine& r) {
+      report.Add(r);
+      if (rejects != nullptr && !r.text.empty()) rejects->Write(r.text);
     };
     ImportOptions options;
     options.format = *format;
@@ -102,9 +163,7 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     options.invalid_utf8 = f->repair_utf8 ? InvalidUtf8::kRepair : InvalidUtf8::kReject;
     options.on_repair = [&](const RejectedLine& r) {
       if (bar) bar->Clear();
-      std::fprintf(stderr, "%.*s:%llu: %s\n", static_cast<int>(r.file.size()),
-                   r.file.data(), static_cast<unsigned long long>(r.line),
-                   r.reason.c_str());
+      PrintRejected(r);
     };
     using Clock = std::chrono::steady_clock;
     Clock::time_point start;
@@ -130,39 +189,39 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
         (void)!::write(fd, msg.data(), msg.size());
       };
     }
-    if (f->strict && f->files.size() > 1 && !f->dry_run) {
+    if (f->strict && inputs->size() > 1 && !f->dry_run) {
       // Strict over several files: check them all before writing any.
       ImportOptions dry = options;
       dry.dry_run = true;
       dry.on_progress = nullptr;
       uint64_t bad = 0;
-      for (const std::string& file : f->files) {
-        if (file == "-")
-          return Fail("--strict", absl::InvalidArgumentError(
-                                      "standard input can only be checked alone"));
-        auto sum = ImportFile(**engine, file, dry, on_reject);
-        if (!sum.ok()) return Fail(file, sum.status());
+      for (auto& input : *inputs) {
+        auto sum = ImportFile(**engine, *input, dry, on_reject);
+        report.EndFile(input->path());
+        if (!sum.ok()) return finish(Fail(input->path(), sum.status()));
         bad += sum->rejected;
       }
       if (bad > 0) {
         std::fprintf(stderr, "annals: --strict: %llu bad rows; nothing imported\n",
                      static_cast<unsigned long long>(bad));
-        return kExitBadInput;
+        return finish(kExitBadInput);
       }
       options.strict = false;  // all checked
       options.on_repair = nullptr;  // reported by the check
     }
     ImportSummary total;
-    for (const std::string& file : f->files) {
+    for (auto& input : *inputs) {
+      const std::string& file = input->path();
       std::string base = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
-      bar = std::make_unique<ProgressBar>(base, "B");
+      bar = std::make_unique<ProgressBar>(EscapeForTerminal(base), "B");
       start = Clock::now();
-      auto sum = ImportFile(**engine, file, options, on_reject);
+      auto sum = ImportFile(**engine, *input, options, on_reject);
       bar.reset();
+      report.EndFile(file);
       ++file_index;
       if (!sum.ok()) {
         // Every batch before the error is stored and synced on close.
-        return Fail(file, sum.status());
+        return finish(Fail(file, sum.status()));
       }
       PrintSummary(file, *sum, true);
       Add(total, *sum);
@@ -170,8 +229,8 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     if (f->files.size() > 1) PrintSummary("total", total, false);
     // Leave the timelines caught up, so the next query need not replay.
     if (auto st = (*engine)->WaitFor((*engine)->Head(), absl::InfiniteDuration()); !st.ok())
-      return Fail("import", st);
-    return total.rejected > 0 ? kExitBadInput : kExitOk;
+      return finish(Fail("import", st));
+    return finish(total.rejected > 0 ? kExitBadInput : kExitOk);
   };
 }
 

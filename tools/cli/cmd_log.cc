@@ -1,53 +1,86 @@
 // annals log / annals show: read events back in one of three formats.
 #include <cstdio>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/time_args.h"
 
 namespace annals::cli {
 namespace {
 
 struct LogFlags {
-  uint64_t from = 1;
+  uint64_t from_seq = 1;
+  uint64_t to_seq = 0;
+  std::string from, to;
   uint64_t limit = 0;
   std::string format = "table";
+  bool spreadsheet_safe = false;
 };
 
 struct ShowFlags {
   std::string which;
   std::string format = "table";
+  bool spreadsheet_safe = false;
 };
 
-CLI::Option* AddFormat(CLI::App* cmd, std::string& format) {
-  return cmd
-      ->add_option("--format", format,
-                   "table (fits 100 columns), jsonl (one JSON object per event) "
-                   "or csv (RFC 4180, header row)")
+void AddFormat(CLI::App* cmd, std::string& format, bool& spreadsheet_safe) {
+  cmd->add_option("--format", format,
+                  "table (fits 100 columns), jsonl (one JSON object per event) "
+                  "or csv (RFC 4180, header row)")
       ->check(CLI::IsMember({"table", "jsonl", "csv"}))
       ->capture_default_str();
+  AddSpreadsheetSafeFlag(cmd, spreadsheet_safe);
 }
 
 }  // namespace
 
 Runner AddLog(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<LogFlags>();
-  CLI::App* cmd = app.add_subcommand("log", "List events in log order");
-  cmd->add_option("--from", f->from, "first seq to list")->capture_default_str();
-  cmd->add_option("--limit", f->limit, "list at most N events (0: all)")
+  CLI::App* cmd = app.add_subcommand(
+      "log",
+      "List events in log order: the raw log, every statement, correction, "
+      "retraction and alias as recorded (timelines and export give the "
+      "current view)");
+  cmd->add_option("--from-seq", f->from_seq, "first seq (log position) to list")
+      ->check(NonNegative())
       ->capture_default_str();
-  AddFormat(cmd, f->format);
+  cmd->add_option("--to-seq", f->to_seq, "last seq to list (0: the end)")
+      ->check(NonNegative())
+      ->capture_default_str();
+  cmd->add_option("--from", f->from,
+                  "only events whose statement occurred at or after DATE (2025, "
+                  "2025-03, 2025-03-31, 20250331, 2025-03-31T14:05:00Z); "
+                  "retractions and aliases, which have no date, are left out");
+  cmd->add_option("--to", f->to,
+                  "only events whose statement occurred at or before DATE, "
+                  "inclusive of the whole period (--to 2025-03 ends 2025-03-31)");
+  cmd->add_option("--limit", f->limit, "list at most N events (0: all)")
+      ->check(NonNegative())
+      ->capture_default_str();
+  AddFormat(cmd, f->format, f->spreadsheet_safe);
   return [f, &g]() -> int {
+    Timestamp from, to;
+    if (absl::Status st = ParseDateRange(f->from, f->to, &from, &to); !st.ok())
+      return Fail("log", st);
+    if (f->to_seq != 0 && f->to_seq < f->from_seq)
+      return Fail("log", absl::InvalidArgumentError(absl::StrCat(
+                             "the range is empty: --from-seq ", f->from_seq,
+                             " is after --to-seq ", f->to_seq)));
     auto engine = OpenForRead(g);
     if (!engine.ok()) return Fail("", engine.status());
-    auto writer = NewEventWriter(f->format, false, stdout);
+    auto writer = NewEventWriter(f->format, false, stdout, f->spreadsheet_safe);
     uint64_t n = 0;
-    auto it = (*engine)->NewIterator(f->from);
-    for (; it->Valid() && (f->limit == 0 || n < f->limit); it->Next(), ++n)
-      writer->Write(it->event());
-    writer->Finish();
-    std::fflush(stdout);
+    auto it = (*engine)->NewIterator(f->from_seq);
+    for (; it->Valid() && !OutputFailed(); it->Next()) {
+      const Event& e = it->event();
+      if (f->to_seq != 0 && e.seq > f->to_seq) break;
+      if (!InDateRange(e.statement.occurred_at, from, to)) continue;
+      writer->Write(e);
+      if (++n == f->limit) break;
+    }
+    if (!OutputFailed()) writer->Finish();
     if (!it->status().ok()) return Fail("log", it->status());
     return kExitOk;
   };
@@ -58,24 +91,15 @@ Runner AddShow(CLI::App& app, const GlobalFlags& g) {
   CLI::App* cmd = app.add_subcommand(
       "show", "Show one event by seq (all digits) or by id");
   cmd->add_option("SEQ_OR_ID", f->which, "a seq such as 12, or an id")->required();
-  AddFormat(cmd, f->format);
+  AddFormat(cmd, f->format, f->spreadsheet_safe);
   return [f, &g]() -> int {
     auto engine = OpenForRead(g);
     if (!engine.ok()) return Fail("", engine.status());
-    uint64_t seq = 0;
-    bool numeric = !f->which.empty() &&
-                   f->which.find_first_not_of("0123456789") == std::string::npos;
-    if (numeric) {
-      if (!absl::SimpleAtoi(f->which, &seq))
-        return Fail("show", absl::InvalidArgumentError("seq out of range"));
-    } else {
-      auto found = (*engine)->FindById(f->which);
-      if (!found.ok()) return Fail("show", found.status());
-      seq = *found;
-    }
-    auto e = (*engine)->Get(seq);
+    auto seq = ResolveEvent(**engine, f->which);
+    if (!seq.ok()) return Fail("show", seq.status());
+    auto e = (*engine)->Get(*seq);
     if (!e.ok()) return Fail("show", e.status());
-    auto writer = NewEventWriter(f->format, true, stdout);
+    auto writer = NewEventWriter(f->format, true, stdout, f->spreadsheet_safe);
     writer->Write(*e);
     writer->Finish();
     return kExitOk;

@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/terminal.h"
 
 namespace annals::cli {
 namespace {
@@ -52,7 +53,9 @@ std::vector<std::string> KeyFields(const Engine& engine, std::string_view name) 
 // Prints group counts. `fields` empty: one-name groups (actors, topics),
 // printed as name; otherwise one value per field.
 void PrintCounts(const std::vector<GroupCount>& counts, const std::string& format,
-                 const std::vector<std::string>& fields, std::string_view none) {
+                 const std::vector<std::string>& fields, std::string_view none,
+                 bool spreadsheet_safe) {
+  const CsvCell how = spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
   std::string out;
   if (format == "jsonl") {
     for (const GroupCount& c : counts) {
@@ -77,7 +80,7 @@ void PrintCounts(const std::vector<GroupCount>& counts, const std::string& forma
     } else {
       for (const std::string& f : fields) {
         out.push_back(',');
-        AppendCsvField(f, &out);
+        AppendCsvField(f, &out, how);
       }
     }
     out += "\r\n";
@@ -85,11 +88,11 @@ void PrintCounts(const std::vector<GroupCount>& counts, const std::string& forma
       absl::StrAppend(&out, c.count);
       if (fields.empty()) {
         out.push_back(',');
-        AppendCsvField(absl::StrJoin(c.key, " | "), &out);
+        AppendCsvField(absl::StrJoin(c.key, " | "), &out, how);
       } else {
         for (const std::string& k : c.key) {
           out.push_back(',');
-          AppendCsvField(k, &out);
+          AppendCsvField(k, &out, how);
         }
       }
       out += "\r\n";
@@ -108,7 +111,6 @@ void PrintCounts(const std::vector<GroupCount>& counts, const std::string& forma
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
 }
 
 struct CountsFlags {
@@ -116,6 +118,7 @@ struct CountsFlags {
   size_t top = 0;
   std::string format = "table";
   bool no_wait = false;
+  bool spreadsheet_safe = false;
 };
 
 // Opens for a query, waits for `projection` unless told not to, and returns
@@ -133,7 +136,7 @@ absl::StatusOr<std::vector<GroupCount>> QueryCounts(const GlobalFlags& g,
     std::fprintf(stderr,
                  "annals: note: the store is in use by another process; answering "
                  "read-only, as of the %s projection's checkpoint (seq %llu)\n",
-                 projection.c_str(),
+                 EscapeForTerminal(projection).c_str(),
                  static_cast<unsigned long long>(info ? info->checkpoint : 0));
   } else if (!no_wait) {
     absl::Status st = WaitForProjection(engine, projection, engine.Head(),
@@ -154,15 +157,19 @@ Runner AddCounts(CLI::App& app, const GlobalFlags& g, const std::string& which) 
   cmd->add_option("--prefix", f->prefix,
                   actors ? "only names starting with P (case and spacing do not matter)"
                          : "only topics starting with P (case and spacing do not matter)");
-  cmd->add_option("--top", f->top, "only the N largest (0: all)")->capture_default_str();
+  cmd->add_option("--top", f->top, "only the N largest (0: all)")
+      ->check(NonNegative())
+      ->capture_default_str();
   AddListFormat(cmd, f->format);
+  AddSpreadsheetSafeFlag(cmd, f->spreadsheet_safe);
   cmd->add_flag("--no-wait", f->no_wait,
                 "answer from what the projection has built, without waiting for it "
                 "to catch up with the log");
   return [f, &g, which, actors]() -> int {
     auto counts = QueryCounts(g, which, f->prefix, f->top, f->no_wait, nullptr);
     if (!counts.ok()) return Fail(which, counts.status());
-    PrintCounts(*counts, f->format, {}, actors ? "(no actors)" : "(no topics)");
+    PrintCounts(*counts, f->format, {}, actors ? "(no actors)" : "(no topics)",
+                f->spreadsheet_safe);
     return kExitOk;
   };
 }
@@ -261,7 +268,7 @@ int RunCreate(const GlobalFlags& g, const ProjectionFlags& f) {
   auto counts = (*engine)->Counts(f.name, "", 0);
   if (!counts.ok()) return Fail("projection create", counts.status());
   std::printf("created %s (%s): %zu group%s; built from %llu events in %.1f s\n",
-              f.name.c_str(), FormatProjectionDefinition(*def).c_str(),
+              f.name.c_str(), EscapeForTerminal(FormatProjectionDefinition(*def)).c_str(),
               counts->size(), counts->size() == 1 ? "" : "s",
               static_cast<unsigned long long>(head), SecondsSince(start));
   return kExitOk;
@@ -279,7 +286,7 @@ int RunQuery(const GlobalFlags& g, const ProjectionFlags& f, CLI::App* query) {
       for (size_t i = 1; i <= counts->front().key.size(); ++i)
         fields.push_back(absl::StrCat("key", i));
     if (fields.empty()) fields.push_back("key");
-    PrintCounts(*counts, f.q.format, fields, "(no groups)");
+    PrintCounts(*counts, f.q.format, fields, "(no groups)", f.q.spreadsheet_safe);
     return kExitOk;
   }
   if (query->count("--top") > 0)
@@ -329,7 +336,6 @@ Runner AddProjections(CLI::App& app, const GlobalFlags& g) {
     } else {
       PrintProjectionsTable(infos);
     }
-    std::fflush(stdout);
     return kExitOk;
   };
 }
@@ -390,6 +396,7 @@ Runner AddProjection(CLI::App& app, const GlobalFlags& g) {
   query->add_option("KEY", f->key_values, "the group's key values, in key order");
   query->add_flag("--counts", f->counts, "list the groups with their counts instead");
   query->add_option("--top", f->top, "with --counts: only the N largest (0: all)")
+      ->check(NonNegative())
       ->capture_default_str();
   AddTimelineFlags(query, f->q);
 

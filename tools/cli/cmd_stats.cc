@@ -1,32 +1,64 @@
 // annals stats: what the store holds.
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "annals/json.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 
 namespace annals::cli {
+namespace {
+
+std::string Table(const std::string& db, const StoreStats& st) {
+  auto dash = [](const Timestamp& t) {
+    return t.present() ? FormatTime(t) : std::string("-");
+  };
+  return absl::StrFormat(
+      "store           %s\n"
+      "events          %d\n"
+      "head seq        %d\n"
+      "size on disk    %.1f MiB (%d bytes)\n"
+      "first occurred  %s\n"
+      "last occurred   %s\n",
+      EscapeForTerminal(db), st.events, st.head, st.bytes_on_disk / 1048576.0,
+      st.bytes_on_disk, dash(st.first_occurred_at), dash(st.last_occurred_at));
+}
+
+// One object with the keys of Python's Store.stats() and the store's path.
+std::string Json(const std::string& db, const StoreStats& st) {
+  auto time = [](const Timestamp& t, std::string* out) {
+    if (t.present()) AppendJsonString(FormatTime(t), out);
+    else out->append("null");
+  };
+  std::string out = "{\"store\":";
+  AppendJsonString(db, &out);
+  absl::StrAppend(&out, ",\"events\":", st.events, ",\"head\":", st.head,
+                  ",\"bytes_on_disk\":", st.bytes_on_disk, ",\"first_occurred_at\":");
+  time(st.first_occurred_at, &out);
+  out += ",\"last_occurred_at\":";
+  time(st.last_occurred_at, &out);
+  out += "}\n";
+  return out;
+}
+
+}  // namespace
 
 Runner AddStats(CLI::App& app, const GlobalFlags& g) {
+  auto format = std::make_shared<std::string>("table");
   CLI::App* cmd = app.add_subcommand(
       "stats", "Event count, head seq, size on disk, first and last occurred_at");
-  (void)cmd;
-  return [&g]() -> int {
+  cmd->add_option("--format", *format,
+                  "table (one line per figure) or jsonl (one JSON object: store, "
+                  "events, head, bytes_on_disk, first_occurred_at, last_occurred_at)")
+      ->check(CLI::IsMember({"table", "jsonl"}))
+      ->capture_default_str();
+  return [format, &g]() -> int {
     auto engine = OpenForRead(g);
     if (!engine.ok()) return Fail("", engine.status());
     auto st = (*engine)->Stats();
     if (!st.ok()) return Fail("stats", st.status());
-    auto dash = [](const Timestamp& t) {
-      return t.present() ? FormatTime(t) : std::string("-");
-    };
-    std::string out = absl::StrFormat(
-        "store           %s\n"
-        "events          %d\n"
-        "head seq        %d\n"
-        "size on disk    %.1f MiB (%d bytes)\n"
-        "first occurred  %s\n"
-        "last occurred   %s\n",
-        g.db, st->events, st->head, st->bytes_on_disk / 1048576.0,
-        st->bytes_on_disk, dash(st->first_occurred_at), dash(st->last_occurred_at));
+    std::string out = *format == "jsonl" ? Json(g.db, *st) : Table(g.db, *st);
     std::fputs(out.c_str(), stdout);
     return kExitOk;
   };

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/terminal.h"
 #include "cli/time_args.h"
 
 namespace annals::cli {
@@ -82,7 +83,7 @@ absl::Status WaitForProjection(const Engine& engine, const std::string& name,
 void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f) {
   cmd->add_option("--from", f.from,
                   "only statements that occurred at or after DATE "
-                  "(2025, 2025-03, 2025-03-31, 2025-03-31T14:05:00Z)");
+                  "(2025, 2025-03, 2025-03-31, 20250331, 2025-03-31T14:05:00Z)");
   cmd->add_option("--to", f.to,
                   "only statements that occurred at or before DATE, inclusive of "
                   "the whole period (--to 2025-03 ends 2025-03-31)");
@@ -93,6 +94,7 @@ void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f) {
   cmd->add_flag("--include-retracted", f.include_retracted,
                 "also show retracted statements, marked");
   cmd->add_option("--limit", f.limit, "show at most N statements (0: all)")
+      ->check(NonNegative())
       ->capture_default_str();
   cmd->add_flag("--reverse", f.reverse, "newest first");
   cmd->add_option("--format", f.format,
@@ -100,6 +102,7 @@ void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f) {
                   "or csv (RFC 4180, header row)")
       ->check(CLI::IsMember({"table", "jsonl", "csv"}))
       ->capture_default_str();
+  AddSpreadsheetSafeFlag(cmd, f.spreadsheet_safe);
   cmd->add_flag("--no-wait", f.no_wait,
                 "answer from what the projection has built, without waiting for "
                 "it to catch up with the log");
@@ -109,8 +112,8 @@ void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f) {
 
 int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
   const std::string what = q.projection.empty() ? "timeline" : "projection query";
-  if (absl::Status st = ParseDate(f.from, &q.from); !st.ok()) return Fail("--from", st);
-  if (absl::Status st = ParseDate(f.to, &q.to); !st.ok()) return Fail("--to", st);
+  if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
+    return Fail(what, st);
   auto store = OpenForQuery(g);
   if (!store.ok()) return Fail("", store.status());
   const Engine& engine = *store->engine;
@@ -133,7 +136,7 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
     std::fprintf(stderr,
                  "annals: note: the store is in use by another process; answering "
                  "read-only, as of the %s projection's checkpoint (seq %llu)\n",
-                 projection.c_str(),
+                 EscapeForTerminal(projection).c_str(),
                  static_cast<unsigned long long>(info ? info->checkpoint : 0));
   } else if (q.wait) {
     // Wait here rather than in Timeline, to show progress on a terminal.
@@ -144,8 +147,9 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
     if (!st.ok()) return Fail(what, st);
   }
 
-  auto writer = NewTimelineWriter(
-      f.format, q.projection.empty() && q.kind == TimelineKind::kActor, stdout);
+  auto writer = NewTimelineWriter(f.format,
+                                  q.projection.empty() && q.kind == TimelineKind::kActor,
+                                  stdout, f.spreadsheet_safe);
   uint64_t shown = 0;
   bool more = false;
   for (;;) {
@@ -153,11 +157,12 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
     if (f.limit != 0) q.limit = std::min<uint64_t>(kPageRows, f.limit - shown);
     auto page = engine.Timeline(q);
     if (!page.ok()) {
-      std::fflush(stdout);
+      FlushOutput();
       return Fail(what, page.status());
     }
     for (const TimelineEntry& e : page->entries) writer->Write(e);
     shown += page->entries.size();
+    if (OutputFailed()) return kExitStorage;  // main says why
     // Later pages answer as of the same point as the first.
     q.as_of = page->as_of;
     q.cursor = page->next_cursor;
@@ -169,7 +174,7 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
     if (page->entries.empty()) break;  // defensive: never loop on no progress
   }
   writer->Finish();
-  std::fflush(stdout);
+  FlushOutput();
   if (more && f.format == "table")
     std::fprintf(stderr, "annals: more statements; next page: --cursor %s --as-of %llu\n",
                  q.cursor.c_str(), static_cast<unsigned long long>(*q.as_of));

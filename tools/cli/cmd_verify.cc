@@ -7,6 +7,7 @@
 #include "annals/json.h"
 #include "annals/verify.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 
 namespace annals::cli {
 namespace {
@@ -63,10 +64,12 @@ Runner AddVerify(CLI::App& app, const GlobalFlags& g) {
       if (f->format == "jsonl")
         std::printf("%s\n", ProblemJson(p).c_str());
       else
-        std::printf("%s: %s\n", ProblemKindName(p.kind), p.detail.c_str());
+        std::printf("%s: %s\n", ProblemKindName(p.kind),
+                    EscapeForTerminal(p.detail).c_str());
     }
     if (f->format == "table") {
-      for (const std::string& n : report->notes) std::printf("note: %s\n", n.c_str());
+      for (const std::string& n : report->notes)
+        std::printf("note: %s\n", EscapeForTerminal(n).c_str());
       if (report->problem_count > report->problems.size())
         std::printf("... %llu more problems not listed\n",
                     static_cast<unsigned long long>(report->problem_count -
@@ -89,7 +92,7 @@ Runner AddVerify(CLI::App& app, const GlobalFlags& g) {
                     report->problem_count == 1 ? "" : "s");
     } else {
       for (const std::string& n : report->notes)
-        std::fprintf(stderr, "annals: verify: note: %s\n", n.c_str());
+        Note(absl::StrCat("verify: note: ", n));
     }
     return report->ok() ? kExitOk : kExitStorage;
   };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "cli/args.h"
 #include "cli/common.h"
 
 namespace annals::cli {
@@ -78,6 +79,7 @@ struct TimelineFlags {
   bool include_retracted = false;
   bool reverse = false;
   bool no_wait = false;
+  bool spreadsheet_safe = false;
   uint64_t limit = 0;
 };
 void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f);

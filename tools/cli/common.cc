@@ -1,10 +1,14 @@
 #include "cli/common.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "annals/status.h"
+#include "cli/terminal.h"
 
 namespace annals::cli {
 
@@ -32,13 +36,61 @@ absl::Status WithHint(const absl::Status& status, std::string_view hint) {
 }
 
 int Fail(std::string_view context, const absl::Status& status) {
-  std::string msg(status.message());
+  std::string msg = EscapeForTerminal(std::string(status.message()));
   if (context.empty())
     std::fprintf(stderr, "annals: %s\n", msg.c_str());
   else
-    std::fprintf(stderr, "annals: %.*s: %s\n", static_cast<int>(context.size()),
-                 context.data(), msg.c_str());
+    std::fprintf(stderr, "annals: %s: %s\n", EscapeForTerminal(context).c_str(),
+                 msg.c_str());
   return ExitCodeFor(status);
+}
+
+void Note(std::string_view text) {
+  std::fprintf(stderr, "annals: %s\n", EscapeForTerminal(text).c_str());
+}
+
+namespace {
+int first_output_errno = 0;  // errno when OutputFailed first saw the error
+}  // namespace
+
+bool OutputFailed() {
+  if (std::ferror(stdout) == 0) return false;
+  if (first_output_errno == 0) first_output_errno = errno;
+  return true;
+}
+
+bool FlushOutput() {
+  // An earlier write may have failed already (its buffer is then gone, and
+  // fflush succeeds): its errno is the most recent one.
+  if (OutputFailed()) return false;
+  errno = 0;
+  if (std::fflush(stdout) == 0) return !OutputFailed();
+  if (first_output_errno == 0) first_output_errno = errno;
+  return false;
+}
+
+int FinishOutput(int code) {
+  if (FlushOutput()) return code;
+  const int err = first_output_errno;
+  std::string reason = err != 0 ? std::strerror(err) : "output incomplete";
+  std::fprintf(stderr, "annals: write error on standard output: %s\n", reason.c_str());
+  return kExitStorage;
+}
+
+absl::StatusOr<uint64_t> ResolveEvent(const Engine& engine, std::string_view which) {
+  if (which.empty())
+    return absl::InvalidArgumentError("expected a seq (a number from 1) or an id, got ''");
+  if (which.find_first_not_of("0123456789") == std::string_view::npos) {
+    uint64_t seq = 0;
+    if (!absl::SimpleAtoi(absl::string_view(which.data(), which.size()), &seq))
+      return absl::InvalidArgumentError(
+          absl::StrCat("seq ", std::string(which), " is out of range"));
+    if (seq == 0 || seq > engine.Head())
+      return absl::NotFoundError(absl::StrCat("no event with seq ", seq, " (head is ",
+                                              engine.Head(), ")"));
+    return seq;
+  }
+  return engine.FindById(which);
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g) {

@@ -29,8 +29,33 @@ int ExitCodeFor(const absl::Status& status);
 // `status` with " (<hint>)" added to its message; code and kinds kept.
 absl::Status WithHint(const absl::Status& status, std::string_view hint);
 
-// Prints "annals: <context>: <message>" to stderr; returns ExitCodeFor.
+// Prints "annals: <context>: <message>" to stderr, both escaped for the
+// terminal (terminal.h: messages quote stored and input text); returns
+// ExitCodeFor.
 int Fail(std::string_view context, const absl::Status& status);
+
+// Prints "annals: <text>" to stderr, escaped for the terminal, for notes
+// and warnings.
+void Note(std::string_view text);
+
+// Standard output failed (a full disk, /dev/full, a closed pipe's EIO):
+// commands that print row by row check this to stop early.
+bool OutputFailed();
+
+// Flushes standard output (before writing to stderr, so the two stay in
+// order); false on a write error, whose reason FinishOutput then reports.
+bool FlushOutput();
+
+// The end of every command (main.cc): flushes standard output and checks
+// it. On a write error prints "annals: write error on standard output:
+// <reason>" and returns kExitStorage (2); otherwise returns `code`. So no
+// command can exit 0 with its output cut off.
+int FinishOutput(int code);
+
+// An event named as users name it (`show`, `correct`, `retract`): all
+// digits is a seq, anything else an id. kNotFound if there is no such
+// event; kInvalidArgument for an empty name or a seq above 2^64-1.
+absl::StatusOr<uint64_t> ResolveEvent(const Engine& engine, std::string_view which);
 
 // Opens the store for writing, creating it on first use.
 absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g);

@@ -4,10 +4,23 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "annals/version.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// `annals --version`: the release, the store format and event schema it
+// reads and writes, and the RocksDB it runs on.
+std::string VersionText() {
+  annals::VersionInfo v = annals::GetVersionInfo();
+  return absl::StrCat("annals ", v.annals, "\nstore format ", v.store_format,
+                      " (event schema ", v.event_schema, ")\nRocksDB ", v.rocksdb);
+}
+
+int Run(int argc, char** argv) {
   using namespace annals::cli;
   CLI::App app{
       "annals: an append-only, reproducible log of diplomatic statements.\n"
@@ -15,6 +28,8 @@ int main(int argc, char** argv) {
       "annals"};
   app.require_subcommand(1);
   app.fallthrough();
+  app.set_version_flag("--version", VersionText(),
+                       "print the version, the store format and the RocksDB version");
   GlobalFlags g;
   app.add_option("--db", g.db,
                  "store directory (default: $ANNALS_DB, else ./annals.db)")
@@ -42,6 +57,12 @@ int main(int argc, char** argv) {
   add(AddBackup(app, g));
   add(AddRestore(app, g));
 
+  // A mistyped command: name it and suggest the closest, as git does.
+  if (std::string msg = UnknownCommandMessage(app, argc, argv); !msg.empty()) {
+    Note(msg);  // escaped: it quotes what was typed
+    std::fputs("Run 'annals --help' for the commands.\n", stderr);
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -51,4 +72,12 @@ int main(int argc, char** argv) {
   for (auto& [sub, run] : runners)
     if (sub->parsed()) return run();
   return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every command's output is checked here at the end: a write error
+  // (full disk, /dev/full) is exit 2 with a message, never a silent cut.
+  return annals::cli::FinishOutput(Run(argc, argv));
 }

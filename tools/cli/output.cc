@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "annals/fields.h"
 #include "annals/json.h"
+#include "cli/terminal.h"
 #include "utf8proc.h"
 
 namespace annals::cli {
@@ -17,22 +18,23 @@ void Put(std::FILE* out, std::string_view s) {
   std::fwrite(s.data(), 1, s.size(), out);
 }
 
-// Terminal columns taken by `s`, and the prefix of `s` that fits in `width`
-// columns (with a trailing "…" when cut). Control characters become spaces.
-std::string Fit(std::string_view s, int width, bool pad) {
+// The prefix of `raw`, escaped for the terminal, that fits in `width`
+// columns (with a trailing "…" when cut), padded to `width` if `pad`.
+std::string Fit(std::string_view raw, int width, bool pad) {
+  const std::string s = EscapeForTerminal(raw);
   std::string out;
   int used = 0;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(s.size());
   std::vector<std::pair<size_t, int>> marks;  // (bytes in out, cols used)
   for (utf8proc_ssize_t i = 0; i < n;) {
-    utf8proc_int32_t cp;
+    utf8proc_int32_t cp = 0xFFFD;
     utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
-    if (len <= 0) {  // invalid bytes cannot be stored; be safe anyway
+    if (len <= 0) {  // cannot happen after escaping
       cp = 0xFFFD;
       len = 1;
     }
-    int w = cp < 0x20 || cp == 0x7F ? 1 : utf8proc_charwidth(cp);
+    int w = utf8proc_charwidth(cp);
     if (w < 0) w = 0;
     if (used + w > width) {
       // Cut: drop characters until "…" (1 column) fits.
@@ -46,47 +48,11 @@ std::string Fit(std::string_view s, int width, bool pad) {
       break;
     }
     marks.emplace_back(out.size(), used);
-    if (cp < 0x20 || cp == 0x7F) out.push_back(' ');
-    else out.append(s.data() + i, static_cast<size_t>(len));
+    out.append(s.data() + i, static_cast<size_t>(len));
     used += w;
     i += len;
   }
   if (pad) out.append(static_cast<size_t>(std::max(0, width - used)), ' ');
-  return out;
-}
-
-// Word-wraps `s` to `width` columns (counted in code points), indenting
-// continuation lines by `indent` spaces. Newlines in `s` are kept.
-std::string Wrap(std::string_view s, size_t width, size_t indent) {
-  std::string out;
-  size_t col = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] == '\n') {
-      out.push_back('\n');
-      out.append(indent, ' ');
-      col = 0;
-      ++i;
-      continue;
-    }
-    size_t end = s.find_first_of(" \n", i);
-    if (end == std::string_view::npos) end = s.size();
-    std::string_view word = s.substr(i, end - i);
-    size_t cols = 0;
-    for (unsigned char c : word) cols += (c & 0xC0) != 0x80;
-    if (col > 0 && col + 1 + cols > width) {
-      out.push_back('\n');
-      out.append(indent, ' ');
-      col = 0;
-    } else if (col > 0) {
-      out += ' ';
-      ++col;
-    }
-    out.append(word);
-    col += cols;
-    i = end;
-    if (i < s.size() && s[i] == ' ') ++i;
-  }
   return out;
 }
 
@@ -153,53 +119,6 @@ class TableWriter final : public EventWriter {
   bool header_done_ = false;
 };
 
-// `show`: one block per event, a field per line, long text wrapped.
-class DetailWriter final : public EventWriter {
- public:
-  explicit DetailWriter(std::FILE* out) : out_(out) {}
-  void Write(const Event& e) override {
-    const Statement& s = e.statement;
-    std::string b;
-    auto field = [&](std::string_view name, std::string_view value) {
-      if (value.empty()) return;
-      b += Fit(name, 13, true);
-      b += " ";
-      b += Wrap(value, 86, 14);
-      b += "\n";
-    };
-    field("seq", absl::StrCat(e.seq));
-    field("recorded_at", FormatTime({e.recorded_at, Precision::kSecond}));
-    field("kind", EventKindName(e.kind));
-    field("id", e.id);
-    if (e.kind == EventKind::kCorrection || e.kind == EventKind::kRetraction)
-      field("target", absl::StrCat(e.target));
-    field("reason", e.reason);
-    field("alias", e.alias);
-    field("canonical", e.canonical);
-    field("occurred_at", FormatTime(s.occurred_at));
-    field("speaker", s.speaker);
-    field("verb", s.verb);
-    field("code", s.code);
-    field("event_type", s.event_type);
-    field("targets", absl::StrJoin(s.targets, "; "));
-    field("topics", absl::StrJoin(s.topics, "; "));
-    field("content", s.content);
-    field("quote", s.quote);
-    field("outlet", s.source.outlet);
-    field("via", s.source.via);
-    field("url", s.source.url);
-    field("published_at", FormatTime(s.source.published_at));
-    for (const Attribute& a : s.attributes)
-      field(absl::StrCat("@", a.key), a.value);
-    if (count_++) Put(out_, "\n");
-    Put(out_, b);
-  }
-
- private:
-  std::FILE* out_;
-  int count_ = 0;
-};
-
 class JsonlWriter final : public EventWriter {
  public:
   explicit JsonlWriter(std::FILE* out) : out_(out) {}
@@ -215,7 +134,7 @@ class JsonlWriter final : public EventWriter {
 
 // A field's cell: lists are joined with ';' (the CSV import convention);
 // attributes are a JSON object so keys and values survive any punctuation.
-std::string CsvCell(const StatementField& f, const Statement& s) {
+std::string FieldCell(const StatementField& f, const Statement& s) {
   switch (f.type) {
     case FieldType::kText: return f.Text(s);
     case FieldType::kTextList: return absl::StrJoin(f.List(s), ";");
@@ -238,7 +157,7 @@ std::vector<std::string> CsvCells(const Event& e) {
   std::vector<std::string> cells = {absl::StrCat(e.seq),
                                     FormatTime({e.recorded_at, Precision::kSecond}),
                                     EventKindName(e.kind), e.id};
-  for (const StatementField& f : StatementFields()) cells.push_back(CsvCell(f, e.statement));
+  for (const StatementField& f : StatementFields()) cells.push_back(FieldCell(f, e.statement));
   return cells;
 }
 
@@ -258,8 +177,8 @@ std::vector<std::string> AmendmentCells(const Event& e) {
 // amendment columns); timelines write their own rows with WriteRow.
 class CsvWriter final : public EventWriter {
  public:
-  explicit CsvWriter(std::FILE* out, std::vector<std::string> extra = {})
-      : out_(out) {
+  CsvWriter(std::FILE* out, CsvCell how, std::vector<std::string> extra = {})
+      : out_(out), how_(how) {
     std::string h;
     for (const std::string& c : CsvColumns()) absl::StrAppend(&h, h.empty() ? "" : ",", c);
     for (const std::string& c : extra) absl::StrAppend(&h, ",", c);
@@ -275,7 +194,7 @@ class CsvWriter final : public EventWriter {
     std::string line;
     for (size_t i = 0; i < std::size(cells); ++i) {
       if (i) line.push_back(',');
-      AppendCsvField(cells[i], &line);
+      AppendCsvField(cells[i], &line, how_);
     }
     line.append("\r\n");
     Put(out_, line);
@@ -283,6 +202,7 @@ class CsvWriter final : public EventWriter {
 
  private:
   std::FILE* out_;
+  CsvCell how_;
 };
 
 const char* StatusMarker(EntryStatus status) {
@@ -333,8 +253,8 @@ std::vector<std::string> TimelineCsvExtra(bool with_role) {
 
 class TimelineCsvWriter final : public TimelineWriter {
  public:
-  TimelineCsvWriter(std::FILE* out, bool with_role)
-      : csv_(out, TimelineCsvExtra(with_role)), with_role_(with_role) {}
+  TimelineCsvWriter(std::FILE* out, bool with_role, CsvCell how)
+      : csv_(out, how, TimelineCsvExtra(with_role)), with_role_(with_role) {}
   void Write(const TimelineEntry& e) override {
     std::vector<std::string> cells = CsvCells(e.event);
     cells.push_back(EntryStatusName(e.status));
@@ -355,18 +275,25 @@ std::vector<std::string> CsvColumns() {
   return out;
 }
 
-std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
-                                            bool detail, std::FILE* out) {
+static CsvCell CellRule(bool spreadsheet_safe) {
+  return spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
+}
+
+std::unique_ptr<EventWriter> NewEventWriter(const std::string& format, bool detail,
+                                            std::FILE* out, bool spreadsheet_safe) {
   if (format == "jsonl") return std::make_unique<JsonlWriter>(out);
-  if (format == "csv") return std::make_unique<CsvWriter>(out, AmendmentColumns());
-  if (detail) return std::make_unique<DetailWriter>(out);
+  if (format == "csv")
+    return std::make_unique<CsvWriter>(out, CellRule(spreadsheet_safe), AmendmentColumns());
+  if (detail) return NewDetailWriter(out);
   return std::make_unique<TableWriter>(out);
 }
 
 std::unique_ptr<TimelineWriter> NewTimelineWriter(const std::string& format,
-                                                  bool with_role, std::FILE* out) {
+                                                  bool with_role, std::FILE* out,
+                                                  bool spreadsheet_safe) {
   if (format == "jsonl") return std::make_unique<TimelineJsonlWriter>(out, with_role);
-  if (format == "csv") return std::make_unique<TimelineCsvWriter>(out, with_role);
+  if (format == "csv")
+    return std::make_unique<TimelineCsvWriter>(out, with_role, CellRule(spreadsheet_safe));
   return std::make_unique<TimelineTableWriter>(out);
 }
 
@@ -390,13 +317,13 @@ int DisplayWidth(std::string_view s) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(s.size());
   for (utf8proc_ssize_t i = 0; i < n;) {
-    utf8proc_int32_t cp;
+    utf8proc_int32_t cp = 0xFFFD;
     utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
     if (len <= 0) {
       cp = 0xFFFD;
       len = 1;
     }
-    int w = cp < 0x20 || cp == 0x7F ? 1 : utf8proc_charwidth(cp);
+    int w = cp < 0x20 || cp == 0x7F ? 4 : utf8proc_charwidth(cp);  // as \xNN
     used += w < 0 ? 0 : w;
     i += len;
   }

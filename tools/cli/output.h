@@ -28,9 +28,19 @@ class EventWriter {
 };
 
 // `format` is one of "table", "jsonl", "csv"; `detail` selects the vertical
-// one-event-per-block layout used by `show` for "table".
-std::unique_ptr<EventWriter> NewEventWriter(const std::string& format,
-                                            bool detail, std::FILE* out);
+// one-event-per-block layout used by `show` for "table"; `spreadsheet_safe`
+// writes csv cells CsvCell::kSpreadsheetSafe (annals/export.h).
+//
+// Text in the table and detail layouts is escaped for the terminal
+// (terminal.h); jsonl is JSON-escaped; csv is raw data.
+std::unique_ptr<EventWriter> NewEventWriter(const std::string& format, bool detail,
+                                            std::FILE* out, bool spreadsheet_safe = false);
+
+// `show`'s layout: one block per event, one field per line, every key in
+// full (the key column is as wide as the widest key, up to 32 columns; a
+// longer key has its value on the next line), values word-wrapped to 100
+// columns.
+std::unique_ptr<EventWriter> NewDetailWriter(std::FILE* out);
 
 // The column names of the csv format, in order: seq, recorded_at, kind,
 // id, then each field's column (annals/fields.h); for `log` and `show`
@@ -52,16 +62,18 @@ class TimelineWriter {
 };
 
 std::unique_ptr<TimelineWriter> NewTimelineWriter(const std::string& format,
-                                                  bool with_role, std::FILE* out);
+                                                  bool with_role, std::FILE* out,
+                                                  bool spreadsheet_safe = false);
 
 // "speaker", "target" or "both".
 const char* RoleName(Role role);
 
-// `s` cut to `width` terminal columns (a trailing "…" when cut), padded with
-// spaces to `width` if `pad`. Control characters become spaces.
+// `s` escaped for the terminal (EscapeForTerminal), then cut to `width`
+// terminal columns (a trailing "…" when cut) and padded with spaces to
+// `width` if `pad`.
 std::string FitColumns(std::string_view s, int width, bool pad);
 
-// Terminal columns taken by `s`.
+// Terminal columns taken by `s` (text already escaped for the terminal).
 int DisplayWidth(std::string_view s);
 
 // CSV fields are written with annals::AppendCsvField (annals/export.h).

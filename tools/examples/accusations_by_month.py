@@ -58,7 +58,7 @@ def main(argv=None):
         parser.error("no GDELT/ICEWS sample found; give --gdelt and --icews")
 
     with tempfile.TemporaryDirectory() as tmp:
-        with annals.open(args.db or pathlib.Path(tmp) / "store") as db:
+        with annals.open(args.db or pathlib.Path(tmp) / "store", create=True) as db:
             for path, fmt in ((args.gdelt, "gdelt"), (args.icews, "icews")):
                 s = db.import_file(path, format=fmt)
                 print(f"{path.name}: read {s['read']}, imported {s['imported']}, "

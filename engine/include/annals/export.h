@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
 #include "annals/visibility.h"
+#include "annals/time.h"
 
 namespace annals {
 
@@ -29,8 +30,8 @@ ANNALS_EXPORT absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view na
 struct ExportOptions {
   ExportFormat format = ExportFormat::kJsonl;  // default JSON Lines
 
-  // Statements whose seq is in [from_seq, to_seq]. Defaults 1 and 0 (0 =
-  // up to the head, or to as_of).
+  // Statements whose seq (log position) is in [from_seq, to_seq]. Defaults
+  // 1 and 0 (0 = up to the head, or to as_of).
   uint64_t from_seq = 1;
   uint64_t to_seq = 0;
 
@@ -39,8 +40,26 @@ struct ExportOptions {
   // appended later. Default absent: the head (read once, at the start).
   std::optional<uint64_t> as_of;
 
+  // Only statements whose current (corrected) occurred_at lies in
+  // [from, to], as timelines bound them: from.micros <= occurred_at.micros
+  // <= EndOfPeriod(to) (annals/time.h); an absent bound is open. Default
+  // both absent.
+  Timestamp from;
+  Timestamp to;
+
   // Also write retracted statements (their last values). Default false.
   bool include_retracted = false;
+
+  // csv: write every cell CsvCell::kSpreadsheetSafe. Default false (raw).
+  bool spreadsheet_safe = false;
+
+  // kGdelt only. GDELT's rows are keyed by GLOBALEVENTID, a number: only
+  // statements imported from GDELT (id "gdelt:<digits>") have one, and any
+  // number made up for the others could be a real GDELT event's (importing
+  // the file would then collide with it). So by default an export that
+  // would hold other statements is refused before anything is written;
+  // with gdelt_only they are left out and counted (ExportSummary::skipped).
+  bool gdelt_only = false;
 };
 
 struct ExportSummary {
@@ -49,6 +68,7 @@ struct ExportSummary {
   uint64_t retracted = 0;  // retracted statements in range (written only
                            // with include_retracted)
   uint64_t as_of = 0;      // the seq the export is as of
+  uint64_t skipped = 0;    // gdelt_only: statements left out, not from GDELT
 };
 
 // Receives the output, a few lines at a time, in order. A non-OK return
@@ -66,20 +86,40 @@ using ExportSink = std::function<absl::Status(std::string_view text)>;
 //    source_outlet, source_url, source_published_at, source_via, then one
 //    "attr.NAME" column per attribute name found in the range, in order of
 //    first appearance (empty where a statement lacks it).
-//  - gdelt: GDELT 2.0's 61 columns, no header. Statements imported from
-//    GDELT come back as their original rows; for others GLOBALEVENTID is
-//    the seq, derived columns (MonthYear, Year, FractionDate, EventBaseCode,
-//    EventRootCode, QuadClass, GoldsteinScale) are computed from the date
-//    and the CAMEO codebook, and other columns come from attributes of the
-//    same name. Tabs and line ends inside values become spaces.
-// Reads a consistent view: kOutOfRange if as_of is beyond the head.
+//  - gdelt: GDELT 2.0's 61 columns, no header, only statements imported
+//    from GDELT (see ExportOptions::gdelt_only), which come back as their
+//    original rows (current values where corrected). A column is the
+//    statement's attribute of that name; without one (a 1.0 row has no ADM2
+//    codes) MonthYear, Year, FractionDate, EventBaseCode, EventRootCode,
+//    QuadClass and GoldsteinScale are derived from the date and the CAMEO
+//    codebook, others left empty. Tabs and line ends inside values become
+//    spaces.
+// Reads a consistent view: kOutOfRange if as_of is beyond the head;
+// kInvalidArgument if [from, to] is empty (CheckRange) or to_seq is set and
+// below from_seq, and, before any output, for a gdelt export that would hold
+// statements not from GDELT without gdelt_only.
 ANNALS_EXPORT absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
                                      const ExportSink& out);
 
+// How AppendCsvField writes a cell's text.
+enum class CsvCell : uint8_t {
+  kRaw = 0,  // the text as it is: CSV is data
+  // OWASP's rule against CSV formula injection: a cell beginning with "=",
+  // "+", "-", "@", TAB or CR, which a spreadsheet would run as a formula
+  // (=HYPERLINK(...), +cmd|...), gets a leading "'", which spreadsheets show
+  // as text and do not display. A plain number ("-12", "+3.5") is left
+  // alone: it cannot be a formula.
+  kSpreadsheetSafe = 1,
+};
+
+// True when kSpreadsheetSafe prefixes `v`.
+ANNALS_EXPORT bool NeedsFormulaGuard(std::string_view v);
+
 // Appends `v` to `out` as one RFC 4180 CSV field: as is, or in double
-// quotes (inner quotes doubled) when it holds a comma, quote, CR or LF. The
-// csv export writes every field this way.
-ANNALS_EXPORT void AppendCsvField(std::string_view v, std::string* out);
+// quotes (inner quotes doubled) when it holds a comma, quote, CR or LF;
+// first prefixed with "'" if `how` is kSpreadsheetSafe and
+// NeedsFormulaGuard(v). The csv export writes every field this way.
+ANNALS_EXPORT void AppendCsvField(std::string_view v, std::string* out, CsvCell how = CsvCell::kRaw);
 
 }  // namespace annals
 

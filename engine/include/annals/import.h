@@ -10,7 +10,11 @@
 // a different statement is rejected, not counted as a duplicate.
 //
 // How each format maps to a Statement:
-//  - GDELT (tab-separated, no header; 57, 58 or 61 columns): id
+//  - GDELT events: rows of 57, 58 or 61 tab-separated columns, no header,
+//    each row read by its own column count (files of both versions may be
+//    concatenated); or a header row naming the columns (tab-separated, or
+//    CSV as BigQuery exports write it; any order, any selection holding
+//    GLOBALEVENTID, SQLDATE, EventCode and Actor1Name or Actor2Name). Id
 //    "gdelt:<GLOBALEVENTID>"; speaker Actor1Name; target Actor2Name; code
 //    EventCode; verb the CAMEO description of the code (cameo.h); occurred_at
 //    SQLDATE (day); source.url SOURCEURL; source.published_at DATEADDED (day
@@ -45,6 +49,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -66,8 +71,9 @@ enum class ImportFormat : uint8_t {
 // "auto", "jsonl", "csv", "gdelt", "icews", "plover".
 ANNALS_EXPORT const char* ImportFormatName(ImportFormat format);
 
-// The inverse of ImportFormatName (case-insensitive; "json" and "polecat"
-// mean plover); kInvalidArgument listing the names otherwise.
+// The inverse of ImportFormatName: exactly those names. kInvalidArgument
+// listing them otherwise, with a hint for near misses ("json": jsonl or
+// plover?).
 ANNALS_EXPORT absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name);
 
 // What to do with a row that is not valid UTF-8.
@@ -82,6 +88,11 @@ struct RejectedLine {
   uint64_t line = 0;      // 1-based line the row starts on
   std::string reason;     // e.g. "SQLDATE: unparseable date \"2014-02\" (expected YYYYMMDD)"
   std::string_view text;  // the row verbatim, without its newline
+  // What the reason is about, for grouping (not for display): the field
+  // ("speaker", "SQLDATE", "attributes", ...) or the kind of problem
+  // ("column count", "truncated", "invalid UTF-8", "over-long row", "id
+  // taken", "quoting", "invalid").
+  std::string kind;
 };
 
 using RejectSink = std::function<void(const RejectedLine&)>;
@@ -109,7 +120,8 @@ struct ImportOptions {
 
   // Import nothing if any row would be rejected. Default false: good rows
   // are imported and bad ones reported. Costs a second pass over the file
-  // (standard input is held in memory for it).
+  // (input that can be read only once, e.g. a pipe, is copied to a
+  // temporary file for it: see ImportInput).
   bool strict = false;
 
   // Parse and validate only; write nothing. `imported` then counts the rows
@@ -162,6 +174,59 @@ struct ImportSummary {
                             // UTF-8 was replaced (InvalidUtf8::kRepair)
 };
 
+namespace internal {
+class ImportInputReader;
+}  // namespace internal
+
+// An input of ImportFile, opened on its own, so that a program can open
+// every input before it opens the store (a FIFO blocks in open(2) until a
+// writer comes, and must not hold the store's lock meanwhile), compare the
+// inputs with its outputs, and have ImportOptions::strict read input twice
+// that can only be read once. Not thread-safe; destroy it after the
+// ImportFile calls that use it.
+class ANNALS_EXPORT ImportInput {
+ public:
+  // Where a file lives: equal ids are the same file, whatever its names.
+  struct FileId {
+    uint64_t device = 0;
+    uint64_t inode = 0;
+    bool operator==(const FileId&) const = default;
+  };
+
+  // Opens `path` ("-": standard input). With `rereadable`, input that can
+  // be read only once (a pipe, a FIFO, a terminal, a socket) is first
+  // copied to an unnamed temporary file in $TMPDIR (else /tmp), which
+  // disappears when this object is destroyed or the process ends, however
+  // it ends. Regular files are always rereadable. Errors: kNotFound /
+  // kPermissionDenied when it cannot be opened; kInvalidArgument for a
+  // directory; kResourceExhausted (disk full) or kDataLoss when the copy
+  // fails.
+  static absl::StatusOr<std::unique_ptr<ImportInput>> Open(const std::string& path,
+                                                           bool rereadable);
+  ~ImportInput();
+  ImportInput(const ImportInput&) = delete;
+  ImportInput& operator=(const ImportInput&) = delete;
+
+  const std::string& path() const;
+  // The file opened (for standard input, what it is redirected from).
+  FileId file_id() const;
+  // Whether ImportFile can read it more than once.
+  bool rereadable() const;
+
+ private:
+  friend class internal::ImportInputReader;
+  struct Impl;
+  explicit ImportInput(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Imports `input` as ImportFile(engine, path, ...) below imports its path.
+// kFailedPrecondition when `options.strict` (and not dry_run) and the input
+// is not rereadable, or it was read already and is not rereadable.
+ANNALS_EXPORT absl::StatusOr<ImportSummary> ImportFile(Engine& engine, ImportInput& input,
+                                         const ImportOptions& options,
+                                         const RejectSink& on_reject = {});
+
 // Imports `path` ("-" reads standard input) into `engine` with bulk
 // durability, syncing at the end. Parsing runs on the calling thread and
 // overlaps with the appends (one helper thread): `on_reject`, on_progress
@@ -185,9 +250,11 @@ ANNALS_EXPORT absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine,
 // decompression, 64 KiB is plenty): a JSON array -> plover; JSON objects per
 // line -> jsonl, or plover when the first has PLOVER's keys (event,
 // eventText, source/actor); a tab-separated first line of 57, 58 or 61
-// columns starting with a number -> gdelt; a tab-separated header with
-// "Event ID" and "CAMEO Code" -> icews; a comma-separated header -> csv.
-// kInvalidArgument describing the first line when none fits.
+// columns starting with a number, or a header row naming GDELT's event
+// columns (tab- or comma-separated) -> gdelt; a tab-separated header with
+// "Event ID" and "CAMEO Code" -> icews; another comma-separated header ->
+// csv. kInvalidArgument describing the first line when none fits, or
+// naming a GDELT file annals does not import (mentions, GKG).
 ANNALS_EXPORT absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head);
 
 }  // namespace annals

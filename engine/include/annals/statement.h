@@ -90,7 +90,8 @@ struct Limits {
 // Checks the rules every stored statement satisfies:
 //  - at least one of speaker / targets; at least one of verb / code;
 //  - occurred_at present; at least one of content / quote / code;
-//  - every text valid UTF-8 and within Limits; no empty target or topic;
+//  - every text valid UTF-8 without NUL (U+0000) and within Limits; no
+//    empty target or topic;
 //    code is ASCII letters/digits; attribute keys non-empty;
 //  - a caller id does not start with "h:".
 // Returns kInvalidArgument whose message starts with the field name, then

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "annals/visibility.h"
 
@@ -36,8 +37,11 @@ struct Timestamp {
 // Parses ISO 8601 as researchers write it: "2025", "2025-03", "2025-03-31",
 // "2025-03-31T14:05:00Z", with optional fractional seconds (up to 6 digits)
 // and a "Z" or "+HH:MM"/"-HH:MM" offset (converted to UTC); a date-time with
-// no offset is taken as UTC. A space may stand for the "T". Years 0001-9999.
-// Returns kInvalidArgument saying what was expected on anything else.
+// no offset is taken as UTC. A space may stand for the "T". Also the basic
+// calendar date "20250331" (GDELT's SQLDATE), at day precision; six digits
+// ("202503") are refused, as ISO 8601 has no basic YYYYMM form. Years
+// 0001-9999. Returns kInvalidArgument saying what was expected on anything
+// else.
 ANNALS_EXPORT absl::StatusOr<Timestamp> ParseTime(std::string_view text);
 
 // Formats at the timestamp's own precision: "2025", "2025-03", "2025-03-31",
@@ -54,6 +58,12 @@ ANNALS_EXPORT std::string FormatTime(const Timestamp& t);
 // occurring by 2025-04-01" is every time <= EndOfPeriod(2025-04-01).
 // Requires t.present(); never fails for a time ParseTime returned.
 ANNALS_EXPORT int64_t EndOfPeriod(const Timestamp& t);
+
+// A date range as queries take it (`--from`/`--to`, start=/end=): every
+// time t with from.micros <= t.micros <= EndOfPeriod(to). kInvalidArgument
+// ("the range is empty: ...") when both are present and `from` starts after
+// the end of `to`; OK otherwise (an absent bound is open).
+ANNALS_EXPORT absl::Status CheckRange(const Timestamp& from, const Timestamp& to);
 
 // The current time at second precision with microseconds kept.
 ANNALS_EXPORT Timestamp Now();

@@ -62,6 +62,11 @@ class FdSource : public ByteSource {
   }
   uint64_t bytes_done() const override { return done_; }
   uint64_t bytes_total() const override { return total_; }
+  // Gives up the descriptor: the caller closes it.
+  int Release() {
+    owned_ = false;
+    return fd_;
+  }
 
  private:
   int fd_;
@@ -170,10 +175,12 @@ class ZipSource : public ByteSource {
   uint64_t done_ = 0;
 };
 
-absl::StatusOr<std::unique_ptr<ByteSource>> OpenZip(const std::string& path) {
+// Takes over `fd` (a regular file), whatever happens.
+absl::StatusOr<std::unique_ptr<ByteSource>> OpenZip(int fd) {
   int err = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  zip_t* archive = ::lseek(fd, 0, SEEK_SET) == 0 ? zip_fdopen(fd, ZIP_RDONLY, &err) : nullptr;
   if (archive == nullptr) {
+    ::close(fd);
     zip_error_t ze;
     zip_error_init_with_code(&ze, err);
     std::string msg = absl::StrCat("cannot read the zip archive: ", zip_error_strerror(&ze));
@@ -210,33 +217,25 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenZip(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ByteSource>> ByteSource::Open(const std::string& path) {
-  std::unique_ptr<FdSource> fd;
-  if (path == "-") {
-    fd = std::make_unique<FdSource>(0, false, 0);
-  } else {
-    int f = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (f < 0) return ErrnoError(errno, absl::StrCat("cannot open ", path));
-    struct stat st {};
-    if (::fstat(f, &st) == 0 && S_ISDIR(st.st_mode)) {
-      ::close(f);
-      return absl::InvalidArgumentError(absl::StrCat(path, " is a directory"));
-    }
-    uint64_t total = (::fstat(f, &st) == 0 && S_ISREG(st.st_mode)) ? st.st_size : 0;
-    ::posix_fadvise(f, 0, 0, POSIX_FADV_SEQUENTIAL);
-    fd = std::make_unique<FdSource>(f, true, total);
-  }
-  auto magic = fd->Peek(4);
+absl::StatusOr<std::unique_ptr<ByteSource>> ByteSource::FromFd(int fd, bool owned,
+                                                               uint64_t total, bool seekable,
+                                                               const std::string& name) {
+  if (seekable) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  auto source = std::make_unique<FdSource>(fd, owned, total);
+  auto magic = source->Peek(4);
   if (!magic.ok()) return magic.status();
-  if (magic->starts_with("\x1f\x8b")) return std::unique_ptr<ByteSource>(new GzipSource(std::move(fd)));
+  if (magic->starts_with("\x1f\x8b"))
+    return std::unique_ptr<ByteSource>(new GzipSource(std::move(source)));
   if (magic->starts_with("PK\x03\x04") || magic->starts_with("PK\x05\x06")) {
-    if (path == "-")
-      return absl::InvalidArgumentError(
-          "a zip archive cannot be read from standard input; give its file name");
-    fd.reset();
-    return OpenZip(path);
+    if (!seekable)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a zip archive cannot be read from ", name,
+          " (not a regular file); give the archive's file name"));
+    int own = owned ? source->Release() : ::dup(fd);
+    if (own < 0) return ErrnoError(errno, absl::StrCat("cannot read ", name));
+    return OpenZip(own);
   }
-  return std::unique_ptr<ByteSource>(std::move(fd));
+  return std::unique_ptr<ByteSource>(std::move(source));
 }
 
 std::unique_ptr<ByteSource> ByteSource::FromString(std::string bytes) {

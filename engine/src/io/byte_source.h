@@ -1,6 +1,7 @@
-// The bytes of an import file: a plain file, standard input, a .gz (zlib,
-// any number of gzip members) or a .zip holding one file. Compression is
-// recognised by its magic bytes, not by the file name.
+// The bytes of an import file (opened by ImportInput, import_input.cc): a
+// plain file, a pipe, a .gz (zlib, any number of gzip members) or a .zip
+// holding one file. Compression is recognised by its magic bytes, not by
+// the file name.
 #ifndef ANNALS_ENGINE_SRC_IO_BYTE_SOURCE_H_
 #define ANNALS_ENGINE_SRC_IO_BYTE_SOURCE_H_
 
@@ -15,12 +16,16 @@ namespace annals::internal {
 
 class ByteSource {
  public:
-  // Opens `path` ("-": standard input). kNotFound / kPermissionDenied when
-  // it cannot be opened; kInvalidArgument for a .zip that does not hold
-  // exactly one file, or a zip read from standard input.
-  static absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path);
+  // Reads the file open on `fd` from its current offset; closes it at the
+  // end when `owned`. `total`: its size for progress (0 if unknown).
+  // `seekable`: a regular file, from which a .zip can be read (libzip seeks
+  // in it); a zip on anything else is kInvalidArgument. `name` is for
+  // messages.
+  static absl::StatusOr<std::unique_ptr<ByteSource>> FromFd(int fd, bool owned, uint64_t total,
+                                                            bool seekable,
+                                                            const std::string& name);
 
-  // A source over bytes held in memory (standard input read for --strict).
+  // A source over bytes held in memory (tests, fuzzing).
   static std::unique_ptr<ByteSource> FromString(std::string bytes);
 
   virtual ~ByteSource() = default;

@@ -5,7 +5,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "annals/fields.h"
+#include "io/key_set.h"
 #include "io/row_mapper.h"
+#include "model/subject.h"
 #include "model/sv.h"
 #include "simdjson.h"
 
@@ -49,27 +51,32 @@ Column ColumnOf(std::string name) {
   return c;
 }
 
-void SplitList(std::string_view v, std::vector<std::string>* out) {
+absl::Status SplitList(const Column& c, std::string_view v, std::vector<std::string>* out) {
   size_t start = 0;
   while (start <= v.size()) {
     size_t semi = v.find(';', start);
     if (semi == std::string_view::npos) semi = v.size();
     std::string_view item = SV(absl::StripAsciiWhitespace(AV(v.substr(start, semi - start))));
+    if (!item.empty() && out->size() >= Limits::kListItems) return TooManyItems(c.name);
     if (!item.empty()) out->emplace_back(item);
     start = semi + 1;
   }
+  return absl::OkStatus();
 }
 
 class CsvMapper : public RowMapper {
  public:
   explicit CsvMapper(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
+  bool first_is_header() const override { return true; }
+
   absl::Status Map(const Record& record, Statement* s) override {
     if (auto st = SplitCsvRecord(record.text, &fields_); !st.ok()) return st;
     if (fields_.size() != columns_.size())
-      return absl::InvalidArgumentError(absl::StrCat(
-          "wrong column count: ", fields_.size(), " columns, expected ", columns_.size(),
-          " (as the header row)"));
+      return WithSubject(absl::InvalidArgumentError(absl::StrCat(
+                             "wrong column count: ", fields_.size(), " columns, expected ",
+                             columns_.size(), " (as the header row)")),
+                         "column count");
     for (size_t i = 0; i < columns_.size(); ++i) {
       const Column& c = columns_[i];
       std::string& v = fields_[i];
@@ -84,6 +91,7 @@ class CsvMapper : public RowMapper {
           if (v != "statement") st = FieldError(c.name, "only \"statement\" rows can be imported");
           break;
         case Role::kAttribute:
+          if (s->attributes.size() >= Limits::kAttributes) return TooManyAttributes(c.name);
           st = CheckLength(c.name, v, Limits::kAttributeValue);
           if (st.ok()) s->attributes.push_back({c.attribute, std::move(v)});
           break;
@@ -101,7 +109,7 @@ class CsvMapper : public RowMapper {
     const StatementField& f = *c.field;
     switch (f.type) {
       case FieldType::kText: return Set(c, v, f.max_bytes, f.text(*s));
-      case FieldType::kTextList: SplitList(v, f.list(*s)); return absl::OkStatus();
+      case FieldType::kTextList: return SplitList(c, v, f.list(*s));
       case FieldType::kTime: return Time(c, v, f.time(*s));
       case FieldType::kAttributes: break;
     }
@@ -151,9 +159,10 @@ absl::Status SplitCsvRecord(std::string_view rec, std::vector<std::string>* out)
       ++i;
       for (;;) {
         if (i >= n)
-          return absl::InvalidArgumentError(absl::StrCat(
-              "column ", out->size() + 1, ": unterminated quoted field (opened at byte ",
-              start + 1, ")"));
+          return WithSubject(absl::InvalidArgumentError(absl::StrCat(
+                                 "column ", out->size() + 1,
+                                 ": unterminated quoted field (opened at byte ", start + 1, ")")),
+                             "quoting");
         if (rec[i] == '"') {
           if (i + 1 < n && rec[i + 1] == '"') {
             field.push_back('"');
@@ -166,9 +175,10 @@ absl::Status SplitCsvRecord(std::string_view rec, std::vector<std::string>* out)
         field.push_back(rec[i++]);
       }
       if (i < n && rec[i] != ',')
-        return absl::InvalidArgumentError(absl::StrCat(
-            "column ", out->size() + 1, ": text after a closing quote at byte ", i + 1,
-            " (a quote inside a quoted field must be doubled)"));
+        return WithSubject(absl::InvalidArgumentError(absl::StrCat(
+                               "column ", out->size() + 1, ": text after a closing quote at byte ",
+                               i + 1, " (a quote inside a quoted field must be doubled)")),
+                           "quoting");
     } else {
       size_t end = rec.find(',', i);
       if (end == std::string_view::npos) end = n;
@@ -190,15 +200,16 @@ absl::StatusOr<std::unique_ptr<RowMapper>> NewCsvMapper(std::string_view header)
   if (auto st = SplitCsvRecord(header, &names); !st.ok())
     return absl::InvalidArgumentError(absl::StrCat("not csv: the header row: ", st.message()));
   std::vector<Column> columns;
+  columns.reserve(names.size());
+  KeySet seen;  // views into `names`, which stays put: linear (issue 16.11)
   for (std::string& name : names) {
     if (name.empty())
       return absl::InvalidArgumentError(absl::StrCat(
           "not csv: header column ", columns.size() + 1,
           " has no name (expected a header row naming every column)"));
-    for (const Column& c : columns)
-      if (c.name == name)
-        return absl::InvalidArgumentError(
-            absl::StrCat("not csv: the header row names column \"", name, "\" twice"));
+    if (!seen.Insert(name))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "not csv: the header row names column \"", name.substr(0, 64), "\" twice"));
     Column c = ColumnOf(name);
     if (c.role == Role::kAttribute && c.attribute.empty())
       return absl::InvalidArgumentError("not csv: header column \"attr.\" names no attribute");

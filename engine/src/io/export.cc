@@ -2,7 +2,9 @@
 // point of the log), written as JSON Lines, CSV or GDELT 2.0 rows.
 #include "annals/export.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -55,7 +57,7 @@ void AppendJsonl(const Statement& s, std::string* out) {
 
 // The header: id, then every field's column but attributes (which become
 // "attr.NAME" columns).
-std::string CsvHeader(const std::vector<std::string>& attr_keys) {
+std::string CsvHeader(const std::vector<std::string>& attr_keys, CsvCell how) {
   std::string out;
   AppendCsvField("id", &out);
   for (const StatementField& f : StatementFields()) {
@@ -65,19 +67,20 @@ std::string CsvHeader(const std::vector<std::string>& attr_keys) {
   }
   for (const std::string& k : attr_keys) {
     out.push_back(',');
-    AppendCsvField(absl::StrCat("attr.", k), &out);
+    AppendCsvField(absl::StrCat("attr.", k), &out, how);
   }
   out.push_back('\n');
   return out;
 }
 
 void AppendCsv(const Statement& s, const std::vector<std::string>& attr_keys,
-               const absl::flat_hash_map<std::string, size_t>& attr_index, std::string* out) {
-  AppendCsvField(s.id, out);
+               const absl::flat_hash_map<std::string, size_t>& attr_index, CsvCell how,
+               std::string* out) {
+  AppendCsvField(s.id, out, how);
   for (const StatementField& f : StatementFields()) {
     if (f.type == FieldType::kAttributes) continue;
     out->push_back(',');
-    AppendCsvField(internal::FlatValue(f, s), out);
+    AppendCsvField(internal::FlatValue(f, s), out, how);
   }
   std::vector<const std::string*> attrs(attr_keys.size(), nullptr);
   for (const Attribute& a : s.attributes) {
@@ -86,7 +89,7 @@ void AppendCsv(const Statement& s, const std::vector<std::string>& attr_keys,
   }
   for (const std::string* v : attrs) {
     out->push_back(',');
-    if (v != nullptr) AppendCsvField(*v, out);
+    if (v != nullptr) AppendCsvField(*v, out, how);
   }
   out->push_back('\n');
 }
@@ -100,7 +103,13 @@ std::string GdeltCell(std::string_view v) {
   return s;
 }
 
-void AppendGdelt(uint64_t seq, const Statement& s, std::string* out) {
+// Imported from GDELT: the id is "gdelt:" and a GLOBALEVENTID.
+bool FromGdelt(std::string_view id) {
+  return id.size() > 6 && id.starts_with("gdelt:") &&
+         std::all_of(id.begin() + 6, id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void AppendGdelt(const Statement& s, std::string* out) {
   using internal::kGdeltV2Columns;
   auto attr = [&](std::string_view name) -> const std::string* {
     for (const Attribute& a : s.attributes)
@@ -114,7 +123,7 @@ void AppendGdelt(uint64_t seq, const Statement& s, std::string* out) {
     std::string_view name = kGdeltV2Columns[i];
     std::string v;
     if (name == "GLOBALEVENTID") {
-      v = s.id.starts_with("gdelt:") ? s.id.substr(6) : absl::StrCat(seq);
+      v = s.id.substr(6);  // FromGdelt
     } else if (name == "SQLDATE") {
       v = internal::FormatCompactDate(s.occurred_at, false);
     } else if (name == "Actor1Name") {
@@ -152,12 +161,29 @@ void AppendGdelt(uint64_t seq, const Statement& s, std::string* out) {
 
 }  // namespace
 
-void AppendCsvField(std::string_view v, std::string* out) {
+bool NeedsFormulaGuard(std::string_view v) {
+  if (v.empty() || std::string_view("=+-@\t\r").find(v[0]) == std::string_view::npos)
+    return false;
+  // A plain number: sign, digits, at most one '.' with digits after it.
+  std::string_view n = v.substr(v[0] == '+' || v[0] == '-' ? 1 : 0);
+  const size_t dot = n.find('.');
+  std::string_view whole = n.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? "0" : n.substr(dot + 1);
+  auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return !(digits(whole) && digits(frac));
+}
+
+void AppendCsvField(std::string_view v, std::string* out, CsvCell how) {
+  const bool guard = how == CsvCell::kSpreadsheetSafe && NeedsFormulaGuard(v);
   if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (guard) out->push_back('\'');
     out->append(v);
     return;
   }
   out->push_back('"');
+  if (guard) out->push_back('\'');
   for (char c : v) {
     if (c == '"') out->push_back('"');
     out->push_back(c);
@@ -194,10 +220,18 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
   sum.as_of = limit;
   const uint64_t from = std::max<uint64_t>(options.from_seq, 1);
   const uint64_t to = options.to_seq == 0 ? limit : std::min(options.to_seq, limit);
+  if (options.to_seq != 0 && options.to_seq < from)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the range is empty: from seq ", from, " is after to seq ", options.to_seq));
+  if (auto st = CheckRange(options.from, options.to); !st.ok()) return st;
+  const int64_t occurred_min = options.from.present() ? options.from.micros : INT64_MIN;
+  const int64_t occurred_max = options.to.present() ? EndOfPeriod(options.to) : INT64_MAX;
+  const CsvCell how = options.spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
 
   auto amendments = ScanAmendments(engine, from, limit);
   if (!amendments.ok()) return amendments.status();
 
+  const bool skip_others = options.format == ExportFormat::kGdelt && options.gdelt_only;
   // Calls `fn(event, current statement)` for each statement to write;
   // `counting` fills in `sum` (once, on the writing pass).
   auto each = [&](bool counting, auto&& fn) -> absl::Status {
@@ -205,22 +239,30 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
     for (; it->Valid() && it->event().seq <= to; it->Next()) {
       const Event& e = it->event();
       if (e.kind != EventKind::kStatement) continue;
+      // The current values: the latest correction's, under the original id.
+      auto c = amendments->latest_correction.find(e.seq);
+      const bool corrected = c != amendments->latest_correction.end();
+      Statement current;
+      if (corrected) {
+        auto corr = engine.Get(c->second);
+        if (!corr.ok()) return corr.status();
+        current = std::move(corr->statement);
+        current.id = e.id;
+      }
+      const Statement& s = corrected ? current : e.statement;
+      if (s.occurred_at.micros < occurred_min || s.occurred_at.micros > occurred_max)
+        continue;
       bool retracted = amendments->retracted.contains(e.seq);
       if (counting && retracted) ++sum.retracted;
       if (retracted && !options.include_retracted) continue;
-      auto c = amendments->latest_correction.find(e.seq);
-      if (counting) {
-        ++sum.written;
-        if (c != amendments->latest_correction.end()) ++sum.corrected;
-      }
-      if (c == amendments->latest_correction.end()) {
-        if (auto st = fn(e, e.statement); !st.ok()) return st;
+      if (skip_others && !FromGdelt(e.id)) {
+        if (counting) ++sum.skipped;
         continue;
       }
-      auto corr = engine.Get(c->second);
-      if (!corr.ok()) return corr.status();
-      Statement s = std::move(corr->statement);
-      s.id = e.id;
+      if (counting) {
+        ++sum.written;
+        if (corrected) ++sum.corrected;
+      }
       if (auto st = fn(e, s); !st.ok()) return st;
     }
     return it->status();
@@ -257,25 +299,46 @@ absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& 
         return absl::OkStatus();
       });
       if (!st.ok()) return st;
-      buf += CsvHeader(keys);
+      buf += CsvHeader(keys, how);
       st = each(true, [&](const Event&, const Statement& s) {
         if (s.id.starts_with("h:")) {
           Statement copy = s;
           copy.id = ContentId(s);
-          AppendCsv(copy, keys, index, &buf);
+          AppendCsv(copy, keys, index, how, &buf);
         } else {
-          AppendCsv(s, keys, index, &buf);
+          AppendCsv(s, keys, index, how, &buf);
         }
         return flush(false);
       });
       break;
     }
-    case ExportFormat::kGdelt:
-      st = each(true, [&](const Event& e, const Statement& s) {
-        AppendGdelt(e.seq, s, &buf);
+    case ExportFormat::kGdelt: {
+      // Statements not from GDELT have no GLOBALEVENTID: refuse before
+      // writing anything, unless asked to leave them out (skip_others).
+      uint64_t others = 0, total = 0;
+      Event first;
+      if (!skip_others) {
+        st = each(false, [&](const Event& e, const Statement&) {
+          ++total;
+          if (!FromGdelt(e.id) && others++ == 0) first = e;
+          return absl::OkStatus();
+        });
+        if (!st.ok()) return st;
+      }
+      if (others > 0)
+        return absl::InvalidArgumentError(absl::StrCat(
+            "export --format gdelt: ", others, " of the ", total,
+            " statements did not come from GDELT (the first: seq ", first.seq, ", id \"",
+            first.id.substr(0, 64), "\"); GDELT rows are keyed by GLOBALEVENTID, which they "
+            "lack, and a number made up for them could be a real GDELT event's. Export them "
+            "as jsonl or csv, or pass --gdelt-only to write the ", total - others,
+            " GDELT statements alone"));
+      st = each(true, [&](const Event&, const Statement& s) {
+        AppendGdelt(s, &buf);
         return flush(false);
       });
       break;
+    }
   }
   if (!st.ok()) return st;
   if (auto f = flush(true); !f.ok()) return f;

@@ -6,7 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "io/gdelt_files.h"
 #include "io/row_mapper.h"
+#include "model/subject.h"
 #include "model/sv.h"
 
 namespace annals {
@@ -27,13 +29,9 @@ std::string_view FirstLine(std::string_view head) {
   return line;
 }
 
-bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool IsGdeltLine(std::string_view line) {
-  size_t cols = std::count(line.begin(), line.end(), '\t') + 1;
-  return (cols == 57 || cols == 58 || cols == 61) && AllDigits(line.substr(0, line.find('\t')));
+// GDELT events, with or without a header row.
+bool IsGdeltEvents(const GdeltShape& shape) {
+  return shape.kind == GdeltFile::kEvents || shape.kind == GdeltFile::kEventsHeader;
 }
 
 bool IsIcewsHeader(std::string_view line) {
@@ -42,13 +40,40 @@ bool IsIcewsHeader(std::string_view line) {
          line.find("CAMEO Code") != std::string_view::npos;
 }
 
-// A JSON object line that uses PLOVER's keys rather than a statement's.
-bool LooksLikePlover(std::string_view line) {
-  auto has = [&](std::string_view key) {
-    return line.find(absl::StrCat("\"", AV(key), "\"")) != std::string_view::npos;
-  };
-  if (has("speaker") || has("verb") || has("occurred_at") || has("content")) return false;
-  return has("eventText") || (has("event") && (has("source") || has("actor") || has("date")));
+// Whether JSON text has `key` as a key: "key" then, past blanks, a colon.
+bool HasKey(std::string_view text, std::string_view key) {
+  const std::string quoted = absl::StrCat("\"", AV(key), "\"");
+  for (size_t at = text.find(quoted); at != std::string_view::npos;
+       at = text.find(quoted, at + 1)) {
+    size_t next = text.find_first_not_of(" \t\r\n", at + quoted.size());
+    if (next != std::string_view::npos && text[next] == ':') return true;
+  }
+  return false;
+}
+
+// A JSON object with a statement's keys (annals/json.h).
+bool LooksLikeStatement(std::string_view text) {
+  return HasKey(text, "speaker") || HasKey(text, "verb") || HasKey(text, "occurred_at") ||
+         HasKey(text, "content");
+}
+
+// A JSON object that uses PLOVER's keys rather than a statement's.
+bool LooksLikePlover(std::string_view text) {
+  if (LooksLikeStatement(text)) return false;
+  return HasKey(text, "eventText") ||
+         (HasKey(text, "event") &&
+          (HasKey(text, "source") || HasKey(text, "actor") || HasKey(text, "date")));
+}
+
+// The first JSON object of content starting with `t` ("{" or "[{"): the
+// text up to its first "}" (enough to see its top-level keys), within the
+// head read.
+std::string_view FirstObject(std::string_view t) {
+  size_t open = t.find('{');
+  if (open == std::string_view::npos) return {};
+  size_t close = t.find('}', open);
+  return t.substr(open, close == std::string_view::npos ? std::string_view::npos
+                                                          : close - open + 1);
 }
 
 std::string Quoted(std::string_view s) {
@@ -62,10 +87,19 @@ std::string DescribeHead(std::string_view head) {
   std::string_view t = Trimmed(head);
   if (t.empty()) return "an empty file";
   if (t.find('\0') != std::string_view::npos) return "binary data";
-  if (t[0] == '[') return "a JSON array";
+  if (t[0] == '[') {
+    if (LooksLikeStatement(FirstObject(t)))
+      return "a JSON array of objects with a statement's keys (speaker, verb, occurred_at)";
+    return "a JSON array";
+  }
   std::string_view line = FirstLine(head);
+  if (GdeltShape shape = RecogniseGdeltFile(line); shape.kind != GdeltFile::kNone)
+    return shape.description;
   if (t[0] == '{') {
     if (LooksLikePlover(line)) return "a JSON object with PLOVER's keys (event, eventText, source)";
+    if (LooksLikeStatement(line))
+      return "a JSON object with a statement's keys (speaker, verb, occurred_at, content): "
+             "JSON Lines statements";
     return "a JSON object";
   }
   size_t tabs = std::count(line.begin(), line.end(), '\t');
@@ -73,7 +107,6 @@ std::string DescribeHead(std::string_view head) {
     std::string what = absl::StrCat("a tab-separated line of ", tabs + 1,
                                     " columns starting ", Quoted(line.substr(0, line.find('\t'))));
     if (IsIcewsHeader(line)) absl::StrAppend(&what, " (an ICEWS header)");
-    else if (IsGdeltLine(line)) absl::StrAppend(&what, " (a GDELT row)");
     return what;
   }
   size_t commas = std::count(line.begin(), line.end(), ',');
@@ -90,9 +123,9 @@ absl::Status CheckImportFormat(ImportFormat format, std::string_view head) {
   const char* expected = nullptr;
   switch (format) {
     case ImportFormat::kGdelt:
-      if (IsGdeltLine(line)) return absl::OkStatus();
-      expected = "GDELT events (57, 58 or 61 tab-separated columns, no header row, "
-                 "GLOBALEVENTID first)";
+      if (IsGdeltEvents(RecogniseGdeltFile(line))) return absl::OkStatus();
+      expected = "GDELT events (57, 58 or 61 tab-separated columns with GLOBALEVENTID "
+                 "first, or a header row naming GDELT's columns)";
       break;
     case ImportFormat::kIcews:
       if (IsIcewsHeader(line)) return absl::OkStatus();
@@ -100,18 +133,27 @@ absl::Status CheckImportFormat(ImportFormat format, std::string_view head) {
                  "\"CAMEO Code\")";
       break;
     case ImportFormat::kPlover:
-      if (t[0] == '[' || t[0] == '{') return absl::OkStatus();
-      expected = "PLOVER/POLECAT JSON (an array of records, or one record per line)";
+      if ((t[0] == '[' || t[0] == '{') && !LooksLikeStatement(FirstObject(t)))
+        return absl::OkStatus();
+      expected = "PLOVER/POLECAT JSON (an array of records, or one record per line, with "
+                 "keys such as id, date, event, eventText, source, target)";
       break;
     case ImportFormat::kJsonl:
-      if (t[0] == '{') return absl::OkStatus();
-      expected = "JSON Lines (one statement object per line)";
+      if (t[0] == '{' && !LooksLikePlover(line)) return absl::OkStatus();
+      expected = "JSON Lines (one statement object per line, with keys such as speaker, "
+                 "verb, occurred_at, content)";
       break;
     case ImportFormat::kCsv:
       if (t[0] != '{' && t[0] != '[' && line.find('\t') == std::string_view::npos &&
-          line.find(',') != std::string_view::npos)
+          line.find(',') != std::string_view::npos &&
+          RecogniseGdeltFile(line).kind == GdeltFile::kNone)
         return absl::OkStatus();
-      expected = "CSV with a header row (comma-separated column names)";
+      expected = "CSV statements with a header row (comma-separated column names such as "
+                 "speaker, verb, occurred_at)";
+      if (IsGdeltEvents(RecogniseGdeltFile(line)))
+        return absl::InvalidArgumentError(absl::StrCat(
+            "not csv: expected ", expected, ", found ", DescribeHead(head),
+            "; import it with --format gdelt (or auto)"));
       break;
     case ImportFormat::kAuto:
       return absl::OkStatus();
@@ -123,13 +165,11 @@ absl::Status CheckImportFormat(ImportFormat format, std::string_view head) {
 
 RecordReader::Mode RecordModeFor(ImportFormat format, std::string_view head) {
   if (format == ImportFormat::kCsv) return RecordReader::Mode::kCsv;
+  if (format == ImportFormat::kGdelt && RecogniseGdeltFile(FirstLine(head)).separator == ',')
+    return RecordReader::Mode::kCsv;  // BigQuery's CSV: quoted cells may hold line ends
   if (format == ImportFormat::kPlover && Trimmed(head).starts_with("["))
     return RecordReader::Mode::kJsonArray;
   return RecordReader::Mode::kLines;
-}
-
-bool HasHeaderRow(ImportFormat format) {
-  return format == ImportFormat::kCsv || format == ImportFormat::kIcews;
 }
 
 absl::StatusOr<std::unique_ptr<RowMapper>> NewRowMapper(ImportFormat format,
@@ -150,7 +190,22 @@ std::string RowMapper::Locate(std::string_view, size_t offset) const {
 }
 
 absl::Status FieldError(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why)));
+  return WithSubject(absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why))), field);
+}
+
+absl::Status TooManyAttributes(std::string_view key) {
+  return WithSubject(FieldError(key.substr(0, 64),
+                    absl::StrCat("one attribute too many: a statement holds at most ",
+                                 Limits::kAttributes, " attributes (the rest of the record "
+                                 "was not read)")),
+                     "attributes");
+}
+
+absl::Status TooManyItems(std::string_view field) {
+  return FieldError(field.substr(0, 64),
+                    absl::StrCat("one item too many: a statement holds at most ",
+                                 Limits::kListItems, " targets and ", Limits::kListItems,
+                                 " topics (the rest of the record was not read)"));
 }
 
 absl::Status CheckLength(std::string_view field, std::string_view value, size_t limit) {
@@ -163,7 +218,10 @@ void SplitFields(std::string_view line, char sep, std::vector<std::string_view>*
   out->clear();
   size_t start = 0;
   for (;;) {
-    const void* p = std::memchr(line.data() + start, sep, line.size() - start);
+    // (memchr must not see the null data of an empty view)
+    const void* p = start < line.size()
+                        ? std::memchr(line.data() + start, sep, line.size() - start)
+                        : nullptr;
     if (p == nullptr) {
       out->push_back(line.substr(start));
       return;
@@ -189,15 +247,25 @@ const char* ImportFormatName(ImportFormat format) {
 }
 
 absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name) {
+  for (ImportFormat f : {ImportFormat::kAuto, ImportFormat::kJsonl, ImportFormat::kCsv,
+                         ImportFormat::kGdelt, ImportFormat::kIcews, ImportFormat::kPlover})
+    if (name == ImportFormatName(f)) return f;
+  // Names that were once accepted, or that users reach for: say which is meant.
   std::string n = absl::AsciiStrToLower(internal::AV(name));
-  if (n == "auto") return ImportFormat::kAuto;
-  if (n == "jsonl" || n == "ndjson") return ImportFormat::kJsonl;
-  if (n == "csv") return ImportFormat::kCsv;
-  if (n == "gdelt") return ImportFormat::kGdelt;
-  if (n == "icews") return ImportFormat::kIcews;
-  if (n == "plover" || n == "polecat" || n == "json") return ImportFormat::kPlover;
+  std::string hint;
+  if (n == "json")
+    hint = " (JSON Lines statements are jsonl; PLOVER/POLECAT JSON records are plover)";
+  else if (n == "ndjson" || n == "jsonlines" || n == "jsonl")
+    hint = " (JSON Lines statements are jsonl)";
+  else if (n == "polecat" || n == "plover")
+    hint = " (PLOVER/POLECAT JSON records are plover)";
+  else if (n == "tsv" || n == "tab")
+    hint = " (tab-separated event files are gdelt or icews)";
+  else if (n == "auto" || n == "csv" || n == "gdelt" || n == "icews")
+    hint = absl::StrCat(" (format names are lower case: ", n, ")");
   return absl::InvalidArgumentError(absl::StrCat(
-      "unknown format \"", n, "\"; expected auto, jsonl, csv, gdelt, icews or plover"));
+      "unknown format \"", internal::AV(name.substr(0, 40)),
+      "\"; expected auto, jsonl, csv, gdelt, icews or plover", hint));
 }
 
 absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head) {
@@ -207,7 +275,16 @@ absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head) {
   if (t[0] == '[') return ImportFormat::kPlover;
   std::string_view line = FirstLine(head);
   if (t[0] == '{') return LooksLikePlover(line) ? ImportFormat::kPlover : ImportFormat::kJsonl;
-  if (IsGdeltLine(line)) return ImportFormat::kGdelt;
+  GdeltShape gdelt = RecogniseGdeltFile(line);
+  if (IsGdeltEvents(gdelt)) return ImportFormat::kGdelt;
+  if (gdelt.kind == GdeltFile::kMentions)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "this looks like ", gdelt.description, "; annals does not import GDELT mentions yet "
+        "(it imports GDELT event files: the events table, *.export.CSV)"));
+  if (gdelt.kind == GdeltFile::kGkg)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "this looks like ", gdelt.description, "; annals does not import the GKG (it "
+        "imports GDELT event files: the events table, *.export.CSV)"));
   if (IsIcewsHeader(line)) return ImportFormat::kIcews;
   if (line.find('\t') == std::string_view::npos && line.find(',') != std::string_view::npos &&
       t.find('\0') == std::string_view::npos)

@@ -52,6 +52,15 @@ inline constexpr std::string_view kGdeltV2Columns[61] = {
     "ActionGeo_FeatureID",
     "DATEADDED", "SOURCEURL"};
 
+// GDELT 2.0 mentions (codebook GDELT-Event_Codebook-V2.0, "Mentions
+// table"): not imported yet; recognised so that such a file is named, not
+// rejected row by row.
+inline constexpr std::string_view kGdeltMentionsColumns[16] = {
+    "GLOBALEVENTID", "EventTimeDate", "MentionTimeDate", "MentionType",
+    "MentionSourceName", "MentionIdentifier", "SentenceID", "Actor1CharOffset",
+    "Actor2CharOffset", "ActionCharOffset", "InRawText", "Confidence",
+    "MentionDocLen", "MentionDocTone", "MentionDocTranslationInfo", "Extras"};
+
 // The column names of a GDELT file with `columns` columns (57, 58 or 61);
 // empty for any other count.
 inline std::span<const std::string_view> GdeltColumns(size_t columns) {

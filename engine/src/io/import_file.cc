@@ -8,8 +8,10 @@
 #include "annals/import.h"
 #include "io/byte_source.h"
 #include "io/import_appender.h"
+#include "io/import_input_reader.h"
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
+#include "model/subject.h"
 #include "model/sv.h"
 #include "model/utf8.h"
 
@@ -93,7 +95,7 @@ absl::StatusOr<PassStart> StartPass(RecordReader& reader, const ImportOptions& o
   auto m = internal::NewRowMapper(p.format, p.rec.text);
   if (!m.ok()) return m.status();
   p.mapper = *std::move(m);
-  if (internal::HasHeaderRow(p.format)) {
+  if (p.mapper->first_is_header()) {
     if (p.rec.unterminated) {
       p.have = false;
       p.header_only = true;
@@ -104,6 +106,22 @@ absl::StatusOr<PassStart> StartPass(RecordReader& reader, const ImportOptions& o
   return p;
 }
 
+// What is wrong with a record the input ended inside.
+std::string TruncationReason(const Record& rec, RecordReader::Mode mode) {
+  if (mode == RecordReader::Mode::kJsonArray) return "truncated record: the file ends inside it";
+  if (rec.open_quote == std::string_view::npos)
+    return "truncated last line: the file ends without a newline";
+  const std::string_view before = rec.text.substr(0, rec.open_quote);
+  return absl::StrCat("truncated record: the file ends inside a quoted field opened on line ",
+                      rec.line + std::count(before.begin(), before.end(), '\n'),
+                      " (its closing quote is missing, so the rest of the file was read as "
+                      "that one field)");
+}
+
+absl::Status Rejected(std::string reason, std::string_view kind) {
+  return internal::WithSubject(absl::InvalidArgumentError(reason), kind);
+}
+
 // What a pass maps each row with.
 struct RowContext {
   const PassStart& start;
@@ -111,27 +129,33 @@ struct RowContext {
   const std::string format_name;
   const std::string file_name;
   const ImportOptions& options;
+  size_t max_record_bytes;
 };
 
 // Maps one row to a valid statement, with provenance, repairing invalid
 // UTF-8 when asked (*repaired). A row to reject is an error whose message
-// is the reason.
+// is the reason and whose subject (model/subject.h) its kind.
 absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool* repaired) {
   const ImportOptions& options = ctx.options;
   RowMapper& mapper = *ctx.start.mapper;
   if (rec.overlong)
-    return absl::InvalidArgumentError(absl::StrCat("over-long row: more than ",
-                                                   RecordReader::kMaxRecordBytes >> 20,
-                                                   " MiB without a line end; skipped"));
+    return Rejected(absl::StrCat("over-long row: more than ", ctx.max_record_bytes >> 20,
+                                 " MiB without a line end; skipped"),
+                    "over-long row");
+  if (rec.unclosed_array)
+    return Rejected("truncated file: it ends before the closing \"]\" of its JSON array "
+                    "(any records that followed are missing)",
+                    "truncated");
   Record parsed = rec;
   std::string repaired_text;
   *repaired = false;
   if (size_t bad = FindInvalidUtf8Fast(rec.text); bad != std::string_view::npos) {
     std::string where = absl::StrCat(mapper.Locate(rec.text, bad), ", byte ", bad + 1, " of the row");
     if (options.invalid_utf8 == InvalidUtf8::kReject)
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid UTF-8 at ", where,
-          "; row rejected (--repair-utf8 imports it with U+FFFD in place of the bad bytes)"));
+      return Rejected(absl::StrCat("invalid UTF-8 at ", where,
+                                   "; row rejected (--repair-utf8 imports it with U+FFFD in "
+                                   "place of the bad bytes)"),
+                      "invalid UTF-8");
     repaired_text = RepairUtf8(rec.text);
     parsed.text = repaired_text;
     *repaired = true;
@@ -139,20 +163,19 @@ absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool*
       options.on_repair({ctx.path, rec.line,
                          absl::StrCat("invalid UTF-8 at ", where,
                                       " repaired (bad bytes replaced with U+FFFD)"),
-                         rec.text});
+                         rec.text, "invalid UTF-8"});
   }
   Statement s;
   absl::Status st = mapper.Map(parsed, &s);
   const bool array = ctx.start.mode == RecordReader::Mode::kJsonArray;
   if (rec.unterminated) {
-    const char* what = array ? "truncated record: the file ends inside it"
-                             : "truncated last line: the file ends without a newline";
+    const std::string what = TruncationReason(rec, ctx.start.mode);
     if (!st.ok())
-      st = absl::InvalidArgumentError(absl::StrCat(what, " (", st.message(), ")"));
+      st = Rejected(absl::StrCat(what, " (", st.message(), ")"), "truncated");
     else if (mapper.rows_always_terminated())
-      st = absl::InvalidArgumentError(absl::StrCat(what, ", so this row may be cut short (",
-                                                   ctx.format_name,
-                                                   " files end every row with one)"));
+      st = Rejected(absl::StrCat(what, ", so this row may be cut short (", ctx.format_name,
+                                 " files end every row with one)"),
+                    "truncated");
   }
   if (!st.ok()) return st;
   if (options.provenance &&
@@ -181,7 +204,8 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   if (start->header_only) return sum;
   bool have = start->have;
   Record& rec = start->rec;
-  const RowContext ctx{*start, path, ImportFormatName(start->format), BaseName(path), options};
+  const RowContext ctx{*start, path, ImportFormatName(start->format), BaseName(path), options,
+                       reader.max_record_bytes()};
 
   std::unique_ptr<Appender> appender;
   std::unique_ptr<ConflictCheck> check;
@@ -192,16 +216,16 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   uint64_t next_progress = kProgressBytes;
   absl::Status append_error;
 
-  auto reject = [&](const Record& r, std::string reason) {
+  auto reject = [&](const Record& r, std::string reason, std::string kind) {
     ++sum.rejected;
-    if (on_reject) on_reject({path, r.line, std::move(reason), r.text});
+    if (on_reject) on_reject({path, r.line, std::move(reason), r.text, std::move(kind)});
   };
   auto report_conflicts = [&] {
     for (const Conflict& c : appender->TakeConflicts()) {
       Record r;
       r.line = c.line;
       r.text = c.text;
-      reject(r, c.reason);
+      reject(r, c.reason, "id taken");
     }
   };
   auto submit = [&]() -> absl::Status {
@@ -220,13 +244,15 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     bool repaired = false;
     auto mapped = MapRow(ctx, rec, &repaired);
     if (!mapped.ok()) {
-      reject(rec, std::string(mapped.status().message()));
+      std::string kind = internal::SubjectOf(mapped.status());
+      reject(rec, std::string(mapped.status().message()),
+             kind.empty() ? "invalid" : std::move(kind));
       continue;
     }
     Statement& s = *mapped;
     if (!write) {
       if (std::string conflict = check->Check(s); !conflict.empty()) {
-        reject(rec, std::move(conflict));
+        reject(rec, std::move(conflict), "id taken");
         continue;
       }
       if (repaired) ++sum.repaired;
@@ -271,27 +297,21 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
 
 }  // namespace
 
-absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path,
+absl::StatusOr<ImportSummary> ImportFile(Engine& engine, ImportInput& input,
                                          const ImportOptions& options,
                                          const RejectSink& on_reject) {
-  auto source = ByteSource::Open(path);
+  using internal::ImportInputReader;
+  const std::string& path = input.path();
+  const bool two_passes = options.strict && !options.dry_run;
+  if (two_passes && !input.rereadable())
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--strict reads ", path, " twice, but it can be read only once "
+        "(open it with ImportInput::Open(path, rereadable=true))"));
+  auto source = ImportInputReader::NewSource(input);
   if (!source.ok()) return source.status();
-  if (options.dry_run) return Pass(engine, false, **source, path, options, on_reject);
-  if (!options.strict) return Pass(engine, true, **source, path, options, on_reject);
+  if (!two_passes) return Pass(engine, !options.dry_run, **source, path, options, on_reject);
 
   // Strict: a dry pass first; write only if it found nothing to reject.
-  // Standard input cannot be read twice, so it is held in memory.
-  std::string held;
-  if (path == "-") {
-    std::vector<char> buf(1 << 20);
-    for (;;) {
-      auto n = (*source)->Read(buf.data(), buf.size());
-      if (!n.ok()) return n.status();
-      if (*n == 0) break;
-      held.append(buf.data(), *n);
-    }
-    *source = ByteSource::FromString(held);
-  }
   auto dry = Pass(engine, false, **source, path, options, on_reject);
   if (!dry.ok()) return dry;
   if (dry->rejected > 0) {
@@ -300,15 +320,19 @@ absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path
     dry->repaired = 0;
     return dry;
   }
-  if (path == "-") {
-    *source = ByteSource::FromString(std::move(held));
-  } else {
-    source = ByteSource::Open(path);
-    if (!source.ok()) return source.status();
-  }
+  source = ImportInputReader::NewSource(input);
+  if (!source.ok()) return source.status();
   ImportOptions quiet = options;
   quiet.on_repair = nullptr;  // reported by the first pass
   return Pass(engine, true, **source, path, quiet, nullptr);
+}
+
+absl::StatusOr<ImportSummary> ImportFile(Engine& engine, const std::string& path,
+                                         const ImportOptions& options,
+                                         const RejectSink& on_reject) {
+  auto input = ImportInput::Open(path, options.strict && !options.dry_run);
+  if (!input.ok()) return input.status();
+  return ImportFile(engine, **input, options, on_reject);
 }
 
 absl::StatusOr<ImportSummary> ImportJsonlFile(Engine& engine, const std::string& path,

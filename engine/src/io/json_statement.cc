@@ -9,6 +9,9 @@
 #include "annals/fields.h"
 #include "annals/json.h"
 #include "io/json_object.h"
+#include "io/key_set.h"
+#include "io/row_mapper.h"
+#include "model/subject.h"
 #include "simdjson.h"
 
 namespace annals {
@@ -20,7 +23,8 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 absl::Status FieldError(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why)));
+  return internal::WithSubject(
+      absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why))), field);
 }
 
 const char* TypeName(element_type t) {
@@ -72,6 +76,7 @@ absl::Status GetList(std::string_view field, element e,
     if (!item.is_string())
       return FieldError(field, absl::StrCat("expected a list of strings, found ",
                                             TypeName(item.type())));
+    if (out->size() == Limits::kListItems) return internal::TooManyItems(field);
     out->emplace_back(std::string_view(item.get_string().value_unsafe()));
   }
   return absl::OkStatus();
@@ -85,11 +90,12 @@ absl::Status GetAttributes(element e, std::vector<Attribute>* out) {
     return FieldError("attributes", absl::StrCat("expected an object, got ",
                                                  TypeName(e.type())));
   simdjson::dom::object fields = e.get_object().value_unsafe();
-  std::vector<std::string_view> seen;
+  internal::KeySet seen;  // linear in the keys, however many (issue 16.11)
   for (auto [key, value] : fields) {
-    if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      return FieldError(absl::StrCat("attributes.", AV(key)), "appears twice");
-    seen.push_back(key);
+    if (!seen.Insert(key))
+      return FieldError(absl::StrCat("attributes.", AV(key.substr(0, 64))), "appears twice");
+    if (out->size() == Limits::kAttributes && !value.is_null())
+      return internal::TooManyAttributes(absl::StrCat("attributes.", AV(key)));
     Attribute a{std::string(key), ""};
     switch (value.type()) {
       case element_type::STRING:
@@ -206,7 +212,20 @@ absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
 
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    // DEL and the C1 controls (U+0080-U+009F, UTF-8 C2 80..C2 9F) are
+    // escaped like C0: JSON allows them raw, but a terminal showing the
+    // output would act on them.
+    if (c == '\x7f' || (c == '\xc2' && i + 1 < s.size() &&
+                        static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(s[i + 1]) <= 0x9f)) {
+      const unsigned cp = c == '\x7f' ? 0x7f : static_cast<unsigned char>(s[++i]);
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+      out->append(buf);
+      continue;
+    }
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;

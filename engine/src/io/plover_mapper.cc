@@ -3,6 +3,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "io/key_set.h"
 #include "io/row_mapper.h"
 #include "model/sv.h"
 #include "simdjson.h"
@@ -26,28 +27,40 @@ const char* TypeName(element_type t) {
   }
 }
 
+// Appends attribute `key`; false (with *over = key) when the statement
+// holds Limits::kAttributes already.
+bool Add(std::string key, std::string value, std::vector<Attribute>* out, std::string* over) {
+  if (out->size() >= Limits::kAttributes) {
+    *over = std::move(key);
+    return false;
+  }
+  out->push_back({std::move(key), std::move(value)});
+  return true;
+}
+
 // Nested values become attributes "a.b", list items "a[0]"; scalars keep
 // their JSON text (numbers, booleans), strings their value; null and "" are
-// left out.
-void Flatten(const std::string& key, element e, std::vector<Attribute>* out) {
+// left out. Stops (false, *over naming the key) at the attribute limit.
+bool Flatten(const std::string& key, element e, std::vector<Attribute>* out, std::string* over) {
   switch (e.type()) {
-    case element_type::NULL_VALUE: return;
+    case element_type::NULL_VALUE: return true;
     case element_type::STRING:
-      if (!Str(e).empty()) out->push_back({key, std::string(Str(e))});
-      return;
+      return Str(e).empty() || Add(key, std::string(Str(e)), out, over);
     case element_type::OBJECT: {
       simdjson::dom::object fields = e.get_object().value_unsafe();
-      for (auto [k, v] : fields) Flatten(absl::StrCat(key, ".", AV(k)), v, out);
-      return;
+      for (auto [k, v] : fields)
+        if (!Flatten(absl::StrCat(key, ".", AV(k)), v, out, over)) return false;
+      return true;
     }
     case element_type::ARRAY: {
       simdjson::dom::array items = e.get_array().value_unsafe();
       size_t i = 0;
-      for (element v : items) Flatten(absl::StrCat(key, "[", i++, "]"), v, out);
-      return;
+      for (element v : items)
+        if (!Flatten(absl::StrCat(key, "[", i++, "]"), v, out, over)) return false;
+      return true;
     }
     default:
-      out->push_back({key, simdjson::minify(e)});
+      return Add(key, simdjson::minify(e), out, over);
   }
 }
 
@@ -63,12 +76,11 @@ class PloverMapper : public RowMapper {
       return FieldError("record", absl::StrCat("expected a JSON object (a PLOVER record), got ",
                                                TypeName(root.type())));
     simdjson::dom::object fields = root.get_object().value_unsafe();
-    std::vector<std::string_view> seen;
+    KeySet seen;  // linear in the keys, however many (issue 16.11)
     bool has_id = false, has_date = false;
+    std::string over;  // the first attribute past the limit
     for (auto [key, value] : fields) {
-      if (std::find(seen.begin(), seen.end(), key) != seen.end())
-        return FieldError(key, "appears twice");
-      seen.push_back(key);
+      if (!seen.Insert(key)) return FieldError(key.substr(0, 64), "appears twice");
       absl::Status st;
       if (key == "id") {
         std::string id;
@@ -89,9 +101,9 @@ class PloverMapper : public RowMapper {
         else
           s->occurred_at = *t;
       } else if (key == "source" || key == "actor") {
-        st = Actors(key, value, s, /*speaker=*/true);
+        st = Actors(key, value, s, /*speaker=*/true, &over);
       } else if (key == "target" || key == "recipient") {
-        st = Actors(key, value, s, /*speaker=*/false);
+        st = Actors(key, value, s, /*speaker=*/false, &over);
       } else if (key == "event") {
         st = Text(key, value, Limits::kVerb, &s->event_type);
       } else if (key == "eventText") {
@@ -105,8 +117,8 @@ class PloverMapper : public RowMapper {
         else st = Text(key, value, Limits::kCode, &s->code);
       } else if (key == "context") {
         st = Context(value, &s->topics);
-      } else {
-        Flatten(std::string(key), value, &s->attributes);
+      } else if (!Flatten(std::string(key), value, &s->attributes, &over)) {
+        st = TooManyAttributes(over);
       }
       if (!st.ok()) return st;
     }
@@ -138,6 +150,7 @@ class PloverMapper : public RowMapper {
         std::string_view t = SV(absl::StripAsciiWhitespace(AV(text.substr(start, comma - start))));
         if (!t.empty()) {
           if (auto st = CheckLength("context", t, Limits::kName); !st.ok()) return st;
+          if (topics->size() >= Limits::kListItems) return TooManyItems("context");
           topics->emplace_back(t);
         }
         start = comma + 1;
@@ -161,7 +174,8 @@ class PloverMapper : public RowMapper {
   // object, a name, or "" / null for none. The first source's name is the
   // speaker (further ones are kept as attributes); every target's name is a
   // target. Their other keys become attributes "source[i].code".
-  static absl::Status Actors(std::string_view key, element v, Statement* s, bool speaker) {
+  static absl::Status Actors(std::string_view key, element v, Statement* s, bool speaker,
+                             std::string* over) {
     std::vector<element> actors;
     if (v.is_null()) return absl::OkStatus();
     if (v.is_array()) {
@@ -180,7 +194,8 @@ class PloverMapper : public RowMapper {
         simdjson::dom::object fields = a.get_object().value_unsafe();
         for (auto [k, val] : fields) {
           if (k == "actorText" && val.is_string()) name = std::string(Str(val));
-          else Flatten(absl::StrCat(prefix, ".", AV(k)), val, &s->attributes);
+          else if (!Flatten(absl::StrCat(prefix, ".", AV(k)), val, &s->attributes, over))
+            return TooManyAttributes(*over);
         }
       } else if (!a.is_null()) {
         return FieldError(key, absl::StrCat("expected actor objects, got ", TypeName(a.type())));
@@ -188,9 +203,11 @@ class PloverMapper : public RowMapper {
       if (name.empty()) continue;
       if (auto st = CheckLength(absl::StrCat(prefix, ".actorText"), name, Limits::kName); !st.ok())
         return st;
+      if (!speaker && s->targets.size() >= Limits::kListItems) return TooManyItems(prefix);
       if (!speaker) s->targets.push_back(std::move(name));
       else if (s->speaker.empty()) s->speaker = std::move(name);
-      else s->attributes.push_back({absl::StrCat(prefix, ".actorText"), std::move(name)});
+      else if (!Add(absl::StrCat(prefix, ".actorText"), std::move(name), &s->attributes, over))
+        return TooManyAttributes(*over);
     }
     return absl::OkStatus();
   }

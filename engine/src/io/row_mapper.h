@@ -33,17 +33,18 @@ class RowMapper {
   // Rows of this format always end with a newline, so a last line without
   // one is cut short even if it happens to parse (GDELT, ICEWS).
   virtual bool rows_always_terminated() const { return false; }
+
+  // The record the mapper was made from is a header row, not a row to map.
+  virtual bool first_is_header() const { return false; }
 };
 
 // How records of `format` are split; `head` decides JSON array vs lines.
 RecordReader::Mode RecordModeFor(ImportFormat format, std::string_view head);
 
-// Whether the first record of `format` is a header row.
-bool HasHeaderRow(ImportFormat format);
-
 // The mapper for `format` (not kAuto). `first` is the first record: the
-// header for CSV and ICEWS, the first row for GDELT (it fixes the column
-// count). kInvalidArgument "expected ..., found ..." if it does not fit.
+// header for CSV and ICEWS; for GDELT a header row, or the first row
+// (RowMapper::first_is_header tells). kInvalidArgument "expected ...,
+// found ..." if it does not fit.
 absl::StatusOr<std::unique_ptr<RowMapper>> NewRowMapper(ImportFormat format,
                                                         std::string_view first);
 
@@ -64,6 +65,12 @@ std::string DescribeHead(std::string_view head);
 
 // Shared helpers for mappers.
 absl::Status FieldError(std::string_view field, std::string_view why);
+// The error for the first attribute past Limits::kAttributes, named by
+// `key`: mappers stop there, not after reading every key (issue 16.11).
+absl::Status TooManyAttributes(std::string_view key);
+// The same for the first item past Limits::kListItems of a list (targets,
+// topics) that `field` fills.
+absl::Status TooManyItems(std::string_view field);
 // "over-long field" if `value` is longer than `limit` bytes.
 absl::Status CheckLength(std::string_view field, std::string_view value, size_t limit);
 // Splits `line` on `sep` into `out` (cleared first); views into `line`.

@@ -25,6 +25,8 @@ absl::Status CheckReason(std::string_view reason) {
         "reason: too long (", reason.size(), " bytes; the limit is ", kReasonLimit, ")"));
   if (FindInvalidUtf8(reason) != std::string_view::npos)
     return absl::InvalidArgumentError("reason: not valid UTF-8");
+  if (reason.find('\0') != std::string_view::npos)
+    return absl::InvalidArgumentError("reason: a NUL character (U+0000); text may not contain NUL");
   return absl::OkStatus();
 }
 
@@ -34,6 +36,9 @@ absl::Status CheckAliasName(std::string_view field, std::string_view name) {
     return absl::InvalidArgumentError(absl::StrCat(AV(field), ": too long"));
   if (FindInvalidUtf8(name) != std::string_view::npos)
     return absl::InvalidArgumentError(absl::StrCat(AV(field), ": not valid UTF-8"));
+  if (name.find('\0') != std::string_view::npos)
+    return absl::InvalidArgumentError(
+        absl::StrCat(AV(field), ": a NUL character (U+0000); text may not contain NUL"));
   return absl::OkStatus();
 }
 

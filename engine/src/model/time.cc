@@ -36,12 +36,38 @@ constexpr int64_t kMaxMicros = 253402300799LL * 1000000 + 999999;
 absl::Status Bad(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(
       "'", AV(text.substr(0, 64)), "' is not an ISO 8601 date (", AV(why),
-      "); expected 2025, 2025-03, 2025-03-31 or 2025-03-31T14:05:00Z"));
+      "); expected 2025, 2025-03, 2025-03-31 (or 20250331) or "
+      "2025-03-31T14:05:00Z"));
+}
+
+// ISO 8601's basic calendar date, YYYYMMDD (GDELT's SQLDATE): day
+// precision. Its month form YYYYMM is not ISO 8601 (the standard leaves it
+// out as too easily read as YYMMDD), so six digits are refused with a hint.
+absl::StatusOr<Timestamp> ParseBasicDate(std::string_view text) {
+  size_t pos = 0;
+  int year = 0, month = 0, day = 0;
+  if (!Digits(text, pos, 4, year) || year < 1) return Bad(text, "bad year");
+  if (!Digits(text, pos, 2, month) || month < 1 || month > 12)
+    return Bad(text, "bad month in YYYYMMDD");
+  if (!Digits(text, pos, 2, day) || day < 1) return Bad(text, "bad day in YYYYMMDD");
+  absl::CivilDay cd(year, month, day);
+  if (cd.month() != month || cd.day() != day) return Bad(text, "no such day");
+  Timestamp out;
+  out.micros = absl::ToUnixMicros(absl::FromCivil(cd, absl::UTCTimeZone()));
+  out.precision = Precision::kDay;
+  return out;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 }  // namespace
 
 absl::StatusOr<Timestamp> ParseTime(std::string_view text) {
+  if (text.size() == 8 && AllDigits(text)) return ParseBasicDate(text);
+  if (text.size() == 6 && AllDigits(text))
+    return Bad(text, "YYYYMM is ambiguous; write the month as YYYY-MM");
   size_t pos = 0;
   int year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0;
   int64_t frac_micros = 0;
@@ -136,6 +162,13 @@ std::string FormatTime(const Timestamp& t) {
       return s;
     }
   }
+}
+
+absl::Status CheckRange(const Timestamp& from, const Timestamp& to) {
+  if (!from.present() || !to.present() || from.micros <= EndOfPeriod(to))
+    return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the range is empty: ", FormatTime(from), " is after the end of ", FormatTime(to)));
 }
 
 int64_t EndOfPeriod(const Timestamp& t) {

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "annals/fields.h"
 #include "annals/statement.h"
+#include "model/subject.h"
 #include "model/sv.h"
 #include "model/utf8.h"
 
@@ -17,8 +18,10 @@ namespace annals {
 using internal::AV;
 namespace {
 
+// Subject: the field, without a list index ("targets[3]" -> "targets").
 absl::Status Invalid(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why)));
+  return internal::WithSubject(absl::InvalidArgumentError(absl::StrCat(AV(field), ": ", AV(why))),
+                               field.substr(0, field.find('[')));
 }
 
 // What is wrong with a text of at most `limit` bytes; nullopt if nothing.
@@ -27,6 +30,8 @@ std::optional<std::string> TextProblem(std::string_view value, size_t limit) {
     return absl::StrCat("too long (", value.size(), " bytes; the limit is ", limit, ")");
   size_t bad = internal::FindInvalidUtf8(value);
   if (bad != std::string_view::npos) return absl::StrCat("not valid UTF-8 at byte ", bad);
+  if (size_t nul = value.find('\0'); nul != std::string_view::npos)
+    return absl::StrCat("a NUL character (U+0000) at byte ", nul, "; text may not contain NUL");
   return std::nullopt;
 }
 

@@ -148,8 +148,9 @@ TEST(ContentIdTest, TextAfterNulStillCounts) {
   a.content = std::string("caf\xC3\xA9\0A", 7);
   Statement b = Pinned();
   b.content = std::string("caf\xC3\xA9\0B", 7);
-  ASSERT_TRUE(Validate(a).ok());
-  ASSERT_TRUE(Validate(b).ok());
+  // Validate refuses NUL since issue 16.15, but statements stored before
+  // may hold one: their ids stay what they were, and distinct.
+  EXPECT_FALSE(Validate(a).ok());
   EXPECT_NE(ContentId(a), ContentId(b));
 }
 

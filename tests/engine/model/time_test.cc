@@ -164,5 +164,38 @@ TEST(TimeTest, EndOfPeriodIsTheLastMicrosecondOfThePeriodNamed) {
   EXPECT_EQ(end("2025-03") + 1, micros("2025-04-01"));
 }
 
+// Issue 17.12: GDELT's SQLDATE (20180602) is ISO 8601's basic calendar date;
+// it reads as the day, wherever a date is read. The basic month form
+// (YYYYMM) does not exist in ISO 8601 and would read as YYMMDD: refused.
+TEST(TimeTest, BasicCalendarDateIsTheDay) {
+  auto t = ParseTime("20180602");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(*t, test::T("2018-06-02"));
+  EXPECT_EQ(FormatTime(*t), "2018-06-02");
+  EXPECT_EQ(*ParseTime("20240229"), test::T("2024-02-29"));
+  for (const char* text : {"20180230", "20181301", "20180600", "00000101", "2018060",
+                           "201806021", "2018060 ", "20180602T10:00Z"}) {
+    auto bad = ParseTime(text);
+    EXPECT_FALSE(bad.ok()) << "accepted \"" << text << "\" as " << FormatTime(*bad);
+  }
+  auto month = ParseTime("201806");
+  ASSERT_FALSE(month.ok());
+  EXPECT_THAT(test::Msg(month.status()), HasSubstr("YYYY-MM"));
+}
+
+// Issue 17.14: a range whose start is after the end of its last period is
+// empty, and says so; touching or open ranges are fine.
+TEST(TimeTest, CheckRangeRefusesOnlyEmptyRanges) {
+  EXPECT_TRUE(CheckRange(test::T("2018"), test::T("2018")).ok());
+  EXPECT_TRUE(CheckRange(test::T("2018-06-30"), test::T("2018-06")).ok());
+  EXPECT_TRUE(CheckRange(test::T("2018-12-31T23:59:59Z"), test::T("2018")).ok());
+  EXPECT_TRUE(CheckRange(Timestamp{}, test::T("2018")).ok());
+  EXPECT_TRUE(CheckRange(test::T("2019"), Timestamp{}).ok());
+  absl::Status st = CheckRange(test::T("2019"), test::T("2018"));
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(test::Msg(st), HasSubstr("empty"));
+  EXPECT_FALSE(CheckRange(test::T("2018-07"), test::T("2018-06-30")).ok());
+}
+
 }  // namespace
 }  // namespace annals

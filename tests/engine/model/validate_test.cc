@@ -121,6 +121,21 @@ TEST(ValidateTest, InvalidUtf8InAnyTextFieldIsRejected) {
   EXPECT_EQ(Validate(s).code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ValidateTest, NulInAnyTextFieldIsRejected) {
+  for (const FieldCase& f : TextFields()) {
+    for (const std::string& v : {std::string("\0", 1), std::string("ab\0", 3)}) {
+      SCOPED_TRACE(std::string(f.prefix) + " with " + ::testing::PrintToString(v));
+      Statement s = FullStatement();
+      f.set(s, v);
+      ExpectInvalid(s, f.prefix);
+      EXPECT_THAT(Msg(Validate(s)), ::testing::HasSubstr("NUL character (U+0000)"));
+    }
+  }
+  Statement s = FullStatement();
+  s.attributes = {{std::string("k\0", 2), "v"}};
+  ExpectInvalid(s, "attributes.");
+}
+
 // The reported byte is exact wherever the bad byte falls relative to the
 // long ASCII stretches the checker skips in bulk.
 TEST(ValidateTest, InvalidUtf8ByteOffsetIsExactAfterAsciiRuns) {
