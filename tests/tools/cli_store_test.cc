@@ -243,5 +243,24 @@ TEST_F(CliStoreTest, BackupLeavesTheUsersDirectoriesAlone) {
     EXPECT_EQ(ReadFile(Path(name) + "/sub/thesis.txt"), "mine") << name;
 }
 
+
+// Issue 16 (smaller): a store that lost only CURRENT is a damaged store
+// (exit 2, saying so), not "no store" (exit 1), for verify and every open.
+TEST_F(CliStoreTest, AStoreWithoutCurrentIsDamagedNotMissing) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_TRUE(fs::remove(fs::path(db) / "CURRENT"));
+  for (const char* cmd : {"verify", "stats", "log", "append --speaker X --verb said "
+                                                     "--content c --at 2025"}) {
+    Result r = Run(db, cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("damaged store")) << cmd;
+    EXPECT_THAT(r.err, HasSubstr("CURRENT file is missing")) << cmd;
+  }
+  EXPECT_FALSE(fs::exists(fs::path(db) / "CURRENT"));  // nothing made a new store there
+  fs::create_directory(Path("empty"));
+  EXPECT_EQ(Run(Path("empty"), "verify").exit_code, 1);
+}
+
 }  // namespace
 }  // namespace annals

@@ -10,6 +10,7 @@
 #include "log/add_operator.h"
 #include "log/keys.h"
 #include "log/rocks_status.h"
+#include "log/store_files.h"
 #include "model/error_kinds.h"
 
 namespace annals::internal {
@@ -24,7 +25,7 @@ rocksdb::Slice S(std::string_view v) { return rocksdb::Slice(v.data(), v.size())
 absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(fs::path(path) / "CURRENT", ec))
-    return NoStoreError(absl::StrCat("no store at ", path));
+    return NoCurrentError(path, NoStoreError(absl::StrCat("no store at ", path)));
   rocksdb::DBOptions dbo;
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &names);
