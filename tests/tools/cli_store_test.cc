@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -260,6 +261,65 @@ TEST_F(CliStoreTest, AStoreWithoutCurrentIsDamagedNotMissing) {
   EXPECT_FALSE(fs::exists(fs::path(db) / "CURRENT"));  // nothing made a new store there
   fs::create_directory(Path("empty"));
   EXPECT_EQ(Run(Path("empty"), "verify").exit_code, 1);
+}
+
+
+// Issue 16 (smaller): verify lists every damaged file it can reach rather
+// than stopping at the first corrupt block.
+TEST_F(CliStoreTest, VerifyListsEveryDamagedFile) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_EQ(Run(db, "backup " + Quote(Path("b"))).exit_code, 0);  // flushes every family
+  std::vector<std::string> victims;  // every SST but meta's (which says what the store is)
+  test::WithRawDb(db, [&](const test::RawDb& raw) {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    raw.db->GetLiveFilesMetaData(&files);
+    for (const auto& f : files)
+      if (f.column_family_name != internal::kMetaFamily) victims.push_back(f.db_path + f.name);
+  });
+  ASSERT_GE(victims.size(), 2u);
+  for (const std::string& f : victims) {
+    std::string bytes = ReadFile(f);
+    bytes[bytes.size() / 3] ^= 0x5a;
+    test::WriteFile(f, bytes);
+  }
+  Result v = Run(db, "verify --format jsonl");
+  EXPECT_EQ(v.exit_code, 2) << v.err;
+  for (const std::string& f : victims) {
+    EXPECT_THAT(v.out, HasSubstr("\"kind\":\"damaged_file\"")) << v.out;
+    EXPECT_THAT(v.out, HasSubstr(fs::path(f).filename().string())) << v.out << v.err;
+  }
+}
+
+
+// The same when the store opens (only data blocks damaged): the log scan
+// stops at the damage, every damaged file is still listed, and the checks
+// that need the whole log say they were skipped.
+TEST_F(CliStoreTest, VerifyGoesOnPastADamagedDataBlock) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_EQ(Run(db, "backup " + Quote(Path("b"))).exit_code, 0);  // flushes every family
+  std::vector<std::string> victims;  // the log's and the id index's SSTs
+  test::WithRawDb(db, [&](const test::RawDb& raw) {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    raw.db->GetLiveFilesMetaData(&files);
+    for (const auto& f : files)
+      if (f.column_family_name == internal::kLogFamily ||
+          f.column_family_name == internal::kIdsFamily)
+        victims.push_back(f.db_path + f.name);
+  });
+  ASSERT_EQ(victims.size(), 2u);
+  for (const std::string& f : victims) {
+    std::string bytes = ReadFile(f);
+    bytes[10] ^= 0x5a;  // the first data block
+    test::WriteFile(f, bytes);
+  }
+  Result v = Run(db, "verify --format jsonl");
+  EXPECT_EQ(v.exit_code, 2) << v.err;
+  for (const std::string& f : victims)
+    EXPECT_THAT(v.out, HasSubstr("\"subject\":\"" + f + "\"")) << v.out << v.err;
+  EXPECT_THAT(v.out, HasSubstr("the log scan stopped at damage")) << v.out << v.err;
+  EXPECT_THAT(v.err, HasSubstr("could not be read in full")) << v.err;
 }
 
 }  // namespace
