@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "log/owner.h"
 
 namespace annals::internal {
 namespace {
@@ -23,8 +24,10 @@ absl::Status Errno(const std::string& what, const fs::path& p, int err) {
   return absl::InternalError(absl::StrCat(what, " ", p.string(), ": ", std::strerror(err)));
 }
 
-// The names RocksDB gives the files of a database directory.
+// The names RocksDB gives the files of a database directory, and annals's.
 bool IsRocksDbFile(std::string_view name) {
+  // annals's own: the record of who holds the store (log/owner.h).
+  if (name == kOwnerFile || name == std::string(kOwnerFile) + ".tmp") return true;
   for (std::string_view exact : {"CURRENT", "IDENTITY", "LOCK", "LOG"})
     if (name == exact) return true;
   for (std::string_view prefix : {"LOG.old.", "MANIFEST-", "OPTIONS-"})
