@@ -41,7 +41,8 @@ TEST(RecordsTest, DecodersReadWhatEncodersWrote) {
   EXPECT_EQ(DecodeAmendKey(RetractionKey(77), kMetaCorrected), std::nullopt);
   EXPECT_EQ(DecodeAmendRecord(EncodeAmendRecord(123456789)), 123456789u);
   EXPECT_EQ(DecodeAliasKey(AliasKey(42)), 42u);
-  auto alias = DecodeAliasRecord(EncodeAliasRecord("a\0b"s, "c"));
+  const std::string alias_record = EncodeAliasRecord("a\0b"s, "c");  // the views point into it
+  auto alias = DecodeAliasRecord(alias_record);
   ASSERT_TRUE(alias.has_value());
   EXPECT_EQ(alias->alias, "a\0b"s);
   EXPECT_EQ(alias->canonical, "c");
