@@ -37,8 +37,9 @@ std::vector<fs::path> ScratchDirs(const fs::path& parent) {
 }
 
 // Waits, by inotify (no polling), until a scratch directory under `parent`
-// holds its lock file; returns it, or "" if `pid` ends first.
-fs::path WaitForScratchLock(const fs::path& parent, pid_t pid) {
+// holds a RocksDB store (its CURRENT file; the old code made that too, the
+// lock file comes before it); returns it, or "" if `pid` ends first.
+fs::path WaitForScratchStore(const fs::path& parent, pid_t pid) {
   int in = inotify_init1(IN_CLOEXEC);
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (in < 0 || pidfd < 0) return {};
@@ -48,7 +49,7 @@ fs::path WaitForScratchLock(const fs::path& parent, pid_t pid) {
     for (const fs::path& d : ScratchDirs(parent)) {
       inotify_add_watch(in, d.c_str(), IN_CREATE);
       std::error_code ec;
-      if (fs::exists(d / kLock, ec)) found = d;
+      if (fs::exists(d / "CURRENT", ec)) found = d;
     }
     if (!found.empty()) break;
     pollfd fds[2] = {{in, POLLIN, 0}, {pidfd, POLLIN, 0}};
@@ -92,16 +93,15 @@ class VerifyScratchTest : public CliFixture {
   fs::path scratch_;
 };
 
-// Fails on the old code: it makes no lock file (the wait sees none), and
-// never removes a leftover.
+// Fails on the old code, which never removes a leftover.
 TEST_F(VerifyScratchTest, NextVerifyRemovesTheScratchOfAKilledOne) {
   MakeBigStore();
   Child c = StartVerify();
   ASSERT_GT(c.pid, 0);
-  fs::path dir = WaitForScratchLock(scratch_, c.pid);
+  fs::path dir = WaitForScratchStore(scratch_, c.pid);
   kill(c.pid, SIGKILL);
   int status = Wait(c);
-  ASSERT_FALSE(dir.empty()) << "verify made no locked scratch directory";
+  ASSERT_FALSE(dir.empty()) << "verify made no scratch store";
   ASSERT_TRUE(WIFSIGNALED(status));
   ASSERT_TRUE(fs::is_directory(dir)) << "the killed verify left nothing to clean up";
 
@@ -119,10 +119,10 @@ TEST_F(VerifyScratchTest, SigtermDuringVerifyRemovesTheScratchAndExits143) {
   for (int sig : {SIGTERM, SIGINT}) {
     Child c = StartVerify();
     ASSERT_GT(c.pid, 0);
-    fs::path dir = WaitForScratchLock(scratch_, c.pid);
+    fs::path dir = WaitForScratchStore(scratch_, c.pid);
     kill(c.pid, sig);
     int status = Wait(c);
-    ASSERT_FALSE(dir.empty()) << "verify made no locked scratch directory";
+    ASSERT_FALSE(dir.empty()) << "verify made no scratch store";
     ASSERT_TRUE(WIFEXITED(status)) << "died by signal " << WTERMSIG(status);
     EXPECT_EQ(WEXITSTATUS(status), 128 + sig);
     EXPECT_TRUE(ScratchDirs(scratch_).empty());
