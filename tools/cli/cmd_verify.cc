@@ -1,6 +1,11 @@
 // annals verify: check a store for damage (annals/verify.h).
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -29,6 +34,28 @@ std::string ProblemJson(const VerifyProblem& p) {
   return out;
 }
 
+// SIGINT and SIGTERM during verify: remove the scratch directories in use,
+// then exit 128 + the signal (130, 143). The signals are blocked before
+// any thread exists (threads inherit the mask), so only this thread,
+// waiting in sigwait, takes them. A signal the caller set to be ignored
+// (e.g. SIGINT for a `cmd &` of a script) stays ignored.
+void CleanUpOnSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction old;
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler != SIG_IGN) sigaddset(&set, sig);
+  }
+  if (sigismember(&set, SIGINT) == 0 && sigismember(&set, SIGTERM) == 0) return;
+  if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) return;
+  std::thread([set] {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) return;
+    RemoveVerifyScratchDirs();
+    _exit(128 + sig);
+  }).detach();
+}
+
 }  // namespace
 
 Runner AddVerify(CLI::App& app, const GlobalFlags& g) {
@@ -52,6 +79,7 @@ Runner AddVerify(CLI::App& app, const GlobalFlags& g) {
     VerifyOptions options;
     options.projections = !f->no_projections;
     options.scratch_dir = f->scratch;
+    if (options.projections) CleanUpOnSignals();
     auto report = VerifyStore(g.db, options);
     if (!report.ok()) {
       if (absl::IsNotFound(report.status()))

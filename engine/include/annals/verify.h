@@ -85,6 +85,20 @@ struct VerifyReport {
 ANNALS_EXPORT absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
                                          const VerifyOptions& options = {});
 
+// Scratch directories: each VerifyStore call replaying projections makes
+// one, `scratch_dir`/annals-verify-XXXXXX, holding an flock-locked file
+// while in use, and removes it when done. A run killed outright leaves it;
+// the next VerifyStore with the same `scratch_dir` removes such leftovers,
+// but only those it can prove abandoned (a directory of this user whose
+// lock is free), never any other directory.
+//
+// Removes the scratch directories that VerifyStore calls of this process
+// are using now, and makes later ones fail (kCancelled); those calls may
+// then fail too. For a program ending on a signal: call it from an
+// ordinary thread (e.g. one waiting in sigwait), not a signal handler,
+// then end the process. Thread-safe.
+ANNALS_EXPORT void RemoveVerifyScratchDirs();
+
 }  // namespace annals
 
 #endif  // ANNALS_VERIFY_H_

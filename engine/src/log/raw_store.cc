@@ -1,7 +1,5 @@
 #include "log/raw_store.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <optional>
@@ -139,21 +137,20 @@ std::unique_ptr<rocksdb::Iterator> RawStore::NewIterator(Family f,
 }
 
 absl::StatusOr<std::unique_ptr<ScratchStore>> ScratchStore::Create(const std::string& parent) {
-  std::string tmpl = parent + "/annals-verify-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  if (mkdtemp(buf.data()) == nullptr)
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot make a scratch directory under ", parent));
+  constexpr char kPrefix[] = "annals-verify-";
+  RemoveAbandonedScratchDirs(parent, kPrefix);
+  auto dir = ScratchDir::Make(parent, kPrefix);
+  if (!dir.ok()) return dir.status();
   std::unique_ptr<ScratchStore> scratch(new ScratchStore());
-  scratch->dir_ = buf.data();
+  scratch->dir_ = std::move(*dir);
   rocksdb::Options so;
   so.create_if_missing = true;
   so.merge_operator = NewAddOperator();
   so.compression = rocksdb::kNoCompression;  // short-lived; speed over size
   so.write_buffer_size = 64ull << 20;
   rocksdb::DB* raw = nullptr;
-  if (auto st = FromRocks(rocksdb::DB::Open(so, scratch->dir_, &raw), "opening the scratch store");
+  if (auto st = FromRocks(rocksdb::DB::Open(so, scratch->dir_.path(), &raw),
+                          "opening the scratch store");
       !st.ok())
     return st;
   scratch->db_.reset(raw);
@@ -163,8 +160,7 @@ absl::StatusOr<std::unique_ptr<ScratchStore>> ScratchStore::Create(const std::st
 ScratchStore::~ScratchStore() {
   if (db_ != nullptr) (void)db_->Close();
   db_.reset();
-  std::error_code ec;
-  if (!dir_.empty()) fs::remove_all(dir_, ec);
+  // dir_ then removes the directory.
 }
 
 absl::StatusOr<std::optional<std::string>> ScratchStore::Get(std::string_view key) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "log/scratch_dir.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -62,8 +63,10 @@ class RawStore {
   const rocksdb::Snapshot* snapshot_ = nullptr;
 };
 
-// A short-lived RocksDB in a fresh directory under `parent`, removed with
-// it; counters merge as in the store (log/add_operator.h).
+// A short-lived RocksDB in a fresh directory `parent`/annals-verify-XXXXXX
+// (a ScratchDir: locked while in use), removed with it; counters merge as in
+// the store (log/add_operator.h). Create first removes the provably
+// abandoned annals-verify-* directories under `parent` (of killed runs).
 class ScratchStore {
  public:
   static absl::StatusOr<std::unique_ptr<ScratchStore>> Create(const std::string& parent);
@@ -78,7 +81,7 @@ class ScratchStore {
 
  private:
   ScratchStore() = default;
-  std::string dir_;
+  ScratchDir dir_;
   std::unique_ptr<rocksdb::DB> db_;
 };
 

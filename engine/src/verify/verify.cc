@@ -20,6 +20,7 @@
 #include "log/raw_store.h"
 #include "log/records.h"
 #include "log/rocks_status.h"
+#include "log/scratch_dir.h"
 #include "model/sv.h"
 #include "projection/declarative_projection.h"
 #include "projection/grouped_timeline.h"
@@ -443,5 +444,7 @@ absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
   }
   return report;
 }
+
+void RemoveVerifyScratchDirs() { internal::RemoveScratchDirsInUse(); }
 
 }  // namespace annals
