@@ -28,6 +28,7 @@ struct CliTiming {
   std::string sql;          // the equivalent sqlite3 query
   double annals_p50_ms = 0, annals_min_ms = 0;
   double sqlite_p50_ms = 0, sqlite_min_ms = 0;
+  double annals_cpu_ms = 0, sqlite_cpu_ms = 0;  // p50 of user + system time
 };
 
 // Runs every command (timeline, show, stats, actors --top 10); exits the
