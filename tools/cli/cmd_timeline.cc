@@ -46,16 +46,19 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& 
 absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string& projection) {
   QueryStore store;
   // The cheap open first: a query on a projection that has applied the
-  // whole log needs nothing a writable open brings.
-  // Anything else (an error too) takes the writable path, which reports it.
-  if (auto r0 = OpenForRead(g); r0.ok()) {
-    std::vector<ProjectionInfo> infos = (*r0)->Projections();
-    const ProjectionInfo* info = FindInfo(infos, projection);
-    if (info != nullptr && info->state == ProjectionState::kLive &&
-        info->checkpoint >= (*r0)->Head()) {
-      store.engine = std::move(*r0);
-      store.read_only = store.current = true;
-      return store;
+  // whole log needs nothing a writable open brings. Anything else (an
+  // error too) takes the writable path, which reports it; so does a store
+  // another process writes, whose answers may lag (the note below).
+  if (!StoreHasWriter(g.db)) {
+    if (auto r = OpenForRead(g); r.ok()) {
+      std::vector<ProjectionInfo> infos = (*r)->Projections();
+      const ProjectionInfo* info = FindInfo(infos, projection);
+      if (info != nullptr && info->state == ProjectionState::kLive &&
+          info->checkpoint >= (*r)->Head()) {
+        store.engine = std::move(*r);
+        store.read_only = store.current = true;
+        return store;
+      }
     }
   }
   auto e = OpenExistingForWrite(g);
