@@ -15,6 +15,7 @@
 #include "log/recovery.h"
 #include "log/rocks_status.h"
 #include "log/secondary.h"
+#include "log/store_files.h"
 #include "model/error_kinds.h"
 #include "model/names.h"
 #include "rocksdb/filter_policy.h"
@@ -86,8 +87,8 @@ absl::StatusOr<bool> CheckDirectory(const std::string& path, const Options& opti
     return absl::FailedPreconditionError(absl::StrCat(path, " exists and is not a directory"));
   if (exists && fs::exists(fs::path(path) / "CURRENT", ec)) return true;
   if (exists && !fs::is_empty(path, ec))
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, " is a non-empty directory that holds no annals store"));
+    return NoCurrentError(path, absl::FailedPreconditionError(absl::StrCat(
+                                    path, " is a non-empty directory that holds no annals store")));
   if (!options.create_if_missing || options.read_only)
     return NoStoreError(absl::StrCat("no store at ", path));
   // Like `mkdir -p`: a store may be created under directories not made yet.
