@@ -37,6 +37,13 @@
 //                  run prints its table, judges no target and writes no report
 //     --generate-only  write the workload (JSON Lines) and queries, print
 //                  where, and stop: for profiling one system by hand
+//     --cli-runs R timed runs of each one-shot CLI command per system
+//                  (default 20; 0 = skip the CLI latency comparison)
+//     --annals-cli P   the annals CLI (default: tools/annals beside bench/)
+//     --sqlite3 P  the sqlite3 CLI (default /usr/bin/sqlite3)
+//     --cli-only W only the CLI latency comparison, on the stores a --keep
+//                  run left in W (its annals/, sqlite/ and queries.txt);
+//                  give the same --events
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -69,6 +76,7 @@
 #include "annals/options.h"
 #include "annals/statement.h"
 #include "annals/timeline.h"
+#include "cli_latency.h"
 #include "codec/event_codec.h"
 #include "corpus.h"
 #include "log/keys.h"
@@ -695,6 +703,11 @@ int main(int argc, char** argv) {
   bool keep = false;
   bool generate_only = false;
   std::string systems = "annals,sqlite,raw";
+  int cli_runs = 20;
+  std::string sqlite_cli = "/usr/bin/sqlite3", cli_only;
+  std::string annals_cli =
+      (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "tools" / "annals")
+          .string();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -709,10 +722,15 @@ int main(int argc, char** argv) {
     else if (a == "--keep") keep = true;
     else if (a == "--generate-only") generate_only = true;
     else if (a == "--systems") systems = next();
+    else if (a == "--cli-runs") cli_runs = std::atoi(next().c_str());
+    else if (a == "--annals-cli") annals_cli = next();
+    else if (a == "--sqlite3") sqlite_cli = next();
+    else if (a == "--cli-only") cli_only = next();
     else if (a == "--help" || a == "-h") {
       std::printf("usage: %s [--events N] [--queries Q] [--dir PATH] [--seed S] "
                   "[--report PATH|''] [--keep] [--generate-only] "
-                  "[--systems annals,sqlite,raw]\n", argv[0]);
+                  "[--systems annals,sqlite,raw] [--cli-runs R] [--annals-cli P] "
+                  "[--sqlite3 P] [--cli-only WORKDIR]\n", argv[0]);
       return 0;
     } else {
       std::fprintf(stderr, "compare_bench: unknown argument %s (see --help)\n", a.c_str());
@@ -720,6 +738,27 @@ int main(int argc, char** argv) {
     }
   }
   if (n < 1000 || q < 100) Die("--events must be >= 1000 and --queries >= 100");
+  auto cli_setup = [&](const fs::path& work, const std::vector<Query>& qs) {
+    CliSetup c;
+    c.annals_bin = annals_cli;
+    c.sqlite_bin = sqlite_cli;
+    c.annals_db = (work / "annals").string();
+    c.sqlite_db = (work / "sqlite" / "bench.db").string();
+    for (const Query& x : qs)
+      if (x.kind == annals::TimelineKind::kActor && c.actors.size() < 50)
+        c.actors.push_back(x.name);
+    c.events = n;
+    c.runs = cli_runs;
+    return c;
+  };
+  if (!cli_only.empty()) {
+    if (cli_runs < 1) Die("--cli-only needs --cli-runs >= 1");
+    const fs::path w = cli_only;
+    std::printf("%s", CliLatencyTable(
+                          MeasureCliLatency(cli_setup(w, ReadQueries(w / "queries.txt"))))
+                          .c_str());
+    return 0;
+  }
 
   const std::string load_start = LoadAvg();
   char date[32];
@@ -746,14 +785,18 @@ int main(int argc, char** argv) {
   Figures an, sq, rw;
   if (runs("annals")) {
     an = InChild("annals", [&] { return RunAnnals(work / "annals", jsonl, qs); });
-    if (!keep) fs::remove_all(work / "annals");
     if (an.rows != n) Die("annals stored the wrong number of rows");
   }
   if (runs("sqlite")) {
     sq = InChild("sqlite", [&] { return RunSqlite(work / "sqlite", jsonl, qs); });
-    if (!keep) fs::remove_all(work / "sqlite");
     if (sq.rows != n) Die("SQLite stored the wrong number of rows");
   }
+  // One-shot CLI queries on both stores, closed (no writer running).
+  std::vector<CliTiming> cli;
+  if (runs("annals") && runs("sqlite") && cli_runs > 0)
+    cli = MeasureCliLatency(cli_setup(work, qs));
+  if (!keep) fs::remove_all(work / "annals");
+  if (!keep) fs::remove_all(work / "sqlite");
   if (runs("raw")) {
     rw = InChild("raw", [&] { return RunRaw(work / "raw", jsonl); });
     if (rw.rows != n) Die("raw RocksDB stored the wrong number of rows");
@@ -848,7 +891,8 @@ int main(int argc, char** argv) {
   if (n < 1000000)
     g << "- (The targets are stated for 1,000,000 statements; this run used " << n << ".)\n";
 
-  std::printf("\n%s\n%s", t.str().c_str(), g.str().c_str());
+  const std::string cli_table = cli.empty() ? "" : CliLatencyTable(cli);
+  std::printf("\n%s\n%s\n%s", t.str().c_str(), g.str().c_str(), cli_table.c_str());
 
   if (!report.empty()) {
     utsname u{};
@@ -876,7 +920,13 @@ int main(int argc, char** argv) {
           "occur, 10% drawn by the Zipf weights; the first 20 of each kind are warm-up "
           "and not timed.\n\n"
        << "## Results\n\n"
-       << t.str() << "\n## Targets (issue 6, at 1M statements)\n\n"
+       << t.str()
+       << (cli_table.empty() ? "" : "\n## CLI latency (issue 19): one-shot queries, whole process\n\n"
+                                    "Each command run " + std::to_string(cli_runs) +
+                                    " times per system, interleaved with its sqlite3 "
+                                    "equivalent, on the stores just built, closed; output "
+                                    "to /dev/null.\n\n" + cli_table)
+       << "\n## Targets (issue 6, at 1M statements)\n\n"
        << g.str()
        << "\n## How the comparison is kept fair\n\n"
           "- Same input: one JSON Lines file, parsed by every system with "

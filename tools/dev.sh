@@ -23,7 +23,7 @@ packages=(
   pybind11-dev python3-dev python3-pandas python3-pytest
   zlib1g-dev libzip-dev
   clang libclang-rt-14-dev llvm-14
-  libsqlite3-dev
+  libsqlite3-dev sqlite3
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -128,10 +128,10 @@ absl::StatusOr<std::vector<GroupCount>> QueryCounts(const GlobalFlags& g,
                                                     const std::string& prefix,
                                                     size_t top, bool no_wait,
                                                     std::vector<std::string>* fields) {
-  auto store = OpenForQuery(g);
+  auto store = OpenForQuery(g, projection);
   if (!store.ok()) return store.status();
   const Engine& engine = *store->engine;
-  if (store->read_only) {
+  if (store->read_only && !store->current) {
     std::optional<ProjectionInfo> info = FindProjection(engine, projection);
     std::fprintf(stderr,
                  "annals: note: the store is in use by another process; answering "

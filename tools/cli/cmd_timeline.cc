@@ -43,8 +43,24 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& 
   return OpenExisting(g, Options());
 }
 
-absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g) {
+absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string& projection) {
   QueryStore store;
+  // The cheap open first: a query on a projection that has applied the
+  // whole log needs nothing a writable open brings. Anything else (an
+  // error too) takes the writable path, which reports it; so does a store
+  // another process writes, whose answers may lag (the note below).
+  if (!StoreHasWriter(g.db)) {
+    if (auto r = OpenForRead(g); r.ok()) {
+      std::vector<ProjectionInfo> infos = (*r)->Projections();
+      const ProjectionInfo* info = FindInfo(infos, projection);
+      if (info != nullptr && info->state == ProjectionState::kLive &&
+          info->checkpoint >= (*r)->Head()) {
+        store.engine = std::move(*r);
+        store.read_only = store.current = true;
+        return store;
+      }
+    }
+  }
   auto e = OpenExistingForWrite(g);
   if (e.ok()) {
     store.engine = std::move(*e);
@@ -114,7 +130,10 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
   const std::string what = q.projection.empty() ? "timeline" : "projection query";
   if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
     return Fail(what, st);
-  auto store = OpenForQuery(g);
+  const std::string projection = !q.projection.empty() ? q.projection
+                                 : q.kind == TimelineKind::kActor ? "actors"
+                                                                  : "topics";
+  auto store = OpenForQuery(g, projection);
   if (!store.ok()) return Fail("", store.status());
   const Engine& engine = *store->engine;
   if (!f.as_of.empty()) {
@@ -127,10 +146,7 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
   q.cursor = f.cursor;
   q.wait = !f.no_wait && !store->read_only;
 
-  const std::string projection = !q.projection.empty() ? q.projection
-                                 : q.kind == TimelineKind::kActor ? "actors"
-                                                                  : "topics";
-  if (store->read_only) {
+  if (store->read_only && !store->current) {
     std::vector<ProjectionInfo> infos = engine.Projections();
     const ProjectionInfo* info = FindInfo(infos, projection);
     std::fprintf(stderr,

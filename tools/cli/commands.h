@@ -55,15 +55,19 @@ int FailRequest(std::string_view context, const absl::Status& status);
 // is kNotFound with the same hint as OpenForRead).
 absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& g);
 
-// A store opened for a query. Writable when possible, so projection workers
-// run and answers catch up with the log; read-only (`read_only`) when another
-// process holds the store, in which case answers are as of the projections'
-// checkpoints.
+// A store opened for a query on `projection`. First read-only (no lock, no
+// write-ahead-log recovery writes, no projection workers): when that
+// projection is live and has applied the whole log, that open answers the
+// query exactly (`current`). Otherwise writable, so projection workers run
+// and answers catch up with the log; or read-only (`read_only`, not
+// `current`) when another process holds the store, in which case answers
+// are as of the projections' checkpoints.
 struct QueryStore {
   std::unique_ptr<Engine> engine;
   bool read_only = false;
+  bool current = false;  // read-only, and `projection` already current
 };
-absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g);
+absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string& projection);
 
 // Waits until projection `name` answers as of `seq` (live, checkpoint >=
 // seq), showing a progress bar labelled `label` on stderr when it is a

@@ -110,6 +110,9 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenExisting(const GlobalFlags& g,
 absl::StatusOr<std::unique_ptr<Engine>> OpenForRead(const GlobalFlags& g) {
   Options o;
   o.read_only = true;
+  // One query at a time: a helper thread would cost more to start than it
+  // saves on one page's reads.
+  o.helper_threads = 0;
   return OpenExisting(g, o);
 }
 

@@ -238,6 +238,12 @@ class ANNALS_EXPORT Engine {
   virtual internal::EngineServices* services() const { return nullptr; }
 };
 
+// Whether a process (this one included) has the store at `path` open for
+// writing now, by its lock: a snapshot that may change at once. Lets a
+// one-shot query choose its open without trying a writable one first
+// (a read-only Open works either way).
+ANNALS_EXPORT bool StoreHasWriter(const std::string& path);
+
 }  // namespace annals
 
 #endif  // ANNALS_ENGINE_H_

@@ -1,8 +1,11 @@
 #include "facade/db_engine.h"
 
 #include "facade/reader_engine.h"
+#include "log/owner.h"
 
 namespace annals {
+
+bool StoreHasWriter(const std::string& path) { return internal::StoreLockHeld(path); }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                                                      const Options& options) {

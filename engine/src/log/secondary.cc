@@ -60,10 +60,30 @@ rocksdb::Status OpenSecondary(rocksdb::DBOptions options, const std::string& pat
   // Required by secondaries: every table file stays open, so one the writer
   // deletes after a compaction can still be read until the next catch-up.
   options.max_open_files = -1;
+  // What a one-shot query pays at open (issue 19), none of which a
+  // secondary needs: a thread per table-opening worker (16 per column
+  // family; the tables open one after another instead), reading every
+  // table's properties for compaction statistics the secondary never uses,
+  // and a size check of every table file.
+  options.max_file_opening_threads = 1;
+  options.skip_stats_update_on_db_open = true;
+  options.skip_checking_sst_file_sizes_on_db_open = true;
+  // Its info log lives in a private directory removed at close: writing
+  // the options dump (hundreds of lines) there only costs time.
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // No memtable bloom filters: each memtable a secondary creates (one per
+  // family at open) would zero its filter first (6.4 MiB for the id index,
+  // a third of a one-shot query's CPU), and a secondary's memtables hold
+  // only the write-ahead log's tail, searched directly.
+  std::vector<rocksdb::ColumnFamilyDescriptor> light = families;
+  for (auto& f : light) {
+    f.options.memtable_prefix_bloom_size_ratio = 0;
+    f.options.memtable_whole_key_filtering = false;
+  }
   rocksdb::Status s;
   for (int attempt = 0; attempt < kSecondaryAttempts; ++attempt) {
     if (attempt > 0) SecondaryPause(attempt);
-    s = rocksdb::DB::OpenAsSecondary(options, path, secondary_dir, families, handles, db);
+    s = rocksdb::DB::OpenAsSecondary(options, path, secondary_dir, light, handles, db);
     if (s.ok()) {
       *db = new NoSnapshotDB(*db);
       return s;
