@@ -240,9 +240,11 @@ TEST_F(CliTimelineTest, CorrectReplacesOnlyTheFieldsGiven) {
   EXPECT_THAT(LineOf(r.out, 7), HasSubstr("\"status\":\"active\""));
   EXPECT_THAT(Run("timeline --actor 'Donald Trump'").out, HasSubstr("[corrected] Trump said"));
 
-  // The log itself is unchanged: seq 8 still reads as first stated.
-  EXPECT_THAT(Run("show 8 --format jsonl").out,
+  // The log itself is unchanged: seq 8 still reads as first stated in its
+  // history; show gives the current values (17.4).
+  EXPECT_THAT(Run("show 8 --history --format jsonl").out,
               HasSubstr("attempting to withdraw from the rare earth agreement"));
+  EXPECT_THAT(Run("show 8 --format jsonl").out, HasSubstr("trying to back out"));
 
   // A repeatable flag replaces the whole list.
   ASSERT_EQ(Run("correct 8 --target 'Ukraine' --target 'European Union' --reason r").exit_code, 0);
