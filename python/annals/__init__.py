@@ -341,8 +341,33 @@ class Store:
         ``log`` without a limit, for rebuilding state outside annals."""
         return self.log(from_seq=from_seq)
 
+    def statements_frame(self, as_of=None, include_retracted=False, start=None, end=None,
+                         from_seq=1, to_seq=None):
+        """The current view of the statements as a pandas DataFrame: the rows
+        ``annals export`` writes, one per statement, with corrections applied
+        (a corrected statement shows its latest values under its own seq and
+        id) and retracted statements left out (kept, with status
+        "retracted", if ``include_retracted``), as of ``as_of`` (a seq as an
+        int, or a time: what the log held then; None: now). ``start`` and
+        ``end`` keep statements whose current ``occurred_at`` lies in that
+        range (``end`` inclusive of its whole period, as in
+        :meth:`timeline`); ``from_seq``/``to_seq`` bound log positions.
+        Columns: those of :meth:`log_frame` plus ``status`` ("active",
+        "corrected" or "retracted"). Names are as written (see
+        :meth:`timeline` for aliases merged). Use this, not
+        :meth:`log_frame`, to count or analyse statements."""
+        first, last = _seq_range(from_seq, to_seq)
+        return _frame(self._core.current_columns(
+            first, last, _time_text(start, "start"), _time_text(end, "end"),
+            _as_of_text(as_of), bool(include_retracted)))
+
     def log_frame(self, from_seq=1, to_seq=None, limit=None):
-        """The log as a pandas DataFrame, one row per event: ``seq`` (int64);
+        """The raw log as a pandas DataFrame, one row per event, exactly as
+        appended: retracted statements are still there, a corrected
+        statement keeps its original values, and corrections, retractions
+        and aliases are rows of their own (``kind``). For the statements as
+        they now stand (what ``export`` writes), use
+        :meth:`statements_frame`. Columns: ``seq`` (int64);
         ``recorded_at``, ``occurred_at``, ``source_published_at``
         (datetime64[ns, UTC], NaT when absent; ``occurred_at`` is the start of
         the period the source gave, whose size ``occurred_precision`` names:
@@ -410,12 +435,14 @@ class Store:
         rebuild_checkpoint, failed_seq, error, definition."""
         return self._core.projections()
 
-    def create_projection(self, name, key, where=None):
+    def create_projection(self, name, key, where=None, where_not=None):
         """Defines a declarative projection grouping statements by ``key``
         (a field name or a list of them: speaker, target, actor, topic, verb,
         event_type, code, code:N, outlet, year, month), keeping those that
-        match every ``where`` filter ({field: value}; a code value is a
-        prefix), and starts building it."""
+        match the ``where`` filters ({field: value} or ["field=value", ...];
+        filters on one field are alternatives, on different fields all must
+        hold; a code value is a prefix; "code=11,12" lists two) and none of
+        the ``where_not`` ones, and starts building it."""
         key_list = key if isinstance(key, str) else ",".join(key)
         if where is None:
             where_list = []
@@ -423,7 +450,14 @@ class Store:
             where_list = [f"{k}={v}" for k, v in where.items()]
         else:
             where_list = list(where)
-        self._core.create_projection(name, key_list, where_list)
+        if where_not is None:
+            where_not_list = []
+        elif isinstance(where_not, dict):
+            where_not_list = [f"{k}={v}" for k, v in where_not.items()]
+        else:
+            where_not_list = list(where_not)
+        self._core.create_projection(name, key_list,
+                                     where_list + ["!" + w for w in where_not_list])
 
     def drop_projection(self, name):
         """Removes a declarative projection and its data."""
@@ -442,14 +476,18 @@ class Store:
 
         With key values (one per key field): that group's timeline, as
         :meth:`timeline` returns it (a DataFrame if ``frame``). With
-        ``counts=True``: its groups with their current statement counts,
-        largest first, as [{"key": [...], "count": n}, ...] (``top`` and
-        ``prefix`` narrow it).
+        ``counts=True``: its groups with how many statements each holds,
+        largest first, as [{"key": [...], "count": n}, ...]: exactly the
+        statements the groups' timelines list with the same ``start``,
+        ``end`` and ``as_of`` (corrections applied, retractions left out,
+        aliases merged for "actors"); ``top`` and ``prefix`` narrow it.
         """
         if counts:
             if key:
                 raise InvalidArgumentError("give key values or counts=True, not both")
-            return self._core.counts(name, prefix, _count(top, "top"))
+            return self._core.counts(name, prefix, _count(top, "top"),
+                                     _time_text(start, "start"), _time_text(end, "end"),
+                                     _as_of_text(as_of))
         if not key:
             raise InvalidArgumentError("give one value per key field, or counts=True")
         rows = self._timeline(None, None, "any", start, end, as_of, limit,

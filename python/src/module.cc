@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "annals/declarative.h"
 #include "annals/engine.h"
+#include "annals/export.h"
 #include "annals/fields.h"
 #include "annals/import.h"
 #include "annals/json.h"
@@ -457,6 +458,49 @@ class Store {
     return Take(std::move(seq));
   }
 
+  // The current view as export writes it (ForEachCurrentStatement), as
+  // frame columns with each row's status.
+  py::dict CurrentColumns(uint64_t from_seq, uint64_t to_seq, const std::string& start,
+                          const std::string& end, const std::string& as_of,
+                          bool include_retracted) {
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
+    ExportOptions o;
+    o.from_seq = from_seq;
+    o.to_seq = to_seq;
+    if (!start.empty()) o.from = ParseArg("start", start);
+    if (!end.empty()) o.to = ParseArg("end", end);
+    Check(CheckRange(o.from, o.to));
+    if (!as_of.empty()) o.as_of = AsOf(e, as_of);
+    o.include_retracted = include_retracted;
+    std::vector<TimelineEntry> rows;
+    absl::StatusOr<ExportSummary> done;
+    {
+      py::gil_scoped_release release;
+      done = ForEachCurrentStatement(e, o, [&](const TimelineEntry& entry) {
+        rows.push_back(entry);
+        return absl::OkStatus();
+      });
+    }
+    Take(std::move(done));
+    Columns cols(true, false);
+    for (const TimelineEntry& entry : rows) cols.Add(entry);
+    return cols.Done();
+  }
+
+  // `as_of` (a seq's digits or an ISO time) as a seq.
+  static uint64_t AsOf(const Engine& e, const std::string& as_of) {
+    absl::StatusOr<uint64_t> seq;
+    {
+      py::gil_scoped_release release;
+      seq = ResolveAsOf(e, as_of);
+    }
+    if (absl::IsInvalidArgument(seq.status()))
+      throw StatusError{absl::InvalidArgumentError(
+          absl::StrCat("as_of: ", std::string(seq.status().message())))};
+    return Take(std::move(seq));
+  }
+
   // A timeline, every page (up to `limit` rows, 0 = all), as rows or as
   // frame columns. `as_of`: digits = a seq; else an ISO time.
   py::object Timeline(const std::string& kind, const std::string& name,
@@ -480,17 +524,7 @@ class Store {
     if (!start.empty()) q.from = ParseArg("start", start);
     if (!end.empty()) q.to = ParseArg("end", end);
     Check(CheckRange(q.from, q.to));
-    if (!as_of.empty()) {
-      absl::StatusOr<uint64_t> seq;
-      {
-        py::gil_scoped_release release;
-        seq = ResolveAsOf(e, as_of);
-      }
-      if (absl::IsInvalidArgument(seq.status()))
-        throw StatusError{absl::InvalidArgumentError(
-            absl::StrCat("as_of: ", std::string(seq.status().message())))};
-      q.as_of = Take(std::move(seq));
-    }
+    if (!as_of.empty()) q.as_of = AsOf(e, as_of);
     q.include_retracted = include_retracted;
     q.wait = !read_only_;
     const bool with_role = projection.empty() && q.kind == TimelineKind::kActor;
@@ -631,13 +665,24 @@ class Store {
     Check(st);
   }
 
-  py::list Counts(const std::string& projection, const std::string& prefix, uint64_t top) {
+  // Engine::Counts; `start`/`end`/`as_of` as Timeline reads them.
+  py::list Counts(const std::string& projection, const std::string& prefix, uint64_t top,
+                  const std::string& start, const std::string& end, const std::string& as_of) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
+    CountsQuery q;
+    q.projection = projection;
+    q.prefix = prefix;
+    q.top = top;
+    if (!start.empty()) q.from = ParseArg("start", start);
+    if (!end.empty()) q.to = ParseArg("end", end);
+    Check(CheckRange(q.from, q.to));
+    if (!as_of.empty()) q.as_of = AsOf(e, as_of);
+    q.wait = !read_only_;
     absl::StatusOr<std::vector<GroupCount>> counts;
     {
       py::gil_scoped_release release;
-      counts = e.Counts(projection, prefix, top);
+      counts = e.Counts(q);
     }
     py::list out;
     for (const GroupCount& g : Take(std::move(counts))) {
@@ -724,6 +769,7 @@ PYBIND11_MODULE(_annals, m) {
       .def("import_file", &Store::ImportFile)
       .def("log", &Store::Log)
       .def("log_columns", &Store::LogColumns)
+      .def("current_columns", &Store::CurrentColumns)
       .def("get", &Store::Get)
       .def("find", &Store::Find)
       .def("timeline", &Store::Timeline)

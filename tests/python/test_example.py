@@ -44,3 +44,40 @@ def test_monthly_accusations_counts_per_pair_and_month(tmp_path):
         {"speaker": "C", "target": "A", "month": "2018-01", "accusations": 1},
         {"speaker": "A", "target": "B", "month": "2018-02", "accusations": 1},
     ]
+
+
+def test_monthly_accusations_count_the_current_view(tmp_path):
+    """Issue 17.1: three Trump -> North Korea accusations in 2018-06; one
+    retracted, one corrected to another speaker: the answer is 1."""
+    def s(i, when):
+        return {"speaker": "Donald Trump", "targets": ["North Korea"], "verb": "accused",
+                "code": "112", "content": f"s{i}", "occurred_at": when}
+    with annals.open(tmp_path / "store", create=True) as db:
+        seqs = db.append([s(1, "2018-06-01"), s(2, "2018-06-12"), s(3, "2018-06-20")])
+        db.retract(seqs[0], reason="duplicate report")
+        db.correct(seqs[1], speaker="Mike Pompeo", reason="wrong speaker")
+        counts = example.monthly_accusations(db)
+        assert counts.to_dict("records") == [
+            {"speaker": "Donald Trump", "target": "North Korea", "month": "2018-06",
+             "accusations": 1},
+            {"speaker": "Mike Pompeo", "target": "North Korea", "month": "2018-06",
+             "accusations": 1},
+        ]
+        frame = db.statements_frame()
+        assert list(frame["seq"]) == seqs[1:]
+        assert list(frame["status"]) == ["corrected", "active"]
+        assert list(frame["speaker"]) == ["Mike Pompeo", "Donald Trump"]
+        # As of before the retraction and correction: all three, as logged.
+        before = db.statements_frame(as_of=seqs[-1])
+        assert list(before["speaker"]) == ["Donald Trump"] * 3
+        assert list(db.statements_frame(include_retracted=True)["status"]) == [
+            "retracted", "corrected", "active"]
+        assert len(db.statements_frame(start="2018-06-10", end="2018-06-15")) == 1
+        assert len(db.log_frame()) == 5  # the raw log: three statements, two amendments
+        # 17.2: counts as of a point and in a range, as the timelines list.
+        assert db.projection_query("actors", counts=True, prefix="donald") == [
+            {"key": ["Donald Trump"], "count": 1}]
+        assert db.projection_query("actors", counts=True, prefix="donald",
+                                   as_of=seqs[-1]) == [{"key": ["Donald Trump"], "count": 3}]
+        assert db.projection_query("actors", counts=True, prefix="donald", as_of=seqs[-1],
+                                   start="2018-06-10") == [{"key": ["Donald Trump"], "count": 2}]

@@ -241,9 +241,11 @@ TEST_F(CliTimelineTest, CorrectReplacesOnlyTheFieldsGiven) {
   EXPECT_THAT(LineOf(r.out, 7), HasSubstr("\"status\":\"active\""));
   EXPECT_THAT(Run("timeline --actor 'Donald Trump'").out, HasSubstr("[corrected] Trump said"));
 
-  // The log itself is unchanged: seq 8 still reads as first stated.
-  EXPECT_THAT(Run("show 8 --format jsonl").out,
+  // The log itself is unchanged: seq 8 still reads as first stated in its
+  // history; show gives the current values (17.4).
+  EXPECT_THAT(Run("show 8 --history --format jsonl").out,
               HasSubstr("attempting to withdraw from the rare earth agreement"));
+  EXPECT_THAT(Run("show 8 --format jsonl").out, HasSubstr("trying to back out"));
 
   // A repeatable flag replaces the whole list.
   ASSERT_EQ(Run("correct 8 --target 'Ukraine' --target 'European Union' --reason r").exit_code, 0);
@@ -630,6 +632,119 @@ TEST_F(CliTimelineTest, LogAndShowSayWhatEachAmendmentAmends) {
   detail = Run("show 16");
   EXPECT_THAT(detail.out, AllOf(HasSubstr("\nalias         Trump\n"),
                                 HasSubstr("\ncanonical     Donald Trump\n")));
+}
+
+}  // namespace
+}  // namespace annals
+
+namespace annals {
+namespace {
+
+// Issue 17.2: --counts respects --as-of, --from and --to, as a timeline
+// does; so do actors and topics.
+TEST_F(CliTimelineTest, CountsRespectAsOfFromAndTo) {
+  ImportSample();
+  ASSERT_EQ(Run("projection create spk --key speaker").exit_code, 0);
+  ASSERT_EQ(Run("retract 8 --reason 'not said'").exit_code, 0);
+  ASSERT_EQ(Run("correct 9 --reason 'misattributed' --speaker 'Vladimir Putin'").exit_code, 0);
+  auto trump = [&](const std::string& flags) {
+    Result r = Run("projection query spk --counts --format csv " + flags);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    for (const std::string& line : Lines(r.out))
+      if (line.find(",Donald Trump") != std::string::npos) return line;
+    return std::string("none");
+  };
+  EXPECT_EQ(trump(""), "1,Donald Trump\r");
+  EXPECT_EQ(trump("--as-of 12"), "3,Donald Trump\r");
+  EXPECT_EQ(trump("--as-of 12 --from 2025-03-30"), "2,Donald Trump\r");
+  EXPECT_EQ(trump("--as-of 12 --to 2025-03-29"), "1,Donald Trump\r");
+  EXPECT_EQ(trump("--as-of 12 --from 2025-04"), "none");
+  // The timeline with the same flags lists as many.
+  EXPECT_EQ(Seqs(Run("projection query spk 'Donald Trump' --as-of 12 --from 2025-03-30 "
+                     "--format jsonl").out),
+            (std::vector<uint64_t>{8, 9}));
+  EXPECT_EQ(Run("actors --as-of 12 --prefix 'donald' --format csv").out,
+            "count,name\r\n3,Donald Trump\r\n");
+  EXPECT_EQ(Run("actors --prefix 'donald' --format csv").out, "count,name\r\n1,Donald Trump\r\n");
+  EXPECT_EQ(Run("topics --as-of 3 --to 2025-03 --format csv").exit_code, 0);
+  EXPECT_EQ(Run("actors --as-of 99").exit_code, 1);
+}
+
+// Issue 17.3: actors and declarative projections merge aliases, shown by
+// the canonical name; a query for either name lists both names' rows.
+TEST_F(CliTimelineTest, ActorsAndDeclarativeProjectionsMergeAliases) {
+  ImportSample();
+  ASSERT_EQ(Run("projection create spk --key speaker").exit_code, 0);
+  ASSERT_EQ(Run("append --speaker 'UNITED STATES OF AMERICA' --target Russia --verb said "
+                "--at 2025-04-01 --content 'a statement by the USA'").exit_code, 0);
+  ASSERT_EQ(Run("append --speaker 'Putin' --target Ukraine --verb said "
+                "--at 2025-04-02 --content 'a statement by Putin'").exit_code, 0);
+  ASSERT_EQ(Run("alias 'UNITED STATES OF AMERICA' 'United States'").exit_code, 0);
+  ASSERT_EQ(Run("alias Putin 'Vladimir Putin'").exit_code, 0);
+  Result actors = Run("actors --format csv");
+  ASSERT_EQ(actors.exit_code, 0) << actors.err;
+  EXPECT_THAT(actors.out, HasSubstr("\r\n6,United States\r\n"));
+  EXPECT_THAT(actors.out, Not(HasSubstr("UNITED STATES OF AMERICA")));
+  EXPECT_THAT(actors.out, HasSubstr("\r\n5,Vladimir Putin\r\n"));
+  EXPECT_THAT(actors.out, Not(HasSubstr(",Putin\r")));
+  // As of before the aliases, two names each.
+  EXPECT_THAT(Run("actors --as-of 14 --format csv").out, HasSubstr("\r\n1,Putin\r\n"));
+  Result counts = Run("projection query spk --counts --format csv");
+  EXPECT_THAT(counts.out, HasSubstr("\r\n5,Vladimir Putin\r\n"));
+  EXPECT_THAT(counts.out, Not(HasSubstr(",Putin\r")));
+  Result rows = Run("projection query spk Putin --format jsonl");
+  EXPECT_EQ(Seqs(rows.out), (std::vector<uint64_t>{4, 5, 6, 10, 14}));
+  EXPECT_THAT(rows.out, Not(HasSubstr("\"speaker\":\"Putin\"")));
+  EXPECT_EQ(Seqs(Run("projection query spk 'Vladimir Putin' --as-of 14 --format jsonl").out),
+            (std::vector<uint64_t>{4, 5, 6, 10}));
+}
+
+// Issue 17.4: show gives a statement's current values, marked, and
+// --history every version.
+TEST_F(CliTimelineTest, ShowGivesTheCurrentValuesMarked) {
+  ImportSample();
+  ASSERT_EQ(Run("correct 9 --reason 'misattributed' --speaker 'Vladimir Putin'").exit_code, 0);
+  ASSERT_EQ(Run("retract 8 --reason 'not said'").exit_code, 0);
+  Result shown = Run("show 9");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, StartsWith("[corrected by 13: misattributed]\n"));
+  EXPECT_THAT(shown.out, HasSubstr("Vladimir Putin"));
+  EXPECT_THAT(shown.out, Not(HasSubstr("Donald Trump")));
+  Result jsonl = Run("show 9 --format jsonl");
+  EXPECT_THAT(jsonl.out, HasSubstr("\"speaker\":\"Vladimir Putin\""));
+  EXPECT_THAT(jsonl.out, HasSubstr("\"status\":\"corrected\""));
+  EXPECT_EQ(Seqs(Run("show 9 --history --format jsonl").out), (std::vector<uint64_t>{9, 13}));
+  EXPECT_THAT(Run("show 9 --history").out, HasSubstr("Donald Trump"));
+  EXPECT_THAT(Run("show 8").out, StartsWith("[retracted by 14: not said]\n"));
+  EXPECT_THAT(Run("show 8 --format jsonl").out, HasSubstr("\"status\":\"retracted\""));
+  EXPECT_THAT(Run("show 7").out, Not(StartsWith("[")));
+  EXPECT_THAT(Run("show 13 --format jsonl").out, HasSubstr("\"target\":9"));
+}
+
+// Issue 17.14: filters on one field are alternatives, on different fields
+// all must hold; --where-not negates; an impossible filter is refused.
+TEST_F(CliTimelineTest, WhereOnOneFieldMeansEither) {
+  ImportSample();
+  ASSERT_EQ(Run("projection create either --key speaker --where code=112 --where code=03")
+                .exit_code, 0);
+  const std::string want =
+      "count,speaker\r\n2,Kirill Dmitriev\r\n1,Donald Trump\r\n1,Vladimir Putin\r\n";
+  EXPECT_EQ(Run("projection query either --counts --format csv").out, want);
+  ASSERT_EQ(Run("projection create listed --key speaker --where code=112,03").exit_code, 0);
+  EXPECT_EQ(Run("projection query listed --counts --format csv").out, want);
+  ASSERT_EQ(Run("projection create both --key speaker --where code=1 "
+                "--where target=Russia").exit_code, 0);
+  EXPECT_EQ(Run("projection query both --counts --format csv").out,
+            "count,speaker\r\n1,Donald Trump\r\n");
+  ASSERT_EQ(Run("projection create nottrump --key speaker --where code=1 "
+                "--where-not speaker='donald trump'").exit_code, 0);
+  EXPECT_EQ(Run("projection query nottrump --counts --format csv").out,
+            "count,speaker\r\n1,Vladimir Putin\r\n");
+  EXPECT_THAT(Run("projections --format jsonl").out,
+              HasSubstr("key=speaker where=code=1 where-not=speaker=donald trump"));
+  Result bad = Run("projection create bad --key speaker --where code=112 --where-not code=11");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("no statement can match"));
 }
 
 }  // namespace

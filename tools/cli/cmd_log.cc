@@ -1,10 +1,13 @@
 // annals log / annals show: read events back in one of three formats.
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/terminal.h"
 #include "cli/time_args.h"
 
 namespace annals::cli {
@@ -23,6 +26,7 @@ struct ShowFlags {
   std::string which;
   std::string format = "table";
   bool spreadsheet_safe = false;
+  bool history = false;
 };
 
 void AddFormat(CLI::App* cmd, std::string& format, bool& spreadsheet_safe) {
@@ -86,11 +90,85 @@ Runner AddLog(CLI::App& app, const GlobalFlags& g) {
   };
 }
 
+namespace {
+
+// The corrections and retraction of statement `seq`, in seq order (they
+// follow it in the log).
+absl::StatusOr<std::vector<Event>> AmendmentsOf(const Engine& engine, uint64_t seq) {
+  std::vector<Event> out;
+  auto it = engine.NewIterator(seq + 1);
+  for (; it->Valid(); it->Next()) {
+    const Event& e = it->event();
+    if ((e.kind == EventKind::kCorrection || e.kind == EventKind::kRetraction) &&
+        e.target == seq)
+      out.push_back(e);
+  }
+  if (!it->status().ok()) return it->status();
+  return out;
+}
+
+// A statement as it now stands: its latest correction's values under its
+// own seq and id, marked corrected or retracted (table: a line naming the
+// amending event and its reason; jsonl and csv: a timeline row's status).
+// With --history, the statement and every event amending it, as logged.
+int ShowStatement(const Engine& engine, const Event& e, const ShowFlags& f) {
+  auto amendments = AmendmentsOf(engine, e.seq);
+  if (!amendments.ok()) return Fail("show", amendments.status());
+  if (f.history) {
+    auto writer = NewEventWriter(f.format, true, stdout, f.spreadsheet_safe);
+    writer->Write(e);
+    for (const Event& a : *amendments) writer->Write(a);
+    writer->Finish();
+    return kExitOk;
+  }
+  TimelineEntry entry;
+  entry.event = e;
+  entry.version_seq = e.seq;
+  std::string notes;
+  for (const Event& a : *amendments) {
+    if (a.kind == EventKind::kCorrection) {
+      entry.event.statement = a.statement;
+      entry.event.statement.id = e.id;
+      entry.version_seq = a.seq;
+    }
+  }
+  bool retracted = false;
+  for (const Event& a : *amendments) {
+    if (a.kind == EventKind::kRetraction) retracted = true;
+    if (a.kind == EventKind::kRetraction || a.seq == entry.version_seq)
+      absl::StrAppend(&notes, a.kind == EventKind::kRetraction ? "[retracted by " : "[corrected by ",
+                      a.seq, ": ", EscapeForTerminal(a.reason), "]\n");
+  }
+  entry.status = retracted                    ? EntryStatus::kRetracted
+                 : entry.version_seq != e.seq ? EntryStatus::kCorrected
+                                              : EntryStatus::kActive;
+  if (f.format != "table") {
+    auto writer = NewTimelineWriter(f.format, false, stdout, f.spreadsheet_safe);
+    writer->Write(entry);
+    writer->Finish();
+    return kExitOk;
+  }
+  if (entry.version_seq != e.seq)
+    notes += "(the current values; --history lists every version)\n";
+  std::fwrite(notes.data(), 1, notes.size(), stdout);
+  auto writer = NewEventWriter(f.format, true, stdout, f.spreadsheet_safe);
+  writer->Write(entry.event);
+  writer->Finish();
+  return kExitOk;
+}
+
+}  // namespace
+
 Runner AddShow(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<ShowFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "show", "Show one event by seq (all digits) or by id");
+      "show",
+      "Show one event by seq (all digits) or by id; a statement as it now stands "
+      "(its latest correction's values, marked [corrected by N: reason], or "
+      "marked [retracted by N: reason]); --history lists every version");
   cmd->add_option("SEQ_OR_ID", f->which, "a seq such as 12, or an id")->required();
+  cmd->add_flag("--history", f->history,
+                "a statement and every correction and retraction of it, as logged");
   AddFormat(cmd, f->format, f->spreadsheet_safe);
   return [f, &g]() -> int {
     auto engine = OpenForRead(g);
@@ -99,6 +177,7 @@ Runner AddShow(CLI::App& app, const GlobalFlags& g) {
     if (!seq.ok()) return Fail("show", seq.status());
     auto e = (*engine)->Get(*seq);
     if (!e.ok()) return Fail("show", e.status());
+    if (e->kind == EventKind::kStatement) return ShowStatement(**engine, *e, *f);
     auto writer = NewEventWriter(f->format, true, stdout, f->spreadsheet_safe);
     writer->Write(*e);
     writer->Finish();

@@ -14,6 +14,7 @@
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
+#include "cli/time_args.h"
 
 namespace annals::cli {
 namespace {
@@ -119,32 +120,47 @@ struct CountsFlags {
   std::string format = "table";
   bool no_wait = false;
   bool spreadsheet_safe = false;
+  std::string from, to, as_of;
 };
 
-// Opens for a query, waits for `projection` unless told not to, and returns
-// its counts.
-absl::StatusOr<std::vector<GroupCount>> QueryCounts(const GlobalFlags& g,
-                                                    const std::string& projection,
-                                                    const std::string& prefix,
-                                                    size_t top, bool no_wait,
+// What a counts query reads from the command line besides the query.
+struct CountsArgs {
+  std::string from, to, as_of;  // as the user wrote them
+  bool no_wait = false;
+};
+
+// Opens for a query, resolves the date range and as-of point, waits for
+// the projection unless told not to, and returns its counts.
+absl::StatusOr<std::vector<GroupCount>> QueryCounts(const GlobalFlags& g, CountsQuery q,
+                                                    const CountsArgs& args,
                                                     std::vector<std::string>* fields) {
-  auto store = OpenForQuery(g, projection);
+  if (absl::Status st = ParseDateRange(args.from, args.to, &q.from, &q.to); !st.ok()) return st;
+  auto store = OpenForQuery(g, q.projection);
   if (!store.ok()) return store.status();
   const Engine& engine = *store->engine;
+  if (!args.as_of.empty()) {
+    auto seq = ResolveAsOf(engine, args.as_of);
+    if (!seq.ok())
+      return absl::Status(seq.status().code(), absl::StrCat("--as-of: ", seq.status().message()));
+    q.as_of = *seq;
+  }
+  q.wait = !args.no_wait && !store->read_only;
   if (store->read_only && !store->current) {
-    std::optional<ProjectionInfo> info = FindProjection(engine, projection);
+    std::optional<ProjectionInfo> info = FindProjection(engine, q.projection);
     std::fprintf(stderr,
                  "annals: note: the store is in use by another process; answering "
                  "read-only, as of the %s projection's checkpoint (seq %llu)\n",
-                 EscapeForTerminal(projection).c_str(),
+                 EscapeForTerminal(q.projection).c_str(),
                  static_cast<unsigned long long>(info ? info->checkpoint : 0));
-  } else if (!no_wait) {
-    absl::Status st = WaitForProjection(engine, projection, engine.Head(),
-                                        absl::StrCat("catching up ", projection));
+  } else if (q.wait) {
+    uint64_t target = engine.Head();
+    if (q.as_of.has_value()) target = std::min(target, *q.as_of);
+    absl::Status st = WaitForProjection(engine, q.projection, target,
+                                        absl::StrCat("catching up ", q.projection));
     if (!st.ok()) return st;
   }
-  if (fields != nullptr) *fields = KeyFields(engine, projection);
-  return engine.Counts(projection, prefix, top);
+  if (fields != nullptr) *fields = KeyFields(engine, q.projection);
+  return engine.Counts(q);
 }
 
 Runner AddCounts(CLI::App& app, const GlobalFlags& g, const std::string& which) {
@@ -152,21 +168,36 @@ Runner AddCounts(CLI::App& app, const GlobalFlags& g, const std::string& which) 
   const bool actors = which == "actors";
   CLI::App* cmd = app.add_subcommand(
       which, actors ? "Actors with how many statements each (as speaker or target; "
-                      "aliases merged), most first"
-                    : "Topics with how many statements each, most first");
+                      "aliases merged under the canonical name; corrections applied, "
+                      "retractions left out, as a timeline counts them), most first"
+                    : "Topics with how many statements each (corrections applied, "
+                      "retractions left out, as a timeline counts them), most first");
   cmd->add_option("--prefix", f->prefix,
-                  actors ? "only names starting with P (case and spacing do not matter)"
+                  actors ? "only names starting with P (case and spacing do not matter; "
+                           "any name of an alias pair)"
                          : "only topics starting with P (case and spacing do not matter)");
   cmd->add_option("--top", f->top, "only the N largest (0: all)")
       ->check(NonNegative())
       ->capture_default_str();
+  cmd->add_option("--from", f->from,
+                  "count only statements that occurred at or after DATE (as timeline)");
+  cmd->add_option("--to", f->to,
+                  "count only statements that occurred at or before DATE, inclusive of "
+                  "the whole period (as timeline)");
+  cmd->add_option("--as-of", f->as_of,
+                  "count as the log stood at SEQ or TIME (as timeline --as-of), "
+                  "aliases included");
   AddListFormat(cmd, f->format);
   AddSpreadsheetSafeFlag(cmd, f->spreadsheet_safe);
   cmd->add_flag("--no-wait", f->no_wait,
                 "answer from what the projection has built, without waiting for it "
                 "to catch up with the log");
   return [f, &g, which, actors]() -> int {
-    auto counts = QueryCounts(g, which, f->prefix, f->top, f->no_wait, nullptr);
+    CountsQuery q;
+    q.projection = which;
+    q.prefix = f->prefix;
+    q.top = f->top;
+    auto counts = QueryCounts(g, q, {f->from, f->to, f->as_of, f->no_wait}, nullptr);
     if (!counts.ok()) return Fail(which, counts.status());
     PrintCounts(*counts, f->format, {}, actors ? "(no actors)" : "(no topics)",
                 f->spreadsheet_safe);
@@ -245,7 +276,7 @@ struct ProjectionFlags {
   std::string name;
   // create
   std::string key;
-  std::vector<std::string> where;
+  std::vector<std::string> where, where_not;
   // query
   std::vector<std::string> key_values;
   bool counts = false;
@@ -254,7 +285,9 @@ struct ProjectionFlags {
 };
 
 int RunCreate(const GlobalFlags& g, const ProjectionFlags& f) {
-  auto def = ParseProjectionDefinition(f.name, f.key, f.where);
+  std::vector<std::string> where = f.where;
+  for (const std::string& w : f.where_not) where.push_back("!" + w);  // negated
+  auto def = ParseProjectionDefinition(f.name, f.key, where);
   if (!def.ok()) return Fail("projection create", def.status());
   auto engine = OpenExistingForWrite(g);
   if (!engine.ok()) return Fail("", engine.status());
@@ -280,7 +313,10 @@ int RunQuery(const GlobalFlags& g, const ProjectionFlags& f, CLI::App* query) {
       return Fail("projection query",
                   absl::InvalidArgumentError("--counts takes no KEY values"));
     std::vector<std::string> fields;
-    auto counts = QueryCounts(g, f.name, "", f.top, f.q.no_wait, &fields);
+    CountsQuery q;
+    q.projection = f.name;
+    q.top = f.top;
+    auto counts = QueryCounts(g, q, {f.q.from, f.q.to, f.q.as_of, f.q.no_wait}, &fields);
     if (!counts.ok()) return Fail("projection query", counts.status());
     if (fields.empty() && !counts->empty())
       for (size_t i = 1; i <= counts->front().key.size(); ++i)
@@ -385,8 +421,13 @@ Runner AddProjection(CLI::App& app, const GlobalFlags& g) {
                    "month")
       ->required();
   create->add_option("--where", f->where,
-                     "FIELD=VALUE filter (repeatable; all must hold; a code value "
-                     "is a prefix)");
+                     "FIELD=VALUE filter, repeatable: filters on one field are "
+                     "alternatives (--where code=11 --where code=12, or code=11,12 "
+                     "for code, year and month), filters on different fields must "
+                     "all hold; a code value is a prefix");
+  create->add_option("--where-not", f->where_not,
+                     "FIELD=VALUE: leave out statements that match (repeatable); a "
+                     "filter no statement can pass is refused");
 
   CLI::App* query = cmd->add_subcommand(
       "query",
@@ -394,7 +435,9 @@ Runner AddProjection(CLI::App& app, const GlobalFlags& g) {
       "the groups with their statement counts");
   query->add_option("NAME", f->name, "projection name")->required();
   query->add_option("KEY", f->key_values, "the group's key values, in key order");
-  query->add_flag("--counts", f->counts, "list the groups with their counts instead");
+  query->add_flag("--counts", f->counts,
+                  "list the groups with their counts instead (the statements the "
+                  "group timelines list: --as-of, --from and --to apply)");
   query->add_option("--top", f->top, "with --counts: only the N largest (0: all)")
       ->check(NonNegative())
       ->capture_default_str();

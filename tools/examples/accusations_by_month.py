@@ -2,8 +2,9 @@
 """Monthly accusations per speaker-target pair, from GDELT and ICEWS.
 
 Imports the GDELT and ICEWS samples into a store, keeps the accusations
-(CAMEO 112 and its subcodes 1121-1125), and counts them per speaker, target
-and month with pandas; prints the top rows.
+(CAMEO 112 and its subcodes 1121-1125) as they now stand (corrections
+applied, retractions left out), and counts them per speaker, target and
+month with pandas; prints the top rows.
 
     PYTHONPATH=build/python /usr/bin/python3 tools/examples/accusations_by_month.py
         [--gdelt FILE] [--icews FILE] [--db DIR] [--top N]
@@ -35,9 +36,13 @@ def find_sample(kind):
 
 
 def monthly_accusations(db):
-    """A DataFrame: speaker, target, month, accusations; largest first."""
-    log = db.log_frame()
-    accusations = log[(log["kind"] == "statement") & log["code"].str.startswith("112", na=False)]
+    """A DataFrame: speaker, target, month, accusations; largest first.
+
+    Counts the current view (statements_frame: corrections applied,
+    retractions left out), not the raw log (log_frame), which still holds
+    retracted statements and the values corrections replaced."""
+    current = db.statements_frame()
+    accusations = current[current["code"].str.startswith("112", na=False)]
     pairs = accusations.explode("targets").rename(columns={"targets": "target"})
     pairs = pairs.dropna(subset=["speaker", "target", "occurred_at"])
     pairs = pairs.assign(month=pairs["occurred_at"].dt.strftime("%Y-%m"))

@@ -207,11 +207,24 @@ class ANNALS_EXPORT Engine {
   // or failed (the message says which, and how far it got).
   virtual absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const = 0;
 
-  // The groups of a projection ("actors", "topics" or a declarative one)
-  // with their current statement counts, largest first; `prefix` (one
-  // normalised-name prefix of the first key) and `top` (0 = all) narrow it.
-  virtual absl::StatusOr<std::vector<GroupCount>> Counts(
-      std::string_view projection, std::string_view prefix, size_t top) const = 0;
+  // The groups of a projection with their statement counts as of a point
+  // (CountsQuery, timeline.h), largest first (then by key). kNotFound:
+  // unknown projection; kOutOfRange: as_of beyond the head; kUnavailable:
+  // the projection is still building, failed, or (as_of given, wait) has
+  // not reached as_of. Counts at the head with no date range read stored
+  // totals; with as_of or a date range they walk the projection's entries
+  // (not the log) once.
+  virtual absl::StatusOr<std::vector<GroupCount>> Counts(const CountsQuery& q) const = 0;
+
+  // Counts at the head: Counts({projection, prefix, top}).
+  absl::StatusOr<std::vector<GroupCount>> Counts(std::string_view projection,
+                                                 std::string_view prefix, size_t top) const {
+    CountsQuery q;
+    q.projection = std::string(projection);
+    q.prefix = std::string(prefix);
+    q.top = top;
+    return Counts(q);
+  }
 
   // --- Readers beside a writer ---
 

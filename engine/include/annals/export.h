@@ -101,6 +101,18 @@ using ExportSink = std::function<absl::Status(std::string_view text)>;
 ANNALS_EXPORT absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
                                      const ExportSink& out);
 
+// The current view Export writes, one statement at a time in seq order:
+// `entry.event` is the statement as logged (seq, id, recorded_at) with
+// `statement` holding its values as of the point (its latest correction's,
+// under the original id; names as written, no alias applied), `status` and
+// `version_seq` as a timeline's. Retracted statements only with
+// options.include_retracted. `format`, `spreadsheet_safe` and `gdelt_only`
+// are ignored. A non-OK return of `fn` stops the walk and is returned.
+// Errors and the summary (written = statements passed to fn) as Export's.
+using CurrentStatementSink = std::function<absl::Status(const TimelineEntry& entry)>;
+ANNALS_EXPORT absl::StatusOr<ExportSummary> ForEachCurrentStatement(
+    const Engine& engine, const ExportOptions& options, const CurrentStatementSink& fn);
+
 // How AppendCsvField writes a cell's text.
 enum class CsvCell : uint8_t {
   kRaw = 0,  // the text as it is: CSV is data

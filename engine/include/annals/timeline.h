@@ -80,6 +80,26 @@ struct TimelinePage {
   uint64_t as_of = 0;       // the log seq this answer is as of
 };
 
+// A counts query (Engine::Counts): the groups of a grouped projection
+// ("actors", "topics" or a declarative one) with how many statements each
+// holds in the current view as of a point: corrected statements counted
+// under their latest values, retracted ones not counted, only statements
+// that occurred in [from, to], exactly the statements the group's timeline
+// lists with the same as_of/from/to. For actors, the names of an alias pair
+// (as of that point) are one group, shown by the canonical name, and a
+// statement naming both is counted once.
+struct CountsQuery {
+  std::string projection;          // "actors", "topics" or a declarative one
+  std::string prefix;              // only groups whose first key value starts
+                                   // with it (after normalisation); "" = all
+  size_t top = 0;                  // only the N largest; 0 = all
+  Timestamp from;                  // as TimelineQuery::from (inclusive)
+  Timestamp to;                    // as TimelineQuery::to (whole period)
+  std::optional<uint64_t> as_of;   // a log seq; absent: the head
+  bool wait = true;                // first wait until the projection has
+                                   // applied the head (or as_of)
+};
+
 class Engine;  // annals/engine.h
 
 // An as-of point as users write it (`annals timeline --as-of`, `export

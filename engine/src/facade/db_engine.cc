@@ -125,10 +125,8 @@ absl::StatusOr<std::optional<std::string>> DbEngine::ReadProjection(std::string_
 absl::StatusOr<TimelinePage> DbEngine::Timeline(const TimelineQuery& q) const {
   return reader_->Timeline(q);
 }
-absl::StatusOr<std::vector<GroupCount>> DbEngine::Counts(std::string_view projection,
-                                                         std::string_view prefix,
-                                                         size_t top) const {
-  return reader_->Counts(projection, prefix, top);
+absl::StatusOr<std::vector<GroupCount>> DbEngine::Counts(const CountsQuery& q) const {
+  return reader_->Counts(q);
 }
 
 absl::StatusOr<uint64_t> DbEngine::AddBackup(const std::string& backup_dir) const {

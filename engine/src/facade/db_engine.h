@@ -70,9 +70,8 @@ class DbEngine final : public Engine, public EngineServices {
   absl::StatusOr<std::optional<std::string>> ReadProjection(std::string_view name,
                                                             std::string_view key) const override;
   absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const override;
-  absl::StatusOr<std::vector<GroupCount>> Counts(std::string_view projection,
-                                                 std::string_view prefix,
-                                                 size_t top) const override;
+  using Engine::Counts;
+  absl::StatusOr<std::vector<GroupCount>> Counts(const CountsQuery& q) const override;
   // Does nothing: a writer sees its own appends, and a read-only DbEngine
   // is refreshed by its ReaderEngine opening a new one.
   absl::Status Refresh() override { return absl::OkStatus(); }

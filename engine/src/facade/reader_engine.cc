@@ -111,10 +111,8 @@ absl::StatusOr<std::optional<std::string>> ReaderEngine::ReadProjection(
 absl::StatusOr<TimelinePage> ReaderEngine::Timeline(const TimelineQuery& q) const {
   ANNALS_SHARED(Timeline(q));
 }
-absl::StatusOr<std::vector<GroupCount>> ReaderEngine::Counts(std::string_view projection,
-                                                             std::string_view prefix,
-                                                             size_t top) const {
-  ANNALS_SHARED(Counts(projection, prefix, top));
+absl::StatusOr<std::vector<GroupCount>> ReaderEngine::Counts(const CountsQuery& q) const {
+  ANNALS_SHARED(Counts(q));
 }
 
 #undef ANNALS_SHARED

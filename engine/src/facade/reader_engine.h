@@ -64,9 +64,8 @@ class ReaderEngine final : public Engine, public EngineServices {
   absl::StatusOr<std::optional<std::string>> ReadProjection(
       std::string_view name, std::string_view key) const override;
   absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const override;
-  absl::StatusOr<std::vector<GroupCount>> Counts(std::string_view projection,
-                                                 std::string_view prefix,
-                                                 size_t top) const override;
+  using Engine::Counts;
+  absl::StatusOr<std::vector<GroupCount>> Counts(const CountsQuery& q) const override;
   absl::Status Refresh() override;
 
   // --- EngineServices: of the state it answers from now ---

@@ -27,24 +27,6 @@ namespace {
 
 using internal::AV;
 
-// What the log says about one statement, as of the export point.
-struct Amendments {
-  absl::flat_hash_map<uint64_t, uint64_t> latest_correction;  // target -> seq
-  absl::flat_hash_set<uint64_t> retracted;
-};
-
-absl::StatusOr<Amendments> ScanAmendments(const Engine& engine, uint64_t from, uint64_t limit) {
-  Amendments a;
-  auto it = engine.NewIterator(from);
-  for (; it->Valid() && it->event().seq <= limit; it->Next()) {
-    const Event& e = it->event();
-    if (e.kind == EventKind::kCorrection) a.latest_correction[e.target] = e.seq;
-    else if (e.kind == EventKind::kRetraction) a.retracted.insert(e.target);
-  }
-  if (auto st = it->status(); !st.ok()) return st;
-  return a;
-}
-
 // --- JSON Lines ---
 
 void AppendJsonl(const Statement& s, std::string* out) {
@@ -212,60 +194,26 @@ absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view name) {
 absl::StatusOr<ExportSummary> Export(const Engine& engine, const ExportOptions& options,
                                      const ExportSink& out) {
   ExportSummary sum;
-  const uint64_t head = engine.Head();
-  if (options.as_of && *options.as_of > head)
-    return absl::OutOfRangeError(absl::StrCat("as of seq ", *options.as_of,
-                                              " is beyond the head of the log (", head, ")"));
-  const uint64_t limit = options.as_of.value_or(head);
-  sum.as_of = limit;
-  const uint64_t from = std::max<uint64_t>(options.from_seq, 1);
-  const uint64_t to = options.to_seq == 0 ? limit : std::min(options.to_seq, limit);
-  if (options.to_seq != 0 && options.to_seq < from)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the range is empty: from seq ", from, " is after to seq ", options.to_seq));
-  if (auto st = CheckRange(options.from, options.to); !st.ok()) return st;
-  const int64_t occurred_min = options.from.present() ? options.from.micros : INT64_MIN;
-  const int64_t occurred_max = options.to.present() ? EndOfPeriod(options.to) : INT64_MAX;
   const CsvCell how = options.spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
-
-  auto amendments = ScanAmendments(engine, from, limit);
-  if (!amendments.ok()) return amendments.status();
-
   const bool skip_others = options.format == ExportFormat::kGdelt && options.gdelt_only;
   // Calls `fn(event, current statement)` for each statement to write;
   // `counting` fills in `sum` (once, on the writing pass).
   auto each = [&](bool counting, auto&& fn) -> absl::Status {
-    auto it = engine.NewIterator(from);
-    for (; it->Valid() && it->event().seq <= to; it->Next()) {
-      const Event& e = it->event();
-      if (e.kind != EventKind::kStatement) continue;
-      // The current values: the latest correction's, under the original id.
-      auto c = amendments->latest_correction.find(e.seq);
-      const bool corrected = c != amendments->latest_correction.end();
-      Statement current;
-      if (corrected) {
-        auto corr = engine.Get(c->second);
-        if (!corr.ok()) return corr.status();
-        current = std::move(corr->statement);
-        current.id = e.id;
-      }
-      const Statement& s = corrected ? current : e.statement;
-      if (s.occurred_at.micros < occurred_min || s.occurred_at.micros > occurred_max)
-        continue;
-      bool retracted = amendments->retracted.contains(e.seq);
-      if (counting && retracted) ++sum.retracted;
-      if (retracted && !options.include_retracted) continue;
-      if (skip_others && !FromGdelt(e.id)) {
+    auto visited = ForEachCurrentStatement(engine, options, [&](const TimelineEntry& e) {
+      if (skip_others && !FromGdelt(e.event.id)) {
         if (counting) ++sum.skipped;
-        continue;
+        return absl::OkStatus();
       }
       if (counting) {
         ++sum.written;
-        if (corrected) ++sum.corrected;
+        if (e.version_seq != e.event.seq) ++sum.corrected;
       }
-      if (auto st = fn(e, s); !st.ok()) return st;
-    }
-    return it->status();
+      return fn(e.event, e.event.statement);
+    });
+    if (!visited.ok()) return visited.status();
+    sum.as_of = visited->as_of;
+    if (counting) sum.retracted = visited->retracted;
+    return absl::OkStatus();
   };
 
   std::string buf;

@@ -69,6 +69,14 @@ absl::StatusOr<Field> ParseField(std::string_view text) {
       "outlet, year or month"));
 }
 
+// One filter: FIELD=VALUE, or FIELD!=VALUE when negated. Stored in a
+// definition's where pairs, a negated one's field carries a leading '!'.
+struct Where {
+  Field f;
+  std::string value;  // normalised as the field compares
+  bool negate = false;
+};
+
 // The values a statement has for a field, as written.
 std::vector<std::string> Values(const Field& f, const Statement& s) {
   std::vector<std::string> out;
@@ -89,11 +97,22 @@ std::vector<std::string> Values(const Field& f, const Statement& s) {
   else if (s.occurred_at.present()) {
     absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixMicros(s.occurred_at.micros),
                                                absl::UTCTimeZone());
-    if (f.kind == FieldKind::kYear)
+    // A statement dated more coarsely than the key (a year, for a month
+    // key) goes into a bucket named at its own precision ("2018" among
+    // the months), never dropped.
+    if (f.kind == FieldKind::kYear || s.occurred_at.precision < Precision::kMonth)
       out.push_back(absl::StrCat(cs.year()));
-    else if (s.occurred_at.precision >= Precision::kMonth)
+    else
       out.push_back(FormatTime({s.occurred_at.micros, Precision::kMonth}));
   }
+  return out;
+}
+
+// Which key fields name actors (their aliases apply at query time).
+std::vector<bool> ActorKeys(const std::vector<Field>& key) {
+  std::vector<bool> out;
+  for (const Field& f : key)
+    out.push_back(f.base == "speaker" || f.base == "target" || f.base == "actor");
   return out;
 }
 
@@ -105,11 +124,15 @@ std::string Normal(const Field& f, const std::string& v) {
 class DeclarativeProjection final : public GroupedTimeline {
  public:
   DeclarativeProjection(const ProjectionDefinition& def, std::vector<Field> key,
-                        std::vector<std::pair<Field, std::string>> where)
-      : GroupedTimeline(def.name, 2, false,
+                        std::vector<Where> where)
+      // Version 3: statements dated to a year are kept under "YYYY" by a
+      // month key (version 2 dropped them); stored version-2 projections
+      // are rebuilt at Open.
+      : GroupedTimeline(def.name, 3, false,
                         [key, where](const Statement& s, std::vector<Membership>* out) {
                           Group(key, where, s, out);
-                        }),
+                        },
+                        ActorKeys(key)),
         key_(std::move(key)) {}
 
   absl::StatusOr<std::string> QueryGroup(
@@ -124,18 +147,37 @@ class DeclarativeProjection final : public GroupedTimeline {
   }
 
  private:
-  static void Group(const std::vector<Field>& key,
-                    const std::vector<std::pair<Field, std::string>>& where,
-                    const Statement& s, std::vector<Membership>* out) {
-    for (const auto& [f, want] : where) {
-      bool hit = false;
-      if (f.base == "code") {
-        hit = !s.code.empty() && s.code.starts_with(want);  // CAMEO is hierarchical
-      } else {
-        for (const auto& v : Values(f, s)) hit |= Normal(f, v) == want;
+  static bool Matches(const Where& w, const Statement& s) {
+    if (w.f.base == "code") return !s.code.empty() && s.code.starts_with(w.value);  // hierarchical
+    for (const auto& v : Values(w.f, s))
+      if (Normal(w.f, v) == w.value) return true;
+    return false;
+  }
+
+  // Filters on one field are alternatives (any may match), filters on
+  // different fields must all hold, and no negated one may match.
+  static bool Passes(const std::vector<Where>& where, const Statement& s) {
+    for (size_t i = 0; i < where.size(); ++i) {
+      const Where& w = where[i];
+      if (w.negate) {
+        if (Matches(w, s)) return false;
+        continue;
       }
-      if (!hit) return;
+      bool first = true;  // the field's first filter decides for them all
+      for (size_t j = 0; j < i && first; ++j)
+        first = where[j].negate || where[j].f.text != w.f.text;
+      if (!first) continue;
+      bool hit = false;
+      for (size_t j = i; j < where.size() && !hit; ++j)
+        hit = !where[j].negate && where[j].f.text == w.f.text && Matches(where[j], s);
+      if (!hit) return false;
     }
+    return true;
+  }
+
+  static void Group(const std::vector<Field>& key, const std::vector<Where>& where,
+                    const Statement& s, std::vector<Membership>* out) {
+    if (!Passes(where, s)) return;
     // Cartesian product of the key fields' values.
     std::vector<Membership> acc(1);
     for (const Field& f : key) {
@@ -159,8 +201,31 @@ class DeclarativeProjection final : public GroupedTimeline {
   const std::vector<Field> key_;
 };
 
-absl::StatusOr<std::pair<std::vector<Field>, std::vector<std::pair<Field, std::string>>>>
-Check(const ProjectionDefinition& def) {
+// kInvalidArgument if no statement can pass `where`: every value allowed
+// for some field is also excluded (a code excluded by a prefix of it).
+absl::Status CheckPossible(const std::vector<Where>& where) {
+  for (const Where& w : where) {
+    if (w.negate) continue;
+    bool alive = false;
+    for (const Where& p : where) {
+      if (p.negate || p.f.text != w.f.text) continue;
+      bool dead = false;
+      for (const Where& n : where)
+        if (n.negate && n.f.text == p.f.text &&
+            (p.f.base == "code" ? p.value.starts_with(n.value) : p.value == n.value))
+          dead = true;
+      alive = alive || !dead;
+    }
+    if (!alive)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "where: no statement can match: every ", w.f.text,
+          " value asked for is also excluded by --where-not"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<std::vector<Field>, std::vector<Where>>> Check(
+    const ProjectionDefinition& def) {
   if (def.key.empty()) return absl::InvalidArgumentError("key: at least one field");
   std::vector<Field> key;
   for (const auto& k : def.key) {
@@ -168,14 +233,16 @@ Check(const ProjectionDefinition& def) {
     if (!f.ok()) return f.status();
     key.push_back(*f);
   }
-  std::vector<std::pair<Field, std::string>> where;
+  std::vector<Where> where;
   for (const auto& [k, v] : def.where) {
-    auto f = ParseField(k);
+    const bool negate = k.starts_with('!');
+    auto f = ParseField(negate ? std::string_view(k).substr(1) : std::string_view(k));
     if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("where: ", f.status().message()));
     if (v.empty())
       return absl::InvalidArgumentError(absl::StrCat("where: ", k, "= needs a value"));
-    where.emplace_back(*f, f->base == "code" ? v : Normal(*f, v));
+    where.push_back(Where{*f, f->base == "code" ? v : Normal(*f, v), negate});
   }
+  if (auto st = CheckPossible(where); !st.ok()) return st;
   return std::pair(std::move(key), std::move(where));
 }
 
@@ -206,6 +273,7 @@ absl::StatusOr<std::shared_ptr<const GroupedTimeline>> NewDeclarativeProjection(
 
 }  // namespace internal
 
+// A where item "!FIELD=VALUE" is a --where-not filter.
 absl::StatusOr<ProjectionDefinition> ParseProjectionDefinition(
     const std::string& name, const std::string& key_list,
     const std::vector<std::string>& where_list) {
@@ -214,11 +282,26 @@ absl::StatusOr<ProjectionDefinition> ParseProjectionDefinition(
   def.name = name;
   for (absl::string_view k : absl::StrSplit(key_list, ',', absl::SkipWhitespace()))
     def.key.emplace_back(absl::StripAsciiWhitespace(k));
-  for (const std::string& w : where_list) {
-    size_t eq = w.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return absl::InvalidArgumentError(absl::StrCat("where: expected FIELD=VALUE, got '", w, "'"));
-    def.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+  {
+    for (const std::string& item : where_list) {
+      const std::string bang = item.starts_with('!') ? "!" : "";
+      const std::string w = item.substr(bang.size());
+      size_t eq = w.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return absl::InvalidArgumentError(
+            absl::StrCat(bang.empty() ? "where" : "where-not", ": expected FIELD=VALUE, got '",
+                         w, "'"));
+      std::string field(absl::StripAsciiWhitespace(w.substr(0, eq)));
+      // Codes and dates never hold a comma: "code=11,12" is two values.
+      const bool listed = field == "code" || field.starts_with("code:") || field == "year" ||
+                          field == "month";
+      if (!listed) {
+        def.where.emplace_back(bang + field, w.substr(eq + 1));
+        continue;
+      }
+      for (absl::string_view v : absl::StrSplit(w.substr(eq + 1), ','))
+        def.where.emplace_back(bang + field, std::string(absl::StripAsciiWhitespace(v)));
+    }
   }
   if (auto st = internal::CheckDefinition(def); !st.ok()) return st;
   return def;
@@ -227,7 +310,10 @@ absl::StatusOr<ProjectionDefinition> ParseProjectionDefinition(
 std::string FormatProjectionDefinition(const ProjectionDefinition& def) {
   std::string out = "key=";
   for (size_t i = 0; i < def.key.size(); ++i) absl::StrAppend(&out, i ? "," : "", def.key[i]);
-  for (const auto& [f, v] : def.where) absl::StrAppend(&out, " where=", f, "=", v);
+  for (const auto& [f, v] : def.where) {
+    if (f.starts_with('!')) absl::StrAppend(&out, " where-not=", f.substr(1), "=", v);
+    else absl::StrAppend(&out, " where=", f, "=", v);
+  }
   return out;
 }
 

@@ -30,9 +30,12 @@ class GroupedTimeline : public Projection, public TimelineLayout {
   // Lists the groups a statement belongs to (may be none).
   using GroupFn = std::function<void(const Statement&, std::vector<Membership>*)>;
 
-  GroupedTimeline(std::string name, uint32_t version, bool actors, GroupFn groups)
+  // `actor_keys`: TimelineLayout::actor_keys (default: {actors}).
+  GroupedTimeline(std::string name, uint32_t version, bool actors, GroupFn groups,
+                  std::vector<bool> actor_keys = {})
       : name_(std::move(name)), version_(version), actors_(actors),
-        groups_(std::move(groups)) {}
+        groups_(std::move(groups)),
+        actor_keys_(actor_keys.empty() ? std::vector<bool>{actors} : std::move(actor_keys)) {}
 
   std::string name() const override { return name_; }
   uint32_t version() const override { return version_; }
@@ -40,6 +43,7 @@ class GroupedTimeline : public Projection, public TimelineLayout {
 
   // --- TimelineLayout ---
   bool actors() const override { return actors_; }
+  std::vector<bool> actor_keys() const override { return actor_keys_; }
   absl::StatusOr<std::string> QueryGroup(const std::vector<std::string>& key) const override;
   // Timelines read only the grouping fields of an event: workers skip
   // decoding content and attributes.
@@ -61,6 +65,7 @@ class GroupedTimeline : public Projection, public TimelineLayout {
   const uint32_t version_;
   const bool actors_;
   const GroupFn groups_;
+  const std::vector<bool> actor_keys_;
 };
 
 // The built-ins: "actors" (speaker and targets, with roles) and "topics".

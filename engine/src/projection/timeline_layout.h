@@ -17,8 +17,12 @@ namespace annals::internal {
 class TimelineLayout {
  public:
   virtual ~TimelineLayout() = default;
-  // Whether queries resolve actor aliases and filter by role.
+  // Whether queries filter by role (the built-in actor timelines).
   virtual bool actors() const = 0;
+  // Which values of a group's key name actors, so that queries and counts
+  // resolve their aliases: the built-in actors' one value, a declarative
+  // projection's speaker, target and actor fields.
+  virtual std::vector<bool> actor_keys() const = 0;
   // The encoded group a query for `key` reads (normalised as the
   // projection files statements).
   virtual absl::StatusOr<std::string> QueryGroup(const std::vector<std::string>& key) const = 0;

@@ -33,11 +33,13 @@ std::set<std::string> AliasView::ClassOf(const std::string& normalized) const {
 
 std::string AliasView::Display(const std::string& written) const {
   if (parent_.empty()) return written;
-  std::string n = NormalizeName(written);
-  std::string root = Root(n);
-  if (root == n) return written;
+  const std::string* shown = CanonicalDisplay(Root(NormalizeName(written)));
+  return shown == nullptr ? written : *shown;
+}
+
+const std::string* AliasView::CanonicalDisplay(const std::string& root) const {
   auto it = display_.find(root);
-  return it == display_.end() ? written : it->second;
+  return it == display_.end() ? nullptr : &it->second;
 }
 
 }  // namespace annals::internal

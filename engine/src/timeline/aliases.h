@@ -21,9 +21,13 @@ class AliasView {
   std::string Root(const std::string& normalized) const;
   // Every name whose root is the root of `normalized`, itself included.
   std::set<std::string> ClassOf(const std::string& normalized) const;
-  // The name to show for `written`: the root's canonical text when the name
-  // is an alias, else `written` unchanged.
+  // The name to show for `written`: the canonical text of its alias class
+  // (as the alias that named the root wrote it) when the name is in one,
+  // else `written` unchanged.
   std::string Display(const std::string& written) const;
+  // That canonical text for a root (normalised); null when it is in no
+  // alias pair.
+  const std::string* CanonicalDisplay(const std::string& root) const;
   bool empty() const { return parent_.empty(); }
 
  private:

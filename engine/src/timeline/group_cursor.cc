@@ -1,9 +1,18 @@
 #include "timeline/group_cursor.h"
 
 #include "absl/strings/str_cat.h"
+#include "annals/time.h"
 #include "model/sv.h"
 
 namespace annals::internal {
+
+EntryFilter DateFilter(const Timestamp& from, const Timestamp& to, uint64_t as_of) {
+  EntryFilter f;
+  f.as_of = as_of;
+  if (from.present()) f.lower_occ = EncodeTimestamp({from.micros, Precision::kNone});
+  if (to.present()) f.upper_occ = EncodeTimestamp({EndOfPeriod(to) + 1, Precision::kNone});
+  return f;
+}
 
 GroupCursor::GroupCursor(std::unique_ptr<rocksdb::Iterator> it, std::string_view data_prefix,
                          std::string_view group, const EntryFilter& filter)

@@ -24,6 +24,20 @@ struct EntryFilter {
   std::string upper_occ;         // exclusive
 };
 
+// The entries current at `as_of` that occurred in [from, to] (absent
+// bounds: none; `to` inclusive of its whole period), as timelines and
+// counts bound them.
+EntryFilter DateFilter(const Timestamp& from, const Timestamp& to, uint64_t as_of);
+
+// Whether entry `e` (of occurrence `occ`, encoded) passes `f`.
+inline bool Shows(const EntryFilter& f, std::string_view occ, const EntryRef& e) {
+  if (!f.lower_occ.empty() && occ < f.lower_occ) return false;
+  if (!f.upper_occ.empty() && occ >= f.upper_occ) return false;
+  if (e.from <= f.as_of && e.until > f.as_of) return true;
+  return f.include_retracted && e.end == kEndRetracted && e.from <= f.as_of &&
+         e.until <= f.as_of;
+}
+
 class GroupCursor {
  public:
   // Walks the entries of `group` in the generation whose keys start with

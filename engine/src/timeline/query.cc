@@ -3,6 +3,7 @@
 // the groups' entries into rows, then read the events the rows show.
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -29,12 +30,6 @@ const char* EntryStatusName(EntryStatus status) {
 
 namespace internal {
 
-struct TimelineReader::View {
-  std::optional<StoreSnapshot> snapshot;
-  uint32_t gen = 0;
-  uint64_t as_of = 0;
-};
-
 namespace {
 
 std::string ProjectionName(const TimelineQuery& q) {
@@ -53,6 +48,36 @@ std::vector<std::string> NameGroups(const TimelineQuery& q, const TimelineLayout
   return groups;
 }
 
+// The groups a query by key values (a declarative projection) reads: each
+// combination of the names of every actor value's alias class.
+absl::StatusOr<std::vector<std::string>> KeyGroups(const std::vector<std::string>& key,
+                                                   const TimelineLayout& layout,
+                                                   const AliasView& aliases) {
+  const std::vector<bool> actor = layout.actor_keys();
+  std::vector<std::vector<std::string>> combos(1);
+  for (size_t i = 0; i < key.size(); ++i) {
+    std::vector<std::string> names = {key[i]};
+    if (i < actor.size() && actor[i] && !aliases.empty()) {
+      std::set<std::string> c = aliases.ClassOf(NormalizeName(key[i]));
+      names.assign(c.begin(), c.end());
+    }
+    std::vector<std::vector<std::string>> next;
+    for (const auto& combo : combos)
+      for (const std::string& n : names) {
+        next.push_back(combo);
+        next.back().push_back(n);
+      }
+    combos = std::move(next);
+  }
+  std::set<std::string> groups;
+  for (const auto& combo : combos) {
+    auto g = layout.QueryGroup(combo);
+    if (!g.ok()) return g.status();
+    groups.insert(*std::move(g));
+  }
+  return std::vector<std::string>(groups.begin(), groups.end());
+}
+
 absl::StatusOr<std::string> DecodePageCursor(const std::string& cursor) {
   if (cursor.empty()) return std::string();
   bool hex = cursor.size() == 2 * kCursorBytes &&
@@ -62,12 +87,9 @@ absl::StatusOr<std::string> DecodePageCursor(const std::string& cursor) {
 }
 
 EntryFilter FilterOf(const TimelineQuery& q, uint64_t as_of) {
-  EntryFilter f;
+  EntryFilter f = DateFilter(q.from, q.to, as_of);
   f.reverse = q.reverse;
-  f.as_of = as_of;
   f.include_retracted = q.include_retracted;
-  if (q.from.present()) f.lower_occ = EncodeTimestamp({q.from.micros, Precision::kNone});
-  if (q.to.present()) f.upper_occ = EncodeTimestamp({EndOfPeriod(q.to) + 1, Precision::kNone});
   return f;
 }
 
@@ -136,7 +158,8 @@ absl::StatusOr<TimelineEntry> EntryOf(const Hit& h, RowEvents& events, uint64_t 
 }  // namespace
 
 absl::StatusOr<TimelineReader::View> TimelineReader::OpenView(const std::string& name,
-                                                              const TimelineQuery& q,
+                                                              std::optional<uint64_t> as_of,
+                                                              bool wait,
                                                               uint64_t target) const {
   View view;
   view.snapshot.emplace(storage_.Snapshot());
@@ -150,42 +173,52 @@ absl::StatusOr<TimelineReader::View> TimelineReader::OpenView(const std::string&
   if (!record.ok()) return record.status();
   if (!record->has_value())
     return absl::NotFoundError(absl::StrCat("projection ", name, " has no checkpoint record"));
-  const uint64_t checkpoint = (*record)->checkpoint;
-  if (q.as_of && *q.as_of > checkpoint && q.wait)
-    return absl::UnavailableError(absl::StrCat("projection ", name, " is at seq ", checkpoint,
-                                               ", behind as-of ", *q.as_of));
-  view.as_of = std::min(target, checkpoint);
+  view.checkpoint = (*record)->checkpoint;
+  if (as_of && *as_of > view.checkpoint && wait)
+    return absl::UnavailableError(absl::StrCat("projection ", name, " is at seq ",
+                                               view.checkpoint, ", behind as-of ", *as_of));
+  view.as_of = std::min(target, view.checkpoint);
   return view;
 }
 
-absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) const {
+absl::StatusOr<TimelineReader::View> TimelineReader::Prepare(const std::string& name,
+                                                             std::optional<uint64_t> as_of,
+                                                             bool wait,
+                                                             TimelineHandle* handle) const {
   if (!storage_.has_projection_data())
     return absl::UnavailableError("this store has no projection data");
-  const std::string name = ProjectionName(q);
   auto found = catalog_.FindTimeline(name);
   if (!found.ok()) return found.status();
-  const TimelineLayout& layout = *found->layout;
-  if (found->building && !q.wait)
+  *handle = *std::move(found);
+  if (handle->building && !wait)
     return absl::UnavailableError(absl::StrCat("projection ", name, " is still building: at seq ",
-                                               found->checkpoint, " of ", log_.Head()));
+                                               handle->checkpoint, " of ", log_.Head()));
   const uint64_t head = log_.Head();
-  if (q.as_of && *q.as_of > head)
+  if (as_of && *as_of > head)
     return absl::OutOfRangeError(
-        absl::StrCat("as-of seq ", *q.as_of, " is beyond the head (", head, ")"));
-  const uint64_t target = q.as_of.value_or(head);
-  if (q.wait) {
+        absl::StrCat("as-of seq ", *as_of, " is beyond the head (", head, ")"));
+  const uint64_t target = as_of.value_or(head);
+  if (wait) {
     if (auto st = catalog_.WaitForProjection(name, target, absl::Hours(1)); !st.ok()) return st;
   }
+  return OpenView(name, as_of, wait, target);
+}
+
+absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) const {
+  const std::string name = ProjectionName(q);
+  TimelineHandle found;
+  auto view = Prepare(name, q.as_of, q.wait, &found);
+  if (!view.ok()) return view.status();
+  const TimelineLayout& layout = *found.layout;
+  const AliasView aliases(log_.AliasesAsOf(view->as_of));
   std::vector<std::string> groups;
   if (!q.projection.empty()) {
-    auto g = layout.QueryGroup(q.key);
+    auto g = KeyGroups(q.key, layout, aliases);
     if (!g.ok()) return g.status();
-    groups.push_back(*g);
+    groups = *std::move(g);
+  } else {
+    groups = NameGroups(q, layout, aliases);
   }
-  auto view = OpenView(name, q, target);
-  if (!view.ok()) return view.status();
-  const AliasView aliases(log_.AliasesAsOf(view->as_of));
-  if (q.projection.empty()) groups = NameGroups(q, layout, aliases);
   auto cursor = DecodePageCursor(q.cursor);
   if (!cursor.ok()) return cursor.status();
 

@@ -6,6 +6,8 @@
 #ifndef ANNALS_ENGINE_SRC_TIMELINE_READER_H_
 #define ANNALS_ENGINE_SRC_TIMELINE_READER_H_
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,15 +30,24 @@ class TimelineReader {
   // Engine::Timeline and Engine::Counts, with their contracts
   // (timeline/query.cc, timeline/counts.cc).
   absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const;
-  absl::StatusOr<std::vector<GroupCount>> Counts(std::string_view projection,
-                                                 std::string_view prefix, size_t top) const;
+  absl::StatusOr<std::vector<GroupCount>> Counts(const CountsQuery& q) const;
 
  private:
   // The answering generation of `name` as of a snapshot, and the point the
-  // page answers as of.
-  struct View;
-  absl::StatusOr<View> OpenView(const std::string& name, const TimelineQuery& q,
-                                uint64_t target) const;
+  // answer is as of: min(target, the generation's checkpoint).
+  struct View {
+    std::optional<StoreSnapshot> snapshot;
+    uint32_t gen = 0;
+    uint64_t as_of = 0;
+    uint64_t checkpoint = 0;  // what the generation had applied
+  };
+  // kUnavailable when `as_of` (given) is beyond the checkpoint and `wait`.
+  absl::StatusOr<View> OpenView(const std::string& name, std::optional<uint64_t> as_of,
+                                bool wait, uint64_t target) const;
+  // Checks and waits shared by Timeline and Counts: the projection, the
+  // as-of point against the head, then the view.
+  absl::StatusOr<View> Prepare(const std::string& name, std::optional<uint64_t> as_of,
+                               bool wait, TimelineHandle* handle) const;
 
   const EventLog& log_;
   const ProjectionStorage& storage_;

@@ -307,13 +307,36 @@ class ModelLog {
     std::string Shown(const std::string& name) const {
       const std::string& n = Norm(name);
       std::string r = Root(n);
-      if (r == n) return name;
       auto it = display.find(r);
       if (it == display.end()) {
-        ADD_FAILURE() << "no display name for root " << r;
+        if (r != n) ADD_FAILURE() << "no display name for root " << r;
         return name;
       }
       return it->second;
+    }
+
+    // What Engine::Counts answers for "actors" (`actors`) or "topics" as
+    // of this view, in [from, to]: current statements per alias root (per
+    // normalised topic), each statement once per root.
+    std::map<std::string, uint64_t> Counts(bool actors, const Timestamp& from,
+                                           const Timestamp& to) const {
+      std::map<std::string, uint64_t> out;
+      for (uint64_t seq : log->statements_) {
+        if (seq > as_of) break;
+        if (IsRetracted(seq)) continue;
+        const Statement& cur = Current(seq);
+        if (from.present() && cur.occurred_at.micros < from.micros) continue;
+        if (to.present() && cur.occurred_at.micros >= PeriodEnd(to)) continue;
+        std::set<std::string> keys;
+        if (actors) {
+          if (!cur.speaker.empty()) keys.insert(Root(Norm(cur.speaker)));
+          for (const auto& t : cur.targets) keys.insert(Root(Norm(t)));
+        } else {
+          for (const auto& t : cur.topics) keys.insert(Norm(t));
+        }
+        for (const auto& k : keys) ++out[k];
+      }
+      return out;
     }
     bool IsRetracted(uint64_t seq) const { return retracted.count(seq) > 0; }
     // Current raw values (no alias display) and the version seq.

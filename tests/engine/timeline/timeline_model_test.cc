@@ -122,10 +122,10 @@ TEST_F(TimelineTest, AliasChainsRepointingAndDisplayNames) {
   {
     auto got = Actor("Zelenskyy");
     ASSERT_THAT(Seqs(got), ElementsAre(s1, s2));
-    // The alias is shown as the canonical text exactly as written; the
-    // canonical name itself is left as its statement wrote it.
+    // One display rule (17.3): every name of an alias class, the canonical
+    // one included, is shown as the alias event wrote the canonical name.
     EXPECT_EQ(got[0].event.statement.speaker, "volodymyr zelensky");
-    EXPECT_EQ(got[1].event.statement.speaker, "Volodymyr Zelensky");
+    EXPECT_EQ(got[1].event.statement.speaker, "volodymyr zelensky");
     EXPECT_THAT(Seqs(Actor("volodymyr zelensky")), ElementsAre(s1, s2));
   }
   // Chain: zelenskyy -> volodymyr zelensky -> president zelensky.
