@@ -10,6 +10,7 @@
 #include "log/add_operator.h"
 #include "log/keys.h"
 #include "log/rocks_status.h"
+#include "log/wal_recovery.h"
 #include "model/error_kinds.h"
 
 namespace annals::internal {
@@ -25,6 +26,11 @@ absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(const std::string& path
   std::error_code ec;
   if (!fs::exists(fs::path(path) / "CURRENT", ec))
     return NoStoreError(absl::StrCat("no store at ", path));
+  // log/store_open.cc's marker of a creation cut short.
+  if (fs::exists(fs::path(path) / "ANNALS-CREATING", ec))
+    return NoStoreError(absl::StrCat("no store at ", path,
+                                     " (its creation was interrupted; a writing command "
+                                     "finishes it)"));
   rocksdb::DBOptions dbo;
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &names);
@@ -41,8 +47,11 @@ absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(const std::string& path
   }
   std::unique_ptr<RawStore> store(new RawStore());
   rocksdb::DB* raw = nullptr;
+  // As every open: a torn tail tolerated, other WAL damage reported
+  // (log/wal_recovery.h), RocksDB's info log kept by annals.
+  std::shared_ptr<InfoLogger> logger = SetRecovery(dbo);
   s = rocksdb::DB::OpenForReadOnly(dbo, path, families, &store->handles_, &raw);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", path));
+  if (!s.ok()) return OpenFailure(s, path, families, *logger);
   store->db_.reset(raw);
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == kLogFamily) store->log_ = store->handles_[i];
@@ -111,6 +120,7 @@ absl::StatusOr<std::unique_ptr<ScratchStore>> ScratchStore::Create(const std::st
   so.merge_operator = NewAddOperator();
   so.compression = rocksdb::kNoCompression;  // short-lived; speed over size
   so.write_buffer_size = 64ull << 20;
+  so.info_log = std::make_shared<InfoLogger>();  // no LOG file (log/info_logger.h)
   rocksdb::DB* raw = nullptr;
   if (auto st = FromRocks(rocksdb::DB::Open(so, scratch->dir_, &raw), "opening the scratch store");
       !st.ok())
