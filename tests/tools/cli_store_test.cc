@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -90,10 +91,16 @@ TEST_F(CliStoreTest, BackupAndRestoreRoundTrip) {
   ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
   Result b = Run(db, "backup " + Quote(Path("b")));
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  EXPECT_THAT(b.out, HasSubstr("seqs 1..12"));
-  Result again = Run(db, "backup " + Quote(Path("b")));
-  EXPECT_EQ(again.exit_code, 1);
-  EXPECT_THAT(again.err, HasSubstr("already exists"));
+  EXPECT_THAT(b.out, HasSubstr("(copy 1): seqs 1..12"));
+  Result again = Run(db, "backup " + Quote(Path("b")));  // one more copy
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("(copy 2): seqs 1..12"));
+  fs::create_directory(Path("mine"));
+  test::WriteFile(Path("mine") + "/thesis.txt", "chapter 1");
+  Result taken = Run(db, "backup " + Quote(Path("mine")));
+  EXPECT_EQ(taken.exit_code, 1);
+  EXPECT_THAT(taken.err, HasSubstr("already exists and is not an annals backup"));
+  EXPECT_EQ(ReadFile(Path("mine") + "/thesis.txt"), "chapter 1");
 
   Result r = Run(Path("restored"), "restore " + Quote(Path("b")));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -143,13 +150,176 @@ TEST_F(CliStoreTest, BackupWhileAnotherProcessImports) {
   ASSERT_EQ(b.exit_code, 0) << b.err;
   std::cout << b.out;
 
-  Result v = Run(Path("b"), "verify");
-  EXPECT_EQ(v.exit_code, 0) << v.out;
   ASSERT_EQ(Run(Path("restored"), "restore " + Quote(Path("b"))).exit_code, 0);
+  Result v = Run(Path("restored"), "verify");
+  EXPECT_EQ(v.exit_code, 0) << v.out;
   std::string copy = Run(Path("restored"), "log --format jsonl").out;
   std::string original = Run(db, "log --format jsonl").out;
   ASSERT_FALSE(copy.empty());
   EXPECT_THAT(original, StartsWith(copy));
+}
+
+
+// Issue 16.6: `restore --force` replaces only an annals store or an empty
+// directory; never the user's files, a regular file, or its own source.
+TEST_F(CliStoreTest, RestoreForceNeverDestroysUserFiles) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_EQ(Run(db, "backup " + Quote(Path("b"))).exit_code, 0);
+
+  fs::create_directory(Path("thesis"));
+  test::WriteFile(Path("thesis") + "/thesis.txt", "chapter 1");
+  Result r = Run(Path("thesis"), "restore --force " + Quote(Path("b")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("is not an annals store (it holds thesis.txt)"));
+  EXPECT_EQ(ReadFile(Path("thesis") + "/thesis.txt"), "chapter 1");
+
+  test::WriteFile(Path("file"), "a file");
+  r = Run(Path("file"), "restore --force " + Quote(Path("b")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("is not a directory"));
+  EXPECT_EQ(ReadFile(Path("file")), "a file");
+
+  // restore p/bk2 --db p --force: neither the backup nor p/notes.txt goes.
+  const std::string p = Path("p");
+  ASSERT_EQ(Run(p, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_EQ(Run(p, "backup " + Quote(p + "/bk2")).exit_code, 0);
+  test::WriteFile(p + "/notes.txt", "notes");
+  r = Run(p, "restore --force " + Quote(p + "/bk2"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("restore never replaces its own source"));
+  EXPECT_EQ(ReadFile(p + "/notes.txt"), "notes");
+  EXPECT_EQ(Run(Path("from-bk2"), "restore " + Quote(p + "/bk2")).exit_code, 0);
+  EXPECT_THAT(Run(p, "stats").out, HasSubstr("head seq        12"));
+}
+
+// Issue 16.8: the backup is independent of the store (damage to the
+// store's files does not reach it), and a damaged backup is refused with
+// exit 2, restoring nothing.
+TEST_F(CliStoreTest, BackupsAreIndependentAndRestoreChecksThem) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_EQ(Run(db, "backup " + Quote(Path("b"))).exit_code, 0);
+  const std::string original = Run(db, "log --format jsonl").out;
+  auto flip_ssts = [](const fs::path& dir) {
+    int flipped = 0;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().extension() != ".sst") continue;
+      std::string bytes = ReadFile(e.path());
+      bytes[bytes.size() / 3] ^= 0x5a;
+      test::WriteFile(e.path().string(), bytes);
+      ++flipped;
+    }
+    return flipped;
+  };
+  ASSERT_GT(flip_ssts(db), 0);
+  Result r = Run(Path("restored"), "restore " + Quote(Path("b")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Run(Path("restored"), "log --format jsonl").out, original);
+  EXPECT_EQ(Run(Path("restored"), "verify").exit_code, 0);
+
+  // The damaged store itself is not backed up: exit 2, naming the file.
+  Result refused = Run(db, "backup " + Quote(Path("b2")));
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, ::testing::ContainsRegex("[0-9]+\\.sst"));
+  EXPECT_FALSE(fs::exists(Path("b2")));
+
+  ASSERT_GT(flip_ssts(Path("b") + "/shared_checksum"), 0);
+  Result damaged = Run(Path("r2"), "restore " + Quote(Path("b")));
+  EXPECT_EQ(damaged.exit_code, 2);
+  EXPECT_THAT(damaged.err, HasSubstr("is damaged"));
+  EXPECT_FALSE(fs::exists(Path("r2")));
+}
+
+// Issue 16.7: `backup DIR` leaves DIR.tmp and DIR.partial (the user's) alone.
+TEST_F(CliStoreTest, BackupLeavesTheUsersDirectoriesAlone) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  for (const char* name : {"b.tmp", "b.partial"}) {
+    fs::create_directories(Path(name) + "/sub");
+    test::WriteFile(Path(name) + "/sub/thesis.txt", "mine");
+  }
+  ASSERT_EQ(Run(db, "backup " + Quote(Path("b"))).exit_code, 0);
+  for (const char* name : {"b.tmp", "b.partial"})
+    EXPECT_EQ(ReadFile(Path(name) + "/sub/thesis.txt"), "mine") << name;
+}
+
+
+// Issue 16 (smaller): a store that lost only CURRENT is a damaged store
+// (exit 2, saying so), not "no store" (exit 1), for verify and every open.
+TEST_F(CliStoreTest, AStoreWithoutCurrentIsDamagedNotMissing) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_TRUE(fs::remove(fs::path(db) / "CURRENT"));
+  for (const char* cmd : {"verify", "stats", "log", "append --speaker X --verb said "
+                                                     "--content c --at 2025"}) {
+    Result r = Run(db, cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("damaged store")) << cmd;
+    EXPECT_THAT(r.err, HasSubstr("CURRENT file is missing")) << cmd;
+  }
+  EXPECT_FALSE(fs::exists(fs::path(db) / "CURRENT"));  // nothing made a new store there
+  fs::create_directory(Path("empty"));
+  EXPECT_EQ(Run(Path("empty"), "verify").exit_code, 1);
+}
+
+
+// Issue 16 (smaller): verify lists every damaged file it can reach rather
+// than stopping at the first corrupt block.
+TEST_F(CliStoreTest, VerifyListsEveryDamagedFile) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_EQ(Run(db, "backup " + Quote(Path("b"))).exit_code, 0);  // flushes every family
+  std::vector<std::string> victims;  // every SST but meta's (which says what the store is)
+  test::WithRawDb(db, [&](const test::RawDb& raw) {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    raw.db->GetLiveFilesMetaData(&files);
+    for (const auto& f : files)
+      if (f.column_family_name != internal::kMetaFamily) victims.push_back(f.db_path + f.name);
+  });
+  ASSERT_GE(victims.size(), 2u);
+  for (const std::string& f : victims) {
+    std::string bytes = ReadFile(f);
+    bytes[bytes.size() / 3] ^= 0x5a;
+    test::WriteFile(f, bytes);
+  }
+  Result v = Run(db, "verify --format jsonl");
+  EXPECT_EQ(v.exit_code, 2) << v.err;
+  for (const std::string& f : victims) {
+    EXPECT_THAT(v.out, HasSubstr("\"kind\":\"damaged_file\"")) << v.out;
+    EXPECT_THAT(v.out, HasSubstr(fs::path(f).filename().string())) << v.out << v.err;
+  }
+}
+
+
+// The same when the store opens (only data blocks damaged): the log scan
+// stops at the damage, every damaged file is still listed, and the checks
+// that need the whole log say they were skipped.
+TEST_F(CliStoreTest, VerifyGoesOnPastADamagedDataBlock) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  ASSERT_EQ(Run(db, "backup " + Quote(Path("b"))).exit_code, 0);  // flushes every family
+  std::vector<std::string> victims;  // the log's and the id index's SSTs
+  test::WithRawDb(db, [&](const test::RawDb& raw) {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    raw.db->GetLiveFilesMetaData(&files);
+    for (const auto& f : files)
+      if (f.column_family_name == internal::kLogFamily ||
+          f.column_family_name == internal::kIdsFamily)
+        victims.push_back(f.db_path + f.name);
+  });
+  ASSERT_EQ(victims.size(), 2u);
+  for (const std::string& f : victims) {
+    std::string bytes = ReadFile(f);
+    bytes[10] ^= 0x5a;  // the first data block
+    test::WriteFile(f, bytes);
+  }
+  Result v = Run(db, "verify --format jsonl");
+  EXPECT_EQ(v.exit_code, 2) << v.err;
+  for (const std::string& f : victims)
+    EXPECT_THAT(v.out, HasSubstr("\"subject\":\"" + f + "\"")) << v.out << v.err;
+  EXPECT_THAT(v.out, HasSubstr("the log scan stopped at damage")) << v.out << v.err;
+  EXPECT_THAT(v.err, HasSubstr("could not be read in full")) << v.err;
 }
 
 }  // namespace

@@ -25,10 +25,14 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<BackupFlags>();
   CLI::App* cmd = app.add_subcommand(
       "backup",
-      "Take a consistent backup of the store into DIR (a new directory). Works "
-      "while another process imports or queries: the backup holds the log as "
-      "it stood at one instant. A backup is itself a store (use --db DIR).");
-  cmd->add_option("DIR", f->dir, "new directory to hold the backup")->required();
+      "Take a consistent backup of the store into DIR: a new directory, or an "
+      "earlier backup's, which then gets one more copy (only new files are "
+      "stored). Independent, checksummed copies (RocksDB's BackupEngine); "
+      "refuses if the store's files fail their checksums. Works while another "
+      "process imports or queries: the backup holds the log as it stood at "
+      "one instant. Restore it with `annals restore DIR`.");
+  cmd->add_option("DIR", f->dir, "new directory, or an earlier backup's, to hold the backup")
+      ->required();
   return [f, &g]() -> int {
     auto info = BackupStore(g.db, f->dir);
     if (!info.ok()) {
@@ -36,8 +40,9 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
         return Fail("backup", WithHint(info.status(), "give --db PATH or set ANNALS_DB"));
       return Fail("backup", info.status());
     }
-    std::printf("backed up %s to %s: seqs 1..%llu, %.1f MiB\n",
-                EscapeForTerminal(g.db).c_str(), EscapeForTerminal(info->path).c_str(), static_cast<unsigned long long>(info->head),
+    std::printf("backed up %s to %s (copy %u): seqs 1..%llu, %.1f MiB\n",
+                EscapeForTerminal(g.db).c_str(), EscapeForTerminal(info->path).c_str(),
+                info->backup_id, static_cast<unsigned long long>(info->head),
                 info->bytes / 1048576.0);
     return kExitOk;
   };
@@ -47,16 +52,21 @@ Runner AddRestore(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<RestoreFlags>();
   CLI::App* cmd = app.add_subcommand(
       "restore",
-      "Restore backup DIR as the store given by --db. Refuses to replace an "
-      "existing store unless --force; the backup is left unchanged.");
+      "Restore the newest copy in backup DIR as the store given by --db, after "
+      "checking it against its checksums (a damaged backup: exit 2, nothing "
+      "restored). --db may be missing or an empty directory; an existing store "
+      "is replaced only with --force, and nothing else ever is. The backup is "
+      "left unchanged.");
   cmd->add_option("DIR", f->dir, "a directory made by `annals backup`")->required();
   cmd->add_flag("--force", f->force,
-                "replace the store at --db (deleted once the backup is copied in)");
+                "replace the annals store at --db (deleted once the backup is restored "
+                "and checked); never a file or a directory holding anything else");
   return [f, &g]() -> int {
     RestoreOptions options;
     options.overwrite = f->force;
     auto info = RestoreStore(f->dir, g.db, options);
-    // Not a backup, or a store in use: the request does not apply (1).
+    // Not a backup, or a store in use: the request does not apply (1); a
+    // damaged backup is a storage error (2).
     if (!info.ok()) return FailRequest("restore", info.status());
     std::printf("restored %s to %s: seqs 1..%llu, %.1f MiB\n",
                 EscapeForTerminal(f->dir).c_str(), EscapeForTerminal(g.db).c_str(), static_cast<unsigned long long>(info->head),

@@ -1,10 +1,15 @@
 // Backups of a store, taken online, and restoring them.
 //
-// A backup is itself a store directory: it can be restored with RestoreStore
-// (or `annals restore`), opened directly with Engine::Open, or checked with
-// VerifyStore. It holds the log exactly as it stood at one instant (seqs
-// 1..BackupInfo::head, with their indexes) and the projections as far as
-// they had been built then; projections catch up when the store is opened.
+// A backup directory is RocksDB's BackupEngine's (rocksdb/utilities/
+// backup_engine.h) with annals's marker file ANNALS-BACKUP: independent,
+// checksummed copies of the store's files (no file is shared with the
+// store, so damage to the store never reaches a backup). Each backup taken
+// into the same directory adds a copy, storing only files the earlier ones
+// lack; restore takes the newest. Each copy holds the log exactly as it
+// stood at one instant (seqs 1..BackupInfo::head, with their indexes) and
+// the projections as far as they had been built then; projections catch
+// up when the restored store is opened. A backup is not itself a store:
+// restore it (RestoreStore, `annals restore`) to use it.
 #ifndef ANNALS_BACKUP_H_
 #define ANNALS_BACKUP_H_
 
@@ -20,41 +25,55 @@ namespace annals {
 struct BackupInfo {
   std::string path;    // the backup (or restored store) directory
   uint64_t head = 0;   // it holds the log's seqs 1..head
-  uint64_t bytes = 0;  // size of its files
+  uint64_t bytes = 0;  // size of its files (a backup: of its newest copy's files)
+  uint32_t backup_id = 0;  // a backup: the number of the newest copy in it
 };
 
-// Backs up the store `engine` has open into directory `dir`, which must not
-// exist (its parent must). Safe while other threads append and query: the
-// backup is a RocksDB checkpoint of all column families at one instant (SST
-// files are hard-linked when `dir` is on the same filesystem, so it is fast
-// and shares space until the store compacts them away).
-// kAlreadyExists: `dir` exists. kFailedPrecondition: `engine` is not a
-// store this library opened.
+// Backs up the store `engine` has open into directory `dir`, which must be
+// new (its parent must exist) or an annals backup directory (then a copy is
+// added to it). Safe while other threads append and query: appends wait
+// while the files are copied, queries do not. The store's SST files are
+// checked against their checksums first: kDataLoss, naming the damaged
+// file, and nothing is backed up if one fails. A new `dir` is written under
+// a fresh name beside it and renamed into place at the end; nothing that
+// was there before is removed. A read-only engine's view is copied record
+// by record into a scratch store beside `dir`, checked, and backed up.
+// kAlreadyExists: `dir` exists and is not an annals backup.
+// kFailedPrecondition: `engine` is not a store this library opened.
 ANNALS_EXPORT absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir);
 
-// Backs up the store in directory `store_path` into `dir`, whether or not
-// another process has it open. If none has, this opens it and calls Backup;
-// if one has (e.g. an import is running), the store is read through a
-// read-only view taken at one instant and copied record by record (slower,
-// the size of the data), then the copy is verified in full (VerifyStore,
-// one replay of the log per projection) and taken again, up to three
-// times, if it does not hold together. kNotFound: no store there.
+// Backs up the store in directory `store_path` into `dir` (as Backup),
+// whether or not another process has it open. If none has, this opens it
+// and calls Backup; if one has (e.g. an import is running), the store is
+// read through a read-only view taken at one instant and copied record by
+// record (slower, the size of the data), then the copy is verified in full
+// (VerifyStore, one replay of the log per projection) and taken again, up
+// to three times, if it does not hold together. kNotFound: no store there.
 ANNALS_EXPORT absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,
                                        const std::string& dir);
 
 struct RestoreOptions {
-  // Replace a store (or any non-empty directory) at the destination.
-  // Default false: refuse with kAlreadyExists, so a restore never destroys
-  // data by accident. The old store is deleted only after the backup has
-  // been copied in full.
+  // Replace an annals store at the destination: a directory holding a
+  // store and nothing else (RocksDB's files and annals's own). Default
+  // false: refuse with kAlreadyExists, so a restore never destroys data by
+  // accident. Even when true, anything else (a file, a directory holding
+  // other files, the backup itself or a directory containing it) is never
+  // replaced. The old store is deleted only after the backup has been
+  // restored and checked in full.
   bool overwrite = false;
 };
 
-// Copies backup `backup_dir` to a new store at `store_path`, durably (each
-// file is fsynced), and checks that it opens. The backup is left as it was.
-// kFailedPrecondition: `backup_dir` is not an annals store, or the store at
-// `store_path` is in use by another process. kAlreadyExists: `store_path`
-// exists and is not empty (see RestoreOptions::overwrite).
+// Restores the newest copy in backup `backup_dir` as the store at
+// `store_path`: checks the copy's files against their checksums, restores
+// it into a fresh directory beside `store_path`, checks that it opens at
+// the head the backup recorded, and only then puts it in place (swapping
+// out an old store atomically). The backup is left as it was. `store_path`
+// may be missing, an empty directory, or (RestoreOptions::overwrite) a
+// store. kDataLoss: the backup is damaged (nothing is restored).
+// kFailedPrecondition: `backup_dir` is not an annals backup, or the store
+// at `store_path` is in use by another process. kAlreadyExists:
+// `store_path` holds something restore may not replace.
+// kInvalidArgument: the backup lies in `store_path`, or the reverse.
 ANNALS_EXPORT absl::StatusOr<BackupInfo> RestoreStore(const std::string& backup_dir,
                                         const std::string& store_path,
                                         const RestoreOptions& options = {});

@@ -31,11 +31,14 @@ enum class ProblemKind {
                         // replay of the log
   kCheckpointAhead,     // a projection claims to have applied events beyond
                         // the head
+  kDamagedFile,         // a store file fails its checksums (each such file is
+                        // listed; a scan that meets the damage stops there and
+                        // the other checks go on)
 };
 
 // Returns "gap", "misplaced_seq", "undecodable", "head_mismatch",
 // "id_missing", "id_dangling", "amend_record", "metadata",
-// "projection_mismatch" or "checkpoint_ahead".
+// "projection_mismatch", "checkpoint_ahead" or "damaged_file".
 ANNALS_EXPORT const char* ProblemKindName(ProblemKind kind);
 
 struct VerifyProblem {

@@ -128,9 +128,10 @@ absl::StatusOr<std::vector<GroupCount>> DbEngine::Counts(std::string_view projec
   return reader_->Counts(projection, prefix, top);
 }
 
-absl::Status DbEngine::WriteBackup(const std::string& dir) const {
-  return read_only() ? store_->CopyTo(dir) : store_->Checkpoint(dir);
+absl::StatusOr<uint64_t> DbEngine::AddBackup(const std::string& backup_dir) const {
+  return store_->BackupTo(backup_dir);
 }
+absl::Status DbEngine::CopyView(const std::string& dir) const { return store_->CopyTo(dir); }
 
 }  // namespace internal
 }  // namespace annals

@@ -126,13 +126,17 @@ absl::StatusOr<std::vector<AppendResult>> ReaderEngine::AppendValidated(
   return instance_->engine->AppendValidated(statements, ids, options);
 }
 
-absl::Status ReaderEngine::WriteBackup(const std::string& dir) const {
+absl::StatusOr<uint64_t> ReaderEngine::AddBackup(const std::string&) const {
+  return absl::FailedPreconditionError("a read-only engine's view is copied with CopyView");
+}
+
+absl::Status ReaderEngine::CopyView(const std::string& dir) const {
   std::shared_ptr<Instance> pinned;
   {
     absl::ReaderMutexLock lock(&mu_);
     pinned = instance_;  // a Refresh meanwhile swaps it, but not away
   }
-  return pinned->engine->WriteBackup(dir);
+  return pinned->engine->CopyView(dir);
 }
 
 absl::Status ReaderEngine::Refresh() {

@@ -74,7 +74,8 @@ class ReaderEngine final : public Engine, public EngineServices {
       std::span<const Statement> statements, std::span<const std::string> ids,
       const AppendOptions& options) override;
   bool read_only() const override { return true; }
-  absl::Status WriteBackup(const std::string& dir) const override;
+  absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
+  absl::Status CopyView(const std::string& dir) const override;
   LogStore* log_store() override { return nullptr; }
 
  private:

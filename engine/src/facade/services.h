@@ -25,10 +25,13 @@ class EngineServices {
       std::span<const Statement> statements, std::span<const std::string> ids,
       const AppendOptions& options) = 0;
   virtual bool read_only() const = 0;
-  // Writes a copy of the store as of one instant into new directory `dir`:
-  // a RocksDB checkpoint (writable engines) or a record-by-record copy of
-  // the engine's view (read-only engines, whose copies the caller checks).
-  virtual absl::Status WriteBackup(const std::string& dir) const = 0;
+  // Writable engines: adds a RocksDB BackupEngine backup of the store as of
+  // one head to `backup_dir` (new, or one BackupEngine made) and returns
+  // that head; see LogStore::BackupTo. kFailedPrecondition when read-only.
+  virtual absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const = 0;
+  // Writes a record-by-record copy of the engine's view (one instant) into
+  // new directory `dir`, a store of its own; the caller checks it.
+  virtual absl::Status CopyView(const std::string& dir) const = 0;
   // The log store of a writable engine, for white-box tests and
   // benchmarks; null for a read-only engine (whose store changes at each
   // Refresh).

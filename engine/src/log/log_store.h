@@ -146,12 +146,21 @@ class LogStore final : public EventLog, public ProjectionStorage {
   absl::Status DropGeneration(std::string_view name, uint32_t gen) override;
 
   // --- Copies (log/store_copy.cc) ---
-  // A RocksDB checkpoint of every family at one instant into new
-  // directory `dir` (SST files hard-linked when they can be). Writers only.
-  absl::Status Checkpoint(const std::string& dir) const;
+  // Adds an independent, checksummed copy of every family, as of one head,
+  // to the RocksDB BackupEngine directory `backup_dir` (which must be new
+  // and empty or one the engine made: BackupEngine removes files it does
+  // not own there). Checks every live SST file's checksums first and
+  // refuses (kDataLoss naming the file) if one fails, since BackupEngine
+  // would copy it as it is. Appends wait while the files are copied (so the
+  // copy holds exactly seqs 1..head); queries go on. Returns the head.
+  // Writers only.
+  absl::StatusOr<uint64_t> BackupTo(const std::string& backup_dir) const;
   // Every family as this store sees it, copied record by record into a new
   // RocksDB at `dir` (for read-only stores, whose view is one instant).
   absl::Status CopyTo(const std::string& dir) const;
+  // Reads every block of every live SST file against its checksum.
+  // kDataLoss naming the first damaged file.
+  absl::Status VerifyLiveFiles() const;
 
   // --- For white-box tests and benchmarks ---
   // A RocksDB property of family `family` ("log", "proj", ...).

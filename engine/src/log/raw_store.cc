@@ -4,19 +4,34 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "log/add_operator.h"
 #include "log/keys.h"
 #include "log/rocks_status.h"
+#include "log/store_files.h"
 #include "log/wal_recovery.h"
 #include "model/error_kinds.h"
+#include "rocksdb/sst_file_reader.h"
 
 namespace annals::internal {
 namespace {
 
 namespace fs = std::filesystem;
+
+// log/store_open.cc's marker of a store whose creation was cut short.
+bool Interrupted(const std::string& path) {
+  std::error_code ec;
+  return fs::exists(fs::path(path) / "ANNALS-CREATING", ec);
+}
+
+absl::Status InterruptedError(const std::string& path) {
+  return NoStoreError(absl::StrCat("no store at ", path,
+                                   " (its creation was interrupted; a writing command "
+                                   "finishes it)"));
+}
 
 rocksdb::Slice S(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
 
@@ -25,12 +40,9 @@ rocksdb::Slice S(std::string_view v) { return rocksdb::Slice(v.data(), v.size())
 absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(fs::path(path) / "CURRENT", ec))
-    return NoStoreError(absl::StrCat("no store at ", path));
-  // log/store_open.cc's marker of a creation cut short.
-  if (fs::exists(fs::path(path) / "ANNALS-CREATING", ec))
-    return NoStoreError(absl::StrCat("no store at ", path,
-                                     " (its creation was interrupted; a writing command "
-                                     "finishes it)"));
+    return Interrupted(path) ? InterruptedError(path)
+                             : NoCurrentError(path, NoStoreError(absl::StrCat("no store at ", path)));
+  if (Interrupted(path)) return InterruptedError(path);
   rocksdb::DBOptions dbo;
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &names);
@@ -68,6 +80,44 @@ absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(const std::string& path
     return absl::FailedPreconditionError(absl::StrCat(
         path, " has store format ", **format, "; this version reads format ", kFormatVersion));
   return store;
+}
+
+namespace {
+
+std::optional<std::string> CheckSst(const std::string& path) {
+  rocksdb::SstFileReader reader{rocksdb::Options()};
+  rocksdb::Status s = reader.Open(path);
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  ro.readahead_size = 2 << 20;
+  if (s.ok()) s = reader.VerifyChecksum(ro);
+  if (s.ok()) return std::nullopt;
+  return s.ToString();
+}
+
+}  // namespace
+
+std::vector<RawStore::DamagedFile> RawStore::CheckFiles() const {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  std::vector<DamagedFile> out;
+  for (const rocksdb::LiveFileMetaData& f : files)
+    if (auto bad = CheckSst(f.db_path + f.name))
+      out.push_back({f.db_path + f.name, f.column_family_name, *bad});
+  return out;
+}
+
+std::vector<RawStore::DamagedFile> RawStore::CheckFilesIn(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec))
+    if (it->path().extension() == ".sst") names.push_back(it->path().string());
+  std::sort(names.begin(), names.end());
+  std::vector<DamagedFile> out;
+  for (const std::string& n : names)
+    if (auto bad = CheckSst(n)) out.push_back({n, "", *bad});
+  return out;
 }
 
 RawStore::~RawStore() {

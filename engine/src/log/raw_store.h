@@ -37,6 +37,18 @@ class RawStore {
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family f,
                                                  const rocksdb::Slice* upper = nullptr) const;
 
+  // Reads every block of every live SST file against its checksums, each
+  // file on its own, so that one damaged file does not hide another.
+  struct DamagedFile {
+    std::string file;    // its path
+    std::string family;  // its column family
+    std::string detail;  // RocksDB's account of the damage
+  };
+  std::vector<DamagedFile> CheckFiles() const;
+  // The same for every SST file in directory `dir` (for a store that does
+  // not open; the family is not known then).
+  static std::vector<DamagedFile> CheckFilesIn(const std::string& dir);
+
  private:
   RawStore() = default;
   rocksdb::ColumnFamilyHandle* Handle(Family f) const;

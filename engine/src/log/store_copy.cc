@@ -1,4 +1,4 @@
-// Copies of a store for backups: a RocksDB checkpoint of a writer's store,
+// Copies of a store for backups: a RocksDB BackupEngine backup of a writer's store,
 // or a record-by-record copy of what a (read-only) store sees. Also the
 // white-box hooks tests and benchmarks use.
 #include <memory>
@@ -9,21 +9,46 @@
 #include "log/keys.h"
 #include "log/log_store.h"
 #include "log/rocks_status.h"
-#include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
 
 namespace annals::internal {
 
-absl::Status LogStore::Checkpoint(const std::string& dir) const {
+absl::Status LogStore::VerifyLiveFiles() const {
+  rocksdb::Status s = db_->VerifyChecksum(rocksdb::ReadOptions());
+  if (s.ok()) return absl::OkStatus();
+  // RocksDB's message names the file; say it is the store's damage.
+  return FromRocks(s, absl::StrCat("the store ", db_->GetName(),
+                                   " is damaged (restore it from a backup or run `annals "
+                                   "verify`); nothing was backed up"));
+}
+
+absl::StatusOr<uint64_t> LogStore::BackupTo(const std::string& backup_dir) const {
   if (options_.read_only)
     return absl::FailedPreconditionError("a read-only store is copied with CopyTo");
-  rocksdb::Checkpoint* raw = nullptr;
-  if (auto st = FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "starting the backup");
+  if (auto st = VerifyLiveFiles(); !st.ok()) return st;
+  rocksdb::BackupEngineOptions bo(backup_dir);
+  bo.sync = true;
+  bo.share_table_files = true;
+  bo.share_files_with_checksum = true;
+  rocksdb::BackupEngine* raw = nullptr;
+  if (auto st = FromRocks(rocksdb::BackupEngine::Open(bo, rocksdb::Env::Default(), &raw),
+                          absl::StrCat("opening the backup directory ", backup_dir));
       !st.ok())
     return st;
-  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  // Flushes every family first, so the copy needs no write-ahead log.
-  return FromRocks(checkpoint->CreateCheckpoint(dir), "taking the backup");
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  rocksdb::CreateBackupOptions co;
+  co.flush_before_backup = true;  // the copy needs no write-ahead log
+  // No append lands while the files are chosen and copied, so the backup
+  // holds exactly 1..head (projection workers go on: they stay <= head).
+  absl::MutexLock lock(&append_mu_);
+  const uint64_t head = Head();
+  if (auto st = FromRocks(engine->CreateNewBackupWithMetadata(co, db_.get(),
+                                                              absl::StrCat(head)),
+                          "taking the backup");
+      !st.ok())
+    return st;
+  return head;
 }
 
 absl::Status LogStore::CopyTo(const std::string& dir) const {

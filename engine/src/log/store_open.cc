@@ -20,6 +20,7 @@
 #include "log/recovery.h"
 #include "log/rocks_status.h"
 #include "log/secondary.h"
+#include "log/store_files.h"
 #include "log/wal_recovery.h"
 #include "model/error_kinds.h"
 #include "model/names.h"
@@ -99,8 +100,8 @@ absl::StatusOr<bool> CheckDirectory(const std::string& path, const Options& opti
   // A creation cut short before RocksDB wrote CURRENT starts again.
   const bool interrupted = exists && fs::exists(fs::path(path) / kCreatingMarker, ec);
   if (exists && !interrupted && !fs::is_empty(path, ec))
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, " is a non-empty directory that holds no annals store"));
+    return NoCurrentError(path, absl::FailedPreconditionError(absl::StrCat(
+                                    path, " is a non-empty directory that holds no annals store")));
   if (!options.create_if_missing || options.read_only)
     return NoStoreError(absl::StrCat("no store at ", path));
   // Like `mkdir -p`: a store may be created under directories not made yet.

@@ -41,6 +41,7 @@ const char* ProblemKindName(ProblemKind kind) {
     case ProblemKind::kMetadata: return "metadata";
     case ProblemKind::kProjectionMismatch: return "projection_mismatch";
     case ProblemKind::kCheckpointAhead: return "checkpoint_ahead";
+    case ProblemKind::kDamagedFile: return "damaged_file";
   }
   return "unknown";
 }
@@ -75,14 +76,37 @@ class Verifier {
   Verifier(const RawStore& store, const VerifyOptions& options, VerifyReport* report)
       : store_(store), options_(options), sink_(report, options.max_problems) {}
 
+  // Every check runs: one that meets damage (kDataLoss from a scan that
+  // reached a bad block) reports where it stopped and the next goes on.
   absl::Status Run() {
-    if (auto st = ReadHead(); !st.ok()) return st;
-    if (auto st = ReadLost(); !st.ok()) return st;
-    if (auto st = ScanLog(); !st.ok()) return st;
-    if (auto st = CheckMeta(); !st.ok()) return st;
-    if (auto st = CheckIds(); !st.ok()) return st;
-    if (auto st = CheckAmendRecords(); !st.ok()) return st;
-    return CheckProjections();
+    for (const RawStore::DamagedFile& f : store_.CheckFiles())
+      sink_.Add(ProblemKind::kDamagedFile, 0, f.file,
+                absl::StrCat(f.file, " (", f.family, "): ", f.detail));
+    using Step = absl::Status (Verifier::*)();
+    const std::pair<Step, const char*> steps[] = {
+        {&Verifier::ReadHead, "reading the head"},
+        {&Verifier::ReadLost, "reading the lost-seq records"},
+        {&Verifier::ScanLog, "the log scan"},
+        {&Verifier::CheckMeta, "the metadata check"},
+        {&Verifier::CheckIds, "the id index check"},
+        {&Verifier::CheckAmendRecords, "the amendment records check"},
+        {&Verifier::CheckProjections, "the projection check"}};
+    for (const auto& [step, name] : steps) {
+      absl::Status st = (this->*step)();
+      if (st.ok()) continue;
+      if (st.code() != absl::StatusCode::kDataLoss) return st;
+      sink_.Add(ProblemKind::kDamagedFile, 0, "",
+                absl::StrCat(name, " stopped at damage: ", st.message()));
+      if (step == &Verifier::ScanLog || step == &Verifier::ReadHead) {
+        // The later checks compare against the whole log: they would only
+        // repeat the damage as false problems.
+        report().notes.push_back(
+            "the log could not be read in full, so the indexes, records and "
+            "projections were not checked against it");
+        break;
+      }
+    }
+    return absl::OkStatus();
   }
 
  private:
@@ -429,6 +453,19 @@ class Verifier {
 absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
                                          const VerifyOptions& options) {
   auto store = internal::RawStore::Open(path);
+  std::error_code ec;
+  if (!store.ok() && store.status().code() == absl::StatusCode::kDataLoss &&
+      std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec)) {
+    // A damaged file stops RocksDB from opening the store: list every one.
+    VerifyReport report;
+    internal::ProblemSink sink(&report, options.max_problems);
+    sink.Add(ProblemKind::kDamagedFile, 0, "",
+             absl::StrCat("the store does not open: ", store.status().message()));
+    for (const auto& f : internal::RawStore::CheckFilesIn(path))
+      sink.Add(ProblemKind::kDamagedFile, 0, f.file, absl::StrCat(f.file, ": ", f.detail));
+    report.notes.push_back("the store could not be opened, so only its files were checked");
+    return report;
+  }
   if (!store.ok()) return store.status();
   VerifyReport report;
   {
