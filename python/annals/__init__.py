@@ -236,7 +236,9 @@ class Store:
         return self._core.refresh()
 
     def stats(self):
-        """{"events", "head", "bytes_on_disk", "first_occurred_at", "last_occurred_at"}"""
+        """{"events", "head", "bytes_on_disk", "first_occurred_at", "last_occurred_at",
+        "lost"} ("lost": seqs `annals repair` recorded as lost to a damaged
+        write-ahead log; never reused)"""
         return self._core.stats()
 
     # --- writing ---

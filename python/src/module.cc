@@ -709,6 +709,7 @@ class Store {
     d["bytes_on_disk"] = s.bytes_on_disk;
     d["first_occurred_at"] = Time(s.first_occurred_at);
     d["last_occurred_at"] = Time(s.last_occurred_at);
+    d["lost"] = s.lost;
     return d;
   }
 

@@ -14,15 +14,20 @@ std::string Table(const std::string& db, const StoreStats& st) {
   auto dash = [](const Timestamp& t) {
     return t.present() ? FormatTime(t) : std::string("-");
   };
+  std::string lost =
+      st.lost == 0 ? std::string()
+                   : absl::StrFormat("lost seqs       %d (to a damaged write-ahead log; "
+                                     "recorded by `annals repair`, never reused)\n",
+                                     st.lost);
   return absl::StrFormat(
       "store           %s\n"
       "events          %d\n"
       "head seq        %d\n"
       "size on disk    %.1f MiB (%d bytes)\n"
       "first occurred  %s\n"
-      "last occurred   %s\n",
+      "last occurred   %s\n%s",
       EscapeForTerminal(db), st.events, st.head, st.bytes_on_disk / 1048576.0,
-      st.bytes_on_disk, dash(st.first_occurred_at), dash(st.last_occurred_at));
+      st.bytes_on_disk, dash(st.first_occurred_at), dash(st.last_occurred_at), lost);
 }
 
 // One object with the keys of Python's Store.stats() and the store's path.
@@ -38,7 +43,7 @@ std::string Json(const std::string& db, const StoreStats& st) {
   time(st.first_occurred_at, &out);
   out += ",\"last_occurred_at\":";
   time(st.last_occurred_at, &out);
-  out += "}\n";
+  absl::StrAppend(&out, ",\"lost\":", st.lost, "}\n");
   return out;
 }
 
@@ -50,7 +55,7 @@ Runner AddStats(CLI::App& app, const GlobalFlags& g) {
       "stats", "Event count, head seq, size on disk, first and last occurred_at");
   cmd->add_option("--format", *format,
                   "table (one line per figure) or jsonl (one JSON object: store, "
-                  "events, head, bytes_on_disk, first_occurred_at, last_occurred_at)")
+                  "events, head, bytes_on_disk, first_occurred_at, last_occurred_at, lost)")
       ->check(CLI::IsMember({"table", "jsonl"}))
       ->capture_default_str();
   return [format, &g]() -> int {

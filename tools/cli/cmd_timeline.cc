@@ -66,7 +66,9 @@ absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string&
     store.engine = std::move(*e);
     return store;
   }
-  if (!IsStoreInUse(e.status())) return e.status();
+  // Held by another process, or in a directory this user may not write
+  // (a read-only filesystem, say): queries read a read-only view.
+  if (!IsStoreInUse(e.status()) && !IsStoreNotWritable(e.status())) return e.status();
   auto r = OpenForRead(g);
   if (!r.ok()) return r.status();
   store.engine = std::move(*r);

@@ -43,6 +43,8 @@ Runner AddVerify(CLI::App& app, const GlobalFlags& g);
 // cmd_backup.cc
 Runner AddBackup(CLI::App& app, const GlobalFlags& g);
 Runner AddRestore(CLI::App& app, const GlobalFlags& g);
+// cmd_repair.cc
+Runner AddRepair(CLI::App& app, const GlobalFlags& g);
 
 // --- Shared by the timeline and projection commands (cmd_timeline.cc) ---
 

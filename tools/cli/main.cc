@@ -56,6 +56,7 @@ int Run(int argc, char** argv) {
   add(AddVerify(app, g));
   add(AddBackup(app, g));
   add(AddRestore(app, g));
+  add(AddRepair(app, g));
 
   // A mistyped command: name it and suggest the closest, as git does.
   if (std::string msg = UnknownCommandMessage(app, argc, argv); !msg.empty()) {

@@ -56,6 +56,9 @@ struct StoreStats {
   uint64_t bytes_on_disk = 0;   // all files of the store directory
   Timestamp first_occurred_at;  // earliest statement time; absent when empty
   Timestamp last_occurred_at;   // latest statement time; absent when empty
+  // Seqs lost to a damaged write-ahead log and recorded by RepairStore
+  // (annals/repair.h): never reused, so appends continue above them.
+  uint64_t lost = 0;
 };
 
 // A forward cursor over the log. Reads a consistent snapshot taken when it

@@ -29,6 +29,18 @@ ANNALS_EXPORT bool IsStoreInUse(const absl::Status& status);
 // BackupStore of a missing store.
 ANNALS_EXPORT bool IsNoStore(const absl::Status& status);
 
+// The store cannot be opened for writing because its directory (or its
+// files) may not be written: a read-only filesystem or no write permission
+// (kPermissionDenied, decided by errno EROFS/EACCES). A read-only Open
+// (Options::read_only) still works; the CLI's queries fall back to one.
+ANNALS_EXPORT bool IsStoreNotWritable(const absl::Status& status);
+
+// The store's write-ahead log is damaged other than at its tail (kDataLoss;
+// the message names the file and the last seq that can be read intact):
+// every open of the store fails so, and nothing is changed, until
+// RepairStore (annals/repair.h, `annals repair`) salvages it.
+ANNALS_EXPORT bool IsWalDamaged(const absl::Status& status);
+
 // The index of the statement that failed Validate in an Engine::Append
 // batch (kInvalidArgument, message "statements[3]: speaker: ..."); 0 for
 // the one-statement Append, whose message has no prefix. nullopt for any

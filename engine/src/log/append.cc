@@ -116,7 +116,7 @@ absl::StatusOr<std::vector<AppendResult>> LogStore::CommitLocked(
     if (!probes[i].IsNotFound()) return FromRocks(probes[i], "reading the id index");
 
     if (plain) scratch.id.assign(id);
-    e.seq = next.head + 1;
+    e.seq = next.NextSeq();
     e.recorded_at = recorded_at;
     e.schema_version = kSchemaVersion;
     const Statement& st = plain ? statements[i] : e.statement;
@@ -198,6 +198,8 @@ void LogStore::NotifyHeadMoved() {
 absl::Status LogStore::Sync() {
   if (options_.read_only) return absl::OkStatus();
   absl::MutexLock lock(&append_mu_);
+  // A write failed (a full disk): RocksDB aborts on syncing that file.
+  if (write_errors_->failed()) return write_errors_->error();
   rocksdb::Status s = db_->SyncWAL();
   if (!s.ok()) return FromRocks(s, "syncing the log");
   unsynced_bytes_ = 0;

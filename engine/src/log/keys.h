@@ -14,6 +14,9 @@
 //          "p/" name                      -> projection's active generation
 //          "g/" name "/" gen(4 BE)        -> version (4 BE) + checkpoint (8 BE)
 //          "d/" name                      -> declarative definition (JSON)
+//          "l/" seq(first)                -> 8-byte BE last seq of a range
+//                                            lost to a damaged write-ahead
+//                                            log (annals repair); never reused
 //   proj   name "\0" gen(4 BE) key        -> projection-defined
 // "c/", "r/" and "a/" are written in the batch of the event they record.
 // The records' one encoder and decoder each are in log/records.h.
@@ -47,6 +50,7 @@ inline constexpr char kMetaAlias[] = "a/";
 inline constexpr char kMetaProjActive[] = "p/";
 inline constexpr char kMetaProjGen[] = "g/";
 inline constexpr char kMetaDefinition[] = "d/";
+inline constexpr char kMetaLost[] = "l/";
 
 inline std::string EncodeU64(uint64_t v) {
   std::string out(8, '\0');

@@ -16,6 +16,13 @@ struct LogState {
   int64_t last_recorded_at = 0;
   Timestamp occurred_min;
   Timestamp occurred_max;
+  // Seqs lost to a damaged write-ahead log, recorded by `annals repair`
+  // ("l/" records in `meta`): the highest (appends continue above it) and
+  // how many of them.
+  uint64_t lost_through = 0;
+  uint64_t lost_count = 0;
+  // The seq the next append takes.
+  uint64_t NextSeq() const { return (head > lost_through ? head : lost_through) + 1; }
 };
 
 // An alias event as the query path needs it.

@@ -27,6 +27,7 @@
 #include "annals/engine.h"
 #include "concurrency/helper_pool.h"
 #include "log/event_log.h"
+#include "log/info_logger.h"
 #include "log/log_state.h"
 #include "log/projection_storage.h"
 #include "rocksdb/cache.h"
@@ -55,6 +56,7 @@ struct StoreParts {
   LogState state;
   std::vector<AliasRecord> aliases;
   std::string secondary_dir;  // read-only: the secondary's own files, removed at close
+  std::shared_ptr<WriteErrorListener> write_errors;  // log/info_logger.h
 };
 
 class LogStore final : public EventLog, public ProjectionStorage {
@@ -94,6 +96,10 @@ class LogStore final : public EventLog, public ProjectionStorage {
   absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
                                      const AppendOptions& options);
   absl::Status Sync();
+  // Flushes every memtable when together they hold more than `threshold`
+  // bytes (at close: kFlushAtCloseBytes).
+  absl::Status FlushIfLarge(uint64_t threshold);
+  static constexpr uint64_t kFlushAtCloseBytes = 4ull << 20;
 
   // --- Reads (Engine's contracts) ---
   absl::StatusOr<uint64_t> FindById(std::string_view id) const;
@@ -197,6 +203,8 @@ class LogStore final : public EventLog, public ProjectionStorage {
   const Options options_;
   const std::shared_ptr<rocksdb::Cache> cache_;
   const std::string secondary_dir_;
+  // After RocksDB stopped writing for an error, nothing syncs or flushes.
+  const std::shared_ptr<WriteErrorListener> write_errors_;
   // Declared first so it is destroyed last, after the handles.
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<HandlePtr> handles_;

@@ -10,6 +10,7 @@
 #include "log/keys.h"
 #include "log/rocks_status.h"
 #include "log/store_files.h"
+#include "log/wal_recovery.h"
 #include "model/error_kinds.h"
 #include "rocksdb/sst_file_reader.h"
 
@@ -18,6 +19,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// log/store_open.cc's marker of a store whose creation was cut short.
+bool Interrupted(const std::string& path) {
+  std::error_code ec;
+  return fs::exists(fs::path(path) / "ANNALS-CREATING", ec);
+}
+
+absl::Status InterruptedError(const std::string& path) {
+  return NoStoreError(absl::StrCat("no store at ", path,
+                                   " (its creation was interrupted; a writing command "
+                                   "finishes it)"));
+}
+
 rocksdb::Slice S(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
 
 }  // namespace
@@ -25,7 +38,9 @@ rocksdb::Slice S(std::string_view v) { return rocksdb::Slice(v.data(), v.size())
 absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(fs::path(path) / "CURRENT", ec))
-    return NoCurrentError(path, NoStoreError(absl::StrCat("no store at ", path)));
+    return Interrupted(path) ? InterruptedError(path)
+                             : NoCurrentError(path, NoStoreError(absl::StrCat("no store at ", path)));
+  if (Interrupted(path)) return InterruptedError(path);
   rocksdb::DBOptions dbo;
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &names);
@@ -42,8 +57,11 @@ absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(const std::string& path
   }
   std::unique_ptr<RawStore> store(new RawStore());
   rocksdb::DB* raw = nullptr;
+  // As every open: a torn tail tolerated, other WAL damage reported
+  // (log/wal_recovery.h), RocksDB's info log kept by annals.
+  std::shared_ptr<InfoLogger> logger = SetRecovery(dbo);
   s = rocksdb::DB::OpenForReadOnly(dbo, path, families, &store->handles_, &raw);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", path));
+  if (!s.ok()) return OpenFailure(s, path, families, *logger);
   store->db_.reset(raw);
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == kLogFamily) store->log_ = store->handles_[i];
@@ -148,6 +166,7 @@ absl::StatusOr<std::unique_ptr<ScratchStore>> ScratchStore::Create(const std::st
   so.merge_operator = NewAddOperator();
   so.compression = rocksdb::kNoCompression;  // short-lived; speed over size
   so.write_buffer_size = 64ull << 20;
+  so.info_log = std::make_shared<InfoLogger>();  // no LOG file (log/info_logger.h)
   rocksdb::DB* raw = nullptr;
   if (auto st = FromRocks(rocksdb::DB::Open(so, scratch->dir_.path(), &raw),
                           "opening the scratch store");

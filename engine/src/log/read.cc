@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/event_codec.h"
+#include "log/wal_recovery.h"
 #include "log/keys.h"
 #include "log/log_iterator.h"
 #include "log/log_store.h"
@@ -134,8 +135,16 @@ absl::StatusOr<StoreStats> LogStore::Stats() const {
     st.head = state_.head;
     st.first_occurred_at = state_.occurred_min;
     st.last_occurred_at = state_.occurred_max;
+    st.lost = state_.lost_count;
   }
-  st.events = st.head;  // seqs are gapless from 1
+  // Seqs are gapless from 1 but for those `annals repair` recorded lost.
+  st.events = st.head;
+  if (st.lost != 0) {
+    auto lost = ReadLostRanges(db_.get(), meta_);
+    if (!lost.ok()) return lost.status();
+    for (const auto& [first, last] : *lost)
+      if (first <= st.head) st.events -= std::min(last, st.head) - first + 1;
+  }
   std::error_code ec;
   for (auto it = std::filesystem::recursive_directory_iterator(path_, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {

@@ -1,8 +1,13 @@
 // Opening a store: check the directory, open RocksDB with every column
 // family, check the format record, then recover the log state (head, last
 // recordedAt, occurred range) and the aliases from `meta`.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +21,7 @@
 #include "log/rocks_status.h"
 #include "log/secondary.h"
 #include "log/store_files.h"
+#include "log/wal_recovery.h"
 #include "model/error_kinds.h"
 #include "model/names.h"
 #include "rocksdb/filter_policy.h"
@@ -25,6 +31,11 @@ namespace annals::internal {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Present while a new store is being created (until its format record is
+// written): a store that still has it was cut short and is finished by the
+// next writable open, not refused as foreign.
+constexpr char kCreatingMarker[] = "ANNALS-CREATING";
 
 rocksdb::ColumnFamilyOptions FamilyOptions(std::string_view name, const Options& options,
                                            const std::shared_ptr<rocksdb::Cache>& cache) {
@@ -86,7 +97,9 @@ absl::StatusOr<bool> CheckDirectory(const std::string& path, const Options& opti
   if (exists && !fs::is_directory(path, ec))
     return absl::FailedPreconditionError(absl::StrCat(path, " exists and is not a directory"));
   if (exists && fs::exists(fs::path(path) / "CURRENT", ec)) return true;
-  if (exists && !fs::is_empty(path, ec))
+  // A creation cut short before RocksDB wrote CURRENT starts again.
+  const bool interrupted = exists && fs::exists(fs::path(path) / kCreatingMarker, ec);
+  if (exists && !interrupted && !fs::is_empty(path, ec))
     return NoCurrentError(path, absl::FailedPreconditionError(absl::StrCat(
                                     path, " is a non-empty directory that holds no annals store")));
   if (!options.create_if_missing || options.read_only)
@@ -96,6 +109,22 @@ absl::StatusOr<bool> CheckDirectory(const std::string& path, const Options& opti
   if (ec)
     return absl::FailedPreconditionError(absl::StrCat("cannot create ", path, ": ", ec.message()));
   return false;
+}
+
+// kPermissionDenied (IsStoreNotWritable) when the existing store at `path`
+// may not be written (by errno: a read-only filesystem, no permission).
+absl::Status CheckWritable(const std::string& path) {
+  for (const fs::path& p : {fs::path(path), fs::path(path) / "LOCK"}) {
+    std::error_code ec;
+    if (p != fs::path(path) && !fs::exists(p, ec)) continue;
+    if (::access(p.c_str(), W_OK) == 0) continue;
+    const int err = errno;
+    if (err == EROFS || err == EACCES || err == EPERM)
+      return StoreNotWritableError(absl::StrCat(
+          "store ", path, " cannot be opened for writing (", p.string(), ": ",
+          std::strerror(err), "); it can be read (queries fall back to a read-only open)"));
+  }
+  return absl::OkStatus();
 }
 
 // The column families to open: ours, and any other the store has.
@@ -134,14 +163,20 @@ absl::Status OpenRocks(const std::string& path, const Options& options,
   std::vector<rocksdb::ColumnFamilyHandle*> raw;
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status s;
+  rocksdb::DBOptions dbo = DbOptions();
+  // annals's own info log (no LOG file) and a torn tail tolerated, damage
+  // elsewhere in the write-ahead log refused (log/wal_recovery.h).
+  std::shared_ptr<InfoLogger> logger = SetRecovery(dbo);
+  parts.write_errors = std::make_shared<WriteErrorListener>();
+  dbo.listeners.push_back(parts.write_errors);
   if (options.read_only) {
     // A secondary instance takes no lock, so it opens beside a writer.
     auto dir = MakeSecondaryDir();
     if (!dir.ok()) return dir.status();
     parts.secondary_dir = *dir;
-    s = OpenSecondary(DbOptions(), path, parts.secondary_dir, families, &raw, &raw_db);
+    s = OpenSecondary(dbo, path, parts.secondary_dir, families, &raw, &raw_db);
   } else {
-    s = rocksdb::DB::Open(DbOptions(), path, families, &raw, &raw_db);
+    s = rocksdb::DB::Open(dbo, path, families, &raw, &raw_db);
   }
   if (!s.ok()) {
     // RocksDB reports a held lock as a plain IOError: look at the lock.
@@ -152,7 +187,7 @@ absl::Status OpenRocks(const std::string& path, const Options& options,
     if (options.read_only && s.IsInvalidArgument())
       return absl::FailedPreconditionError(
           absl::StrCat(path, " is not an annals store (", s.ToString(), ")"));
-    return FromRocks(s, absl::StrCat("opening ", path));
+    return OpenFailure(s, path, families, *logger);
   }
   parts.db.reset(raw_db);
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -212,11 +247,28 @@ absl::StatusOr<StoreParts> OpenParts(const std::string& path, const Options& opt
                                      const std::shared_ptr<rocksdb::Cache>& cache) {
   auto has_db = CheckDirectory(path, options);
   if (!has_db.ok()) return has_db.status();
-  auto names = FamilyNames(path, *has_db, options);
+  // A store whose creation was cut short (a kill between RocksDB's first
+  // write and the format record) is finished by the next writable open.
+  const fs::path creating = fs::path(path) / kCreatingMarker;
+  std::error_code ec;
+  const bool interrupted = *has_db && fs::exists(creating, ec);
+  if (interrupted && options.read_only)
+    return NoStoreError(absl::StrCat("no store at ", path,
+                                     " (its creation was interrupted; a writing command "
+                                     "finishes it)"));
+  const bool fresh = !*has_db || interrupted;
+  if (*has_db && !options.read_only)
+    if (absl::Status st = CheckWritable(path); !st.ok()) return st;
+  if (!*has_db) {
+    std::ofstream marker(creating);
+    if (!marker) return absl::InternalError(absl::StrCat("cannot write ", creating.string()));
+  }
+  auto names = FamilyNames(path, !fresh, options);
   if (!names.ok()) return names.status();
   StoreParts parts;
   absl::Status st = OpenRocks(path, options, cache, *names, parts);
-  if (st.ok()) st = CheckFormat(path, *has_db, options, parts);
+  if (st.ok()) st = CheckFormat(path, !fresh, options, parts);
+  if (st.ok() && fresh) fs::remove(creating, ec);
   if (st.ok()) st = RecoverInto(options, parts);
   if (st.ok()) return parts;
   parts.handles.clear();
@@ -273,6 +325,12 @@ absl::StatusOr<LogState> Recover(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* l
   if (last != state.head)
     return absl::DataLossError(absl::StrCat("the log ends at seq ", last,
                                             " but its head marker says ", state.head));
+  auto lost = ReadLostRanges(db, meta);
+  if (!lost.ok()) return lost.status();
+  for (const auto& [first, through] : *lost) {
+    state.lost_through = std::max(state.lost_through, through);
+    state.lost_count += through - first + 1;
+  }
   return state;
 }
 
@@ -313,6 +371,7 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path
   if (!options.read_only) {
     // A crash during a bulk batch leaves files never ingested.
     RemoveBulkLeftovers(path);
+    RemoveEmptyOldWals(parts->db.get(), path);
     WriteOwnerRecord(path);
   }
   return std::unique_ptr<LogStore>(
@@ -325,6 +384,7 @@ LogStore::LogStore(std::string path, const Options& options,
       options_(options),
       cache_(std::move(cache)),
       secondary_dir_(std::move(parts.secondary_dir)),
+      write_errors_(std::move(parts.write_errors)),
       db_(std::move(parts.db)),
       handles_(std::move(parts.handles)),
       log_(parts.log),
@@ -342,15 +402,35 @@ LogStore::~LogStore() {
     absl::MutexLock lock(&head_mu_);
     closing_ = true;  // ends every WaitForHead
   }
-  if (!options_.read_only) {
+  if (!options_.read_only && !write_errors_->failed()) {
     // Make bulk appends that were never followed by Sync() durable.
     (void)db_->SyncWAL();
-    RemoveOwnerRecord(path_);
+    // Much left only in the write-ahead log (an import's end, say) is
+    // flushed, so it does not live in the WAL alone for days and the next
+    // open need not replay it; small appends are not (tiny level-0 files).
+    (void)FlushIfLarge(kFlushAtCloseBytes);
   }
+  if (!options_.read_only) RemoveOwnerRecord(path_);
   handles_.clear();
   (void)db_->Close();
   db_.reset();
   if (!secondary_dir_.empty()) RemoveSecondaryDir(secondary_dir_);
+}
+
+absl::Status LogStore::FlushIfLarge(uint64_t threshold) {
+  if (write_errors_->failed()) return write_errors_->error();
+  // The live write-ahead log measures what is not flushed (the memtables'
+  // own size counts preallocated arenas and bloom filters).
+  rocksdb::VectorLogPtr wals;
+  if (rocksdb::Status s = db_->GetSortedWalFiles(wals); !s.ok())
+    return FromRocks(s, "listing the write-ahead log");
+  uint64_t bytes = 0;
+  for (const auto& w : wals)
+    if (w->Type() == rocksdb::kAliveLogFile) bytes += w->SizeFileBytes();
+  if (bytes <= threshold) return absl::OkStatus();
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (const auto& h : handles_) all.push_back(h.get());
+  return FromRocks(db_->Flush(rocksdb::FlushOptions(), all), "flushing the memtables");
 }
 
 }  // namespace annals::internal

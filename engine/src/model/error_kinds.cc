@@ -18,6 +18,8 @@ constexpr char kKindUrl[] = "annals/error-kind";
 constexpr char kIndexUrl[] = "annals/statement-index";
 constexpr char kStoreInUse[] = "store-in-use";
 constexpr char kNoStore[] = "no-store";
+constexpr char kWalDamaged[] = "wal-damaged";
+constexpr char kNotWritable[] = "store-not-writable";
 
 bool HasKind(const absl::Status& status, std::string_view kind) {
   auto p = status.GetPayload(kKindUrl);
@@ -35,6 +37,10 @@ bool IsStoreInUse(const absl::Status& status) { return HasKind(status, kStoreInU
 
 bool IsNoStore(const absl::Status& status) { return HasKind(status, kNoStore); }
 
+bool IsStoreNotWritable(const absl::Status& status) { return HasKind(status, kNotWritable); }
+
+bool IsWalDamaged(const absl::Status& status) { return HasKind(status, kWalDamaged); }
+
 std::optional<size_t> BadStatementIndex(const absl::Status& status) {
   auto p = status.GetPayload(kIndexUrl);
   size_t index = 0;
@@ -50,6 +56,14 @@ absl::Status StoreInUseError(std::string_view message) {
 
 absl::Status NoStoreError(std::string_view message) {
   return Marked(absl::NotFoundError(AV(message)), kNoStore);
+}
+
+absl::Status StoreNotWritableError(std::string_view message) {
+  return Marked(absl::PermissionDeniedError(AV(message)), kNotWritable);
+}
+
+absl::Status WalDamagedError(std::string_view message) {
+  return Marked(absl::DataLossError(AV(message)), kWalDamaged);
 }
 
 absl::Status BadStatementError(const absl::Status& reason, size_t index, bool prefix) {

@@ -14,6 +14,10 @@ namespace annals::internal {
 absl::Status StoreInUseError(std::string_view message);
 // kNotFound marked IsNoStore.
 absl::Status NoStoreError(std::string_view message);
+// kPermissionDenied marked IsStoreNotWritable.
+absl::Status StoreNotWritableError(std::string_view message);
+// kDataLoss marked IsWalDamaged.
+absl::Status WalDamagedError(std::string_view message);
 // kInvalidArgument "statements[index]: <reason's message>" marked with
 // BadStatementIndex == index; `prefix` false leaves the message as it is.
 absl::Status BadStatementError(const absl::Status& reason, size_t index, bool prefix);

@@ -86,6 +86,7 @@ class Verifier {
     using Step = absl::Status (Verifier::*)();
     const std::pair<Step, const char*> steps[] = {
         {&Verifier::ReadHead, "reading the head"},
+        {&Verifier::ReadLost, "reading the lost-seq records"},
         {&Verifier::ScanLog, "the log scan"},
         {&Verifier::CheckMeta, "the metadata check"},
         {&Verifier::CheckIds, "the id index check"},
@@ -130,6 +131,35 @@ class Verifier {
     return absl::OkStatus();
   }
 
+  // The seqs `annals repair` recorded as lost to a damaged write-ahead log
+  // ("l/" records): a gap there is reported as a note, not a problem.
+  absl::Status ReadLost() {
+    const std::string prefix = kMetaLost;
+    std::unique_ptr<rocksdb::Iterator> it = store_.NewIterator(Family::kMeta);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string_view key(it->key().data(), it->key().size());
+      auto first = DecodeU64(key.substr(prefix.size()));
+      auto last = DecodeU64(std::string_view(it->value().data(), it->value().size()));
+      if (!first || !last || *last < *first) {
+        sink_.Add(ProblemKind::kMetadata, 0, "lost", "a lost-range record is damaged");
+        continue;
+      }
+      lost_.emplace_back(*first, *last);
+      report().notes.push_back(absl::StrCat(
+          "seqs ", *first, "..", *last,
+          " were recorded as lost to a damaged write-ahead log (annals repair)"));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the metadata");
+    return absl::OkStatus();
+  }
+
+  bool Lost(uint64_t first, uint64_t last) const {
+    uint64_t at = first;
+    for (const auto& [a, b] : lost_)
+      if (a <= at && b >= at) at = b + 1;
+    return at > last;
+  }
+
   absl::Status ScanLog() {
     std::unique_ptr<rocksdb::Iterator> it = store_.NewIterator(Family::kLog);
     uint64_t expect = 1;
@@ -142,7 +172,7 @@ class Verifier {
                   absl::StrCat("the log holds a malformed key '", Escaped(key), "'"));
         continue;
       }
-      if (*seq > expect)
+      if (*seq > expect && !Lost(expect, *seq - 1))
         sink_.Add(ProblemKind::kGap, expect, "",
                   *seq == expect + 1
                       ? absl::StrCat("seq ", expect, " is missing from the log")
@@ -415,6 +445,7 @@ class Verifier {
   const VerifyOptions& options_;
   ProblemSink sink_;
   LogFacts facts_;
+  std::vector<std::pair<uint64_t, uint64_t>> lost_;  // recorded lost seqs, in order
 };
 
 }  // namespace
