@@ -250,7 +250,7 @@ TEST_F(CliArgsTest, StatsAsJsonl) {
   EXPECT_THAT(st.out, StartsWith("{\"store\":\""));
   EXPECT_THAT(st.out, HasSubstr(",\"events\":12,\"head\":12,\"bytes_on_disk\":"));
   EXPECT_THAT(st.out, HasSubstr("\"first_occurred_at\":\"2025-02\","
-                                "\"last_occurred_at\":\"2025-03-31\"}"));
+                                "\"last_occurred_at\":\"2025-03-31\",\"lost\":0}"));
   EXPECT_EQ(Run("stats --format csv").exit_code, 1);
 }
 
