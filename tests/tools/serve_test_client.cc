@@ -1,0 +1,45 @@
+// A client process for serve_test: `serve_test_client ADDRESS PREFIX COUNT
+// BATCH` appends COUNT statements with ids PREFIX-0.. in batches of BATCH
+// through the server at ADDRESS, printing "ack ID SEQ" for each statement
+// acknowledged. Exit 0 when all were; 2 at the first failed batch.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "annals/client.h"
+#include "annals/time.h"
+
+int main(int argc, char** argv) {
+  if (argc != 5) return 1;
+  auto client = annals::Connect(argv[1]);
+  if (!client.ok()) {
+    std::fprintf(stderr, "connect: %s\n", client.status().ToString().c_str());
+    return 2;
+  }
+  std::string prefix = argv[2];
+  int count = std::atoi(argv[3]), batch = std::atoi(argv[4]);
+  for (int at = 0; at < count; at += batch) {
+    std::vector<annals::Statement> statements;
+    for (int i = at; i < count && i < at + batch; ++i) {
+      annals::Statement s;
+      s.id = prefix + "-" + std::to_string(i);
+      s.speaker = "Speaker " + prefix;
+      s.targets = {"Target"};
+      s.verb = "said";
+      s.content = "statement " + s.id;
+      s.occurred_at = *annals::ParseTime("2024-06-01");
+      statements.push_back(std::move(s));
+    }
+    auto results = (*client)->Append(statements);
+    if (!results.ok()) {
+      std::fprintf(stderr, "append: %s\n", results.status().ToString().c_str());
+      return 2;
+    }
+    for (size_t i = 0; i < statements.size(); ++i)
+      std::printf("ack %s %llu\n", statements[i].id.c_str(),
+                  static_cast<unsigned long long>((*results)[i].seq));
+    std::fflush(stdout);
+  }
+  return 0;
+}
