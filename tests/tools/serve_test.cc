@@ -12,7 +12,9 @@
 
 #include "annals/client.h"
 #include "annals/engine.h"
+#include "absl/synchronization/mutex.h"
 #include "annals/status.h"
+#include "annals/time.h"
 #include "tools/child_process.h"
 #include "tools/cli_harness.h"
 
@@ -162,6 +164,147 @@ TEST_F(ServeTest, ConnectWithoutServerIsUnavailable) {
   auto client = Connect("unix:" + (dir_ / "nothing.sock").string());
   EXPECT_EQ(client.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(Connect("tcp:nowhere").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace annals::test
+
+namespace annals::test {
+namespace {
+
+struct Seen {
+  uint64_t seq;
+  std::string id;
+};
+
+// Parses a subscriber's output: its events, and its resume point if it ended.
+std::vector<Seen> Events(const std::string& out, uint64_t* resume) {
+  std::vector<Seen> seen;
+  for (const std::string& line : Lines(out)) {
+    char id[64];
+    unsigned long long seq;
+    if (sscanf(line.c_str(), "event %llu %63s", &seq, id) == 2) seen.push_back({seq, id});
+    else if (resume != nullptr && sscanf(line.c_str(), "end %llu", &seq) == 1) *resume = seq;
+  }
+  return seen;
+}
+
+TEST_F(ServeTest, SubscriberSeesEveryEventOnceInOrderAcrossARestart) {
+  Server server = StartServer(db_, dir_ / "server.log");
+  ASSERT_FALSE(server.address.empty()) << ReadFile(server.log);
+  const uint64_t total = 1200;  // four appenders of 300
+  Child first = Spawn({ANNALS_SERVE_CLIENT_PATH, "subscribe", server.address, "1",
+                       std::to_string(total)},
+                      (dir_ / "s1.out").string(), false);
+  auto append = [&](const std::string& address, const std::vector<std::string>& prefixes) {
+    std::vector<Child> children;
+    for (const std::string& p : prefixes)
+      children.push_back(Spawn({ANNALS_SERVE_CLIENT_PATH, address, p, "300", "3"},
+                               (dir_ / (p + ".out")).string(), false));
+    for (const Child& c : children) {
+      int status = Wait(c);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+  };
+  append(server.address, {"a", "b"});
+  // The server stops under the subscriber, which ends and says where to
+  // resume; a new subscriber resumes there on the restarted server.
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+  int status = Wait(first);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 3) << ReadFile(dir_ / "s1.out");
+  uint64_t resume = 0;
+  std::vector<Seen> seen = Events(ReadFile(dir_ / "s1.out"), &resume);
+  ASSERT_GE(resume, 1u);
+  ASSERT_LE(resume, 601u);
+
+  Server again = StartServer(db_, dir_ / "again.log");
+  Child second = Spawn({ANNALS_SERVE_CLIENT_PATH, "subscribe", again.address,
+                        std::to_string(resume), std::to_string(total)},
+                       (dir_ / "s2.out").string(), false);
+  append(again.address, {"c", "d"});
+  status = Wait(second);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(dir_ / "s2.out");
+  for (Seen& s : Events(ReadFile(dir_ / "s2.out"), nullptr)) seen.push_back(std::move(s));
+
+  auto client = Connect(again.address);
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto log = (*client)->Read(1, total + 1);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_EQ(log->size(), total);
+  ASSERT_EQ(seen.size(), total);  // exactly once: no gap, no repeat
+  for (size_t i = 0; i < total; ++i) {
+    EXPECT_EQ(seen[i].seq, i + 1);
+    EXPECT_EQ(seen[i].id, (*log)[i].id);
+  }
+  client->reset();
+  EXPECT_EQ(StopServer(again), 0) << ReadFile(again.log);
+}
+
+// The brute-force filter over the whole log: the oracle for a filtered
+// subscription.
+bool Mentions(const Statement& s, const std::string& actor, const std::string& topic) {
+  bool a = s.speaker == actor;
+  for (const std::string& t : s.targets) a = a || t == actor;
+  bool t = false;
+  for (const std::string& x : s.topics) t = t || x == topic;
+  return a && t;
+}
+
+TEST_F(ServeTest, FilteredSubscriptionGetsExactlyWhatTheBruteForceFilterGives) {
+  Server server = StartServer(db_, dir_ / "server.log");
+  auto client = Connect(server.address);
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto batch = [](int from, int n) {
+    std::vector<Statement> out;
+    const char* names[] = {"Lavrov", "Blinken", "Wang Yi", "Guterres"};
+    const char* topics[] = {"Ukraine", "Taiwan", "sanctions"};
+    for (int i = from; i < from + n; ++i) {
+      Statement s;
+      s.id = "f-" + std::to_string(i);
+      s.speaker = names[i % 4];
+      s.targets = {names[(i / 4) % 4]};
+      s.topics = {topics[i % 3], topics[(i / 3) % 3]};
+      s.verb = "said";
+      s.content = "statement " + s.id;
+      s.occurred_at = *ParseTime("2024-06-01");
+      out.push_back(std::move(s));
+    }
+    return out;
+  };
+  ASSERT_TRUE((*client)->Append(batch(0, 500)).ok());  // caught up from the log
+
+  absl::Mutex mu;
+  std::vector<Event> got;
+  SubscriptionFilter filter;
+  filter.actors = {"  blinken "};  // names compare normalised, as timelines do
+  filter.topics = {"TAIWAN"};
+  auto sub = (*client)->Subscribe(1, filter, [&](const Event& e) {
+    absl::MutexLock lock(&mu);
+    got.push_back(e);
+  });
+  ASSERT_TRUE(sub.ok()) << sub.status();
+  ASSERT_TRUE((*client)->Append(batch(500, 500)).ok());  // delivered live
+
+  auto log = (*client)->Read(1, 2000);
+  ASSERT_TRUE(log.ok()) << log.status();
+  std::vector<uint64_t> want;
+  for (const Event& e : *log)
+    if (Mentions(e.statement, "Blinken", "Taiwan")) want.push_back(e.seq);
+  ASSERT_FALSE(want.empty());
+  {
+    absl::MutexLock lock(&mu);
+    std::pair<std::vector<Event>*, size_t> enough(&got, want.size());
+    // A hang guard only (a missing event fails the comparison below).
+    mu.AwaitWithTimeout(absl::Condition(
+        +[](std::pair<std::vector<Event>*, size_t>* p) { return p->first->size() >= p->second; },
+        &enough), absl::Minutes(2));
+    std::vector<uint64_t> seqs;
+    for (const Event& e : got) seqs.push_back(e.seq);
+    EXPECT_EQ(seqs, want);
+  }
+  sub->reset();
+  client->reset();
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
 }
 
 }  // namespace

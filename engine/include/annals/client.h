@@ -14,6 +14,7 @@
 #define ANNALS_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -33,6 +34,30 @@ namespace annals {
 struct ClientOptions {
   // Largest message accepted from the server, in bytes (a page of events).
   uint64_t max_message_bytes = 64ull << 20;
+};
+
+// Which events a subscription delivers: every non-empty list must match
+// (any of its members). Actor and topic names compare after normalisation
+// (case, Unicode NFC, whitespace), as timelines do; actor aliases are not
+// applied yet. Empty: every event.
+struct SubscriptionFilter {
+  std::vector<std::string> actors;  // the statement's speaker or a target
+  std::vector<std::string> topics;
+  std::vector<EventKind> kinds;
+};
+
+// A live subscription (Client::Subscribe). Destroying it cancels it; it
+// must be destroyed before its Client.
+class ANNALS_EXPORT Subscription {
+ public:
+  virtual ~Subscription() = default;
+  // Blocks until the subscription ends and returns why: kResourceExhausted
+  // when the server cut off a subscriber that fell too far behind,
+  // kUnavailable when the connection was lost (a server restart, say).
+  virtual absl::Status Wait() = 0;
+  // Where to resume: one past the last seq this subscription has covered
+  // (delivered, or skipped by the filter as the server reported).
+  virtual uint64_t resume_from() const = 0;
 };
 
 class ANNALS_EXPORT Client {
@@ -56,6 +81,18 @@ class ANNALS_EXPORT Client {
   // the server runs with --sync.
   virtual absl::StatusOr<std::vector<AppendResult>> Append(
       std::span<const Statement> statements) = 0;
+
+  // Delivers every event from `from_seq` on that passes `filter`, in seq
+  // order, with no gap and no repeat: first those already in the log, then
+  // each as it is appended, until the Subscription is destroyed or ends.
+  // Resuming with resume_from() after an end misses and repeats nothing.
+  // `on_event` runs on the client's I/O thread, one call at a time; it
+  // must not call this Client (that would wait for itself). A slow
+  // callback slows only its own subscription (flow control), never the
+  // server's appends; past the server's bound it is cut off.
+  virtual absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      uint64_t from_seq, const SubscriptionFilter& filter,
+      std::function<void(const Event&)> on_event) = 0;
 
  protected:
   Client() = default;

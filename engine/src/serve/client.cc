@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "capnp/rpc-twoparty.h"
 #include "kj/async-io.h"
+#include "serve/client_subscription.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 #include "serve/wire.h"
@@ -24,6 +25,30 @@ namespace {
 absl::Status Unreachable(const kj::Exception& e) {
   return absl::UnavailableError(absl::StrCat("server: ", e.getDescription().cStr()));
 }
+
+// The caller's handle; the capability lives on (and is dropped through)
+// the client's I/O thread.
+class RemoteSubscription final : public Subscription {
+ public:
+  using Drop = std::function<void()>;
+  RemoteSubscription(std::shared_ptr<SubscriptionState> state, Drop drop)
+      : state_(std::move(state)), drop_(std::move(drop)) {}
+  ~RemoteSubscription() override { drop_(); }
+
+  absl::Status Wait() override {
+    absl::MutexLock lock(&state_->mu);
+    state_->mu.Await(absl::Condition(&state_->ended));
+    return state_->why;
+  }
+  uint64_t resume_from() const override {
+    absl::MutexLock lock(&state_->mu);
+    return state_->resume;
+  }
+
+ private:
+  std::shared_ptr<SubscriptionState> state_;
+  Drop drop_;
+};
 
 class RemoteClient final : public Client {
  public:
@@ -131,6 +156,44 @@ class RemoteClient final : public Client {
         return out;
       });
     });
+  }
+
+  absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      uint64_t from_seq, const SubscriptionFilter& filter,
+      std::function<void(const Event&)> on_event) override {
+    auto state = std::make_shared<SubscriptionState>();
+    {
+      absl::MutexLock lock(&state->mu);
+      state->resume = std::max<uint64_t>(from_seq, 1);
+    }
+    // Touched only on the I/O thread.
+    auto cap = std::make_shared<kj::Maybe<rpc::Subscription::Client>>();
+    auto started = Call<bool>([&](rpc::Store::Client& s) {
+      auto req = s.subscribeRequest();
+      req.setFromSeq(from_seq);
+      auto f = req.initFilter();
+      auto actors = f.initActors(filter.actors.size());
+      for (size_t i = 0; i < filter.actors.size(); ++i) actors.set(i, filter.actors[i]);
+      auto topics = f.initTopics(filter.topics.size());
+      for (size_t i = 0; i < filter.topics.size(); ++i) topics.set(i, filter.topics[i]);
+      auto kinds = f.initKinds(filter.kinds.size());
+      for (size_t i = 0; i < filter.kinds.size(); ++i)
+        kinds.set(i, static_cast<uint8_t>(filter.kinds[i]));
+      req.setSink(NewEventSink(state, std::move(on_event)));
+      return req.send().then([cap](auto r) -> absl::StatusOr<bool> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        *cap = r.getSubscription();
+        return true;
+      });
+    });
+    if (!started.ok()) return started.status();
+    return std::unique_ptr<Subscription>(new RemoteSubscription(state, [this, cap] {
+      try {
+        executor_->executeSync([cap] { *cap = nullptr; });
+      } catch (const kj::Exception&) {
+        // The I/O thread has ended: the capability went with it.
+      }
+    }));
   }
 
  private:

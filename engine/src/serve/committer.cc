@@ -6,8 +6,9 @@
 
 namespace annals::internal {
 
-Committer::Committer(Engine& engine, size_t max_group)
-    : engine_(engine), max_group_(max_group == 0 ? 1 : max_group) {
+Committer::Committer(Engine& engine, size_t max_group, absl::AnyInvocable<void()> committed)
+    : engine_(engine), max_group_(max_group == 0 ? 1 : max_group),
+      committed_(std::move(committed)) {
   thread_ = std::thread([this] {
     NameThisThread("annals-commit");
     Loop();
@@ -59,6 +60,7 @@ void Committer::Loop() {
       ++groups_;
     }
     Commit(std::move(jobs));
+    committed_();
   }
 }
 

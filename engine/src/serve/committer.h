@@ -25,7 +25,9 @@ class Committer {
  public:
   using Done = absl::AnyInvocable<void(absl::StatusOr<std::vector<AppendResult>>) &&>;
 
-  Committer(Engine& engine, size_t max_group);
+  // `committed` runs on the committer thread after each group that
+  // appended (the head has moved).
+  Committer(Engine& engine, size_t max_group, absl::AnyInvocable<void()> committed);
   ~Committer();  // Stop()
   Committer(const Committer&) = delete;
   Committer& operator=(const Committer&) = delete;
@@ -50,6 +52,7 @@ class Committer {
 
   Engine& engine_;
   const size_t max_group_;
+  absl::AnyInvocable<void()> committed_;
   mutable absl::Mutex mu_;
   std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;

@@ -108,8 +108,9 @@ absl::Status ServeLoop(const ServeOptions& o) {
       *fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP | kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
   {
     auto reads = std::make_unique<WorkQueue>(o.read_threads == 0 ? 1 : o.read_threads);
-    Committer committer(**engine, o.max_group);
-    ServerState state{**engine, committer, *reads};
+    HeadWatch watch(**engine);
+    Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
+    ServerState state{**engine, committer, *reads, watch, o.max_subscriber_lag};
     auto connections = std::make_unique<Connections>(state);
     if (absl::Status s = WriteAddressFile(o.store, address); !s.ok()) {
       unlink(path.c_str());

@@ -145,6 +145,16 @@ class StoreService final : public rpc::Store::Server {
     });
   }
 
+  kj::Promise<void> subscribe(SubscribeContext ctx) override {
+    auto p = ctx.getParams();
+    SubscriptionContext c{s_.engine, s_.reads, s_.watch, s_.max_subscriber_lag, connection_};
+    auto res = ctx.getResults();
+    StatusToWire(absl::OkStatus(), res.initStatus());
+    res.setSubscription(
+        StartSubscription(c, p.getFromSeq(), FilterFromWire(p.getFilter()), p.getSink()));
+    return kj::READY_NOW;
+  }
+
  private:
   ServerState& s_;
   uint64_t connection_;

@@ -12,6 +12,7 @@
 #include "kj/memory.h"
 #include "schema/annals_rpc.capnp.h"
 #include "serve/committer.h"
+#include "serve/subscription.h"
 #include "serve/work_queue.h"
 
 namespace annals::internal {
@@ -23,6 +24,8 @@ struct ServerState {
   Engine& engine;
   Committer& committer;
   WorkQueue& reads;
+  HeadWatch& watch;
+  uint64_t max_subscriber_lag;
 };
 
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection);
