@@ -1,6 +1,10 @@
 // `annals serve` with real processes: a server, client processes appending
 // through it at once, SIGTERM, and a restart.
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+
+#include <cstring>
 
 #include <filesystem>
 #include <map>
@@ -303,6 +307,107 @@ TEST_F(ServeTest, FilteredSubscriptionGetsExactlyWhatTheBruteForceFilterGives) {
     EXPECT_EQ(seqs, want);
   }
   sub->reset();
+  client->reset();
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+}
+
+}  // namespace
+}  // namespace annals::test
+
+namespace annals::test {
+namespace {
+
+std::map<std::string, uint64_t> Acks(const fs::path& out) {
+  std::map<std::string, uint64_t> acked;
+  for (const std::string& line : Lines(ReadFile(out))) {
+    char id[64];
+    unsigned long long seq;
+    if (sscanf(line.c_str(), "ack %63s %llu", id, &seq) == 2) acked[id] = seq;
+  }
+  return acked;
+}
+
+TEST_F(ServeTest, SigkillLosesNoAcknowledgedAppend) {
+  Server server = StartServer(db_, dir_ / "server.log");
+  Child big = Spawn({ANNALS_SERVE_CLIENT_PATH, server.address, "big", "200000", "10"},
+                    (dir_ / "big.out").string(), false);
+  Child small = Spawn({ANNALS_SERVE_CLIENT_PATH, server.address, "small", "300", "1"},
+                      (dir_ / "small.out").string(), false);
+  int status = Wait(small);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  kill(server.child.pid, SIGKILL);  // most likely while "big" is appending
+  Wait(server.child);
+  Wait(big);
+
+  std::map<std::string, uint64_t> acked = Acks(dir_ / "big.out");
+  for (const auto& [id, seq] : Acks(dir_ / "small.out")) acked[id] = seq;
+  ASSERT_GE(acked.size(), 300u);
+  // The stale address file does not stop a restart.
+  Server again = StartServer(db_, dir_ / "again.log");
+  ASSERT_FALSE(again.address.empty()) << ReadFile(again.log);
+  auto client = Connect(again.address);
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto log = (*client)->Read(1, 1000000);
+  ASSERT_TRUE(log.ok()) << log.status();
+  std::map<std::string, uint64_t> stored;
+  for (size_t i = 0; i < log->size(); ++i) {
+    EXPECT_EQ((*log)[i].seq, i + 1);  // gapless
+    stored[(*log)[i].id] = (*log)[i].seq;
+  }
+  for (const auto& [id, seq] : acked) {
+    auto it = stored.find(id);
+    ASSERT_NE(it, stored.end()) << "acknowledged, then lost: " << id;
+    EXPECT_EQ(it->second, seq) << id;
+  }
+  client->reset();
+  EXPECT_EQ(StopServer(again), 0) << ReadFile(again.log);
+}
+
+// Writes `bytes` on a new connection to the server's socket and reads until
+// the server closes it.
+void SendGarbage(const std::string& address, const std::string& bytes) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::string path = address.substr(5);
+  std::memcpy(a.sun_path, path.data(), path.size());
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  (void)!write(fd, bytes.data(), bytes.size());
+  shutdown(fd, SHUT_WR);
+  char buf[4096];
+  while (read(fd, buf, sizeof buf) > 0) {
+  }
+  close(fd);
+}
+
+TEST_F(ServeTest, MalformedInputGetsADisconnectAndOthersGoOn) {
+  Server server = StartServer(db_, dir_ / "server.log");
+  auto client = Connect(server.address);
+  ASSERT_TRUE(client.ok()) << client.status();
+  std::string random;
+  uint32_t x = 12345;
+  for (int i = 0; i < 5000; ++i) random += static_cast<char>((x = x * 1103515245 + 12345) >> 24);
+  const std::vector<std::string> bad = {
+      random,
+      std::string("\x00\x00\x00\x00\xff\xff\xff\x7f", 8),    // a huge segment announced
+      std::string("\x00\x00\x00\x00\x10\x00\x00\x00\x01", 9),  // truncated message
+      std::string("\xff\xff\xff\x0f", 4) + random,             // 2^28 segments
+      "GET /v1/stats HTTP/1.1\r\nHost: x\r\n\r\n",
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    SendGarbage(server.address, bad[i]);
+    Statement s;
+    s.id = "good-" + std::to_string(i);
+    s.speaker = "Speaker";
+    s.verb = "said";
+    s.content = "still served";
+    s.occurred_at = *ParseTime("2024-06-01");
+    std::vector<Statement> one = {s};
+    auto r = (*client)->Append(one);  // the well-behaved client goes on
+    ASSERT_TRUE(r.ok()) << "after bad input " << i << ": " << r.status();
+    EXPECT_EQ((*r)[0].seq, i + 1);
+  }
   client->reset();
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
 }
