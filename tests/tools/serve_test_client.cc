@@ -5,8 +5,11 @@
 // acknowledged. Exit 0 when all were; 2 at the first failed batch.
 //   serve_test_client subscribe ADDRESS FROM UNTIL
 // prints "event SEQ ID" for each event from seq FROM on, and exits 0 once
-// it has printed seq UNTIL; when the subscription ends first, prints
+// it has printed seq UNTIL (after "subscribed" on fd 3, if open); when
+// the subscription ends first, prints
 // "end RESUME_FROM" and exits 3.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -32,6 +35,7 @@ int Subscribe(const std::string& address, uint64_t from, uint64_t until) {
     std::fprintf(stderr, "subscribe: %s\n", sub.status().ToString().c_str());
     return 2;
   }
+  (void)!write(3, "subscribed\n", 11);  // for a test holding a pipe there
   absl::Status why = (*sub)->Wait();
   std::printf("end %llu\n", static_cast<unsigned long long>((*sub)->resume_from()));
   std::fprintf(stderr, "ended: %s\n", why.ToString().c_str());

@@ -20,6 +20,10 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
                 "fsync each group of appends before acknowledging it (default: an "
                 "acknowledged append is in the write-ahead log, which survives a crash "
                 "of the server but not a power loss)");
+  cmd->add_option("--max-subscriber-lag", o->max_subscriber_lag,
+                  "cut off a subscriber that takes nothing while more than this many "
+                  "events are appended (it is told where to resume)")
+      ->capture_default_str();
   cmd->add_option("--ready-fd", o->ready_fd,
                   "once serving, write the address and a newline to this file "
                   "descriptor and close it (for scripts)");

@@ -34,8 +34,9 @@ struct ServeOptions {
   bool sync = false;        // fsync each group commit before acknowledging
   size_t read_threads = 2;  // threads answering reads
   size_t max_group = 10000; // most statements committed in one group
-  // A subscriber this many events behind the head, with a push waiting,
-  // is cut off (its sink's end() says where to resume).
+  // A subscriber that takes nothing (a push waiting on flow control) while
+  // more than this many events are appended is cut off; its sink's end()
+  // says where to resume. Catching up from far behind is no reason.
   uint64_t max_subscriber_lag = 100000;
   int ready_fd = -1;        // >= 0: write the address and "\n" there, then
                             // close it, once serving (for scripts, tests)

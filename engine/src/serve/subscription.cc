@@ -54,21 +54,24 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
       uint64_t sent = next_ - 1;
       return req.send()
           .then([] { return false; })
-          .exclusiveJoin(Lagged(sent))
+          .exclusiveJoin(Lagged(c_.engine.Head()))
           .then([this, sent](bool lagged) -> kj::Promise<void> {
             if (!lagged) return Pump();
             return End(absl::ResourceExhaustedError(absl::StrCat(
-                "subscriber too slow: more than ", c_.max_lag, " events behind the head; "
-                "resume from seq ", sent + 1)));
+                "subscriber too slow: more than ", c_.max_lag,
+                " events appended while it took none; resume from seq ", sent + 1)));
           });
     });
   }
 
-  // Resolves true once the head is more than max_lag past `sent`.
-  kj::Promise<bool> Lagged(uint64_t sent) {
+  // Resolves true once more than max_lag events have been appended past
+  // `base` (the head when a push began to wait). Catching up from far
+  // behind is no reason to cut a subscriber off; appends piling up while
+  // it takes nothing are.
+  kj::Promise<bool> Lagged(uint64_t base) {
     uint64_t head = c_.engine.Head();
-    if (head > sent + c_.max_lag) return true;
-    return c_.watch.Wait(head).then([this, sent] { return Lagged(sent); });
+    if (head > base + c_.max_lag) return true;
+    return c_.watch.Wait(head).then([this, base] { return Lagged(base); });
   }
 
   // Tells the sink why it ended and the last seq it was sent.

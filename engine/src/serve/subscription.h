@@ -5,9 +5,10 @@
 // The log is the buffer: a subscription holds only its next seq and at
 // most one push in flight, which Cap'n Proto's `-> stream` flow control
 // lets through once the subscriber has taken the ones before; appends
-// never wait for a subscriber. A subscriber that falls more than
-// `max_lag` events behind the head while a push waits is cut off: its
-// sink gets end(kResourceExhausted, lastSeq) and resumes from lastSeq + 1.
+// never wait for a subscriber. A subscriber that takes nothing while more
+// than `max_lag` events are appended (a push waiting all along) is cut
+// off: its sink gets end(kResourceExhausted, lastSeq) and resumes from
+// lastSeq + 1. Catching up from far behind is not a reason.
 #ifndef ANNALS_ENGINE_SRC_SERVE_SUBSCRIPTION_H_
 #define ANNALS_ENGINE_SRC_SERVE_SUBSCRIPTION_H_
 
