@@ -45,6 +45,8 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g);
 Runner AddRestore(CLI::App& app, const GlobalFlags& g);
 // cmd_repair.cc
 Runner AddRepair(CLI::App& app, const GlobalFlags& g);
+// cmd_serve.cc
+Runner AddServe(CLI::App& app, const GlobalFlags& g);
 
 // --- Shared by the timeline and projection commands (cmd_timeline.cc) ---
 

@@ -57,6 +57,7 @@ int Run(int argc, char** argv) {
   add(AddBackup(app, g));
   add(AddRestore(app, g));
   add(AddRepair(app, g));
+  add(AddServe(app, g));
 
   // A mistyped command: name it and suggest the closest, as git does.
   if (std::string msg = UnknownCommandMessage(app, argc, argv); !msg.empty()) {

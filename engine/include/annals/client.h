@@ -1,0 +1,115 @@
+// A client of a running `annals serve` (annals/server.h): the Engine's
+// reads and appends over the server's Cap'n Proto RPC interface
+// (schema/annals_rpc.capnp). Every call returns Status/StatusOr with the
+// same codes and error kinds (annals/status.h) the local Engine gives;
+// kUnavailable means the server could not be reached or went away (a call
+// in flight then may or may not have happened: appends are idempotent by
+// statement id, so re-send them).
+//
+// Thread safety: a Client is safe to use from many threads; its calls are
+// carried by one I/O thread of its own, and may be in flight at once.
+// Lifetime: destroying it closes the connection (calls in flight on other
+// threads must have returned).
+#ifndef ANNALS_CLIENT_H_
+#define ANNALS_CLIENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "annals/engine.h"
+#include "annals/event.h"
+#include "annals/statement.h"
+#include "annals/timeline.h"
+#include "annals/visibility.h"
+
+namespace annals {
+
+struct ClientOptions {
+  // Largest message accepted from the server, in bytes (a page of events).
+  uint64_t max_message_bytes = 64ull << 20;
+};
+
+// Which events a subscription delivers: every non-empty list must match
+// (any of its members). Actor and topic names compare after normalisation
+// (case, Unicode NFC, whitespace), as timelines do; actor aliases are not
+// applied yet. Empty: every event.
+struct SubscriptionFilter {
+  std::vector<std::string> actors;  // the statement's speaker or a target
+  std::vector<std::string> topics;
+  std::vector<EventKind> kinds;
+};
+
+// A live subscription (Client::Subscribe). Destroying it cancels it; it
+// must be destroyed before its Client.
+class ANNALS_EXPORT Subscription {
+ public:
+  virtual ~Subscription() = default;
+  // Blocks until the subscription ends and returns why: kResourceExhausted
+  // when the server cut off a subscriber that fell too far behind,
+  // kUnavailable when the connection was lost (a server restart, say).
+  virtual absl::Status Wait() = 0;
+  // Where to resume: one past the last seq this subscription has covered
+  // (delivered, or skipped by the filter as the server reported).
+  virtual uint64_t resume_from() const = 0;
+};
+
+class ANNALS_EXPORT Client {
+ public:
+  virtual ~Client() = default;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // As Engine's methods of the same names (annals/engine.h).
+  virtual absl::StatusOr<StoreStats> Stats() = 0;
+  virtual absl::StatusOr<uint64_t> Head() = 0;
+  virtual absl::StatusOr<Event> Get(uint64_t seq) = 0;
+  virtual absl::StatusOr<uint64_t> FindById(std::string_view id) = 0;
+  virtual absl::StatusOr<std::vector<Event>> Read(uint64_t from_seq, size_t limit) = 0;
+  virtual absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) = 0;
+
+  // Appends a batch atomically and in order, as Engine::Append. The server
+  // commits the batches of all its clients together (group commit); the
+  // reply means what the server's durability says: written to the
+  // write-ahead log (survives a crash of the server), or fsynced too when
+  // the server runs with --sync.
+  virtual absl::StatusOr<std::vector<AppendResult>> Append(
+      std::span<const Statement> statements) = 0;
+
+  // Delivers every event from `from_seq` on that passes `filter`, in seq
+  // order, with no gap and no repeat: first those already in the log, then
+  // each as it is appended, until the Subscription is destroyed or ends.
+  // Resuming with resume_from() after an end misses and repeats nothing.
+  // `on_event` runs on the client's I/O thread, one call at a time; it
+  // must not call this Client (that would wait for itself). A slow
+  // callback slows only its own subscription (flow control), never the
+  // server's appends; past the server's bound it is cut off.
+  virtual absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      uint64_t from_seq, const SubscriptionFilter& filter,
+      std::function<void(const Event&)> on_event) = 0;
+
+ protected:
+  Client() = default;
+};
+
+// Connects to a server. `address` is "unix:PATH" (what the server writes in
+// its address file; see ServerAddress). kInvalidArgument: not an address;
+// kUnavailable: nothing answers there.
+ANNALS_EXPORT absl::StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
+                                                              const ClientOptions& options = {});
+
+// The address of the server holding the store at `store_path`, read from
+// the address file it keeps in the store while it serves ("annals.server");
+// nullopt when there is none. The file can outlive a server that was
+// killed: Connect then fails with kUnavailable.
+ANNALS_EXPORT std::optional<std::string> ServerAddress(const std::string& store_path);
+
+}  // namespace annals
+
+#endif  // ANNALS_CLIENT_H_

@@ -1,0 +1,56 @@
+// `annals serve`: one process holds a store for writing and serves it to
+// many clients (annals/client.h) over Cap'n Proto RPC on a Unix socket.
+//
+// The socket is created mode 0600 (only the store's owner may connect):
+// STORE/annals.sock, or, when that path is too long for a Unix socket (107
+// bytes) or the store's directory cannot be written, a file named after the
+// store under $XDG_RUNTIME_DIR or else /tmp. Once it accepts connections the
+// server writes its address ("unix:PATH") in STORE/annals.server, which is
+// how clients find it (ServerAddress, annals/client.h); it removes both at
+// stop.
+//
+// Appends of all connections are group-committed by one committer thread:
+// whatever is queued when it becomes free is committed as one Engine batch
+// append (one WriteBatch, one write-ahead-log write). Durability of an
+// acknowledged append: written to the write-ahead log (it survives a crash
+// or SIGKILL of the server, not a power loss), or fsynced too with
+// ServeOptions::sync. Reads run on a small pool of threads, so the event
+// loop never waits for RocksDB.
+#ifndef ANNALS_SERVER_H_
+#define ANNALS_SERVER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "annals/visibility.h"
+
+namespace annals {
+
+struct ServeOptions {
+  std::string store;        // store directory (created if missing)
+  std::string socket;       // "" = the default path described above
+  bool sync = false;        // fsync each group commit before acknowledging
+  size_t read_threads = 2;  // threads answering reads
+  size_t max_group = 10000; // most statements committed in one group
+  // A subscriber that takes nothing (a push waiting on flow control) while
+  // more than this many events are appended is cut off; its sink's end()
+  // says where to resume. Catching up from far behind is no reason.
+  uint64_t max_subscriber_lag = 100000;
+  int ready_fd = -1;        // >= 0: write the address and "\n" there, then
+                            // close it, once serving (for scripts, tests)
+};
+
+// Serves until SIGTERM or SIGINT, then stops accepting, commits the appends
+// already queued, fsyncs the log, removes the socket and address file and
+// returns OK. Logs one line per connection and per error to stderr. Call it
+// from the main thread before starting other threads: it blocks SIGTERM and
+// SIGINT in the calling thread (threads it starts inherit that).
+// kFailedPrecondition: the store is in use by another process
+// (IsStoreInUse); other errors as Engine::Open, or of the socket.
+ANNALS_EXPORT absl::Status Serve(const ServeOptions& options);
+
+}  // namespace annals
+
+#endif  // ANNALS_SERVER_H_

@@ -1,0 +1,291 @@
+// annals::Connect (annals/client.h): a client whose calls run on an I/O
+// thread of its own (a KJ event loop holding the connection); callers on
+// any thread hand it work with kj::Executor::executeSync.
+#include "annals/client.h"
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "capnp/rpc-twoparty.h"
+#include "kj/async-io.h"
+#include "serve/client_subscription.h"
+#include "serve/socket_files.h"
+#include "serve/store_service.h"
+#include "serve/wire.h"
+
+namespace annals {
+namespace internal {
+namespace {
+
+absl::Status Unreachable(const kj::Exception& e) {
+  return absl::UnavailableError(absl::StrCat("server: ", e.getDescription().cStr()));
+}
+
+// The caller's handle; the capability lives on (and is dropped through)
+// the client's I/O thread.
+class RemoteSubscription final : public Subscription {
+ public:
+  using Drop = std::function<void()>;
+  RemoteSubscription(std::shared_ptr<SubscriptionState> state, Drop drop)
+      : state_(std::move(state)), drop_(std::move(drop)) {}
+  ~RemoteSubscription() override { drop_(); }
+
+  absl::Status Wait() override {
+    absl::MutexLock lock(&state_->mu);
+    state_->mu.Await(absl::Condition(&state_->ended));
+    return state_->why;
+  }
+  uint64_t resume_from() const override {
+    absl::MutexLock lock(&state_->mu);
+    return state_->resume;
+  }
+
+ private:
+  std::shared_ptr<SubscriptionState> state_;
+  Drop drop_;
+};
+
+class RemoteClient final : public Client {
+ public:
+  RemoteClient(std::string path, const ClientOptions& options) : path_(std::move(path)) {
+    reader_.traversalLimitInWords = options.max_message_bytes / 8;
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  ~RemoteClient() noexcept override {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(&ready_));
+      if (stop_.get() != nullptr) stop_->fulfill();
+    }
+    thread_.join();
+  }
+
+  // The outcome of connecting.
+  absl::Status Started() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&ready_));
+    return start_;
+  }
+
+  absl::StatusOr<StoreStats> Stats() override {
+    return Call<StoreStats>([](rpc::Store::Client& s) {
+      return s.statsRequest().send().then([](auto r) -> absl::StatusOr<StoreStats> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return StatsFromWire(r.getStats());
+      });
+    });
+  }
+
+  absl::StatusOr<uint64_t> Head() override {
+    return Call<uint64_t>([](rpc::Store::Client& s) {
+      return s.headRequest().send().then([](auto r) -> absl::StatusOr<uint64_t> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return r.getHead();
+      });
+    });
+  }
+
+  absl::StatusOr<Event> Get(uint64_t seq) override {
+    return Call<Event>([seq](rpc::Store::Client& s) {
+      auto req = s.getRequest();
+      req.setSeq(seq);
+      return req.send().then([](auto r) -> absl::StatusOr<Event> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return EventFromWire(r.getEvent());
+      });
+    });
+  }
+
+  absl::StatusOr<uint64_t> FindById(std::string_view id) override {
+    std::string key(id);
+    return Call<uint64_t>([&key](rpc::Store::Client& s) {
+      auto req = s.findByIdRequest();
+      req.setId(key);
+      return req.send().then([](auto r) -> absl::StatusOr<uint64_t> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return r.getSeq();
+      });
+    });
+  }
+
+  absl::StatusOr<std::vector<Event>> Read(uint64_t from_seq, size_t limit) override {
+    std::vector<Event> out;
+    while (out.size() < limit) {  // the server answers at most kMaxReadPerCall a call
+      uint64_t want = std::min<uint64_t>(limit - out.size(), kMaxReadPerCall);
+      auto page = ReadOnce(from_seq, want);
+      if (!page.ok()) return page.status();
+      size_t got = page->size();
+      for (Event& e : *page) out.push_back(std::move(e));
+      if (got < want || got == 0) break;
+      from_seq = out.back().seq + 1;
+    }
+    return out;
+  }
+
+  absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) override {
+    return Call<TimelinePage>([&q](rpc::Store::Client& s) {
+      auto req = s.timelineRequest();
+      QueryToWire(q, req.initQuery());
+      return req.send().then([](auto r) -> absl::StatusOr<TimelinePage> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return PageFromWire(r.getPage());
+      });
+    });
+  }
+
+  absl::StatusOr<std::vector<AppendResult>> Append(
+      std::span<const Statement> statements) override {
+    std::vector<std::string> wire;
+    wire.reserve(statements.size());
+    for (const Statement& s : statements) wire.push_back(StatementToWire(s));
+    using Results = std::vector<AppendResult>;
+    return Call<Results>([&wire](rpc::Store::Client& s) {
+      auto req = s.appendRequest();
+      auto list = req.initStatements(wire.size());
+      for (size_t i = 0; i < wire.size(); ++i) list.set(i, AsData(wire[i]));
+      return req.send().then([](auto r) -> absl::StatusOr<Results> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        Results out;
+        for (auto a : r.getResults()) out.push_back(AppendResult{a.getSeq(), a.getDuplicate()});
+        return out;
+      });
+    });
+  }
+
+  absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      uint64_t from_seq, const SubscriptionFilter& filter,
+      std::function<void(const Event&)> on_event) override {
+    auto state = std::make_shared<SubscriptionState>();
+    {
+      absl::MutexLock lock(&state->mu);
+      state->resume = std::max<uint64_t>(from_seq, 1);
+    }
+    // Touched only on the I/O thread.
+    auto cap = std::make_shared<kj::Maybe<rpc::Subscription::Client>>();
+    auto started = Call<bool>([&](rpc::Store::Client& s) {
+      auto req = s.subscribeRequest();
+      req.setFromSeq(from_seq);
+      auto f = req.initFilter();
+      auto actors = f.initActors(filter.actors.size());
+      for (size_t i = 0; i < filter.actors.size(); ++i) actors.set(i, filter.actors[i]);
+      auto topics = f.initTopics(filter.topics.size());
+      for (size_t i = 0; i < filter.topics.size(); ++i) topics.set(i, filter.topics[i]);
+      auto kinds = f.initKinds(filter.kinds.size());
+      for (size_t i = 0; i < filter.kinds.size(); ++i)
+        kinds.set(i, static_cast<uint8_t>(filter.kinds[i]));
+      req.setSink(NewEventSink(state, std::move(on_event)));
+      return req.send().then([cap](auto r) -> absl::StatusOr<bool> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        *cap = r.getSubscription();
+        return true;
+      });
+    });
+    if (!started.ok()) return started.status();
+    return std::unique_ptr<Subscription>(new RemoteSubscription(state, [this, cap] {
+      try {
+        executor_->executeSync([cap] { *cap = nullptr; });
+      } catch (const kj::Exception&) {
+        // The I/O thread has ended: the capability went with it.
+      }
+    }));
+  }
+
+ private:
+  absl::StatusOr<std::vector<Event>> ReadOnce(uint64_t from_seq, uint64_t limit) {
+    return Call<std::vector<Event>>([from_seq, limit](rpc::Store::Client& s) {
+      auto req = s.readRequest();
+      req.setFromSeq(from_seq);
+      req.setLimit(limit);
+      return req.send().then([](auto r) -> absl::StatusOr<std::vector<Event>> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        std::vector<Event> out;
+        for (auto bytes : r.getEvents()) {
+          auto e = EventFromWire(bytes);
+          if (!e.ok()) return e.status();
+          out.push_back(std::move(*e));
+        }
+        return out;
+      });
+    });
+  }
+
+  // Runs make(store) on the I/O thread and waits for the promise it returns.
+  template <typename T, typename F>
+  absl::StatusOr<T> Call(F make) {
+    if (absl::Status s = Started(); !s.ok()) return s;
+    try {
+      return executor_->executeSync(
+          [&]() -> kj::Promise<absl::StatusOr<T>> { return make(*store_); });
+    } catch (const kj::Exception& e) {
+      return Unreachable(e);
+    }
+  }
+
+  void Run() {
+    try {
+      auto io = kj::setupAsyncIo();
+      auto address = io.provider->getNetwork().parseAddress(kj::str("unix:", path_.c_str()))
+                         .wait(io.waitScope);
+      auto stream = address->connect().wait(io.waitScope);
+      capnp::TwoPartyVatNetwork network(*stream, capnp::rpc::twoparty::Side::CLIENT, reader_);
+      auto rpc = capnp::makeRpcClient(network);
+      capnp::word scratch[4] = {};
+      capnp::MallocMessageBuilder message(scratch);
+      auto vat = message.getRoot<capnp::rpc::twoparty::VatId>();
+      vat.setSide(capnp::rpc::twoparty::Side::SERVER);
+      rpc::Store::Client store = rpc.bootstrap(vat).castAs<rpc::Store>();
+      auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+      {
+        absl::MutexLock lock(&mu_);
+        store_ = &store;
+        executor_ = kj::getCurrentThreadExecutor().addRef();
+        stop_ = kj::mv(paf.fulfiller);
+        ready_ = true;
+      }
+      paf.promise.wait(io.waitScope);
+    } catch (const kj::Exception& e) {
+      absl::MutexLock lock(&mu_);
+      if (!ready_) start_ = Unreachable(e);
+      ready_ = true;
+    }
+  }
+
+  const std::string path_;
+  capnp::ReaderOptions reader_;
+  absl::Mutex mu_;
+  bool ready_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status start_ ABSL_GUARDED_BY(mu_);
+  kj::Own<kj::CrossThreadPromiseFulfiller<void>> stop_ ABSL_GUARDED_BY(mu_);
+  // Set once before ready_; used only on the I/O thread / through it.
+  rpc::Store::Client* store_ = nullptr;
+  kj::Own<const kj::Executor> executor_;
+  std::thread thread_;
+};
+
+}  // namespace
+}  // namespace internal
+
+absl::StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
+                                                const ClientOptions& options) {
+  if (!absl::StartsWith(address, "unix:") || address.size() == 5)
+    return absl::InvalidArgumentError(
+        absl::StrCat("server address \"", address, "\": expected unix:PATH"));
+  auto client = std::make_unique<internal::RemoteClient>(address.substr(5), options);
+  if (absl::Status s = client->Started(); !s.ok()) return s;
+  return std::unique_ptr<Client>(std::move(client));
+}
+
+std::optional<std::string> ServerAddress(const std::string& store_path) {
+  std::ifstream in(std::filesystem::path(store_path) / internal::kAddressFile);
+  std::string line;
+  if (!in || !std::getline(in, line) || line.empty()) return std::nullopt;
+  return line;
+}
+
+}  // namespace annals

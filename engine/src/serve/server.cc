@@ -1,0 +1,160 @@
+// Serve (annals/server.h): the event loop, the connections, and the
+// order of a clean stop.
+#include "annals/server.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "annals/engine.h"
+#include "capnp/rpc-twoparty.h"
+#include "kj/async-io.h"
+#include "kj/async-unix.h"
+#include "serve/socket_files.h"
+#include "serve/store_service.h"
+
+namespace annals {
+namespace internal {
+
+void ServerLog(std::string_view line) {
+  std::string text = absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                                   absl::UTCTimeZone()),
+                                   " annals serve: ", std::string(line), "\n");
+  (void)!write(2, text.data(), text.size());  // one write: lines never interleave
+}
+
+namespace {
+
+// One client's connection: its stream, the two-party network and the RPC
+// system whose bootstrap capability is that connection's Store.
+struct Connection {
+  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap)
+      : stream(kj::mv(s)),
+        network(*stream, capnp::rpc::twoparty::Side::SERVER, ReaderLimits()),
+        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {}
+
+  static capnp::ReaderOptions ReaderLimits() {
+    capnp::ReaderOptions o;
+    o.traversalLimitInWords = (64ull << 20) / 8;  // 64 MiB per message
+    return o;
+  }
+
+  kj::Own<kj::AsyncIoStream> stream;
+  capnp::TwoPartyVatNetwork network;
+  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
+};
+
+class Connections final : public kj::TaskSet::ErrorHandler {
+ public:
+  explicit Connections(ServerState& state) : state_(state), tasks_(*this) {}
+
+  kj::Promise<void> AcceptLoop(kj::ConnectionReceiver& listener) {
+    return listener.accept().then(
+        [this, &listener](kj::Own<kj::AsyncIoStream> stream) {
+          Add(kj::mv(stream));
+          return AcceptLoop(listener);
+        },
+        [this, &listener](kj::Exception&& e) {
+          ServerLog(absl::StrCat("accept failed: ", e.getDescription().cStr()));
+          return AcceptLoop(listener);
+        });
+  }
+
+  void taskFailed(kj::Exception&& e) override {
+    ServerLog(absl::StrCat("connection error: ", e.getDescription().cStr()));
+  }
+
+ private:
+  void Add(kj::Own<kj::AsyncIoStream> stream) {
+    uint64_t id = ++next_;
+    ServerLog(absl::StrCat("connection ", id, " opened"));
+    auto c = kj::heap<Connection>(kj::mv(stream), NewStoreService(state_, id));
+    auto closed = c->network.onDisconnect();
+    tasks_.add(closed.attach(kj::mv(c)).then(
+        [id] { ServerLog(absl::StrCat("connection ", id, " closed")); }));
+  }
+
+  ServerState& state_;
+  kj::TaskSet tasks_;
+  uint64_t next_ = 0;
+};
+
+void Ready(int fd, const std::string& address) {
+  if (fd < 0) return;
+  std::string line = address + "\n";
+  (void)!write(fd, line.data(), line.size());
+  close(fd);
+}
+
+absl::Status ServeLoop(const ServeOptions& o) {
+  auto io = kj::setupAsyncIo();
+  Options options;
+  options.sync_appends = o.sync;
+  auto engine = Engine::Open(o.store, options);
+  if (!engine.ok()) return engine.status();
+  std::string path = ChooseSocketPath(o.store, o.socket);
+  auto fd = ListenUnix(path);
+  if (!fd.ok()) return fd.status();
+  std::string address = "unix:" + path;
+  std::string address_file = (std::filesystem::path(o.store) / kAddressFile).string();
+  auto listener = io.lowLevelProvider->wrapListenSocketFd(
+      *fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP | kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
+  {
+    auto reads = std::make_unique<WorkQueue>(o.read_threads == 0 ? 1 : o.read_threads);
+    HeadWatch watch(**engine);
+    Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
+    ServerState state{**engine, committer, *reads, watch, o.max_subscriber_lag};
+    auto connections = std::make_unique<Connections>(state);
+    if (absl::Status s = WriteAddressFile(o.store, address); !s.ok()) {
+      unlink(path.c_str());
+      return s;
+    }
+    ServerLog(absl::StrCat("serving ", o.store, " on ", address,
+                           o.sync ? " (acks fsynced)" : " (acks in the write-ahead log)"));
+    Ready(o.ready_fd, address);
+    auto stop = io.unixEventPort.onSignal(SIGTERM)
+                    .exclusiveJoin(io.unixEventPort.onSignal(SIGINT))
+                    .exclusiveJoin(connections->AcceptLoop(*listener).then([] {
+                      return siginfo_t{};
+                    }));
+    siginfo_t why = stop.wait(io.waitScope);
+    // Stop accepting, then let the appends already queued commit and their
+    // answers go out before the connections close.
+    listener = nullptr;
+    unlink(path.c_str());
+    unlink(address_file.c_str());
+    ServerLog(absl::StrCat("stopping (signal ", why.si_signo, ")"));
+    committer.Stop();
+    ServerLog(absl::StrCat("appends committed in ", committer.groups(), " groups"));
+    io.waitScope.poll();
+    connections.reset();
+    reads.reset();
+  }
+  absl::Status synced = (*engine)->Sync();
+  engine->reset();
+  if (!synced.ok()) return synced;
+  ServerLog("stopped");
+  return absl::OkStatus();
+}
+
+}  // namespace
+}  // namespace internal
+
+absl::Status Serve(const ServeOptions& options) {
+  kj::UnixEventPort::captureSignal(SIGTERM);
+  kj::UnixEventPort::captureSignal(SIGINT);
+  try {
+    return internal::ServeLoop(options);
+  } catch (const kj::Exception& e) {
+    return absl::InternalError(absl::StrCat("server: ", e.getDescription().cStr()));
+  }
+}
+
+}  // namespace annals

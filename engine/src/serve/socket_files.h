@@ -1,0 +1,29 @@
+// The files a server keeps while it serves: its Unix socket and the
+// address file in the store (annals/server.h says where and why).
+#ifndef ANNALS_ENGINE_SRC_SERVE_SOCKET_FILES_H_
+#define ANNALS_ENGINE_SRC_SERVE_SOCKET_FILES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace annals::internal {
+
+inline constexpr char kAddressFile[] = "annals.server";
+
+// `requested` if given, else STORE/annals.sock, else (too long for
+// sockaddr_un, or the store's directory not writable) a per-store name
+// under $XDG_RUNTIME_DIR or /tmp.
+std::string ChooseSocketPath(const std::string& store, const std::string& requested);
+
+// A listening Unix socket at `path`, mode 0600 before it accepts anything.
+// A stale socket there (nobody accepts on it) is replaced; a live one or a
+// file of another type is kFailedPrecondition and left alone.
+absl::StatusOr<int> ListenUnix(const std::string& path);
+
+// Writes STORE/annals.server (atomically: a temporary file renamed).
+absl::Status WriteAddressFile(const std::string& store, const std::string& address);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SERVE_SOCKET_FILES_H_

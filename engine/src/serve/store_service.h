@@ -1,0 +1,38 @@
+// The server side of rpc::Store (schema/annals_rpc.capnp): one object per
+// connection, on the event loop thread. Engine calls never run there:
+// reads go to the WorkQueue, appends to the Committer, and each answer
+// comes back to the loop through a cross-thread promise fulfiller.
+#ifndef ANNALS_ENGINE_SRC_SERVE_STORE_SERVICE_H_
+#define ANNALS_ENGINE_SRC_SERVE_STORE_SERVICE_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "annals/engine.h"
+#include "kj/memory.h"
+#include "schema/annals_rpc.capnp.h"
+#include "serve/committer.h"
+#include "serve/subscription.h"
+#include "serve/work_queue.h"
+
+namespace annals::internal {
+
+// Most events one read call returns (clients page with fromSeq).
+inline constexpr uint64_t kMaxReadPerCall = 10000;
+
+struct ServerState {
+  Engine& engine;
+  Committer& committer;
+  WorkQueue& reads;
+  HeadWatch& watch;
+  uint64_t max_subscriber_lag;
+};
+
+kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection);
+
+// One line on stderr, prefixed with the time and "annals serve:".
+void ServerLog(std::string_view line);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SERVE_STORE_SERVICE_H_

@@ -1,0 +1,146 @@
+#include "serve/subscription.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "model/names.h"
+#include "serve/store_service.h"
+#include "serve/wire.h"
+
+namespace annals::internal {
+namespace {
+
+constexpr size_t kEventsPerPush = 256;
+
+bool AnyOf(const std::vector<std::string>& wanted, const std::string& name) {
+  return std::find(wanted.begin(), wanted.end(), NormalizeName(name)) != wanted.end();
+}
+
+class SubscriptionImpl final : public rpc::Subscription::Server {
+ public:
+  SubscriptionImpl(SubscriptionContext c, uint64_t from_seq, EventFilter filter,
+                   rpc::EventSink::Client sink)
+      : c_(c), next_(std::max<uint64_t>(from_seq, 1)), filter_(std::move(filter)),
+        sink_(kj::mv(sink)), pump_(Pump().eagerlyEvaluate([this](kj::Exception&& e) {
+          // The sink failed: the subscriber went away.
+          ServerLog(absl::StrCat("connection ", c_.connection, ": subscription ended: ",
+                                 e.getDescription().cStr()));
+        })) {}
+
+ private:
+  using Batch = absl::StatusOr<std::vector<Event>>;
+
+  kj::Promise<void> Pump() {
+    if (next_ > c_.engine.Head())
+      return c_.watch.Wait(next_ - 1).then([this] { return Pump(); });
+    auto paf = kj::newPromiseAndCrossThreadFulfiller<Batch>();
+    const Engine* engine = &c_.engine;
+    uint64_t from = next_;
+    c_.reads.Post([engine, from, ful = kj::mv(paf.fulfiller)]() mutable {
+      ful->fulfill(engine->Read(from, kEventsPerPush));
+    });
+    return paf.promise.then([this](Batch batch) -> kj::Promise<void> {
+      if (!batch.ok()) return End(batch.status());
+      if (batch->empty()) return c_.watch.Wait(next_ - 1).then([this] { return Pump(); });
+      auto req = sink_.pushRequest();
+      std::vector<std::string> wire;
+      for (const Event& e : *batch)
+        if (Matches(filter_, e)) wire.push_back(EventToWire(e));
+      next_ = batch->back().seq + 1;
+      if (wire.empty()) return Pump();
+      auto list = req.initEvents(wire.size());
+      for (size_t i = 0; i < wire.size(); ++i) list.set(i, AsData(wire[i]));
+      uint64_t sent = next_ - 1;
+      return req.send()
+          .then([] { return false; })
+          .exclusiveJoin(Lagged(c_.engine.Head()))
+          .then([this, sent](bool lagged) -> kj::Promise<void> {
+            if (!lagged) return Pump();
+            return End(absl::ResourceExhaustedError(absl::StrCat(
+                "subscriber too slow: more than ", c_.max_lag,
+                " events appended while it took none; resume from seq ", sent + 1)));
+          });
+    });
+  }
+
+  // Resolves true once more than max_lag events have been appended past
+  // `base` (the head when a push began to wait). Catching up from far
+  // behind is no reason to cut a subscriber off; appends piling up while
+  // it takes nothing are.
+  kj::Promise<bool> Lagged(uint64_t base) {
+    uint64_t head = c_.engine.Head();
+    if (head > base + c_.max_lag) return true;
+    return c_.watch.Wait(head).then([this, base] { return Lagged(base); });
+  }
+
+  // Tells the sink why it ended and the last seq it was sent.
+  kj::Promise<void> End(const absl::Status& status) {
+    ServerLog(absl::StrCat("connection ", c_.connection, ": subscription ended: ",
+                           status.ToString()));
+    auto req = sink_.endRequest();
+    StatusToWire(status, req.initStatus());
+    req.setLastSeq(next_ - 1);
+    return req.send().ignoreResult();
+  }
+
+  SubscriptionContext c_;
+  uint64_t next_;
+  EventFilter filter_;
+  rpc::EventSink::Client sink_;
+  kj::Promise<void> pump_;  // last: cancelled first
+};
+
+}  // namespace
+
+kj::Promise<void> HeadWatch::Wait(uint64_t after) {
+  auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+  {
+    absl::MutexLock lock(&mu_);
+    if (engine_.Head() > after) return kj::READY_NOW;
+    waiters_.push_back(kj::mv(paf.fulfiller));
+  }
+  return kj::mv(paf.promise);
+}
+
+void HeadWatch::Notify() {
+  std::vector<kj::Own<kj::CrossThreadPromiseFulfiller<void>>> waiters;
+  {
+    absl::MutexLock lock(&mu_);
+    waiters.swap(waiters_);
+  }
+  for (auto& w : waiters) w->fulfill();
+}
+
+EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in) {
+  EventFilter f;
+  for (auto a : in.getActors()) f.actors.push_back(NormalizeName(a.cStr()));
+  for (auto t : in.getTopics()) f.topics.push_back(NormalizeName(t.cStr()));
+  for (auto k : in.getKinds()) f.kinds.push_back(k);
+  return f;
+}
+
+bool Matches(const EventFilter& f, const Event& e) {
+  if (!f.kinds.empty() &&
+      std::find(f.kinds.begin(), f.kinds.end(), static_cast<uint8_t>(e.kind)) == f.kinds.end())
+    return false;
+  const Statement& s = e.statement;
+  if (!f.actors.empty()) {
+    bool hit = !s.speaker.empty() && AnyOf(f.actors, s.speaker);
+    for (const std::string& t : s.targets) hit = hit || AnyOf(f.actors, t);
+    if (!hit) return false;
+  }
+  if (!f.topics.empty()) {
+    bool hit = false;
+    for (const std::string& t : s.topics) hit = hit || AnyOf(f.topics, t);
+    if (!hit) return false;
+  }
+  return true;
+}
+
+rpc::Subscription::Client StartSubscription(SubscriptionContext context, uint64_t from_seq,
+                                            EventFilter filter, rpc::EventSink::Client sink) {
+  return kj::heap<SubscriptionImpl>(context, from_seq, std::move(filter), kj::mv(sink));
+}
+
+}  // namespace annals::internal

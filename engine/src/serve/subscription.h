@@ -1,0 +1,66 @@
+// Subscriptions (rpc::Store.subscribe): catch up from a seq by reading the
+// log, then follow it live, pushing to the subscriber's EventSink in seq
+// order with no gap and no repeat.
+//
+// The log is the buffer: a subscription holds only its next seq and at
+// most one push in flight, which Cap'n Proto's `-> stream` flow control
+// lets through once the subscriber has taken the ones before; appends
+// never wait for a subscriber. A subscriber that takes nothing while more
+// than `max_lag` events are appended (a push waiting all along) is cut
+// off: its sink gets end(kResourceExhausted, lastSeq) and resumes from
+// lastSeq + 1. Catching up from far behind is not a reason.
+#ifndef ANNALS_ENGINE_SRC_SERVE_SUBSCRIPTION_H_
+#define ANNALS_ENGINE_SRC_SERVE_SUBSCRIPTION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "annals/engine.h"
+#include "kj/async.h"
+#include "schema/annals_rpc.capnp.h"
+#include "serve/work_queue.h"
+
+namespace annals::internal {
+
+// Wakes the event loop's waiters when the head moves. Wait on the loop
+// thread; Notify from any thread, after the head has moved.
+class HeadWatch {
+ public:
+  explicit HeadWatch(const Engine& engine) : engine_(engine) {}
+  // Resolves once Head() > after.
+  kj::Promise<void> Wait(uint64_t after);
+  void Notify();
+
+ private:
+  const Engine& engine_;
+  absl::Mutex mu_;
+  std::vector<kj::Own<kj::CrossThreadPromiseFulfiller<void>>> waiters_ ABSL_GUARDED_BY(mu_);
+};
+
+// What a subscription passes: every non-empty list must match (any of its
+// members). Names compare after NormalizeName (aliases are not applied).
+struct EventFilter {
+  std::vector<std::string> actors;  // normalised
+  std::vector<std::string> topics;  // normalised
+  std::vector<uint8_t> kinds;
+};
+EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in);
+bool Matches(const EventFilter& filter, const Event& event);
+
+struct SubscriptionContext {
+  const Engine& engine;
+  WorkQueue& reads;
+  HeadWatch& watch;
+  uint64_t max_lag;
+  uint64_t connection;
+};
+
+// Starts the subscription; dropping the returned capability cancels it.
+rpc::Subscription::Client StartSubscription(SubscriptionContext context, uint64_t from_seq,
+                                            EventFilter filter, rpc::EventSink::Client sink);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SERVE_SUBSCRIPTION_H_

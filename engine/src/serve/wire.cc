@@ -1,0 +1,171 @@
+#include "serve/wire.h"
+
+#include <utility>
+
+#include "absl/strings/cord.h"
+#include "codec/event_codec.h"
+
+namespace annals::internal {
+namespace {
+
+std::string View(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+Timestamp TimeFrom(int64_t micros, uint8_t precision) {
+  if (precision > static_cast<uint8_t>(Precision::kSecond)) return {};
+  return Timestamp{micros, static_cast<Precision>(precision)};
+}
+
+}  // namespace
+
+void StatusToWire(const absl::Status& status, rpc::Status::Builder out) {
+  out.setCode(static_cast<uint8_t>(status.code()));
+  out.setMessage(std::string(status.message()));
+  std::vector<std::pair<std::string, std::string>> payloads;
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& value) {
+    payloads.emplace_back(std::string(url), std::string(value));
+  });
+  auto list = out.initPayloads(payloads.size());
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    list[i].setTypeUrl(payloads[i].first);
+    list[i].setValue(AsData(payloads[i].second));
+  }
+}
+
+absl::Status StatusFromWire(rpc::Status::Reader in) {
+  uint8_t code = in.getCode();
+  if (code == 0) return absl::OkStatus();
+  if (code > static_cast<uint8_t>(absl::StatusCode::kUnauthenticated))
+    code = static_cast<uint8_t>(absl::StatusCode::kUnknown);
+  absl::Status status(static_cast<absl::StatusCode>(code), View(in.getMessage()));
+  for (auto p : in.getPayloads()) {
+    auto v = p.getValue();
+    status.SetPayload(View(p.getTypeUrl()),
+                      absl::Cord(std::string(reinterpret_cast<const char*>(v.begin()), v.size())));
+  }
+  return status;
+}
+
+std::string EventToWire(const Event& event) {
+  std::string out;
+  EncodeEvent(event, &out);
+  return out;
+}
+
+std::string StatementToWire(const Statement& statement) {
+  Event e;
+  e.kind = EventKind::kStatement;
+  e.id = statement.id;
+  std::string out;
+  EncodeEvent(e, statement, &out);
+  return out;
+}
+
+absl::StatusOr<Event> EventFromWire(capnp::Data::Reader bytes) {
+  return DecodeEvent(
+      std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
+}
+
+absl::StatusOr<Statement> StatementFromWire(capnp::Data::Reader bytes) {
+  auto event = EventFromWire(bytes);
+  if (!event.ok()) return event.status();
+  if (event->kind != EventKind::kStatement)
+    return absl::InvalidArgumentError("statement: an event of another kind was sent");
+  return std::move(event->statement);
+}
+
+void StatsToWire(const StoreStats& s, rpc::Stats::Builder out) {
+  out.setEvents(s.events);
+  out.setHead(s.head);
+  out.setBytesOnDisk(s.bytes_on_disk);
+  out.setFirstOccurredAt(s.first_occurred_at.micros);
+  out.setFirstPrecision(static_cast<uint8_t>(s.first_occurred_at.precision));
+  out.setLastOccurredAt(s.last_occurred_at.micros);
+  out.setLastPrecision(static_cast<uint8_t>(s.last_occurred_at.precision));
+  out.setLost(s.lost);
+}
+
+StoreStats StatsFromWire(rpc::Stats::Reader in) {
+  StoreStats s;
+  s.events = in.getEvents();
+  s.head = in.getHead();
+  s.bytes_on_disk = in.getBytesOnDisk();
+  s.first_occurred_at = TimeFrom(in.getFirstOccurredAt(), in.getFirstPrecision());
+  s.last_occurred_at = TimeFrom(in.getLastOccurredAt(), in.getLastPrecision());
+  s.lost = in.getLost();
+  return s;
+}
+
+void QueryToWire(const TimelineQuery& q, rpc::TimelineQuery::Builder out) {
+  out.setKind(q.kind == TimelineKind::kActor ? 0 : 1);
+  out.setName(q.name);
+  out.setProjection(q.projection);
+  auto key = out.initKey(q.key.size());
+  for (size_t i = 0; i < q.key.size(); ++i) key.set(i, q.key[i]);
+  out.setRole(static_cast<uint8_t>(q.role));
+  out.setFromMicros(q.from.micros);
+  out.setFromPrecision(static_cast<uint8_t>(q.from.precision));
+  out.setToMicros(q.to.micros);
+  out.setToPrecision(static_cast<uint8_t>(q.to.precision));
+  out.setHasAsOf(q.as_of.has_value());
+  out.setAsOf(q.as_of.value_or(0));
+  out.setIncludeRetracted(q.include_retracted);
+  out.setLimit(q.limit);
+  out.setReverse(q.reverse);
+  out.setCursor(q.cursor);
+  out.setWait(q.wait);
+}
+
+TimelineQuery QueryFromWire(rpc::TimelineQuery::Reader in) {
+  TimelineQuery q;
+  q.kind = in.getKind() == 0 ? TimelineKind::kActor : TimelineKind::kTopic;
+  q.name = View(in.getName());
+  q.projection = View(in.getProjection());
+  for (auto k : in.getKey()) q.key.emplace_back(View(k));
+  uint8_t role = in.getRole();
+  q.role = role >= 1 && role <= 3 ? static_cast<Role>(role) : Role::kAny;
+  q.from = TimeFrom(in.getFromMicros(), in.getFromPrecision());
+  q.to = TimeFrom(in.getToMicros(), in.getToPrecision());
+  if (in.getHasAsOf()) q.as_of = in.getAsOf();
+  q.include_retracted = in.getIncludeRetracted();
+  q.limit = in.getLimit();
+  q.reverse = in.getReverse();
+  q.cursor = View(in.getCursor());
+  q.wait = in.getWait();
+  return q;
+}
+
+void PageToWire(const TimelinePage& page, rpc::TimelinePage::Builder out) {
+  auto entries = out.initEntries(page.entries.size());
+  for (size_t i = 0; i < page.entries.size(); ++i) {
+    const TimelineEntry& e = page.entries[i];
+    entries[i].setEvent(AsData(EventToWire(e.event)));
+    entries[i].setStatus(static_cast<uint8_t>(e.status));
+    entries[i].setVersionSeq(e.version_seq);
+    entries[i].setRole(static_cast<uint8_t>(e.role));
+  }
+  out.setNextCursor(page.next_cursor);
+  out.setAsOf(page.as_of);
+}
+
+absl::StatusOr<TimelinePage> PageFromWire(rpc::TimelinePage::Reader in) {
+  TimelinePage page;
+  for (auto e : in.getEntries()) {
+    auto event = EventFromWire(e.getEvent());
+    if (!event.ok()) return event.status();
+    TimelineEntry entry;
+    entry.event = std::move(*event);
+    uint8_t status = e.getStatus();
+    if (status > static_cast<uint8_t>(EntryStatus::kRetracted))
+      return absl::DataLossError("timeline entry: unknown status");
+    entry.status = static_cast<EntryStatus>(status);
+    entry.version_seq = e.getVersionSeq();
+    uint8_t role = e.getRole();
+    entry.role = role >= 1 && role <= 3 ? static_cast<Role>(role) : Role::kAny;
+    page.entries.push_back(std::move(entry));
+  }
+  page.next_cursor = View(in.getNextCursor());
+  page.as_of = in.getAsOf();
+  return page;
+}
+
+}  // namespace annals::internal

@@ -1,0 +1,44 @@
+// The one seam between the engine's values and the RPC messages of
+// schema/annals_rpc.capnp, used by the server and the client alike.
+// Events travel in their stored form (codec/event_codec.h), checksummed;
+// statuses as code, message and payloads, so error kinds survive.
+#ifndef ANNALS_ENGINE_SRC_SERVE_WIRE_H_
+#define ANNALS_ENGINE_SRC_SERVE_WIRE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "annals/engine.h"
+#include "annals/timeline.h"
+#include "capnp/blob.h"
+#include "schema/annals_rpc.capnp.h"
+
+namespace annals::internal {
+
+void StatusToWire(const absl::Status& status, rpc::Status::Builder out);
+absl::Status StatusFromWire(rpc::Status::Reader in);
+
+// An event (or a statement, as an event of kind statement) as wire bytes.
+std::string EventToWire(const Event& event);
+std::string StatementToWire(const Statement& statement);
+// Never throws: damage is kDataLoss; a statement must be of kind statement
+// (kInvalidArgument otherwise).
+absl::StatusOr<Event> EventFromWire(capnp::Data::Reader bytes);
+absl::StatusOr<Statement> StatementFromWire(capnp::Data::Reader bytes);
+
+inline capnp::Data::Reader AsData(const std::string& s) {
+  return capnp::Data::Reader(reinterpret_cast<const kj::byte*>(s.data()), s.size());
+}
+
+void StatsToWire(const StoreStats& stats, rpc::Stats::Builder out);
+StoreStats StatsFromWire(rpc::Stats::Reader in);
+
+void QueryToWire(const TimelineQuery& q, rpc::TimelineQuery::Builder out);
+TimelineQuery QueryFromWire(rpc::TimelineQuery::Reader in);
+
+void PageToWire(const TimelinePage& page, rpc::TimelinePage::Builder out);
+absl::StatusOr<TimelinePage> PageFromWire(rpc::TimelinePage::Reader in);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SERVE_WIRE_H_

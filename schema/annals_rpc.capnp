@@ -1,0 +1,144 @@
+# The annals server's RPC interface (`annals serve`, issue 20).
+#
+# Evolution rules, as for annals.capnp (append-only): never renumber, retype
+# or reuse a field, method or enumerant; add new ones at the end with the
+# next ordinal. Methods a server does not implement yet fail with Cap'n
+# Proto's UNIMPLEMENTED exception; the connection goes on.
+#
+# Events cross the wire in their stored form (the log's own bytes):
+# an 8-byte little-endian XXH64 of the payload, then a Cap'n Proto
+# flat-array message whose root is annals.capnp's Envelope. The client
+# checks the checksum as the store does. Statements sent to the server are
+# Envelopes of kind statement in the same form (seq and recordedAt ignored).
+#
+# Errors are data, not exceptions: every result carries a Status (absl's
+# canonical code, a message for people, and the status's payloads, which
+# carry annals's machine-readable error kinds, annals/status.h). A Cap'n
+# Proto exception means the connection or the server failed, not the call.
+@0xc1d6f0a5e3b2d947;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("annals::rpc");
+
+struct Payload {
+  typeUrl @0 :Text;
+  value @1 :Data;
+}
+
+struct Status {
+  code @0 :UInt8;             # absl::StatusCode; 0 = OK
+  message @1 :Text;
+  payloads @2 :List(Payload);
+}
+
+struct AppendResult {
+  seq @0 :UInt64;
+  duplicate @1 :Bool;
+}
+
+struct Stats {
+  events @0 :UInt64;
+  head @1 :UInt64;
+  bytesOnDisk @2 :UInt64;
+  firstOccurredAt @3 :Int64;   # micros; only when hasFirst
+  firstPrecision @4 :UInt8;    # annals::Precision; 0 = absent
+  lastOccurredAt @5 :Int64;
+  lastPrecision @6 :UInt8;
+  lost @7 :UInt64;
+}
+
+struct TimelineQuery {
+  # annals::TimelineQuery (annals/timeline.h), field for field.
+  kind @0 :UInt8;              # 0 actor, 1 topic
+  name @1 :Text;
+  projection @2 :Text;
+  key @3 :List(Text);
+  role @4 :UInt8;              # 1 speaker, 2 target, 3 any
+  fromMicros @5 :Int64;
+  fromPrecision @6 :UInt8;     # 0 = no lower bound
+  toMicros @7 :Int64;
+  toPrecision @8 :UInt8;       # 0 = no upper bound
+  asOf @9 :UInt64;
+  hasAsOf @10 :Bool;
+  includeRetracted @11 :Bool;
+  limit @12 :UInt64;
+  reverse @13 :Bool;
+  cursor @14 :Text;
+  wait @15 :Bool;
+}
+
+struct TimelineEntry {
+  event @0 :Data;              # stored form, see above
+  status @1 :UInt8;            # annals::EntryStatus
+  versionSeq @2 :UInt64;
+  role @3 :UInt8;
+}
+
+struct TimelinePage {
+  entries @0 :List(TimelineEntry);
+  nextCursor @1 :Text;
+  asOf @2 :UInt64;
+}
+
+struct SubscriptionFilter {
+  # Every list empty: all events. Otherwise an event passes when it matches
+  # every non-empty list (any member of it). Filled in by a later session.
+  actors @0 :List(Text);
+  topics @1 :List(Text);
+  kinds @2 :List(UInt8);       # annals::EventKind
+  projection @3 :Text;
+  key @4 :List(Text);
+}
+
+interface EventSink {
+  # Given by a subscriber: receives events in seq order, no gap, no repeat.
+  push @0 (events :List(Data)) -> stream;
+  # The subscription ended (status says why); resume from lastSeq + 1.
+  end @1 (status :Status, lastSeq :UInt64);
+}
+
+interface Subscription {
+  # Dropping it cancels the subscription.
+}
+
+interface Store {
+  # The server's bootstrap capability.
+
+  stats @0 () -> (status :Status, stats :Stats);
+  get @1 (seq :UInt64) -> (status :Status, event :Data);
+  findById @2 (id :Text) -> (status :Status, seq :UInt64);
+  read @3 (fromSeq :UInt64, limit :UInt64) -> (status :Status, events :List(Data));
+  head @4 () -> (status :Status, head :UInt64);
+  timeline @5 (query :TimelineQuery) -> (status :Status, page :TimelinePage);
+
+  # Appends a batch atomically and in order (results[i] is statements[i]);
+  # appends of all connections are group-committed: one WriteBatch and one
+  # write-ahead-log write per group. The reply means what the server's
+  # durability says: in the write-ahead log (survives the server's crash),
+  # or fsynced too with `annals serve --sync`.
+  append @6 (statements :List(Data)) -> (status :Status, results :List(AppendResult));
+
+  # Filled in by later sessions (UNIMPLEMENTED until then).
+  correct @7 (target :UInt64, statement :Data, reason :Text)
+      -> (status :Status, result :AppendResult);
+  retract @8 (target :UInt64, reason :Text) -> (status :Status, result :AppendResult);
+  alias @9 (alias :Text, canonical :Text) -> (status :Status, result :AppendResult);
+  counts @10 (projection :Text, prefix :Text, top :UInt64, asOf :UInt64, hasAsOf :Bool)
+      -> (status :Status, names :List(Text), counts :List(UInt64));
+  projections @11 () -> (status :Status, json :Text);
+  createProjection @12 (definitionJson :Text) -> (status :Status);
+  dropProjection @13 (name :Text) -> (status :Status);
+  rebuild @14 (name :Text) -> (status :Status);
+  subscribe @15 (fromSeq :UInt64, filter :SubscriptionFilter, sink :EventSink)
+      -> (status :Status, subscription :Subscription);
+  verify @16 () -> (status :Status, reportJson :Text);
+  backup @17 (destination :Text) -> (status :Status);
+  readProjection @18 (name :Text, key :Text) -> (status :Status, value :Data, found :Bool);
+  sync @19 () -> (status :Status);
+}
+
+interface Authenticator {
+  # For TCP listeners (later session): the bootstrap capability there;
+  # a token gives a Store (read-only tokens: one that refuses writes).
+  login @0 (token :Data) -> (status :Status, store :Store);
+}

@@ -1,0 +1,38 @@
+// annals serve: hold the store for writing and serve it to many clients
+// (annals/server.h).
+#include <memory>
+
+#include "annals/server.h"
+#include "cli/commands.h"
+
+namespace annals::cli {
+
+Runner AddServe(CLI::App& app, const GlobalFlags& g) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Hold the store for writing and serve it to many clients over a Unix socket "
+      "(mode 0600) until SIGTERM or SIGINT; clients find it by STORE/annals.server");
+  cmd->add_option("--socket", o->socket,
+                  "socket path (default: STORE/annals.sock, or under $XDG_RUNTIME_DIR "
+                  "or /tmp when that is over 107 bytes or the store is read-only)");
+  cmd->add_flag("--sync", o->sync,
+                "fsync each group of appends before acknowledging it (default: an "
+                "acknowledged append is in the write-ahead log, which survives a crash "
+                "of the server but not a power loss)");
+  cmd->add_option("--max-subscriber-lag", o->max_subscriber_lag,
+                  "cut off a subscriber that takes nothing while more than this many "
+                  "events are appended (it is told where to resume)")
+      ->capture_default_str();
+  cmd->add_option("--ready-fd", o->ready_fd,
+                  "once serving, write the address and a newline to this file "
+                  "descriptor and close it (for scripts)");
+  return [o, &g]() -> int {
+    o->store = g.db;
+    absl::Status s = Serve(*o);
+    if (!s.ok()) return Fail("serve", s);
+    return kExitOk;
+  };
+}
+
+}  // namespace annals::cli
