@@ -92,6 +92,8 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       "import",
       "Import event files: JSON Lines statements, CSV with a header row, GDELT "
       "1.0/2.0 events, ICEWS events, PLOVER/POLECAT JSON; plain, .gz or .zip. "
+      "`annals log --format jsonl | annals --db COPY import -` copies or merges a "
+      "store: corrections, retractions and aliases too, targets found by id. "
       "Every row is counted as imported, duplicate or rejected; rejected rows "
       "are reported as FILE:LINE: reason, the first 20 of each file, then a count "
       "per reason (exit 1 if there were any).");

@@ -43,6 +43,13 @@
 // (the row's first line; "import.record", the 1-based record index, for
 // JSON arrays) -- unless the row already carries an "import.format"
 // attribute (an export being re-imported), whose provenance is kept.
+// JSON Lines rows of `annals log --format jsonl` (EventToJson) import
+// whatever their kind: statements and corrections also record the source's
+// "import.source_seq" and "import.source_recorded_at" (unless present);
+// corrections and retractions find their target by id -- the row's
+// "target_id", or the id of the statement the input gave seq "target" --
+// and are rejected with kind "unknown target" when no statement has it,
+// in the store or earlier in the input. Re-importing adds nothing.
 #ifndef ANNALS_IMPORT_H_
 #define ANNALS_IMPORT_H_
 
@@ -91,7 +98,7 @@ struct RejectedLine {
   // What the reason is about, for grouping (not for display): the field
   // ("speaker", "SQLDATE", "attributes", ...) or the kind of problem
   // ("column count", "truncated", "invalid UTF-8", "over-long row", "id
-  // taken", "quoting", "invalid").
+  // taken", "quoting", "invalid", "unknown target", "target retracted").
   std::string kind;
 };
 

@@ -28,6 +28,9 @@ namespace annals {
 // strings"); "line: ..." when the text is not a JSON object at all. Unknown
 // fields are errors, so a misspelt field is never dropped silently.
 // CAMEO codes must be JSON strings: a number would lose leading zeros.
+// The keys `log --format jsonl` adds (seq, recorded_at, kind, ...) are
+// accepted; an event of another kind than "statement" is an error ("kind:
+// ..."): ImportFile reads those.
 ANNALS_EXPORT absl::StatusOr<Statement> ParseStatementJson(std::string_view json);
 
 // One JSON object, no newline. Every statement field is present: absent

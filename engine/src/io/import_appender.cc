@@ -43,6 +43,10 @@ std::vector<Conflict> Appender::TakeConflicts() {
 
 absl::Status Appender::AppendBatch(const Batch& batch, std::vector<Conflict>* found,
                                    uint64_t* imported, uint64_t* duplicates) {
+  if (batch.amend) {
+    if (auto st = AppendAmendment(batch, found, imported, duplicates); !st.ok()) return st;
+    return ReportDurable(batch, *imported, *duplicates);
+  }
   AppendOptions ao;
   ao.durability = AppendOptions::Durability::kBulk;
   // Validate and the content ids ran on the parsing thread.
@@ -67,6 +71,11 @@ absl::Status Appender::AppendBatch(const Batch& batch, std::vector<Conflict>* fo
                                    "\" is already taken by a different statement (seq ", r.seq,
                                    "); not imported")});
   }
+  return ReportDurable(batch, *imported, *duplicates);
+}
+
+absl::Status Appender::ReportDurable(const Batch& batch, uint64_t imported,
+                                     uint64_t duplicates) {
   if (!options_.on_durable || batch.lines.empty()) return absl::OkStatus();
   // Report only after a sync, and only whole batches: every row up to the
   // batch's last line is then stored, found duplicate, or rejected (by the
@@ -75,8 +84,52 @@ absl::Status Appender::AppendBatch(const Batch& batch, std::vector<Conflict>* fo
   if (undurable_bytes_ < options_.durable_every_bytes) return absl::OkStatus();
   if (absl::Status st = engine_.Sync(); !st.ok()) return st;
   undurable_bytes_ = 0;
-  options_.on_durable({batch.lines.back(), imported_ + *imported, duplicates_ + *duplicates,
+  options_.on_durable({batch.lines.back(), imported_ + imported, duplicates_ + duplicates,
                        engine_.Head()});
+  return absl::OkStatus();
+}
+
+namespace {
+
+// The reject kind of an amendment the store refuses, or "" for an error
+// that ends the import (storage).
+std::string AmendRejectKind(const absl::Status& st) {
+  switch (st.code()) {
+    case absl::StatusCode::kNotFound: return "unknown target";
+    case absl::StatusCode::kFailedPrecondition: return "target retracted";
+    case absl::StatusCode::kInvalidArgument: return "invalid";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>* found,
+                                       uint64_t* imported, uint64_t* duplicates) {
+  const Amendment& a = *batch.amend;
+  AppendOptions ao;
+  ao.durability = AppendOptions::Durability::kBulk;
+  absl::StatusOr<AppendResult> r;
+  if (a.kind == EventKind::kActorAlias) {
+    r = engine_.Alias(a.alias, a.canonical, ao);
+  } else if (auto target = engine_.FindById(a.target_id); !target.ok()) {
+    r = target.status().code() == absl::StatusCode::kNotFound
+            ? absl::NotFoundError(absl::StrCat("target: no statement has id \"", a.target_id,
+                                               "\" in the store or earlier in the input"))
+            : target.status();
+  } else if (a.kind == EventKind::kCorrection) {
+    r = engine_.Correct(*target, batch.statements[0], a.reason, ao);
+  } else {
+    r = engine_.Retract(*target, a.reason, ao);
+  }
+  if (r.ok()) {
+    ++*(r->duplicate ? duplicates : imported);
+    return absl::OkStatus();
+  }
+  std::string kind = AmendRejectKind(r.status());
+  if (kind.empty()) return r.status();
+  found->push_back({batch.lines[0], std::string(batch.text(0)),
+                    absl::StrCat(r.status().message(), "; not imported"), std::move(kind)});
   return absl::OkStatus();
 }
 
@@ -104,6 +157,13 @@ void Appender::Loop() {
       return;
     }
   }
+}
+
+std::string ConflictCheck::CheckTarget(const std::string& target_id) const {
+  if (seen_.contains(target_id)) return "";
+  if (engine_ != nullptr && engine_->FindById(target_id).ok()) return "";
+  return absl::StrCat("target: no statement has id \"", target_id,
+                      "\" in the store or earlier in the input; not imported");
 }
 
 std::string ConflictCheck::Check(const Statement& s) {

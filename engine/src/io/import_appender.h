@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -22,8 +23,20 @@ namespace annals::internal {
 
 class EngineServices;
 
+// A correction, retraction or alias read from a log, its target (for the
+// first two) named by id so that it survives renumbering.
+struct Amendment {
+  EventKind kind = EventKind::kCorrection;
+  std::string target_id;
+  std::string reason;
+  std::string alias, canonical;
+};
+
 // Rows waiting to be appended, with what a report about them needs.
+// A batch with `amend` holds that one amendment (statements[0] the
+// corrected values for a correction).
 struct Batch {
+  std::optional<Amendment> amend;
   std::vector<Statement> statements;  // each has passed Validate
   std::vector<std::string> ids;       // EffectiveId of each
   std::vector<uint64_t> lines;
@@ -36,10 +49,12 @@ struct Batch {
 };
 
 // A row whose id is stored already, but for a different statement.
+// Or an amendment the store refuses (its target unknown or retracted).
 struct Conflict {
   uint64_t line;
   std::string text;
   std::string reason;
+  std::string kind = "id taken";  // the reject's machine-readable kind
 };
 
 // Appends batches on its own thread, so parsing the next batch overlaps
@@ -68,6 +83,11 @@ class Appender {
   // *imported, *duplicates).
   absl::Status AppendBatch(const Batch& batch, std::vector<Conflict>* found, uint64_t* imported,
                            uint64_t* duplicates);
+  // Calls on_durable after a sync when enough has been appended since.
+  absl::Status ReportDurable(const Batch& batch, uint64_t imported, uint64_t duplicates);
+  // AppendBatch for a batch holding an amendment.
+  absl::Status AppendAmendment(const Batch& batch, std::vector<Conflict>* found,
+                               uint64_t* imported, uint64_t* duplicates);
 
   Engine& engine_;
   // engine_'s services when this library made it (they take AppendValidated).
@@ -92,6 +112,9 @@ class ConflictCheck {
 
   // A reason if `s` conflicts, "" otherwise.
   std::string Check(const Statement& s);
+  // A reason if no statement has id `target_id`, in the store or earlier
+  // in the input; "" otherwise.
+  std::string CheckTarget(const std::string& target_id) const;
 
  private:
   const Engine* engine_;

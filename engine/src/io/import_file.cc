@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "annals/import.h"
 #include "facade/services.h"
@@ -133,10 +134,21 @@ struct RowContext {
   size_t max_record_bytes;
 };
 
+// Adds attribute key=value unless `s` has key already (a copy of a copy
+// keeps its first origin).
+void AddProvenance(Statement& s, std::string_view key, std::string value) {
+  if (std::none_of(s.attributes.begin(), s.attributes.end(),
+                   [&](const Attribute& a) { return a.key == key; }))
+    s.attributes.push_back({std::string(key), std::move(value)});
+}
+
 // Maps one row to a valid statement, with provenance, repairing invalid
-// UTF-8 when asked (*repaired). A row to reject is an error whose message
-// is the reason and whose subject (model/subject.h) its kind.
-absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool* repaired) {
+// UTF-8 when asked (*repaired); what a log row says besides goes to *row
+// (a retraction's or an alias's statement is empty and not validated). A
+// row to reject is an error whose message is the reason and whose subject
+// (model/subject.h) its kind.
+absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool* repaired,
+                                 internal::LogRow* row) {
   const ImportOptions& options = ctx.options;
   RowMapper& mapper = *ctx.start.mapper;
   if (rec.overlong)
@@ -167,7 +179,7 @@ absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool*
                          rec.text, "invalid UTF-8"});
   }
   Statement s;
-  absl::Status st = mapper.Map(parsed, &s);
+  absl::Status st = mapper.MapLogRow(parsed, &s, row);
   const bool array = ctx.start.mode == RecordReader::Mode::kJsonArray;
   if (rec.unterminated) {
     const std::string what = TruncationReason(rec, ctx.start.mode);
@@ -179,6 +191,12 @@ absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool*
                     "truncated");
   }
   if (!st.ok()) return st;
+  if (row->kind == EventKind::kRetraction || row->kind == EventKind::kActorAlias) return s;
+  if (options.provenance && row->seq != 0) {
+    AddProvenance(s, "import.source_seq", absl::StrCat(row->seq));
+    if (!row->recorded_at.empty())
+      AddProvenance(s, "import.source_recorded_at", row->recorded_at);
+  }
   if (options.provenance &&
       std::none_of(s.attributes.begin(), s.attributes.end(),
                    [](const Attribute& a) { return a.key == "import.format"; })) {
@@ -189,6 +207,31 @@ absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool*
   }
   if (absl::Status valid = Validate(s); !valid.ok()) return valid;
   return s;
+}
+
+// Adds one row to `batch`.
+void AddRow(Batch& batch, Statement s, const Record& rec) {
+  batch.ids.push_back(EffectiveId(s));
+  batch.statements.push_back(std::move(s));
+  batch.lines.push_back(rec.line);
+  batch.texts.append(rec.text);
+  batch.text_ends.push_back(batch.texts.size());
+}
+
+// What a log row amends, its target named by id: the row's `target_id`,
+// or the id of the statement the input gave source seq `target`.
+absl::StatusOr<internal::Amendment> ResolveAmendment(
+    const internal::LogRow& row, const absl::flat_hash_map<uint64_t, std::string>& source_ids) {
+  internal::Amendment a{row.kind, row.target_id, row.reason, row.alias, row.canonical};
+  if (row.kind == EventKind::kActorAlias || !a.target_id.empty()) return a;
+  auto it = source_ids.find(row.target);
+  if (it == source_ids.end())
+    return absl::NotFoundError(absl::StrCat(
+        "target: the ", EventKindName(row.kind), " amends seq ", row.target,
+        ", which is not a statement earlier in the input (and the row has no target_id); "
+        "not imported"));
+  a.target_id = it->second;
+  return a;
 }
 
 // One pass over `source`. Unless `write`, it only parses, validates and
@@ -226,9 +269,12 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       Record r;
       r.line = c.line;
       r.text = c.text;
-      reject(r, c.reason, "id taken");
+      reject(r, c.reason, c.kind);
     }
   };
+  // Source seq -> id of the log's statements read so far: amendments name
+  // their target by source seq, and the copy finds it by id.
+  absl::flat_hash_map<uint64_t, std::string> source_ids;
   auto submit = [&]() -> absl::Status {
     absl::Status st = appender->Submit(std::move(batch));
     batch = Batch();
@@ -243,7 +289,8 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     ++sum.read;
     last_line = rec.line;
     bool repaired = false;
-    auto mapped = MapRow(ctx, rec, &repaired);
+    internal::LogRow row;
+    auto mapped = MapRow(ctx, rec, &repaired, &row);
     if (!mapped.ok()) {
       std::string kind = internal::SubjectOf(mapped.status());
       reject(rec, std::string(mapped.status().message()),
@@ -251,6 +298,28 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       continue;
     }
     Statement& s = *mapped;
+    if (row.kind != EventKind::kStatement) {
+      auto amend = ResolveAmendment(row, source_ids);
+      std::string problem;
+      if (!amend.ok()) problem = std::string(amend.status().message());
+      else if (!write && row.kind != EventKind::kActorAlias)
+        problem = check->CheckTarget(amend->target_id);
+      if (!problem.empty()) {
+        reject(rec, std::move(problem), "unknown target");
+        continue;
+      }
+      if (repaired) ++sum.repaired;
+      if (!write) {
+        ++sum.imported;
+        continue;
+      }
+      if (!batch.statements.empty() && !(append_error = submit()).ok()) break;
+      batch.amend = *std::move(amend);
+      AddRow(batch, std::move(s), rec);
+      if (!(append_error = submit()).ok()) break;
+      continue;
+    }
+    if (row.seq != 0) source_ids[row.seq] = EffectiveId(s);
     if (!write) {
       if (std::string conflict = check->Check(s); !conflict.empty()) {
         reject(rec, std::move(conflict), "id taken");
@@ -260,11 +329,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       ++sum.imported;
     } else {
       if (repaired) ++sum.repaired;
-      batch.ids.push_back(EffectiveId(s));
-      batch.statements.push_back(std::move(s));
-      batch.lines.push_back(rec.line);
-      batch.texts.append(rec.text);
-      batch.text_ends.push_back(batch.texts.size());
+      AddRow(batch, std::move(s), rec);
       if (batch.statements.size() >= batch_size) {
         append_error = submit();
         if (!append_error.ok()) break;

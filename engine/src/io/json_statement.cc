@@ -10,6 +10,7 @@
 #include "annals/json.h"
 #include "io/json_object.h"
 #include "io/key_set.h"
+#include "io/log_row.h"
 #include "io/row_mapper.h"
 #include "model/subject.h"
 #include "simdjson.h"
@@ -162,9 +163,48 @@ bool IsGroup(std::string_view name) {
   return false;
 }
 
+absl::Status GetU64(std::string_view field, element e, uint64_t* out) {
+  if (e.is_null()) return absl::OkStatus();
+  if (!e.is_uint64())
+    return FieldError(field, absl::StrCat("expected a positive number, got ", TypeName(e.type())));
+  *out = e.get_uint64().value_unsafe();
+  return absl::OkStatus();
+}
+
+absl::Status GetKind(element e, EventKind* out) {
+  std::string name;
+  if (auto st = GetString("kind", e, &name); !st.ok()) return st;
+  for (EventKind k : {EventKind::kStatement, EventKind::kCorrection, EventKind::kRetraction,
+                      EventKind::kActorAlias}) {
+    if (name == EventKindName(k) || (name.empty() && k == EventKind::kStatement)) {
+      *out = k;
+      return absl::OkStatus();
+    }
+  }
+  return FieldError("kind", "expected \"statement\", \"correction\", \"retraction\" or "
+                            "\"actor_alias\"");
+}
+
+// The keys of a log row that are not statement fields.
+absl::Status GetLogKey(std::string_view key, element value, internal::LogRow* row, bool* known) {
+  *known = true;
+  if (key == "kind") return GetKind(value, &row->kind);
+  if (key == "seq") return GetU64(key, value, &row->seq);
+  if (key == "recorded_at") return GetString(key, value, &row->recorded_at);
+  if (key == "target") return GetU64(key, value, &row->target);
+  if (key == "target_id") return GetString(key, value, &row->target_id);
+  if (key == "reason") return GetString(key, value, &row->reason);
+  if (key == "alias") return GetString(key, value, &row->alias);
+  if (key == "canonical") return GetString(key, value, &row->canonical);
+  *known = false;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
+namespace internal {
+
+absl::Status ParseLogRowJson(std::string_view json, Statement* statement, LogRow* row) {
   // One parser per thread: it keeps its buffers between lines.
   thread_local simdjson::dom::parser parser;
   element root;
@@ -175,7 +215,7 @@ absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
   if (!root.is_object())
     return FieldError("line", absl::StrCat("expected a JSON object, got ",
                                            TypeName(root.type())));
-  Statement s;
+  Statement& s = *statement;
   std::vector<std::string_view> seen;
   // value_unsafe() returns into a temporary: copy the view out before
   // iterating, or the range-for would iterate a dangling reference.
@@ -185,6 +225,7 @@ absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
       if (k == key) return FieldError(key, "appears twice");
     seen.push_back(key);
     absl::Status st;
+    bool log_key = false;
     const StatementField* f = FindStatementField(key);
     if (key == "id") {
       st = GetString(key, value, &s.id);
@@ -192,21 +233,28 @@ absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
       st = GetField(*f, key, value, &s);
     } else if (IsGroup(key)) {
       st = GetGroup(key, value, &s);
-    } else if (key == "seq" || key == "recorded_at") {
-      // Written by `annals log --format jsonl`; the target store assigns its own.
-    } else if (key == "kind") {
-      if (!value.is_string() ||
-          std::string_view(value.get_string().value_unsafe()) != "statement")
-        st = FieldError(key, "only \"statement\" events can be imported");
-    } else {
+    } else if (st = GetLogKey(key, value, row, &log_key); st.ok() && !log_key) {
       st = FieldError(key, "unknown field");
     }
     if (!st.ok()) return st;
   }
+  // An amendment's id is its own, not the statement's: the copy derives it.
+  if (row->kind != EventKind::kStatement) s.id.clear();
   // `log --format jsonl` writes content ids ("h:..."); they are not caller
   // ids, so drop one that matches the content and the store derives it
   // again. One that does not match is left for Validate to reject.
   if (s.id.starts_with("h:") && s.id == ContentId(s)) s.id.clear();
+  return absl::OkStatus();
+}
+
+}  // namespace internal
+
+absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
+  Statement s;
+  internal::LogRow row;
+  if (auto st = internal::ParseLogRowJson(json, &s, &row); !st.ok()) return st;
+  if (row.kind != EventKind::kStatement)
+    return FieldError("kind", "only \"statement\" events can be read as a statement");
   return s;
 }
 

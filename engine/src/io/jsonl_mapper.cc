@@ -13,6 +13,9 @@ class JsonlMapper : public RowMapper {
     *out = *std::move(s);
     return absl::OkStatus();
   }
+  absl::Status MapLogRow(const Record& record, Statement* out, LogRow* row) override {
+    return ParseLogRowJson(record.text, out, row);
+  }
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "annals/import.h"
 #include "annals/statement.h"
+#include "io/log_row.h"
 #include "io/record_reader.h"
 
 namespace annals::internal {
@@ -25,6 +26,13 @@ class RowMapper {
   // (the caller does) nor add provenance. kInvalidArgument whose message is
   // the reason shown to the user, naming the column or field.
   virtual absl::Status Map(const Record& record, Statement* out) = 0;
+
+  // Map, and what a row of `annals log --format jsonl` says besides the
+  // statement (its source seq, an amendment's kind and target) into *row.
+  // Only JSON Lines rows carry those; other formats leave *row as it is.
+  virtual absl::Status MapLogRow(const Record& record, Statement* out, LogRow* /*row*/) {
+    return Map(record, out);
+  }
 
   // Where byte `offset` of a record lies, for messages: "column Actor1Name",
   // or "byte N" when the format has no columns.

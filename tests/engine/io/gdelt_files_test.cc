@@ -10,6 +10,7 @@
 
 #include "annals/export.h"
 #include "annals/import.h"
+#include "engine/io/import_test_util.h"
 #include "engine/test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -22,14 +23,8 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const std::string kData = std::string(ANNALS_SOURCE_DIR) + "/tests/data/";
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::kData;
+using test::Slurp;
 
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> out;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "annals/import.h"
+#include "engine/io/import_test_util.h"
 #include "engine/test_util.h"
 #include "io/key_set.h"
 #include "gmock/gmock.h"
@@ -17,25 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-const std::string kData = std::string(ANNALS_SOURCE_DIR) + "/tests/data/";
+using test::kData;
+using test::Slurp;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-class ImportChecksTest : public ::testing::Test {
+class ImportChecksTest : public test::ImportStoreTest {
  protected:
-  void SetUp() override {
-    auto e = Engine::Open((fs::path(dir_.path()) / "store").string(), Options{});
-    ASSERT_TRUE(e.ok()) << e.status();
-    engine_ = *std::move(e);
-  }
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string p = (fs::path(dir_.path()) / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
   absl::StatusOr<ImportSummary> Import(const std::string& text, ImportFormat format,
                                        const std::string& name = "in") {
     reasons_.clear();
@@ -45,8 +32,6 @@ class ImportChecksTest : public ::testing::Test {
                       [&](const RejectedLine& r) { reasons_.push_back(r.reason); });
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
   std::vector<std::string> reasons_;
 };
 

@@ -15,6 +15,7 @@
 #include "annals/cameo.h"
 #include "annals/export.h"
 #include "annals/import.h"
+#include "engine/io/import_test_util.h"
 #include "engine/test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -30,68 +31,17 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-const std::string kData = std::string(ANNALS_SOURCE_DIR) + "/tests/data/";
-const std::string kShared = std::string(ANNALS_SOURCE_DIR) + "/../shared/data/";
+using test::Attr;
+using test::Day;
+using test::JoinTabs;
+using test::kData;
+using test::kShared;
+using test::Slurp;
+using test::SplitLines;
+using test::SplitTabs;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-std::vector<std::string> SplitTabs(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    size_t t = s.find('\t', start);
-    out.push_back(s.substr(start, t == std::string::npos ? std::string::npos : t - start));
-    if (t == std::string::npos) return out;
-    start = t + 1;
-  }
-}
-
-std::string JoinTabs(const std::vector<std::string>& f) {
-  std::string out;
-  for (size_t i = 0; i < f.size(); ++i) out += (i ? "\t" : "") + f[i];
-  return out;
-}
-
-std::string Attr(const Statement& s, std::string_view key) {
-  for (const Attribute& a : s.attributes)
-    if (a.key == key) return a.value;
-  return "<absent>";
-}
-
-Timestamp Day(int y, int m, int d) {
-  auto t = ParseTime(absl::StrFormat("%04d-%02d-%02d", y, m, d));
-  return *t;
-}
-
-class ImportFormatsTest : public ::testing::Test {
+class ImportFormatsTest : public test::ImportStoreTest {
  protected:
-  void SetUp() override { Reopen(); }
-
-  void Reopen() {
-    engine_.reset();
-    auto e = Engine::Open((fs::path(dir_.path()) / "store").string(), Options{});
-    ASSERT_TRUE(e.ok()) << e.status();
-    engine_ = *std::move(e);
-  }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string p = (fs::path(dir_.path()) / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
 
   absl::StatusOr<ImportSummary> Import(const std::string& path,
                                        ImportFormat format = ImportFormat::kAuto,
@@ -129,8 +79,6 @@ class ImportFormatsTest : public ::testing::Test {
     std::string text;
   };
 
-  test::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
   std::vector<Reject> rejects_;
 };
 

@@ -277,7 +277,10 @@ TEST_F(JsonlImportTest, ExportedLogImportsIntoAnotherStore) {
     std::erase_if(own.attributes,
                   [](const Attribute& a) { return a.key.starts_with("import."); });
     EXPECT_EQ(own, e.statement);
-    EXPECT_EQ(copy->statement.attributes.size(), e.statement.attributes.size() + 3);
+    // import.format, .file, .line and the source's seq and recorded_at.
+    EXPECT_EQ(copy->statement.attributes.size(), e.statement.attributes.size() + 5);
+    EXPECT_THAT(copy->statement.attributes,
+                ::testing::Contains(Attribute{"import.source_seq", std::to_string(e.seq)}));
   }
 
   // And back into the original store: everything is already there.
@@ -285,6 +288,74 @@ TEST_F(JsonlImportTest, ExportedLogImportsIntoAnotherStore) {
   ASSERT_TRUE(sum.ok()) << sum.status();
   EXPECT_EQ(sum->duplicates, 2u);
   EXPECT_EQ(sum->rejected, 0u);
+}
+
+// Issue 17.6: corrections, retractions and aliases import too, their
+// targets found by id; one whose target is neither stored nor earlier in
+// the input is rejected as "unknown target", with --strict as without.
+TEST_F(JsonlImportTest, AmendmentsImportWithTheirTargetsFoundById) {
+  const uint64_t a = engine_->Append(SmallStatement(1))->seq;
+  const uint64_t b = engine_->Append(SmallStatement(2))->seq;
+  Statement fixed = SmallStatement(1);
+  fixed.content = "fixed";
+  ASSERT_TRUE(engine_->Correct(a, fixed, "typo").ok());
+  ASSERT_TRUE(engine_->Retract(b, "wrong").ok());
+  ASSERT_TRUE(engine_->Alias("Ann", "Anne").ok());
+  std::string jsonl;
+  std::vector<Event> source = *engine_->Read(1, 10);
+  ASSERT_EQ(source.size(), 5u);
+  for (const Event& e : source) jsonl += EventToJson(e) + "\n";
+  const std::string path = File("log.jsonl", jsonl);
+
+  TempDir other_dir;
+  auto other = Engine::Open(other_dir.Sub("store"), FastOptions());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Append(SmallStatement(7)).ok());  // renumbers the copy
+  ImportOptions strict;
+  strict.strict = true;
+  auto sum = ImportJsonlFile(**other, path, strict, [](const RejectedLine& r) {
+    ADD_FAILURE() << r.line << ": " << r.reason;
+  });
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->imported, 5u);
+  EXPECT_EQ(sum->rejected, 0u);
+  auto now = (*other)->CurrentStatement(a + 1);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(now->content, "fixed");
+  EXPECT_EQ((*other)->CurrentStatement(b + 1).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // retracted
+  auto alias = (*other)->Get(6);
+  ASSERT_TRUE(alias.ok());
+  EXPECT_EQ(alias->kind, EventKind::kActorAlias);
+  sum = ImportJsonlFile(**other, path, {}, nullptr);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->duplicates, 5u);
+  EXPECT_EQ((*other)->Head(), 6u);
+
+  // The correction and the retraction alone, into a store without them.
+  const std::string amends = File("amends.jsonl", EventToJson(source[2]) + "\n" +
+                                                      EventToJson(source[3]) + "\n");
+  TempDir third_dir;
+  auto third = Engine::Open(third_dir.Sub("store"), FastOptions());
+  ASSERT_TRUE(third.ok());
+  for (bool strict_mode : {true, false}) {
+    ImportOptions o;
+    o.strict = strict_mode;
+    std::vector<std::string> kinds;
+    sum = ImportJsonlFile(**third, amends, o,
+                          [&](const RejectedLine& r) { kinds.push_back(std::string(r.kind)); });
+    ASSERT_TRUE(sum.ok()) << sum.status();
+    EXPECT_EQ(sum->rejected, 2u);
+    EXPECT_THAT(kinds, ::testing::ElementsAre("unknown target", "unknown target"));
+  }
+  // Named by id, a target already in the store is found there.
+  std::string by_id = EventToJson(source[2]);
+  by_id.insert(by_id.size() - 1, ",\"target_id\":\"" + source[0].id + "\"");
+  ASSERT_TRUE((*third)->Append(SmallStatement(1)).ok());
+  sum = ImportJsonlFile(**third, File("by_id.jsonl", by_id + "\n"), {}, nullptr);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->imported, 1u);
+  EXPECT_EQ((*third)->CurrentStatement(1)->content, "fixed");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "annals/import.h"
+#include "engine/io/import_test_util.h"
 #include "engine/test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -27,14 +28,8 @@ using internal::RecordReader;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const std::string kData = std::string(ANNALS_SOURCE_DIR) + "/tests/data/";
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::kData;
+using test::Slurp;
 
 // A record as plain values, for comparisons.
 struct Rec {

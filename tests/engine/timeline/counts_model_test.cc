@@ -16,6 +16,7 @@
 #include "annals/timeline.h"
 #include "engine/test_util.h"
 #include "engine/timeline/model.h"
+#include "engine/timeline/random_log.h"
 
 namespace annals {
 namespace {
@@ -217,11 +218,8 @@ TEST_P(CountsModelTest, RandomLogMatchesModel) {
   std::unique_ptr<Engine> engine = *std::move(opened);
   ModelLog model;
   Generator gen(GetParam(), engine.get(), &model);
-  const int events = 150 + static_cast<int>(GetParam() % 150);
-  while (model.head() < static_cast<uint64_t>(events)) {
-    absl::Status st = gen.Step();
-    ASSERT_TRUE(st.ok()) << "at seq " << model.head() + 1 << ": " << st;
-  }
+  const uint64_t events = test::RandomLogSize(GetParam());
+  ASSERT_TRUE(test::GrowLog(gen, model, events));
   ASSERT_TRUE(engine->WaitFor(engine->Head(), absl::Seconds(60)).ok());
   const std::vector<std::pair<const char*, const char*>> ranges = {
       {nullptr, nullptr}, {"2024", nullptr}, {nullptr, "2024"}, {"2024-02", "2024-06"},

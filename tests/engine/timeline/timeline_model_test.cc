@@ -15,6 +15,7 @@
 #include "annals/timeline.h"
 #include "engine/test_util.h"
 #include "engine/timeline/model.h"
+#include "engine/timeline/random_log.h"
 
 namespace annals {
 namespace {
@@ -497,11 +498,8 @@ TEST_P(TimelineModelTest, RandomLogMatchesModel) {
   std::unique_ptr<Engine> engine = *std::move(opened);
   ModelLog model;
   Generator gen(GetParam(), engine.get(), &model);
-  int events = 150 + static_cast<int>(GetParam() % 150);
-  while (model.head() < static_cast<uint64_t>(events)) {
-    absl::Status st = gen.Step();
-    ASSERT_TRUE(st.ok()) << "at seq " << model.head() + 1 << ": " << st;
-  }
+  const uint64_t events = test::RandomLogSize(GetParam());
+  ASSERT_TRUE(test::GrowLog(gen, model, events));
   ASSERT_EQ(engine->Head(), model.head());
   ASSERT_TRUE(engine->WaitFor(engine->Head(), absl::Seconds(60)).ok());
 
@@ -552,11 +550,8 @@ TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
   std::unique_ptr<Engine> engine = *std::move(opened);
   ModelLog model;
   Generator gen(GetParam(), engine.get(), &model);
-  int events = 150 + static_cast<int>(GetParam() % 150);
-  while (model.head() < static_cast<uint64_t>(events)) {
-    absl::Status st = gen.Step();
-    ASSERT_TRUE(st.ok()) << "at seq " << model.head() + 1 << ": " << st;
-  }
+  const uint64_t events = test::RandomLogSize(GetParam());
+  ASSERT_TRUE(test::GrowLog(gen, model, events));
   engine.reset();
 
   Options bulk = FastOptions();
@@ -580,10 +575,7 @@ TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
   // Appends after the switch: live bulk batches (files ingested on top of
   // the live generation), with corrections and retractions of statements
   // applied in earlier batches.
-  while (model.head() < static_cast<uint64_t>(events) + 40) {
-    absl::Status st = gen.Step();
-    ASSERT_TRUE(st.ok()) << "at seq " << model.head() + 1 << ": " << st;
-  }
+  ASSERT_TRUE(test::GrowLog(gen, model, events + 40));
   ASSERT_TRUE(engine->WaitFor(engine->Head(), absl::Seconds(60)).ok());
   SweepAll(*engine, model, gen);
 }
@@ -604,10 +596,7 @@ TEST_P(TimelineEveryAsOfTest, EverySeqMatchesModel) {
   options.max_actors = 5;
   Generator gen(GetParam(), engine.get(), &model, options);
   // Few names, so that each timeline is long and aliases connect them.
-  while (model.head() < 60) {
-    absl::Status st = gen.Step();
-    ASSERT_TRUE(st.ok()) << "at seq " << model.head() + 1 << ": " << st;
-  }
+  ASSERT_TRUE(test::GrowLog(gen, model, 60));
   std::vector<std::string> actors = {"Vladimir Putin", "ZELENSKYY",
                                      "maria zakharova", " DONALD  TRUMP",
                                      "President Putin", "Volodymyr Zelensky"};
