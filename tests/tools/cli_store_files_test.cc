@@ -75,7 +75,17 @@ TEST_F(CliStoreFilesTest, ReadOnlyFilesystemFallsBackToReadOnlyOpen) {
   Result a = RunOn(db, "actors");
   Result s = RunOn(db, "stats");
   Result w = RunOn(db, "append --speaker X --verb said --at 2024-01-01 --content c");
+  const fs::path bk = dir_ / "bk";
+  Result b = RunOn(db, "backup " + Quote(bk.string()));
+  Result l = RunOn(db, "log --format jsonl");
   umount(mnt.c_str());
+  // The backup, of a read-only view, restores to the same log.
+  EXPECT_EQ(b.exit_code, 0) << b.err;
+  const fs::path restored = dir_ / "restored";
+  Result r = RunOn(restored, "restore " + Quote(bk.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(l.exit_code, 0) << l.err;
+  EXPECT_EQ(RunOn(restored, "log --format jsonl").out, l.out);
   EXPECT_EQ(t.exit_code, 0) << t.err;
   EXPECT_EQ(Lines(t.out).size(), 3u) << t.out;
   EXPECT_EQ(a.exit_code, 0) << a.err;

@@ -147,11 +147,7 @@ absl::StatusOr<std::vector<GroupCount>> QueryCounts(const GlobalFlags& g, Counts
   q.wait = !args.no_wait && !store->read_only;
   if (store->read_only && !store->current) {
     std::optional<ProjectionInfo> info = FindProjection(engine, q.projection);
-    std::fprintf(stderr,
-                 "annals: note: the store is in use by another process; answering "
-                 "read-only, as of the %s projection's checkpoint (seq %llu)\n",
-                 EscapeForTerminal(q.projection).c_str(),
-                 static_cast<unsigned long long>(info ? info->checkpoint : 0));
+    NoteReadOnlyAnswer(*store, q.projection, info ? info->checkpoint : 0);
   } else if (q.wait) {
     uint64_t target = engine.Head();
     if (q.as_of.has_value()) target = std::min(target, *q.as_of);

@@ -73,7 +73,18 @@ absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string&
   if (!r.ok()) return r.status();
   store.engine = std::move(*r);
   store.read_only = true;
+  store.not_writable = IsStoreNotWritable(e.status());
   return store;
+}
+
+void NoteReadOnlyAnswer(const QueryStore& store, const std::string& projection,
+                        uint64_t checkpoint) {
+  std::fprintf(stderr, "annals: note: the store %s; answering read-only, as of the %s "
+               "projection's checkpoint (seq %llu)\n",
+               store.not_writable ? "may not be written (read-only filesystem or no write "
+                                    "permission)"
+                                  : "is in use by another process",
+               EscapeForTerminal(projection).c_str(), static_cast<unsigned long long>(checkpoint));
 }
 
 absl::Status WaitForProjection(const Engine& engine, const std::string& name,
@@ -151,11 +162,7 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
   if (store->read_only && !store->current) {
     std::vector<ProjectionInfo> infos = engine.Projections();
     const ProjectionInfo* info = FindInfo(infos, projection);
-    std::fprintf(stderr,
-                 "annals: note: the store is in use by another process; answering "
-                 "read-only, as of the %s projection's checkpoint (seq %llu)\n",
-                 EscapeForTerminal(projection).c_str(),
-                 static_cast<unsigned long long>(info ? info->checkpoint : 0));
+    NoteReadOnlyAnswer(*store, projection, info ? info->checkpoint : 0);
   } else if (q.wait) {
     // Wait here rather than in Timeline, to show progress on a terminal.
     uint64_t target = engine.Head();

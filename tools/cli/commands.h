@@ -64,13 +64,20 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& 
 // projection is live and has applied the whole log, that open answers the
 // query exactly (`current`). Otherwise writable, so projection workers run
 // and answers catch up with the log; or read-only (`read_only`, not
-// `current`) when another process holds the store, in which case answers
-// are as of the projections' checkpoints.
+// `current`) when another process holds the store or its directory may not
+// be written (`not_writable`), in which case answers are as of the
+// projections' checkpoints.
 struct QueryStore {
   std::unique_ptr<Engine> engine;
   bool read_only = false;
-  bool current = false;  // read-only, and `projection` already current
+  bool current = false;       // read-only, and `projection` already current
+  bool not_writable = false;  // read-only because the store may not be written
 };
+
+// The note a read-only answer (not `current`) prints before it: why it is
+// read-only, and that it is as of `projection`'s checkpoint `checkpoint`.
+void NoteReadOnlyAnswer(const QueryStore& store, const std::string& projection,
+                        uint64_t checkpoint);
 absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string& projection);
 
 // Waits until projection `name` answers as of `seq` (live, checkpoint >=

@@ -37,6 +37,9 @@ absl::Status WithHint(const absl::Status& status, std::string_view hint) {
 
 int Fail(std::string_view context, const absl::Status& status) {
   std::string msg = EscapeForTerminal(std::string(status.message()));
+  if (IsStoreDamaged(status))
+    msg += " (run `annals verify` to list the damage; keep a copy of the store directory "
+           "before changing anything)";
   if (context.empty())
     std::fprintf(stderr, "annals: %s\n", msg.c_str());
   else

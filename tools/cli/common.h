@@ -30,7 +30,8 @@ int ExitCodeFor(const absl::Status& status);
 absl::Status WithHint(const absl::Status& status, std::string_view hint);
 
 // Prints "annals: <context>: <message>" to stderr, both escaped for the
-// terminal (terminal.h: messages quote stored and input text); returns
+// terminal (terminal.h: messages quote stored and input text), with a hint
+// to run `annals verify` when the status IsStoreDamaged; returns
 // ExitCodeFor.
 int Fail(std::string_view context, const absl::Status& status);
 

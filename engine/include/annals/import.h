@@ -235,7 +235,9 @@ ANNALS_EXPORT absl::StatusOr<ImportSummary> ImportFile(Engine& engine, ImportInp
                                          const RejectSink& on_reject = {});
 
 // Imports `path` ("-" reads standard input) into `engine` with bulk
-// durability, syncing at the end. Parsing runs on the calling thread and
+// durability, syncing at the end and then flushing RocksDB's memtables when
+// it appended anything (so the import does not live in the write-ahead log
+// alone, and the next open replays nothing). Parsing runs on the calling thread and
 // overlaps with the appends (one helper thread): `on_reject`, on_progress
 // and on_repair are called on the calling thread, rejects in input order;
 // on_durable on the appending thread (so while the others may run; its

@@ -41,6 +41,13 @@ ANNALS_EXPORT bool IsStoreNotWritable(const absl::Status& status);
 // RepairStore (annals/repair.h, `annals repair`) salvages it.
 ANNALS_EXPORT bool IsWalDamaged(const absl::Status& status);
 
+// The store's files are damaged or missing (kDataLoss): a read found a
+// corrupt block or a table file gone, or a full scan of the log ended
+// before the head it read at its start ("read N events but the head is
+// M") or skipped seqs no repair recorded lost. Reads report it rather than
+// return part of the answer; `annals verify` lists the damage.
+ANNALS_EXPORT bool IsStoreDamaged(const absl::Status& status);
+
 // The index of the statement that failed Validate in an Engine::Append
 // batch (kInvalidArgument, message "statements[3]: speaker: ..."); 0 for
 // the one-statement Append, whose message has no prefix. nullopt for any

@@ -141,9 +141,11 @@ absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,
   o.create_if_missing = false;
   auto engine = Engine::Open(store_path, o);
   if (engine.ok()) return Backup(**engine, dir);
-  if (!IsStoreInUse(engine.status())) return engine.status();
+  if (!IsStoreInUse(engine.status()) && !IsStoreNotWritable(engine.status()))
+    return engine.status();
 
-  // Held by another process: back up a read-only view of it, taken again
+  // Held by another process, or in a directory this user may not write (a
+  // read-only filesystem): back up a read-only view of it, taken again
   // (a new view) if the copy does not hold together.
   o.read_only = true;
   o.builtin_projections = false;  // the copy takes every record as it is

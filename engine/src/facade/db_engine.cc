@@ -138,5 +138,9 @@ absl::StatusOr<uint64_t> DbEngine::AddBackup(const std::string& backup_dir) cons
 }
 absl::Status DbEngine::CopyView(const std::string& dir) const { return store_->CopyTo(dir); }
 
+absl::Status DbEngine::FlushMemtables() {
+  return read_only() ? absl::OkStatus() : store_->FlushIfLarge(0);
+}
+
 }  // namespace internal
 }  // namespace annals

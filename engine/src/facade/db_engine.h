@@ -84,6 +84,7 @@ class DbEngine final : public Engine, public EngineServices {
   bool read_only() const override { return store_->read_only(); }
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
+  absl::Status FlushMemtables() override;
   LogStore* log_store() override { return read_only() ? nullptr : store_.get(); }
 
  private:

@@ -32,6 +32,11 @@ class EngineServices {
   // Writes a record-by-record copy of the engine's view (one instant) into
   // new directory `dir`, a store of its own; the caller checks it.
   virtual absl::Status CopyView(const std::string& dir) const = 0;
+  // Writable engines: flushes the memtables when anything is left only in
+  // the write-ahead log, so the end of an import (ImportFile) does not live
+  // in the WAL alone and the next open replays nothing. Not for small
+  // appends (tiny level-0 files). OK and nothing done when read-only.
+  virtual absl::Status FlushMemtables() = 0;
   // The log store of a writable engine, for white-box tests and
   // benchmarks; null for a read-only engine (whose store changes at each
   // Refresh).

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "annals/import.h"
+#include "facade/services.h"
 #include "io/byte_source.h"
 #include "io/import_appender.h"
 #include "io/import_input_reader.h"
@@ -354,6 +355,10 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
                          source.bytes_total(), sum.read});
   if (write) {
     if (auto st = engine.Sync(); !st.ok()) return st;
+    // The end of an import is flushed (issue 16.1), for every caller of
+    // ImportFile (the CLI, C++ and Python programs), not left in the WAL.
+    if (internal::EngineServices* services = internal::ServicesOf(engine); services != nullptr)
+      if (auto st = services->FlushMemtables(); !st.ok()) return st;
     if (options.on_durable)
       options.on_durable({last_line, sum.imported, sum.duplicates, engine.Head()});
   }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
@@ -19,12 +21,23 @@ namespace annals::internal {
 absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value,
                                DecodeDepth depth = DecodeDepth::kFull);
 
+// What a scan of the log must find: seqs are gapless from 1 but for the
+// ranges `annals repair` recorded lost, and the log reaches `head`, read
+// when the scan starts (appends during it only add above it).
+struct LogExpectation {
+  uint64_t head = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> lost;  // [first, last], sorted
+};
+
 // Walks the log family from `from`, decoding each entry (as deep as
-// `depth`). Not thread-safe.
+// `depth`). A seq missing from the walk (a table file gone, a damaged
+// block RocksDB skipped) ends it with kDataLoss marked IsStoreDamaged, as
+// does an end before the expected head: "read N events but the head is
+// M". Not thread-safe.
 class DbLogIterator final : public LogIterator {
  public:
   // Takes ownership of `it`, an iterator over the log family.
-  DbLogIterator(rocksdb::Iterator* it, uint64_t from,
+  DbLogIterator(rocksdb::Iterator* it, uint64_t from, LogExpectation expect,
                 DecodeDepth depth = DecodeDepth::kFull);
   bool Valid() const override { return valid_; }
   void Next() override;
@@ -35,6 +48,13 @@ class DbLogIterator final : public LogIterator {
 
  private:
   void Load();
+  // The first seq at or after `seq` that is not recorded lost.
+  uint64_t SkipLost(uint64_t seq) const;
+
+  const uint64_t from_;
+  const LogExpectation expect_;
+  uint64_t next_;      // the seq the walk must find next
+  uint64_t read_ = 0;  // events read
 
   std::unique_ptr<rocksdb::Iterator> it_;
   const DecodeDepth depth_;

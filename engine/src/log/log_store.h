@@ -28,6 +28,7 @@
 #include "concurrency/helper_pool.h"
 #include "log/event_log.h"
 #include "log/info_logger.h"
+#include "log/log_iterator.h"
 #include "log/log_state.h"
 #include "log/projection_storage.h"
 #include "rocksdb/cache.h"
@@ -119,6 +120,8 @@ class LogStore final : public EventLog, public ProjectionStorage {
   std::unique_ptr<LogIterator> NewIterator(uint64_t from, DecodeDepth depth) const override;
   std::unique_ptr<LogIterator> NewPrefetchingIterator(uint64_t from, uint64_t max_events,
                                                       DecodeDepth depth) const override;
+  // What a scan starting now must find (log_iterator.h).
+  LogExpectation Expectation() const;
   std::vector<absl::StatusOr<Event>> ReadEvents(const StoreSnapshot& at,
                                                 std::span<const uint64_t> seqs) const override;
   std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const override;

@@ -54,8 +54,28 @@ absl::StatusOr<std::vector<Event>> LogStore::Read(uint64_t from_seq, size_t limi
 std::unique_ptr<LogIterator> LogStore::NewIterator(uint64_t from, DecodeDepth depth) const {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;  // forward scans read big sequential runs
+  // The expectation before the iterator: its view must hold the head.
+  LogExpectation expect = Expectation();
   return std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_), std::max<uint64_t>(from, 1),
-                                         depth);
+                                         std::move(expect), depth);
+}
+
+LogExpectation LogStore::Expectation() const {
+  LogExpectation out;
+  // The head first: a scan must reach it, and lost ranges read after it
+  // cover every seq below it that repair gave up.
+  out.head = Head();
+  uint64_t lost = 0;
+  {
+    absl::MutexLock lock(&append_mu_);
+    lost = state_.lost_count;
+  }
+  if (lost == 0) return out;
+  auto ranges = ReadLostRanges(db_.get(), meta_);
+  // Unreadable records: expect every seq, so the scan reports the gap.
+  if (ranges.ok()) out.lost = *std::move(ranges);
+  std::sort(out.lost.begin(), out.lost.end());
+  return out;
 }
 
 std::unique_ptr<LogIterator> LogStore::NewPrefetchingIterator(uint64_t from,
@@ -66,9 +86,10 @@ std::unique_ptr<LogIterator> LogStore::NewPrefetchingIterator(uint64_t from,
   // A replay reads every block once: caching them would only evict the
   // blocks queries and appends use.
   ro.fill_cache = false;
+  LogExpectation expect = Expectation();
   return std::make_unique<PrefetchingIterator>(
       std::make_unique<DbLogIterator>(db_->NewIterator(ro, log_), std::max<uint64_t>(from, 1),
-                                      depth),
+                                      std::move(expect), depth),
       max_events);
 }
 

@@ -10,7 +10,8 @@
 namespace annals::internal {
 
 // Converts a RocksDB status to the canonical code a caller can act on;
-// the message is "<what>: <RocksDB's message>".
+// the message is "<what>: <RocksDB's message>". Corruption is kDataLoss
+// marked IsStoreDamaged.
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what);
 
 }  // namespace annals::internal

@@ -1,6 +1,7 @@
 // Copies of a store for backups: a RocksDB BackupEngine backup of a writer's store,
 // or a record-by-record copy of what a (read-only) store sees. Also the
 // white-box hooks tests and benchmarks use.
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -8,7 +9,9 @@
 #include "log/add_operator.h"
 #include "log/keys.h"
 #include "log/log_store.h"
+#include "log/records.h"
 #include "log/rocks_status.h"
+#include "model/error_kinds.h"
 #include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
 
@@ -51,6 +54,22 @@ absl::StatusOr<uint64_t> LogStore::BackupTo(const std::string& backup_dir) const
   return head;
 }
 
+namespace {
+
+// A copy of the log must hold every seq up to the head but those recorded
+// lost: fewer means the store is damaged (a table file gone).
+absl::Status CheckLogCount(const LogExpectation& expect, uint64_t entries) {
+  uint64_t want = expect.head;
+  for (const auto& [first, last] : expect.lost)
+    if (first <= expect.head) want -= std::min(last, expect.head) - first + 1;
+  if (entries == want) return absl::OkStatus();
+  return StoreDamagedError(absl::StrCat("the log is damaged: read ", entries,
+                                        " events but the head is ", expect.head,
+                                        "; nothing was backed up"));
+}
+
+}  // namespace
+
 absl::Status LogStore::CopyTo(const std::string& dir) const {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const HandlePtr& h : handles_) {
@@ -72,6 +91,7 @@ absl::Status LogStore::CopyTo(const std::string& dir) const {
   wo.disableWAL = true;  // flushed below before the copy counts as done
   // One view for every family: a store's snapshot (a secondary's own view
   // changes only when it is opened again).
+  const LogExpectation expect = Expectation();  // before the view, which holds its head
   const StoreSnapshot view = Snapshot();
   for (size_t i = 0; i < handles_.size() && result.ok(); ++i) {
     rocksdb::ReadOptions ro = view.options();
@@ -79,7 +99,12 @@ absl::Status LogStore::CopyTo(const std::string& dir) const {
     ro.fill_cache = false;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handles_[i].get()));
     rocksdb::WriteBatch batch;
+    uint64_t log_entries = 0;  // log entries at or below the head
     for (it->SeekToFirst(); it->Valid() && result.ok(); it->Next()) {
+      if (handles_[i].get() == log_) {
+        auto seq = DecodeSeq(std::string_view(it->key().data(), it->key().size()));
+        if (seq && *seq <= expect.head) ++log_entries;
+      }
       batch.Put(out_handles[i], it->key(), it->value());
       if (batch.GetDataSize() >= (4u << 20)) {
         result = FromRocks(out->Write(wo, &batch), "writing the backup");
@@ -87,6 +112,7 @@ absl::Status LogStore::CopyTo(const std::string& dir) const {
       }
     }
     if (result.ok() && !it->status().ok()) result = FromRocks(it->status(), "reading the store");
+    if (result.ok() && handles_[i].get() == log_) result = CheckLogCount(expect, log_entries);
     if (result.ok() && batch.Count() > 0)
       result = FromRocks(out->Write(wo, &batch), "writing the backup");
   }

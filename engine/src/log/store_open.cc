@@ -331,13 +331,28 @@ absl::StatusOr<LogState> Recover(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* l
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scanning the log");
   if (last != state.head)
-    return absl::DataLossError(absl::StrCat("the log ends at seq ", last,
-                                            " but its head marker says ", state.head));
+    return StoreDamagedError(absl::StrCat("the log ends at seq ", last,
+                                          " but its head marker says ", state.head));
   auto lost = ReadLostRanges(db, meta);
   if (!lost.ok()) return lost.status();
+  uint64_t first_kept = 1;  // the first seq not recorded lost
+  std::sort(lost->begin(), lost->end());
   for (const auto& [first, through] : *lost) {
     state.lost_through = std::max(state.lost_through, through);
     state.lost_count += through - first + 1;
+    if (first <= first_kept && first_kept <= through) first_kept = through + 1;
+  }
+  // And it starts where it should: a table file gone from under the
+  // oldest events leaves the ends agreeing (a scan finds the gap).
+  if (first_kept <= state.head) {
+    it->SeekToFirst();
+    uint64_t start = 0;
+    if (it->Valid())
+      start = DecodeSeq(std::string_view(it->key().data(), it->key().size())).value_or(0);
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning the log");
+    if (start != first_kept)
+      return StoreDamagedError(absl::StrCat("the log starts at seq ", start, ", not ",
+                                            first_kept, " (its head is ", state.head, ")"));
   }
   return state;
 }
@@ -366,9 +381,15 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path
   // A secondary whose view was torn by a flush in the writer (kAborted) is
   // opened again; catching it up instead could keep stale values.
   absl::Status last;
+  bool unlocked = false;  // no writer held the store at the last attempt
   for (int attempt = 1; options.read_only && !parts.ok() && absl::IsAborted(parts.status());
        ++attempt) {
     last = parts.status();
+    // Twice torn with no writer to change the store between: not a
+    // writer's flush but damage (a table file gone, say).
+    if (unlocked && !StoreLockHeld(path))
+      return StoreDamagedError(absl::StrCat("the store is damaged: ", last.message()));
+    unlocked = !StoreLockHeld(path);
     if (attempt == kSecondaryAttempts)
       return absl::UnavailableError(absl::StrCat(
           "the store kept changing while reading it; try again (", last.message(), ")"));

@@ -20,6 +20,7 @@ constexpr char kStoreInUse[] = "store-in-use";
 constexpr char kNoStore[] = "no-store";
 constexpr char kWalDamaged[] = "wal-damaged";
 constexpr char kNotWritable[] = "store-not-writable";
+constexpr char kStoreDamaged[] = "store-damaged";
 
 bool HasKind(const absl::Status& status, std::string_view kind) {
   auto p = status.GetPayload(kKindUrl);
@@ -40,6 +41,8 @@ bool IsNoStore(const absl::Status& status) { return HasKind(status, kNoStore); }
 bool IsStoreNotWritable(const absl::Status& status) { return HasKind(status, kNotWritable); }
 
 bool IsWalDamaged(const absl::Status& status) { return HasKind(status, kWalDamaged); }
+
+bool IsStoreDamaged(const absl::Status& status) { return HasKind(status, kStoreDamaged); }
 
 std::optional<size_t> BadStatementIndex(const absl::Status& status) {
   auto p = status.GetPayload(kIndexUrl);
@@ -64,6 +67,10 @@ absl::Status StoreNotWritableError(std::string_view message) {
 
 absl::Status WalDamagedError(std::string_view message) {
   return Marked(absl::DataLossError(AV(message)), kWalDamaged);
+}
+
+absl::Status StoreDamagedError(std::string_view message) {
+  return Marked(absl::DataLossError(AV(message)), kStoreDamaged);
 }
 
 absl::Status BadStatementError(const absl::Status& reason, size_t index, bool prefix) {

@@ -18,6 +18,8 @@ absl::Status NoStoreError(std::string_view message);
 absl::Status StoreNotWritableError(std::string_view message);
 // kDataLoss marked IsWalDamaged.
 absl::Status WalDamagedError(std::string_view message);
+// kDataLoss marked IsStoreDamaged.
+absl::Status StoreDamagedError(std::string_view message);
 // kInvalidArgument "statements[index]: <reason's message>" marked with
 // BadStatementIndex == index; `prefix` false leaves the message as it is.
 absl::Status BadStatementError(const absl::Status& reason, size_t index, bool prefix);

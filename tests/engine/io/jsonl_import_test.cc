@@ -10,6 +10,9 @@
 
 #include "annals/json.h"
 #include "engine/test_util.h"
+#include "facade/services.h"
+#include "log/keys.h"
+#include "log/log_store.h"
 
 namespace annals {
 namespace {
@@ -134,6 +137,25 @@ TEST_F(JsonlImportTest, ReimportAddsNothingAlsoAfterReopen) {
   EXPECT_EQ(after_reopen->duplicates, 4u);
   EXPECT_EQ(engine_->Head(), 3u);
   EXPECT_EQ(*engine_->Read(1, 100), before);
+}
+
+// Issue 16.1: the end of an import flushes the memtables, for library and
+// Python callers too (not only when the CLI closes a big import), so the
+// import does not live in the write-ahead log alone until the next close.
+TEST_F(JsonlImportTest, AnImportEndsFlushedWithoutAClose) {
+  auto imported = Import(File("mixed.jsonl", kMixed));
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->imported, 3u);
+  internal::LogStore* store = internal::ServicesOf(*engine_)->log_store();
+  ASSERT_NE(store, nullptr);
+  for (const char* family : {internal::kLogFamily, internal::kIdsFamily, internal::kMetaFamily}) {
+    SCOPED_TRACE(family);
+    EXPECT_EQ(store->Property(family, "rocksdb.num-entries-active-mem-table"), "0");
+    EXPECT_EQ(store->Property(family, "rocksdb.num-entries-imm-mem-tables"), "0");
+  }
+  // An append afterwards stays in the memtable (no flush per append).
+  ASSERT_TRUE(engine_->Append(SmallStatement(99)).ok());
+  EXPECT_EQ(store->Property(internal::kLogFamily, "rocksdb.num-entries-active-mem-table"), "1");
 }
 
 TEST_F(JsonlImportTest, StrictModeImportsNothingWhenALineIsBad) {

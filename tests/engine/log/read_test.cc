@@ -2,6 +2,7 @@
 // and damaged log entries reported as kDataLoss rather than served or
 // crashing.
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "log/log_store.h"
 #include "log/keys.h"
 #include "log/prefetch_iterator.h"
+#include "log/records.h"
+#include "annals/status.h"
 #include "xxhash.h"
 
 namespace annals {
@@ -381,6 +384,94 @@ TEST(DamagedLogReadTest, PrefetchingIteratorStopsAtDamageAndNotBeforeItsLimit) {
   from3->Next();
   EXPECT_FALSE(from3->Valid());
   EXPECT_TRUE(from3->status().ok()) << from3->status();
+}
+
+// Issue 16.2: seqs missing from the log (entries deleted under annals)
+// end every scan with IsStoreDamaged naming them, rather than a clean end
+// after part of the log.
+TEST(MissingSeqsTest, ScansReportSeqsMissingFromTheLog) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  {
+    auto engine = Engine::Open(path, FastOptions());
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    std::vector<Statement> batch;
+    for (int i = 1; i <= 10; ++i) batch.push_back(SmallStatement(i));
+    ASSERT_TRUE((*engine)->Append(batch).ok());
+  }
+  WithRawDb(path, [](const RawDb& raw) {
+    for (uint64_t seq : {5, 6})
+      ASSERT_TRUE(raw.db->Delete(rocksdb::WriteOptions(), raw.log, internal::EncodeSeq(seq)).ok());
+  });
+  auto engine = Engine::Open(path, FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  auto it = (*engine)->NewIterator(1);
+  uint64_t seen = 0;
+  for (; it->Valid(); it->Next()) EXPECT_EQ(it->event().seq, ++seen);
+  EXPECT_EQ(seen, 4u);
+  EXPECT_TRUE(IsStoreDamaged(it->status())) << it->status();
+  EXPECT_THAT(Msg(it->status()), HasSubstr("seqs 5 to 6 are missing"));
+  // From after the hole the scan is whole.
+  auto after = (*engine)->NewIterator(7);
+  for (seen = 6; after->Valid(); after->Next()) EXPECT_EQ(after->event().seq, ++seen);
+  EXPECT_EQ(seen, 10u);
+  EXPECT_TRUE(after->status().ok()) << after->status();
+  auto read = (*engine)->Read(1, 100);
+  EXPECT_TRUE(IsStoreDamaged(read.status())) << read.status();
+  internal::LogStore* db = internal::ServicesOf(**engine)->log_store();
+  ASSERT_NE(db, nullptr);
+  auto pre = db->NewPrefetchingIterator(1, 0, internal::DecodeDepth::kFull);
+  for (seen = 0; pre->Valid(); pre->Next()) ++seen;
+  EXPECT_EQ(seen, 4u);
+  EXPECT_TRUE(IsStoreDamaged(pre->status())) << pre->status();
+}
+
+// The log's table file holding seqs 101..200 removed. RocksDB's
+// read-only (secondary) view skips a missing file without an error (it
+// keeps the last version whose files all exist), so annals must find the
+// loss itself: either at open (the log's ends disagree with its head) or
+// in the scan (a hole). A writable open is refused by RocksDB.
+TEST(MissingSeqsTest, ALogTableFileGoneIsReportedAsDamage) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  std::string second_file;
+  for (int part = 0; part < 3; ++part) {
+    {
+      auto engine = Engine::Open(path, FastOptions());
+      ASSERT_TRUE(engine.ok()) << engine.status();
+      std::vector<Statement> batch;
+      for (int i = 1; i <= (part < 2 ? 100 : 5); ++i) batch.push_back(SmallStatement(part * 100 + i));
+      ASSERT_TRUE((*engine)->Append(batch).ok());
+    }
+    if (part == 2) break;  // the last part stays in the write-ahead log
+    WithRawDb(path, [&](const RawDb& raw) {
+      ASSERT_TRUE(raw.db->Flush(rocksdb::FlushOptions(), raw.log).ok());
+      std::vector<rocksdb::LiveFileMetaData> files;
+      raw.db->GetLiveFilesMetaData(&files);
+      for (const auto& f : files)
+        if (part == 1 && f.column_family_name == internal::kLogFamily &&
+            f.smallestkey == internal::EncodeSeq(101))
+          second_file = f.db_path + f.name;
+    });
+  }
+  ASSERT_FALSE(second_file.empty());
+  ASSERT_TRUE(std::filesystem::remove(second_file)) << second_file;
+
+  Options ro = FastOptions();
+  ro.read_only = true;
+  auto engine = Engine::Open(path, ro);
+  if (!engine.ok()) {
+    EXPECT_TRUE(IsStoreDamaged(engine.status())) << engine.status();
+  } else {
+    auto it = (*engine)->NewIterator(1);
+    while (it->Valid()) it->Next();
+    EXPECT_TRUE(IsStoreDamaged(it->status())) << it->status();
+    EXPECT_TRUE(IsStoreDamaged((*engine)->Read(1, 1000).status()));
+    engine->reset();
+  }
+  auto writer = Engine::Open(path, FastOptions());
+  EXPECT_FALSE(writer.ok());
+  EXPECT_TRUE(IsStoreDamaged(writer.status())) << writer.status();
 }
 
 }  // namespace
