@@ -51,9 +51,12 @@ bool Skipped(const std::string& name) {
 
 // Copies the store's files into new directory `to`: table files (never
 // changed in place) hard-linked when they can be, the rest copied.
-absl::Status StageCopy(const std::string& from, const std::string& to) {
+// Copies the store `from` into a new directory `to`. `*created` says
+// whether `to` is this call's own, which only then may be removed on failure.
+absl::Status StageCopy(const std::string& from, const std::string& to, bool* created) {
   std::error_code ec;
-  if (!fs::create_directory(to, ec) || ec)
+  *created = fs::create_directory(to, ec) && !ec;
+  if (!*created)
     return absl::FailedPreconditionError(absl::StrCat("cannot create ", to, ": ",
                                                       ec ? ec.message() : "it exists"));
   for (auto it = fs::directory_iterator(from, ec); !ec && it != fs::directory_iterator();
@@ -156,9 +159,9 @@ absl::StatusOr<RepairReport> RepairStore(const std::string& path, const RepairOp
     return absl::AlreadyExistsError(absl::StrCat(report.damaged_dir, " exists"));
   auto families = Families(path);
   if (!families.ok()) return families.status();
-  if (auto st = StageCopy(path, staged); !st.ok()) {
-    // Only a directory this call created is removed.
-    if (!absl::IsFailedPrecondition(st)) fs::remove_all(staged, ec);
+  bool created = false;
+  if (auto st = StageCopy(path, staged, &created); !st.ok()) {
+    if (created) fs::remove_all(staged, ec);  // only a directory this call made
     return st;
   }
   auto fail = [&](absl::Status st) {
