@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
 #include "codec/event_codec.h"
+#include "log/event_log.h"
 #include "rocksdb/iterator.h"
 
 namespace annals::internal {
@@ -21,7 +22,7 @@ absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value,
 
 // Walks the log family from `from`, decoding each entry (as deep as
 // `depth`). Not thread-safe.
-class DbLogIterator final : public LogIterator {
+class DbLogIterator final : public StoredLogIterator {
  public:
   // Takes ownership of `it`, an iterator over the log family.
   DbLogIterator(rocksdb::Iterator* it, uint64_t from,
@@ -30,6 +31,9 @@ class DbLogIterator final : public LogIterator {
   void Next() override;
   const Event& event() const override { return event_; }
   absl::Status status() const override { return status_; }
+  std::string_view stored() const override {
+    return std::string_view(it_->value().data(), it_->value().size());
+  }
   // Moves the current event out (Valid() stays true until Next()).
   Event TakeEvent() { return std::move(event_); }
 

@@ -106,6 +106,7 @@ std::vector<Hit> MergeRows(std::vector<std::unique_ptr<GroupCursor>>& cursors, b
     h.from = c->entry().from;
     h.until = c->entry().until;
     h.end = c->entry().end;
+    h.event.assign(c->entry().event);
     // Gather the same statement from every group.
     const std::string_view occ = std::string_view(h.cursor).substr(0, kOccBytes);
     for (auto& other : cursors) {

@@ -73,6 +73,7 @@ struct Hit {
   uint64_t until = kOpen;
   uint8_t end = kEndNone;
   uint8_t role = 0;
+  std::string event;  // the stored event of version `from`; "" in a layout-2 entry
 };
 
 // Merges the cursors' entries into rows in walk order: the same statement

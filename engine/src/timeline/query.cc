@@ -7,6 +7,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "codec/event_codec.h"
 #include "log/keys.h"
 #include "log/records.h"
 #include "log/rocks_status.h"
@@ -93,21 +94,23 @@ EntryFilter FilterOf(const TimelineQuery& q, uint64_t as_of) {
   return f;
 }
 
-// The events the rows show: each row's version, and the original of a
-// corrected one; read in one batch, each seq once.
+// The events the rows show that their entries do not carry: the original
+// of a corrected row (its id and recorded_at), and every event of a
+// layout-2 entry. Read in one batch, each seq once.
 class RowEvents {
  public:
   RowEvents(const EventLog& log, const StoreSnapshot& at, const std::vector<Hit>& hits) {
     for (const Hit& h : hits) {
-      seqs_.push_back(h.from);
+      if (h.event.empty()) seqs_.push_back(h.from);
       if (h.from != h.stmt) seqs_.push_back(h.stmt);
     }
+    if (seqs_.empty()) return;
     std::sort(seqs_.begin(), seqs_.end());
     seqs_.erase(std::unique(seqs_.begin(), seqs_.end()), seqs_.end());
     decoded_ = log.ReadEvents(at, seqs_);
     uses_.assign(seqs_.size(), 0);
     for (const Hit& h : hits) {
-      ++uses_[IndexOf(h.from)];
+      if (h.event.empty()) ++uses_[IndexOf(h.from)];
       if (h.from != h.stmt) ++uses_[IndexOf(h.stmt)];
     }
   }
@@ -127,10 +130,24 @@ class RowEvents {
   std::vector<uint8_t> uses_;
 };
 
+// The version event of row `h`: decoded from the entry, or read from the
+// log for a layout-2 entry.
+absl::StatusOr<Event> VersionOf(const Hit& h, RowEvents& events) {
+  if (h.event.empty()) return events.Take(h.from);
+  auto e = DecodeEvent(h.event);
+  if (!e.ok())
+    return absl::DataLossError(
+        absl::StrCat("timeline entry of seq ", h.from, ": ", e.status().message()));
+  if (e->seq != h.from)
+    return absl::DataLossError(
+        absl::StrCat("timeline entry of seq ", h.from, " carries seq ", e->seq));
+  return e;
+}
+
 // The page entry of row `h`.
 absl::StatusOr<TimelineEntry> EntryOf(const Hit& h, RowEvents& events, uint64_t as_of,
                                       bool actors, const AliasView& aliases) {
-  auto version = events.Take(h.from);
+  auto version = VersionOf(h, events);
   if (!version.ok()) return version.status();
   TimelineEntry entry;
   if (h.from == h.stmt) {
@@ -239,6 +256,7 @@ absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) co
   RowEvents events(log_, *view->snapshot, hits);
   TimelinePage page;
   page.as_of = view->as_of;
+  page.entries.reserve(hits.size());
   for (const Hit& h : hits) {
     auto entry = EntryOf(h, events, view->as_of, layout.actors(), aliases);
     if (!entry.ok()) return entry.status();
