@@ -1,4 +1,5 @@
 // annals log / annals show: read events back in one of three formats.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -92,9 +93,9 @@ Runner AddLog(CLI::App& app, const GlobalFlags& g) {
 
 namespace {
 
-// The corrections and retraction of statement `seq`, in seq order (they
-// follow it in the log).
-absl::StatusOr<std::vector<Event>> AmendmentsOf(const Engine& engine, uint64_t seq) {
+// Every correction and the retraction of statement `seq`, in seq order
+// (they follow it in the log): a scan of the log after it.
+absl::StatusOr<std::vector<Event>> AllAmendmentsOf(const Engine& engine, uint64_t seq) {
   std::vector<Event> out;
   auto it = engine.NewIterator(seq + 1);
   for (; it->Valid(); it->Next()) {
@@ -107,12 +108,30 @@ absl::StatusOr<std::vector<Event>> AmendmentsOf(const Engine& engine, uint64_t s
   return out;
 }
 
+// The events that decide how statement `seq` now stands, in seq order: its
+// latest correction and its retraction (two point reads: `show` must not
+// scan the log; issue 19).
+absl::StatusOr<std::vector<Event>> StandingAmendmentsOf(const Engine& engine, uint64_t seq) {
+  auto standing = engine.Standing(seq);
+  if (!standing.ok()) return standing.status();
+  std::vector<Event> out;
+  for (uint64_t by : {standing->corrected_by, standing->retracted_by}) {
+    if (by == 0) continue;
+    auto e = engine.Get(by);
+    if (!e.ok()) return e.status();
+    out.push_back(*std::move(e));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Event& a, const Event& b) { return a.seq < b.seq; });
+  return out;
+}
+
 // A statement as it now stands: its latest correction's values under its
 // own seq and id, marked corrected or retracted (table: a line naming the
 // amending event and its reason; jsonl and csv: a timeline row's status).
 // With --history, the statement and every event amending it, as logged.
 int ShowStatement(const Engine& engine, const Event& e, const ShowFlags& f) {
-  auto amendments = AmendmentsOf(engine, e.seq);
+  auto amendments = f.history ? AllAmendmentsOf(engine, e.seq) : StandingAmendmentsOf(engine, e.seq);
   if (!amendments.ok()) return Fail("show", amendments.status());
   if (f.history) {
     auto writer = NewEventWriter(f.format, true, stdout, f.spreadsheet_safe);

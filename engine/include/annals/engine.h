@@ -50,6 +50,12 @@ struct AppendResult {
   bool duplicate = false;  // true: its id was already in the log; nothing new
 };
 
+// Which events amend a statement (Engine::Standing); 0 means none.
+struct StatementStanding {
+  uint64_t corrected_by = 0;  // the latest correction's seq
+  uint64_t retracted_by = 0;  // the retraction's seq
+};
+
 struct StoreStats {
   uint64_t events = 0;          // entries in the log
   uint64_t head = 0;            // highest seq; 0 when empty
@@ -154,6 +160,12 @@ class ANNALS_EXPORT Engine {
   // Statement `seq` with its latest correction applied (as of the head).
   // kNotFound: not a statement; kFailedPrecondition: retracted.
   virtual absl::StatusOr<Statement> CurrentStatement(uint64_t seq) const = 0;
+
+  // How statement `seq` now stands (as of the head): the seq of its latest
+  // correction and of its retraction, each 0 when there is none (both 0 for
+  // an event that is not a statement). Two point reads, whatever the log's
+  // length. kNotFound: no event `seq`.
+  virtual absl::StatusOr<StatementStanding> Standing(uint64_t seq) const = 0;
 
   // The last seq recorded at or before `recorded_at` (UTC micros); 0 if the
   // log has nothing that old. recordedAt never decreases along the log.

@@ -92,6 +92,10 @@ absl::StatusOr<StoreStats> DbEngine::Stats() const { return store_->Stats(); }
 absl::StatusOr<Statement> DbEngine::CurrentStatement(uint64_t seq) const {
   return store_->CurrentStatement(seq);
 }
+
+absl::StatusOr<StatementStanding> DbEngine::Standing(uint64_t seq) const {
+  return store_->Standing(seq);
+}
 absl::StatusOr<uint64_t> DbEngine::SeqAt(int64_t recorded_at) const {
   return store_->SeqAt(recorded_at);
 }

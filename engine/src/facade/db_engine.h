@@ -57,6 +57,7 @@ class DbEngine final : public Engine, public EngineServices {
   uint64_t Head() const override;
   absl::StatusOr<StoreStats> Stats() const override;
   absl::StatusOr<Statement> CurrentStatement(uint64_t seq) const override;
+  absl::StatusOr<StatementStanding> Standing(uint64_t seq) const override;
   absl::StatusOr<uint64_t> SeqAt(int64_t recorded_at) const override;
   absl::Status AddProjection(std::shared_ptr<const Projection> p) override;
   absl::Status CreateProjection(const ProjectionDefinition& def) override;

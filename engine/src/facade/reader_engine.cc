@@ -73,6 +73,9 @@ absl::StatusOr<StoreStats> ReaderEngine::Stats() const { ANNALS_SHARED(Stats());
 absl::StatusOr<Statement> ReaderEngine::CurrentStatement(uint64_t seq) const {
   ANNALS_SHARED(CurrentStatement(seq));
 }
+absl::StatusOr<StatementStanding> ReaderEngine::Standing(uint64_t seq) const {
+  ANNALS_SHARED(Standing(seq));
+}
 absl::StatusOr<uint64_t> ReaderEngine::SeqAt(int64_t recorded_at) const {
   ANNALS_SHARED(SeqAt(recorded_at));
 }

@@ -51,6 +51,7 @@ class ReaderEngine final : public Engine, public EngineServices {
   uint64_t Head() const override;
   absl::StatusOr<StoreStats> Stats() const override;
   absl::StatusOr<Statement> CurrentStatement(uint64_t seq) const override;
+  absl::StatusOr<StatementStanding> Standing(uint64_t seq) const override;
   absl::StatusOr<uint64_t> SeqAt(int64_t recorded_at) const override;
   absl::Status AddProjection(std::shared_ptr<const Projection> p) override;
   absl::Status CreateProjection(const ProjectionDefinition& def) override;

@@ -85,6 +85,23 @@ absl::StatusOr<Statement> LogStore::CurrentStatement(uint64_t seq) const {
   return st;
 }
 
+absl::StatusOr<StatementStanding> LogStore::Standing(uint64_t seq) const {
+  if (seq == 0 || seq > Head()) return absl::NotFoundError(absl::StrCat("no event with seq ", seq));
+  StatementStanding out;
+  rocksdb::ReadOptions ro;
+  std::string v;
+  for (auto [key, field] : {std::pair{CorrectionKey(seq), &out.corrected_by},
+                            std::pair{RetractionKey(seq), &out.retracted_by}}) {
+    rocksdb::Status s = db_->Get(ro, meta_, key, &v);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) return FromRocks(s, "reading log state");
+    auto amending = DecodeAmendRecord(v);
+    if (!amending) return absl::DataLossError("an amendment marker is damaged");
+    *field = *amending;
+  }
+  return out;
+}
+
 absl::StatusOr<AppendResult> LogStore::CommitAmendment(Event event,
                                                        const AppendOptions& options,
                                                        absl::FunctionRef<absl::Status()> check,

@@ -106,6 +106,7 @@ class LogStore final : public EventLog, public ProjectionStorage {
   absl::StatusOr<std::vector<Event>> Read(uint64_t from_seq, size_t limit) const;
   absl::StatusOr<StoreStats> Stats() const;
   absl::StatusOr<Statement> CurrentStatement(uint64_t seq) const;
+  absl::StatusOr<StatementStanding> Standing(uint64_t seq) const;
   absl::StatusOr<uint64_t> SeqAt(int64_t recorded_at) const;
 
   // --- EventLog ---

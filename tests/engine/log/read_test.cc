@@ -46,6 +46,39 @@ class ReadTest : public ::testing::Test {
   std::unique_ptr<Engine> engine_;
 };
 
+// Standing names the latest correction and the retraction of a statement
+// (what `annals show` prints), for the live engine and a read-only view.
+TEST_F(ReadTest, StandingNamesTheLatestCorrectionAndTheRetraction) {
+  AppendN(3);  // seqs 1..3
+  Statement c = SmallStatement(20);
+  ASSERT_TRUE(engine_->Correct(2, c, "first fix").ok());           // 4
+  ASSERT_TRUE(engine_->Correct(2, SmallStatement(21), "second").ok());  // 5
+  ASSERT_TRUE(engine_->Retract(3, "withdrawn").ok());             // 6
+  auto check = [](const Engine& e) {
+    auto untouched = e.Standing(1);
+    ASSERT_TRUE(untouched.ok()) << untouched.status();
+    EXPECT_EQ(untouched->corrected_by, 0u);
+    EXPECT_EQ(untouched->retracted_by, 0u);
+    auto corrected = e.Standing(2);
+    ASSERT_TRUE(corrected.ok()) << corrected.status();
+    EXPECT_EQ(corrected->corrected_by, 5u);
+    EXPECT_EQ(corrected->retracted_by, 0u);
+    auto retracted = e.Standing(3);
+    ASSERT_TRUE(retracted.ok()) << retracted.status();
+    EXPECT_EQ(retracted->corrected_by, 0u);
+    EXPECT_EQ(retracted->retracted_by, 6u);
+    EXPECT_EQ(e.Standing(7).status().code(), absl::StatusCode::kNotFound);
+    EXPECT_EQ(e.Standing(0).status().code(), absl::StatusCode::kNotFound);
+  };
+  check(*engine_);
+  engine_.reset();
+  Options ro = FastOptions();
+  ro.read_only = true;
+  auto reader = Engine::Open(dir_.Sub("store"), ro);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  check(**reader);
+}
+
 TEST_F(ReadTest, EmptyStore) {
   EXPECT_EQ(engine_->Head(), 0u);
   EXPECT_EQ(engine_->Get(1).status().code(), absl::StatusCode::kNotFound);
