@@ -247,32 +247,11 @@ std::vector<Query> ReadQueries(const fs::path& p) {
 // 1. annals
 // ---------------------------------------------------------------------------
 
-Figures RunAnnals(const fs::path& dir, const fs::path& jsonl, const std::vector<Query>& qs) {
-  Figures f;
-  auto opened = annals::Engine::Open(dir.string(), annals::Options{});
-  Check(opened.status(), "opening the annals store");
-  std::unique_ptr<annals::Engine> engine = std::move(*opened);
-  annals::ImportOptions io;
-  io.format = annals::ImportFormat::kJsonl;
-  io.provenance = false;  // the other systems store no import.* attributes
-  uint64_t rejected = 0;
-  auto t0 = Clock::now();
-  auto summary = annals::ImportFile(*engine, jsonl.string(), io,
-                                    [&](const annals::RejectedLine&) { ++rejected; });
-  Check(summary.status(), "ImportFile");
-  auto t1 = Clock::now();
-  const uint64_t head = engine->Head();
-  Check(engine->WaitFor(head, absl::Hours(2)), "WaitFor(Head())");
-  auto t2 = Clock::now();
-  if (rejected != 0 || summary->imported != head) Die("annals rejected rows");
-  f.rows = double(summary->imported);
-  f.import_s = Seconds(t1 - t0);
-  f.queryable_s = Seconds(t2 - t0);
-  f.store_bytes = double(DirBytes(dir));
-  std::printf("annals: imported %llu in %.1f s, queryable after %.1f s, store %.1f MiB\n",
-              (unsigned long long)head, f.import_s, f.queryable_s, f.store_bytes / 1048576.0);
-  std::fflush(stdout);
-
+// The page phase on an open engine: first pages of every actor and topic
+// query, then the same as of head/2 (fills the page fields of `f`).
+void AnnalsPages(annals::Engine& e, const std::vector<Query>& qs, uint64_t head, Figures* out) {
+  annals::Engine* engine = &e;
+  Figures& f = *out;
   auto run = [&](annals::TimelineKind kind, std::optional<uint64_t> as_of, double* rows) {
     std::vector<double> us;
     size_t warm = 0;
@@ -301,6 +280,36 @@ Figures RunAnnals(const fs::path& dir, const fs::path& jsonl, const std::vector<
       run(annals::TimelineKind::kActor, head / 2, nullptr);
   std::tie(f.asof_topic_p50, f.asof_topic_p99) =
       run(annals::TimelineKind::kTopic, head / 2, nullptr);
+
+}
+
+Figures RunAnnals(const fs::path& dir, const fs::path& jsonl, const std::vector<Query>& qs) {
+  Figures f;
+  auto opened = annals::Engine::Open(dir.string(), annals::Options{});
+  Check(opened.status(), "opening the annals store");
+  std::unique_ptr<annals::Engine> engine = std::move(*opened);
+  annals::ImportOptions io;
+  io.format = annals::ImportFormat::kJsonl;
+  io.provenance = false;  // the other systems store no import.* attributes
+  uint64_t rejected = 0;
+  auto t0 = Clock::now();
+  auto summary = annals::ImportFile(*engine, jsonl.string(), io,
+                                    [&](const annals::RejectedLine&) { ++rejected; });
+  Check(summary.status(), "ImportFile");
+  auto t1 = Clock::now();
+  const uint64_t head = engine->Head();
+  Check(engine->WaitFor(head, absl::Hours(2)), "WaitFor(Head())");
+  auto t2 = Clock::now();
+  if (rejected != 0 || summary->imported != head) Die("annals rejected rows");
+  f.rows = double(summary->imported);
+  f.import_s = Seconds(t1 - t0);
+  f.queryable_s = Seconds(t2 - t0);
+  f.store_bytes = double(DirBytes(dir));
+  std::printf("annals: imported %llu in %.1f s, queryable after %.1f s, store %.1f MiB\n",
+              (unsigned long long)head, f.import_s, f.queryable_s, f.store_bytes / 1048576.0);
+  std::fflush(stdout);
+
+  AnnalsPages(*engine, qs, head, &f);
 
   auto r0 = Clock::now();
   Check(engine->Rebuild("actors"), "Rebuild(actors)");
@@ -379,6 +388,59 @@ std::string ExtraJson(const Statement& s) {
   j += std::to_string(static_cast<int>(s.occurred_at.precision));
   j += '}';
   return j;
+}
+
+// The page phase on an open SQLite store (fills the page fields of `f`).
+void SqlitePages(Sql& sql, const std::vector<Query>& qs, Figures* out) {
+  Figures& f = *out;
+  const char* kCols =
+      "s.seq,s.id,s.speaker,s.verb,s.code,s.event_type,s.content,s.quote,s.occurred_at,"
+      "s.outlet,s.url,s.published_at,s.via,s.extra";
+  std::string aq = std::string("SELECT ") + kCols +
+                   " FROM actor_links a JOIN statements s ON s.seq = a.seq WHERE a.actor = ?"
+                   " ORDER BY a.occurred_at, a.seq LIMIT 100";
+  std::string tq = std::string("SELECT ") + kCols +
+                   " FROM topic_links t JOIN statements s ON s.seq = t.seq WHERE t.topic = ?"
+                   " ORDER BY t.occurred_at, t.seq LIMIT 100";
+  sqlite3_stmt* by_actor = sql.Prepare(aq.c_str());
+  sqlite3_stmt* by_topic = sql.Prepare(tq.c_str());
+  double rows = 0;
+  auto run = [&](annals::TimelineKind kind) {
+    sqlite3_stmt* st = kind == annals::TimelineKind::kActor ? by_actor : by_topic;
+    std::vector<double> us;
+    size_t warm = 0;
+    std::vector<std::string> row(14);
+    for (const Query& q : qs) {
+      if (q.kind != kind) continue;
+      auto s = Clock::now();
+      std::string key = Lower(q.name);
+      BindText(st, 1, key);
+      size_t n = 0;
+      int rc;
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        // Copy every column out, as the engine hands back whole events.
+        for (int c = 0; c < 14; ++c) {
+          const unsigned char* t = sqlite3_column_text(st, c);
+          row[c].assign(t ? reinterpret_cast<const char*>(t) : "",
+                        static_cast<size_t>(sqlite3_column_bytes(st, c)));
+        }
+        ++n;
+      }
+      if (rc != SQLITE_DONE) Die(std::string("sqlite query: ") + sqlite3_errmsg(sql.db()));
+      sqlite3_reset(st);
+      auto e = Clock::now();
+      if (n == 0) Die("empty sqlite timeline for " + q.name);
+      rows += n;
+      if (warm++ >= 20) us.push_back(Us(e - s));
+    }
+    return P50P99(us);
+  };
+  std::tie(f.actor_p50, f.actor_p99) = run(annals::TimelineKind::kActor);
+  std::tie(f.topic_p50, f.topic_p99) = run(annals::TimelineKind::kTopic);
+  f.rows_per_page = rows / qs.size();
+  sqlite3_finalize(by_actor);
+  sqlite3_finalize(by_topic);
+
 }
 
 Figures RunSqlite(const fs::path& dir, const fs::path& jsonl, const std::vector<Query>& qs) {
@@ -472,53 +534,7 @@ Figures RunSqlite(const fs::path& dir, const fs::path& jsonl, const std::vector<
               f.import_s, f.store_bytes / 1048576.0);
   std::fflush(stdout);
 
-  const char* kCols =
-      "s.seq,s.id,s.speaker,s.verb,s.code,s.event_type,s.content,s.quote,s.occurred_at,"
-      "s.outlet,s.url,s.published_at,s.via,s.extra";
-  std::string aq = std::string("SELECT ") + kCols +
-                   " FROM actor_links a JOIN statements s ON s.seq = a.seq WHERE a.actor = ?"
-                   " ORDER BY a.occurred_at, a.seq LIMIT 100";
-  std::string tq = std::string("SELECT ") + kCols +
-                   " FROM topic_links t JOIN statements s ON s.seq = t.seq WHERE t.topic = ?"
-                   " ORDER BY t.occurred_at, t.seq LIMIT 100";
-  sqlite3_stmt* by_actor = sql.Prepare(aq.c_str());
-  sqlite3_stmt* by_topic = sql.Prepare(tq.c_str());
-  double rows = 0;
-  auto run = [&](annals::TimelineKind kind) {
-    sqlite3_stmt* st = kind == annals::TimelineKind::kActor ? by_actor : by_topic;
-    std::vector<double> us;
-    size_t warm = 0;
-    std::vector<std::string> row(14);
-    for (const Query& q : qs) {
-      if (q.kind != kind) continue;
-      auto s = Clock::now();
-      std::string key = Lower(q.name);
-      BindText(st, 1, key);
-      size_t n = 0;
-      int rc;
-      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        // Copy every column out, as the engine hands back whole events.
-        for (int c = 0; c < 14; ++c) {
-          const unsigned char* t = sqlite3_column_text(st, c);
-          row[c].assign(t ? reinterpret_cast<const char*>(t) : "",
-                        static_cast<size_t>(sqlite3_column_bytes(st, c)));
-        }
-        ++n;
-      }
-      if (rc != SQLITE_DONE) Die(std::string("sqlite query: ") + sqlite3_errmsg(sql.db()));
-      sqlite3_reset(st);
-      auto e = Clock::now();
-      if (n == 0) Die("empty sqlite timeline for " + q.name);
-      rows += n;
-      if (warm++ >= 20) us.push_back(Us(e - s));
-    }
-    return P50P99(us);
-  };
-  std::tie(f.actor_p50, f.actor_p99) = run(annals::TimelineKind::kActor);
-  std::tie(f.topic_p50, f.topic_p99) = run(annals::TimelineKind::kTopic);
-  f.rows_per_page = rows / qs.size();
-  sqlite3_finalize(by_actor);
-  sqlite3_finalize(by_topic);
+  SqlitePages(sql, qs, &f);
 
   // The analogue of Rebuild("actors"): derive the actor links again from
   // the statements table, index maintained, in one transaction.
@@ -535,6 +551,83 @@ Figures RunSqlite(const fs::path& dir, const fs::path& jsonl, const std::vector<
   f.rebuild_eps = seq / Seconds(Clock::now() - r0);
   std::printf("sqlite: queries done; actor links rebuilt at %.0f statements/s\n", f.rebuild_eps);
   return f;
+}
+
+// --pages-only: the page phase again on the stores a --keep run left (a
+// new build opens the annals store writable, so timelines whose version
+// changed are rebuilt first, and timed), SQLite's beside it.
+Figures PagesOnlyAnnals(const fs::path& dir, const std::vector<Query>& qs, bool read_only) {
+  Figures f;
+  auto t0 = Clock::now();
+  annals::Options o;
+  o.read_only = read_only;  // read-only: no rebuild, the timelines as stored
+  auto opened = annals::Engine::Open(dir.string(), o);
+  Check(opened.status(), "opening the annals store");
+  std::unique_ptr<annals::Engine> engine = std::move(*opened);
+  const uint64_t head = engine->Head();
+  if (!read_only) {
+    for (const char* name : {"actors", "topics"})
+      Check(engine->WaitForRebuild(name, absl::Hours(2)), "WaitForRebuild");
+    Check(engine->WaitFor(head, absl::Hours(2)), "WaitFor(Head())");
+  }
+  f.rows = double(head);
+  f.queryable_s = Seconds(Clock::now() - t0);
+  f.rebuild_eps = 2 * head / f.queryable_s;  // both timelines, when rebuilt
+  f.store_bytes = double(DirBytes(dir));
+  std::printf("annals: open and catch-up %.1f s (%.0f events/s if both timelines were "
+              "rebuilt), store %.1f MiB\n", f.queryable_s, f.rebuild_eps,
+              f.store_bytes / 1048576.0);
+  std::fflush(stdout);
+  AnnalsPages(*engine, qs, head, &f);
+  return f;
+}
+
+Figures PagesOnlySqlite(const fs::path& dir, const std::vector<Query>& qs) {
+  Figures f;
+  Sql sql(dir / "bench.db");
+  sql.Exec("PRAGMA cache_size=-" + std::to_string(annals::Options{}.block_cache_bytes / 1024));
+  f.store_bytes = double(DirBytes(dir));
+  SqlitePages(sql, qs, &f);
+  return f;
+}
+
+std::string LoadAvg();
+
+void PagesOnly(const fs::path& work) {
+  const std::vector<Query> qs = ReadQueries(work / "queries.txt");
+  std::printf("pages on the kept stores in %s, load %s\n", work.c_str(), LoadAvg().c_str());
+  Figures before =
+      InChild("annals", [&] { return PagesOnlyAnnals(work / "annals", qs, true); });
+  Figures sq = InChild("sqlite", [&] { return PagesOnlySqlite(work / "sqlite", qs); });
+  Figures an = InChild("annals", [&] { return PagesOnlyAnnals(work / "annals", qs, false); });
+  std::printf("\nannals read-only, the timelines as stored (before any rebuild):\n");
+  std::printf("| Actor page p50 / p99 (µs) | %.0f / %.0f | %.2fx / %.2fx of SQLite |\n",
+              before.actor_p50, before.actor_p99, before.actor_p50 / sq.actor_p50,
+              before.actor_p99 / sq.actor_p99);
+  std::printf("| Topic page p50 / p99 (µs) | %.0f / %.0f | %.2fx / %.2fx of SQLite |\n",
+              before.topic_p50, before.topic_p99, before.topic_p50 / sq.topic_p50,
+              before.topic_p99 / sq.topic_p99);
+  std::printf("| As-of actor / topic p50 (µs) | %.0f / %.0f | |\n", before.asof_actor_p50,
+              before.asof_topic_p50);
+  std::printf("\nannals writable (timelines of another version rebuilt first):\n");
+  auto row = [](const char* what, double a, double b) {
+    std::printf("| %s | %.0f | %.0f | %.2fx |\n", what, a, b, a / b);
+  };
+  std::printf("\n| Measure | annals | SQLite | annals/SQLite |\n|---|---:|---:|---:|\n");
+  row("Actor page p50 (µs)", an.actor_p50, sq.actor_p50);
+  row("Actor page p99 (µs)", an.actor_p99, sq.actor_p99);
+  row("Topic page p50 (µs)", an.topic_p50, sq.topic_p50);
+  row("Topic page p99 (µs)", an.topic_p99, sq.topic_p99);
+  row("Mean rows per page", an.rows_per_page, sq.rows_per_page);
+  std::printf("| As-of actor page p50 / p99 (µs), as_of = head/2 | %.0f / %.0f | | "
+              "%.2fx / %.2fx of current |\n", an.asof_actor_p50, an.asof_actor_p99,
+              an.asof_actor_p50 / an.actor_p50, an.asof_actor_p99 / an.actor_p99);
+  std::printf("| As-of topic page p50 / p99 (µs) | %.0f / %.0f | | %.2fx / %.2fx of current |\n",
+              an.asof_topic_p50, an.asof_topic_p99, an.asof_topic_p50 / an.topic_p50,
+              an.asof_topic_p99 / an.topic_p99);
+  row("Store size (MiB)", an.store_bytes / 1048576.0, sq.store_bytes / 1048576.0);
+  std::printf("| Peak RSS (MiB) | %.0f | %.0f | |\n", an.rss_kb / 1024, sq.rss_kb / 1024);
+  std::printf("load at end %s\n", LoadAvg().c_str());
 }
 
 // ---------------------------------------------------------------------------
@@ -704,7 +797,7 @@ int main(int argc, char** argv) {
   bool generate_only = false;
   std::string systems = "annals,sqlite,raw";
   int cli_runs = 20;
-  std::string sqlite_cli = "/usr/bin/sqlite3", cli_only;
+  std::string sqlite_cli = "/usr/bin/sqlite3", cli_only, pages_only;
   std::string annals_cli =
       (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "tools" / "annals")
           .string();
@@ -726,11 +819,12 @@ int main(int argc, char** argv) {
     else if (a == "--annals-cli") annals_cli = next();
     else if (a == "--sqlite3") sqlite_cli = next();
     else if (a == "--cli-only") cli_only = next();
+    else if (a == "--pages-only") pages_only = next();
     else if (a == "--help" || a == "-h") {
       std::printf("usage: %s [--events N] [--queries Q] [--dir PATH] [--seed S] "
                   "[--report PATH|''] [--keep] [--generate-only] "
                   "[--systems annals,sqlite,raw] [--cli-runs R] [--annals-cli P] "
-                  "[--sqlite3 P] [--cli-only WORKDIR]\n", argv[0]);
+                  "[--sqlite3 P] [--cli-only WORKDIR] [--pages-only WORKDIR]\n", argv[0]);
       return 0;
     } else {
       std::fprintf(stderr, "compare_bench: unknown argument %s (see --help)\n", a.c_str());
@@ -751,6 +845,10 @@ int main(int argc, char** argv) {
     c.runs = cli_runs;
     return c;
   };
+  if (!pages_only.empty()) {
+    PagesOnly(pages_only);
+    return 0;
+  }
   if (!cli_only.empty()) {
     if (cli_runs < 1) Die("--cli-only needs --cli-runs >= 1");
     const fs::path w = cli_only;

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <span>
 #include <string>
@@ -304,10 +305,18 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
     return absl::DataLossError("stored event fails its checksum");
 
   // Cap'n Proto reads words in place; RocksDB values carry no alignment
-  // guarantee, so copy into an aligned buffer first.
-  kj::Array<capnp::word> words =
-      kj::heapArray<capnp::word>(payload.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), payload.data(), payload.size());
+  // guarantee, so copy into an aligned buffer first, unless the bytes
+  // already are (a page's rows are laid out aligned: timeline/query.cc).
+  const size_t nwords = payload.size() / sizeof(capnp::word);
+  kj::Array<capnp::word> copy;
+  kj::ArrayPtr<const capnp::word> words;
+  if (reinterpret_cast<uintptr_t>(payload.data()) % alignof(capnp::word) == 0) {
+    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()), nwords);
+  } else {
+    copy = kj::heapArray<capnp::word>(nwords);
+    std::memcpy(copy.begin(), payload.data(), payload.size());
+    words = kj::arrayPtr(copy.begin(), nwords);
+  }
   try {
     capnp::FlatArrayMessageReader reader(words);
     auto env = reader.getRoot<s::Envelope>();

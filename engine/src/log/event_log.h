@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -31,6 +32,15 @@ class HeadListener {
   ~HeadListener() = default;
 };
 
+// A log scan that also offers each event's stored bytes, as read from the
+// log (checksum and encoding), so a projection can copy them without a
+// re-encode (timeline entries carry them: projection/entry_keys.h).
+class StoredLogIterator : public LogIterator {
+ public:
+  // The current event's stored value; valid until Next().
+  virtual std::string_view stored() const = 0;
+};
+
 class EventLog {
  public:
   virtual ~EventLog() = default;
@@ -51,10 +61,10 @@ class EventLog {
   // The event at `seq` (kNotFound beyond the head; kDataLoss if damaged).
   virtual absl::StatusOr<Event> Get(uint64_t seq) const = 0;
   // Events from `from` on, decoded as deep as `depth`.
-  virtual std::unique_ptr<LogIterator> NewIterator(uint64_t from, DecodeDepth depth) const = 0;
+  virtual std::unique_ptr<StoredLogIterator> NewIterator(uint64_t from, DecodeDepth depth) const = 0;
   // For replays: reads and decodes up to `max_events` (0: all) ahead on a
   // helper thread, without filling the block cache.
-  virtual std::unique_ptr<LogIterator> NewPrefetchingIterator(uint64_t from,
+  virtual std::unique_ptr<StoredLogIterator> NewPrefetchingIterator(uint64_t from,
                                                               uint64_t max_events,
                                                               DecodeDepth depth) const = 0;
   // The events `seqs` (sorted, each once) as of `at`, decoded in parallel

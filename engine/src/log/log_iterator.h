@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
 #include "codec/event_codec.h"
+#include "log/event_log.h"
 #include "rocksdb/iterator.h"
 
 namespace annals::internal {
@@ -34,7 +35,7 @@ struct LogExpectation {
 // block RocksDB skipped) ends it with kDataLoss marked IsStoreDamaged, as
 // does an end before the expected head: "read N events but the head is
 // M". Not thread-safe.
-class DbLogIterator final : public LogIterator {
+class DbLogIterator final : public StoredLogIterator {
  public:
   // Takes ownership of `it`, an iterator over the log family.
   DbLogIterator(rocksdb::Iterator* it, uint64_t from, LogExpectation expect,
@@ -43,6 +44,9 @@ class DbLogIterator final : public LogIterator {
   void Next() override;
   const Event& event() const override { return event_; }
   absl::Status status() const override { return status_; }
+  std::string_view stored() const override {
+    return std::string_view(it_->value().data(), it_->value().size());
+  }
   // Moves the current event out (Valid() stays true until Next()).
   Event TakeEvent() { return std::move(event_); }
 

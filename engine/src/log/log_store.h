@@ -117,8 +117,8 @@ class LogStore final : public EventLog, public ProjectionStorage {
   void WakeHeadWaiters() const override;
   absl::Time LastAppendTime() const override;
   absl::StatusOr<Event> Get(uint64_t seq) const override;
-  std::unique_ptr<LogIterator> NewIterator(uint64_t from, DecodeDepth depth) const override;
-  std::unique_ptr<LogIterator> NewPrefetchingIterator(uint64_t from, uint64_t max_events,
+  std::unique_ptr<StoredLogIterator> NewIterator(uint64_t from, DecodeDepth depth) const override;
+  std::unique_ptr<StoredLogIterator> NewPrefetchingIterator(uint64_t from, uint64_t max_events,
                                                       DecodeDepth depth) const override;
   // What a scan starting now must find (log_iterator.h).
   LogExpectation Expectation() const;

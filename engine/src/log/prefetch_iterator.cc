@@ -44,15 +44,17 @@ void PrefetchingIterator::Produce() {
   NameThisThread("annals-read");
   uint64_t produced = 0;
   for (;;) {
-    std::vector<Event> chunk;
-    chunk.reserve(kChunkEvents);
+    Chunk chunk;
+    chunk.events.reserve(kChunkEvents);
+    chunk.stored.reserve(kChunkEvents);
     bool end = false;
     while (chunk.size() < kChunkEvents) {
       if (!source_->Valid()) {
         end = true;
         break;
       }
-      chunk.push_back(source_->TakeEvent());
+      chunk.stored.emplace_back(source_->stored());
+      chunk.events.push_back(source_->TakeEvent());
       if (max_events_ != 0 && ++produced == max_events_) {
         end = true;  // do not step onto an entry no one asked for
         break;
@@ -66,7 +68,7 @@ void PrefetchingIterator::Produce() {
         },
         this));
     if (cancel_) return;
-    if (!chunk.empty()) ready_.push_back(std::move(chunk));
+    if (chunk.size() != 0) ready_.push_back(std::move(chunk));
     if (end) {
       // At the limit the source still sits on a valid event: a clean end.
       end_status_ = source_->Valid() ? absl::OkStatus() : source_->status();

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -18,7 +20,7 @@
 namespace annals::internal {
 
 // Not thread-safe itself (one consumer), like every LogIterator.
-class PrefetchingIterator final : public LogIterator {
+class PrefetchingIterator final : public StoredLogIterator {
  public:
   // Reads at most `max_events` events (0: no limit) from `source`, which
   // the helper thread then uses alone. It never steps past the last event
@@ -31,8 +33,9 @@ class PrefetchingIterator final : public LogIterator {
 
   bool Valid() const override { return pos_ < current_.size(); }
   void Next() override;
-  const Event& event() const override { return current_[pos_]; }
+  const Event& event() const override { return current_.events[pos_]; }
   absl::Status status() const override { return status_; }
+  std::string_view stored() const override { return current_.stored[pos_]; }
 
   static constexpr size_t kChunkEvents = 256;
   static constexpr size_t kChunks = 4;
@@ -45,12 +48,21 @@ class PrefetchingIterator final : public LogIterator {
   const uint64_t max_events_;
 
   absl::Mutex mu_;
-  std::deque<std::vector<Event>> ready_ ABSL_GUARDED_BY(mu_);
+  struct Chunk {
+    std::vector<Event> events;
+    std::vector<std::string> stored;  // each event's stored value
+    size_t size() const { return events.size(); }
+    void clear() {
+      events.clear();
+      stored.clear();
+    }
+  };
+  std::deque<Chunk> ready_ ABSL_GUARDED_BY(mu_);
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   bool cancel_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status end_status_ ABSL_GUARDED_BY(mu_);
 
-  std::vector<Event> current_;  // consumer side
+  Chunk current_;  // consumer side
   size_t pos_ = 0;
   absl::Status status_;
   std::thread thread_;  // last: starts after the members it uses

@@ -51,7 +51,7 @@ absl::StatusOr<std::vector<Event>> LogStore::Read(uint64_t from_seq, size_t limi
   return out;
 }
 
-std::unique_ptr<LogIterator> LogStore::NewIterator(uint64_t from, DecodeDepth depth) const {
+std::unique_ptr<StoredLogIterator> LogStore::NewIterator(uint64_t from, DecodeDepth depth) const {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;  // forward scans read big sequential runs
   // The expectation before the iterator: its view must hold the head.
@@ -78,9 +78,9 @@ LogExpectation LogStore::Expectation() const {
   return out;
 }
 
-std::unique_ptr<LogIterator> LogStore::NewPrefetchingIterator(uint64_t from,
-                                                              uint64_t max_events,
-                                                              DecodeDepth depth) const {
+std::unique_ptr<StoredLogIterator> LogStore::NewPrefetchingIterator(uint64_t from,
+                                                                    uint64_t max_events,
+                                                                    DecodeDepth depth) const {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;
   // A replay reads every block once: caching them would only evict the

@@ -126,9 +126,10 @@ class DeclarativeProjection final : public GroupedTimeline {
   DeclarativeProjection(const ProjectionDefinition& def, std::vector<Field> key,
                         std::vector<Where> where)
       // Version 3: statements dated to a year are kept under "YYYY" by a
-      // month key (version 2 dropped them); stored version-2 projections
-      // are rebuilt at Open.
-      : GroupedTimeline(def.name, 3, false,
+      // month key (version 2 dropped them). Version 4: entries carry the
+      // stored event (entry_keys.h). Older stored versions are rebuilt at
+      // Open.
+      : GroupedTimeline(def.name, 4, false,
                         [key, where](const Statement& s, std::vector<Membership>* out) {
                           Group(key, where, s, out);
                         },

@@ -1,10 +1,15 @@
 // Key layout of a grouped timeline (the built-in actor and topic timelines
 // and every declarative projection), inside its projection keyspace:
 //
-//   'e' group occ(9) S(8) from(8) -> until(8) end(1) role(1)
+//   'e' group occ(9) S(8) from(8) -> until(8) end(1) role(1) [event]
 //       one version of statement S in one group, valid for as-of points
 //       from <= N < until (until = kOpen while current). `end` says what
-//       closed it: kEndCorrected or kEndRetracted.
+//       closed it: kEndCorrected or kEndRetracted. `event`: the stored
+//       value of log event `from` (the statement or its correction), copied
+//       as read from the log, so that a page is one range scan and reads no
+//       log event. Closing a version rewrites only the first 10 bytes.
+//       Entries written by layout 2 (before the event was carried) end
+//       after `role`; readers then read event `from` from the log.
 //   's' S(8)                      -> from(8) retracted(1) then per entry:
 //                                    u16 key length, entry key, role(1)
 //       the statement's current version and the entries it occupies;
@@ -83,10 +88,22 @@ inline std::string EntryKey(std::string_view group, const Timestamp& occ,
   return k;
 }
 
-inline std::string EntryValue(uint64_t until, uint8_t end, uint8_t role) {
-  std::string v = EncodeU64(until);
-  v.push_back(static_cast<char>(end));
-  v.push_back(static_cast<char>(role));
+inline constexpr size_t kEntryHead = 10;  // until(8) end(1) role(1)
+
+inline void EntryValueInto(uint64_t until, uint8_t end, uint8_t role, std::string_view event,
+                           std::string* out) {
+  out->clear();
+  out->reserve(kEntryHead + event.size());
+  *out += EncodeU64(until);
+  out->push_back(static_cast<char>(end));
+  out->push_back(static_cast<char>(role));
+  out->append(event);
+}
+
+inline std::string EntryValue(uint64_t until, uint8_t end, uint8_t role,
+                              std::string_view event = {}) {
+  std::string v;
+  EntryValueInto(until, end, role, event, &v);
   return v;
 }
 
@@ -98,6 +115,7 @@ struct EntryRef {
   uint64_t until = kOpen;
   uint8_t end = kEndNone;
   uint8_t role = 0;
+  std::string_view event;  // the stored event; empty in a layout-2 entry
 };
 
 // Parses an entry key ('e' group occ S from): group, occ, stmt and from.
@@ -115,10 +133,11 @@ inline std::optional<EntryRef> ParseEntryKey(std::string_view key) {
 // Parses an entry key and its value (EntryValue).
 inline std::optional<EntryRef> ParseEntry(std::string_view key, std::string_view value) {
   auto r = ParseEntryKey(key);
-  if (!r || value.size() != 10) return std::nullopt;
+  if (!r || value.size() < kEntryHead) return std::nullopt;
   r->until = *DecodeU64(value.substr(0, 8));
   r->end = static_cast<uint8_t>(value[8]);
   r->role = static_cast<uint8_t>(value[9]);
+  r->event = value.substr(kEntryHead);
   return r;
 }
 

@@ -71,7 +71,7 @@ std::vector<std::pair<std::string, GroupedTimeline::Group>> GroupedTimeline::Gro
 }
 
 absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
-                                         const Statement& s,
+                                         const Statement& s, std::string_view stored,
                                          ProjectionWriter& out) const {
   // A first version's entries follow from the logged statement itself
   // (CloseVersion recomputes them), so only a later version, a correction,
@@ -81,10 +81,11 @@ absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
   StmtState st;
   st.from = from;
   // Reused across groups: this runs for every group of every event.
-  std::string key, count_key, display_key, display;
+  std::string key, value, count_key, display_key, display;
   for (const auto& [group, g] : Groups(s)) {
     EntryKeyInto(group, s.occurred_at, stmt, from, &key);
-    out.Put(key, EntryValue(kOpen, kEndNone, g.role));
+    EntryValueInto(kOpen, kEndNone, g.role, stored, &value);
+    out.Put(key, value);
     count_key.assign(1, kCountTag);
     count_key += group;
     out.Add(count_key, 1);
@@ -122,9 +123,16 @@ absl::Status GroupedTimeline::CloseVersion(uint64_t stmt, uint64_t at, uint8_t e
                                g.role);
   }
   if (st->retracted) return absl::OkStatus();  // the log refuses this; be safe
-  std::string count_key;
+  std::string count_key, value;
   for (const auto& [key, role] : st->entries) {
-    out.Put(key, EntryValue(at, end, role));
+    // Keep the event the entry carries; only its head changes.
+    auto old = out.Get(key);
+    if (!old.ok()) return old.status();
+    std::string_view event;
+    if (old->has_value() && (*old)->size() >= kEntryHead)
+      event = std::string_view(**old).substr(kEntryHead);
+    EntryValueInto(at, end, role, event, &value);
+    out.Put(key, value);
     std::string_view group(key);
     group = group.substr(1, group.size() - 1 - kEntrySuffix);
     count_key.assign(1, kCountTag);
@@ -139,12 +147,17 @@ absl::Status GroupedTimeline::CloseVersion(uint64_t stmt, uint64_t at, uint8_t e
 }
 
 absl::Status GroupedTimeline::Apply(const Event& e, ProjectionWriter& out) const {
+  return ApplyStored(e, {}, out);
+}
+
+absl::Status GroupedTimeline::ApplyStored(const Event& e, std::string_view stored,
+                                          ProjectionWriter& out) const {
   switch (e.kind) {
     case EventKind::kStatement:
-      return AddVersion(e.seq, e.seq, e.statement, out);
+      return AddVersion(e.seq, e.seq, e.statement, stored, out);
     case EventKind::kCorrection:
       if (auto st = CloseVersion(e.target, e.seq, kEndCorrected, out); !st.ok()) return st;
-      return AddVersion(e.target, e.seq, e.statement, out);
+      return AddVersion(e.target, e.seq, e.statement, stored, out);
     case EventKind::kRetraction:
       return CloseVersion(e.target, e.seq, kEndRetracted, out);
     case EventKind::kActorAlias:
@@ -161,9 +174,12 @@ absl::StatusOr<std::string> GroupedTimeline::QueryGroup(
   return EncodeGroup({NormalizeName(key[0])});
 }
 
+// Version 3: entries carry the stored event (entry_keys.h); a store whose
+// timelines are version 2 rebuilds them when it is opened for writing, and
+// readers answer from either layout meanwhile.
 std::shared_ptr<const GroupedTimeline> NewActorTimeline() {
   return std::make_shared<GroupedTimeline>(
-      "actors", 2, true, [](const Statement& s, std::vector<Membership>* out) {
+      "actors", 3, true, [](const Statement& s, std::vector<Membership>* out) {
         std::string n = NormalizeName(s.speaker);
         if (!n.empty())
           out->push_back({{n}, {s.speaker}, static_cast<uint8_t>(Role::kSpeaker)});
@@ -177,7 +193,7 @@ std::shared_ptr<const GroupedTimeline> NewActorTimeline() {
 
 std::shared_ptr<const GroupedTimeline> NewTopicTimeline() {
   return std::make_shared<GroupedTimeline>(
-      "topics", 2, false, [](const Statement& s, std::vector<Membership>* out) {
+      "topics", 3, false, [](const Statement& s, std::vector<Membership>* out) {
         for (const auto& t : s.topics) {
           std::string n = NormalizeName(t);
           if (!n.empty()) out->push_back({{n}, {t}, 0});

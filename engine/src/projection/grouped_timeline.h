@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,10 @@ class GroupedTimeline : public Projection, public TimelineLayout {
   // Timelines read only the grouping fields of an event: workers skip
   // decoding content and attributes.
   DecodeDepth decode_depth() const override { return DecodeDepth::kGrouping; }
+  // Entries carry `stored` (the event as logged): see entry_keys.h. Apply
+  // (with no stored bytes) writes entries that readers complete from the log.
+  absl::Status ApplyStored(const Event& event, std::string_view stored,
+                           ProjectionWriter& out) const override;
 
  private:
   struct Group {
@@ -57,7 +62,7 @@ class GroupedTimeline : public Projection, public TimelineLayout {
   // A statement version's groups: (encoded group, group), sorted, each once.
   std::vector<std::pair<std::string, Group>> Groups(const Statement& s) const;
   absl::Status AddVersion(uint64_t stmt, uint64_t from, const Statement& s,
-                          ProjectionWriter& out) const;
+                          std::string_view stored, ProjectionWriter& out) const;
   absl::Status CloseVersion(uint64_t stmt, uint64_t at, uint8_t end,
                             ProjectionWriter& out) const;
 

@@ -33,6 +33,7 @@ ProjectionRunner::ProjectionRunner(ProjectionManager& manager, std::string name,
       prefix_(ProjectionPrefix(name_, gen)),
       checkpoint_(checkpoint),
       mode_(mode),
+      timeline_(timeline),
       // A projection declares how much of an event it reads through its
       // TimelineLayout; others get events whole.
       depth_(timeline != nullptr ? timeline->decode_depth() : DecodeDepth::kFull) {
@@ -169,7 +170,10 @@ uint64_t ProjectionRunner::Apply(const Plan& plan, ProjectionWriter& writer, uin
   for (size_t n = 0; it->Valid() && n < plan.limit && !stop_.load(); it->Next(), ++n) {
     const Event& e = it->event();
     if (until != 0 && e.seq > until) break;
-    if (absl::Status st = projection_->Apply(e, writer); !st.ok()) {
+    // A timeline copies each event's stored bytes into its entries.
+    absl::Status st = timeline_ != nullptr ? timeline_->ApplyStored(e, it->stored(), writer)
+                                           : projection_->Apply(e, writer);
+    if (!st.ok()) {
       *failure = {st, e.seq};
       return last;
     }

@@ -112,6 +112,7 @@ class ProjectionRunner {
   const std::string prefix_;
   std::atomic<uint64_t> checkpoint_;
   std::atomic<Mode> mode_;
+  const TimelineLayout* const timeline_;  // null unless the projection has one
   const DecodeDepth depth_;  // how much of each event Apply needs
   std::atomic<bool> stop_{false};
   std::mutex join_mu_;  // Stop may be called from two threads

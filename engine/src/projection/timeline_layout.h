@@ -7,9 +7,11 @@
 #define ANNALS_ENGINE_SRC_PROJECTION_TIMELINE_LAYOUT_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "annals/projection.h"
 #include "codec/event_codec.h"
 
 namespace annals::internal {
@@ -29,6 +31,10 @@ class TimelineLayout {
   // How much of each event the projection reads: its workers decode no
   // more (codec/event_codec.h).
   virtual DecodeDepth decode_depth() const = 0;
+  // Projection::Apply, given also the event's stored value as read from
+  // the log: timeline entries carry it, so a page reads no log event.
+  virtual absl::Status ApplyStored(const Event& event, std::string_view stored,
+                                   ProjectionWriter& out) const = 0;
 };
 
 }  // namespace annals::internal

@@ -84,7 +84,7 @@ absl::StatusOr<uint64_t> DistinctStatements(const ProjectionStorage& storage,
     cursors.back()->SeekStart("");
   }
   bool more = false;
-  const uint64_t n = MergeRows(cursors, false, 0, 0, &more).size();
+  const uint64_t n = MergeRows(cursors, false, 0, 0, &more, nullptr).size();
   for (auto& c : cursors)
     if (!c->status().ok()) return FromRocks(c->status(), "reading counts");
   return n;

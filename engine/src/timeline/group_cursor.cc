@@ -96,8 +96,10 @@ GroupCursor* Pick(std::vector<std::unique_ptr<GroupCursor>>& cursors, bool rever
 }  // namespace
 
 std::vector<Hit> MergeRows(std::vector<std::unique_ptr<GroupCursor>>& cursors, bool reverse,
-                           uint8_t role_filter, size_t limit, bool* more) {
+                           uint8_t role_filter, size_t limit, bool* more,
+                           std::string* events) {
   std::vector<Hit> hits;
+  hits.reserve(limit != 0 ? limit : 16);
   *more = false;
   for (GroupCursor* c = Pick(cursors, reverse); c != nullptr; c = Pick(cursors, reverse)) {
     Hit h;
@@ -106,6 +108,13 @@ std::vector<Hit> MergeRows(std::vector<std::unique_ptr<GroupCursor>>& cursors, b
     h.from = c->entry().from;
     h.until = c->entry().until;
     h.end = c->entry().end;
+    if (events != nullptr) {  // copied now: the gather below moves the cursors
+      const std::string_view event = c->entry().event;
+      events->resize((events->size() + 7) & ~size_t{7});
+      h.event_at = events->size();
+      h.event_size = event.size();
+      events->append(event);
+    }
     // Gather the same statement from every group.
     const std::string_view occ = std::string_view(h.cursor).substr(0, kOccBytes);
     for (auto& other : cursors) {
@@ -114,8 +123,10 @@ std::vector<Hit> MergeRows(std::vector<std::unique_ptr<GroupCursor>>& cursors, b
         other->Next();
       }
     }
-    if (role_filter != 0 && (h.role & role_filter) == 0) continue;
-    if (limit != 0 && hits.size() == limit) {
+    const bool shown = role_filter == 0 || (h.role & role_filter) != 0;
+    if (!shown || (limit != 0 && hits.size() == limit)) {
+      if (events != nullptr) events->resize(h.event_at);  // not a row of this page
+      if (!shown) continue;
       *more = true;
       break;
     }

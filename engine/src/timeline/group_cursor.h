@@ -73,14 +73,22 @@ struct Hit {
   uint64_t until = kOpen;
   uint8_t end = kEndNone;
   uint8_t role = 0;
+  // The stored event of version `from`, in the page's event buffer (see
+  // MergeRows); size 0 in a layout-2 entry.
+  size_t event_at = 0;
+  size_t event_size = 0;
 };
 
 // Merges the cursors' entries into rows in walk order: the same statement
 // under several names of one actor is one row. Rows whose role bits miss
 // `role_filter` (0: no filter) are skipped. Stops after `limit` rows (0:
-// none), setting *more if any row is left.
+// none), setting *more if any row is left. Each row's event goes into
+// `*events` (one buffer for the page: no allocation per row), at an offset
+// that is a multiple of 8 so it decodes without an aligning copy; null:
+// rows without their events (counting).
 std::vector<Hit> MergeRows(std::vector<std::unique_ptr<GroupCursor>>& cursors, bool reverse,
-                           uint8_t role_filter, size_t limit, bool* more);
+                           uint8_t role_filter, size_t limit, bool* more,
+                           std::string* events);
 
 }  // namespace annals::internal
 

@@ -7,6 +7,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "codec/event_codec.h"
 #include "log/keys.h"
 #include "log/records.h"
 #include "log/rocks_status.h"
@@ -93,21 +94,25 @@ EntryFilter FilterOf(const TimelineQuery& q, uint64_t as_of) {
   return f;
 }
 
-// The events the rows show: each row's version, and the original of a
-// corrected one; read in one batch, each seq once.
+// The events the rows show that their entries do not carry: the original
+// of a corrected row (its id and recorded_at), and every event of a
+// layout-2 entry. Read in one batch, each seq once.
 class RowEvents {
  public:
-  RowEvents(const EventLog& log, const StoreSnapshot& at, const std::vector<Hit>& hits) {
+  RowEvents(const EventLog& log, const StoreSnapshot& at, const std::vector<Hit>& hits,
+            const std::string& stored)
+      : stored_(stored) {
     for (const Hit& h : hits) {
-      seqs_.push_back(h.from);
+      if (h.event_size == 0) seqs_.push_back(h.from);
       if (h.from != h.stmt) seqs_.push_back(h.stmt);
     }
+    if (seqs_.empty()) return;
     std::sort(seqs_.begin(), seqs_.end());
     seqs_.erase(std::unique(seqs_.begin(), seqs_.end()), seqs_.end());
     decoded_ = log.ReadEvents(at, seqs_);
     uses_.assign(seqs_.size(), 0);
     for (const Hit& h : hits) {
-      ++uses_[IndexOf(h.from)];
+      if (h.event_size == 0) ++uses_[IndexOf(h.from)];
       if (h.from != h.stmt) ++uses_[IndexOf(h.stmt)];
     }
   }
@@ -117,8 +122,13 @@ class RowEvents {
     if (--uses_[i] == 0) return std::move(decoded_[i]);
     return decoded_[i];
   }
+  // The stored event row `h`'s entry carries (empty for layout 2).
+  std::string_view Stored(const Hit& h) const {
+    return std::string_view(stored_).substr(h.event_at, h.event_size);
+  }
 
  private:
+  const std::string& stored_;
   size_t IndexOf(uint64_t seq) const {
     return static_cast<size_t>(std::lower_bound(seqs_.begin(), seqs_.end(), seq) - seqs_.begin());
   }
@@ -127,10 +137,24 @@ class RowEvents {
   std::vector<uint8_t> uses_;
 };
 
+// The version event of row `h`: decoded from the entry, or read from the
+// log for a layout-2 entry.
+absl::StatusOr<Event> VersionOf(const Hit& h, RowEvents& events) {
+  if (h.event_size == 0) return events.Take(h.from);
+  auto e = DecodeEvent(events.Stored(h));
+  if (!e.ok())
+    return absl::DataLossError(
+        absl::StrCat("timeline entry of seq ", h.from, ": ", e.status().message()));
+  if (e->seq != h.from)
+    return absl::DataLossError(
+        absl::StrCat("timeline entry of seq ", h.from, " carries seq ", e->seq));
+  return e;
+}
+
 // The page entry of row `h`.
 absl::StatusOr<TimelineEntry> EntryOf(const Hit& h, RowEvents& events, uint64_t as_of,
                                       bool actors, const AliasView& aliases) {
-  auto version = events.Take(h.from);
+  auto version = VersionOf(h, events);
   if (!version.ok()) return version.status();
   TimelineEntry entry;
   if (h.from == h.stmt) {
@@ -231,14 +255,17 @@ absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) co
     cursors.back()->SeekStart(*cursor);
   }
   bool more = false;
-  const std::vector<Hit> hits = MergeRows(
-      cursors, q.reverse, layout.actors() ? static_cast<uint8_t>(q.role) : 0, q.limit, &more);
+  std::string stored;  // the rows' events, as their entries carry them
+  const std::vector<Hit> hits =
+      MergeRows(cursors, q.reverse, layout.actors() ? static_cast<uint8_t>(q.role) : 0, q.limit,
+                &more, &stored);
   for (auto& c : cursors)
     if (!c->status().ok()) return FromRocks(c->status(), "reading the timeline");
 
-  RowEvents events(log_, *view->snapshot, hits);
+  RowEvents events(log_, *view->snapshot, hits, stored);
   TimelinePage page;
   page.as_of = view->as_of;
+  page.entries.reserve(hits.size());
   for (const Hit& h : hits) {
     auto entry = EntryOf(h, events, view->as_of, layout.actors(), aliases);
     if (!entry.ok()) return entry.status();

@@ -147,10 +147,13 @@ absl::Status Replay(const ProjectionCheck& check, ScratchStore& scratch) {
     auto seq = DecodeSeq(std::string_view(it->key().data(), it->key().size()));
     if (!seq || *seq != expect)
       return absl::DataLossError(absl::StrCat("seq ", expect, " is missing from the log"));
-    auto e = DecodeEvent(std::string_view(it->value().data(), it->value().size()));
+    const std::string_view stored(it->value().data(), it->value().size());
+    auto e = DecodeEvent(stored);
     if (!e.ok() || e->seq != expect)
       return absl::DataLossError(absl::StrCat("seq ", expect, " is damaged"));
-    if (absl::Status st = check.projection->Apply(*e, writer); !st.ok())
+    absl::Status st = check.timeline != nullptr ? check.timeline->ApplyStored(*e, stored, writer)
+                                                : check.projection->Apply(*e, writer);
+    if (!st.ok())
       return absl::Status(st.code(), absl::StrCat("replaying seq ", expect, ": ", st.message()));
     if (++pending == kFlushEvents) {
       if (auto st = writer.Flush(); !st.ok()) return st;

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "annals/projection.h"
 #include "log/raw_store.h"
+#include "projection/timeline_layout.h"
 #include "verify/problems.h"
 
 namespace annals::internal {
@@ -20,6 +21,10 @@ struct ProjectionCheck {
   uint32_t gen = 0;
   uint64_t checkpoint = 0;  // replay events 1..checkpoint
   const Projection* projection = nullptr;
+  // The projection's TimelineLayout when it has one: the replay then gives
+  // it each event's stored bytes, which its entries carry, so damage to
+  // the copies is found like damage to any other key.
+  const TimelineLayout* timeline = nullptr;
   std::string scratch_dir;  // an existing directory for the scratch store
 };
 

@@ -390,7 +390,8 @@ class Verifier {
                                record->checkpoint, " but the log ends at seq ", end));
         continue;
       }
-      std::shared_ptr<const Projection> projection;
+      // Every projection verify can rebuild is a grouped timeline.
+      std::shared_ptr<const GroupedTimeline> projection;
       if (name == "actors") projection = NewActorTimeline();
       else if (name == "topics") projection = NewTopicTimeline();
       else {
@@ -430,6 +431,7 @@ class Verifier {
       check.gen = *gen;
       check.checkpoint = record->checkpoint;
       check.projection = projection.get();
+      check.timeline = projection.get();
       check.scratch_dir = scratch;
       if (auto st = CheckProjection(check, sink_); !st.ok()) {
         report().notes.push_back(absl::StrCat("projection ", name, ": not compared: ",

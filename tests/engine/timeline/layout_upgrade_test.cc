@@ -1,0 +1,168 @@
+// A store whose grouped timelines were written by layout 2 (entries without
+// the event they show: main before issue 19) still answers, byte for byte
+// the same, from a read-only open (entries completed from the log); a
+// writable open rebuilds them in the current layout (entries carry the
+// event), and the answers stay the same. The log is never touched.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "absl/time/time.h"
+#include "annals/engine.h"
+#include "annals/timeline.h"
+#include "annals/verify.h"
+#include "engine/test_util.h"
+#include "engine/timeline/model.h"
+#include "log/keys.h"
+#include "log/records.h"
+#include "projection/entry_keys.h"
+#include "rocksdb/write_batch.h"
+
+namespace annals {
+namespace {
+
+using test::FastOptions;
+using test::RawDb;
+
+struct Answer {
+  TimelineQuery query;
+  std::vector<TimelineEntry> entries;
+};
+
+std::vector<Answer> AnswerAll(Engine& engine, const std::vector<TimelineQuery>& queries) {
+  std::vector<Answer> out;
+  for (const TimelineQuery& q : queries) {
+    auto all = test::FetchAll(engine, q);
+    EXPECT_TRUE(all.ok()) << test::DescribeQuery(q) << ": " << all.status();
+    out.push_back({q, all.ok() ? *all : std::vector<TimelineEntry>{}});
+  }
+  return out;
+}
+
+void ExpectSameAnswers(Engine& engine, const std::vector<Answer>& before) {
+  int budget = 5;
+  for (const Answer& a : before) {
+    auto now = test::FetchAll(engine, a.query);
+    ASSERT_TRUE(now.ok()) << test::DescribeQuery(a.query) << ": " << now.status();
+    auto r = test::IdenticalEntries(a.entries, *now);
+    if (!r && --budget >= 0) ADD_FAILURE() << test::DescribeQuery(a.query) << ": " << r.message();
+  }
+}
+
+// Entries of `name`'s answering generation: {with the event, without}.
+std::pair<size_t, size_t> CountEntries(const RawDb& raw, const std::string& name) {
+  std::string v;
+  EXPECT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.meta, internal::ActiveKey(name), &v).ok());
+  const std::string prefix =
+      internal::ProjectionPrefix(name, internal::DecodeActiveRecord(v).value_or(0));
+  std::pair<size_t, size_t> n{0, 0};
+  std::unique_ptr<rocksdb::Iterator> it(raw.db->NewIterator(rocksdb::ReadOptions(), raw.proj));
+  const std::string entries = prefix + internal::kEntryTag;
+  for (it->Seek(entries); it->Valid() && it->key().starts_with(entries); it->Next())
+    (it->value().size() > internal::kEntryHead ? n.first : n.second)++;
+  EXPECT_TRUE(it->status().ok());
+  return n;
+}
+
+// Rewrites `name`'s answering generation as layout 2 wrote it: entries end
+// after the role byte, and the generation record says version 2.
+void MakeLayout2(const RawDb& raw, const std::string& name) {
+  std::string v;
+  ASSERT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.meta, internal::ActiveKey(name), &v).ok());
+  const uint32_t gen = internal::DecodeActiveRecord(v).value_or(0);
+  const std::string prefix = internal::ProjectionPrefix(name, gen);
+  rocksdb::WriteBatch b;
+  std::unique_ptr<rocksdb::Iterator> it(raw.db->NewIterator(rocksdb::ReadOptions(), raw.proj));
+  const std::string entries = prefix + internal::kEntryTag;
+  for (it->Seek(entries); it->Valid() && it->key().starts_with(entries); it->Next())
+    b.Put(raw.proj, it->key(), it->value().ToString().substr(0, internal::kEntryHead));
+  ASSERT_TRUE(it->status().ok());
+  std::string rec;
+  ASSERT_TRUE(
+      raw.db->Get(rocksdb::ReadOptions(), raw.meta, internal::GenerationKey(name, gen), &rec)
+          .ok());
+  auto record = internal::DecodeGeneration(rec);
+  ASSERT_TRUE(record.has_value());
+  b.Put(raw.meta, internal::GenerationKey(name, gen),
+        internal::EncodeGeneration(2, record->checkpoint));
+  ASSERT_TRUE(raw.db->Write(rocksdb::WriteOptions(), &b).ok());
+}
+
+TEST(LayoutUpgradeTest, Layout2TimelinesAnswerTheSameAndAreRebuiltOnAWritableOpen) {
+  test::TempDir dir;
+  const std::string path = dir.Sub("store");
+  std::vector<TimelineQuery> queries;
+  std::vector<Answer> reference;
+  {
+    auto opened = Engine::Open(path, FastOptions());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    Engine& engine = **opened;
+    test::ModelLog model;
+    test::Generator gen(11, &engine, &model);
+    ASSERT_TRUE(gen.AppendBatch(80).ok());
+    for (int i = 0; i < 80; ++i) ASSERT_TRUE(gen.Step().ok());  // corrections, retractions, aliases
+    ASSERT_TRUE(engine.WaitFor(engine.Head(), absl::Seconds(60)).ok());
+    for (uint64_t as_of : {engine.Head() / 2, engine.Head()})
+      for (bool incl : {false, true}) {
+        for (const auto& name : gen.ActorQueries()) {
+          TimelineQuery q;
+          q.name = name;
+          q.as_of = as_of;
+          q.include_retracted = incl;
+          queries.push_back(q);
+        }
+        for (const auto& name : gen.TopicQueries()) {
+          TimelineQuery q;
+          q.kind = TimelineKind::kTopic;
+          q.name = name;
+          q.as_of = as_of;
+          q.include_retracted = incl;
+          queries.push_back(q);
+        }
+      }
+    reference = AnswerAll(engine, queries);
+  }
+  test::WithRawDb(path, [&](const RawDb& raw) {
+    ASSERT_NE(raw.proj, nullptr);
+    for (const char* name : {"actors", "topics"}) {
+      auto [with, without] = CountEntries(raw, name);
+      EXPECT_GT(with, 0u) << name;
+      EXPECT_EQ(without, 0u) << name << ": every entry carries its event";
+      MakeLayout2(raw, name);
+      EXPECT_EQ(CountEntries(raw, name).first, 0u);
+    }
+  });
+  {  // Read-only: nothing is rebuilt; entries are completed from the log.
+    Options ro = FastOptions();
+    ro.read_only = true;
+    auto opened = Engine::Open(path, ro);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    ExpectSameAnswers(**opened, reference);
+  }
+  {  // Writable: version 2 is rebuilt as the current layout.
+    auto opened = Engine::Open(path, FastOptions());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    Engine& engine = **opened;
+    for (const char* name : {"actors", "topics"})
+      ASSERT_TRUE(engine.WaitForRebuild(name, absl::Seconds(60)).ok()) << name;
+    for (const ProjectionInfo& p : engine.Projections())
+      if (p.name == "actors" || p.name == "topics") EXPECT_EQ(p.version, 3u) << p.name;
+    ExpectSameAnswers(engine, reference);
+  }
+  test::WithRawDb(path, [&](const RawDb& raw) {
+    for (const char* name : {"actors", "topics"}) {
+      auto [with, without] = CountEntries(raw, name);
+      EXPECT_GT(with, 0u) << name;
+      EXPECT_EQ(without, 0u) << name;
+    }
+  });
+  auto report = VerifyStore(path);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok());
+}
+
+}  // namespace
+}  // namespace annals
