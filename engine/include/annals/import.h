@@ -49,7 +49,10 @@
 // corrections and retractions find their target by id -- the row's
 // "target_id", or the id of the statement the input gave seq "target" --
 // and are rejected with kind "unknown target" when no statement has it,
-// in the store or earlier in the input. Re-importing adds nothing.
+// in the store or earlier in the input, and with kind "id taken" when the
+// input's statement with that id was itself rejected as "id taken" (the id
+// then names a different statement, which is never amended). Re-importing
+// adds nothing.
 #ifndef ANNALS_IMPORT_H_
 #define ANNALS_IMPORT_H_
 

@@ -66,6 +66,7 @@ absl::Status Appender::AppendBatch(const Batch& batch, std::vector<Conflict>* fo
       ++*duplicates;
       continue;
     }
+    taken_ids_.insert(stored->id);
     found->push_back({batch.lines[i], std::string(batch.text(i)),
                       absl::StrCat("id \"", stored->id,
                                    "\" is already taken by a different statement (seq ", r.seq,
@@ -110,12 +111,16 @@ absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>
   AppendOptions ao;
   ao.durability = AppendOptions::Durability::kBulk;
   absl::StatusOr<AppendResult> r;
+  if (a.kind != EventKind::kActorAlias && taken_ids_.contains(a.target_id)) {
+    found->push_back({batch.lines[0], std::string(batch.text(0)),
+                      TakenTargetReason(a.target_id), "id taken"});
+    return absl::OkStatus();
+  }
   if (a.kind == EventKind::kActorAlias) {
     r = engine_.Alias(a.alias, a.canonical, ao);
   } else if (auto target = engine_.FindById(a.target_id); !target.ok()) {
     r = target.status().code() == absl::StatusCode::kNotFound
-            ? absl::NotFoundError(absl::StrCat("target: no statement has id \"", a.target_id,
-                                               "\" in the store or earlier in the input"))
+            ? absl::NotFoundError(UnknownTargetReason(a.target_id))
             : target.status();
   } else if (a.kind == EventKind::kCorrection) {
     r = engine_.Correct(*target, batch.statements[0], a.reason, ao);
@@ -159,11 +164,25 @@ void Appender::Loop() {
   }
 }
 
-std::string ConflictCheck::CheckTarget(const std::string& target_id) const {
+std::string UnknownTargetReason(const std::string& target_id) {
+  return absl::StrCat("target: no statement has id \"", target_id,
+                      "\" in the store or earlier in the input");
+}
+
+std::string TakenTargetReason(const std::string& target_id) {
+  return absl::StrCat("target: the input's statement with id \"", target_id,
+                      "\" was not imported (a different statement holds that id); not imported");
+}
+
+std::string ConflictCheck::CheckTarget(const std::string& target_id, std::string* kind) const {
+  if (taken_.contains(target_id)) {
+    *kind = "id taken";
+    return TakenTargetReason(target_id);
+  }
   if (seen_.contains(target_id)) return "";
   if (engine_ != nullptr && engine_->FindById(target_id).ok()) return "";
-  return absl::StrCat("target: no statement has id \"", target_id,
-                      "\" in the store or earlier in the input; not imported");
+  *kind = "unknown target";
+  return absl::StrCat(UnknownTargetReason(target_id), "; not imported");
 }
 
 std::string ConflictCheck::Check(const Statement& s) {
@@ -171,9 +190,11 @@ std::string ConflictCheck::Check(const Statement& s) {
   if (engine_ != nullptr) {
     if (auto seq = engine_->FindById(id); seq.ok()) {
       auto stored = engine_->Get(*seq);
-      if (stored.ok() && !SameStatement(stored->statement, s))
+      if (stored.ok() && !SameStatement(stored->statement, s)) {
+        taken_.insert(id);
         return absl::StrCat("id \"", id, "\" is already taken by a different statement (seq ",
                             *seq, "); not imported");
+      }
       return "";
     }
   }
@@ -182,6 +203,7 @@ std::string ConflictCheck::Check(const Statement& s) {
   const size_t fingerprint = std::hash<std::string>()(ComparableBytes(s));
   auto [it, inserted] = seen_.try_emplace(id, fingerprint);
   if (inserted || it->second == fingerprint) return "";
+  taken_.insert(id);
   return absl::StrCat("id \"", id,
                       "\" is already taken by a different statement earlier in the input; "
                       "not imported");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "annals/engine.h"
@@ -50,6 +51,10 @@ struct Batch {
 
 // A row whose id is stored already, but for a different statement.
 // Or an amendment the store refuses (its target unknown or retracted).
+// The reasons an amendment's target is refused, shared by both passes.
+std::string UnknownTargetReason(const std::string& target_id);
+std::string TakenTargetReason(const std::string& target_id);
+
 struct Conflict {
   uint64_t line;
   std::string text;
@@ -94,6 +99,10 @@ class Appender {
   EngineServices* const services_;
   const ImportOptions& options_;
   uint64_t undurable_bytes_ = 0;  // appender thread only
+  // Ids of input statements not imported because a different statement
+  // holds the id: an amendment aimed at such an id would amend that other
+  // statement, so it is rejected too. Appender thread only.
+  absl::flat_hash_set<std::string> taken_ids_;
   absl::Mutex mu_;
   std::deque<Batch> queue_;  // front is being appended
   bool done_ = false;
@@ -112,13 +121,17 @@ class ConflictCheck {
 
   // A reason if `s` conflicts, "" otherwise.
   std::string Check(const Statement& s);
-  // A reason if no statement has id `target_id`, in the store or earlier
-  // in the input; "" otherwise.
-  std::string CheckTarget(const std::string& target_id) const;
+  // A reason if an amendment of `target_id` cannot be imported, with its
+  // reject kind in *kind: no statement has that id in the store or earlier
+  // in the input ("unknown target"), or the input's statement with that id
+  // was a conflict (Check), so the id names another statement ("id
+  // taken"). "" otherwise.
+  std::string CheckTarget(const std::string& target_id, std::string* kind) const;
 
  private:
   const Engine* engine_;
   absl::flat_hash_map<std::string, size_t> seen_;
+  absl::flat_hash_set<std::string> taken_;  // ids of conflicts found by Check
 };
 
 }  // namespace annals::internal

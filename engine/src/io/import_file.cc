@@ -300,12 +300,12 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     Statement& s = *mapped;
     if (row.kind != EventKind::kStatement) {
       auto amend = ResolveAmendment(row, source_ids);
-      std::string problem;
+      std::string problem, kind = "unknown target";
       if (!amend.ok()) problem = std::string(amend.status().message());
       else if (!write && row.kind != EventKind::kActorAlias)
-        problem = check->CheckTarget(amend->target_id);
+        problem = check->CheckTarget(amend->target_id, &kind);
       if (!problem.empty()) {
-        reject(rec, std::move(problem), "unknown target");
+        reject(rec, std::move(problem), std::move(kind));
         continue;
       }
       if (repaired) ++sum.repaired;

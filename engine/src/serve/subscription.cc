@@ -70,7 +70,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
   // it takes nothing are.
   kj::Promise<bool> Lagged(uint64_t base) {
     uint64_t head = c_.engine.Head();
-    if (head > base + c_.max_lag) return true;
+    if (head > base && head - base > c_.max_lag) return true;  // no overflow near 2^64
     return c_.watch.Wait(head).then([this, base] { return Lagged(base); });
   }
 

@@ -358,5 +358,45 @@ TEST_F(JsonlImportTest, AmendmentsImportWithTheirTargetsFoundById) {
   EXPECT_EQ((*third)->CurrentStatement(1)->content, "fixed");
 }
 
+// Review finding: a merge whose statement is refused as "id taken" (the
+// destination holds a different statement under that id) must not apply
+// the source's amendments of it to the destination's statement.
+TEST_F(JsonlImportTest, AmendmentsOfAStatementRefusedAsIdTakenAreRefusedToo) {
+  Statement mine = SmallStatement(1);
+  mine.id = "x:1";
+  mine.attributes.push_back({"k", "source"});
+  const uint64_t seq = engine_->Append(mine)->seq;
+  Statement fixed = mine;
+  fixed.content = "fixed";
+  ASSERT_TRUE(engine_->Correct(seq, fixed, "typo").ok());
+  ASSERT_TRUE(engine_->Retract(seq, "wrong").ok());
+  std::string jsonl;
+  const std::vector<Event> source = *engine_->Read(1, 10);
+  for (const Event& e : source) jsonl += EventToJson(e) + "\n";
+  const std::string path = File("log.jsonl", jsonl);
+
+  Statement theirs = mine;
+  theirs.attributes = {{"k", "destination"}};  // same id, a different statement
+  for (bool strict : {false, true}) {
+    SCOPED_TRACE(strict ? "strict" : "not strict");
+    TempDir other_dir;
+    auto other = Engine::Open(other_dir.Sub("store"), FastOptions());
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE((*other)->Append(theirs).ok());
+    ImportOptions o;
+    o.strict = strict;
+    std::vector<std::string> kinds;
+    auto sum = ImportJsonlFile(**other, path, o,
+                               [&](const RejectedLine& r) { kinds.push_back(std::string(r.kind)); });
+    ASSERT_TRUE(sum.ok()) << sum.status();
+    EXPECT_EQ(sum->imported, 0u);
+    EXPECT_THAT(kinds, ::testing::ElementsAre("id taken", "id taken", "id taken"));
+    EXPECT_EQ((*other)->Head(), 1u);
+    auto now = (*other)->CurrentStatement(1);
+    ASSERT_TRUE(now.ok()) << now.status();  // neither retracted nor corrected
+    EXPECT_EQ(now->content, theirs.content);
+  }
+}
+
 }  // namespace
 }  // namespace annals
