@@ -148,7 +148,10 @@ TEST_F(JsonlImportTest, AnImportEndsFlushedWithoutAClose) {
   ASSERT_EQ(imported->imported, 3u);
   internal::LogStore* store = internal::ServicesOf(*engine_)->log_store();
   ASSERT_NE(store, nullptr);
-  for (const char* family : {internal::kLogFamily, internal::kIdsFamily, internal::kMetaFamily}) {
+  // The statements and their id index. Not the meta family: projection
+  // workers record their progress there on their own threads, after the
+  // import returned (seen under ASan: 2 entries).
+  for (const char* family : {internal::kLogFamily, internal::kIdsFamily}) {
     SCOPED_TRACE(family);
     EXPECT_EQ(store->Property(family, "rocksdb.num-entries-active-mem-table"), "0");
     EXPECT_EQ(store->Property(family, "rocksdb.num-entries-imm-mem-tables"), "0");
