@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -165,6 +166,37 @@ TEST_F(ServeTest, ConcurrentClientsAllAcknowledgedAppendsSurviveStopAndRestart) 
     }
   }
   EXPECT_EQ(StopServer(again), 0) << ReadFile(again.log);
+}
+
+// A dead socket of someone else's at the --socket path is not the server's
+// to remove: serve refuses and leaves it; a regular file likewise.
+TEST_F(ServeTest, ASocketPathHoldingSomeoneElsesFileIsLeftAlone) {
+  const fs::path dead = dir_ / "other.sock";
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::strncpy(a.sun_path, dead.c_str(), sizeof(a.sun_path) - 1);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  close(fd);  // the socket file stays, and nobody listens on it
+  const fs::path file = dir_ / "notes.txt";
+  std::ofstream(file) << "a user's file";
+  for (const fs::path& path : {dead, file}) {
+    SCOPED_TRACE(path.string());
+    const fs::path log = dir_ / "refused.log";
+    // The readiness pipe closes without an address when serve refuses.
+    Server s = StartServer(db_, log, {"--socket", path.string()});
+    EXPECT_EQ(s.address, "") << "it served over the file in the way";
+    if (!s.address.empty()) {
+      StopServer(s);
+      continue;
+    }
+    int status = Wait(s.child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << ReadFile(log);
+    EXPECT_NE(ReadFile(log).find("not removing it"), std::string::npos) << ReadFile(log);
+    EXPECT_TRUE(fs::exists(fs::symlink_status(path)));
+  }
+  EXPECT_EQ(ReadFile(file), "a user's file");
 }
 
 TEST_F(ServeTest, ConnectWithoutServerIsUnavailable) {

@@ -7,7 +7,10 @@
 // store under $XDG_RUNTIME_DIR or else /tmp. Once it accepts connections the
 // server writes its address ("unix:PATH") in STORE/annals.server, which is
 // how clients find it (ServerAddress, annals/client.h); it removes both at
-// stop.
+// stop. A socket a killed server left behind is replaced; anything else at
+// the socket path (a live socket, a regular file, a dead socket at a
+// --socket path this store's server did not record) is left alone and the
+// server does not start.
 //
 // Appends of all connections are group-committed by one committer thread:
 // whatever is queued when it becomes free is committed as one Engine batch

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "annals/client.h"
 #include "annals/engine.h"
 #include "capnp/rpc-twoparty.h"
 #include "kj/async-io.h"
@@ -100,7 +101,9 @@ absl::Status ServeLoop(const ServeOptions& o) {
   auto engine = Engine::Open(o.store, options);
   if (!engine.ok()) return engine.status();
   std::string path = ChooseSocketPath(o.store, o.socket);
-  auto fd = ListenUnix(path);
+  // A stale socket is removed only where this store's servers put theirs.
+  const bool ours = o.socket.empty() || ServerAddress(o.store) == "unix:" + path;
+  auto fd = ListenUnix(path, ours);
   if (!fd.ok()) return fd.status();
   std::string address = "unix:" + path;
   std::string address_file = (std::filesystem::path(o.store) / kAddressFile).string();

@@ -59,7 +59,7 @@ std::string ChooseSocketPath(const std::string& store, const std::string& reques
   return absl::StrFormat("%s/annals-%d-%016x.sock", dir, getuid(), std::hash<std::string>{}(abs));
 }
 
-absl::StatusOr<int> ListenUnix(const std::string& path) {
+absl::StatusOr<int> ListenUnix(const std::string& path, bool stale_is_ours) {
   if (path.empty() || path.size() > kMaxSocketPath)
     return absl::InvalidArgumentError(
         absl::StrCat("socket path ", path, ": longer than ", kMaxSocketPath, " bytes"));
@@ -71,6 +71,10 @@ absl::StatusOr<int> ListenUnix(const std::string& path) {
     if (Live(path))
       return absl::FailedPreconditionError(
           absl::StrCat("socket ", path, " is in use by another server"));
+    if (!stale_is_ours)
+      return absl::FailedPreconditionError(absl::StrCat(
+          "socket path ", path, " holds a socket nobody listens on, not left by a server "
+          "of this store; not removing it (remove it yourself if it is stale)"));
     if (unlink(path.c_str()) != 0) return Errno("removing the stale socket", path);
   }
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -17,9 +17,11 @@ inline constexpr char kAddressFile[] = "annals.server";
 std::string ChooseSocketPath(const std::string& store, const std::string& requested);
 
 // A listening Unix socket at `path`, mode 0600 before it accepts anything.
-// A stale socket there (nobody accepts on it) is replaced; a live one or a
-// file of another type is kFailedPrecondition and left alone.
-absl::StatusOr<int> ListenUnix(const std::string& path);
+// A stale socket there (nobody accepts on it) is replaced only when
+// `stale_is_ours` (a path the server chose itself, or the one a killed
+// server of this store recorded); otherwise, like a live socket or a file
+// of another type, it is kFailedPrecondition and left alone.
+absl::StatusOr<int> ListenUnix(const std::string& path, bool stale_is_ours);
 
 // Writes STORE/annals.server (atomically: a temporary file renamed).
 absl::Status WriteAddressFile(const std::string& store, const std::string& address);
