@@ -17,6 +17,14 @@
 
 namespace annals::python {
 
+// Runs `f` with the GIL released (engine calls block on RocksDB and waits;
+// other Python threads go on meanwhile) and returns what it returns.
+template <typename F>
+auto WithoutGil(F&& f) {
+  py::gil_scoped_release release;
+  return f();
+}
+
 // An open store. Closing drops this handle's reference; cursors still
 // iterating keep the engine open until they finish.
 class Store {
@@ -30,11 +38,7 @@ class Store {
     Options o;
     o.read_only = read_only;
     o.create_if_missing = create;
-    absl::StatusOr<std::unique_ptr<Engine>> e;
-    {
-      py::gil_scoped_release release;
-      e = Engine::Open(path, o);
-    }
+    absl::StatusOr<std::unique_ptr<Engine>> e = WithoutGil([&] { return Engine::Open(path, o); });
     if (absl::IsNotFound(e.status()))
       throw StatusError{absl::NotFoundError(absl::StrCat(
           "no store at ", path, read_only ? "" : " (annals.open(path, create=True) creates one)"))};
@@ -64,11 +68,7 @@ class Store {
   uint64_t Refresh() {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::Status st;
-    {
-      py::gil_scoped_release release;
-      st = e.Refresh();
-    }
+    absl::Status st = WithoutGil([&] { return e.Refresh(); });
     Check(st);
     return e.Head();
   }
@@ -139,11 +139,7 @@ class Store {
       size_t want = kBatch;
       if (limit) want = std::min<uint64_t>(want, *limit - taken);
       if (want == 0) break;
-      absl::StatusOr<std::vector<Event>> batch;
-      {
-        py::gil_scoped_release release;
-        batch = e.Read(next, want);
-      }
+      absl::StatusOr<std::vector<Event>> batch = WithoutGil([&] { return e.Read(next, want); });
       std::vector<Event> events = Take(std::move(batch));
       bool past_end = false;
       for (const Event& ev : events) {
@@ -163,22 +159,14 @@ class Store {
   py::dict Get(uint64_t seq) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::StatusOr<Event> ev;
-    {
-      py::gil_scoped_release release;
-      ev = e.Get(seq);
-    }
+    absl::StatusOr<Event> ev = WithoutGil([&] { return e.Get(seq); });
     return EventDict(Take(std::move(ev)));
   }
 
   std::optional<uint64_t> Find(const std::string& id) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::StatusOr<uint64_t> seq;
-    {
-      py::gil_scoped_release release;
-      seq = e.FindById(id);
-    }
+    absl::StatusOr<uint64_t> seq = WithoutGil([&] { return e.FindById(id); });
     if (absl::IsNotFound(seq.status())) return std::nullopt;
     return Take(std::move(seq));
   }
@@ -215,11 +203,7 @@ class Store {
 
   // `as_of` (a seq's digits or an ISO time) as a seq.
   static uint64_t AsOf(const Engine& e, const std::string& as_of) {
-    absl::StatusOr<uint64_t> seq;
-    {
-      py::gil_scoped_release release;
-      seq = ResolveAsOf(e, as_of);
-    }
+    absl::StatusOr<uint64_t> seq = WithoutGil([&] { return ResolveAsOf(e, as_of); });
     if (absl::IsInvalidArgument(seq.status()))
       throw StatusError{absl::InvalidArgumentError(
           absl::StrCat("as_of: ", std::string(seq.status().message())))};
@@ -259,11 +243,7 @@ class Store {
     constexpr size_t kPage = 1000;
     for (;;) {
       q.limit = limit == 0 ? kPage : std::min<uint64_t>(kPage, limit - shown);
-      absl::StatusOr<TimelinePage> page;
-      {
-        py::gil_scoped_release release;
-        page = e.Timeline(q);
-      }
+      absl::StatusOr<TimelinePage> page = WithoutGil([&] { return e.Timeline(q); });
       TimelinePage p = Take(std::move(page));
       for (const TimelineEntry& entry : p.entries) {
         if (columns) cols.Add(entry);
@@ -282,11 +262,7 @@ class Store {
   std::string CurrentJson(uint64_t seq) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::StatusOr<Statement> s;
-    {
-      py::gil_scoped_release release;
-      s = e.CurrentStatement(seq);
-    }
+    absl::StatusOr<Statement> s = WithoutGil([&] { return e.CurrentStatement(seq); });
     Event ev;
     ev.statement = Take(std::move(s));
     ev.id = ev.statement.id;
@@ -297,44 +273,28 @@ class Store {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
     Statement s = Take(ParseStatementJson(json));
-    absl::StatusOr<AppendResult> r;
-    {
-      py::gil_scoped_release release;
-      r = e.Correct(seq, s, reason, Sync());
-    }
+    absl::StatusOr<AppendResult> r = WithoutGil([&] { return e.Correct(seq, s, reason, Sync()); });
     return Take(std::move(r)).seq;
   }
 
   uint64_t Retract(uint64_t seq, const std::string& reason) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::StatusOr<AppendResult> r;
-    {
-      py::gil_scoped_release release;
-      r = e.Retract(seq, reason, Sync());
-    }
+    absl::StatusOr<AppendResult> r = WithoutGil([&] { return e.Retract(seq, reason, Sync()); });
     return Take(std::move(r)).seq;
   }
 
   uint64_t Alias(const std::string& alias, const std::string& canonical) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::StatusOr<AppendResult> r;
-    {
-      py::gil_scoped_release release;
-      r = e.Alias(alias, canonical, Sync());
-    }
+    absl::StatusOr<AppendResult> r = WithoutGil([&] { return e.Alias(alias, canonical, Sync()); });
     return Take(std::move(r)).seq;
   }
 
   py::list Projections() {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    std::vector<ProjectionInfo> infos;
-    {
-      py::gil_scoped_release release;
-      infos = e.Projections();
-    }
+    std::vector<ProjectionInfo> infos = WithoutGil([&] { return e.Projections(); });
     py::list out;
     for (const ProjectionInfo& i : infos) {
       py::dict d;
@@ -358,22 +318,14 @@ class Store {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
     ProjectionDefinition def = Take(ParseProjectionDefinition(name, key_list, where));
-    absl::Status st;
-    {
-      py::gil_scoped_release release;
-      st = e.CreateProjection(def);
-    }
+    absl::Status st = WithoutGil([&] { return e.CreateProjection(def); });
     Check(st);
   }
 
   void DropProjection(const std::string& name) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::Status st;
-    {
-      py::gil_scoped_release release;
-      st = e.DropProjection(name);
-    }
+    absl::Status st = WithoutGil([&] { return e.DropProjection(name); });
     Check(st);
   }
 
@@ -404,11 +356,7 @@ class Store {
     Check(CheckRange(q.from, q.to));
     if (!as_of.empty()) q.as_of = AsOf(e, as_of);
     q.wait = !read_only_;
-    absl::StatusOr<std::vector<GroupCount>> counts;
-    {
-      py::gil_scoped_release release;
-      counts = e.Counts(q);
-    }
+    absl::StatusOr<std::vector<GroupCount>> counts = WithoutGil([&] { return e.Counts(q); });
     py::list out;
     for (const GroupCount& g : Take(std::move(counts))) {
       py::dict d;
@@ -422,11 +370,7 @@ class Store {
   py::dict Stats() {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::StatusOr<StoreStats> st;
-    {
-      py::gil_scoped_release release;
-      st = e.Stats();
-    }
+    absl::StatusOr<StoreStats> st = WithoutGil([&] { return e.Stats(); });
     StoreStats s = Take(std::move(st));
     py::dict d;
     d["events"] = s.events;
