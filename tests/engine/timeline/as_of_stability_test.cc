@@ -48,27 +48,7 @@ class AsOfStabilityTest : public ::testing::Test {
     std::vector<uint64_t> points;
     for (uint64_t n = 1; n <= model_.head(); n += 9) points.push_back(n);
     points.push_back(model_.head());
-    std::vector<TimelineQuery> out;
-    for (uint64_t n : points) {
-      for (bool incl : {false, true}) {
-        for (const auto& name : gen.ActorQueries()) {
-          TimelineQuery q;
-          q.name = name;
-          q.as_of = n;
-          q.include_retracted = incl;
-          out.push_back(q);
-        }
-        for (const auto& name : gen.TopicQueries()) {
-          TimelineQuery q;
-          q.kind = TimelineKind::kTopic;
-          q.name = name;
-          q.as_of = n;
-          q.include_retracted = incl;
-          out.push_back(q);
-        }
-      }
-    }
-    return out;
+    return gen.AsOfQueries(points);
   }
 
   Snapshot Take(TimelineQuery q) {

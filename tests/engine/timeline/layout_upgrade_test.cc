@@ -105,24 +105,7 @@ TEST(LayoutUpgradeTest, Layout2TimelinesAnswerTheSameAndAreRebuiltOnAWritableOpe
     ASSERT_TRUE(gen.AppendBatch(80).ok());
     for (int i = 0; i < 80; ++i) ASSERT_TRUE(gen.Step().ok());  // corrections, retractions, aliases
     ASSERT_TRUE(engine.WaitFor(engine.Head(), absl::Seconds(60)).ok());
-    for (uint64_t as_of : {engine.Head() / 2, engine.Head()})
-      for (bool incl : {false, true}) {
-        for (const auto& name : gen.ActorQueries()) {
-          TimelineQuery q;
-          q.name = name;
-          q.as_of = as_of;
-          q.include_retracted = incl;
-          queries.push_back(q);
-        }
-        for (const auto& name : gen.TopicQueries()) {
-          TimelineQuery q;
-          q.kind = TimelineKind::kTopic;
-          q.name = name;
-          q.as_of = as_of;
-          q.include_retracted = incl;
-          queries.push_back(q);
-        }
-      }
+    queries = gen.AsOfQueries({engine.Head() / 2, engine.Head()});
     reference = AnswerAll(engine, queries);
   }
   test::WithRawDb(path, [&](const RawDb& raw) {

@@ -853,6 +853,23 @@ class Generator {
     }
     return out;
   }
+  // The actor and topic queries above as of each of `points`, without and
+  // with retracted statements (first pages; limit as TimelineQuery's).
+  std::vector<TimelineQuery> AsOfQueries(const std::vector<uint64_t>& points) const {
+    std::vector<TimelineQuery> out;
+    for (uint64_t as_of : points)
+      for (bool incl : {false, true})
+        for (TimelineKind kind : {TimelineKind::kActor, TimelineKind::kTopic})
+          for (const auto& name : kind == TimelineKind::kActor ? ActorQueries() : TopicQueries()) {
+            TimelineQuery q;
+            q.kind = kind;
+            q.name = name;
+            q.as_of = as_of;
+            q.include_retracted = incl;
+            out.push_back(q);
+          }
+    return out;
+  }
 
  private:
   std::mt19937_64 rng_;
