@@ -222,6 +222,9 @@ class LogStore final : public EventLog, public ProjectionStorage {
   // must be one step, or two appenders could take the same seq or id.
   mutable absl::Mutex append_mu_;
   LogState state_ ABSL_GUARDED_BY(append_mu_);
+  // state_.lost_count, which only `annals repair` (with the store closed)
+  // changes: scans read it without waiting for an append in progress.
+  const uint64_t lost_count_;
   uint64_t unsynced_bytes_ ABSL_GUARDED_BY(append_mu_) = 0;
 
   // The head, published after each write under head_mu_ (WaitForHead

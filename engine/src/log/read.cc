@@ -65,12 +65,7 @@ LogExpectation LogStore::Expectation() const {
   // The head first: a scan must reach it, and lost ranges read after it
   // cover every seq below it that repair gave up.
   out.head = Head();
-  uint64_t lost = 0;
-  {
-    absl::MutexLock lock(&append_mu_);
-    lost = state_.lost_count;
-  }
-  if (lost == 0) return out;
+  if (lost_count_ == 0) return out;
   auto ranges = ReadLostRanges(db_.get(), meta_);
   // Unreadable records: expect every seq, so the scan reports the gap.
   if (ranges.ok()) out.lost = *std::move(ranges);
