@@ -141,6 +141,7 @@ absl::Status DbEngine::CopyView(const std::string& dir) const { return store_->C
 absl::Status DbEngine::FlushMemtables() {
   return read_only() ? absl::OkStatus() : store_->FlushIfLarge(0);
 }
+absl::Status DbEngine::SettleTables(absl::Duration limit) { return store_->Settle(limit); }
 
 }  // namespace internal
 }  // namespace annals

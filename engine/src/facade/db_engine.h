@@ -85,6 +85,7 @@ class DbEngine final : public Engine, public EngineServices {
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
   absl::Status FlushMemtables() override;
+  absl::Status SettleTables(absl::Duration limit) override;
   LogStore* log_store() override { return read_only() ? nullptr : store_.get(); }
 
  private:

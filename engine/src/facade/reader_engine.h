@@ -77,6 +77,7 @@ class ReaderEngine final : public Engine, public EngineServices {
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
   absl::Status FlushMemtables() override { return absl::OkStatus(); }
+  absl::Status SettleTables(absl::Duration) override { return absl::OkStatus(); }
   LogStore* log_store() override { return nullptr; }
 
  private:

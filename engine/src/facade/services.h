@@ -37,6 +37,9 @@ class EngineServices {
   // in the WAL alone and the next open replays nothing. Not for small
   // appends (tiny level-0 files). OK and nothing done when read-only.
   virtual absl::Status FlushMemtables() = 0;
+  // Writable engines: LogStore::Settle (flush, then wait for RocksDB's
+  // flushes and compactions to end, at most `limit`). OK when read-only.
+  virtual absl::Status SettleTables(absl::Duration limit) = 0;
   // The log store of a writable engine, for white-box tests and
   // benchmarks; null for a read-only engine (whose store changes at each
   // Refresh).

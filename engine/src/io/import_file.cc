@@ -367,6 +367,16 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
 
 }  // namespace
 
+absl::Status SettleAfterImport(Engine& engine, absl::Duration limit) {
+  internal::EngineServices* services = internal::ServicesOf(engine);
+  if (services == nullptr || services->read_only()) return absl::OkStatus();
+  const absl::Time start = absl::Now();
+  absl::Status caught_up = engine.WaitFor(engine.Head(), limit);
+  if (absl::IsDeadlineExceeded(caught_up)) return absl::OkStatus();
+  if (!caught_up.ok()) return caught_up;
+  return services->SettleTables(limit - (absl::Now() - start));
+}
+
 absl::StatusOr<ImportSummary> ImportFile(Engine& engine, ImportInput& input,
                                          const ImportOptions& options,
                                          const RejectSink& on_reject) {

@@ -27,6 +27,7 @@
 #include "annals/engine.h"
 #include "concurrency/helper_pool.h"
 #include "log/event_log.h"
+#include "log/background_work.h"
 #include "log/info_logger.h"
 #include "log/log_iterator.h"
 #include "log/log_state.h"
@@ -58,6 +59,7 @@ struct StoreParts {
   std::vector<AliasRecord> aliases;
   std::string secondary_dir;  // read-only: the secondary's own files, removed at close
   std::shared_ptr<WriteErrorListener> write_errors;  // log/info_logger.h
+  std::shared_ptr<BackgroundWorkListener> background;  // log/background_work.h
 };
 
 class LogStore final : public EventLog, public ProjectionStorage {
@@ -101,6 +103,10 @@ class LogStore final : public EventLog, public ProjectionStorage {
   // bytes (at close: kFlushAtCloseBytes).
   absl::Status FlushIfLarge(uint64_t threshold);
   static constexpr uint64_t kFlushAtCloseBytes = 4ull << 20;
+  // Writers: flushes, then waits until RocksDB has no flush or compaction
+  // pending or running (or until `limit`; then OK all the same, the store
+  // being whole, only less compact). Read-only: OK at once.
+  absl::Status Settle(absl::Duration limit);
 
   // --- Reads (Engine's contracts) ---
   absl::StatusOr<uint64_t> FindById(std::string_view id) const;
@@ -171,6 +177,8 @@ class LogStore final : public EventLog, public ProjectionStorage {
   std::optional<std::string> Property(std::string_view family, const std::string& name) const;
   // Flushes and fully compacts the log family.
   absl::Status CompactLog();
+  // Turns RocksDB's automatic compactions of every family off or on.
+  absl::Status SetAutoCompactions(bool on);
 
  private:
   LogStore(std::string path, const Options& options, std::shared_ptr<rocksdb::Cache> cache,
@@ -209,6 +217,7 @@ class LogStore final : public EventLog, public ProjectionStorage {
   const std::string secondary_dir_;
   // After RocksDB stopped writing for an error, nothing syncs or flushes.
   const std::shared_ptr<WriteErrorListener> write_errors_;
+  const std::shared_ptr<BackgroundWorkListener> background_;
   // Declared first so it is destroyed last, after the handles.
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<HandlePtr> handles_;

@@ -177,6 +177,8 @@ absl::Status OpenRocks(const std::string& path, const Options& options,
   std::shared_ptr<InfoLogger> logger = SetRecovery(dbo);
   parts.write_errors = std::make_shared<WriteErrorListener>();
   dbo.listeners.push_back(parts.write_errors);
+  parts.background = std::make_shared<BackgroundWorkListener>();
+  dbo.listeners.push_back(parts.background);
   if (options.read_only) {
     // A secondary instance takes no lock, so it opens beside a writer.
     auto dir = MakeSecondaryDir();
@@ -414,6 +416,7 @@ LogStore::LogStore(std::string path, const Options& options,
       cache_(std::move(cache)),
       secondary_dir_(std::move(parts.secondary_dir)),
       write_errors_(std::move(parts.write_errors)),
+      background_(std::move(parts.background)),
       db_(std::move(parts.db)),
       handles_(std::move(parts.handles)),
       log_(parts.log),
