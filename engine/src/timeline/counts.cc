@@ -23,6 +23,7 @@
 #include "model/names.h"
 #include "projection/entry_keys.h"
 #include "timeline/aliases.h"
+#include "timeline/forms.h"
 #include "timeline/group_cursor.h"
 #include "timeline/reader.h"
 
@@ -127,17 +128,29 @@ bool MatchesPrefix(const Row& r, const std::string& want) {
                      [&](const std::string& n) { return n.starts_with(want); });
 }
 
-// The key a row shows: the group's values as last written ('d'), each
-// actor value of an alias class by the class's canonical name.
+// The key a row shows: the values of its first group as most of its
+// statements wrote them as of the point (timeline/forms.h; a layout before
+// written forms: as last written, 'd'), each actor value of an alias class
+// by the class's canonical name.
 absl::StatusOr<std::vector<std::string>> DisplayKey(const ProjectionStorage& storage,
                                                     const Row& r,
                                                     const std::vector<bool>& actor_keys,
                                                     const AliasView& aliases,
                                                     const std::string& data_prefix,
-                                                    const StoreSnapshot& snap) {
-  auto display = storage.GetData(data_prefix + kDisplayTag + r.groups[0], &snap);
-  if (!display.ok()) return display.status();
-  auto shown = display->has_value() ? DecodeGroup(**display) : std::nullopt;
+                                                    const StoreSnapshot& snap,
+                                                    const TailDelta* forms,
+                                                    rocksdb::Iterator* it) {
+  std::optional<std::string> form;
+  if (forms != nullptr) {
+    auto shown = ShownForm(*it, data_prefix, r.groups[0], *forms);
+    if (!shown.ok()) return shown.status();
+    form = *std::move(shown);
+  } else {
+    auto display = storage.GetData(data_prefix + kDisplayTag + r.groups[0], &snap);
+    if (!display.ok()) return display.status();
+    form = *std::move(display);
+  }
+  auto shown = form ? DecodeGroup(*form) : std::nullopt;
   std::vector<std::string> key = shown ? *std::move(shown) : r.id;
   for (size_t i = 0; i < key.size() && i < actor_keys.size() && i < r.id.size(); ++i) {
     const std::string* canonical = actor_keys[i] ? aliases.CanonicalDisplay(r.id[i]) : nullptr;
@@ -161,10 +174,22 @@ absl::StatusOr<std::vector<GroupCount>> TimelineReader::Counts(const CountsQuery
                            : WalkEntries(storage_, snap, data_prefix, filter, &tally);
   if (!st.ok()) return st;
 
+  const TimelineLayout& layout = *found.layout;
+  std::optional<TailDelta> forms;
+  if (layout.HasForms(view->version)) {
+    forms.emplace();
+    if (view->as_of < view->checkpoint) {
+      auto d = TailDelta::Load(log_, storage_, snap, data_prefix, layout, view->as_of,
+                               view->checkpoint);
+      if (!d.ok()) return d.status();
+      forms = *std::move(d);
+    }
+  }
   const AliasView aliases(log_.AliasesAsOf(view->as_of));
-  const std::vector<bool> actor_keys = found.layout->actor_keys();
+  const std::vector<bool> actor_keys = layout.actor_keys();
   const std::string want = NormalizeName(q.prefix);
   std::vector<GroupCount> out;
+  std::unique_ptr<rocksdb::Iterator> forms_it = storage_.NewDataIterator(snap);
   for (Row& r : RowsOf(tally, actor_keys, aliases)) {
     if (!MatchesPrefix(r, want)) continue;
     if (r.groups.size() > 1) {
@@ -172,7 +197,8 @@ absl::StatusOr<std::vector<GroupCount>> TimelineReader::Counts(const CountsQuery
       if (!n.ok()) return n.status();
       r.count = *n;
     }
-    auto key = DisplayKey(storage_, r, actor_keys, aliases, data_prefix, snap);
+    auto key = DisplayKey(storage_, r, actor_keys, aliases, data_prefix, snap,
+                          forms ? &*forms : nullptr, forms_it.get());
     if (!key.ok()) return key.status();
     out.push_back(GroupCount{*std::move(key), r.count});
   }

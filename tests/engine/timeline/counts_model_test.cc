@@ -187,13 +187,15 @@ class CountsModelTest : public ::testing::TestWithParam<uint64_t> {};
   auto got = engine.Counts(q);
   if (!got.ok()) return ::testing::AssertionFailure() << got.status();
   const ModelLog::View v = model.ViewAt(as_of.value_or(model.head()));
+  const std::map<std::string, std::string> shown = v.ShownNames(actors);
   std::map<std::string, uint64_t> by_root;
   for (const GroupCount& g : *got) {
     const std::string& n = test::Norm(g.key[0]);
     const std::string root = actors ? v.Root(n) : n;
-    if (actors && v.display.count(root) && g.key[0] != v.display.at(root))
-      return ::testing::AssertionFailure() << "shown as " << g.key[0] << ", not by the "
-                                           << "canonical name " << v.display.at(root);
+    if (!shown.count(root) || g.key[0] != shown.at(root))
+      return ::testing::AssertionFailure()
+             << "as of " << v.as_of << " shown as " << g.key[0] << ", not as "
+             << (shown.count(root) ? shown.at(root) : "(no current statement)");
     if (by_root.count(root))
       return ::testing::AssertionFailure() << "two groups for " << root;
     by_root[root] = g.count;

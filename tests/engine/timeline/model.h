@@ -338,6 +338,46 @@ class ModelLog {
       }
       return out;
     }
+    // The name Engine::Counts shows for each group of "actors" (by alias
+    // root) or "topics" (by normalised topic) as of this view: an alias
+    // class's canonical name, else the form most current statements wrote
+    // (a statement's first form of the name: speaker, then targets in
+    // order), ties to the bytewise first.
+    std::map<std::string, std::string> ShownNames(bool actors) const {
+      std::map<std::string, std::map<std::string, uint64_t>> forms;
+      for (uint64_t seq : log->statements_) {
+        if (seq > as_of) break;
+        if (IsRetracted(seq)) continue;
+        const Statement& cur = Current(seq);
+        std::vector<std::string> written;
+        if (actors) {
+          written.push_back(cur.speaker);
+          written.insert(written.end(), cur.targets.begin(), cur.targets.end());
+        } else {
+          written = cur.topics;
+        }
+        std::set<std::string> seen;
+        for (const std::string& w : written) {
+          const std::string& n = Norm(w);
+          if (!n.empty() && seen.insert(n).second) ++forms[n][w];
+        }
+      }
+      std::map<std::string, std::string> out;
+      for (const auto& [n, counts] : forms) {
+        const std::string key = actors ? Root(n) : n;
+        if (actors && display.count(key)) {
+          out[key] = display.at(key);
+          continue;
+        }
+        uint64_t most = 0;
+        for (const auto& [w, k] : counts)
+          if (k > most) {
+            most = k;
+            out[key] = w;
+          }
+      }
+      return out;
+    }
     bool IsRetracted(uint64_t seq) const { return retracted.count(seq) > 0; }
     // Current raw values (no alias display) and the version seq.
     const Statement& Current(uint64_t seq, uint64_t* version = nullptr) const {
