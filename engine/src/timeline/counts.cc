@@ -2,18 +2,22 @@
 // statements each group of a grouped timeline holds in the current view as
 // of a point, within a date range, shown by one display rule.
 //
-// At the projection's checkpoint with no date range, the stored totals
-// ('n' records) are the answer. Otherwise one walk over the projection's
-// entries ('e', grouped and in time order within a group) tallies the
-// entries a timeline would show (GroupCursor's filter): the projection's
-// size, never the log's. A per-period tally is the same walk with a bucket
-// of the entry's occ added to the group.
+// With no date range, the stored totals ('n' records) are the answer at
+// the projection's checkpoint; as of an earlier point, the totals less the
+// tail after it (timeline/forms.h: the log's events and the projection's
+// closures after the point), so the cost follows the tail. With a date
+// range (or a layout before closures were kept), one walk over the
+// projection's entries ('e', grouped and in time order within a group)
+// tallies the entries a timeline would show (GroupCursor's filter). A
+// per-period tally is the same walk with a bucket of the entry's occ
+// added to the group.
 //
 // Aliases (actors): the groups of one alias class, as of the query point,
 // are one count, shown by the canonical name; a statement filed under two
 // names of a class counts once (those classes are merged as a timeline
 // merges them, by MergeRows).
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -72,6 +76,17 @@ absl::Status WalkEntries(const ProjectionStorage& storage, const StoreSnapshot& 
   return absl::OkStatus();
 }
 
+// The totals at the checkpoint become those as of the point.
+void LessTheTail(const TailDelta& delta, Tally* tally) {
+  if (delta.absolute()) tally->clear();
+  for (const auto& [group, change] : delta.groups()) {
+    auto it = tally->find(group);
+    const int64_t n = (it == tally->end() ? 0 : static_cast<int64_t>(it->second)) + change;
+    if (n > 0) (*tally)[group] = static_cast<uint64_t>(n);
+    else if (it != tally->end()) tally->erase(it);
+  }
+}
+
 // Statements in any of `groups` (one alias class), each counted once.
 absl::StatusOr<uint64_t> DistinctStatements(const ProjectionStorage& storage,
                                             const StoreSnapshot& snap,
@@ -128,6 +143,17 @@ bool MatchesPrefix(const Row& r, const std::string& want) {
                      [&](const std::string& n) { return n.starts_with(want); });
 }
 
+// The count of the `top`th row when rows are ordered by count (0: all).
+uint64_t Least(const std::vector<Row>& rows, uint64_t top) {
+  if (top == 0 || rows.size() <= top) return 0;
+  std::vector<uint64_t> counts;
+  counts.reserve(rows.size());
+  for (const Row& r : rows) counts.push_back(r.count);
+  std::nth_element(counts.begin(), counts.begin() + static_cast<ptrdiff_t>(top - 1), counts.end(),
+                   std::greater<uint64_t>());
+  return counts[top - 1];
+}
+
 // The key a row shows: the values of its first group as most of its
 // statements wrote them as of the point (timeline/forms.h; a layout before
 // written forms: as last written, 'd'), each actor value of an alias class
@@ -168,12 +194,6 @@ absl::StatusOr<std::vector<GroupCount>> TimelineReader::Counts(const CountsQuery
   const StoreSnapshot& snap = *view->snapshot;
   const std::string data_prefix = ProjectionPrefix(q.projection, view->gen);
   const EntryFilter filter = DateFilter(q.from, q.to, view->as_of);
-  const bool stored = !q.from.present() && !q.to.present() && view->as_of == view->checkpoint;
-  Tally tally;
-  absl::Status st = stored ? StoredTotals(storage_, snap, data_prefix, &tally)
-                           : WalkEntries(storage_, snap, data_prefix, filter, &tally);
-  if (!st.ok()) return st;
-
   const TimelineLayout& layout = *found.layout;
   std::optional<TailDelta> forms;
   if (layout.HasForms(view->version)) {
@@ -185,11 +205,20 @@ absl::StatusOr<std::vector<GroupCount>> TimelineReader::Counts(const CountsQuery
       forms = *std::move(d);
     }
   }
+  // Without a date range: the stored totals, less the tail after the point
+  // (a layout before written forms: only at the checkpoint).
+  const bool stored = !q.from.present() && !q.to.present() &&
+                      (forms.has_value() || view->as_of == view->checkpoint);
+  Tally tally;
+  absl::Status st = !stored ? WalkEntries(storage_, snap, data_prefix, filter, &tally)
+                    : forms && forms->absolute() ? absl::OkStatus()
+                                                 : StoredTotals(storage_, snap, data_prefix, &tally);
+  if (!st.ok()) return st;
+  if (stored && forms) LessTheTail(*forms, &tally);
   const AliasView aliases(log_.AliasesAsOf(view->as_of));
   const std::vector<bool> actor_keys = layout.actor_keys();
   const std::string want = NormalizeName(q.prefix);
-  std::vector<GroupCount> out;
-  std::unique_ptr<rocksdb::Iterator> forms_it = storage_.NewDataIterator(snap);
+  std::vector<Row> rows;
   for (Row& r : RowsOf(tally, actor_keys, aliases)) {
     if (!MatchesPrefix(r, want)) continue;
     if (r.groups.size() > 1) {
@@ -197,6 +226,15 @@ absl::StatusOr<std::vector<GroupCount>> TimelineReader::Counts(const CountsQuery
       if (!n.ok()) return n.status();
       r.count = *n;
     }
+    rows.push_back(std::move(r));
+  }
+  // Only rows that can make the top need their names (ties at its edge are
+  // ordered by name).
+  const uint64_t least = Least(rows, q.top);
+  std::vector<GroupCount> out;
+  std::unique_ptr<rocksdb::Iterator> forms_it = storage_.NewDataIterator(snap);
+  for (const Row& r : rows) {
+    if (r.count < least) continue;
     auto key = DisplayKey(storage_, r, actor_keys, aliases, data_prefix, snap,
                           forms ? &*forms : nullptr, forms_it.get());
     if (!key.ok()) return key.status();
