@@ -235,11 +235,15 @@ TEST_F(CountsTest, AsOfCountsReadTheTailNotEveryEntry) {
 // actors and topics equal the model's, keyed by alias root.
 class CountsModelTest : public ::testing::TestWithParam<uint64_t> {};
 
-::testing::AssertionResult SameCounts(const Engine& engine, const ModelLog& model, bool actors,
+// `projection`: "actors", "topics" or "spk" (declarative, keyed by speaker).
+::testing::AssertionResult SameCounts(const Engine& engine, const ModelLog& model,
+                                      const std::string& projection,
                                       std::optional<uint64_t> as_of, const char* from,
                                       const char* to) {
+  const bool speakers = projection == "spk";
+  const bool actors = projection != "topics";
   CountsQuery q;
-  q.projection = actors ? "actors" : "topics";
+  q.projection = projection;
   q.as_of = as_of;
   if (from) q.from = T(from);
   if (to) q.to = T(to);
@@ -253,7 +257,7 @@ class CountsModelTest : public ::testing::TestWithParam<uint64_t> {};
         (*top)[i].count != (*got)[i].count)
       return ::testing::AssertionFailure() << "--top 3 differs from the whole answer at row " << i;
   const ModelLog::View v = model.ViewAt(as_of.value_or(model.head()));
-  const std::map<std::string, std::string> shown = v.ShownNames(actors);
+  const std::map<std::string, std::string> shown = v.ShownNames(actors, speakers);
   std::map<std::string, uint64_t> by_root;
   for (const GroupCount& g : *got) {
     const std::string& n = test::Norm(g.key[0]);
@@ -266,10 +270,10 @@ class CountsModelTest : public ::testing::TestWithParam<uint64_t> {};
       return ::testing::AssertionFailure() << "two groups for " << root;
     by_root[root] = g.count;
   }
-  const auto want = v.Counts(actors, q.from, q.to);
+  const auto want = v.Counts(actors, q.from, q.to, speakers);
   if (by_root == want) return ::testing::AssertionSuccess();
   auto f = ::testing::AssertionFailure();
-  f << (actors ? "actors" : "topics") << " as of " << v.as_of << " from "
+  f << projection << " as of " << v.as_of << " from "
     << (from ? from : "-") << " to " << (to ? to : "-") << ":";
   for (const auto& [k, n] : want)
     if (!by_root.count(k) || by_root[k] != n)
@@ -284,6 +288,10 @@ TEST_P(CountsModelTest, RandomLogMatchesModel) {
   auto opened = Engine::Open(dir.Sub("store"), FastOptions());
   ASSERT_TRUE(opened.ok()) << opened.status();
   std::unique_ptr<Engine> engine = *std::move(opened);
+  ProjectionDefinition def;
+  def.name = "spk";
+  def.key = {"speaker"};
+  ASSERT_TRUE(engine->CreateProjection(def).ok());
   ModelLog model;
   Generator gen(GetParam(), engine.get(), &model);
   const uint64_t events = test::RandomLogSize(GetParam());
@@ -297,8 +305,8 @@ TEST_P(CountsModelTest, RandomLogMatchesModel) {
     points.push_back(static_cast<uint64_t>(gen.Uniform(0, static_cast<int>(model.head()))));
   for (const auto& as_of : points)
     for (const auto& [from, to] : ranges)
-      for (bool actors : {true, false})
-        EXPECT_TRUE(SameCounts(*engine, model, actors, as_of, from, to));
+      for (const char* projection : {"actors", "topics", "spk"})
+        EXPECT_TRUE(SameCounts(*engine, model, projection, as_of, from, to));
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, CountsModelTest, ::testing::Values(11, 202, 3003, 40004));

@@ -318,8 +318,10 @@ class ModelLog {
     // What Engine::Counts answers for "actors" (`actors`) or "topics" as
     // of this view, in [from, to]: current statements per alias root (per
     // normalised topic), each statement once per root.
+    // `speakers`: a declarative projection keyed by speaker (aliases apply
+    // as to actors).
     std::map<std::string, uint64_t> Counts(bool actors, const Timestamp& from,
-                                           const Timestamp& to) const {
+                                           const Timestamp& to, bool speakers = false) const {
       std::map<std::string, uint64_t> out;
       for (uint64_t seq : log->statements_) {
         if (seq > as_of) break;
@@ -328,7 +330,9 @@ class ModelLog {
         if (from.present() && cur.occurred_at.micros < from.micros) continue;
         if (to.present() && cur.occurred_at.micros >= PeriodEnd(to)) continue;
         std::set<std::string> keys;
-        if (actors) {
+        if (speakers) {
+          if (!Norm(cur.speaker).empty()) keys.insert(Root(Norm(cur.speaker)));
+        } else if (actors) {
           if (!cur.speaker.empty()) keys.insert(Root(Norm(cur.speaker)));
           for (const auto& t : cur.targets) keys.insert(Root(Norm(t)));
         } else {
@@ -343,7 +347,7 @@ class ModelLog {
     // class's canonical name, else the form most current statements wrote
     // (a statement's first form of the name: speaker, then targets in
     // order), ties to the bytewise first.
-    std::map<std::string, std::string> ShownNames(bool actors) const {
+    std::map<std::string, std::string> ShownNames(bool actors, bool speakers = false) const {
       std::map<std::string, std::map<std::string, uint64_t>> forms;
       for (uint64_t seq : log->statements_) {
         if (seq > as_of) break;
@@ -352,7 +356,7 @@ class ModelLog {
         std::vector<std::string> written;
         if (actors) {
           written.push_back(cur.speaker);
-          written.insert(written.end(), cur.targets.begin(), cur.targets.end());
+          if (!speakers) written.insert(written.end(), cur.targets.begin(), cur.targets.end());
         } else {
           written = cur.topics;
         }
