@@ -344,6 +344,33 @@ TEST_F(CliTimelineTest, ActorsAndTopicsCounts) {
   EXPECT_EQ(Run("topics --prefix nothing-like-this").out, "(no topics)\n");
 }
 
+// The name shown is the form most current statements wrote as of the
+// query point (issue 17), in actors and in a declarative projection's
+// counts: as of seq 1 only "UNITED STATES" had been written.
+TEST_F(CliTimelineTest, CountsShowTheNameAsWrittenAsOfThePoint) {
+  int n = 0;
+  for (const char* speaker : {"UNITED STATES", "United States", "United States"})
+    ASSERT_EQ(Run(std::string("append --verb said --at 2024 --content c") +
+                  std::to_string(++n) + " --speaker '" + speaker + "'")
+                  .exit_code,
+              0);
+  ASSERT_EQ(Run("projection create sp --key speaker").exit_code, 0);
+  EXPECT_EQ(Run("actors --as-of 1").out, "    1  UNITED STATES\n");
+  // A tie (one each) goes to the form that sorts first bytewise.
+  EXPECT_EQ(Run("actors --as-of 2").out, "    2  UNITED STATES\n");
+  EXPECT_EQ(Run("actors").out, "    3  United States\n");
+  Result past = Run("projection query sp --counts --as-of 1 --format jsonl");
+  ASSERT_EQ(past.exit_code, 0) << past.err;
+  EXPECT_THAT(past.out, HasSubstr("\"UNITED STATES\""));
+  EXPECT_THAT(Run("projection query sp --counts --format jsonl").out,
+              HasSubstr("\"United States\""));
+  // A correction moves the counts, as of the point after it only.
+  ASSERT_EQ(Run("correct 2 --reason r --speaker 'UNITED STATES'").exit_code, 0);
+  ASSERT_EQ(Run("correct 3 --reason r --speaker 'UNITED STATES'").exit_code, 0);
+  EXPECT_EQ(Run("actors").out, "    3  UNITED STATES\n");
+  EXPECT_EQ(Run("actors --as-of 3").out, "    3  United States\n");
+}
+
 TEST_F(CliTimelineTest, ProjectionsAreLiveWithNoLagAfterAQuery) {
   ImportSample();
   // A query waits for (only) the projection it reads to catch up.

@@ -127,9 +127,10 @@ class DeclarativeProjection final : public GroupedTimeline {
                         std::vector<Where> where)
       // Version 3: statements dated to a year are kept under "YYYY" by a
       // month key (version 2 dropped them). Version 4: entries carry the
-      // stored event (entry_keys.h). Older stored versions are rebuilt at
-      // Open.
-      : GroupedTimeline(def.name, 4, false,
+      // stored event (entry_keys.h). Version 5: written-form counts and
+      // closures ('f', 'x') instead of the last written form ('d'). Older
+      // stored versions are rebuilt at Open.
+      : GroupedTimeline(def.name, 5, 5, false,
                         [key, where](const Statement& s, std::vector<Membership>* out) {
                           Group(key, where, s, out);
                         },

@@ -16,7 +16,15 @@
 //       written only once S is corrected or retracted (until then its
 //       entries follow from the logged statement, version S).
 //   'n' group                     -> int64 LE count of current statements
-//   'd' group                     -> the group's display values
+//   'd' group                     -> the group's display values as last
+//       written (layouts before written forms; no longer written)
+//   'f' group form                -> int64 LE count of the group's current
+//       statements that wrote its values as `form` (the values as written,
+//       encoded as a group): the display name's candidates, by frequency
+//   'x' at(8) S(8)                -> the written forms of the version of S
+//       that event `at` (a correction or retraction) closed: per group,
+//       u32 BE length + group, u32 BE length + form. With the log's events
+//       after a point, what the 'n' and 'f' counts were at that point.
 //
 // group: each key value as u16 BE length + bytes (prefix-free for a fixed
 // number of values). occ: occurred_at, sign-flipped micros BE + precision,
@@ -29,6 +37,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "log/keys.h"
@@ -39,6 +48,8 @@ inline constexpr char kEntryTag = 'e';
 inline constexpr char kStateTag = 's';
 inline constexpr char kCountTag = 'n';
 inline constexpr char kDisplayTag = 'd';
+inline constexpr char kFormTag = 'f';
+inline constexpr char kClosedTag = 'x';
 inline constexpr uint64_t kOpen = std::numeric_limits<uint64_t>::max();
 inline constexpr uint8_t kEndNone = 0;
 inline constexpr uint8_t kEndCorrected = 1;
@@ -67,6 +78,55 @@ inline std::optional<std::vector<std::string>> DecodeGroup(std::string_view g) {
     if (g.size() < 2 + n) return std::nullopt;
     out.emplace_back(g.substr(2, n));
     g.remove_prefix(2 + n);
+  }
+  return out;
+}
+
+// A group and a form as one statement version wrote it ('f' and 'x').
+using GroupForm = std::pair<std::string, std::string>;
+
+inline std::string FormKey(std::string_view group, std::string_view form) {
+  std::string k(1, kFormTag);
+  k.append(group);
+  k.append(form);
+  return k;
+}
+
+inline std::string ClosedKey(uint64_t at, uint64_t stmt) {
+  std::string k(1, kClosedTag);
+  k += EncodeU64(at);
+  k += EncodeU64(stmt);
+  return k;
+}
+
+inline void AppendLong(std::string_view v, std::string* out) {
+  const auto n = static_cast<uint32_t>(v.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(n >> shift));
+  out->append(v);
+}
+
+inline std::string EncodeClosed(const std::vector<GroupForm>& forms) {
+  std::string v;
+  for (const auto& [group, form] : forms) {
+    AppendLong(group, &v);
+    AppendLong(form, &v);
+  }
+  return v;
+}
+
+// The forms of an 'x' value; nullopt when it is damaged.
+inline std::optional<std::vector<GroupForm>> DecodeClosed(std::string_view v) {
+  std::vector<GroupForm> out;
+  std::string parts[2];
+  for (int i = 0; !v.empty(); i ^= 1) {
+    if (v.size() < 4) return std::nullopt;
+    size_t n = 0;
+    for (int b = 0; b < 4; ++b) n = (n << 8) | static_cast<uint8_t>(v[b]);
+    if (v.size() - 4 < n) return std::nullopt;
+    parts[i].assign(v.substr(4, n));
+    v.remove_prefix(4 + n);
+    if (i == 1) out.emplace_back(std::move(parts[0]), std::move(parts[1]));
+    else if (v.empty()) return std::nullopt;
   }
   return out;
 }

@@ -70,6 +70,16 @@ std::vector<std::pair<std::string, GroupedTimeline::Group>> GroupedTimeline::Gro
   return merged;
 }
 
+std::vector<GroupForm> GroupedTimeline::Forms(const Statement& s) const {
+  std::vector<GroupForm> out;
+  for (auto& [group, g] : Groups(s)) {
+    std::string form;
+    for (const std::string& v : g.display) AppendGroupValue(v, &form);
+    out.emplace_back(std::move(group), std::move(form));
+  }
+  return out;
+}
+
 absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
                                          const Statement& s, std::string_view stored,
                                          ProjectionWriter& out) const {
@@ -81,7 +91,7 @@ absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
   StmtState st;
   st.from = from;
   // Reused across groups: this runs for every group of every event.
-  std::string key, value, count_key, display_key, display;
+  std::string key, value, count_key, form_key;
   for (const auto& [group, g] : Groups(s)) {
     EntryKeyInto(group, s.occurred_at, stmt, from, &key);
     EntryValueInto(kOpen, kEndNone, g.role, stored, &value);
@@ -89,11 +99,10 @@ absl::Status GroupedTimeline::AddVersion(uint64_t stmt, uint64_t from,
     count_key.assign(1, kCountTag);
     count_key += group;
     out.Add(count_key, 1);
-    display_key.assign(1, kDisplayTag);
-    display_key += group;
-    display.clear();
-    for (const std::string& v : g.display) AppendGroupValue(v, &display);
-    out.Put(display_key, display);
+    form_key.assign(1, kFormTag);
+    form_key += group;
+    for (const std::string& v : g.display) AppendGroupValue(v, &form_key);
+    out.Add(form_key, 1);
     if (keep_state) st.entries.emplace_back(key, g.role);
   }
   if (keep_state) out.Put(StateKey(stmt), EncodeState(st));
@@ -105,6 +114,7 @@ absl::Status GroupedTimeline::CloseVersion(uint64_t stmt, uint64_t at, uint8_t e
   auto raw = out.Get(StateKey(stmt));
   if (!raw.ok()) return raw.status();
   std::optional<StmtState> st;
+  std::vector<GroupForm> closed;
   if (raw->has_value()) {
     st = DecodeState(**raw);
     if (!st)
@@ -121,8 +131,21 @@ absl::Status GroupedTimeline::CloseVersion(uint64_t stmt, uint64_t at, uint8_t e
     for (const auto& [group, g] : Groups(original->statement))
       st->entries.emplace_back(EntryKey(group, original->statement.occurred_at, stmt, stmt),
                                g.role);
+    closed = Forms(original->statement);
   }
   if (st->retracted) return absl::OkStatus();  // the log refuses this; be safe
+  if (raw->has_value()) {  // a corrected statement: its version's event
+    auto version = out.GetEvent(st->from);
+    if (!version.ok() && !absl::IsNotFound(version.status())) return version.status();
+    if (!version.ok())
+      return absl::DataLossError(absl::StrCat("event ", at, " amends seq ", stmt, ", whose version ",
+                                              st->from, " cannot be read"));
+    closed = Forms(version->statement);
+  }
+  // The closed version's written forms: one fewer each, and kept under
+  // the closing seq for counts as of an earlier point.
+  for (const auto& [group, form] : closed) out.Add(FormKey(group, form), -1);
+  out.Put(ClosedKey(at, stmt), EncodeClosed(closed));
   std::string count_key, value;
   for (const auto& [key, role] : st->entries) {
     // Keep the event the entry carries; only its head changes.
@@ -174,12 +197,13 @@ absl::StatusOr<std::string> GroupedTimeline::QueryGroup(
   return EncodeGroup({NormalizeName(key[0])});
 }
 
-// Version 3: entries carry the stored event (entry_keys.h); a store whose
-// timelines are version 2 rebuilds them when it is opened for writing, and
-// readers answer from either layout meanwhile.
+// Version 3: entries carry the stored event (entry_keys.h). Version 4:
+// written-form counts and closures ('f', 'x') instead of the last written
+// form ('d'). A store whose timelines are older rebuilds them when it is
+// opened for writing, and readers answer from any of the layouts meanwhile.
 std::shared_ptr<const GroupedTimeline> NewActorTimeline() {
   return std::make_shared<GroupedTimeline>(
-      "actors", 3, true, [](const Statement& s, std::vector<Membership>* out) {
+      "actors", 4, 4, true, [](const Statement& s, std::vector<Membership>* out) {
         std::string n = NormalizeName(s.speaker);
         if (!n.empty())
           out->push_back({{n}, {s.speaker}, static_cast<uint8_t>(Role::kSpeaker)});
@@ -193,7 +217,7 @@ std::shared_ptr<const GroupedTimeline> NewActorTimeline() {
 
 std::shared_ptr<const GroupedTimeline> NewTopicTimeline() {
   return std::make_shared<GroupedTimeline>(
-      "topics", 3, false, [](const Statement& s, std::vector<Membership>* out) {
+      "topics", 4, 4, false, [](const Statement& s, std::vector<Membership>* out) {
         for (const auto& t : s.topics) {
           std::string n = NormalizeName(t);
           if (!n.empty()) out->push_back({{n}, {t}, 0});

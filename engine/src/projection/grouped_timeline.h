@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "annals/projection.h"
 #include "annals/timeline.h"
+#include "projection/entry_keys.h"
 #include "projection/timeline_layout.h"
 
 namespace annals::internal {
@@ -32,9 +33,10 @@ class GroupedTimeline : public Projection, public TimelineLayout {
   using GroupFn = std::function<void(const Statement&, std::vector<Membership>*)>;
 
   // `actor_keys`: TimelineLayout::actor_keys (default: {actors}).
-  GroupedTimeline(std::string name, uint32_t version, bool actors, GroupFn groups,
-                  std::vector<bool> actor_keys = {})
-      : name_(std::move(name)), version_(version), actors_(actors),
+  // `forms_since`: the first version that kept written forms (HasForms).
+  GroupedTimeline(std::string name, uint32_t version, uint32_t forms_since, bool actors,
+                  GroupFn groups, std::vector<bool> actor_keys = {})
+      : name_(std::move(name)), version_(version), forms_since_(forms_since), actors_(actors),
         groups_(std::move(groups)),
         actor_keys_(actor_keys.empty() ? std::vector<bool>{actors} : std::move(actor_keys)) {}
 
@@ -49,6 +51,8 @@ class GroupedTimeline : public Projection, public TimelineLayout {
   // Timelines read only the grouping fields of an event: workers skip
   // decoding content and attributes.
   DecodeDepth decode_depth() const override { return DecodeDepth::kGrouping; }
+  std::vector<GroupForm> Forms(const Statement& s) const override;
+  bool HasForms(uint32_t version) const override { return version >= forms_since_; }
   // Entries carry `stored` (the event as logged): see entry_keys.h. Apply
   // (with no stored bytes) writes entries that readers complete from the log.
   absl::Status ApplyStored(const Event& event, std::string_view stored,
@@ -68,6 +72,7 @@ class GroupedTimeline : public Projection, public TimelineLayout {
 
   const std::string name_;
   const uint32_t version_;
+  const uint32_t forms_since_;
   const bool actors_;
   const GroupFn groups_;
   const std::vector<bool> actor_keys_;

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -31,6 +32,13 @@ class TimelineLayout {
   // How much of each event the projection reads: its workers decode no
   // more (codec/event_codec.h).
   virtual DecodeDepth decode_depth() const = 0;
+  // The groups a statement version is filed under, each with its values
+  // as the statement wrote them (encoded as a group): what the 'f' counts
+  // of entry_keys.h count.
+  virtual std::vector<std::pair<std::string, std::string>> Forms(const Statement& s) const = 0;
+  // Whether a generation stored by `version` of this projection keeps the
+  // 'f' counts and 'x' closures (earlier ones kept only 'd').
+  virtual bool HasForms(uint32_t version) const = 0;
   // Projection::Apply, given also the event's stored value as read from
   // the log: timeline entries carry it, so a page reads no log event.
   virtual absl::Status ApplyStored(const Event& event, std::string_view stored,

@@ -2,18 +2,22 @@
 // statements each group of a grouped timeline holds in the current view as
 // of a point, within a date range, shown by one display rule.
 //
-// At the projection's checkpoint with no date range, the stored totals
-// ('n' records) are the answer. Otherwise one walk over the projection's
-// entries ('e', grouped and in time order within a group) tallies the
-// entries a timeline would show (GroupCursor's filter): the projection's
-// size, never the log's. A per-period tally is the same walk with a bucket
-// of the entry's occ added to the group.
+// With no date range, the stored totals ('n' records) are the answer at
+// the projection's checkpoint; as of an earlier point, the totals less the
+// tail after it (timeline/forms.h: the log's events and the projection's
+// closures after the point), so the cost follows the tail. With a date
+// range (or a layout before closures were kept), one walk over the
+// projection's entries ('e', grouped and in time order within a group)
+// tallies the entries a timeline would show (GroupCursor's filter). A
+// per-period tally is the same walk with a bucket of the entry's occ
+// added to the group.
 //
 // Aliases (actors): the groups of one alias class, as of the query point,
 // are one count, shown by the canonical name; a statement filed under two
 // names of a class counts once (those classes are merged as a timeline
 // merges them, by MergeRows).
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "absl/strings/escaping.h"
@@ -26,6 +30,7 @@
 #include "model/sv.h"
 #include "projection/entry_keys.h"
 #include "timeline/aliases.h"
+#include "timeline/forms.h"
 #include "timeline/group_cursor.h"
 #include "timeline/reader.h"
 
@@ -74,6 +79,17 @@ absl::Status WalkEntries(const ProjectionStorage& storage, const StoreSnapshot& 
   if (n > 0) (*out)[group] = n;
   if (!it->status().ok()) return FromRocks(it->status(), "reading counts");
   return absl::OkStatus();
+}
+
+// The totals at the checkpoint become those as of the point.
+void LessTheTail(const TailDelta& delta, Tally* tally) {
+  if (delta.absolute()) tally->clear();
+  for (const auto& [group, change] : delta.groups()) {
+    auto it = tally->find(group);
+    const int64_t n = (it == tally->end() ? 0 : static_cast<int64_t>(it->second)) + change;
+    if (n > 0) (*tally)[group] = static_cast<uint64_t>(n);
+    else if (it != tally->end()) tally->erase(it);
+  }
 }
 
 // Statements in any of `groups` (one alias class), each counted once.
@@ -132,17 +148,40 @@ bool MatchesPrefix(const Row& r, const std::string& want) {
                      [&](const std::string& n) { return n.starts_with(want); });
 }
 
-// The key a row shows: the group's values as last written ('d'), each
-// actor value of an alias class by the class's canonical name.
+// The count of the `top`th row when rows are ordered by count (0: all).
+uint64_t Least(const std::vector<Row>& rows, uint64_t top) {
+  if (top == 0 || rows.size() <= top) return 0;
+  std::vector<uint64_t> counts;
+  counts.reserve(rows.size());
+  for (const Row& r : rows) counts.push_back(r.count);
+  std::nth_element(counts.begin(), counts.begin() + static_cast<ptrdiff_t>(top - 1), counts.end(),
+                   std::greater<uint64_t>());
+  return counts[top - 1];
+}
+
+// The key a row shows: the values of its first group as most of its
+// statements wrote them as of the point (timeline/forms.h; a layout before
+// written forms: as last written, 'd'), each actor value of an alias class
+// by the class's canonical name.
 absl::StatusOr<std::vector<std::string>> DisplayKey(const ProjectionStorage& storage,
                                                     const Row& r,
                                                     const std::vector<bool>& actor_keys,
                                                     const AliasView& aliases,
                                                     const std::string& data_prefix,
-                                                    const StoreSnapshot& snap) {
-  auto display = storage.GetData(data_prefix + kDisplayTag + r.groups[0], &snap);
-  if (!display.ok()) return display.status();
-  auto shown = display->has_value() ? DecodeGroup(**display) : std::nullopt;
+                                                    const StoreSnapshot& snap,
+                                                    const TailDelta* forms,
+                                                    rocksdb::Iterator* it) {
+  std::optional<std::string> form;
+  if (forms != nullptr) {
+    auto shown = ShownForm(*it, data_prefix, r.groups[0], *forms);
+    if (!shown.ok()) return shown.status();
+    form = *std::move(shown);
+  } else {
+    auto display = storage.GetData(data_prefix + kDisplayTag + r.groups[0], &snap);
+    if (!display.ok()) return display.status();
+    form = *std::move(display);
+  }
+  auto shown = form ? DecodeGroup(*form) : std::nullopt;
   std::vector<std::string> key = shown ? *std::move(shown) : r.id;
   for (size_t i = 0; i < key.size() && i < actor_keys.size() && i < r.id.size(); ++i) {
     const std::string* canonical = actor_keys[i] ? aliases.CanonicalDisplay(r.id[i]) : nullptr;
@@ -160,16 +199,31 @@ absl::StatusOr<std::vector<GroupCount>> TimelineReader::Counts(const CountsQuery
   const StoreSnapshot& snap = *view->snapshot;
   const std::string data_prefix = ProjectionPrefix(q.projection, view->gen);
   const EntryFilter filter = DateFilter(q.from, q.to, view->as_of);
-  const bool stored = !q.from.present() && !q.to.present() && view->as_of == view->checkpoint;
+  const TimelineLayout& layout = *found.layout;
+  std::optional<TailDelta> forms;
+  if (layout.HasForms(view->version)) {
+    forms.emplace();
+    if (view->as_of < view->checkpoint) {
+      auto d = TailDelta::Load(log_, storage_, snap, data_prefix, layout, view->as_of,
+                               view->checkpoint);
+      if (!d.ok()) return d.status();
+      forms = *std::move(d);
+    }
+  }
+  // Without a date range: the stored totals, less the tail after the point
+  // (a layout before written forms: only at the checkpoint).
+  const bool stored = !q.from.present() && !q.to.present() &&
+                      (forms.has_value() || view->as_of == view->checkpoint);
   Tally tally;
-  absl::Status st = stored ? StoredTotals(storage_, snap, data_prefix, &tally)
-                           : WalkEntries(storage_, snap, data_prefix, filter, &tally);
+  absl::Status st = !stored ? WalkEntries(storage_, snap, data_prefix, filter, &tally)
+                    : forms && forms->absolute() ? absl::OkStatus()
+                                                 : StoredTotals(storage_, snap, data_prefix, &tally);
   if (!st.ok()) return st;
-
+  if (stored && forms) LessTheTail(*forms, &tally);
   const AliasView aliases(log_.AliasesAsOf(view->as_of));
-  const std::vector<bool> actor_keys = found.layout->actor_keys();
+  const std::vector<bool> actor_keys = layout.actor_keys();
   const std::string want = NormalizeName(q.prefix);
-  std::vector<GroupCount> out;
+  std::vector<Row> rows;
   for (Row& r : RowsOf(tally, actor_keys, aliases)) {
     if (!MatchesPrefix(r, want)) continue;
     if (r.groups.size() > 1) {
@@ -177,7 +231,17 @@ absl::StatusOr<std::vector<GroupCount>> TimelineReader::Counts(const CountsQuery
       if (!n.ok()) return n.status();
       r.count = *n;
     }
-    auto key = DisplayKey(storage_, r, actor_keys, aliases, data_prefix, snap);
+    rows.push_back(std::move(r));
+  }
+  // Only rows that can make the top need their names (ties at its edge are
+  // ordered by name).
+  const uint64_t least = Least(rows, q.top);
+  std::vector<GroupCount> out;
+  std::unique_ptr<rocksdb::Iterator> forms_it = storage_.NewDataIterator(snap);
+  for (const Row& r : rows) {
+    if (r.count < least) continue;
+    auto key = DisplayKey(storage_, r, actor_keys, aliases, data_prefix, snap,
+                          forms ? &*forms : nullptr, forms_it.get());
     if (!key.ok()) return key.status();
     out.push_back(GroupCount{*std::move(key), r.count});
   }

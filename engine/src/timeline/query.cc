@@ -198,6 +198,7 @@ absl::StatusOr<TimelineReader::View> TimelineReader::OpenView(const std::string&
   if (!record->has_value())
     return absl::NotFoundError(absl::StrCat("projection ", name, " has no checkpoint record"));
   view.checkpoint = (*record)->checkpoint;
+  view.version = (*record)->version;
   if (as_of && *as_of > view.checkpoint && wait)
     return absl::UnavailableError(absl::StrCat("projection ", name, " is at seq ",
                                                view.checkpoint, ", behind as-of ", *as_of));

@@ -38,6 +38,7 @@ class TimelineReader {
   struct View {
     std::optional<StoreSnapshot> snapshot;
     uint32_t gen = 0;
+    uint32_t version = 0;     // the layout version the generation was built by
     uint64_t as_of = 0;
     uint64_t checkpoint = 0;  // what the generation had applied
   };

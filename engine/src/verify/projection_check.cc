@@ -131,6 +131,13 @@ std::string DescribeKey(std::string_view key, uint64_t* seq) {
         return absl::StrCat("count of group ", GroupText(rest));
       case kDisplayTag:
         return absl::StrCat("display name of group ", GroupText(rest));
+      case kFormTag:
+        return absl::StrCat("written-form count in group ", GroupText(rest));
+      case kClosedTag:
+        if (rest.size() == 16)
+          return absl::StrCat("forms closed by seq ", *DecodeU64(rest.substr(0, 8)),
+                              " of seq ", *DecodeU64(rest.substr(8)));
+        break;
     }
   }
   return absl::StrCat("key '", absl::CHexEscape(AV(key)), "'");

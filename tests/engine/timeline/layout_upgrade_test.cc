@@ -2,10 +2,13 @@
 // the event they show: main before issue 19) still answers, byte for byte
 // the same, from a read-only open (entries completed from the log); a
 // writable open rebuilds them in the current layout (entries carry the
-// event), and the answers stay the same. The log is never touched.
+// event; written-form counts), and the answers stay the same: counts too,
+// shown as of the point once rebuilt. The log is never touched.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -67,8 +70,37 @@ std::pair<size_t, size_t> CountEntries(const RawDb& raw, const std::string& name
   return n;
 }
 
+// Counts of actors and topics as of each point: (key, count) rows, the
+// keys normalised when `normalised` (a layout before written forms shows a
+// group as last written, not as of the point).
+using CountRows = std::vector<std::pair<std::vector<std::string>, uint64_t>>;
+std::vector<CountRows> CountAll(Engine& engine, const std::vector<uint64_t>& points,
+                                bool normalised) {
+  std::vector<CountRows> out;
+  for (uint64_t as_of : points)
+    for (const char* name : {"actors", "topics"}) {
+      CountsQuery q;
+      q.projection = name;
+      q.as_of = as_of;
+      auto got = engine.Counts(q);
+      EXPECT_TRUE(got.ok()) << name << " as of " << as_of << ": " << got.status();
+      CountRows rows;
+      for (const GroupCount& g : got.ok() ? *got : std::vector<GroupCount>{}) {
+        std::vector<std::string> key = g.key;
+        if (normalised)
+          for (std::string& v : key) v = test::Norm(v);
+        rows.emplace_back(std::move(key), g.count);
+      }
+      if (normalised) std::sort(rows.begin(), rows.end());
+      out.push_back(std::move(rows));
+    }
+  return out;
+}
+
 // Rewrites `name`'s answering generation as layout 2 wrote it: entries end
-// after the role byte, and the generation record says version 2.
+// after the role byte, each group's display is its last written form ('d')
+// with no written-form counts or closures ('f', 'x'), and the generation
+// record says version 2.
 void MakeLayout2(const RawDb& raw, const std::string& name) {
   std::string v;
   ASSERT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.meta, internal::ActiveKey(name), &v).ok());
@@ -80,6 +112,22 @@ void MakeLayout2(const RawDb& raw, const std::string& name) {
   for (it->Seek(entries); it->Valid() && it->key().starts_with(entries); it->Next())
     b.Put(raw.proj, it->key(), it->value().ToString().substr(0, internal::kEntryHead));
   ASSERT_TRUE(it->status().ok());
+  const std::string forms = prefix + internal::kFormTag;
+  for (it->Seek(forms); it->Valid() && it->key().starts_with(forms); it->Next()) {
+    // 'f' group form: one value per group here, so the group is its first.
+    std::string_view rest(it->key().data() + forms.size(), it->key().size() - forms.size());
+    const size_t n = 2 + ((static_cast<uint8_t>(rest[0]) << 8) | static_cast<uint8_t>(rest[1]));
+    b.Put(raw.proj, prefix + internal::kDisplayTag + std::string(rest.substr(0, n)),
+          rest.substr(n));
+    b.Delete(raw.proj, it->key());
+  }
+  ASSERT_TRUE(it->status().ok());
+  const std::string closed = prefix + internal::kClosedTag;
+  size_t closures = 0;
+  for (it->Seek(closed); it->Valid() && it->key().starts_with(closed); it->Next(), ++closures)
+    b.Delete(raw.proj, it->key());
+  ASSERT_TRUE(it->status().ok());
+  EXPECT_GT(closures, 0u) << name << ": the log has corrections and retractions";
   std::string rec;
   ASSERT_TRUE(
       raw.db->Get(rocksdb::ReadOptions(), raw.meta, internal::GenerationKey(name, gen), &rec)
@@ -96,6 +144,8 @@ TEST(LayoutUpgradeTest, Layout2TimelinesAnswerTheSameAndAreRebuiltOnAWritableOpe
   const std::string path = dir.Sub("store");
   std::vector<TimelineQuery> queries;
   std::vector<Answer> reference;
+  std::vector<uint64_t> points;
+  std::vector<CountRows> counts, normalised_counts;
   {
     auto opened = Engine::Open(path, FastOptions());
     ASSERT_TRUE(opened.ok()) << opened.status();
@@ -107,6 +157,9 @@ TEST(LayoutUpgradeTest, Layout2TimelinesAnswerTheSameAndAreRebuiltOnAWritableOpe
     ASSERT_TRUE(engine.WaitFor(engine.Head(), absl::Seconds(60)).ok());
     queries = gen.AsOfQueries({engine.Head() / 2, engine.Head()});
     reference = AnswerAll(engine, queries);
+    points = {1, engine.Head() / 3, engine.Head() / 2, engine.Head() - 1, engine.Head()};
+    counts = CountAll(engine, points, false);
+    normalised_counts = CountAll(engine, points, true);
   }
   test::WithRawDb(path, [&](const RawDb& raw) {
     ASSERT_NE(raw.proj, nullptr);
@@ -124,6 +177,7 @@ TEST(LayoutUpgradeTest, Layout2TimelinesAnswerTheSameAndAreRebuiltOnAWritableOpe
     auto opened = Engine::Open(path, ro);
     ASSERT_TRUE(opened.ok()) << opened.status();
     ExpectSameAnswers(**opened, reference);
+    EXPECT_EQ(CountAll(**opened, points, true), normalised_counts);
   }
   {  // Writable: version 2 is rebuilt as the current layout.
     auto opened = Engine::Open(path, FastOptions());
@@ -132,8 +186,9 @@ TEST(LayoutUpgradeTest, Layout2TimelinesAnswerTheSameAndAreRebuiltOnAWritableOpe
     for (const char* name : {"actors", "topics"})
       ASSERT_TRUE(engine.WaitForRebuild(name, absl::Seconds(60)).ok()) << name;
     for (const ProjectionInfo& p : engine.Projections())
-      if (p.name == "actors" || p.name == "topics") EXPECT_EQ(p.version, 3u) << p.name;
+      if (p.name == "actors" || p.name == "topics") EXPECT_EQ(p.version, 4u) << p.name;
     ExpectSameAnswers(engine, reference);
+    EXPECT_EQ(CountAll(engine, points, false), counts);
   }
   test::WithRawDb(path, [&](const RawDb& raw) {
     for (const char* name : {"actors", "topics"}) {

@@ -318,8 +318,10 @@ class ModelLog {
     // What Engine::Counts answers for "actors" (`actors`) or "topics" as
     // of this view, in [from, to]: current statements per alias root (per
     // normalised topic), each statement once per root.
+    // `speakers`: a declarative projection keyed by speaker (aliases apply
+    // as to actors).
     std::map<std::string, uint64_t> Counts(bool actors, const Timestamp& from,
-                                           const Timestamp& to) const {
+                                           const Timestamp& to, bool speakers = false) const {
       std::map<std::string, uint64_t> out;
       for (uint64_t seq : log->statements_) {
         if (seq > as_of) break;
@@ -328,13 +330,55 @@ class ModelLog {
         if (from.present() && cur.occurred_at.micros < from.micros) continue;
         if (to.present() && cur.occurred_at.micros >= PeriodEnd(to)) continue;
         std::set<std::string> keys;
-        if (actors) {
+        if (speakers) {
+          if (!Norm(cur.speaker).empty()) keys.insert(Root(Norm(cur.speaker)));
+        } else if (actors) {
           if (!cur.speaker.empty()) keys.insert(Root(Norm(cur.speaker)));
           for (const auto& t : cur.targets) keys.insert(Root(Norm(t)));
         } else {
           for (const auto& t : cur.topics) keys.insert(Norm(t));
         }
         for (const auto& k : keys) ++out[k];
+      }
+      return out;
+    }
+    // The name Engine::Counts shows for each group of "actors" (by alias
+    // root) or "topics" (by normalised topic) as of this view: an alias
+    // class's canonical name, else the form most current statements wrote
+    // (a statement's first form of the name: speaker, then targets in
+    // order), ties to the bytewise first.
+    std::map<std::string, std::string> ShownNames(bool actors, bool speakers = false) const {
+      std::map<std::string, std::map<std::string, uint64_t>> forms;
+      for (uint64_t seq : log->statements_) {
+        if (seq > as_of) break;
+        if (IsRetracted(seq)) continue;
+        const Statement& cur = Current(seq);
+        std::vector<std::string> written;
+        if (actors) {
+          written.push_back(cur.speaker);
+          if (!speakers) written.insert(written.end(), cur.targets.begin(), cur.targets.end());
+        } else {
+          written = cur.topics;
+        }
+        std::set<std::string> seen;
+        for (const std::string& w : written) {
+          const std::string& n = Norm(w);
+          if (!n.empty() && seen.insert(n).second) ++forms[n][w];
+        }
+      }
+      std::map<std::string, std::string> out;
+      for (const auto& [n, counts] : forms) {
+        const std::string key = actors ? Root(n) : n;
+        if (actors && display.count(key)) {
+          out[key] = display.at(key);
+          continue;
+        }
+        uint64_t most = 0;
+        for (const auto& [w, k] : counts)
+          if (k > most) {
+            most = k;
+            out[key] = w;
+          }
       }
       return out;
     }
