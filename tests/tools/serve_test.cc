@@ -22,40 +22,12 @@
 #include "annals/time.h"
 #include "tools/child_process.h"
 #include "tools/cli_harness.h"
+#include "tools/serve_server.h"
 
 namespace annals::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Starts `annals --db DB serve --ready-fd 3` and waits for its readiness
-// line (the address) on the pipe: no sleeping, no polling.
-struct Server {
-  Child child;
-  std::string address;
-  std::string log;
-};
-
-Server StartServer(const fs::path& db, const fs::path& log,
-                   const std::vector<std::string>& flags = {}) {
-  Server s;
-  s.log = log.string();
-  std::vector<std::string> args = {CliPath(), "--db", db.string(), "serve", "--ready-fd", "3"};
-  args.insert(args.end(), flags.begin(), flags.end());
-  s.child = Spawn(args, s.log, true);
-  char c;
-  while (read(s.child.fd3, &c, 1) == 1 && c != '\n') s.address += c;
-  close(s.child.fd3);
-  s.child.fd3 = -1;
-  return s;
-}
-
-// Stops it with SIGTERM; returns its exit code (-1 if killed by a signal).
-int StopServer(const Server& s) {
-  kill(s.child.pid, SIGTERM);
-  int status = Wait(s.child);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 class ServeTest : public ::testing::Test {
  protected:

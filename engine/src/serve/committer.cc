@@ -21,6 +21,7 @@ void Committer::Submit(std::vector<Statement> statements, Done done) {
   {
     absl::MutexLock lock(&mu_);
     if (!stop_) {
+      queued_ += statements.size();
       queue_.push_back(Job{std::move(statements), std::move(done)});
       return;
     }
@@ -41,19 +42,37 @@ size_t Committer::groups() const {
   return groups_;
 }
 
+size_t Committer::queued() const {
+  absl::MutexLock lock(&mu_);
+  return queued_;
+}
+
+size_t Committer::commits() const {
+  absl::MutexLock lock(&mu_);
+  return commits_;
+}
+
+void Committer::HoldForTest(bool held) {
+  absl::MutexLock lock(&mu_);
+  held_ = held;
+}
+
 void Committer::Loop() {
   for (;;) {
     std::vector<Job> jobs;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](Committer* c) ABSL_NO_THREAD_SAFETY_ANALYSIS { return c->stop_ || !c->queue_.empty(); },
+          +[](Committer* c) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return c->stop_ || (!c->held_ && !c->queue_.empty());
+          },
           this));
       if (queue_.empty()) return;  // stopping, and everything committed
       size_t statements = 0;
       while (!queue_.empty() &&
              (jobs.empty() || statements + queue_.front().statements.size() <= max_group_)) {
         statements += queue_.front().statements.size();
+        queued_ -= queue_.front().statements.size();
         jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -78,6 +97,10 @@ void Committer::Commit(std::vector<Job> jobs) {
     std::move(job.done)(engine_.Append(job.statements));
   }
   if (valid.empty()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    ++commits_;
+  }
   if (valid.size() == 1) {
     std::move(valid[0].done)(engine_.Append(valid[0].statements));
     return;

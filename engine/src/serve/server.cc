@@ -18,6 +18,7 @@
 #include "capnp/rpc-twoparty.h"
 #include "kj/async-io.h"
 #include "kj/async-unix.h"
+#include "serve/connection.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 
@@ -32,25 +33,6 @@ void ServerLog(std::string_view line) {
 }
 
 namespace {
-
-// One client's connection: its stream, the two-party network and the RPC
-// system whose bootstrap capability is that connection's Store.
-struct Connection {
-  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap)
-      : stream(kj::mv(s)),
-        network(*stream, capnp::rpc::twoparty::Side::SERVER, ReaderLimits()),
-        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {}
-
-  static capnp::ReaderOptions ReaderLimits() {
-    capnp::ReaderOptions o;
-    o.traversalLimitInWords = (64ull << 20) / 8;  // 64 MiB per message
-    return o;
-  }
-
-  kj::Own<kj::AsyncIoStream> stream;
-  capnp::TwoPartyVatNetwork network;
-  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
-};
 
 class Connections final : public kj::TaskSet::ErrorHandler {
  public:

@@ -19,6 +19,26 @@ kj::Promise<T> OffLoop(WorkQueue& q, F fn) {
   return kj::mv(paf.promise);
 }
 
+// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
+// limit", asks for that many) and about kReplyBytes of events: a page that
+// would be bigger is asked again, as of the same seq, with the limit that
+// fits, so that its next_cursor continues exactly after it.
+absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
+  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
+  auto page = engine.Timeline(q);
+  if (!page.ok()) return page;
+  size_t bytes = 0, fit = 0;
+  for (const TimelineEntry& entry : page->entries) {
+    bytes += WireBytesBound(entry.event);
+    if (fit > 0 && bytes > kReplyBytes) break;
+    ++fit;
+  }
+  if (fit == page->entries.size()) return page;
+  q.limit = fit;
+  q.as_of = page->as_of;
+  return engine.Timeline(q);
+}
+
 std::string TextOf(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
 class StoreService final : public rpc::Store::Server {
@@ -74,8 +94,9 @@ class StoreService final : public rpc::Store::Server {
                                            auto evs = e->Read(from, limit);
                                            if (!evs.ok()) return evs.status();
                                            Wire out;
+                                           size_t bytes = 0;
                                            for (const Event& ev : *evs)
-                                             out.push_back(EventToWire(ev));
+                                             if (!AddToReply(EventToWire(ev), out, &bytes)) break;
                                            return out;
                                          })
         .then([ctx](absl::StatusOr<Wire> r) mutable {
@@ -98,7 +119,7 @@ class StoreService final : public rpc::Store::Server {
     Engine* e = &s_.engine;
     TimelineQuery q = QueryFromWire(ctx.getParams().getQuery());
     return OffLoop<absl::StatusOr<TimelinePage>>(s_.reads,
-                                                 [e, q = std::move(q)] { return e->Timeline(q); })
+                                                 [e, q = std::move(q)] { return PageOf(*e, q); })
         .then([ctx](absl::StatusOr<TimelinePage> r) mutable {
           auto res = ctx.getResults();
           StatusToWire(r.status(), res.initStatus());

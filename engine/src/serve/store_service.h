@@ -12,13 +12,11 @@
 #include "kj/memory.h"
 #include "schema/annals_rpc.capnp.h"
 #include "serve/committer.h"
+#include "serve/limits.h"
 #include "serve/subscription.h"
 #include "serve/work_queue.h"
 
 namespace annals::internal {
-
-// Most events one read call returns (clients page with fromSeq).
-inline constexpr uint64_t kMaxReadPerCall = 10000;
 
 struct ServerState {
   Engine& engine;

@@ -45,9 +45,15 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
       if (batch->empty()) return c_.watch.Wait(next_ - 1).then([this] { return Pump(); });
       auto req = sink_.pushRequest();
       std::vector<std::string> wire;
-      for (const Event& e : *batch)
-        if (Matches(filter_, e)) wire.push_back(EventToWire(e));
+      size_t bytes = 0;
       next_ = batch->back().seq + 1;
+      for (const Event& e : *batch) {
+        if (!Matches(filter_, e)) continue;
+        if (!AddToReply(EventToWire(e), wire, &bytes)) {
+          next_ = e.seq;  // the push is full: the rest go in the next one
+          break;
+        }
+      }
       if (wire.empty()) return Pump();
       auto list = req.initEvents(wire.size());
       for (size_t i = 0; i < wire.size(); ++i) list.set(i, AsData(wire[i]));
