@@ -101,21 +101,38 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
 
 kj::Promise<void> HeadWatch::Wait(uint64_t after) {
   auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+  uint64_t id;
   {
     absl::MutexLock lock(&mu_);
     if (engine_.Head() > after) return kj::READY_NOW;
-    waiters_.push_back(kj::mv(paf.fulfiller));
+    id = ++next_id_;
+    waiters_.emplace(id, kj::mv(paf.fulfiller));
   }
-  return kj::mv(paf.promise);
+  // Runs when the promise goes, resolved or cancelled.
+  return paf.promise.attach(kj::defer([this, id] { Forget(id); }));
+}
+
+void HeadWatch::Forget(uint64_t id) {
+  Fulfiller gone;  // dropped outside the lock
+  absl::MutexLock lock(&mu_);
+  auto it = waiters_.find(id);
+  if (it == waiters_.end()) return;
+  gone = kj::mv(it->second);
+  waiters_.erase(it);
 }
 
 void HeadWatch::Notify() {
-  std::vector<kj::Own<kj::CrossThreadPromiseFulfiller<void>>> waiters;
+  absl::flat_hash_map<uint64_t, Fulfiller> waiters;
   {
     absl::MutexLock lock(&mu_);
     waiters.swap(waiters_);
   }
-  for (auto& w : waiters) w->fulfill();
+  for (auto& [id, w] : waiters) w->fulfill();
+}
+
+size_t HeadWatch::waiters() const {
+  absl::MutexLock lock(&mu_);
+  return waiters_.size();
 }
 
 EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in) {
