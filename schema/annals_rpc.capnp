@@ -82,10 +82,12 @@ struct TimelinePage {
 
 struct SubscriptionFilter {
   # Every list empty: all events. Otherwise an event passes when it matches
-  # every non-empty list (any member of it). Filled in by a later session.
+  # every non-empty list (any member of it). Names compare normalised.
   actors @0 :List(Text);
   topics @1 :List(Text);
   kinds @2 :List(UInt8);       # annals::EventKind
+  # Not implemented yet: a subscribe with either set fails with status code
+  # UNIMPLEMENTED (12) and no subscription.
   projection @3 :Text;
   key @4 :List(Text);
 }

@@ -168,6 +168,13 @@ class StoreService final : public rpc::Store::Server {
 
   kj::Promise<void> subscribe(SubscribeContext ctx) override {
     auto p = ctx.getParams();
+    if (p.getFilter().getProjection().size() > 0 || p.getFilter().getKey().size() > 0) {
+      StatusToWire(absl::UnimplementedError(
+                       "subscription filters by projection and key are not implemented yet "
+                       "(filter by actors, topics and kinds)"),
+                   ctx.getResults().initStatus());
+      return kj::READY_NOW;
+    }
     SubscriptionContext c{s_.engine, s_.reads, s_.watch, s_.max_subscriber_lag, connection_};
     auto res = ctx.getResults();
     StatusToWire(absl::OkStatus(), res.initStatus());
