@@ -1,5 +1,10 @@
 // `annals serve`'s bounds per reply, with a real server process and the
 // real client (annals/client.h): no reply exceeds what a client reads.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -115,6 +120,79 @@ TEST_F(ServeLimitsTest, TimelinePageLimitIsClampedAndTheCursorGoesOn) {
     EXPECT_EQ(rest->entries.size(), total - 10000);
     EXPECT_TRUE(rest->next_cursor.empty());
   }
+  client->reset();
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+}
+
+// Counts the lines of `log` holding `what`.
+size_t CountLines(const std::string& log, const std::string& what) {
+  size_t n = 0;
+  for (const std::string& line : Lines(log)) n += line.find(what) != std::string::npos;
+  return n;
+}
+
+// A non-blocking connect to the server's socket; -1 when refused (the
+// listen backlog is full).
+int ConnectRaw(const std::string& address) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::string path = address.substr(5);
+  std::memcpy(a.sun_path, path.data(), path.size());
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Out of file descriptors (EMFILE), the server neither spins on accept
+// nor logs each retry: it pauses on its event loop's timer, serves the
+// connections it has meanwhile, logs the burst once, and accepts again
+// once descriptors are free.
+TEST_F(ServeLimitsTest, AcceptOutOfFileDescriptorsBacksOffAndRecovers) {
+  const int nofile = 64;
+  Server server;
+  server.log = (dir_ / "server.log").string();
+  server.child = Spawn({"/usr/bin/prlimit", "--nofile=" + std::to_string(nofile) + ":" +
+                        std::to_string(nofile), CliPath(), "--db", db_.string(), "serve",
+                        "--ready-fd", "3"}, server.log, true);
+  char c;
+  while (read(server.child.fd3, &c, 1) == 1 && c != '\n') server.address += c;
+  close(server.child.fd3);
+  server.child.fd3 = -1;
+  ASSERT_FALSE(server.address.empty()) << ReadFile(server.log);
+  auto client = Connect(server.address);
+  ASSERT_TRUE(client.ok()) << client.status();
+  ASSERT_TRUE((*client)->Head().ok());
+
+  size_t open_fds = 0;
+  for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(server.child.pid) + "/fd")) {
+    (void)e;
+    ++open_fds;
+  }
+  ASSERT_LT(open_fds, size_t{nofile}) << "the server needs more descriptors to start";
+  std::vector<int> flood;
+  for (size_t i = 0; i < nofile - open_fds + 20; ++i) {
+    int fd = ConnectRaw(server.address);
+    if (fd < 0) break;
+    flood.push_back(fd);
+  }
+  // The server accepts until it has no descriptor left; the connection it
+  // has goes on being served meanwhile.
+  for (int i = 0; i < 300; ++i) {
+    auto head = (*client)->Head();
+    ASSERT_TRUE(head.ok()) << head.status() << "\n" << ReadFile(server.log);
+  }
+  std::string log = ReadFile(server.log);
+  EXPECT_EQ(CountLines(log, "accept failed"), 1u) << log.substr(0, 4000);
+
+  for (int fd : flood) close(fd);
+  auto again = Connect(server.address);  // accepted once descriptors are free
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_TRUE((*again)->Head().ok());
+  EXPECT_EQ(CountLines(ReadFile(server.log), "accepting again"), 1u) << ReadFile(server.log);
+  again->reset();
   client->reset();
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
 }

@@ -36,17 +36,32 @@ namespace {
 
 class Connections final : public kj::TaskSet::ErrorHandler {
  public:
-  explicit Connections(ServerState& state) : state_(state), tasks_(*this) {}
+  Connections(ServerState& state, kj::Timer& timer)
+      : state_(state), timer_(timer), tasks_(*this) {}
 
+  // Accepts until the listener goes. An accept that fails (EMFILE: out of
+  // file descriptors, say) is retried after a pause that doubles up to a
+  // second, on the event loop's timer, so that the loop serves the open
+  // connections meanwhile; a burst of failures is logged once. (Before,
+  // EMFILE ended the server.)
   kj::Promise<void> AcceptLoop(kj::ConnectionReceiver& listener) {
-    return listener.accept().then(
+    // kj's accept() throws at once on an error other than EAGAIN (Cap'n
+    // Proto 0.9): evalNow makes that a rejected promise like the others.
+    return kj::evalNow([&listener] { return listener.accept(); }).then(
         [this, &listener](kj::Own<kj::AsyncIoStream> stream) {
+          if (failures_ > 0)
+            ServerLog(absl::StrCat("accepting again after ", failures_, " failed accepts"));
+          failures_ = 0;
           Add(kj::mv(stream));
           return AcceptLoop(listener);
         },
         [this, &listener](kj::Exception&& e) {
-          ServerLog(absl::StrCat("accept failed: ", e.getDescription().cStr()));
-          return AcceptLoop(listener);
+          if (failures_++ == 0)
+            ServerLog(absl::StrCat("accept failed: ", e.getDescription().cStr(),
+                                   " (retrying; logged once until an accept succeeds)"));
+          kj::Duration pause = kj::min(kAcceptPauseMin * (1u << kj::min(failures_ - 1, 7u)),
+                                       kAcceptPauseMax);
+          return timer_.afterDelay(pause).then([this, &listener] { return AcceptLoop(listener); });
         });
   }
 
@@ -64,9 +79,14 @@ class Connections final : public kj::TaskSet::ErrorHandler {
         [id] { ServerLog(absl::StrCat("connection ", id, " closed")); }));
   }
 
+  static constexpr kj::Duration kAcceptPauseMin = 10 * kj::MILLISECONDS;
+  static constexpr kj::Duration kAcceptPauseMax = 1 * kj::SECONDS;
+
   ServerState& state_;
+  kj::Timer& timer_;
   kj::TaskSet tasks_;
   uint64_t next_ = 0;
+  unsigned failures_ = 0;  // accepts failed in a row
 };
 
 void Ready(int fd, const std::string& address) {
@@ -96,7 +116,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
     HeadWatch watch(**engine);
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
     ServerState state{**engine, committer, *reads, watch, o.max_subscriber_lag};
-    auto connections = std::make_unique<Connections>(state);
+    auto connections = std::make_unique<Connections>(state, io.provider->getTimer());
     if (absl::Status s = WriteAddressFile(o.store, address); !s.ok()) {
       unlink(path.c_str());
       return s;
