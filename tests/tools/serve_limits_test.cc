@@ -197,5 +197,50 @@ TEST_F(ServeLimitsTest, AcceptOutOfFileDescriptorsBacksOffAndRecovers) {
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
 }
 
+// Writes `bytes` on a new connection and reads until the server closes it.
+void SendAndDrain(const std::string& address, const std::string& bytes) {
+  int fd = ConnectRaw(address);
+  ASSERT_GE(fd, 0);
+  fcntl(fd, F_SETFL, 0);  // blocking again
+  (void)!write(fd, bytes.data(), bytes.size());
+  shutdown(fd, SHUT_WR);
+  char buf[4096];
+  while (read(fd, buf, sizeof buf) > 0) {
+  }
+  close(fd);
+}
+
+// The line for what happened to connection `id`, or "".
+std::string ClosedLine(const std::string& log, int id) {
+  const std::string key = "connection " + std::to_string(id) + " closed";
+  for (const std::string& line : Lines(log))
+    if (line.find(key) != std::string::npos) return line;
+  return "";
+}
+
+TEST_F(ServeLimitsTest, ConnectionLogLineSaysWhyItClosed) {
+  Server server = StartServer(db_, dir_ / "server.log");
+  ASSERT_FALSE(server.address.empty()) << ReadFile(server.log);
+  {
+    auto client = Connect(server.address);  // 1: closes when it goes
+    ASSERT_TRUE(client.ok()) << client.status();
+    ASSERT_TRUE((*client)->Head().ok());
+  }
+  std::string random;
+  uint32_t x = 12345;
+  for (int i = 0; i < 5000; ++i) random += static_cast<char>((x = x * 1103515245 + 12345) >> 24);
+  SendAndDrain(server.address, random);                                          // 2
+  SendAndDrain(server.address, std::string("\x00\x00\x00\x00\xff\xff\xff\x7f", 8));  // 3
+  auto staying = Connect(server.address);  // 4: open when the server stops
+  ASSERT_TRUE(staying.ok()) << staying.status();
+  ASSERT_TRUE((*staying)->Head().ok());
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+  const std::string log = ReadFile(server.log);
+  EXPECT_NE(ClosedLine(log, 1).find("closed: peer closed"), std::string::npos) << log;
+  EXPECT_NE(ClosedLine(log, 2).find("closed: protocol error"), std::string::npos) << log;
+  EXPECT_NE(ClosedLine(log, 3).find("closed: protocol error"), std::string::npos) << log;
+  EXPECT_NE(ClosedLine(log, 4).find("closed: the server is stopping"), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace annals::test

@@ -119,7 +119,7 @@ TEST_F(ServeTest, ConcurrentClientsAllAcknowledgedAppendsSurviveStopAndRestart) 
   EXPECT_FALSE(ServerAddress(db_.string()).has_value());
   std::string log = ReadFile(server.log);
   EXPECT_NE(log.find("connection 1 opened"), std::string::npos) << log;
-  EXPECT_NE(log.find("connection 1 closed"), std::string::npos) << log;
+  EXPECT_NE(log.find("connection 1 closed: peer closed"), std::string::npos) << log;
 
   // Restarted, it serves every acknowledged statement at its seq, gapless.
   Server again = StartServer(db_, dir_ / "again.log");
@@ -461,6 +461,9 @@ TEST_F(ServeTest, StoppedSubscriberIsCutOffAndResumesWithNothingMissed) {
   ASSERT_EQ(seen.size(), total);  // nothing missed, nothing repeated
   for (size_t i = 0; i < total; ++i) ASSERT_EQ(seen[i].seq, i + 1);
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+  // The cut-off subscriber's connection line says so.
+  EXPECT_NE(ReadFile(server.log).find("(1 subscription cut off as too slow)"), std::string::npos)
+      << ReadFile(server.log);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -69,14 +71,26 @@ class Connections final : public kj::TaskSet::ErrorHandler {
     ServerLog(absl::StrCat("connection error: ", e.getDescription().cStr()));
   }
 
+ // Logs why each connection still open closes: the server is stopping.
+  ~Connections() noexcept(false) {
+    for (uint64_t id : live_)
+      ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(true)));
+  }
+
  private:
   void Add(kj::Own<kj::AsyncIoStream> stream) {
     uint64_t id = ++next_;
     ServerLog(absl::StrCat("connection ", id, " opened"));
-    auto c = kj::heap<Connection>(kj::mv(stream), NewStoreService(state_, id));
+    auto notes = std::make_shared<ConnectionNotes>();
+    auto c = kj::heap<Connection>(kj::mv(stream), NewStoreService(state_, id, notes), notes);
     auto closed = c->network.onDisconnect();
-    tasks_.add(closed.attach(kj::mv(c)).then(
-        [id] { ServerLog(absl::StrCat("connection ", id, " closed")); }));
+    live_.insert(id);
+    notes_[id] = notes;
+    tasks_.add(closed.attach(kj::mv(c)).then([this, id] {
+      ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(false)));
+      live_.erase(id);
+      notes_.erase(id);
+    }));
   }
 
   static constexpr kj::Duration kAcceptPauseMin = 10 * kj::MILLISECONDS;
@@ -86,6 +100,8 @@ class Connections final : public kj::TaskSet::ErrorHandler {
   kj::Timer& timer_;
   kj::TaskSet tasks_;
   uint64_t next_ = 0;
+  std::set<uint64_t> live_;
+  std::map<uint64_t, std::shared_ptr<ConnectionNotes>> notes_;
   unsigned failures_ = 0;  // accepts failed in a row
 };
 

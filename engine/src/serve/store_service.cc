@@ -43,7 +43,8 @@ std::string TextOf(capnp::Text::Reader t) { return std::string(t.cStr(), t.size(
 
 class StoreService final : public rpc::Store::Server {
  public:
-  StoreService(ServerState& s, uint64_t connection) : s_(s), connection_(connection) {}
+  StoreService(ServerState& s, uint64_t connection, std::shared_ptr<ConnectionNotes> notes)
+      : s_(s), connection_(connection), notes_(std::move(notes)) {}
 
   kj::Promise<void> stats(StatsContext ctx) override {
     Engine* e = &s_.engine;
@@ -175,7 +176,8 @@ class StoreService final : public rpc::Store::Server {
                    ctx.getResults().initStatus());
       return kj::READY_NOW;
     }
-    SubscriptionContext c{s_.engine, s_.reads, s_.watch, s_.max_subscriber_lag, connection_};
+    SubscriptionContext c{s_.engine, s_.reads, s_.watch, s_.max_subscriber_lag, connection_,
+                          notes_};
     auto res = ctx.getResults();
     StatusToWire(absl::OkStatus(), res.initStatus());
     res.setSubscription(
@@ -186,12 +188,14 @@ class StoreService final : public rpc::Store::Server {
  private:
   ServerState& s_;
   uint64_t connection_;
+  std::shared_ptr<ConnectionNotes> notes_;
 };
 
 }  // namespace
 
-kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection) {
-  return kj::heap<StoreService>(state, connection);
+kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
+                                            std::shared_ptr<ConnectionNotes> notes) {
+  return kj::heap<StoreService>(state, connection, std::move(notes));
 }
 
 }  // namespace annals::internal

@@ -63,6 +63,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
           .exclusiveJoin(Lagged(c_.engine.Head()))
           .then([this, sent](bool lagged) -> kj::Promise<void> {
             if (!lagged) return Pump();
+            ++c_.notes->subscriptions_cut;
             return End(absl::ResourceExhaustedError(absl::StrCat(
                 "subscriber too slow: more than ", c_.max_lag,
                 " events appended while it took none; resume from seq ", sent + 1)));

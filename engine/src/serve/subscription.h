@@ -13,6 +13,7 @@
 #define ANNALS_ENGINE_SRC_SERVE_SUBSCRIPTION_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "annals/engine.h"
 #include "kj/async.h"
 #include "schema/annals_rpc.capnp.h"
+#include "serve/connection.h"
 #include "serve/work_queue.h"
 
 namespace annals::internal {
@@ -64,6 +66,7 @@ struct SubscriptionContext {
   HeadWatch& watch;
   uint64_t max_lag;
   uint64_t connection;
+  std::shared_ptr<ConnectionNotes> notes;  // counts the cut-offs
 };
 
 // Starts the subscription; dropping the returned capability cancels it.

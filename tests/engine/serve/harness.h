@@ -57,8 +57,10 @@ class InProcessServer {
   // A new connection; the reference lives as long as the server.
   rpc::Store::Client& Connect() {
     auto pipe = kj::newTwoWayPipe();
+    auto notes = std::make_shared<internal::ConnectionNotes>();
     connections_.push_back(kj::heap<internal::Connection>(
-        kj::mv(pipe.ends[0]), internal::NewStoreService(state_, connections_.size() + 1)));
+        kj::mv(pipe.ends[0]), internal::NewStoreService(state_, connections_.size() + 1, notes),
+        notes));
     clients_.push_back(std::make_unique<ClientEnd>(kj::mv(pipe.ends[1])));
     return clients_.back()->store;
   }
