@@ -83,6 +83,15 @@ void Committer::Loop() {
   }
 }
 
+absl::StatusOr<std::vector<AppendResult>> Committer::Append(
+    const std::vector<Statement>& statements) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++commits_;
+  }
+  return engine_.Append(statements);
+}
+
 void Committer::Commit(std::vector<Job> jobs) {
   // Batches with an invalid statement get the engine's own answer (which
   // writes nothing) so that they cannot fail the group.
@@ -97,18 +106,14 @@ void Committer::Commit(std::vector<Job> jobs) {
     std::move(job.done)(engine_.Append(job.statements));
   }
   if (valid.empty()) return;
-  {
-    absl::MutexLock lock(&mu_);
-    ++commits_;
-  }
   if (valid.size() == 1) {
-    std::move(valid[0].done)(engine_.Append(valid[0].statements));
+    std::move(valid[0].done)(Append(valid[0].statements));
     return;
   }
   std::vector<Statement> all;
   for (Job& job : valid)
     for (Statement& s : job.statements) all.push_back(std::move(s));
-  auto results = engine_.Append(all);
+  auto results = Append(all);
   size_t at = 0;
   for (Job& job : valid) {
     size_t n = job.statements.size();

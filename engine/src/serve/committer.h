@@ -57,6 +57,8 @@ class Committer {
   };
   void Loop();
   void Commit(std::vector<Job> jobs);
+  // Engine::Append of valid batches, counted (commits()).
+  absl::StatusOr<std::vector<AppendResult>> Append(const std::vector<Statement>& statements);
 
   Engine& engine_;
   const size_t max_group_;
