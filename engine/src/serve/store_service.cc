@@ -1,5 +1,6 @@
 #include "serve/store_service.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,26 @@ absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
   q.limit = fit;
   q.as_of = page->as_of;
   return engine.Timeline(q);
+}
+
+// Up to `limit` events from `from` on, as wire bytes, and about kReplyBytes:
+// read from the engine in small chunks, so that no more than one chunk past
+// a full reply is ever held.
+absl::StatusOr<std::vector<std::string>> ReadReply(Engine& engine, uint64_t from,
+                                                   uint64_t limit) {
+  constexpr uint64_t kChunk = 256;
+  std::vector<std::string> out;
+  size_t bytes = 0;
+  while (out.size() < limit) {
+    const uint64_t want = std::min(kChunk, limit - out.size());
+    auto events = engine.Read(from, want);
+    if (!events.ok()) return events.status();
+    for (const Event& ev : *events)
+      if (!AddToReply(EventToWire(ev), out, &bytes)) return out;
+    if (events->size() < want) break;  // the head
+    from = events->back().seq + 1;
+  }
+  return out;
 }
 
 std::string TextOf(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
@@ -91,15 +112,7 @@ class StoreService final : public rpc::Store::Server {
     uint64_t limit = std::min(ctx.getParams().getLimit(), kMaxReadPerCall);
     using Wire = std::vector<std::string>;
     return OffLoop<absl::StatusOr<Wire>>(s_.reads,
-                                         [e, from, limit]() -> absl::StatusOr<Wire> {
-                                           auto evs = e->Read(from, limit);
-                                           if (!evs.ok()) return evs.status();
-                                           Wire out;
-                                           size_t bytes = 0;
-                                           for (const Event& ev : *evs)
-                                             if (!AddToReply(EventToWire(ev), out, &bytes)) break;
-                                           return out;
-                                         })
+                                         [e, from, limit] { return ReadReply(*e, from, limit); })
         .then([ctx](absl::StatusOr<Wire> r) mutable {
           auto res = ctx.getResults();
           StatusToWire(r.status(), res.initStatus());

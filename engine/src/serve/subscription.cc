@@ -37,8 +37,9 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Batch>();
     const Engine* engine = &c_.engine;
     uint64_t from = next_;
-    c_.reads.Post([engine, from, ful = kj::mv(paf.fulfiller)]() mutable {
-      ful->fulfill(engine->Read(from, kEventsPerPush));
+    size_t count = per_read_;
+    c_.reads.Post([engine, from, count, ful = kj::mv(paf.fulfiller)]() mutable {
+      ful->fulfill(engine->Read(from, count));
     });
     return paf.promise.then([this](Batch batch) -> kj::Promise<void> {
       if (!batch.ok()) return End(batch.status());
@@ -47,13 +48,18 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
       std::vector<std::string> wire;
       size_t bytes = 0;
       next_ = batch->back().seq + 1;
+      size_t taken = 0;
       for (const Event& e : *batch) {
-        if (!Matches(filter_, e)) continue;
-        if (!AddToReply(EventToWire(e), wire, &bytes)) {
+        if (Matches(filter_, e) && !AddToReply(EventToWire(e), wire, &bytes)) {
           next_ = e.seq;  // the push is full: the rest go in the next one
           break;
         }
+        ++taken;
       }
+      // Big events: read no more than fit in a push next time (the read
+      // is held whole); small ones: back up to kEventsPerPush.
+      per_read_ = taken < batch->size() ? std::max<size_t>(taken, 1)
+                                        : std::min(per_read_ * 2, kEventsPerPush);
       if (wire.empty()) return Pump();
       auto list = req.initEvents(wire.size());
       for (size_t i = 0; i < wire.size(); ++i) list.set(i, AsData(wire[i]));
@@ -93,6 +99,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
 
   SubscriptionContext c_;
   uint64_t next_;
+  size_t per_read_ = kEventsPerPush;  // events read for the next push
   EventFilter filter_;
   rpc::EventSink::Client sink_;
   kj::Promise<void> pump_;  // last: cancelled first
