@@ -206,7 +206,14 @@ TEST_F(ServeTest, SubscriberSeesEveryEventOnceInOrderAcrossARestart) {
   const uint64_t total = 1200;  // four appenders of 300
   Child first = Spawn({ANNALS_SERVE_CLIENT_PATH, "subscribe", server.address, "1",
                        std::to_string(total)},
-                      (dir_ / "s1.out").string(), false);
+                      (dir_ / "s1.out").string(), true);
+  // Subscribed before the server can stop under it (else it may find no
+  // server at all).
+  std::string line;
+  char c;
+  while (read(first.fd3, &c, 1) == 1 && c != '\n') line += c;
+  close(first.fd3);
+  ASSERT_EQ(line, "subscribed") << ReadFile(dir_ / "s1.out");
   auto append = [&](const std::string& address, const std::vector<std::string>& prefixes) {
     std::vector<Child> children;
     for (const std::string& p : prefixes)
