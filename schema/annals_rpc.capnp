@@ -82,10 +82,12 @@ struct TimelinePage {
 
 struct SubscriptionFilter {
   # Every list empty: all events. Otherwise an event passes when it matches
-  # every non-empty list (any member of it). Filled in by a later session.
+  # every non-empty list (any member of it). Names compare normalised.
   actors @0 :List(Text);
   topics @1 :List(Text);
   kinds @2 :List(UInt8);       # annals::EventKind
+  # Not implemented yet: a subscribe with either set fails with status code
+  # UNIMPLEMENTED (12) and no subscription.
   projection @3 :Text;
   key @4 :List(Text);
 }
@@ -107,6 +109,10 @@ interface Store {
   stats @0 () -> (status :Status, stats :Stats);
   get @1 (seq :UInt64) -> (status :Status, event :Data);
   findById @2 (id :Text) -> (status :Status, seq :UInt64);
+  # read, timeline and EventSink.push carry at most about 8 MiB of events
+  # (an event bigger than that goes alone): read at most 10,000 events from
+  # fromSeq (fewer than asked is no end of the log; an empty list is), a
+  # timeline page at most 10,000 entries (limit 0 or more: 10,000).
   read @3 (fromSeq :UInt64, limit :UInt64) -> (status :Status, events :List(Data));
   head @4 () -> (status :Status, head :UInt64);
   timeline @5 (query :TimelineQuery) -> (status :Status, page :TimelinePage);

@@ -22,40 +22,12 @@
 #include "annals/time.h"
 #include "tools/child_process.h"
 #include "tools/cli_harness.h"
+#include "tools/serve_server.h"
 
 namespace annals::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Starts `annals --db DB serve --ready-fd 3` and waits for its readiness
-// line (the address) on the pipe: no sleeping, no polling.
-struct Server {
-  Child child;
-  std::string address;
-  std::string log;
-};
-
-Server StartServer(const fs::path& db, const fs::path& log,
-                   const std::vector<std::string>& flags = {}) {
-  Server s;
-  s.log = log.string();
-  std::vector<std::string> args = {CliPath(), "--db", db.string(), "serve", "--ready-fd", "3"};
-  args.insert(args.end(), flags.begin(), flags.end());
-  s.child = Spawn(args, s.log, true);
-  char c;
-  while (read(s.child.fd3, &c, 1) == 1 && c != '\n') s.address += c;
-  close(s.child.fd3);
-  s.child.fd3 = -1;
-  return s;
-}
-
-// Stops it with SIGTERM; returns its exit code (-1 if killed by a signal).
-int StopServer(const Server& s) {
-  kill(s.child.pid, SIGTERM);
-  int status = Wait(s.child);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 class ServeTest : public ::testing::Test {
  protected:
@@ -147,7 +119,7 @@ TEST_F(ServeTest, ConcurrentClientsAllAcknowledgedAppendsSurviveStopAndRestart) 
   EXPECT_FALSE(ServerAddress(db_.string()).has_value());
   std::string log = ReadFile(server.log);
   EXPECT_NE(log.find("connection 1 opened"), std::string::npos) << log;
-  EXPECT_NE(log.find("connection 1 closed"), std::string::npos) << log;
+  EXPECT_NE(log.find("connection 1 closed: peer closed"), std::string::npos) << log;
 
   // Restarted, it serves every acknowledged statement at its seq, gapless.
   Server again = StartServer(db_, dir_ / "again.log");
@@ -234,7 +206,14 @@ TEST_F(ServeTest, SubscriberSeesEveryEventOnceInOrderAcrossARestart) {
   const uint64_t total = 1200;  // four appenders of 300
   Child first = Spawn({ANNALS_SERVE_CLIENT_PATH, "subscribe", server.address, "1",
                        std::to_string(total)},
-                      (dir_ / "s1.out").string(), false);
+                      (dir_ / "s1.out").string(), true);
+  // Subscribed before the server can stop under it (else it may find no
+  // server at all).
+  std::string line;
+  char c;
+  while (read(first.fd3, &c, 1) == 1 && c != '\n') line += c;
+  close(first.fd3);
+  ASSERT_EQ(line, "subscribed") << ReadFile(dir_ / "s1.out");
   auto append = [&](const std::string& address, const std::vector<std::string>& prefixes) {
     std::vector<Child> children;
     for (const std::string& p : prefixes)
@@ -489,6 +468,9 @@ TEST_F(ServeTest, StoppedSubscriberIsCutOffAndResumesWithNothingMissed) {
   ASSERT_EQ(seen.size(), total);  // nothing missed, nothing repeated
   for (size_t i = 0; i < total; ++i) ASSERT_EQ(seen[i].seq, i + 1);
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+  // The cut-off subscriber's connection line says so.
+  EXPECT_NE(ReadFile(server.log).find("(1 subscription cut off as too slow)"), std::string::npos)
+      << ReadFile(server.log);
 }
 
 }  // namespace

@@ -66,7 +66,10 @@ class ANNALS_EXPORT Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // As Engine's methods of the same names (annals/engine.h).
+  // As Engine's methods of the same names (annals/engine.h), except that a
+  // Timeline page holds at most 10,000 entries (q.limit 0, "no limit", or
+  // more asks for 10,000) and about 8 MiB of events: page on with
+  // next_cursor. Read pages through the server's replies by itself.
   virtual absl::StatusOr<StoreStats> Stats() = 0;
   virtual absl::StatusOr<uint64_t> Head() = 0;
   virtual absl::StatusOr<Event> Get(uint64_t seq) = 0;

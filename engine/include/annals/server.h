@@ -19,6 +19,13 @@
 // or SIGKILL of the server, not a power loss), or fsynced too with
 // ServeOptions::sync. Reads run on a small pool of threads, so the event
 // loop never waits for RocksDB.
+//
+// Memory per client is bounded: a connection may have 32 MiB of calls in
+// flight (past that the server reads no more from it until some are
+// answered); a timeline page holds at most 10,000 entries (limit 0 means
+// that many); a read, a timeline page or a subscription push stops at
+// about 8 MiB of events (a bigger event goes alone); messages over 64 MiB
+// close the connection.
 #ifndef ANNALS_SERVER_H_
 #define ANNALS_SERVER_H_
 

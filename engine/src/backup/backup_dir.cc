@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "log/owner.h"
+#include "serve/socket_files.h"
 
 namespace annals::internal {
 namespace {
@@ -28,6 +29,8 @@ absl::Status Errno(const std::string& what, const fs::path& p, int err) {
 bool IsRocksDbFile(std::string_view name) {
   // annals's own: the record of who holds the store (log/owner.h).
   if (name == kOwnerFile || name == std::string(kOwnerFile) + ".tmp") return true;
+  // A server's socket and address file (a killed server leaves them).
+  if (IsServerFile(name)) return true;
   for (std::string_view exact : {"CURRENT", "IDENTITY", "LOCK", "LOG"})
     if (name == exact) return true;
   for (std::string_view prefix : {"LOG.old.", "MANIFEST-", "OPTIONS-"})

@@ -26,7 +26,8 @@ std::filesystem::path Normal(const std::string& p);
 bool IsAnnalsBackup(const std::filesystem::path& dir);
 
 // True if `dir` is a directory holding an annals store and nothing else:
-// CURRENT, and only RocksDB's files and annals's own (`bulk/`) beside it.
+// CURRENT, and only RocksDB's files and annals's own (`bulk/`, OWNER, a
+// server's socket and address file: serve/socket_files.h) beside it.
 // `odd` gets the first entry that does not belong, if any.
 bool IsStoreOnly(const std::filesystem::path& dir, std::string* odd);
 

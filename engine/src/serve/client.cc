@@ -116,13 +116,14 @@ class RemoteClient final : public Client {
 
   absl::StatusOr<std::vector<Event>> Read(uint64_t from_seq, size_t limit) override {
     std::vector<Event> out;
-    while (out.size() < limit) {  // the server answers at most kMaxReadPerCall a call
+    // The server answers at most kMaxReadPerCall events or about
+    // kReplyBytes a call (serve/limits.h); an empty answer is the log's end.
+    while (out.size() < limit) {
       uint64_t want = std::min<uint64_t>(limit - out.size(), kMaxReadPerCall);
       auto page = ReadOnce(from_seq, want);
       if (!page.ok()) return page.status();
-      size_t got = page->size();
+      if (page->empty()) break;
       for (Event& e : *page) out.push_back(std::move(e));
-      if (got < want || got == 0) break;
       from_seq = out.back().seq + 1;
     }
     return out;

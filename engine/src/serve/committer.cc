@@ -21,6 +21,7 @@ void Committer::Submit(std::vector<Statement> statements, Done done) {
   {
     absl::MutexLock lock(&mu_);
     if (!stop_) {
+      queued_ += statements.size();
       queue_.push_back(Job{std::move(statements), std::move(done)});
       return;
     }
@@ -41,19 +42,37 @@ size_t Committer::groups() const {
   return groups_;
 }
 
+size_t Committer::queued() const {
+  absl::MutexLock lock(&mu_);
+  return queued_;
+}
+
+size_t Committer::commits() const {
+  absl::MutexLock lock(&mu_);
+  return commits_;
+}
+
+void Committer::HoldForTest(bool held) {
+  absl::MutexLock lock(&mu_);
+  held_ = held;
+}
+
 void Committer::Loop() {
   for (;;) {
     std::vector<Job> jobs;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](Committer* c) ABSL_NO_THREAD_SAFETY_ANALYSIS { return c->stop_ || !c->queue_.empty(); },
+          +[](Committer* c) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return c->stop_ || (!c->held_ && !c->queue_.empty());
+          },
           this));
       if (queue_.empty()) return;  // stopping, and everything committed
       size_t statements = 0;
       while (!queue_.empty() &&
              (jobs.empty() || statements + queue_.front().statements.size() <= max_group_)) {
         statements += queue_.front().statements.size();
+        queued_ -= queue_.front().statements.size();
         jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -62,6 +81,15 @@ void Committer::Loop() {
     Commit(std::move(jobs));
     committed_();
   }
+}
+
+absl::StatusOr<std::vector<AppendResult>> Committer::Append(
+    const std::vector<Statement>& statements) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++commits_;
+  }
+  return engine_.Append(statements);
 }
 
 void Committer::Commit(std::vector<Job> jobs) {
@@ -79,13 +107,13 @@ void Committer::Commit(std::vector<Job> jobs) {
   }
   if (valid.empty()) return;
   if (valid.size() == 1) {
-    std::move(valid[0].done)(engine_.Append(valid[0].statements));
+    std::move(valid[0].done)(Append(valid[0].statements));
     return;
   }
   std::vector<Statement> all;
   for (Job& job : valid)
     for (Statement& s : job.statements) all.push_back(std::move(s));
-  auto results = engine_.Append(all);
+  auto results = Append(all);
   size_t at = 0;
   for (Job& job : valid) {
     size_t n = job.statements.size();

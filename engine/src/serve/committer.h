@@ -42,6 +42,14 @@ class Committer {
   // Groups committed so far (for tests and the log).
   size_t groups() const;
 
+  // For tests: statements queued and not yet taken into a group; and
+  // Engine::Append calls that committed valid batches (one per group).
+  size_t queued() const;
+  size_t commits() const;
+  // For tests: while held, the committer takes nothing from the queue
+  // (Stop still commits everything).
+  void HoldForTest(bool held);
+
  private:
   struct Job {
     std::vector<Statement> statements;
@@ -49,6 +57,8 @@ class Committer {
   };
   void Loop();
   void Commit(std::vector<Job> jobs);
+  // Engine::Append of valid batches, counted (commits()).
+  absl::StatusOr<std::vector<AppendResult>> Append(const std::vector<Statement>& statements);
 
   Engine& engine_;
   const size_t max_group_;
@@ -57,6 +67,9 @@ class Committer {
   std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   size_t groups_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t queued_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t commits_ ABSL_GUARDED_BY(mu_) = 0;
+  bool held_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -18,6 +20,7 @@
 #include "capnp/rpc-twoparty.h"
 #include "kj/async-io.h"
 #include "kj/async-unix.h"
+#include "serve/connection.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 
@@ -33,38 +36,34 @@ void ServerLog(std::string_view line) {
 
 namespace {
 
-// One client's connection: its stream, the two-party network and the RPC
-// system whose bootstrap capability is that connection's Store.
-struct Connection {
-  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap)
-      : stream(kj::mv(s)),
-        network(*stream, capnp::rpc::twoparty::Side::SERVER, ReaderLimits()),
-        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {}
-
-  static capnp::ReaderOptions ReaderLimits() {
-    capnp::ReaderOptions o;
-    o.traversalLimitInWords = (64ull << 20) / 8;  // 64 MiB per message
-    return o;
-  }
-
-  kj::Own<kj::AsyncIoStream> stream;
-  capnp::TwoPartyVatNetwork network;
-  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
-};
-
 class Connections final : public kj::TaskSet::ErrorHandler {
  public:
-  explicit Connections(ServerState& state) : state_(state), tasks_(*this) {}
+  Connections(ServerState& state, kj::Timer& timer)
+      : state_(state), timer_(timer), tasks_(*this) {}
 
+  // Accepts until the listener goes. An accept that fails (EMFILE: out of
+  // file descriptors, say) is retried after a pause that doubles up to a
+  // second, on the event loop's timer, so that the loop serves the open
+  // connections meanwhile; a burst of failures is logged once. (Before,
+  // EMFILE ended the server.)
   kj::Promise<void> AcceptLoop(kj::ConnectionReceiver& listener) {
-    return listener.accept().then(
+    // kj's accept() throws at once on an error other than EAGAIN (Cap'n
+    // Proto 0.9): evalNow makes that a rejected promise like the others.
+    return kj::evalNow([&listener] { return listener.accept(); }).then(
         [this, &listener](kj::Own<kj::AsyncIoStream> stream) {
+          if (failures_ > 0)
+            ServerLog(absl::StrCat("accepting again after ", failures_, " failed accepts"));
+          failures_ = 0;
           Add(kj::mv(stream));
           return AcceptLoop(listener);
         },
         [this, &listener](kj::Exception&& e) {
-          ServerLog(absl::StrCat("accept failed: ", e.getDescription().cStr()));
-          return AcceptLoop(listener);
+          if (failures_++ == 0)
+            ServerLog(absl::StrCat("accept failed: ", e.getDescription().cStr(),
+                                   " (retrying; logged once until an accept succeeds)"));
+          kj::Duration pause = kj::min(kAcceptPauseMin * (1u << kj::min(failures_ - 1, 7u)),
+                                       kAcceptPauseMax);
+          return timer_.afterDelay(pause).then([this, &listener] { return AcceptLoop(listener); });
         });
   }
 
@@ -72,19 +71,38 @@ class Connections final : public kj::TaskSet::ErrorHandler {
     ServerLog(absl::StrCat("connection error: ", e.getDescription().cStr()));
   }
 
+ // Logs why each connection still open closes: the server is stopping.
+  ~Connections() noexcept(false) {
+    for (uint64_t id : live_)
+      ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(true)));
+  }
+
  private:
   void Add(kj::Own<kj::AsyncIoStream> stream) {
     uint64_t id = ++next_;
     ServerLog(absl::StrCat("connection ", id, " opened"));
-    auto c = kj::heap<Connection>(kj::mv(stream), NewStoreService(state_, id));
+    auto notes = std::make_shared<ConnectionNotes>();
+    auto c = kj::heap<Connection>(kj::mv(stream), NewStoreService(state_, id, notes), notes);
     auto closed = c->network.onDisconnect();
-    tasks_.add(closed.attach(kj::mv(c)).then(
-        [id] { ServerLog(absl::StrCat("connection ", id, " closed")); }));
+    live_.insert(id);
+    notes_[id] = notes;
+    tasks_.add(closed.attach(kj::mv(c)).then([this, id] {
+      ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(false)));
+      live_.erase(id);
+      notes_.erase(id);
+    }));
   }
 
+  static constexpr kj::Duration kAcceptPauseMin = 10 * kj::MILLISECONDS;
+  static constexpr kj::Duration kAcceptPauseMax = 1 * kj::SECONDS;
+
   ServerState& state_;
+  kj::Timer& timer_;
   kj::TaskSet tasks_;
   uint64_t next_ = 0;
+  std::set<uint64_t> live_;
+  std::map<uint64_t, std::shared_ptr<ConnectionNotes>> notes_;
+  unsigned failures_ = 0;  // accepts failed in a row
 };
 
 void Ready(int fd, const std::string& address) {
@@ -114,7 +132,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
     HeadWatch watch(**engine);
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
     ServerState state{**engine, committer, *reads, watch, o.max_subscriber_lag};
-    auto connections = std::make_unique<Connections>(state);
+    auto connections = std::make_unique<Connections>(state, io.provider->getTimer());
     if (absl::Status s = WriteAddressFile(o.store, address); !s.ok()) {
       unlink(path.c_str());
       return s;

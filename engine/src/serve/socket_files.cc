@@ -15,6 +15,15 @@
 #include "absl/strings/str_format.h"
 
 namespace annals::internal {
+
+namespace {
+constexpr char kTempSuffix[] = ".tmp";
+}  // namespace
+
+bool IsServerFile(std::string_view name) {
+  return name == kSocketFile || name == kAddressFile ||
+         name == std::string(kAddressFile) + kTempSuffix;
+}
 namespace {
 
 constexpr size_t kMaxSocketPath = sizeof(sockaddr_un::sun_path) - 1;
@@ -52,7 +61,7 @@ std::string ChooseSocketPath(const std::string& store, const std::string& reques
   std::error_code ec;
   std::string abs = std::filesystem::absolute(store, ec).lexically_normal().string();
   if (ec) abs = store;
-  std::string in_store = (std::filesystem::path(abs) / "annals.sock").string();
+  std::string in_store = (std::filesystem::path(abs) / kSocketFile).string();
   if (in_store.size() <= kMaxSocketPath && Writable(abs)) return in_store;
   const char* xdg = std::getenv("XDG_RUNTIME_DIR");
   std::string dir = xdg != nullptr && Writable(xdg) ? std::string(xdg) : "/tmp";
@@ -92,7 +101,7 @@ absl::StatusOr<int> ListenUnix(const std::string& path, bool stale_is_ours) {
 
 absl::Status WriteAddressFile(const std::string& store, const std::string& address) {
   std::string path = (std::filesystem::path(store) / kAddressFile).string();
-  std::string tmp = path + ".tmp";
+  std::string tmp = path + kTempSuffix;
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("writing", tmp);
   std::string text = address + "\n";

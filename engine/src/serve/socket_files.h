@@ -4,12 +4,20 @@
 #define ANNALS_ENGINE_SRC_SERVE_SOCKET_FILES_H_
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
 namespace annals::internal {
 
 inline constexpr char kAddressFile[] = "annals.server";
+inline constexpr char kSocketFile[] = "annals.sock";  // the default socket
+
+// Whether `name`, in a store directory, is a file a server keeps there
+// (its socket, its address file and that file's temporary): not data, so
+// never backed up or restored, and no reason to call a directory not a
+// store (backup/backup_dir.cc).
+bool IsServerFile(std::string_view name);
 
 // `requested` if given, else STORE/annals.sock, else (too long for
 // sockaddr_un, or the store's directory not writable) a per-store name

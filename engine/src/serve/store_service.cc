@@ -1,5 +1,6 @@
 #include "serve/store_service.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,11 +20,52 @@ kj::Promise<T> OffLoop(WorkQueue& q, F fn) {
   return kj::mv(paf.promise);
 }
 
+// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
+// limit", asks for that many) and about kReplyBytes of events: a page that
+// would be bigger is asked again, as of the same seq, with the limit that
+// fits, so that its next_cursor continues exactly after it.
+absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
+  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
+  auto page = engine.Timeline(q);
+  if (!page.ok()) return page;
+  size_t bytes = 0, fit = 0;
+  for (const TimelineEntry& entry : page->entries) {
+    bytes += WireBytesBound(entry.event);
+    if (fit > 0 && bytes > kReplyBytes) break;
+    ++fit;
+  }
+  if (fit == page->entries.size()) return page;
+  q.limit = fit;
+  q.as_of = page->as_of;
+  return engine.Timeline(q);
+}
+
+// Up to `limit` events from `from` on, as wire bytes, and about kReplyBytes:
+// read from the engine in small chunks, so that no more than one chunk past
+// a full reply is ever held.
+absl::StatusOr<std::vector<std::string>> ReadReply(Engine& engine, uint64_t from,
+                                                   uint64_t limit) {
+  constexpr uint64_t kChunk = 256;
+  std::vector<std::string> out;
+  size_t bytes = 0;
+  while (out.size() < limit) {
+    const uint64_t want = std::min(kChunk, limit - out.size());
+    auto events = engine.Read(from, want);
+    if (!events.ok()) return events.status();
+    for (const Event& ev : *events)
+      if (!AddToReply(EventToWire(ev), out, &bytes)) return out;
+    if (events->size() < want) break;  // the head
+    from = events->back().seq + 1;
+  }
+  return out;
+}
+
 std::string TextOf(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
 class StoreService final : public rpc::Store::Server {
  public:
-  StoreService(ServerState& s, uint64_t connection) : s_(s), connection_(connection) {}
+  StoreService(ServerState& s, uint64_t connection, std::shared_ptr<ConnectionNotes> notes)
+      : s_(s), connection_(connection), notes_(std::move(notes)) {}
 
   kj::Promise<void> stats(StatsContext ctx) override {
     Engine* e = &s_.engine;
@@ -70,14 +112,7 @@ class StoreService final : public rpc::Store::Server {
     uint64_t limit = std::min(ctx.getParams().getLimit(), kMaxReadPerCall);
     using Wire = std::vector<std::string>;
     return OffLoop<absl::StatusOr<Wire>>(s_.reads,
-                                         [e, from, limit]() -> absl::StatusOr<Wire> {
-                                           auto evs = e->Read(from, limit);
-                                           if (!evs.ok()) return evs.status();
-                                           Wire out;
-                                           for (const Event& ev : *evs)
-                                             out.push_back(EventToWire(ev));
-                                           return out;
-                                         })
+                                         [e, from, limit] { return ReadReply(*e, from, limit); })
         .then([ctx](absl::StatusOr<Wire> r) mutable {
           auto res = ctx.getResults();
           StatusToWire(r.status(), res.initStatus());
@@ -98,7 +133,7 @@ class StoreService final : public rpc::Store::Server {
     Engine* e = &s_.engine;
     TimelineQuery q = QueryFromWire(ctx.getParams().getQuery());
     return OffLoop<absl::StatusOr<TimelinePage>>(s_.reads,
-                                                 [e, q = std::move(q)] { return e->Timeline(q); })
+                                                 [e, q = std::move(q)] { return PageOf(*e, q); })
         .then([ctx](absl::StatusOr<TimelinePage> r) mutable {
           auto res = ctx.getResults();
           StatusToWire(r.status(), res.initStatus());
@@ -147,7 +182,15 @@ class StoreService final : public rpc::Store::Server {
 
   kj::Promise<void> subscribe(SubscribeContext ctx) override {
     auto p = ctx.getParams();
-    SubscriptionContext c{s_.engine, s_.reads, s_.watch, s_.max_subscriber_lag, connection_};
+    if (p.getFilter().getProjection().size() > 0 || p.getFilter().getKey().size() > 0) {
+      StatusToWire(absl::UnimplementedError(
+                       "subscription filters by projection and key are not implemented yet "
+                       "(filter by actors, topics and kinds)"),
+                   ctx.getResults().initStatus());
+      return kj::READY_NOW;
+    }
+    SubscriptionContext c{s_.engine, s_.reads, s_.watch, s_.max_subscriber_lag, connection_,
+                          notes_};
     auto res = ctx.getResults();
     StatusToWire(absl::OkStatus(), res.initStatus());
     res.setSubscription(
@@ -158,12 +201,14 @@ class StoreService final : public rpc::Store::Server {
  private:
   ServerState& s_;
   uint64_t connection_;
+  std::shared_ptr<ConnectionNotes> notes_;
 };
 
 }  // namespace
 
-kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection) {
-  return kj::heap<StoreService>(state, connection);
+kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
+                                            std::shared_ptr<ConnectionNotes> notes) {
+  return kj::heap<StoreService>(state, connection, std::move(notes));
 }
 
 }  // namespace annals::internal

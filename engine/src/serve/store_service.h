@@ -6,19 +6,19 @@
 #define ANNALS_ENGINE_SRC_SERVE_STORE_SERVICE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "annals/engine.h"
 #include "kj/memory.h"
 #include "schema/annals_rpc.capnp.h"
 #include "serve/committer.h"
+#include "serve/connection.h"
+#include "serve/limits.h"
 #include "serve/subscription.h"
 #include "serve/work_queue.h"
 
 namespace annals::internal {
-
-// Most events one read call returns (clients page with fromSeq).
-inline constexpr uint64_t kMaxReadPerCall = 10000;
 
 struct ServerState {
   Engine& engine;
@@ -28,7 +28,9 @@ struct ServerState {
   uint64_t max_subscriber_lag;
 };
 
-kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection);
+// `notes`: the connection's (serve/connection.h), for its log line.
+kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
+                                            std::shared_ptr<ConnectionNotes> notes);
 
 // One line on stderr, prefixed with the time and "annals serve:".
 void ServerLog(std::string_view line);

@@ -37,17 +37,29 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Batch>();
     const Engine* engine = &c_.engine;
     uint64_t from = next_;
-    c_.reads.Post([engine, from, ful = kj::mv(paf.fulfiller)]() mutable {
-      ful->fulfill(engine->Read(from, kEventsPerPush));
+    size_t count = per_read_;
+    c_.reads.Post([engine, from, count, ful = kj::mv(paf.fulfiller)]() mutable {
+      ful->fulfill(engine->Read(from, count));
     });
     return paf.promise.then([this](Batch batch) -> kj::Promise<void> {
       if (!batch.ok()) return End(batch.status());
       if (batch->empty()) return c_.watch.Wait(next_ - 1).then([this] { return Pump(); });
       auto req = sink_.pushRequest();
       std::vector<std::string> wire;
-      for (const Event& e : *batch)
-        if (Matches(filter_, e)) wire.push_back(EventToWire(e));
+      size_t bytes = 0;
       next_ = batch->back().seq + 1;
+      size_t taken = 0;
+      for (const Event& e : *batch) {
+        if (Matches(filter_, e) && !AddToReply(EventToWire(e), wire, &bytes)) {
+          next_ = e.seq;  // the push is full: the rest go in the next one
+          break;
+        }
+        ++taken;
+      }
+      // Big events: read no more than fit in a push next time (the read
+      // is held whole); small ones: back up to kEventsPerPush.
+      per_read_ = taken < batch->size() ? std::max<size_t>(taken, 1)
+                                        : std::min(per_read_ * 2, kEventsPerPush);
       if (wire.empty()) return Pump();
       auto list = req.initEvents(wire.size());
       for (size_t i = 0; i < wire.size(); ++i) list.set(i, AsData(wire[i]));
@@ -57,6 +69,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
           .exclusiveJoin(Lagged(c_.engine.Head()))
           .then([this, sent](bool lagged) -> kj::Promise<void> {
             if (!lagged) return Pump();
+            ++c_.notes->subscriptions_cut;
             return End(absl::ResourceExhaustedError(absl::StrCat(
                 "subscriber too slow: more than ", c_.max_lag,
                 " events appended while it took none; resume from seq ", sent + 1)));
@@ -86,6 +99,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
 
   SubscriptionContext c_;
   uint64_t next_;
+  size_t per_read_ = kEventsPerPush;  // events read for the next push
   EventFilter filter_;
   rpc::EventSink::Client sink_;
   kj::Promise<void> pump_;  // last: cancelled first
@@ -95,21 +109,38 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
 
 kj::Promise<void> HeadWatch::Wait(uint64_t after) {
   auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+  uint64_t id;
   {
     absl::MutexLock lock(&mu_);
     if (engine_.Head() > after) return kj::READY_NOW;
-    waiters_.push_back(kj::mv(paf.fulfiller));
+    id = ++next_id_;
+    waiters_.emplace(id, kj::mv(paf.fulfiller));
   }
-  return kj::mv(paf.promise);
+  // Runs when the promise goes, resolved or cancelled.
+  return paf.promise.attach(kj::defer([this, id] { Forget(id); }));
+}
+
+void HeadWatch::Forget(uint64_t id) {
+  Fulfiller gone;  // dropped outside the lock
+  absl::MutexLock lock(&mu_);
+  auto it = waiters_.find(id);
+  if (it == waiters_.end()) return;
+  gone = kj::mv(it->second);
+  waiters_.erase(it);
 }
 
 void HeadWatch::Notify() {
-  std::vector<kj::Own<kj::CrossThreadPromiseFulfiller<void>>> waiters;
+  absl::flat_hash_map<uint64_t, Fulfiller> waiters;
   {
     absl::MutexLock lock(&mu_);
     waiters.swap(waiters_);
   }
-  for (auto& w : waiters) w->fulfill();
+  for (auto& [id, w] : waiters) w->fulfill();
+}
+
+size_t HeadWatch::waiters() const {
+  absl::MutexLock lock(&mu_);
+  return waiters_.size();
 }
 
 EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in) {

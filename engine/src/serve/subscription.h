@@ -13,13 +13,16 @@
 #define ANNALS_ENGINE_SRC_SERVE_SUBSCRIPTION_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "annals/engine.h"
 #include "kj/async.h"
 #include "schema/annals_rpc.capnp.h"
+#include "serve/connection.h"
 #include "serve/work_queue.h"
 
 namespace annals::internal {
@@ -29,14 +32,22 @@ namespace annals::internal {
 class HeadWatch {
  public:
   explicit HeadWatch(const Engine& engine) : engine_(engine) {}
-  // Resolves once Head() > after.
+  // Resolves once Head() > after. Dropping the promise (a cancelled wait)
+  // forgets the waiter at once: waits that never resolve hold nothing.
   kj::Promise<void> Wait(uint64_t after);
   void Notify();
 
+  // Waits pending (for tests).
+  size_t waiters() const;
+
  private:
+  using Fulfiller = kj::Own<kj::CrossThreadPromiseFulfiller<void>>;
+  void Forget(uint64_t id);
+
   const Engine& engine_;
-  absl::Mutex mu_;
-  std::vector<kj::Own<kj::CrossThreadPromiseFulfiller<void>>> waiters_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Mutex mu_;
+  uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<uint64_t, Fulfiller> waiters_ ABSL_GUARDED_BY(mu_);
 };
 
 // What a subscription passes: every non-empty list must match (any of its
@@ -55,6 +66,7 @@ struct SubscriptionContext {
   HeadWatch& watch;
   uint64_t max_lag;
   uint64_t connection;
+  std::shared_ptr<ConnectionNotes> notes;  // counts the cut-offs
 };
 
 // Starts the subscription; dropping the returned capability cancels it.

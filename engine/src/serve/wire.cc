@@ -4,6 +4,7 @@
 
 #include "absl/strings/cord.h"
 #include "codec/event_codec.h"
+#include "serve/limits.h"
 
 namespace annals::internal {
 namespace {
@@ -16,6 +17,26 @@ Timestamp TimeFrom(int64_t micros, uint8_t precision) {
 }
 
 }  // namespace
+
+bool AddToReply(std::string wire, std::vector<std::string>& reply, size_t* bytes) {
+  if (!reply.empty() && *bytes + wire.size() > kReplyBytes) return false;
+  *bytes += wire.size();
+  reply.push_back(std::move(wire));
+  return true;
+}
+
+size_t WireBytesBound(const Event& event) {
+  const Statement& s = event.statement;
+  size_t n = 256 + event.id.size() + event.reason.size() + event.alias.size() +
+             event.canonical.size() + s.id.size() + s.speaker.size() +
+             s.verb.size() + s.code.size() + s.event_type.size() + s.content.size() +
+             s.quote.size() + s.source.outlet.size() + s.source.url.size() +
+             s.source.via.size();
+  for (const std::string& t : s.targets) n += t.size() + 8;
+  for (const std::string& t : s.topics) n += t.size() + 8;
+  for (const Attribute& a : s.attributes) n += a.key.size() + a.value.size() + 16;
+  return n;
+}
 
 void StatusToWire(const absl::Status& status, rpc::Status::Builder out) {
   out.setCode(static_cast<uint8_t>(status.code()));

@@ -6,6 +6,7 @@
 #define ANNALS_ENGINE_SRC_SERVE_WIRE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
@@ -25,6 +26,15 @@ std::string StatementToWire(const Statement& statement);
 // (kInvalidArgument otherwise).
 absl::StatusOr<Event> EventFromWire(capnp::Data::Reader bytes);
 absl::StatusOr<Statement> StatementFromWire(capnp::Data::Reader bytes);
+
+// Adds one event's wire bytes to a reply of events unless that would take
+// the reply (`*bytes` so far) past kReplyBytes (serve/limits.h): false, and
+// nothing added, when the reply is full. The first event always goes.
+bool AddToReply(std::string wire, std::vector<std::string>& reply, size_t* bytes);
+
+// About an event's wire size (its texts plus a fixed overhead), without
+// encoding it (for cutting timeline pages).
+size_t WireBytesBound(const Event& event);
 
 inline capnp::Data::Reader AsData(const std::string& s) {
   return capnp::Data::Reader(reinterpret_cast<const kj::byte*>(s.data()), s.size());
