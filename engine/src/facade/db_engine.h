@@ -84,6 +84,9 @@ class DbEngine final : public Engine, public EngineServices {
   bool read_only() const override { return store_->read_only(); }
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
+  std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const override {
+    return store_->AliasesAsOf(as_of);
+  }
   absl::Status FlushMemtables() override;
   LogStore* log_store() override { return read_only() ? nullptr : store_.get(); }
 

@@ -73,6 +73,9 @@ absl::StatusOr<StoreStats> ReaderEngine::Stats() const { ANNALS_SHARED(Stats());
 absl::StatusOr<Statement> ReaderEngine::CurrentStatement(uint64_t seq) const {
   ANNALS_SHARED(CurrentStatement(seq));
 }
+std::vector<AliasRecord> ReaderEngine::AliasesAsOf(uint64_t as_of) const {
+  ANNALS_SHARED(AliasesAsOf(as_of));
+}
 absl::StatusOr<StatementStanding> ReaderEngine::Standing(uint64_t seq) const {
   ANNALS_SHARED(Standing(seq));
 }

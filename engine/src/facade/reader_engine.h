@@ -76,6 +76,7 @@ class ReaderEngine final : public Engine, public EngineServices {
   bool read_only() const override { return true; }
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
+  std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const override;
   absl::Status FlushMemtables() override { return absl::OkStatus(); }
   LogStore* log_store() override { return nullptr; }
 

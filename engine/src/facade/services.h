@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
+#include "log/log_state.h"
 
 namespace annals::internal {
 
@@ -25,6 +26,9 @@ class EngineServices {
       std::span<const Statement> statements, std::span<const std::string> ids,
       const AppendOptions& options) = 0;
   virtual bool read_only() const = 0;
+  // The aliases in force as of `as_of` (EventLog::AliasesAsOf), for checks
+  // that must agree with Engine::Alias (the import's dry pass).
+  virtual std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const = 0;
   // Writable engines: adds a RocksDB BackupEngine backup of the store as of
   // one head to `backup_dir` (new, or one BackupEngine made) and returns
   // that head; see LogStore::BackupTo. kFailedPrecondition when read-only.

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "facade/services.h"
 #include "model/statement_fields.h"
+#include "model/subject.h"
 #include "model/thread_name.h"
 
 namespace annals::internal {
@@ -90,11 +91,8 @@ absl::Status Appender::ReportDurable(const Batch& batch, uint64_t imported,
   return absl::OkStatus();
 }
 
-namespace {
-
-// The reject kind of an amendment the store refuses, or "" for an error
-// that ends the import (storage).
 std::string AmendRejectKind(const absl::Status& st) {
+  if (std::string subject = SubjectOf(st); !subject.empty()) return subject;
   switch (st.code()) {
     case absl::StatusCode::kNotFound: return "unknown target";
     case absl::StatusCode::kFailedPrecondition: return "target retracted";
@@ -102,8 +100,6 @@ std::string AmendRejectKind(const absl::Status& st) {
     default: return "";
   }
 }
-
-}  // namespace
 
 absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>* found,
                                        uint64_t* imported, uint64_t* duplicates) {

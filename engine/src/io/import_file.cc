@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "annals/import.h"
 #include "facade/services.h"
+#include "io/amend_check.h"
 #include "io/byte_source.h"
 #include "io/import_appender.h"
 #include "io/import_input_reader.h"
@@ -234,6 +235,24 @@ absl::StatusOr<internal::Amendment> ResolveAmendment(
   return a;
 }
 
+// In a pass that writes nothing: why amendment `a` (line `line`,
+// `values` a correction's) would be refused by the append, with its reject
+// kind in *kind; "" when it would not. A storage error ends the pass.
+absl::StatusOr<std::string> DryAmendProblem(const ConflictCheck& check,
+                                            internal::AmendCheck& amend_check,
+                                            const internal::Amendment& a,
+                                            const Statement& values, uint64_t line,
+                                            std::string* kind) {
+  if (a.kind != EventKind::kActorAlias)
+    if (std::string problem = check.CheckTarget(a.target_id, kind); !problem.empty())
+      return problem;
+  absl::Status st = amend_check.Check(a, values, line);
+  if (st.ok()) return std::string();
+  *kind = internal::AmendRejectKind(st);
+  if (kind->empty()) return st;
+  return absl::StrCat(st.message(), "; not imported");
+}
+
 // One pass over `source`. Unless `write`, it only parses, validates and
 // counts (dry run / the first pass of --strict).
 absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& source,
@@ -253,8 +272,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
 
   std::unique_ptr<Appender> appender;
   std::unique_ptr<ConflictCheck> check;
-  if (write) appender = std::make_unique<Appender>(engine, options);
-  else check = std::make_unique<ConflictCheck>(&engine);
+  std::unique_ptr<internal::AmendCheck> amend_check;
+  if (write) {
+    appender = std::make_unique<Appender>(engine, options);
+  } else {
+    check = std::make_unique<ConflictCheck>(&engine);
+    amend_check = std::make_unique<internal::AmendCheck>(engine);
+  }
   Batch batch;
   const size_t batch_size = std::max<size_t>(options.batch_size, 1);
   uint64_t next_progress = kProgressBytes;
@@ -301,9 +325,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     if (row.kind != EventKind::kStatement) {
       auto amend = ResolveAmendment(row, source_ids);
       std::string problem, kind = "unknown target";
-      if (!amend.ok()) problem = std::string(amend.status().message());
-      else if (!write && row.kind != EventKind::kActorAlias)
-        problem = check->CheckTarget(amend->target_id, &kind);
+      if (!amend.ok()) {
+        problem = std::string(amend.status().message());
+      } else if (!write) {
+        auto dry = DryAmendProblem(*check, *amend_check, *amend, s, rec.line, &kind);
+        if (!dry.ok()) return dry.status();
+        problem = *std::move(dry);
+      }
       if (!problem.empty()) {
         reject(rec, std::move(problem), std::move(kind));
         continue;
@@ -325,6 +353,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
         reject(rec, std::move(conflict), "id taken");
         continue;
       }
+      amend_check->NoteStatement(EffectiveId(s), s);
       if (repaired) ++sum.repaired;
       ++sum.imported;
     } else {

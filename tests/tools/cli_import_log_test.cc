@@ -1,0 +1,127 @@
+// Importing `annals log --format jsonl` output (issue 17.6 follow-ups):
+// --strict is all or nothing also for amendments the store would refuse
+// (a target retracted earlier in the input, a correction that changes
+// nothing, an alias cycle); partial logs carry their amendments' targets
+// by id.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/cli_harness.h"
+
+namespace annals {
+namespace {
+
+using ::testing::HasSubstr;
+
+class CliImportLogTest : public test::CliFixture {
+ protected:
+  // The number of events in the store (0 when it holds none).
+  size_t Events() { return test::Lines(Run("log --format jsonl").out).size(); }
+};
+
+std::string StatementRow(const std::string& id, const std::string& content) {
+  return absl::StrCat(R"({"id":")", id, R"(","speaker":"Ada","verb":"said","content":")", content,
+                      R"(","occurred_at":"2018-06-01","attributes":{"import.format":"jsonl"}})");
+}
+
+std::string CorrectionRow(const std::string& target, const std::string& content,
+                          const std::string& reason) {
+  return absl::StrCat(R"({"kind":"correction","target_id":")", target,
+                      R"(","speaker":"Ada","verb":"said","content":")", content,
+                      R"(","occurred_at":"2018-06-01","attributes":{"import.format":"jsonl"},)",
+                      R"("reason":")", reason, R"("})");
+}
+
+std::string RetractionRow(const std::string& target, const std::string& reason) {
+  return absl::StrCat(R"({"kind":"retraction","target_id":")", target, R"(","reason":")", reason,
+                      R"("})");
+}
+
+std::string AliasRow(const std::string& alias, const std::string& canonical) {
+  return absl::StrCat(R"({"kind":"actor_alias","alias":")", alias, R"(","canonical":")",
+                      canonical, R"("})");
+}
+
+struct BadLastRow {
+  const char* name;
+  std::vector<std::string> rows;  // the last one is refused
+  const char* reason;             // what the refusal says
+};
+
+// Files whose last row is an amendment the store refuses only because of
+// an earlier row of the same file. --strict imports nothing and names the
+// row; without it the good rows land and the bad one is counted rejected.
+TEST_F(CliImportLogTest, StrictRefusesAmendmentsTheStoreWouldRefuseBeforeWritingAnything) {
+  const std::vector<BadLastRow> cases = {
+      {"correction after a retraction",
+       {StatementRow("x:1", "one"), StatementRow("x:2", "two"), RetractionRow("x:1", "wrong"),
+        CorrectionRow("x:1", "uno", "typo")},
+       "was retracted"},
+      {"second retraction",
+       {StatementRow("x:1", "one"), RetractionRow("x:1", "wrong"),
+        RetractionRow("x:1", "wrong again")},
+       "was retracted"},
+      {"correction that changes nothing",
+       {StatementRow("x:1", "one"), CorrectionRow("x:1", "one", "typo")},
+       "changes nothing"},
+      {"correction repeating an earlier correction's values",
+       {StatementRow("x:1", "one"), CorrectionRow("x:1", "uno", "typo"),
+        CorrectionRow("x:1", "uno", "same again")},
+       "changes nothing"},
+      {"alias cycle", {StatementRow("x:1", "one"), AliasRow("Ann", "Anne"), AliasRow("Anne", "ann")},
+       "alias cycle"},
+  };
+  for (const BadLastRow& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::filesystem::remove_all(db_);
+    ASSERT_EQ(Run("append --speaker Zed --verb said --content zero --at 2017").exit_code, 0);
+    std::string input;
+    for (const std::string& row : c.rows) input += row + "\n";
+    const std::string last = std::to_string(c.rows.size());
+    const std::string good = std::to_string(c.rows.size() - 1);
+
+    test::Result strict = Run("import --strict -", input);
+    EXPECT_EQ(strict.exit_code, 1) << strict.err;
+    EXPECT_THAT(strict.err, HasSubstr("-:" + last + ": "));
+    EXPECT_THAT(strict.err, HasSubstr(c.reason));
+    EXPECT_THAT(strict.out + strict.err, HasSubstr("rejected 1, held back " + good));
+    EXPECT_EQ(Events(), 1u) << "--strict wrote part of the file";
+
+    test::Result loose = Run("import -", input);
+    EXPECT_EQ(loose.exit_code, 1) << loose.err;
+    EXPECT_THAT(loose.err, HasSubstr("-:" + last + ": "));
+    EXPECT_THAT(loose.err, HasSubstr(c.reason));
+    EXPECT_THAT(loose.out + loose.err,
+                HasSubstr("read " + last + ", imported " + good + ", duplicates 0, rejected 1"));
+    EXPECT_EQ(Events(), c.rows.size());
+  }
+}
+
+// An alias that makes a cycle with an alias already in the store is
+// refused by the dry pass too.
+TEST_F(CliImportLogTest, StrictRefusesAnAliasMakingACycleWithTheStore) {
+  ASSERT_EQ(Run("append --speaker Zed --verb said --content zero --at 2017").exit_code, 0);
+  ASSERT_EQ(Run("alias Ann Anne").exit_code, 0);
+  const std::string input = StatementRow("x:1", "one") + "\n" + AliasRow("Anne", "Ann") + "\n";
+  test::Result strict = Run("import --strict -", input);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_THAT(strict.err, HasSubstr("-:2: "));
+  EXPECT_THAT(strict.err, HasSubstr("alias cycle"));
+  EXPECT_EQ(Events(), 2u);
+  // And the dry pass does not refuse what the append accepts: the same
+  // amendment twice is a duplicate, a correction after a correction is fine.
+  const std::string ok = StatementRow("x:1", "one") + "\n" + CorrectionRow("x:1", "uno", "a") +
+                         "\n" + CorrectionRow("x:1", "uno", "a") + "\n" +
+                         CorrectionRow("x:1", "one", "b") + "\n" + RetractionRow("x:1", "r") +
+                         "\n" + RetractionRow("x:1", "r") + "\n";
+  test::Result r = Run("import --strict -", ok);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out + r.err, HasSubstr("read 6, imported 4, duplicates 2, rejected 0"));
+}
+
+}  // namespace
+}  // namespace annals
