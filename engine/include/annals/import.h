@@ -47,7 +47,9 @@
 // whatever their kind: statements and corrections also record the source's
 // "import.source_seq" and "import.source_recorded_at" (unless present);
 // corrections and retractions find their target by id -- the row's
-// "target_id", or the id of the statement the input gave seq "target" --
+// "target_id", or, for rows without one (logs of older versions), the id
+// of the statement the input gave seq "target" (seqs are tracked only
+// until the first row with a target_id) --
 // and are rejected with kind "unknown target" when no statement has it,
 // in the store or earlier in the input, and with kind "id taken" when the
 // input's statement with that id was itself rejected as "id taken" (the id

@@ -296,9 +296,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       reject(r, c.reason, c.kind);
     }
   };
-  // Source seq -> id of the log's statements read so far: amendments name
-  // their target by source seq, and the copy finds it by id.
+  // Source seq -> id of the log's statements read so far, for amendments
+  // that name their target by source seq only (logs of versions before
+  // target_id). Kept until the first amendment naming its target by id:
+  // the log is then of a version that names every one so (~100 bytes a
+  // statement saved).
   absl::flat_hash_map<uint64_t, std::string> source_ids;
+  bool track_seqs = true;
   auto submit = [&]() -> absl::Status {
     absl::Status st = appender->Submit(std::move(batch));
     batch = Batch();
@@ -323,6 +327,10 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     }
     Statement& s = *mapped;
     if (row.kind != EventKind::kStatement) {
+      if (track_seqs && !row.target_id.empty()) {
+        track_seqs = false;
+        absl::flat_hash_map<uint64_t, std::string>().swap(source_ids);
+      }
       auto amend = ResolveAmendment(row, source_ids);
       std::string problem, kind = "unknown target";
       if (!amend.ok()) {
@@ -347,7 +355,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       if (!(append_error = submit()).ok()) break;
       continue;
     }
-    if (row.seq != 0) source_ids[row.seq] = EffectiveId(s);
+    if (track_seqs && row.seq != 0) source_ids[row.seq] = EffectiveId(s);
     if (!write) {
       if (std::string conflict = check->Check(s); !conflict.empty()) {
         reject(rec, std::move(conflict), "id taken");
