@@ -186,5 +186,42 @@ TEST_F(CliImportLogTest, APartialLogImportsIntoAStoreHoldingItsTargets) {
   EXPECT_EQ(Normalized(RunOn(old_copy, view).out), expected);
 }
 
+// A copy keeps the source's seq and recorded_at with every event it copies:
+// retractions and aliases too (their own attributes), shown by `log`.
+TEST_F(CliImportLogTest, CopiedRetractionsAndAliasesKeepTheirSourceSeqAndTime) {
+  const std::filesystem::path source = dir_ / "source";
+  ASSERT_EQ(RunOn(source, "append --speaker Ada --verb said --at 2018 --content one").exit_code, 0);
+  ASSERT_EQ(RunOn(source, "retract 1 --reason wrong").exit_code, 0);
+  ASSERT_EQ(RunOn(source, "alias Ann Ada").exit_code, 0);
+  const test::Result log = RunOn(source, "log --format jsonl");
+  ASSERT_EQ(log.exit_code, 0) << log.err;
+  const std::vector<std::string> rows = test::Lines(log.out);
+  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(Run("append --speaker Zed --verb said --content zero --at 2017").exit_code, 0);
+  test::Result r = Run("import -", log.out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> copy = test::Lines(Run("log --format jsonl").out);
+  ASSERT_EQ(copy.size(), 4u);
+  static const std::regex kRecordedAt(R"re("recorded_at":"([^"]*)")re");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    SCOPED_TRACE(rows[i]);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(rows[i], m, kRecordedAt));
+    EXPECT_THAT(copy[i + 1], HasSubstr("\"import.source_seq\":\"" + std::to_string(i + 1) + "\""));
+    EXPECT_THAT(copy[i + 1], HasSubstr("\"import.source_recorded_at\":\"" + m[1].str() + "\""));
+  }
+  // The provenance is not part of the events' identity: importing again
+  // adds nothing, and a copy of the copy keeps the first source's.
+  r = Run("import -", log.out);
+  EXPECT_THAT(r.out + r.err, HasSubstr("imported 0, duplicates 3, rejected 0"));
+  const std::filesystem::path second = dir_ / "second";
+  r = RunOn(second, "import -", Run("log --format jsonl --from-seq 2").out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> again = test::Lines(RunOn(second, "log --format jsonl").out);
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_THAT(again[1], HasSubstr("\"import.source_seq\":\"2\""));
+  EXPECT_THAT(again[2], HasSubstr("\"import.source_seq\":\"3\""));
+}
+
 }  // namespace
 }  // namespace annals

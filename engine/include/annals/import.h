@@ -44,8 +44,9 @@
 // JSON arrays) -- unless the row already carries an "import.format"
 // attribute (an export being re-imported), whose provenance is kept.
 // JSON Lines rows of `annals log --format jsonl` (EventToJson) import
-// whatever their kind: statements and corrections also record the source's
-// "import.source_seq" and "import.source_recorded_at" (unless present);
+// whatever their kind: every event also records the source's
+// "import.source_seq" and "import.source_recorded_at" (unless present; a
+// retraction or an alias in attributes of its own, Event::statement's);
 // corrections and retractions find their target by id -- the row's
 // "target_id", or, for rows without one (logs of older versions), the id
 // of the statement the input gave seq "target" (seqs are tracked only

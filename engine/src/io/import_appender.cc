@@ -112,8 +112,13 @@ absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>
                       TakenTargetReason(a.target_id), "id taken"});
     return absl::OkStatus();
   }
+  // A retraction's or alias's provenance (import.source_seq, ...) rides
+  // in its statement's attributes, kept by the library's own engines.
+  const std::vector<Attribute>& attributes = batch.statements[0].attributes;
   if (a.kind == EventKind::kActorAlias) {
-    r = engine_.Alias(a.alias, a.canonical, ao);
+    r = services_ != nullptr
+            ? services_->AliasWithAttributes(a.alias, a.canonical, attributes, ao)
+            : engine_.Alias(a.alias, a.canonical, ao);
   } else if (auto target = engine_.FindById(a.target_id); !target.ok()) {
     r = target.status().code() == absl::StatusCode::kNotFound
             ? absl::NotFoundError(UnknownTargetReason(a.target_id))
@@ -121,7 +126,9 @@ absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>
   } else if (a.kind == EventKind::kCorrection) {
     r = engine_.Correct(*target, batch.statements[0], a.reason, ao);
   } else {
-    r = engine_.Retract(*target, a.reason, ao);
+    r = services_ != nullptr
+            ? services_->RetractWithAttributes(*target, a.reason, attributes, ao)
+            : engine_.Retract(*target, a.reason, ao);
   }
   if (r.ok()) {
     ++*(r->duplicate ? duplicates : imported);

@@ -14,6 +14,7 @@
 #include "io/import_input_reader.h"
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
+#include "model/amend_checks.h"
 #include "model/subject.h"
 #include "model/sv.h"
 #include "model/utf8.h"
@@ -192,11 +193,17 @@ absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool*
                     "truncated");
   }
   if (!st.ok()) return st;
-  if (row->kind == EventKind::kRetraction || row->kind == EventKind::kActorAlias) return s;
   if (options.provenance && row->seq != 0) {
     AddProvenance(s, "import.source_seq", absl::StrCat(row->seq));
     if (!row->recorded_at.empty())
       AddProvenance(s, "import.source_recorded_at", row->recorded_at);
+  }
+  // A retraction or an alias keeps only the source's seq and time (its
+  // statement is otherwise empty and not validated).
+  if (row->kind == EventKind::kRetraction || row->kind == EventKind::kActorAlias) {
+    if (absl::Status valid = internal::CheckEventAttributes(s.attributes); !valid.ok())
+      return valid;
+    return s;
   }
   if (options.provenance &&
       std::none_of(s.attributes.begin(), s.attributes.end(),

@@ -117,11 +117,14 @@ absl::StatusOr<AppendResult> LogStore::Correct(uint64_t target, const Statement&
 }
 
 absl::StatusOr<AppendResult> LogStore::Retract(uint64_t target, std::string_view reason,
-                                               const AppendOptions& options) {
+                                               const AppendOptions& options,
+                                               const std::vector<Attribute>& attributes) {
   if (options_.read_only) return ReadOnlyError();
   if (absl::Status st = CheckRetractionReason(reason); !st.ok()) return st;
+  if (absl::Status st = CheckEventAttributes(attributes); !st.ok()) return st;
   Event e;
   e.kind = EventKind::kRetraction;
+  e.statement.attributes = attributes;
   e.target = target;
   e.reason = std::string(reason);
   e.id = RetractionEventId(target, reason);
@@ -132,12 +135,15 @@ absl::StatusOr<AppendResult> LogStore::Retract(uint64_t target, std::string_view
 
 absl::StatusOr<AppendResult> LogStore::Alias(std::string_view alias,
                                              std::string_view canonical,
-                                             const AppendOptions& options) {
+                                             const AppendOptions& options,
+                                             const std::vector<Attribute>& attributes) {
   if (options_.read_only) return ReadOnlyError();
   auto names = CheckAliasNames(alias, canonical);
   if (!names.ok()) return names.status();
+  if (absl::Status st = CheckEventAttributes(attributes); !st.ok()) return st;
   Event e;
   e.kind = EventKind::kActorAlias;
+  e.statement.attributes = attributes;
   e.alias = std::string(alias);
   e.canonical = std::string(canonical);
   e.id = AliasEventId(*names);

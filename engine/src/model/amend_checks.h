@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,6 +26,10 @@ namespace annals::internal {
 // NUL; a retraction's must not be empty.
 absl::Status CheckReason(std::string_view reason);
 absl::Status CheckRetractionReason(std::string_view reason);
+
+// The attributes of a retraction or an alias (provenance of a copied
+// event): as a statement's (Validate).
+absl::Status CheckEventAttributes(const std::vector<Attribute>& attributes);
 
 // An alias's two names, normalised (model/names.h): non-empty, valid,
 // different.
