@@ -83,12 +83,22 @@ class CliFixture : public ::testing::Test {
   // Run() on the store at `db`.
   Result RunOn(const std::filesystem::path& db, const std::string& args,
                const std::string& stdin_text = "", const std::string& stdout_path = "") {
-    std::filesystem::path out = dir_ / "stdout", err = dir_ / "stderr", in = dir_ / "stdin";
+    std::filesystem::path in = dir_ / "stdin";
     std::ofstream(in, std::ios::binary) << stdin_text;
+    return RunShell(db, args, "", "<" + Quote(in.string()), stdout_path);
+  }
+
+  // `annals --db DB ARGS` through /bin/sh, with `before` ahead of the
+  // command (a pipeline such as "cat F |", or VAR=value settings) and
+  // `stdin_redirect` after it ("<FILE", or "" after a pipeline).
+  Result RunShell(const std::filesystem::path& db, const std::string& args,
+                  const std::string& before, const std::string& stdin_redirect,
+                  const std::string& stdout_path = "") {
+    std::filesystem::path out = dir_ / "stdout", err = dir_ / "stderr";
     const std::string out_target = stdout_path.empty() ? out.string() : stdout_path;
     std::ofstream(out, std::ios::binary | std::ios::trunc);
-    std::string cmd = Quote(CliPath()) + " --db " + Quote(db.string()) + " " + args +
-                      " <" + Quote(in.string()) + " >" + Quote(out_target) + " 2>" +
+    std::string cmd = before + " " + Quote(CliPath()) + " --db " + Quote(db.string()) + " " +
+                      args + " " + stdin_redirect + " >" + Quote(out_target) + " 2>" +
                       Quote(err.string());
     int status = std::system(cmd.c_str());
     Result r;

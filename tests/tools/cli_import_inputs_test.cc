@@ -25,42 +25,24 @@ using test::Quote;
 using test::ReadFile;
 using test::Result;
 
-class CliImportInputsTest : public ::testing::Test {
+class CliImportInputsTest : public test::CliFixture {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/annals-cli-inputs-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    db_ = dir_ / "store";
+    CliFixture::SetUp();
     fs::create_directory(dir_ / "tmp");
     sample_ = ReadFile(test::kSample);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Runs `annals --db STORE ARGS` through /bin/sh; `stdin_redirect` is the
   // shell's "<..." or a pipeline prefix ("cat F |"). $TMPDIR is dir_/tmp.
   Result Run(const std::string& args, const std::string& before = "",
              const std::string& stdin_redirect = "</dev/null") {
-    fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd = before + " TMPDIR=" + Quote((dir_ / "tmp").string()) + " timeout 300 " +
-                      Quote(ANNALS_CLI_PATH) + " --db " + Quote(db_.string()) + " " + args +
-                      " " + stdin_redirect + " >" + Quote(out.string()) + " 2>" +
-                      Quote(err.string());
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
-  }
-  fs::path Write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
+    return RunShell(db_, args,
+                    before + " TMPDIR=" + Quote((dir_ / "tmp").string()) + " timeout 300",
+                    stdin_redirect);
   }
   bool TmpIsEmpty() { return fs::is_empty(dir_ / "tmp"); }
 
-  fs::path dir_, db_;
   std::string sample_;
 };
 

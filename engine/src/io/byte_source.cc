@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zip.h>
 #include <zlib.h>
 
 #include <cerrno>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "io/zip_library.h"
 #include "model/sv.h"
 
 namespace annals::internal {
@@ -150,17 +150,17 @@ class GzipSource : public ByteSource {
 
 class ZipSource : public ByteSource {
  public:
-  ZipSource(zip_t* archive, zip_file_t* file, uint64_t size)
-      : archive_(archive), file_(file), size_(size) {}
+  ZipSource(const ZipLibrary& z, zip_t* archive, zip_file_t* file, uint64_t size)
+      : z_(z), archive_(archive), file_(file), size_(size) {}
   ~ZipSource() override {
-    zip_fclose(file_);
-    zip_discard(archive_);
+    z_.fclose(file_);
+    z_.discard(archive_);
   }
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
-    zip_int64_t r = zip_fread(file_, buf, n);
+    zip_int64_t r = z_.fread(file_, buf, n);
     if (r < 0)
       return absl::InvalidArgumentError(
-          absl::StrCat("damaged zip entry: ", zip_error_strerror(zip_file_get_error(file_))));
+          absl::StrCat("damaged zip entry: ", z_.error_strerror(z_.file_get_error(file_))));
     done_ += static_cast<uint64_t>(r);
     return static_cast<size_t>(r);
   }
@@ -169,6 +169,7 @@ class ZipSource : public ByteSource {
   const char* compression() const override { return "zip"; }
 
  private:
+  const ZipLibrary& z_;
   zip_t* archive_;
   zip_file_t* file_;
   uint64_t size_;
@@ -177,42 +178,48 @@ class ZipSource : public ByteSource {
 
 // Takes over `fd` (a regular file), whatever happens.
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenZip(int fd) {
+  auto loaded = LoadZipLibrary();
+  if (!loaded.ok()) {
+    ::close(fd);
+    return loaded.status();
+  }
+  const ZipLibrary& z = **loaded;
   int err = 0;
-  zip_t* archive = ::lseek(fd, 0, SEEK_SET) == 0 ? zip_fdopen(fd, ZIP_RDONLY, &err) : nullptr;
+  zip_t* archive = ::lseek(fd, 0, SEEK_SET) == 0 ? z.fdopen(fd, ZIP_RDONLY, &err) : nullptr;
   if (archive == nullptr) {
     ::close(fd);
     zip_error_t ze;
-    zip_error_init_with_code(&ze, err);
-    std::string msg = absl::StrCat("cannot read the zip archive: ", zip_error_strerror(&ze));
-    zip_error_fini(&ze);
+    z.error_init_with_code(&ze, err);
+    std::string msg = absl::StrCat("cannot read the zip archive: ", z.error_strerror(&ze));
+    z.error_fini(&ze);
     return absl::InvalidArgumentError(msg);
   }
   std::vector<zip_uint64_t> files;
-  zip_int64_t n = zip_get_num_entries(archive, 0);
+  zip_int64_t n = z.get_num_entries(archive, 0);
   for (zip_int64_t i = 0; i < n; ++i) {
-    const char* name = zip_get_name(archive, static_cast<zip_uint64_t>(i), 0);
+    const char* name = z.get_name(archive, static_cast<zip_uint64_t>(i), 0);
     if (name != nullptr && !std::string_view(name).ends_with("/"))
       files.push_back(static_cast<zip_uint64_t>(i));
   }
   if (files.size() != 1) {
-    zip_discard(archive);
+    z.discard(archive);
     return absl::InvalidArgumentError(absl::StrCat(
         "the zip archive holds ", files.size(),
         " files; annals imports a zip holding exactly one (extract the one you want)"));
   }
   zip_stat_t st;
-  zip_stat_init(&st);
+  z.stat_init(&st);
   uint64_t size = 0;
-  if (zip_stat_index(archive, files[0], 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
+  if (z.stat_index(archive, files[0], 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
     size = st.size;
-  zip_file_t* file = zip_fopen_index(archive, files[0], 0);
+  zip_file_t* file = z.fopen_index(archive, files[0], 0);
   if (file == nullptr) {
     std::string msg = absl::StrCat("cannot read the zip entry: ",
-                                   zip_error_strerror(zip_get_error(archive)));
-    zip_discard(archive);
+                                   z.error_strerror(z.get_error(archive)));
+    z.discard(archive);
     return absl::InvalidArgumentError(msg);
   }
-  return std::make_unique<ZipSource>(archive, file, size);
+  return std::make_unique<ZipSource>(z, archive, file, size);
 }
 
 }  // namespace

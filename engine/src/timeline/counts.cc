@@ -16,11 +16,14 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "log/add_operator.h"
 #include "log/records.h"
 #include "log/rocks_status.h"
+#include "model/error_kinds.h"
 #include "model/names.h"
+#include "model/sv.h"
 #include "projection/entry_keys.h"
 #include "timeline/aliases.h"
 #include "timeline/group_cursor.h"
@@ -57,7 +60,9 @@ absl::Status WalkEntries(const ProjectionStorage& storage, const StoreSnapshot& 
     std::string_view key(it->key().data(), it->key().size());
     auto e = ParseEntry(key.substr(data_prefix.size()),
                         std::string_view(it->value().data(), it->value().size()));
-    if (!e) return absl::DataLossError(absl::StrCat("damaged timeline entry in ", data_prefix));
+    if (!e)
+      return StoreDamagedError(
+          absl::StrCat("a damaged timeline entry (key \"", absl::CHexEscape(AV(key)), "\")"));
     if (!Shows(filter, e->occ, *e)) continue;
     if (e->group != group) {
       if (n > 0) (*out)[group] = n;
@@ -86,7 +91,7 @@ absl::StatusOr<uint64_t> DistinctStatements(const ProjectionStorage& storage,
   bool more = false;
   const uint64_t n = MergeRows(cursors, false, 0, 0, &more, nullptr).size();
   for (auto& c : cursors)
-    if (!c->status().ok()) return FromRocks(c->status(), "reading counts");
+    if (absl::Status s = c->status(); !s.ok()) return s;
   return n;
 }
 

@@ -1,7 +1,10 @@
 #include "timeline/group_cursor.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "annals/time.h"
+#include "log/rocks_status.h"
+#include "model/error_kinds.h"
 #include "model/sv.h"
 
 namespace annals::internal {
@@ -49,6 +52,11 @@ void GroupCursor::SeekStart(const std::string& cursor) {
   Settle();
 }
 
+absl::Status GroupCursor::status() const {
+  if (!damage_.ok()) return damage_;
+  return FromRocks(it_->status(), "reading a timeline");
+}
+
 void GroupCursor::Next() {
   if (filter_.reverse) it_->Prev();
   else it_->Next();
@@ -60,13 +68,20 @@ void GroupCursor::Settle() {
   const uint64_t as_of = filter_.as_of;
   for (; it_->Valid(); filter_.reverse ? it_->Prev() : it_->Next()) {
     std::string_view key(it_->key().data(), it_->key().size());
-    if (!key.starts_with(prefix_) || key.size() != prefix_.size() + kEntrySuffix) return;
+    if (!key.starts_with(prefix_)) return;
     std::string_view occ = key.substr(prefix_.size(), kOccBytes);
     if (!filter_.reverse && !filter_.upper_occ.empty() && occ >= filter_.upper_occ) return;
     if (filter_.reverse && !filter_.lower_occ.empty() && occ < filter_.lower_occ) return;
-    auto e = ParseEntry(key.substr(data_bytes_),
-                        std::string_view(it_->value().data(), it_->value().size()));
-    if (!e) return;
+    auto e = key.size() == prefix_.size() + kEntrySuffix
+                 ? ParseEntry(key.substr(data_bytes_),
+                              std::string_view(it_->value().data(), it_->value().size()))
+                 : std::nullopt;
+    if (!e) {
+      // The group's keys are prefix-free, so this entry is this group's.
+      damage_ = StoreDamagedError(
+          absl::StrCat("a damaged timeline entry (key \"", absl::CHexEscape(AV(key)), "\")"));
+      return;
+    }
     bool current = e->from <= as_of && e->until > as_of;
     bool retracted = filter_.include_retracted && e->end == kEndRetracted &&
                      e->from <= as_of && e->until <= as_of;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "projection/entry_keys.h"
 #include "rocksdb/iterator.h"
 
@@ -51,7 +52,9 @@ class GroupCursor {
   bool valid() const { return valid_; }
   const EntryRef& entry() const { return entry_; }
   void Next();
-  rocksdb::Status status() const { return it_->status(); }
+  // The iterator's error, or kDataLoss marked IsStoreDamaged when the walk
+  // ended on an entry of the group it cannot read.
+  absl::Status status() const;
 
  private:
   // Moves to the next entry (in walk order) that is visible, or invalid.
@@ -63,6 +66,7 @@ class GroupCursor {
   const EntryFilter& filter_;
   EntryRef entry_;
   bool valid_ = false;
+  absl::Status damage_;
 };
 
 // One row of a page: a statement, merged over the groups it is in.

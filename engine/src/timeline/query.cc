@@ -260,7 +260,7 @@ absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) co
       MergeRows(cursors, q.reverse, layout.actors() ? static_cast<uint8_t>(q.role) : 0, q.limit,
                 &more, &stored);
   for (auto& c : cursors)
-    if (!c->status().ok()) return FromRocks(c->status(), "reading the timeline");
+    if (absl::Status s = c->status(); !s.ok()) return s;
 
   RowEvents events(log_, *view->snapshot, hits, stored);
   TimelinePage page;

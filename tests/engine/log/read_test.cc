@@ -418,12 +418,52 @@ TEST(MissingSeqsTest, ScansReportSeqsMissingFromTheLog) {
   EXPECT_TRUE(after->status().ok()) << after->status();
   auto read = (*engine)->Read(1, 100);
   EXPECT_TRUE(IsStoreDamaged(read.status())) << read.status();
+  // Both ends of the log are intact, so only a count finds the hole.
+  auto stats = (*engine)->Stats();
+  EXPECT_TRUE(IsStoreDamaged(stats.status())) << stats.status();
+  EXPECT_THAT(Msg(stats.status()), HasSubstr("2 are missing"));
   internal::LogStore* db = internal::ServicesOf(**engine)->log_store();
   ASSERT_NE(db, nullptr);
   auto pre = db->NewPrefetchingIterator(1, 0, internal::DecodeDepth::kFull);
   for (seen = 0; pre->Valid(); pre->Next()) ++seen;
   EXPECT_EQ(seen, 4u);
   EXPECT_TRUE(IsStoreDamaged(pre->status())) << pre->status();
+}
+
+// A hole left by entries removed and compacted away (no deletion left in
+// the log to see): the log's first and last seqs agree with its head, so
+// the open is clean, and stats finds the hole by counting what is stored.
+TEST(MissingSeqsTest, StatsReportsAHoleThatLeavesBothEndsIntact) {
+  TempDir dir;
+  const std::string path = dir.Sub("store");
+  {
+    auto engine = Engine::Open(path, FastOptions());
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    std::vector<Statement> batch;
+    for (int i = 1; i <= 50; ++i) batch.push_back(SmallStatement(i));
+    ASSERT_TRUE((*engine)->Append(batch).ok());
+    auto stats = (*engine)->Stats();
+    ASSERT_TRUE(stats.ok()) << stats.status();
+    EXPECT_EQ(stats->events, 50u);
+  }
+  WithRawDb(path, [](const RawDb& raw) {
+    for (uint64_t seq = 20; seq <= 22; ++seq)
+      ASSERT_TRUE(raw.db->Delete(rocksdb::WriteOptions(), raw.log, internal::EncodeSeq(seq)).ok());
+    rocksdb::CompactRangeOptions all;
+    all.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    ASSERT_TRUE(raw.db->Flush(rocksdb::FlushOptions(), raw.log).ok());
+    ASSERT_TRUE(raw.db->CompactRange(all, raw.log, nullptr, nullptr).ok());
+  });
+  for (bool read_only : {true, false}) {
+    SCOPED_TRACE(read_only ? "read-only" : "writable");
+    Options options = FastOptions();
+    options.read_only = read_only;
+    auto engine = Engine::Open(path, options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    auto stats = (*engine)->Stats();
+    EXPECT_TRUE(IsStoreDamaged(stats.status())) << stats.status();
+    EXPECT_THAT(Msg(stats.status()), HasSubstr("holds 47 events but its head is 50"));
+  }
 }
 
 // The log's table file holding seqs 101..200 removed. RocksDB's

@@ -12,6 +12,7 @@
 
 #include "absl/time/time.h"
 #include "annals/engine.h"
+#include "annals/status.h"
 #include "engine/test_util.h"
 #include "engine/timeline/model.h"
 #include "codec/event_codec.h"
@@ -285,6 +286,36 @@ TEST_F(VerifyTest, DamagedEventCopyInAnEntryMismatchesAndIsDataLoss) {
   q.limit = 0;
   auto page = (*engine)->Timeline(q);
   EXPECT_EQ(page.status().code(), absl::StatusCode::kDataLoss) << page.status();
+}
+
+// An entry whose value cannot be read ends a timeline page (and counts)
+// with damage, not silently after the rows before it.
+TEST_F(VerifyTest, AnUnreadableEntryEndsTimelinesAndCountsAsDamage) {
+  std::string actor;
+  Damage([&](const RawDb& raw) {
+    ASSERT_NE(raw.proj, nullptr);
+    const std::string prefix = ProjPrefix(raw, "actors");
+    std::unique_ptr<rocksdb::Iterator> it(raw.db->NewIterator(rocksdb::ReadOptions(), raw.proj));
+    it->Seek(prefix + "e");
+    ASSERT_TRUE(it->Valid() && it->key().starts_with(prefix + "e"));
+    const std::string k = it->key().ToString();
+    auto e = internal::ParseEntry(std::string_view(k).substr(prefix.size()), it->value().ToString());
+    ASSERT_TRUE(e.has_value());
+    actor = internal::DecodeGroup(e->group)->at(0);
+    ASSERT_TRUE(raw.db->Put(rocksdb::WriteOptions(), raw.proj, k, "bad").ok());
+  });
+  auto engine = Engine::Open(path_, FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  TimelineQuery q;
+  q.name = actor;
+  q.limit = 0;
+  auto page = (*engine)->Timeline(q);
+  EXPECT_TRUE(IsStoreDamaged(page.status())) << page.status();
+  CountsQuery c;
+  c.projection = "actors";
+  c.from = Timestamp{0, Precision::kYear};
+  auto counts = (*engine)->Counts(c);
+  EXPECT_TRUE(IsStoreDamaged(counts.status())) << counts.status();
 }
 
 TEST_F(VerifyTest, CheckpointAheadOfTheHead) {
