@@ -67,6 +67,8 @@ struct Retraction {
   # Withdraws statement `target`: from this event on, timelines omit it.
   target @0 :UInt64;       # seq of the original statement being retracted
   reason @1 :Text;         # why; required
+  attributes @2 :List(Attribute);  # provenance (import.source_seq, ...) of
+                           # a copied event; empty in events written before
 }
 
 struct ActorAlias {
@@ -74,6 +76,7 @@ struct ActorAlias {
   # for either find statements recorded under both, shown as `canonical`.
   alias @0 :Text;
   canonical @1 :Text;
+  attributes @2 :List(Attribute);  # as Retraction.attributes
 }
 
 struct Envelope {

@@ -257,9 +257,14 @@ class Store:
                     repair_utf8=False, rejects=None):
         """Imports a file, as ``annals import`` does, and returns {"read",
         "imported", "duplicates", "rejected", "held_back", "repaired",
-        "format", "rejects": [{"line", "reason"}, ...]} (the first 1,000
-        rejected rows; with ``repair_utf8`` also "repairs", the same for
-        repaired rows). Bad rows are skipped and counted.
+        "format", "rejects": [{"line", "reason", "kind"}, ...]} (the first
+        1,000 rejected rows; "kind" says what the reason is about, for
+        grouping: a field such as "speaker", or "id taken", "unknown
+        target", "target retracted", "no change", "alias cycle", ...; with
+        ``repair_utf8`` also "repairs", the same for repaired rows). Bad
+        rows are skipped and counted. ``annals log --format jsonl`` output
+        imports whatever its events' kinds (corrections, retractions,
+        aliases), exactly as ``annals import`` imports it.
 
         ``format``: "auto" (decide by content), "jsonl", "csv", "gdelt"
         (GDELT 1.0/2.0 events), "icews" or "plover" (PLOVER/POLECAT JSON); the

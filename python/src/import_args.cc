@@ -29,10 +29,10 @@ absl::StatusOr<ImportSummary> ImportWith(Engine& engine, const std::string& path
   options.invalid_utf8 = args.repair_utf8 ? InvalidUtf8::kRepair : InvalidUtf8::kReject;
   constexpr size_t kMaxRejects = 1000;  // a summary, not a copy of a bad file
   options.on_repair = [&](const RejectedLine& r) {
-    if (repairs->size() < kMaxRejects) repairs->push_back({r.line, r.reason});
+    if (repairs->size() < kMaxRejects) repairs->push_back({r.line, r.reason, r.kind});
   };
   auto sum = ImportFile(engine, path, options, [&](const RejectedLine& r) {
-    if (rejects->size() < kMaxRejects) rejects->push_back({r.line, r.reason});
+    if (rejects->size() < kMaxRejects) rejects->push_back({r.line, r.reason, r.kind});
     if (rejects_file.is_open()) rejects_file << r.text << '\n';
   });
   if (rejects_file.is_open() && !rejects_file.flush())
@@ -46,6 +46,7 @@ py::list LineRecords(const std::vector<RejectRecord>& records) {
     py::dict x;
     x["line"] = r.line;
     x["reason"] = r.reason;
+    x["kind"] = r.kind;
     out.append(x);
   }
   return out;

@@ -15,10 +15,12 @@
 
 namespace annals::python {
 
-// A rejected or repaired row: its line and why.
+// A rejected or repaired row: its line, why, and what the reason is about
+// (RejectedLine::kind, annals/import.h).
 struct RejectRecord {
   uint64_t line;
   std::string reason;
+  std::string kind;
 };
 
 struct ImportArgs {

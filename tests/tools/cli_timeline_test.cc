@@ -613,11 +613,15 @@ TEST_F(CliTimelineTest, LogAndShowSayWhatEachAmendmentAmends) {
   EXPECT_THAT(LineOf(jsonl.out, 13),
               AllOf(HasSubstr("\"kind\":\"correction\""),
                     HasSubstr("\"content\":\"Corrected content\""),
-                    HasSubstr(",\"target\":2,\"reason\":\"typo in source\"}")));
-  EXPECT_THAT(LineOf(jsonl.out, 14), HasSubstr(",\"target\":3,\"reason\":\"new source\"}"));
+                    HasSubstr(",\"target\":2,\"target_id\":\"mt-2025-03-31-rare-earths-02\","
+                              "\"reason\":\"typo in source\"}")));
+  EXPECT_THAT(LineOf(jsonl.out, 14),
+              HasSubstr(",\"target\":3,\"target_id\":\"mt-2025-03-31-rare-earths-03\","
+                        "\"reason\":\"new source\"}"));
   EXPECT_THAT(LineOf(jsonl.out, 15),
               AllOf(HasSubstr("\"kind\":\"retraction\""),
-                    HasSubstr(",\"target\":4,\"reason\":\"misattributed\"}")));
+                    HasSubstr(",\"target\":4,\"target_id\":\"mt-2025-03-31-rare-earths-04\","
+                              "\"reason\":\"misattributed\"}")));
   EXPECT_THAT(LineOf(jsonl.out, 16),
               AllOf(HasSubstr("\"kind\":\"actor_alias\""),
                     HasSubstr(",\"alias\":\"Trump\",\"canonical\":\"Donald Trump\"}")));

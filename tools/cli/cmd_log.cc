@@ -75,7 +75,7 @@ Runner AddLog(CLI::App& app, const GlobalFlags& g) {
                              " is after --to-seq ", f->to_seq)));
     auto engine = OpenForRead(g);
     if (!engine.ok()) return Fail("", engine.status());
-    auto writer = NewEventWriter(f->format, false, stdout, f->spreadsheet_safe);
+    auto writer = NewEventWriter(f->format, false, stdout, f->spreadsheet_safe, engine->get());
     uint64_t n = 0;
     auto it = (*engine)->NewIterator(f->from_seq);
     for (; it->Valid() && !OutputFailed(); it->Next()) {
@@ -87,6 +87,7 @@ Runner AddLog(CLI::App& app, const GlobalFlags& g) {
     }
     if (!OutputFailed()) writer->Finish();
     if (!it->status().ok()) return Fail("log", it->status());
+    if (!writer->status().ok()) return Fail("log", writer->status());
     return kExitOk;
   };
 }
@@ -134,10 +135,11 @@ int ShowStatement(const Engine& engine, const Event& e, const ShowFlags& f) {
   auto amendments = f.history ? AllAmendmentsOf(engine, e.seq) : StandingAmendmentsOf(engine, e.seq);
   if (!amendments.ok()) return Fail("show", amendments.status());
   if (f.history) {
-    auto writer = NewEventWriter(f.format, true, stdout, f.spreadsheet_safe);
+    auto writer = NewEventWriter(f.format, true, stdout, f.spreadsheet_safe, &engine);
     writer->Write(e);
     for (const Event& a : *amendments) writer->Write(a);
     writer->Finish();
+    if (!writer->status().ok()) return Fail("show", writer->status());
     return kExitOk;
   }
   TimelineEntry entry;
@@ -197,9 +199,10 @@ Runner AddShow(CLI::App& app, const GlobalFlags& g) {
     auto e = (*engine)->Get(*seq);
     if (!e.ok()) return Fail("show", e.status());
     if (e->kind == EventKind::kStatement) return ShowStatement(**engine, *e, *f);
-    auto writer = NewEventWriter(f->format, true, stdout, f->spreadsheet_safe);
+    auto writer = NewEventWriter(f->format, true, stdout, f->spreadsheet_safe, engine->get());
     writer->Write(*e);
     writer->Finish();
+    if (!writer->status().ok()) return Fail("show", writer->status());
     return kExitOk;
   };
 }

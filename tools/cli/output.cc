@@ -121,15 +121,25 @@ class TableWriter final : public EventWriter {
 
 class JsonlWriter final : public EventWriter {
  public:
-  explicit JsonlWriter(std::FILE* out) : out_(out) {}
+  JsonlWriter(std::FILE* out, const Engine* engine) : out_(out), engine_(engine) {}
   void Write(const Event& e) override {
-    std::string line = EventToJson(e);
+    std::string target_id;
+    if (engine_ != nullptr && status_.ok()) {
+      auto id = AmendedStatementId(*engine_, e);
+      if (id.ok()) target_id = *std::move(id);
+      else status_ = id.status();
+    }
+    if (!status_.ok()) return;
+    std::string line = EventToJson(e, target_id);
     line.push_back('\n');
     Put(out_, line);
   }
+  absl::Status status() const override { return status_; }
 
  private:
   std::FILE* out_;
+  const Engine* engine_;
+  absl::Status status_;
 };
 
 // A field's cell: lists are joined with ';' (the CSV import convention);
@@ -280,8 +290,9 @@ static CsvCell CellRule(bool spreadsheet_safe) {
 }
 
 std::unique_ptr<EventWriter> NewEventWriter(const std::string& format, bool detail,
-                                            std::FILE* out, bool spreadsheet_safe) {
-  if (format == "jsonl") return std::make_unique<JsonlWriter>(out);
+                                            std::FILE* out, bool spreadsheet_safe,
+                                            const Engine* engine) {
+  if (format == "jsonl") return std::make_unique<JsonlWriter>(out, engine);
   if (format == "csv")
     return std::make_unique<CsvWriter>(out, CellRule(spreadsheet_safe), AmendmentColumns());
   if (detail) return NewDetailWriter(out);

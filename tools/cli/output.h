@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "annals/engine.h"
 #include "annals/event.h"
 #include "annals/export.h"
 #include "annals/timeline.h"
@@ -25,16 +27,21 @@ class EventWriter {
   virtual void Write(const Event& e) = 0;
   // Called once after the last event (also when there were none).
   virtual void Finish() {}
+  // The first error met reading what a row needs (target_id); OK if none.
+  virtual absl::Status status() const { return absl::OkStatus(); }
 };
 
 // `format` is one of "table", "jsonl", "csv"; `detail` selects the vertical
 // one-event-per-block layout used by `show` for "table"; `spreadsheet_safe`
-// writes csv cells CsvCell::kSpreadsheetSafe (annals/export.h).
+// writes csv cells CsvCell::kSpreadsheetSafe (annals/export.h). With
+// `engine`, jsonl rows of corrections and retractions carry target_id, the
+// id of the statement they amend (AmendedStatementId, annals/json.h).
 //
 // Text in the table and detail layouts is escaped for the terminal
 // (terminal.h); jsonl is JSON-escaped; csv is raw data.
 std::unique_ptr<EventWriter> NewEventWriter(const std::string& format, bool detail,
-                                            std::FILE* out, bool spreadsheet_safe = false);
+                                            std::FILE* out, bool spreadsheet_safe = false,
+                                            const Engine* engine = nullptr);
 
 // `show`'s layout: one block per event, one field per line, every key in
 // full (the key column is as wide as the widest key, up to 32 columns; a

@@ -27,7 +27,9 @@ struct Event {
   uint16_t schema_version = 0;
   EventKind kind = EventKind::kStatement;
   // kStatement: the statement (statement.id == id). kCorrection: the
-  // corrected statement, whole.
+  // corrected statement, whole. kRetraction, kActorAlias: only attributes,
+  // the event's own (the provenance an import gives a copied event; empty
+  // in events stored before they could carry any).
   Statement statement;
   uint64_t target = 0;       // kCorrection, kRetraction: the original's seq
   std::string reason;        // kCorrection (optional), kRetraction

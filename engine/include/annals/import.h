@@ -44,15 +44,22 @@
 // JSON arrays) -- unless the row already carries an "import.format"
 // attribute (an export being re-imported), whose provenance is kept.
 // JSON Lines rows of `annals log --format jsonl` (EventToJson) import
-// whatever their kind: statements and corrections also record the source's
-// "import.source_seq" and "import.source_recorded_at" (unless present);
+// whatever their kind: every event also records the source's
+// "import.source_seq" and "import.source_recorded_at" (unless present; a
+// retraction or an alias in attributes of its own, Event::statement's);
 // corrections and retractions find their target by id -- the row's
-// "target_id", or the id of the statement the input gave seq "target" --
+// "target_id", or, for rows without one (logs of older versions), the id
+// of the statement the input gave seq "target" (seqs are tracked only
+// until the first row with a target_id) --
 // and are rejected with kind "unknown target" when no statement has it,
 // in the store or earlier in the input, and with kind "id taken" when the
 // input's statement with that id was itself rejected as "id taken" (the id
-// then names a different statement, which is never amended). Re-importing
-// adds nothing.
+// then names a different statement, which is never amended). An amendment
+// the store refuses is rejected with kind "target retracted" (by the store
+// or by a retraction earlier in the input), "no change" (a correction to
+// the values its target has then), "alias cycle" or "invalid"; strict's
+// first pass checks each amendment as the append will, after the input's
+// earlier rows, so that it writes all or nothing. Re-importing adds nothing.
 #ifndef ANNALS_IMPORT_H_
 #define ANNALS_IMPORT_H_
 
@@ -101,7 +108,8 @@ struct RejectedLine {
   // What the reason is about, for grouping (not for display): the field
   // ("speaker", "SQLDATE", "attributes", ...) or the kind of problem
   // ("column count", "truncated", "invalid UTF-8", "over-long row", "id
-  // taken", "quoting", "invalid", "unknown target", "target retracted").
+  // taken", "quoting", "invalid", "unknown target", "target retracted",
+  // "no change", "alias cycle").
   std::string kind;
 };
 

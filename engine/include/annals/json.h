@@ -9,7 +9,8 @@
 // they amend, last: target (the amended statement's seq) and reason for a
 // correction or retraction, alias and canonical for an actor alias (the
 // arguments of `annals correct/retract SEQ --reason R`, `annals alias ALIAS
-// CANONICAL`); such events cannot be imported.
+// CANONICAL`), and in `log --format jsonl` target_id (the amended
+// statement's id). `annals import` reads every kind (annals/import.h).
 #ifndef ANNALS_JSON_H_
 #define ANNALS_JSON_H_
 
@@ -22,6 +23,8 @@
 #include "annals/visibility.h"
 
 namespace annals {
+
+class Engine;
 
 // Parses one JSON object into a Statement. Does not run Validate. Errors are
 // kInvalidArgument "FIELD: reason" (e.g. "targets: expected a list of
@@ -39,6 +42,18 @@ ANNALS_EXPORT absl::StatusOr<Statement> ParseStatementJson(std::string_view json
 // and "reason" (null when none was given); for "actor_alias", "alias" and
 // "canonical". The Python module's event dicts are this object, parsed.
 ANNALS_EXPORT std::string EventToJson(const Event& event);
+
+// EventToJson with, for a correction or retraction, "target_id" after
+// "target": `target_id`, the id of the statement it amends (not written
+// when empty). The rows of `annals log --format jsonl`: an import finds the
+// target by this id, so a log that starts after its targets (`log
+// --from-seq N`) imports into a store holding them (annals/import.h).
+ANNALS_EXPORT std::string EventToJson(const Event& event, std::string_view target_id);
+
+// The id of the statement `event` amends (a correction's or retraction's
+// target), read from `engine`; "" for other kinds. Errors as Engine::Get.
+ANNALS_EXPORT absl::StatusOr<std::string> AmendedStatementId(const Engine& engine,
+                                                             const Event& event);
 
 // Appends `s` to `out` as a JSON string literal (quoted, escaped).
 ANNALS_EXPORT void AppendJsonString(std::string_view s, std::string* out);

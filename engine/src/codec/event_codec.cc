@@ -228,6 +228,21 @@ absl::StatusOr<Statement> ReadStatement(s::Statement::Reader r, DecodeDepth dept
   return st;
 }
 
+// A retraction's or alias's attributes (schema: append-only fields, absent
+// -- an empty list -- in events written before them).
+void WriteAttributes(capnp::List<s::Attribute>::Builder list,
+                     const std::vector<Attribute>& attributes) {
+  for (size_t i = 0; i < attributes.size(); ++i) {
+    list[i].setKey(AsText(attributes[i].key));
+    list[i].setValue(AsText(attributes[i].value));
+  }
+}
+
+void ReadAttributes(capnp::List<s::Attribute>::Reader list, std::vector<Attribute>* out) {
+  out->reserve(list.size());
+  for (auto a : list) out->push_back({FromText(a.getKey()), FromText(a.getValue())});
+}
+
 constexpr size_t kChecksumBytes = 8;
 
 }  // namespace
@@ -264,12 +279,16 @@ void EncodeEvent(const Event& event, const Statement& statement, std::string* ou
       auto r = kind.initRetraction();
       r.setTarget(event.target);
       r.setReason(AsText(event.reason));
+      if (!statement.attributes.empty())
+        WriteAttributes(r.initAttributes(statement.attributes.size()), statement.attributes);
       break;
     }
     case EventKind::kActorAlias: {
       auto a = kind.initActorAlias();
       a.setAlias(AsText(event.alias));
       a.setCanonical(AsText(event.canonical));
+      if (!statement.attributes.empty())
+        WriteAttributes(a.initAttributes(statement.attributes.size()), statement.attributes);
       break;
     }
   }
@@ -347,6 +366,7 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
         e.kind = EventKind::kRetraction;
         e.target = r.getTarget();
         if (r.hasReason()) e.reason = FromText(r.getReason());
+        ReadAttributes(r.getAttributes(), &e.statement.attributes);
         break;
       }
       case s::Envelope::Kind::ACTOR_ALIAS: {
@@ -354,6 +374,7 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
         e.kind = EventKind::kActorAlias;
         e.alias = FromText(a.getAlias());
         e.canonical = FromText(a.getCanonical());
+        ReadAttributes(a.getAttributes(), &e.statement.attributes);
         break;
       }
       default:

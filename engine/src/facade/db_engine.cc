@@ -75,6 +75,16 @@ absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias, std::string
                                              const AppendOptions& options) {
   return store_->Alias(alias, canonical, options);
 }
+absl::StatusOr<AppendResult> DbEngine::RetractWithAttributes(
+    uint64_t target, std::string_view reason, const std::vector<Attribute>& attributes,
+    const AppendOptions& options) {
+  return store_->Retract(target, reason, options, attributes);
+}
+absl::StatusOr<AppendResult> DbEngine::AliasWithAttributes(
+    std::string_view alias, std::string_view canonical, const std::vector<Attribute>& attributes,
+    const AppendOptions& options) {
+  return store_->Alias(alias, canonical, options, attributes);
+}
 absl::Status DbEngine::Sync() { return store_->Sync(); }
 
 absl::StatusOr<Event> DbEngine::Get(uint64_t seq) const { return store_->Get(seq); }

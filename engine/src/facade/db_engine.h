@@ -84,6 +84,16 @@ class DbEngine final : public Engine, public EngineServices {
   bool read_only() const override { return store_->read_only(); }
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
+  absl::StatusOr<AppendResult> RetractWithAttributes(uint64_t target, std::string_view reason,
+                                                     const std::vector<Attribute>& attributes,
+                                                     const AppendOptions& options) override;
+  absl::StatusOr<AppendResult> AliasWithAttributes(std::string_view alias,
+                                                   std::string_view canonical,
+                                                   const std::vector<Attribute>& attributes,
+                                                   const AppendOptions& options) override;
+  std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const override {
+    return store_->AliasesAsOf(as_of);
+  }
   absl::Status FlushMemtables() override;
   absl::Status SettleTables(absl::Duration limit) override;
   LogStore* log_store() override { return read_only() ? nullptr : store_.get(); }

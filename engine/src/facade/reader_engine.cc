@@ -73,6 +73,19 @@ absl::StatusOr<StoreStats> ReaderEngine::Stats() const { ANNALS_SHARED(Stats());
 absl::StatusOr<Statement> ReaderEngine::CurrentStatement(uint64_t seq) const {
   ANNALS_SHARED(CurrentStatement(seq));
 }
+std::vector<AliasRecord> ReaderEngine::AliasesAsOf(uint64_t as_of) const {
+  ANNALS_SHARED(AliasesAsOf(as_of));
+}
+absl::StatusOr<AppendResult> ReaderEngine::RetractWithAttributes(
+    uint64_t target, std::string_view reason, const std::vector<Attribute>& attributes,
+    const AppendOptions& options) {
+  ANNALS_SHARED(RetractWithAttributes(target, reason, attributes, options));
+}
+absl::StatusOr<AppendResult> ReaderEngine::AliasWithAttributes(
+    std::string_view alias, std::string_view canonical, const std::vector<Attribute>& attributes,
+    const AppendOptions& options) {
+  ANNALS_SHARED(AliasWithAttributes(alias, canonical, attributes, options));
+}
 absl::StatusOr<StatementStanding> ReaderEngine::Standing(uint64_t seq) const {
   ANNALS_SHARED(Standing(seq));
 }

@@ -76,6 +76,14 @@ class ReaderEngine final : public Engine, public EngineServices {
   bool read_only() const override { return true; }
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
+  std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const override;
+  absl::StatusOr<AppendResult> RetractWithAttributes(uint64_t target, std::string_view reason,
+                                                     const std::vector<Attribute>& attributes,
+                                                     const AppendOptions& options) override;
+  absl::StatusOr<AppendResult> AliasWithAttributes(std::string_view alias,
+                                                   std::string_view canonical,
+                                                   const std::vector<Attribute>& attributes,
+                                                   const AppendOptions& options) override;
   absl::Status FlushMemtables() override { return absl::OkStatus(); }
   absl::Status SettleTables(absl::Duration) override { return absl::OkStatus(); }
   LogStore* log_store() override { return nullptr; }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "facade/services.h"
 #include "model/statement_fields.h"
+#include "model/subject.h"
 #include "model/thread_name.h"
 
 namespace annals::internal {
@@ -90,11 +91,8 @@ absl::Status Appender::ReportDurable(const Batch& batch, uint64_t imported,
   return absl::OkStatus();
 }
 
-namespace {
-
-// The reject kind of an amendment the store refuses, or "" for an error
-// that ends the import (storage).
 std::string AmendRejectKind(const absl::Status& st) {
+  if (std::string subject = SubjectOf(st); !subject.empty()) return subject;
   switch (st.code()) {
     case absl::StatusCode::kNotFound: return "unknown target";
     case absl::StatusCode::kFailedPrecondition: return "target retracted";
@@ -102,8 +100,6 @@ std::string AmendRejectKind(const absl::Status& st) {
     default: return "";
   }
 }
-
-}  // namespace
 
 absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>* found,
                                        uint64_t* imported, uint64_t* duplicates) {
@@ -116,8 +112,13 @@ absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>
                       TakenTargetReason(a.target_id), "id taken"});
     return absl::OkStatus();
   }
+  // A retraction's or alias's provenance (import.source_seq, ...) rides
+  // in its statement's attributes, kept by the library's own engines.
+  const std::vector<Attribute>& attributes = batch.statements[0].attributes;
   if (a.kind == EventKind::kActorAlias) {
-    r = engine_.Alias(a.alias, a.canonical, ao);
+    r = services_ != nullptr
+            ? services_->AliasWithAttributes(a.alias, a.canonical, attributes, ao)
+            : engine_.Alias(a.alias, a.canonical, ao);
   } else if (auto target = engine_.FindById(a.target_id); !target.ok()) {
     r = target.status().code() == absl::StatusCode::kNotFound
             ? absl::NotFoundError(UnknownTargetReason(a.target_id))
@@ -125,7 +126,9 @@ absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>
   } else if (a.kind == EventKind::kCorrection) {
     r = engine_.Correct(*target, batch.statements[0], a.reason, ao);
   } else {
-    r = engine_.Retract(*target, a.reason, ao);
+    r = services_ != nullptr
+            ? services_->RetractWithAttributes(*target, a.reason, attributes, ao)
+            : engine_.Retract(*target, a.reason, ao);
   }
   if (r.ok()) {
     ++*(r->duplicate ? duplicates : imported);

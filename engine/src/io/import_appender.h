@@ -55,6 +55,11 @@ struct Batch {
 std::string UnknownTargetReason(const std::string& target_id);
 std::string TakenTargetReason(const std::string& target_id);
 
+// The reject kind of an amendment the store (or the dry pass, io/
+// amend_check.h) refuses: the error's subject (model/amend_checks.h), else
+// by its code; "" for an error that ends the import (storage).
+std::string AmendRejectKind(const absl::Status& st);
+
 struct Conflict {
   uint64_t line;
   std::string text;

@@ -8,11 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "annals/import.h"
 #include "facade/services.h"
+#include "io/amend_check.h"
 #include "io/byte_source.h"
 #include "io/import_appender.h"
 #include "io/import_input_reader.h"
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
+#include "model/amend_checks.h"
 #include "model/subject.h"
 #include "model/sv.h"
 #include "model/utf8.h"
@@ -191,11 +193,17 @@ absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool*
                     "truncated");
   }
   if (!st.ok()) return st;
-  if (row->kind == EventKind::kRetraction || row->kind == EventKind::kActorAlias) return s;
   if (options.provenance && row->seq != 0) {
     AddProvenance(s, "import.source_seq", absl::StrCat(row->seq));
     if (!row->recorded_at.empty())
       AddProvenance(s, "import.source_recorded_at", row->recorded_at);
+  }
+  // A retraction or an alias keeps only the source's seq and time (its
+  // statement is otherwise empty and not validated).
+  if (row->kind == EventKind::kRetraction || row->kind == EventKind::kActorAlias) {
+    if (absl::Status valid = internal::CheckEventAttributes(s.attributes); !valid.ok())
+      return valid;
+    return s;
   }
   if (options.provenance &&
       std::none_of(s.attributes.begin(), s.attributes.end(),
@@ -234,6 +242,24 @@ absl::StatusOr<internal::Amendment> ResolveAmendment(
   return a;
 }
 
+// In a pass that writes nothing: why amendment `a` (line `line`,
+// `values` a correction's) would be refused by the append, with its reject
+// kind in *kind; "" when it would not. A storage error ends the pass.
+absl::StatusOr<std::string> DryAmendProblem(const ConflictCheck& check,
+                                            internal::AmendCheck& amend_check,
+                                            const internal::Amendment& a,
+                                            const Statement& values, uint64_t line,
+                                            std::string* kind) {
+  if (a.kind != EventKind::kActorAlias)
+    if (std::string problem = check.CheckTarget(a.target_id, kind); !problem.empty())
+      return problem;
+  absl::Status st = amend_check.Check(a, values, line);
+  if (st.ok()) return std::string();
+  *kind = internal::AmendRejectKind(st);
+  if (kind->empty()) return st;
+  return absl::StrCat(st.message(), "; not imported");
+}
+
 // One pass over `source`. Unless `write`, it only parses, validates and
 // counts (dry run / the first pass of --strict).
 absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& source,
@@ -253,8 +279,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
 
   std::unique_ptr<Appender> appender;
   std::unique_ptr<ConflictCheck> check;
-  if (write) appender = std::make_unique<Appender>(engine, options);
-  else check = std::make_unique<ConflictCheck>(&engine);
+  std::unique_ptr<internal::AmendCheck> amend_check;
+  if (write) {
+    appender = std::make_unique<Appender>(engine, options);
+  } else {
+    check = std::make_unique<ConflictCheck>(&engine);
+    amend_check = std::make_unique<internal::AmendCheck>(engine);
+  }
   Batch batch;
   const size_t batch_size = std::max<size_t>(options.batch_size, 1);
   uint64_t next_progress = kProgressBytes;
@@ -272,9 +303,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       reject(r, c.reason, c.kind);
     }
   };
-  // Source seq -> id of the log's statements read so far: amendments name
-  // their target by source seq, and the copy finds it by id.
+  // Source seq -> id of the log's statements read so far, for amendments
+  // that name their target by source seq only (logs of versions before
+  // target_id). Kept until the first amendment naming its target by id:
+  // the log is then of a version that names every one so (~100 bytes a
+  // statement saved).
   absl::flat_hash_map<uint64_t, std::string> source_ids;
+  bool track_seqs = true;
   auto submit = [&]() -> absl::Status {
     absl::Status st = appender->Submit(std::move(batch));
     batch = Batch();
@@ -299,11 +334,19 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     }
     Statement& s = *mapped;
     if (row.kind != EventKind::kStatement) {
+      if (track_seqs && !row.target_id.empty()) {
+        track_seqs = false;
+        absl::flat_hash_map<uint64_t, std::string>().swap(source_ids);
+      }
       auto amend = ResolveAmendment(row, source_ids);
       std::string problem, kind = "unknown target";
-      if (!amend.ok()) problem = std::string(amend.status().message());
-      else if (!write && row.kind != EventKind::kActorAlias)
-        problem = check->CheckTarget(amend->target_id, &kind);
+      if (!amend.ok()) {
+        problem = std::string(amend.status().message());
+      } else if (!write) {
+        auto dry = DryAmendProblem(*check, *amend_check, *amend, s, rec.line, &kind);
+        if (!dry.ok()) return dry.status();
+        problem = *std::move(dry);
+      }
       if (!problem.empty()) {
         reject(rec, std::move(problem), std::move(kind));
         continue;
@@ -319,12 +362,13 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       if (!(append_error = submit()).ok()) break;
       continue;
     }
-    if (row.seq != 0) source_ids[row.seq] = EffectiveId(s);
+    if (track_seqs && row.seq != 0) source_ids[row.seq] = EffectiveId(s);
     if (!write) {
       if (std::string conflict = check->Check(s); !conflict.empty()) {
         reject(rec, std::move(conflict), "id taken");
         continue;
       }
+      amend_check->NoteStatement(EffectiveId(s), s);
       if (repaired) ++sum.repaired;
       ++sum.imported;
     } else {

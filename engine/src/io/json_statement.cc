@@ -6,6 +6,7 @@
 
 #include "model/sv.h"
 #include "absl/strings/str_cat.h"
+#include "annals/engine.h"
 #include "annals/fields.h"
 #include "annals/json.h"
 #include "io/json_object.h"
@@ -363,7 +364,9 @@ void AppendStatementJsonFields(std::string_view id, const Statement& s, std::str
 
 }  // namespace internal
 
-std::string EventToJson(const Event& e) {
+std::string EventToJson(const Event& e) { return EventToJson(e, {}); }
+
+std::string EventToJson(const Event& e, std::string_view target_id) {
   using internal::AppendJsonKey;
   using internal::AppendJsonTextOrNull;
   std::string out = "{";
@@ -378,6 +381,10 @@ std::string EventToJson(const Event& e) {
     case EventKind::kRetraction:
       AppendJsonKey("target", &out);
       absl::StrAppend(&out, e.target);
+      if (!target_id.empty()) {
+        AppendJsonKey("target_id", &out);
+        AppendJsonString(target_id, &out);
+      }
       AppendJsonTextOrNull("reason", e.reason, &out);
       break;
     case EventKind::kActorAlias:
@@ -389,6 +396,14 @@ std::string EventToJson(const Event& e) {
   }
   out.push_back('}');
   return out;
+}
+
+absl::StatusOr<std::string> AmendedStatementId(const Engine& engine, const Event& event) {
+  if (event.kind != EventKind::kCorrection && event.kind != EventKind::kRetraction)
+    return std::string();
+  auto target = engine.Get(event.target);
+  if (!target.ok()) return target.status();
+  return target->id;
 }
 
 }  // namespace annals

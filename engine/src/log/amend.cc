@@ -1,7 +1,6 @@
 // Corrections, retractions and aliases: checked against the log state under
 // the append lock, then committed like any event (CommitLocked).
 #include <map>
-#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "codec/event_codec.h"
@@ -9,38 +8,11 @@
 #include "log/log_store.h"
 #include "log/records.h"
 #include "log/rocks_status.h"
-#include "model/content_id_internal.h"
-#include "model/names.h"
+#include "model/amend_checks.h"
 #include "model/sv.h"
-#include "model/utf8.h"
 
 namespace annals::internal {
 namespace {
-
-constexpr size_t kReasonLimit = 4096;
-
-absl::Status CheckReason(std::string_view reason) {
-  if (reason.size() > kReasonLimit)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "reason: too long (", reason.size(), " bytes; the limit is ", kReasonLimit, ")"));
-  if (FindInvalidUtf8(reason) != std::string_view::npos)
-    return absl::InvalidArgumentError("reason: not valid UTF-8");
-  if (reason.find('\0') != std::string_view::npos)
-    return absl::InvalidArgumentError("reason: a NUL character (U+0000); text may not contain NUL");
-  return absl::OkStatus();
-}
-
-absl::Status CheckAliasName(std::string_view field, std::string_view name) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(AV(field), ": empty"));
-  if (name.size() > Limits::kName)
-    return absl::InvalidArgumentError(absl::StrCat(AV(field), ": too long"));
-  if (FindInvalidUtf8(name) != std::string_view::npos)
-    return absl::InvalidArgumentError(absl::StrCat(AV(field), ": not valid UTF-8"));
-  if (name.find('\0') != std::string_view::npos)
-    return absl::InvalidArgumentError(
-        absl::StrCat(AV(field), ": a NUL character (U+0000); text may not contain NUL"));
-  return absl::OkStatus();
-}
 
 absl::Status ReadOnlyError() {
   return absl::FailedPreconditionError("the store was opened read-only");
@@ -70,8 +42,8 @@ absl::StatusOr<Statement> LogStore::CurrentStatement(uint64_t seq) const {
   std::string v;
   rocksdb::Status s = db_->Get(ro, meta_, RetractionKey(seq), &v);
   if (s.ok())
-    return absl::FailedPreconditionError(absl::StrCat(
-        "statement ", seq, " was retracted (seq ", DecodeAmendRecord(v).value_or(0), ")"));
+    return RetractedError(absl::StrCat(seq),
+                          absl::StrCat("seq ", DecodeAmendRecord(v).value_or(0)));
   if (!s.IsNotFound()) return FromRocks(s, "reading log state");
   s = db_->Get(ro, meta_, CorrectionKey(seq), &v);
   if (s.IsNotFound()) return original->statement;
@@ -134,29 +106,28 @@ absl::StatusOr<AppendResult> LogStore::Correct(uint64_t target, const Statement&
   e.target = target;
   e.statement = values;
   e.reason = std::string(reason);
-  e.id = KindContentId('C', {EncodeU64(target), ContentId(values), reason});
+  e.id = CorrectionEventId(target, values, reason);
   return CommitAmendment(std::move(e), options, [&]() -> absl::Status {
     auto current = CurrentStatement(target);
     if (!current.ok()) return current.status();
     Statement now = *current;
     now.id.clear();
-    if (now == values)
-      return absl::InvalidArgumentError(
-          absl::StrCat("the correction changes nothing in statement ", target));
-    return absl::OkStatus();
+    return CheckCorrectionChanges(DigestOf(now), DigestOf(values), absl::StrCat(target));
   });
 }
 
 absl::StatusOr<AppendResult> LogStore::Retract(uint64_t target, std::string_view reason,
-                                               const AppendOptions& options) {
+                                               const AppendOptions& options,
+                                               const std::vector<Attribute>& attributes) {
   if (options_.read_only) return ReadOnlyError();
-  if (reason.empty()) return absl::InvalidArgumentError("reason: required");
-  if (absl::Status st = CheckReason(reason); !st.ok()) return st;
+  if (absl::Status st = CheckRetractionReason(reason); !st.ok()) return st;
+  if (absl::Status st = CheckEventAttributes(attributes); !st.ok()) return st;
   Event e;
   e.kind = EventKind::kRetraction;
+  e.statement.attributes = attributes;
   e.target = target;
   e.reason = std::string(reason);
-  e.id = KindContentId('R', {EncodeU64(target), reason});
+  e.id = RetractionEventId(target, reason);
   return CommitAmendment(std::move(e), options, [&]() -> absl::Status {
     return CurrentStatement(target).status();  // also rejects a 2nd retraction
   });
@@ -164,37 +135,24 @@ absl::StatusOr<AppendResult> LogStore::Retract(uint64_t target, std::string_view
 
 absl::StatusOr<AppendResult> LogStore::Alias(std::string_view alias,
                                              std::string_view canonical,
-                                             const AppendOptions& options) {
+                                             const AppendOptions& options,
+                                             const std::vector<Attribute>& attributes) {
   if (options_.read_only) return ReadOnlyError();
-  if (auto st = CheckAliasName("alias", alias); !st.ok()) return st;
-  if (auto st = CheckAliasName("canonical", canonical); !st.ok()) return st;
-  std::string a = NormalizeName(alias), c = NormalizeName(canonical);
-  if (a.empty() || c.empty()) return absl::InvalidArgumentError("alias: names must not be blank");
-  if (a == c)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "alias: '", AV(alias), "' and '", AV(canonical), "' are already the same name"));
+  auto names = CheckAliasNames(alias, canonical);
+  if (!names.ok()) return names.status();
+  if (absl::Status st = CheckEventAttributes(attributes); !st.ok()) return st;
   Event e;
   e.kind = EventKind::kActorAlias;
+  e.statement.attributes = attributes;
   e.alias = std::string(alias);
   e.canonical = std::string(canonical);
-  e.id = KindContentId('A', {a, c});
+  e.id = AliasEventId(*names);
   // Checked even when it repeats an alias: later aliases may have made it
   // a cycle since.
   return CommitAmendment(std::move(e), options, [&]() -> absl::Status {
-    // The alias must not lead back to itself: follow canonical's chain
-    // with this alias in place.
-    std::map<std::string, std::string> parent;
-    for (const AliasRecord& r : AliasesAsOf(Head())) parent[r.alias] = r.canonical;
-    parent[a] = c;
-    std::set<std::string> seen = {a};
-    for (std::string x = c;;) {
-      if (!seen.insert(x).second)
-        return absl::InvalidArgumentError(absl::StrCat(
-            "'", AV(alias), "' -> '", AV(canonical), "' would make an alias cycle"));
-      auto it = parent.find(x);
-      if (it == parent.end()) return absl::OkStatus();
-      x = it->second;
-    }
+    std::map<std::string, std::string> links;
+    for (const AliasRecord& r : AliasesAsOf(Head())) links[r.alias] = r.canonical;
+    return CheckAliasCycle(links, *names, alias, canonical);
   }, /*check_duplicates=*/true);
 }
 

@@ -94,10 +94,14 @@ class LogStore final : public EventLog, public ProjectionStorage {
       const AppendOptions& options);
   absl::StatusOr<AppendResult> Correct(uint64_t target, const Statement& corrected,
                                        std::string_view reason, const AppendOptions& options);
+  // `attributes`: the event's own (provenance of a copied event;
+  // CheckEventAttributes), not part of its id.
   absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason,
-                                       const AppendOptions& options);
+                                       const AppendOptions& options,
+                                       const std::vector<Attribute>& attributes = {});
   absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
-                                     const AppendOptions& options);
+                                     const AppendOptions& options,
+                                     const std::vector<Attribute>& attributes = {});
   absl::Status Sync();
   // Flushes every memtable when together they hold more than `threshold`
   // bytes (at close: kFlushAtCloseBytes).

@@ -16,7 +16,9 @@ void Append(char tag, std::string_view v, std::string* out) {
 
 }  // namespace
 
-std::string ComparableBytes(const Statement& s) {
+namespace {
+
+std::string FieldBytes(const Statement& s, bool provenance) {
   std::string out;
   for (const StatementField& f : StatementFields()) {
     switch (f.type) {
@@ -35,7 +37,7 @@ std::string ComparableBytes(const Statement& s) {
       }
       case FieldType::kAttributes:
         for (const Attribute& a : s.attributes) {
-          if (a.key.starts_with(kProvenancePrefix)) continue;
+          if (!provenance && a.key.starts_with(kProvenancePrefix)) continue;
           Append('k', a.key, &out);
           Append('v', a.value, &out);
         }
@@ -45,6 +47,12 @@ std::string ComparableBytes(const Statement& s) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string ComparableBytes(const Statement& s) { return FieldBytes(s, false); }
+
+std::string EveryValueBytes(const Statement& s) { return FieldBytes(s, true); }
 
 std::string FlatValue(const StatementField& f, const Statement& s) {
   switch (f.type) {

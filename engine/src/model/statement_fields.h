@@ -21,6 +21,10 @@ inline constexpr std::string_view kProvenancePrefix = "import.";
 // the import's duplicate checks (SameStatement, and a hash of these).
 std::string ComparableBytes(const Statement& s);
 
+// ComparableBytes with the provenance attributes too: equal exactly when
+// the statements are == but for their ids.
+std::string EveryValueBytes(const Statement& s);
+
 // Whether `a` and `b` say the same thing: equal but for ids and
 // provenance attributes, which differ between two copies of one file.
 inline bool SameStatement(const Statement& a, const Statement& b) {

@@ -147,4 +147,12 @@ absl::Status Validate(const Statement& s) {
   return absl::OkStatus();
 }
 
+namespace internal {
+
+absl::Status CheckEventAttributes(const std::vector<Attribute>& attributes) {
+  return CheckAttributes(attributes, Limits::kAttributes);
+}
+
+}  // namespace internal
+
 }  // namespace annals

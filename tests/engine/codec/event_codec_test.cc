@@ -59,6 +59,30 @@ TEST(EventCodecTest, RoundTripsEveryField) {
   EXPECT_EQ(*back, e);
 }
 
+// Retractions and aliases carry attributes of their own (an append-only
+// schema field); without any they decode as before, with none.
+TEST(EventCodecTest, RetractionsAndAliasesRoundTripTheirAttributes) {
+  for (EventKind kind : {EventKind::kRetraction, EventKind::kActorAlias}) {
+    Event e;
+    e.seq = 9;
+    e.recorded_at = 1700000000000000;
+    e.id = "h:0123";
+    e.schema_version = 1;
+    e.kind = kind;
+    e.target = kind == EventKind::kRetraction ? 3 : 0;
+    e.reason = kind == EventKind::kRetraction ? "wrong" : "";
+    e.alias = kind == EventKind::kActorAlias ? "Ann" : "";
+    e.canonical = kind == EventKind::kActorAlias ? "Anne" : "";
+    for (bool with : {false, true}) {
+      e.statement.attributes.clear();
+      if (with) e.statement.attributes = {{"import.source_seq", "3"}, {"k", "v"}};
+      auto back = DecodeEvent(Encode(e));
+      ASSERT_TRUE(back.ok()) << back.status();
+      EXPECT_EQ(*back, e);
+    }
+  }
+}
+
 // Projection workers decode at kGrouping: every field a timeline groups or
 // filters by is there, the bulky rest is left empty, and damage is still
 // found (the checksum covers the skipped fields too).

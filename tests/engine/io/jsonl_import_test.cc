@@ -2,6 +2,7 @@
 // mode, idempotent re-import, and line-ending tolerance.
 #include "annals/import.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -398,6 +399,51 @@ TEST_F(JsonlImportTest, AmendmentsOfAStatementRefusedAsIdTakenAreRefusedToo) {
     auto now = (*other)->CurrentStatement(1);
     ASSERT_TRUE(now.ok()) << now.status();  // neither retracted nor corrected
     EXPECT_EQ(now->content, theirs.content);
+  }
+}
+
+}  // namespace
+}  // namespace annals
+
+namespace annals {
+namespace {
+
+// The reject kinds of amendments refused for what earlier rows of the same
+// input did, the same in the dry pass (strict) and the writing pass.
+TEST_F(JsonlImportTest, AmendmentsRefusedForEarlierRowsHaveTheirKinds) {
+  const std::string stmt =
+      R"({"id":"x:1","speaker":"A","verb":"said","content":"one","occurred_at":"2025",)"
+      R"("attributes":{"import.format":"jsonl"}})";
+  auto correction = [](const std::string& content, const std::string& reason) {
+    return R"({"kind":"correction","target_id":"x:1","speaker":"A","verb":"said","content":")" +
+           content + R"(","occurred_at":"2025","attributes":{"import.format":"jsonl"},"reason":")" +
+           reason + "\"}";
+  };
+  const std::string retraction = R"({"kind":"retraction","target_id":"x:1","reason":"r"})";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {stmt + "\n" + retraction + "\n" + correction("two", "t") + "\n", "target retracted"},
+      {stmt + "\n" + correction("one", "t") + "\n", "no change"},
+      {stmt + "\n" + R"({"kind":"actor_alias","alias":"B","canonical":"C"})" "\n" +
+           R"({"kind":"actor_alias","alias":"c","canonical":"b"})" "\n",
+       "alias cycle"},
+  };
+  int n = 0;
+  for (const auto& [text, kind] : cases) {
+    for (bool strict : {true, false}) {
+      SCOPED_TRACE(kind + (strict ? " strict" : ""));
+      TempDir other_dir;
+      auto other = Engine::Open(other_dir.Sub("store"), FastOptions());
+      ASSERT_TRUE(other.ok());
+      ImportOptions o;
+      o.strict = strict;
+      std::vector<std::string> kinds;
+      auto sum = ImportJsonlFile(**other, File("f" + std::to_string(n++), text), o,
+                                 [&](const RejectedLine& r) { kinds.emplace_back(r.kind); });
+      ASSERT_TRUE(sum.ok()) << sum.status();
+      EXPECT_THAT(kinds, ::testing::ElementsAre(kind));
+      EXPECT_EQ((*other)->Head(),
+                strict ? 0u : static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n') - 1));
+    }
   }
 }
 
