@@ -17,6 +17,18 @@
 #include "annals/time.h"
 #include "tools/serve_server.h"
 
+// Built with a sanitizer (GCC defines the first; clang answers the second).
+#if defined(__SANITIZE_ADDRESS__)
+#define ANNALS_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define ANNALS_SANITIZED 1
+#endif
+#endif
+#ifndef ANNALS_SANITIZED
+#define ANNALS_SANITIZED 0
+#endif
+
 namespace annals::test {
 namespace {
 
@@ -151,6 +163,13 @@ int ConnectRaw(const std::string& address) {
 // connections it has meanwhile, logs the burst once, and accepts again
 // once descriptors are free.
 TEST_F(ServeLimitsTest, AcceptOutOfFileDescriptorsBacksOffAndRecovers) {
+#if ANNALS_SANITIZED
+  // UBSan's vptr check reads memory through a pipe (sanitizer_common's
+  // IsAccessibleMemoryRange), which fails in a process with no descriptor
+  // left: a sanitized server then reports its next virtual call as an
+  // "invalid vptr" and stops. The plain build runs this test.
+  GTEST_SKIP() << "a sanitized server cannot run out of file descriptors";
+#endif
   const int nofile = 64;
   Server server;
   server.log = (dir_ / "server.log").string();
