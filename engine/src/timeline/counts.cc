@@ -20,14 +20,11 @@
 #include <functional>
 #include <map>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "log/add_operator.h"
 #include "log/records.h"
 #include "log/rocks_status.h"
-#include "model/error_kinds.h"
 #include "model/names.h"
-#include "model/sv.h"
 #include "projection/entry_keys.h"
 #include "timeline/aliases.h"
 #include "timeline/forms.h"
@@ -65,9 +62,7 @@ absl::Status WalkEntries(const ProjectionStorage& storage, const StoreSnapshot& 
     std::string_view key(it->key().data(), it->key().size());
     auto e = ParseEntry(key.substr(data_prefix.size()),
                         std::string_view(it->value().data(), it->value().size()));
-    if (!e)
-      return StoreDamagedError(
-          absl::StrCat("a damaged timeline entry (key \"", absl::CHexEscape(AV(key)), "\")"));
+    if (!e) return DamagedEntryError(key);
     if (!Shows(filter, e->occ, *e)) continue;
     if (e->group != group) {
       if (n > 0) (*out)[group] = n;

@@ -17,6 +17,11 @@ EntryFilter DateFilter(const Timestamp& from, const Timestamp& to, uint64_t as_o
   return f;
 }
 
+absl::Status DamagedEntryError(std::string_view key) {
+  return StoreDamagedError(
+      absl::StrCat("a damaged timeline entry (key \"", absl::CHexEscape(AV(key)), "\")"));
+}
+
 GroupCursor::GroupCursor(std::unique_ptr<rocksdb::Iterator> it, std::string_view data_prefix,
                          std::string_view group, const EntryFilter& filter)
     : it_(std::move(it)),
@@ -78,8 +83,7 @@ void GroupCursor::Settle() {
                  : std::nullopt;
     if (!e) {
       // The group's keys are prefix-free, so this entry is this group's.
-      damage_ = StoreDamagedError(
-          absl::StrCat("a damaged timeline entry (key \"", absl::CHexEscape(AV(key)), "\")"));
+      damage_ = DamagedEntryError(key);
       return;
     }
     bool current = e->from <= as_of && e->until > as_of;

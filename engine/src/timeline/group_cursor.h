@@ -39,6 +39,10 @@ inline bool Shows(const EntryFilter& f, std::string_view occ, const EntryRef& e)
          e.until <= f.as_of;
 }
 
+// kDataLoss marked IsStoreDamaged, naming the timeline entry at `key` that
+// cannot be read.
+absl::Status DamagedEntryError(std::string_view key);
+
 class GroupCursor {
  public:
   // Walks the entries of `group` in the generation whose keys start with
