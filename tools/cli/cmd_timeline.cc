@@ -45,6 +45,13 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& 
 
 absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string& projection) {
   QueryStore store;
+  // A server holding the store answers from its current view.
+  auto served = ConnectToServer(g);
+  if (!served.ok()) return served.status();
+  if (*served != nullptr) {
+    store.engine = std::move(*served);
+    return store;
+  }
   // The cheap open first: a query on a projection that has applied the
   // whole log needs nothing a writable open brings. Anything else (an
   // error too) takes the writable path, which reports it; so does a store
