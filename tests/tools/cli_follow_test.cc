@@ -109,6 +109,41 @@ class CliFollowTest : public CliFixture {
   }
 };
 
+class CliFollowTimelineTest : public CliFollowTest,
+                              public ::testing::WithParamInterface<bool> {};
+
+// timeline --follow: the timeline, then a row for each arriving event that
+// concerns it, and nothing for the others; with a server and without.
+TEST_P(CliFollowTimelineTest, PrintsTheRowsArrivingEventsMake) {
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  Server s;
+  if (GetParam()) s = StartServer(db_, dir_ / "server.log");
+  const size_t before = Lines(Run("timeline --actor 'Kirill Dmitriev' --format jsonl").out).size();
+  ASSERT_GT(before, 0u);
+  Follower f = StartFollower({CliPath(), "--db", db_.string(), "timeline", "--actor",
+                              "kirill  DMITRIEV", "--follow", "--format", "jsonl"},
+                             (dir_ / "follower.err").string());
+  for (size_t i = 0; i < before; ++i) ASSERT_THAT(f.NextLine(), HasSubstr("\"status\":\"active\""));
+  ASSERT_EQ(Run("append --speaker Someone --verb said --content other --at 2018").exit_code, 0);
+  ASSERT_EQ(Run("append --speaker 'Kirill Dmitriev' --target Ada --verb said --content mine "
+                "--at 2018").exit_code, 0);
+  std::string row = f.NextLine();
+  EXPECT_THAT(row, HasSubstr("\"seq\":14,"));
+  EXPECT_THAT(row, HasSubstr("\"status\":\"active\",\"role\":\"speaker\""));
+  ASSERT_EQ(Run("correct 14 --content changed --reason r").exit_code, 0);
+  row = f.NextLine();
+  EXPECT_THAT(row, HasSubstr("\"seq\":14,"));
+  EXPECT_THAT(row, HasSubstr("changed"));
+  EXPECT_THAT(row, HasSubstr("\"status\":\"corrected\""));
+  ASSERT_EQ(Run("retract 14 --reason gone").exit_code, 0);
+  EXPECT_THAT(f.NextLine(), HasSubstr("\"status\":\"retracted\""));
+  EXPECT_EQ(f.Stop(SIGINT), 0);
+  EXPECT_EQ(FollowerErr(), "");
+  if (GetParam()) EXPECT_EQ(StopServer(s), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(WithAndWithoutServer, CliFollowTimelineTest, ::testing::Bool());
+
 TEST_F(CliFollowTest, PrintsWhatAnotherProcessAppendsWithoutAServer) {
   ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
   FollowsAnotherProcessesAppend(SIGINT);

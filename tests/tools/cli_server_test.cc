@@ -155,10 +155,10 @@ TEST_F(CliServerTest, BackupRunsInTheServerRestoreAndRepairRefuse) {
   EXPECT_EQ(Connections(s), 1u);  // the server took it
   Result restore = Run("restore --force " + Quote(backup));
   EXPECT_EQ(restore.exit_code, 1);
-  EXPECT_THAT(restore.err, HasSubstr("held by a running server (annals serve at unix:"));
+  EXPECT_THAT(restore.err, HasSubstr("in use by a running server (annals serve): stop it"));
   Result repair = Run("repair");
   EXPECT_EQ(repair.exit_code, 2);
-  EXPECT_THAT(repair.err, HasSubstr("held by a running server"));
+  EXPECT_THAT(repair.err, HasSubstr("in use by a running server"));
   EXPECT_EQ(StopServer(s), 0);
   // The backup restores into a store of its own.
   Result back = RunOn(dir_ / "restored", "restore " + Quote(backup));

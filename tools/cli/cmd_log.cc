@@ -46,7 +46,7 @@ void AddFormat(CLI::App* cmd, std::string& format, bool& spreadsheet_safe) {
 int FollowLogCommand(const GlobalFlags& g, const LogFlags& f, Timestamp from, Timestamp to) {
   auto writer = NewEventWriter(f.format, false, stdout, f.spreadsheet_safe);
   const bool jsonl = f.format == "jsonl";
-  return FollowLog(g, f.from_seq, [&](const Event& e, const Engine& lookups) {
+  return FollowLog(g, BlockFollowSignals(), f.from_seq, [&](const Event& e, const Engine& lookups) {
     if (!InDateRange(e.statement.occurred_at, from, to)) return;
     if (jsonl) {
       // As the jsonl writer's rows, with the target's id looked up through

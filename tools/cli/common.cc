@@ -133,8 +133,8 @@ absl::Status RefuseWhileServed(const GlobalFlags& g, std::string_view what) {
   std::optional<std::string> address = ServerAddress(g.db);
   if (!address.has_value() || !Connect(*address).ok()) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
-      "store ", g.db, " is held by a running server (annals serve at ", *address,
-      "); stop it before ", std::string(what)));
+      "store ", g.db, " is in use by a running server (annals serve): stop it before ",
+      std::string(what)));
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g) {

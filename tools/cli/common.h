@@ -76,7 +76,7 @@ absl::StatusOr<std::unique_ptr<Engine>> ConnectToServer(const GlobalFlags& g);
 absl::StatusOr<std::unique_ptr<Client>> ConnectClient(const GlobalFlags& g);
 
 // A command that must own the store's files (restore, repair): kFailedPrecondition
-// when a server holds it (it answers at its address), naming the address.
+// when a server holds it (one answers at the address in its address file).
 absl::Status RefuseWhileServed(const GlobalFlags& g, std::string_view what);
 
 // The open functions below use the server when ConnectToServer finds one.

@@ -36,10 +36,9 @@ void EndIfOutputFailed() {
   if (OutputFailed()) EndFollow(kExitOk);  // EPIPE: 0; other errors: 2
 }
 
-// SIGINT and SIGTERM, blocked in this thread and every thread started
-// after, readable from the returned descriptor; SIGPIPE ignored, so that a
-// closed reader is an EPIPE write error. -1 on failure.
-int SignalFd() {
+}  // namespace
+
+int BlockFollowSignals() {
   std::signal(SIGPIPE, SIG_IGN);
   sigset_t set;
   sigemptyset(&set);
@@ -48,6 +47,8 @@ int SignalFd() {
   if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) return -1;
   return signalfd(-1, &set, SFD_CLOEXEC);
 }
+
+namespace {
 
 // Waits until `fd` is readable or a signal arrives (then ends the process).
 void WaitFor(int signal_fd, int fd) {
@@ -149,8 +150,8 @@ absl::Status FollowLocal(const GlobalFlags& g, int signal_fd, uint64_t* next,
 
 }  // namespace
 
-int FollowLog(const GlobalFlags& g, uint64_t from_seq, const FollowPrinter& print) {
-  const int signal_fd = SignalFd();
+int FollowLog(const GlobalFlags& g, int signal_fd, uint64_t from_seq,
+              const FollowPrinter& print) {
   if (signal_fd < 0) return Fail("--follow", absl::InternalError(std::strerror(errno)));
   uint64_t next = std::max<uint64_t>(from_seq, 1);
   for (;;) {
@@ -173,7 +174,7 @@ int FollowLog(const GlobalFlags& g, uint64_t from_seq, const FollowPrinter& prin
     }
     if (IsNoStore(st))
       st = WithHint(st, "give --db PATH or set ANNALS_DB; `annals import` creates one");
-    return Fail("log --follow", st);
+    return Fail("--follow", st);
   }
 }
 

@@ -26,10 +26,17 @@ namespace annals::cli {
 // beyond the event (a correction's target id). Never called concurrently.
 using FollowPrinter = std::function<void(const Event& e, const Engine& lookups)>;
 
-// Follows the log from `from_seq` on, printing every event through `print`.
-// Returns the exit status; never returns while following succeeds.
-// Call it before any thread is started: it blocks SIGINT and SIGTERM.
-int FollowLog(const GlobalFlags& g, uint64_t from_seq, const FollowPrinter& print);
+// Blocks SIGINT and SIGTERM in this thread and every thread started after
+// (call it first, before anything starts a thread) and returns a
+// descriptor that becomes readable when one arrives; ignores SIGPIPE, so a
+// closed reader is an EPIPE write error. -1 on failure (errno says why).
+int BlockFollowSignals();
+
+// Follows the log from `from_seq` on, printing every event through `print`,
+// until a signal arrives on `signal_fd` (BlockFollowSignals). Returns the
+// exit status; never returns while following succeeds.
+int FollowLog(const GlobalFlags& g, int signal_fd, uint64_t from_seq,
+              const FollowPrinter& print);
 
 }  // namespace annals::cli
 
