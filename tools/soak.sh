@@ -90,13 +90,17 @@ while [ "$kills" -lt "$want" ]; do
       old=$(cat "$dir/durable_line"); old=${old:-0}
       [ -n "$line" ] && [ "$line" -gt "$old" ] && echo "$line" >"$dir/durable_line" ;;
     append)
-      random_delay 400
+      # An append opens the store writable, and its projections first catch
+      # up with what a killed import left: that can take seconds, so a short
+      # window kills every append before it writes (142 kills, 0 appends
+      # finished). Half the windows are short, half long.
+      random_delay $(( RANDOM % 2 ? 400 : 4000 ))
       id="soak-append-$kills-$RANDOM"
       run_and_kill "$annals" --db "$store" append --id "$id" --speaker "Appender" \
         --verb said --at 2024-05-0$((RANDOM % 9 + 1)) --content "appended $id"
       [ "$status" -eq 0 ] && echo "$id" >>"$dir/appended.ids" ;;
     correct)
-      random_delay 400
+      random_delay $(( RANDOM % 2 ? 400 : 4000 ))
       head=$("$annals" --db "$store" stats --format jsonl | grep -o '"head":[0-9]*' | cut -d: -f2)
       run_and_kill "$annals" --db "$store" correct $((RANDOM % ${head:-1} + 1)) \
         --content "corrected at kill $kills" --reason soak ;;
