@@ -111,10 +111,14 @@ while [ "$kills" -lt "$want" ]; do
       random_delay 1500
       run_and_kill "$annals" --db "$store" backup "$dir/backup-$kills"
       if [ "$status" -eq 0 ]; then
-        "$annals" --db "$dir/backup-$kills" verify >"$dir/verify.out" 2>&1 ||
-          finding "verify of a finished backup: $(tail -3 "$dir/verify.out" | tr '\n' ' ')"
+        # A backup is not a store: restore it, then verify what it gives.
+        { "$annals" --db "$dir/restored-$kills" restore "$dir/backup-$kills" &&
+          "$annals" --db "$dir/restored-$kills" verify; } >"$dir/verify.out" 2>&1 ||
+          finding "restore and verify of a finished backup: $(tail -3 "$dir/verify.out" | tr '\n' ' ')"
       fi
-      rm -rf "$dir/backup-$kills" ;;  # made by this script
+      # Made by this script: the backup, its restore, and the work directory
+      # a killed backup leaves beside its destination.
+      rm -rf "$dir/backup-$kills" "$dir/restored-$kills" "$dir"/.backup-"$kills".annals-backup-* ;;
   esac
   # A command that fails other than by the kill (or a correction of a
   # retracted or non-statement seq, exit 1) is a finding.
