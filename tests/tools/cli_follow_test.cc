@@ -61,7 +61,7 @@ struct Follower {
 Follower StartFollower(const std::vector<std::string>& args, const std::string& err_path) {
   Follower f;
   int fds[2];
-  if (pipe(fds) != 0) return f;
+  if (pipe2(fds, O_CLOEXEC) != 0) return f;  // no other child holds the read end
   std::vector<std::string> store = args;
   std::vector<char*> argv;
   for (auto& s : store) argv.push_back(s.data());
