@@ -44,21 +44,20 @@ void AddFormat(CLI::App* cmd, std::string& format, bool& spreadsheet_safe) {
 
 // `log --follow`: each event as it arrives, flushed (follow.h).
 int FollowLogCommand(const GlobalFlags& g, const LogFlags& f, Timestamp from, Timestamp to) {
+  // table and csv keep one writer (one header); a jsonl row is `log`'s
+  // jsonl writer's, with the target's id looked up through whichever engine
+  // is following now (a failed lookup ends the follower, exit 2, as in `log`).
   auto writer = NewEventWriter(f.format, false, stdout, f.spreadsheet_safe);
   const bool jsonl = f.format == "jsonl";
-  return FollowLog(g, BlockFollowSignals(), f.from_seq, [&](const Event& e, const Engine& lookups) {
-    if (!InDateRange(e.statement.occurred_at, from, to)) return;
-    if (jsonl) {
-      // As the jsonl writer's rows, with the target's id looked up through
-      // whichever engine is following now.
-      auto target_id = AmendedStatementId(lookups, e);
-      std::string line = EventToJson(e, target_id.ok() ? *target_id : std::string());
-      line.push_back('\n');
-      std::fwrite(line.data(), 1, line.size(), stdout);
-    } else {
-      writer->Write(e);
-    }
+  return FollowLog(g, BlockFollowSignals(), f.from_seq,
+                   [&](const Event& e, const Engine& lookups) -> absl::Status {
+    if (!InDateRange(e.statement.occurred_at, from, to)) return absl::OkStatus();
+    auto jsonl_writer =
+        jsonl ? NewEventWriter(f.format, false, stdout, f.spreadsheet_safe, &lookups) : nullptr;
+    EventWriter& w = jsonl ? *jsonl_writer : *writer;
+    w.Write(e);
     FlushOutput();
+    return w.status();
   });
 }
 

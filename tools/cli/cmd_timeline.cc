@@ -88,11 +88,13 @@ int FollowTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q
   if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
     return Fail("timeline", st);
   const std::string name = NormalizedName(q.name);
-  return FollowLog(g, signal_fd, tail.as_of + 1, [&](const Event& e, const Engine& lookups) {
+  return FollowLog(g, signal_fd, tail.as_of + 1,
+                   [&](const Event& e, const Engine& lookups) -> absl::Status {
     if (auto row = RowOf(q, name, e, lookups); row.has_value()) {
       tail.writer->Write(*row);
       FlushOutput();
     }
+    return absl::OkStatus();
   });
 }
 

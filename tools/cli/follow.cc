@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "annals/client.h"
 #include "annals/status.h"
 #include "cli/remote_engine.h"
@@ -61,15 +62,39 @@ void WaitFor(int signal_fd, int fd) {
   }
 }
 
+// The first error `print` returned, set on the client's I/O thread and
+// read on the main thread.
+class PrintError {
+ public:
+  void Set(absl::Status st) {
+    absl::MutexLock l(&mu_);
+    if (status_.ok()) status_ = std::move(st);
+  }
+  absl::Status Get() const {
+    absl::MutexLock l(&mu_);
+    return status_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::Status status_;
+};
+
 // One subscription through `client` from `*next` on, until it ends (then
 // *next is where to resume, and the status says why) or the process does.
+// A printing error ends it at once, in `*print_error`.
 absl::Status FollowServer(Client& client, const Engine& lookups, int signal_fd,
-                          uint64_t* next, const FollowPrinter& print) {
+                          uint64_t* next, const FollowPrinter& print,
+                          PrintError* print_error) {
   int wake[2];
   if (pipe2(wake, O_CLOEXEC) != 0) return absl::InternalError(std::strerror(errno));
   auto poke = [fd = wake[1]] { (void)!::write(fd, "x", 1); };
   auto sub = client.Subscribe(*next, SubscriptionFilter(), [&](const Event& e) {
-    print(e, lookups);
+    if (!print_error->Get().ok()) return;  // printing stopped at the error
+    if (absl::Status st = print(e, lookups); !st.ok()) {
+      print_error->Set(std::move(st));
+      poke();
+    }
     if (OutputFailed()) poke();
   });
   if (!sub.ok()) {
@@ -84,6 +109,7 @@ absl::Status FollowServer(Client& client, const Engine& lookups, int signal_fd,
   });
   WaitFor(signal_fd, wake[0]);
   EndIfOutputFailed();
+  if (absl::Status st = print_error->Get(); !st.ok()) EndFollow(Fail("--follow", st));
   waiter.join();
   *next = (*sub)->resume_from();
   sub->reset();
@@ -134,9 +160,10 @@ absl::Status FollowLocal(const GlobalFlags& g, int signal_fd, uint64_t* next,
   absl::Status st = engine.status();
   while (st.ok()) {
     auto it = (*engine)->NewIterator(*next);
-    for (; it->Valid(); it->Next()) {
-      print(it->event(), **engine);
+    for (; it->Valid() && st.ok(); it->Next()) {
+      st = print(it->event(), **engine);
       EndIfOutputFailed();
+      if (!st.ok()) EndFollow(Fail("--follow", st));
       *next = it->event().seq + 1;
     }
     if (st = it->status(); !st.ok()) break;
@@ -165,7 +192,8 @@ int FollowLog(const GlobalFlags& g, int signal_fd, uint64_t from_seq,
       auto other = Connect(address.value_or(""));
       if (!other.ok()) continue;  // gone already: look again
       auto lookups = NewRemoteEngine(std::move(*other));
-      st = FollowServer(**client, *lookups, signal_fd, &next, print);
+      PrintError print_error;
+      st = FollowServer(**client, *lookups, signal_fd, &next, print, &print_error);
       // Cut off for falling behind, or the server went away: resume.
       if (absl::IsResourceExhausted(st) || absl::IsUnavailable(st)) continue;
     } else {

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "absl/status/status.h"
+
 #include "annals/engine.h"
 #include "cli/common.h"
 
@@ -24,7 +26,9 @@ namespace annals::cli {
 
 // Prints one event (and flushes); `lookups` answers what a row needs
 // beyond the event (a correction's target id). Never called concurrently.
-using FollowPrinter = std::function<void(const Event& e, const Engine& lookups)>;
+// An error (a lookup that failed) ends the follower: FollowLog prints it
+// and returns exit 2, and prints nothing after it.
+using FollowPrinter = std::function<absl::Status(const Event& e, const Engine& lookups)>;
 
 // Blocks SIGINT and SIGTERM in this thread and every thread started after
 // (call it first, before anything starts a thread) and returns a
@@ -34,7 +38,7 @@ int BlockFollowSignals();
 
 // Follows the log from `from_seq` on, printing every event through `print`,
 // until a signal arrives on `signal_fd` (BlockFollowSignals). Returns the
-// exit status; never returns while following succeeds.
+// exit status; never returns while following (and printing) succeeds.
 int FollowLog(const GlobalFlags& g, int signal_fd, uint64_t from_seq,
               const FollowPrinter& print);
 
