@@ -3,10 +3,15 @@
 // real CLI binary; the server's log counts the connections, which shows
 // that a command went through it rather than opening the store.
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -187,6 +192,43 @@ TEST_F(CliServerTest, ServerFlagAndEnvironmentNameTheServer) {
   EXPECT_EQ(gone.exit_code, 2);
   EXPECT_THAT(gone.err, HasSubstr("--server unix:"));
   EXPECT_EQ(StopServer(s), 0);
+}
+
+// A "server" that accepts each connection and hangs up at once: the CLI
+// connects, and its first call fails (the server went away between the
+// connect and the call). `projections`, whose Engine call cannot fail,
+// then says why with exit 2 rather than print "no projections" with 0;
+// so do the other commands that read the head or the projections.
+TEST_F(CliServerTest, AServerThatFailsTheCallIsExit2NotAnEmptyAnswer) {
+  const std::string path = (dir_ / "hangs-up.sock").string();
+  int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(path.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 16), 0);
+  std::thread hang_up([listener] {
+    for (;;) {
+      int fd = accept(listener, nullptr, nullptr);
+      if (fd < 0) return;  // shut down below
+      close(fd);
+    }
+  });
+  const std::string server = "--server unix:" + Quote(path) + " ";
+  for (const std::string& cmd :
+       {std::string("projections"), std::string("projections --format jsonl"),
+        std::string("show 1"), std::string("actors --no-wait"), std::string("actors")}) {
+    SCOPED_TRACE(cmd);
+    Result r = Run(server + cmd);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_THAT(r.out, ::testing::Not(HasSubstr("no projections")));
+    EXPECT_NE(r.err, "");
+  }
+  shutdown(listener, SHUT_RDWR);
+  hang_up.join();
+  close(listener);
 }
 
 }  // namespace

@@ -231,7 +231,9 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
     if (f->files.size() > 1) PrintSummary("total", total, false);
     // Leave the timelines caught up, so the next query need not replay,
     // and the tables compacted, so it opens few (bench/RESULTS.md).
-    if (auto st = (*engine)->WaitFor((*engine)->Head(), absl::InfiniteDuration()); !st.ok())
+    auto head = StoreHead(**engine);
+    if (!head.ok()) return finish(Fail("import", head.status()));
+    if (auto st = (*engine)->WaitFor(*head, absl::InfiniteDuration()); !st.ok())
       return finish(Fail("import", st));
     if (auto st = SettleAfterImport(**engine); !st.ok()) return finish(Fail("import", st));
     return finish(total.rejected > 0 ? kExitBadInput : kExitOk);

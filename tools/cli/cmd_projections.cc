@@ -33,22 +33,26 @@ CLI::Option* AddListFormat(CLI::App* cmd, std::string& format) {
       ->capture_default_str();
 }
 
-std::optional<ProjectionInfo> FindProjection(const Engine& engine,
-                                             std::string_view name) {
-  for (ProjectionInfo& i : engine.Projections())
-    if (i.name == name) return std::move(i);
-  return std::nullopt;
+absl::StatusOr<std::optional<ProjectionInfo>> FindProjection(const Engine& engine,
+                                                             std::string_view name) {
+  auto infos = StoreProjections(engine);
+  if (!infos.ok()) return infos.status();
+  for (ProjectionInfo& i : *infos)
+    if (i.name == name) return std::optional<ProjectionInfo>(std::move(i));
+  return std::optional<ProjectionInfo>();
 }
 
 // The key field names of a declarative projection, from the definition
 // Projections() shows ("key=speaker,month where=code=11"); empty if unknown.
-std::vector<std::string> KeyFields(const Engine& engine, std::string_view name) {
-  std::optional<ProjectionInfo> info = FindProjection(engine, name);
-  if (!info) return {};
-  for (absl::string_view part : absl::StrSplit(info->definition, ' ', absl::SkipEmpty()))
+absl::StatusOr<std::vector<std::string>> KeyFields(const Engine& engine,
+                                                   std::string_view name) {
+  auto info = FindProjection(engine, name);
+  if (!info.ok()) return info.status();
+  if (!info->has_value()) return std::vector<std::string>();
+  for (absl::string_view part : absl::StrSplit((*info)->definition, ' ', absl::SkipEmpty()))
     if (absl::ConsumePrefix(&part, "key="))
-      return absl::StrSplit(part, ',', absl::SkipEmpty());
-  return {};
+      return std::vector<std::string>(absl::StrSplit(part, ',', absl::SkipEmpty()));
+  return std::vector<std::string>();
 }
 
 // Prints group counts. `fields` empty: one-name groups (actors, topics),
@@ -146,16 +150,23 @@ absl::StatusOr<std::vector<GroupCount>> QueryCounts(const GlobalFlags& g, Counts
   }
   q.wait = !args.no_wait && !store->read_only;
   if (store->read_only && !store->current) {
-    std::optional<ProjectionInfo> info = FindProjection(engine, q.projection);
-    NoteReadOnlyAnswer(*store, q.projection, info ? info->checkpoint : 0);
+    auto info = FindProjection(engine, q.projection);
+    if (!info.ok()) return info.status();
+    NoteReadOnlyAnswer(*store, q.projection, info->has_value() ? (*info)->checkpoint : 0);
   } else if (q.wait) {
-    uint64_t target = engine.Head();
+    auto head = StoreHead(engine);
+    if (!head.ok()) return head.status();
+    uint64_t target = *head;
     if (q.as_of.has_value()) target = std::min(target, *q.as_of);
     absl::Status st = WaitForProjection(engine, q.projection, target,
                                         absl::StrCat("catching up ", q.projection));
     if (!st.ok()) return st;
   }
-  if (fields != nullptr) *fields = KeyFields(engine, q.projection);
+  if (fields != nullptr) {
+    auto keys = KeyFields(engine, q.projection);
+    if (!keys.ok()) return keys.status();
+    *fields = *std::move(keys);
+  }
   return engine.Counts(q);
 }
 
@@ -263,8 +274,9 @@ absl::Status AwaitRebuild(const Engine& engine, const std::string& name) {
   for (;;) {
     absl::Status st = engine.WaitForRebuild(name, absl::Milliseconds(100));
     if (!absl::IsDeadlineExceeded(st)) return st;
-    if (std::optional<ProjectionInfo> info = FindProjection(engine, name))
-      bar.Update(info->rebuild_checkpoint, info->head);
+    auto info = FindProjection(engine, name);
+    if (!info.ok()) return info.status();
+    if (info->has_value()) bar.Update((*info)->rebuild_checkpoint, (*info)->head);
   }
 }
 
@@ -290,8 +302,9 @@ int RunCreate(const GlobalFlags& g, const ProjectionFlags& f) {
   SteadyClock::time_point start = SteadyClock::now();
   if (absl::Status st = (*engine)->CreateProjection(*def); !st.ok())
     return FailRequest("projection create", st);
-  uint64_t head = (*engine)->Head();
-  absl::Status st = WaitForProjection(**engine, f.name, head,
+  auto head = StoreHead(**engine);
+  if (!head.ok()) return Fail("projection create", head.status());
+  absl::Status st = WaitForProjection(**engine, f.name, *head,
                                       absl::StrCat("building ", f.name));
   if (!st.ok()) return Fail("projection create", st);
   auto counts = (*engine)->Counts(f.name, "", 0);
@@ -299,7 +312,7 @@ int RunCreate(const GlobalFlags& g, const ProjectionFlags& f) {
   std::printf("created %s (%s): %zu group%s; built from %llu events in %.1f s\n",
               f.name.c_str(), EscapeForTerminal(FormatProjectionDefinition(*def)).c_str(),
               counts->size(), counts->size() == 1 ? "" : "s",
-              static_cast<unsigned long long>(head), SecondsSince(start));
+              static_cast<unsigned long long>(*head), SecondsSince(start));
   return kExitOk;
 }
 
@@ -360,7 +373,9 @@ Runner AddProjections(CLI::App& app, const GlobalFlags& g) {
   return [format, &g]() -> int {
     auto engine = OpenForRead(g);
     if (!engine.ok()) return Fail("", engine.status());
-    std::vector<ProjectionInfo> infos = (*engine)->Projections();
+    auto listed = StoreProjections(**engine);
+    if (!listed.ok()) return Fail("projections", listed.status());
+    const std::vector<ProjectionInfo>& infos = *listed;
     if (*format == "jsonl") {
       std::string out;
       for (const ProjectionInfo& i : infos) absl::StrAppend(&out, InfoJson(i), "\n");
@@ -389,9 +404,10 @@ Runner AddRebuild(CLI::App& app, const GlobalFlags& g) {
       return FailRequest("rebuild", st);
     if (absl::Status st = AwaitRebuild(**engine, *name); !st.ok())
       return Fail("rebuild", st);
-    std::optional<ProjectionInfo> info = FindProjection(**engine, *name);
+    auto info = FindProjection(**engine, *name);
+    if (!info.ok()) return Fail("rebuild", info.status());
     std::printf("rebuilt %s: %llu events in %.1f s\n", name->c_str(),
-                static_cast<unsigned long long>(info ? info->checkpoint : 0),
+                static_cast<unsigned long long>(info->has_value() ? (*info)->checkpoint : 0),
                 SecondsSince(start));
     return kExitOk;
   };

@@ -167,8 +167,9 @@ absl::Status WaitForProjection(const Engine& engine, const std::string& name,
     // Returns as soon as the projection has applied `seq` (or failed); the
     // timeout only paces the progress bar.
     absl::Status st = engine.WaitForProjection(name, seq, absl::Milliseconds(200));
-    std::vector<ProjectionInfo> infos = engine.Projections();
-    const ProjectionInfo* info = FindInfo(infos, name);
+    auto infos = StoreProjections(engine);
+    if (!infos.ok()) return infos.status();
+    const ProjectionInfo* info = FindInfo(*infos, name);
     if (info == nullptr) return absl::OkStatus();
     if (info->state == ProjectionState::kFailed)
       return absl::UnavailableError(
@@ -234,12 +235,15 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q,
   q.wait = !f.no_wait && !store->read_only;
 
   if (store->read_only && !store->current) {
-    std::vector<ProjectionInfo> infos = engine.Projections();
-    const ProjectionInfo* info = FindInfo(infos, projection);
+    auto infos = StoreProjections(engine);
+    if (!infos.ok()) return Fail(what, infos.status());
+    const ProjectionInfo* info = FindInfo(*infos, projection);
     NoteReadOnlyAnswer(*store, projection, info ? info->checkpoint : 0);
   } else if (q.wait) {
     // Wait here rather than in Timeline, to show progress on a terminal.
-    uint64_t target = engine.Head();
+    auto head = StoreHead(engine);
+    if (!head.ok()) return Fail(what, head.status());
+    uint64_t target = *head;
     if (q.as_of.has_value()) target = std::min(target, *q.as_of);
     absl::Status st = WaitForProjection(
         engine, projection, target, absl::StrCat("catching up ", projection));

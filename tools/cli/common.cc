@@ -85,6 +85,16 @@ int FinishOutput(int code) {
   return kExitStorage;
 }
 
+absl::StatusOr<uint64_t> StoreHead(const Engine& engine) {
+  if (Client* c = ServingClient(engine)) return c->Head();
+  return engine.Head();
+}
+
+absl::StatusOr<std::vector<ProjectionInfo>> StoreProjections(const Engine& engine) {
+  if (Client* c = ServingClient(engine)) return c->Projections();
+  return engine.Projections();
+}
+
 absl::StatusOr<uint64_t> ResolveEvent(const Engine& engine, std::string_view which) {
   if (which.empty())
     return absl::InvalidArgumentError("expected a seq (a number from 1) or an id, got ''");
@@ -93,9 +103,11 @@ absl::StatusOr<uint64_t> ResolveEvent(const Engine& engine, std::string_view whi
     if (!absl::SimpleAtoi(absl::string_view(which.data(), which.size()), &seq))
       return absl::InvalidArgumentError(
           absl::StrCat("seq ", std::string(which), " is out of range"));
-    if (seq == 0 || seq > engine.Head())
+    auto head = StoreHead(engine);
+    if (!head.ok()) return head.status();
+    if (seq == 0 || seq > *head)
       return absl::NotFoundError(absl::StrCat("no event with seq ", seq, " (head is ",
-                                              engine.Head(), ")"));
+                                              *head, ")"));
     return seq;
   }
   return engine.FindById(which);

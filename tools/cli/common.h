@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -23,6 +24,13 @@ struct GlobalFlags {
   std::string db = "./annals.db";  // --db, else $ANNALS_DB
   std::string server;              // --server, else $ANNALS_SERVER; "" = discover
 };
+
+// Head and Projections as the store answers them. The Engine's own calls
+// are infallible, so through a server that fails they answer 0 / nothing;
+// these ask the server's client (remote_engine.h) and report the failure
+// (kUnavailable with the reason). Commands use these, never the Engine's.
+absl::StatusOr<uint64_t> StoreHead(const Engine& engine);
+absl::StatusOr<std::vector<ProjectionInfo>> StoreProjections(const Engine& engine);
 
 // Bad input (kInvalidArgument, kNotFound, kOutOfRange, kAlreadyExists) is 1;
 // everything else is a storage problem: 2.

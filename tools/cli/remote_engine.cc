@@ -2,8 +2,37 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+
 namespace annals::cli {
 namespace {
+
+// Each live remote engine's client, for ServingClient.
+class ClientRegistry {
+ public:
+  static ClientRegistry& Get() {
+    static ClientRegistry* r = new ClientRegistry;
+    return *r;
+  }
+  void Add(const Engine* e, Client* c) {
+    absl::MutexLock l(&mu_);
+    clients_[e] = c;
+  }
+  void Remove(const Engine* e) {
+    absl::MutexLock l(&mu_);
+    clients_.erase(e);
+  }
+  Client* Find(const Engine* e) const {
+    absl::MutexLock l(&mu_);
+    auto it = clients_.find(e);
+    return it == clients_.end() ? nullptr : it->second;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<const Engine*, Client*> clients_ ABSL_GUARDED_BY(mu_);
+};
 
 // Reads the log through the server a page at a time, up to the head it
 // saw when created (a snapshot, as a local LogIterator's).
@@ -53,7 +82,10 @@ class RemoteLogIterator final : public LogIterator {
 
 class RemoteEngine final : public Engine {
  public:
-  explicit RemoteEngine(std::unique_ptr<Client> client) : c_(std::move(client)) {}
+  explicit RemoteEngine(std::unique_ptr<Client> client) : c_(std::move(client)) {
+    ClientRegistry::Get().Add(this, c_.get());
+  }
+  ~RemoteEngine() override { ClientRegistry::Get().Remove(this); }
 
   absl::StatusOr<AppendResult> Append(const Statement& statement,
                                       const AppendOptions& options) override {
@@ -173,6 +205,10 @@ class RemoteEngine final : public Engine {
 
 std::unique_ptr<Engine> NewRemoteEngine(std::unique_ptr<Client> client) {
   return std::make_unique<RemoteEngine>(std::move(client));
+}
+
+Client* ServingClient(const Engine& engine) {
+  return ClientRegistry::Get().Find(&engine);
 }
 
 }  // namespace annals::cli

@@ -6,8 +6,9 @@
 //
 // What has no remote form: AddProjection (in-process C++ projections) is
 // kFailedPrecondition. Operations the Engine declares infallible (Head,
-// Projections) answer 0 / nothing when the server cannot be reached; the
-// next fallible call then reports kUnavailable. Refresh does nothing: the
+// Projections) answer 0 / nothing when the server cannot be reached: the
+// commands ask StoreHead / StoreProjections (common.h) instead, which
+// report the failure (ServingClient reaches the client). Refresh does nothing: the
 // server's view is always current. Thread safety: as Client's.
 #ifndef ANNALS_TOOLS_CLI_REMOTE_ENGINE_H_
 #define ANNALS_TOOLS_CLI_REMOTE_ENGINE_H_
@@ -20,6 +21,10 @@
 namespace annals::cli {
 
 std::unique_ptr<Engine> NewRemoteEngine(std::unique_ptr<Client> client);
+
+// The client behind `engine` when NewRemoteEngine made it (while it lives),
+// else nullptr. A lookup in a registry the remote engines keep, not a cast.
+Client* ServingClient(const Engine& engine);
 
 }  // namespace annals::cli
 
