@@ -159,7 +159,7 @@ TEST_F(CliServerTest, BackupRunsInTheServerRestoreAndRepairRefuse) {
   EXPECT_THAT(b.out, HasSubstr("(copy 1): seqs 1..12"));
   EXPECT_EQ(Connections(s), 1u);  // the server took it
   Result restore = Run("restore --force " + Quote(backup));
-  EXPECT_EQ(restore.exit_code, 1);
+  EXPECT_EQ(restore.exit_code, 2);  // as repair's, and every "in use"
   EXPECT_THAT(restore.err, HasSubstr("in use by a running server (annals serve): stop it"));
   Result repair = Run("repair");
   EXPECT_EQ(repair.exit_code, 2);

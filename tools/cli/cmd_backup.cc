@@ -67,7 +67,7 @@ Runner AddRestore(CLI::App& app, const GlobalFlags& g) {
                 "and checked); never a file or a directory holding anything else");
   return [f, &g]() -> int {
     if (absl::Status st = RefuseWhileServed(g, "restoring over it"); !st.ok())
-      return FailRequest("restore", st);
+      return Fail("restore", st);  // in use: 2, as repair and every "in use"
     RestoreOptions options;
     options.overwrite = f->force;
     auto info = RestoreStore(f->dir, g.db, options);
