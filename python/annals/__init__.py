@@ -445,11 +445,15 @@ class Store:
     def create_projection(self, name, key, where=None, where_not=None):
         """Defines a declarative projection grouping statements by ``key``
         (a field name or a list of them: speaker, target, actor, topic, verb,
-        event_type, code, code:N, outlet, year, month), keeping those that
-        match the ``where`` filters ({field: value} or ["field=value", ...];
-        filters on one field are alternatives, on different fields all must
-        hold; a code value is a prefix; "code=11,12" lists two) and none of
-        the ``where_not`` ones, and starts building it."""
+        event_type, code, code:N, outlet, attr.NAME, quad, root, goldstein,
+        day, week, month, year), keeping those that match the ``where``
+        filters ({field: value} or ["field=value", "goldstein<=-5", ...];
+        equalities on one field are alternatives, its bounds (<, <=, >, >=
+        on quad, goldstein and attr.NAME) all hold, filters on different
+        fields all must hold; a code value is a prefix; "code=11,12" lists
+        two) and none of the ``where_not`` ones, and starts building it.
+        A filter no statement can pass, or a value none can have (quad=5),
+        raises annals.InvalidArgumentError."""
         key_list = key if isinstance(key, str) else ",".join(key)
         if where is None:
             where_list = []
