@@ -1,6 +1,7 @@
 // Derived fields (model/derived.h).
 #include "model/derived.h"
 
+#include <charconv>
 #include <cmath>
 
 #include "absl/strings/numbers.h"
@@ -52,7 +53,14 @@ std::optional<double> ParseNumber(std::string_view text) {
   return v == 0 ? 0.0 : v;  // -0 is 0
 }
 
-std::string FormatNumber(double v) { return absl::StrCat(v == 0 ? 0.0 : v); }
+// std::to_chars without a format gives the shortest text that reads back
+// as the same double (absl::StrCat's %.6g would merge 3.14159265 and
+// 3.1415927 into one key).
+std::string FormatNumber(double v) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v);
+  return ec == std::errc() ? std::string(buf, end) : absl::StrCat(v);
+}
 
 std::optional<Period> ParsePeriod(std::string_view name) {
   if (name == "day") return Period::kDay;
