@@ -25,6 +25,8 @@ Runner AddShow(CLI::App& app, const GlobalFlags& g);
 Runner AddStats(CLI::App& app, const GlobalFlags& g);
 // cmd_timeline.cc
 Runner AddTimeline(CLI::App& app, const GlobalFlags& g);
+// cmd_series.cc
+Runner AddSeries(CLI::App& app, const GlobalFlags& g);
 // cmd_events.cc
 Runner AddAlias(CLI::App& app, const GlobalFlags& g);
 Runner AddCorrect(CLI::App& app, const GlobalFlags& g);

@@ -48,6 +48,7 @@ int Run(int argc, char** argv) {
   add(AddShow(app, g));
   add(AddStats(app, g));
   add(AddTimeline(app, g));
+  add(AddSeries(app, g));
   add(AddActors(app, g));
   add(AddTopics(app, g));
   add(AddAlias(app, g));

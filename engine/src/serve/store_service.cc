@@ -10,38 +10,11 @@
 #include "absl/time/time.h"
 #include "annals/backup.h"
 #include "kj/async.h"
+#include "serve/off_loop.h"
 #include "serve/wire.h"
 
 namespace annals::internal {
 namespace {
-
-// Runs fn() on the read pool; the promise resolves on the loop thread.
-template <typename T, typename F>
-kj::Promise<T> OffLoop(WorkQueue& q, F fn) {
-  auto paf = kj::newPromiseAndCrossThreadFulfiller<T>();
-  q.Post([fn = std::move(fn), ful = kj::mv(paf.fulfiller)]() mutable { ful->fulfill(fn()); });
-  return kj::mv(paf.promise);
-}
-
-// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
-// limit", asks for that many) and about kReplyBytes of events: a page that
-// would be bigger is asked again, as of the same seq, with the limit that
-// fits, so that its next_cursor continues exactly after it.
-absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
-  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
-  auto page = engine.Timeline(q);
-  if (!page.ok()) return page;
-  size_t bytes = 0, fit = 0;
-  for (const TimelineEntry& entry : page->entries) {
-    bytes += WireBytesBound(entry.event);
-    if (fit > 0 && bytes > kReplyBytes) break;
-    ++fit;
-  }
-  if (fit == page->entries.size()) return page;
-  q.limit = fit;
-  q.as_of = page->as_of;
-  return engine.Timeline(q);
-}
 
 // Up to `limit` events from `from` on, as wire bytes, and about kReplyBytes:
 // read from the engine in small chunks, so that no more than one chunk past
@@ -409,6 +382,26 @@ class StoreService final : public rpc::Store::Server {
 };
 
 }  // namespace
+
+// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
+// limit", asks for that many) and about kReplyBytes of events: a page that
+// would be bigger is asked again, as of the same seq, with the limit that
+// fits, so that its next_cursor continues exactly after it.
+absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
+  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
+  auto page = engine.Timeline(q);
+  if (!page.ok()) return page;
+  size_t bytes = 0, fit = 0;
+  for (const TimelineEntry& entry : page->entries) {
+    bytes += WireBytesBound(entry.event);
+    if (fit > 0 && bytes > kReplyBytes) break;
+    ++fit;
+  }
+  if (fit == page->entries.size()) return page;
+  q.limit = fit;
+  q.as_of = page->as_of;
+  return engine.Timeline(q);
+}
 
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
                                             std::shared_ptr<ConnectionNotes> notes) {
