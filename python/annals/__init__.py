@@ -434,6 +434,74 @@ class Store:
         return _frame(self._timeline(actor, topic, role, start, end, as_of, limit,
                                      include_retracted, True))
 
+    def series_frame(self, actor=None, topic=None, projection=None, key=(), by="month",
+                     measure="count", role="any", start=None, end=None, as_of=None):
+        """A time series of a timeline as a DataFrame indexed by ``period``:
+        the statements by or about ``actor`` (``role`` as in
+        :meth:`timeline`), on ``topic``, or in group ``key`` (one value per
+        key field) of declarative ``projection``, per ``by`` ("day",
+        "week" (ISO 8601, "2025-W14"), "month" or "year"), counted as
+        timelines list them (corrections applied, retractions left out,
+        aliases merged, ``start``/``end``/``as_of`` as in :meth:`timeline`).
+
+        Periods with no statement are rows of zeros, from the first period
+        to the last (from ``start``'s to ``end``'s when given). Statements
+        dated more coarsely than ``by`` (a year, in a month series) are rows
+        of their own, labelled at their precision ("2025"), ``coarse`` True
+        and ``precision`` "year": never merged into a period. Columns:
+        ``precision``, ``coarse``, ``count`` and, by ``measure``:
+        "goldstein-sum" ``goldstein_sum``, "goldstein-mean"
+        ``goldstein_mean`` (NaN where no statement has a score; a score is
+        the row's GoldsteinScale, else the CAMEO codebook's), "quad-counts"
+        ``quad1``..``quad4`` (statements per CAMEO quad class), "all" every
+        one of them with ``scored`` (statements with a score)."""
+        import pandas as pd
+
+        measures = {"count": [], "goldstein-sum": ["goldstein_sum"],
+                    "goldstein-mean": ["goldstein_mean"],
+                    "quad-counts": ["quad1", "quad2", "quad3", "quad4"],
+                    "all": ["scored", "goldstein_sum", "goldstein_mean",
+                            "quad1", "quad2", "quad3", "quad4"]}
+        if measure not in measures:
+            raise InvalidArgumentError(
+                "measure: expected count, goldstein-sum, goldstein-mean, quad-counts or all")
+        if by not in ("day", "week", "month", "year"):
+            raise InvalidArgumentError("by: expected day, week, month or year")
+        if projection:
+            if actor is not None or topic is not None:
+                raise InvalidArgumentError("give actor, topic or projection (one of them)")
+            if isinstance(key, str):
+                key = (key,)
+            if not key:
+                raise InvalidArgumentError("projection: give one key value per key field")
+            kind, name = "actor", ""
+        elif (actor is None) == (topic is None):
+            raise InvalidArgumentError("give actor=NAME, topic=NAME or projection=NAME")
+        elif actor is not None:
+            kind, name = "actor", actor
+        else:
+            if role != "any":
+                raise InvalidArgumentError("role: applies to actor series only")
+            kind, name = "topic", topic
+        if not projection and not name:
+            raise InvalidArgumentError("the name is empty")
+        cols = self._core.series_columns(
+            kind, name, projection or "", [str(k) for k in key], role, by,
+            _time_text(start, "start"), _time_text(end, "end"), _as_of_text(as_of))
+        frame = pd.DataFrame({
+            "precision": pd.Series(cols["precision"], dtype=object),
+            "coarse": pd.Series(cols["coarse"], dtype=bool),
+            "count": pd.Series(cols["count"], dtype="int64"),
+            "scored": pd.Series(cols["scored"], dtype="int64"),
+            "goldstein_sum": pd.Series(cols["goldstein_sum"], dtype="float64"),
+            **{f"quad{i}": pd.Series(cols[f"quad{i}"], dtype="int64") for i in range(1, 5)},
+        })
+        frame.index = pd.Index(cols["period"], dtype=object, name="period")
+        frame["goldstein_mean"] = (frame["goldstein_sum"] /
+                                   frame["scored"].where(frame["scored"] > 0))
+        frame.attrs["as_of"] = cols["as_of"]
+        return frame[["precision", "coarse", "count"] + measures[measure]]
+
     # --- projections ---
 
     def projections(self):
@@ -445,11 +513,15 @@ class Store:
     def create_projection(self, name, key, where=None, where_not=None):
         """Defines a declarative projection grouping statements by ``key``
         (a field name or a list of them: speaker, target, actor, topic, verb,
-        event_type, code, code:N, outlet, year, month), keeping those that
-        match the ``where`` filters ({field: value} or ["field=value", ...];
-        filters on one field are alternatives, on different fields all must
-        hold; a code value is a prefix; "code=11,12" lists two) and none of
-        the ``where_not`` ones, and starts building it."""
+        event_type, code, code:N, outlet, attr.NAME, quad, root, goldstein,
+        day, week, month, year), keeping those that match the ``where``
+        filters ({field: value} or ["field=value", "goldstein<=-5", ...];
+        equalities on one field are alternatives, its bounds (<, <=, >, >=
+        on quad, goldstein and attr.NAME) all hold, filters on different
+        fields all must hold; a code value is a prefix; "code=11,12" lists
+        two) and none of the ``where_not`` ones, and starts building it.
+        A filter no statement can pass, or a value none can have (quad=5),
+        raises annals.InvalidArgumentError."""
         key_list = key if isinstance(key, str) else ",".join(key)
         if where is None:
             where_list = []

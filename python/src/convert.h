@@ -24,6 +24,7 @@
 #include "annals/fields.h"
 #include "annals/import.h"
 #include "annals/json.h"
+#include "annals/series.h"
 #include "annals/time.h"
 #include "annals/timeline.h"
 #include "annals/version.h"

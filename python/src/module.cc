@@ -66,6 +66,7 @@ PYBIND11_MODULE(_annals, m) {
       .def("get", &Store::Get)
       .def("find", &Store::Find)
       .def("timeline", &Store::Timeline)
+      .def("series_columns", &Store::SeriesColumns)
       .def("current_json", &Store::CurrentJson)
       .def("correct", &Store::Correct)
       .def("retract", &Store::Retract)

@@ -258,6 +258,55 @@ class Store {
     return rows;
   }
 
+  // A series (annals/series.h) as frame columns: period, precision, coarse,
+  // count, scored, goldstein_sum, quad1..quad4. Arguments as Timeline's.
+  py::dict SeriesColumns(const std::string& kind, const std::string& name,
+                         const std::string& projection, const std::vector<std::string>& key,
+                         const std::string& role, const std::string& by,
+                         const std::string& start, const std::string& end,
+                         const std::string& as_of) {
+    const std::shared_ptr<Engine> held = engine();  // alive through the call
+    Engine& e = *held;
+    SeriesQuery sq;
+    sq.by = Take(ParseSeriesPeriod(by));
+    TimelineQuery& q = sq.timeline;
+    q.kind = kind == "topic" ? TimelineKind::kTopic : TimelineKind::kActor;
+    q.name = name;
+    q.projection = projection;
+    q.key = key;
+    if (role == "speaker") q.role = Role::kSpeaker;
+    else if (role == "target") q.role = Role::kTarget;
+    else if (role != "any")
+      throw StatusError{absl::InvalidArgumentError(
+          absl::StrCat("role: expected \"speaker\", \"target\" or \"any\", not '", role, "'"))};
+    if (!start.empty()) q.from = ParseArg("start", start);
+    if (!end.empty()) q.to = ParseArg("end", end);
+    Check(CheckRange(q.from, q.to));
+    if (!as_of.empty()) q.as_of = AsOf(e, as_of);
+    q.wait = !read_only_;
+    Series series = Take(WithoutGil([&] { return ComputeSeries(e, sq); }));
+    py::list period, precision, coarse, count, scored, sum, quads[4];
+    for (const SeriesRow& r : series.rows) {
+      period.append(Text(r.period));
+      precision.append(Text(r.precision));
+      coarse.append(r.coarse);
+      count.append(r.count);
+      scored.append(r.scored);
+      sum.append(r.goldstein_sum);
+      for (size_t i = 0; i < 4; ++i) quads[i].append(r.quad[i]);
+    }
+    py::dict d;
+    d["period"] = period;
+    d["precision"] = precision;
+    d["coarse"] = coarse;
+    d["count"] = count;
+    d["scored"] = scored;
+    d["goldstein_sum"] = sum;
+    for (size_t i = 0; i < 4; ++i) d[py::str(absl::StrCat("quad", i + 1))] = quads[i];
+    d["as_of"] = series.as_of;
+    return d;
+  }
+
   // The statement's current values as a JSON object, for correct().
   std::string CurrentJson(uint64_t seq) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call

@@ -413,17 +413,23 @@ Runner AddProjection(CLI::App& app, const GlobalFlags& g) {
   create
       ->add_option("--key", f->key,
                    "FIELD[,FIELD...]: speaker, target, actor, topic, verb, "
-                   "event_type, code, code:N (first N characters), outlet, year, "
-                   "month")
+                   "event_type, code, code:N (first N characters), outlet, attr.NAME "
+                   "(an attribute, e.g. attr.Actor1CountryCode), quad (CAMEO quad "
+                   "class, from the codebook), root (root code), goldstein (the row's "
+                   "GoldsteinScale, else the codebook's), day, week (ISO, 2025-W14), "
+                   "month, year")
       ->required();
   create->add_option("--where", f->where,
                      "FIELD=VALUE filter, repeatable: filters on one field are "
                      "alternatives (--where code=11 --where code=12, or code=11,12 "
-                     "for code, year and month), filters on different fields must "
-                     "all hold; a code value is a prefix");
+                     "for codes, root, quad and dates), filters on different fields "
+                     "must all hold; a code value is a prefix. quad, goldstein and "
+                     "attr.NAME also take numeric bounds, which all hold: "
+                     "--where 'goldstein<=-5' (quote them: < is a redirect)");
   create->add_option("--where-not", f->where_not,
-                     "FIELD=VALUE: leave out statements that match (repeatable); a "
-                     "filter no statement can pass is refused");
+                     "FIELD=VALUE or FIELD<=NUMBER: leave out statements that match "
+                     "(repeatable); a filter no statement can pass, or a value no "
+                     "statement can have (quad=5, day=2025-02-30), is refused");
 
   CLI::App* query = cmd->add_subcommand(
       "query",

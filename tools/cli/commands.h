@@ -25,6 +25,8 @@ Runner AddShow(CLI::App& app, const GlobalFlags& g);
 Runner AddStats(CLI::App& app, const GlobalFlags& g);
 // cmd_timeline.cc
 Runner AddTimeline(CLI::App& app, const GlobalFlags& g);
+// cmd_series.cc
+Runner AddSeries(CLI::App& app, const GlobalFlags& g);
 // cmd_events.cc
 Runner AddAlias(CLI::App& app, const GlobalFlags& g);
 Runner AddCorrect(CLI::App& app, const GlobalFlags& g);
@@ -99,9 +101,19 @@ struct TimelineFlags {
 };
 void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f);
 
+// Where a timeline that goes on (timeline --follow) continues: the log
+// position its rows answered as of, and its writer, not finished.
+class TimelineWriter;  // cli/output.h
+struct TimelineTail {
+  uint64_t as_of = 0;
+  std::unique_ptr<TimelineWriter> writer;
+};
+
 // Runs `query` (kind/name/role or projection/key already set) with `f`
-// applied, printing every row (following cursors) up to --limit.
-int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery query);
+// applied, printing every row (following cursors) up to --limit. With
+// `tail`, hands the writer over there instead of finishing it.
+int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery query,
+                TimelineTail* tail = nullptr);
 
 }  // namespace annals::cli
 

@@ -19,6 +19,12 @@ absl::Status CheckProjectionName(std::string_view name);
 // form is log/records.h's EncodeDefinition.
 absl::Status CheckDefinition(const ProjectionDefinition& def);
 
+// CheckDefinition, and for a definition about to be created, also
+// kInvalidArgument for a filter value no statement can have (a quad of 5,
+// "2025-02-30": key_fields.h's CheckValues). Stored definitions are read
+// with CheckDefinition alone, as they were accepted.
+absl::Status CheckNewDefinition(const ProjectionDefinition& def);
+
 // kInvalidArgument if `def` is not valid (see CheckDefinition).
 absl::StatusOr<std::shared_ptr<const GroupedTimeline>> NewDeclarativeProjection(
     const ProjectionDefinition& def);

@@ -149,7 +149,7 @@ absl::Status ProjectionManager::AddProjection(std::shared_ptr<const Projection> 
 absl::Status ProjectionManager::CreateProjection(const ProjectionDefinition& def) {
   if (storage_.read_only()) return ReadOnlyError();
   if (auto st = CheckProjectionName(def.name); !st.ok()) return st;
-  if (auto st = CheckDefinition(def); !st.ok()) return st;
+  if (auto st = CheckNewDefinition(def); !st.ok()) return st;
   {
     absl::MutexLock lock(&registry_mu_);
     if (slots_.count(def.name))

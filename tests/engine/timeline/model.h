@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -609,6 +610,9 @@ struct GenOptions {
   int p_alias = 8;
   AppendOptions append;  // durability for every append
   size_t max_actors = 0;  // use only the first N actors (0 = all)
+  // Called on every random statement and on every correction's new values
+  // (codes, attributes a test needs), with the generator's random engine.
+  std::function<void(Statement&, std::mt19937_64&)> decorate;
 };
 
 class Generator {
@@ -691,6 +695,7 @@ class Generator {
     for (int i = 0; i < ntop; ++i) s.topics.push_back(TopicName());
     s.content = "statement " + std::to_string(seed_) + "/" + std::to_string(n);
     s.occurred_at = RandomTime();
+    if (options_.decorate) options_.decorate(s, rng_);
     return s;
   }
 
@@ -765,6 +770,7 @@ class Generator {
     }
     if (Percent(35)) c.occurred_at = RandomTime();
     if (Percent(15)) c.code = "0211";
+    if (options_.decorate && Percent(50)) options_.decorate(c, rng_);
     auto r = engine_->Correct(target, c, "fix " + std::to_string(n),
                               options_.append);
     if (!r.ok()) {

@@ -14,6 +14,7 @@
 #include "annals/import.h"
 #include "annals/json.h"
 #include "annals/projection.h"
+#include "annals/series.h"
 #include "annals/time.h"
 #include "annals/timeline.h"
 
@@ -102,6 +103,14 @@ int main(int argc, char** argv) {
   Check(then.ok() && then->entries.size() == 1 &&
             then->entries[0].event.statement.content == "hello",
         "timeline as of an earlier seq");
+
+  annals::SeriesQuery sq;
+  sq.timeline = q;
+  sq.timeline.as_of.reset();
+  sq.by = *annals::ParseSeriesPeriod("year");
+  auto series = annals::ComputeSeries(db, sq);
+  Check(series.ok() && !series->rows.empty() && series->rows.back().count == 1,
+        "a series of the timeline");
 
   auto def = annals::ParseProjectionDefinition("by_speaker", "speaker", {"code=0"});
   Check(def.ok() && db.CreateProjection(*def).ok(), "create a declarative projection");

@@ -1,0 +1,200 @@
+// annals series: a time series of a timeline (annals/series.h), by day,
+// ISO week, month or year, with empty periods as zero rows and statements
+// dated more coarsely in buckets of their own.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "annals/export.h"
+#include "annals/json.h"
+#include "annals/series.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/time_args.h"
+
+namespace annals::cli {
+namespace {
+
+struct SeriesFlags {
+  std::string actor, topic, projection;
+  std::vector<std::string> key;
+  std::string role = "any";
+  std::string by = "month";
+  std::string measure = "count";
+  std::string from, to, as_of;
+  std::string format = "table";
+  bool no_wait = false;
+  bool spreadsheet_safe = false;
+};
+
+std::string Number(double v) { return absl::StrFormat("%.10g", v == 0 ? 0.0 : v); }
+
+// The measure's column names and a row's cells ("" for no value).
+std::vector<std::string> Columns(const std::string& measure) {
+  std::vector<std::string> c = {"period", "precision", "count"};
+  if (measure == "goldstein-sum") c.push_back("goldstein_sum");
+  if (measure == "goldstein-mean") c.push_back("goldstein_mean");
+  if (measure == "quad-counts")
+    for (const char* q : {"quad1", "quad2", "quad3", "quad4"}) c.push_back(q);
+  return c;
+}
+
+std::vector<std::string> Cells(const SeriesRow& r, const std::string& measure) {
+  std::vector<std::string> c = {r.period, r.precision, absl::StrCat(r.count)};
+  if (measure == "goldstein-sum") c.push_back(Number(r.goldstein_sum));
+  if (measure == "goldstein-mean")
+    c.push_back(r.scored == 0 ? "" : Number(r.goldstein_sum / static_cast<double>(r.scored)));
+  if (measure == "quad-counts")
+    for (uint64_t q : r.quad) c.push_back(absl::StrCat(q));
+  return c;
+}
+
+std::string Line(const std::vector<std::string>& names, const std::vector<std::string>& cells,
+                 const SeriesFlags& f) {
+  std::string line;
+  if (f.format == "jsonl") {
+    line = "{";
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i) line += ',';
+      AppendJsonString(names[i], &line);
+      line += ':';
+      if (i < 2) AppendJsonString(cells[i], &line);  // period, precision
+      else line += cells[i].empty() ? "null" : cells[i];
+    }
+    return line + "}\n";
+  }
+  if (f.format == "csv") {
+    const CsvCell how = f.spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i) line += ',';
+      AppendCsvField(cells[i], &line, how);
+    }
+    return line + "\r\n";
+  }
+  for (size_t i = 0; i < cells.size(); ++i)
+    absl::StrAppend(&line, i ? "  " : "", i < 2 ? FitColumns(cells[i], i ? 9 : 10, true)
+                                                : absl::StrFormat("%14s", cells[i]));
+  return line + "\n";
+}
+
+int Run(const GlobalFlags& g, const SeriesFlags& f, SeriesQuery sq) {
+  TimelineQuery& q = sq.timeline;
+  auto by = ParseSeriesPeriod(f.by);
+  if (!by.ok()) return Fail("--by", by.status());
+  sq.by = *by;
+  if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
+    return Fail("series", st);
+  const std::string projection = !q.projection.empty() ? q.projection
+                                 : q.kind == TimelineKind::kActor ? "actors"
+                                                                  : "topics";
+  auto store = OpenForQuery(g, projection);
+  if (!store.ok()) return Fail("", store.status());
+  const Engine& engine = *store->engine;
+  if (!f.as_of.empty()) {
+    auto seq = ResolveAsOf(engine, f.as_of);
+    if (!seq.ok()) return Fail("--as-of", seq.status());
+    q.as_of = *seq;
+  }
+  q.wait = !f.no_wait && !store->read_only;
+  if (store->read_only && !store->current) {
+    NoteReadOnlyAnswer(*store, projection, 0);
+  } else if (q.wait) {
+    uint64_t target = engine.Head();
+    if (q.as_of.has_value()) target = std::min(target, *q.as_of);
+    absl::Status st = WaitForProjection(engine, projection, target,
+                                        absl::StrCat("catching up ", projection));
+    if (!st.ok()) return Fail("series", st);
+  }
+  auto series = ComputeSeries(engine, sq);
+  if (!series.ok()) return Fail("series", series.status());
+  const std::vector<std::string> names = Columns(f.measure);
+  std::vector<std::string> header = names;
+  if (f.format == "table")
+    for (auto& h : header) h = absl::AsciiStrToUpper(h);
+  if (f.format != "jsonl") std::fputs(Line(names, header, f).c_str(), stdout);
+  for (const SeriesRow& r : series->rows) {
+    std::fputs(Line(names, Cells(r, f.measure), f).c_str(), stdout);
+    if (OutputFailed()) return kExitStorage;  // main says why
+  }
+  if (series->rows.empty() && f.format == "table") std::fputs("(no statements)\n", stdout);
+  FlushOutput();
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner AddSeries(CLI::App& app, const GlobalFlags& g) {
+  auto f = std::make_shared<SeriesFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "series",
+      "A time series of a timeline: statements by or about an actor (--actor), on a "
+      "topic (--topic) or in a projection's group (--projection NAME KEY...) per day, "
+      "ISO week, month or year, as timelines count them (corrections applied, "
+      "retractions left out, aliases merged, as of --as-of); empty periods are zero "
+      "rows; statements dated more coarsely than --by are counted in rows of their own "
+      "precision (a year among months), never merged into a period");
+  auto* actor = cmd->add_option("--actor", f->actor, "actor name (aliases apply)");
+  auto* topic = cmd->add_option("--topic", f->topic, "topic name");
+  auto* proj = cmd->add_option("--projection", f->projection,
+                               "a declarative projection; its group's KEY values follow");
+  cmd->add_option("KEY", f->key, "with --projection: one value per key field");
+  actor->excludes(topic)->excludes(proj);
+  topic->excludes(proj);
+  cmd->add_option("--role", f->role, "with --actor: speaker, target or any")
+      ->check(CLI::IsMember({"speaker", "target", "any"}))
+      ->capture_default_str();
+  cmd->add_option("--by", f->by, "day, week (ISO 8601), month or year")
+      ->check(CLI::IsMember({"day", "week", "month", "year"}))
+      ->capture_default_str();
+  cmd->add_option("--measure", f->measure,
+                  "count; goldstein-sum or goldstein-mean (the row's GoldsteinScale, else "
+                  "the CAMEO codebook's score; the mean over statements that have one); "
+                  "quad-counts (statements per CAMEO quad class 1-4)")
+      ->check(CLI::IsMember({"count", "goldstein-sum", "goldstein-mean", "quad-counts"}))
+      ->capture_default_str();
+  cmd->add_option("--from", f->from, "only statements that occurred at or after DATE");
+  cmd->add_option("--to", f->to,
+                  "only statements that occurred at or before DATE (the whole period)");
+  cmd->add_option("--as-of", f->as_of, "answer as the log stood at SEQ or TIME");
+  cmd->add_option("--format", f->format, "table, csv (RFC 4180, header row) or jsonl")
+      ->check(CLI::IsMember({"table", "csv", "jsonl"}))
+      ->capture_default_str();
+  AddSpreadsheetSafeFlag(cmd, f->spreadsheet_safe);
+  cmd->add_flag("--no-wait", f->no_wait, "answer from what the projection has built");
+  return [f, &g, cmd]() -> int {
+    SeriesQuery sq;
+    TimelineQuery& q = sq.timeline;
+    if (cmd->count("--projection") > 0) {
+      q.projection = f->projection;
+      q.key = f->key;
+      if (q.key.empty())
+        return Fail("series", absl::InvalidArgumentError(
+                                  "--projection needs one KEY value per key field"));
+    } else if (!f->key.empty()) {
+      return Fail("series", absl::InvalidArgumentError("KEY values go with --projection"));
+    } else if (cmd->count("--actor") > 0) {
+      q.kind = TimelineKind::kActor;
+      q.name = f->actor;
+    } else if (cmd->count("--topic") > 0) {
+      q.kind = TimelineKind::kTopic;
+      q.name = f->topic;
+    } else {
+      return Fail("series", absl::InvalidArgumentError(
+                                "give --actor NAME, --topic NAME or --projection NAME KEY..."));
+    }
+    if (cmd->count("--role") > 0 && cmd->count("--actor") == 0)
+      return Fail("--role", absl::InvalidArgumentError("applies to --actor only"));
+    if (q.projection.empty() && q.name.empty())
+      return Fail("series", absl::InvalidArgumentError("the name is empty"));
+    q.role = f->role == "speaker"  ? Role::kSpeaker
+             : f->role == "target" ? Role::kTarget
+                                   : Role::kAny;
+    return Run(g, *f, sq);
+  };
+}
+
+}  // namespace annals::cli
