@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <regex>
@@ -48,12 +50,28 @@ class ServeHttpTest : public CliFixture {
     ASSERT_EQ(c.exit_code, 0) << c.err;
   }
 
+  // A server a failed assertion left running is killed (before the
+  // store's directory goes); one already stopped was reaped by StopServer.
+  void TearDown() override {
+    for (pid_t pid : servers_) {
+      int status;
+      if (waitpid(pid, &status, WNOHANG) == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+      }
+    }
+    CliFixture::TearDown();
+  }
+
   Server Start(const std::vector<std::string>& flags = {"--http", "0"}) {
     Server s = StartServer(db_, dir_ / "server.log", flags);
+    servers_.push_back(s.child.pid);
     EXPECT_THAT(s.http, ::testing::MatchesRegex("http://127\\.0\\.0\\.1:[0-9]+"))
         << ReadFile(s.log);
     return s;
   }
+
+  std::vector<pid_t> servers_;
 
   std::vector<std::string> Jsonl(const std::string& args) {
     Result r = Run(args + " --format jsonl");
@@ -469,16 +487,25 @@ TEST_F(ServeSseTest, AStalledSubscriberIsCutOffAndResumesExactly) {
     ASSERT_EQ(r.status, 200u) << r.body.substr(0, 300);
     head += 100;
   }
-  // The stalled stream now ends (closed by the server) after frames 1..last.
+  // The stalled stream now ends after frames 1..last: closed mid-frame (its
+  // last write was blocked), or, when that write had just finished, with
+  // the end frame saying why and where to resume.
   uint64_t last = 0;
+  std::string end;
   while (auto f = stalled->Next()) {
-    if (!f->id.empty()) {
+    if (f->event == "end") {
+      end = f->data;
+    } else {
+      ASSERT_TRUE(end.empty()) << "a frame after the end";
       ASSERT_EQ(f->id, std::to_string(last + 1));
       ++last;
     }
   }
   EXPECT_LT(last, head);
-  EXPECT_TRUE(stalled->cut);
+  if (!stalled->cut) {
+    EXPECT_THAT(end, HasSubstr("{\"code\":\"RESOURCE_EXHAUSTED\""));
+    EXPECT_THAT(end, HasSubstr(",\"last_seq\":" + std::to_string(last) + "}"));
+  }
   EXPECT_THAT(ReadFile(server.log), HasSubstr("subscriber too slow"));
   auto resumed = http.Subscribe("/v1/subscribe?from_seq=1", std::to_string(last));
   while (last < head) {

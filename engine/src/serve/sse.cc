@@ -67,7 +67,6 @@ class SseSink final : public rpc::EventSink::Server {
   // blocked all along): the stream is then left unfinished.
   kj::Promise<void> push(PushContext ctx) override {
     ctx.allowCancellation();
-    busy_ = true;
     std::vector<std::string> wire;
     for (auto e : ctx.getParams().getEvents())
       wire.emplace_back(reinterpret_cast<const char*>(e.begin()), e.size());
@@ -80,10 +79,10 @@ class SseSink final : public rpc::EventSink::Server {
         });
   }
 
-  // After a cancelled push the stream is mid-frame: it is closed without
-  // the end frame (the client resumes with Last-Event-ID).
+  // After a push cancelled while writing, the stream is mid-frame: it is
+  // closed without the end frame (the client resumes with Last-Event-ID).
   kj::Promise<void> end(EndContext ctx) override {
-    if (busy_) {
+    if (writing_) {
       Done();
       return kj::READY_NOW;
     }
@@ -95,11 +94,12 @@ class SseSink final : public rpc::EventSink::Server {
   // Writes `text`; on a write error (the client went) or after the last
   // frame, the stream is done.
   kj::Promise<void> Write(std::string text, bool last) {
+    writing_ = true;
     auto owned = kj::heap<std::string>(std::move(text));
     auto written = out_.write(owned->data(), owned->size()).attach(kj::mv(owned));
     return written.then(
         [this, last] {
-          busy_ = false;
+          writing_ = false;
           if (last) Done();
         },
         [this](kj::Exception&& e) {
@@ -115,7 +115,7 @@ class SseSink final : public rpc::EventSink::Server {
   WorkQueue& reads_;
   kj::AsyncOutputStream& out_;
   kj::Own<kj::PromiseFulfiller<void>> done_;
-  bool busy_ = false;  // a push began and has not finished writing
+  bool writing_ = false;  // a write began and has not finished (or was cancelled)
 };
 
 }  // namespace
