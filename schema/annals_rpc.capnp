@@ -129,18 +129,53 @@ interface Store {
       -> (status :Status, result :AppendResult);
   retract @8 (target :UInt64, reason :Text) -> (status :Status, result :AppendResult);
   alias @9 (alias :Text, canonical :Text) -> (status :Status, result :AppendResult);
-  counts @10 (projection :Text, prefix :Text, top :UInt64, asOf :UInt64, hasAsOf :Bool)
-      -> (status :Status, names :List(Text), counts :List(UInt64));
+  # counts: groups largest first; keys[i] is group i's key values (names[i]
+  # is their first). from*/to* as TimelineQuery's; wait as CountsQuery's.
+  counts @10 (projection :Text, prefix :Text, top :UInt64, asOf :UInt64, hasAsOf :Bool,
+              fromMicros :Int64, fromPrecision :UInt8, toMicros :Int64, toPrecision :UInt8,
+              wait :Bool)
+      -> (status :Status, names :List(Text), counts :List(UInt64), keys :List(List(Text)));
+  # Not implemented (superseded by projectionList @20, which is typed).
   projections @11 () -> (status :Status, json :Text);
-  createProjection @12 (definitionJson :Text) -> (status :Status);
+  # definitionJson is unused (empty); the definition is name, key and the
+  # where filters as parallel lists (a negated filter's field starts "!").
+  createProjection @12 (definitionJson :Text, name :Text, key :List(Text),
+                        whereFields :List(Text), whereValues :List(Text)) -> (status :Status);
   dropProjection @13 (name :Text) -> (status :Status);
   rebuild @14 (name :Text) -> (status :Status);
   subscribe @15 (fromSeq :UInt64, filter :SubscriptionFilter, sink :EventSink)
       -> (status :Status, subscription :Subscription);
   verify @16 () -> (status :Status, reportJson :Text);
-  backup @17 (destination :Text) -> (status :Status);
+  # backup: into `destination` (an absolute path on the server's machine),
+  # as annals::Backup; the results are its BackupInfo.
+  backup @17 (destination :Text)
+      -> (status :Status, path :Text, head :UInt64, bytes :UInt64, backupId :UInt32);
   readProjection @18 (name :Text, key :Text) -> (status :Status, value :Data, found :Bool);
   sync @19 () -> (status :Status);
+
+  # Added for the CLI through a server (issue 20); as the Engine methods of
+  # the same names. Waits take at most timeoutMicros (the server may cut it
+  # shorter and answer DEADLINE_EXCEEDED; clients ask again).
+  projectionList @20 () -> (status :Status, projections :List(ProjectionInfo));
+  standing @21 (seq :UInt64) -> (status :Status, correctedBy :UInt64, retractedBy :UInt64);
+  currentStatement @22 (seq :UInt64) -> (status :Status, statement :Data);
+  seqAt @23 (recordedAt :Int64) -> (status :Status, seq :UInt64);
+  waitForProjection @24 (name :Text, seq :UInt64, timeoutMicros :Int64) -> (status :Status);
+  waitForRebuild @25 (name :Text, timeoutMicros :Int64) -> (status :Status);
+}
+
+struct ProjectionInfo {
+  # annals::ProjectionInfo (annals/projection.h), field for field.
+  name @0 :Text;
+  version @1 :UInt32;
+  state @2 :UInt8;             # annals::ProjectionState
+  checkpoint @3 :UInt64;
+  head @4 :UInt64;
+  lag @5 :UInt64;
+  rebuildCheckpoint @6 :UInt64;
+  failedSeq @7 :UInt64;
+  error @8 :Text;
+  definition @9 :Text;
 }
 
 interface Authenticator {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs libFuzzer targets (fuzz/) under ASan + UBSan:
 #   bash tools/fuzz.sh TARGET|all [SECONDS]   (default 60 seconds each)
-# Targets: jsonl_statement, event_decode, time_args (fuzz/CMakeLists.txt).
+# Targets: fuzz/CMakeLists.txt (jsonl_statement, event_decode, time_args, ...).
 # Builds ${ANNALS_ASAN_BUILD_DIR:-build-asan} first (tools/dev.sh installs
 # clang). Seeds come from fuzz/corpus/TARGET and fuzz/regressions/TARGET;
 # new inputs go to fuzz-out/TARGET/corpus. A failure leaves the input in

@@ -90,13 +90,17 @@ while [ "$kills" -lt "$want" ]; do
       old=$(cat "$dir/durable_line"); old=${old:-0}
       [ -n "$line" ] && [ "$line" -gt "$old" ] && echo "$line" >"$dir/durable_line" ;;
     append)
-      random_delay 400
+      # An append opens the store writable, and its projections first catch
+      # up with what a killed import left: that can take seconds, so a short
+      # window kills every append before it writes (142 kills, 0 appends
+      # finished). Half the windows are short, half long.
+      random_delay $(( RANDOM % 2 ? 400 : 4000 ))
       id="soak-append-$kills-$RANDOM"
       run_and_kill "$annals" --db "$store" append --id "$id" --speaker "Appender" \
         --verb said --at 2024-05-0$((RANDOM % 9 + 1)) --content "appended $id"
       [ "$status" -eq 0 ] && echo "$id" >>"$dir/appended.ids" ;;
     correct)
-      random_delay 400
+      random_delay $(( RANDOM % 2 ? 400 : 4000 ))
       head=$("$annals" --db "$store" stats --format jsonl | grep -o '"head":[0-9]*' | cut -d: -f2)
       run_and_kill "$annals" --db "$store" correct $((RANDOM % ${head:-1} + 1)) \
         --content "corrected at kill $kills" --reason soak ;;
@@ -107,10 +111,14 @@ while [ "$kills" -lt "$want" ]; do
       random_delay 1500
       run_and_kill "$annals" --db "$store" backup "$dir/backup-$kills"
       if [ "$status" -eq 0 ]; then
-        "$annals" --db "$dir/backup-$kills" verify >"$dir/verify.out" 2>&1 ||
-          finding "verify of a finished backup: $(tail -3 "$dir/verify.out" | tr '\n' ' ')"
+        # A backup is not a store: restore it, then verify what it gives.
+        { "$annals" --db "$dir/restored-$kills" restore "$dir/backup-$kills" &&
+          "$annals" --db "$dir/restored-$kills" verify; } >"$dir/verify.out" 2>&1 ||
+          finding "restore and verify of a finished backup: $(tail -3 "$dir/verify.out" | tr '\n' ' ')"
       fi
-      rm -rf "$dir/backup-$kills" ;;  # made by this script
+      # Made by this script: the backup, its restore, and the work directory
+      # a killed backup leaves beside its destination.
+      rm -rf "$dir/backup-$kills" "$dir/restored-$kills" "$dir"/.backup-"$kills".annals-backup-* ;;
   esac
   # A command that fails other than by the kill (or a correction of a
   # retracted or non-statement seq, exit 1) is a finding.

@@ -16,10 +16,11 @@
 namespace annals::test {
 
 // Starts `annals --db DB serve --ready-fd 3` and waits for its readiness
-// line (the address) on the pipe: no sleeping, no polling.
+// lines (the address; with --http, its address) on the pipe: no sleeping, no polling.
 struct Server {
   Child child;
   std::string address;
+  std::string http;  // with --http: its address ("http://127.0.0.1:PORT")
   std::string log;
 };
 
@@ -30,8 +31,16 @@ inline Server StartServer(const std::filesystem::path& db, const std::filesystem
   std::vector<std::string> args = {CliPath(), "--db", db.string(), "serve", "--ready-fd", "3"};
   args.insert(args.end(), flags.begin(), flags.end());
   s.child = Spawn(args, s.log, true);
+  // The server writes its lines and closes the pipe (or exits).
+  std::string ready;
   char c;
-  while (read(s.child.fd3, &c, 1) == 1 && c != '\n') s.address += c;
+  while (read(s.child.fd3, &c, 1) == 1) ready += c;
+  size_t nl = ready.find('\n');
+  s.address = ready.substr(0, nl);
+  if (nl != std::string::npos) {
+    s.http = ready.substr(nl + 1);
+    if (!s.http.empty() && s.http.back() == '\n') s.http.pop_back();
+  }
   close(s.child.fd3);
   s.child.fd3 = -1;
   return s;

@@ -96,8 +96,8 @@ std::string UnknownCommandMessage(CLI::App& app, int argc, const char* const* ar
     std::string_view arg = argv[i];
     if (arg == "--") return "";
     if (arg.starts_with("-")) {
-      // The only option before a command that takes a separate value.
-      if (level == &app && arg == "--db") ++i;
+      // The options before a command that take a separate value.
+      if (level == &app && (arg == "--db" || arg == "--server")) ++i;
       continue;
     }
     std::vector<std::string> names = Names(*level);

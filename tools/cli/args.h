@@ -35,7 +35,7 @@ std::vector<std::string> Suggest(std::string_view typed,
 // Looks for a command word in argv that names no subcommand of `app` (or,
 // below a command that has subcommands, none of its). Returns the message
 // to print ("'timline' is not a command. Did you mean 'timeline'?"), or ""
-// if every command word is known. Options (and --db's value) are skipped.
+// if every command word is known. Options (and the values of --db and --server) are skipped.
 std::string UnknownCommandMessage(CLI::App& app, int argc, const char* const* argv);
 
 }  // namespace annals::cli

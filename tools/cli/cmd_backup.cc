@@ -34,7 +34,11 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("DIR", f->dir, "new directory, or an earlier backup's, to hold the backup")
       ->required();
   return [f, &g]() -> int {
-    auto info = BackupStore(g.db, f->dir);
+    // A server holding the store backs it up itself: a copy of its files,
+    // rather than a record-by-record copy beside a writer.
+    auto client = ConnectClient(g);
+    if (!client.ok()) return Fail("backup", client.status());
+    auto info = *client != nullptr ? (*client)->Backup(f->dir) : BackupStore(g.db, f->dir);
     if (!info.ok()) {
       if (IsNoStore(info.status()))
         return Fail("backup", WithHint(info.status(), "give --db PATH or set ANNALS_DB"));
@@ -62,6 +66,8 @@ Runner AddRestore(CLI::App& app, const GlobalFlags& g) {
                 "replace the annals store at --db (deleted once the backup is restored "
                 "and checked); never a file or a directory holding anything else");
   return [f, &g]() -> int {
+    if (absl::Status st = RefuseWhileServed(g, "restoring over it"); !st.ok())
+      return FailRequest("restore", st);
     RestoreOptions options;
     options.overwrite = f->force;
     auto info = RestoreStore(f->dir, g.db, options);

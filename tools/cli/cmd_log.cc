@@ -6,7 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/args.h"
+#include "annals/json.h"
 #include "cli/commands.h"
+#include "cli/follow.h"
 #include "cli/output.h"
 #include "cli/terminal.h"
 #include "cli/time_args.h"
@@ -21,6 +23,7 @@ struct LogFlags {
   uint64_t limit = 0;
   std::string format = "table";
   bool spreadsheet_safe = false;
+  bool follow = false;
 };
 
 struct ShowFlags {
@@ -37,6 +40,26 @@ void AddFormat(CLI::App* cmd, std::string& format, bool& spreadsheet_safe) {
       ->check(CLI::IsMember({"table", "jsonl", "csv"}))
       ->capture_default_str();
   AddSpreadsheetSafeFlag(cmd, spreadsheet_safe);
+}
+
+// `log --follow`: each event as it arrives, flushed (follow.h).
+int FollowLogCommand(const GlobalFlags& g, const LogFlags& f, Timestamp from, Timestamp to) {
+  auto writer = NewEventWriter(f.format, false, stdout, f.spreadsheet_safe);
+  const bool jsonl = f.format == "jsonl";
+  return FollowLog(g, BlockFollowSignals(), f.from_seq, [&](const Event& e, const Engine& lookups) {
+    if (!InDateRange(e.statement.occurred_at, from, to)) return;
+    if (jsonl) {
+      // As the jsonl writer's rows, with the target's id looked up through
+      // whichever engine is following now.
+      auto target_id = AmendedStatementId(lookups, e);
+      std::string line = EventToJson(e, target_id.ok() ? *target_id : std::string());
+      line.push_back('\n');
+      std::fwrite(line.data(), 1, line.size(), stdout);
+    } else {
+      writer->Write(e);
+    }
+    FlushOutput();
+  });
 }
 
 }  // namespace
@@ -65,10 +88,17 @@ Runner AddLog(CLI::App& app, const GlobalFlags& g) {
       ->check(NonNegative())
       ->capture_default_str();
   AddFormat(cmd, f->format, f->spreadsheet_safe);
+  cmd->add_flag("--follow", f->follow,
+                "after the events there are, print each new one as it is appended, "
+                "until interrupted (through the server holding the store, or on the "
+                "store itself)")
+      ->excludes(cmd->get_option("--to-seq"))
+      ->excludes(cmd->get_option("--limit"));
   return [f, &g]() -> int {
     Timestamp from, to;
     if (absl::Status st = ParseDateRange(f->from, f->to, &from, &to); !st.ok())
       return Fail("log", st);
+    if (f->follow) return FollowLogCommand(g, *f, from, to);
     if (f->to_seq != 0 && f->to_seq < f->from_seq)
       return Fail("log", absl::InvalidArgumentError(absl::StrCat(
                              "the range is empty: --from-seq ", f->from_seq,

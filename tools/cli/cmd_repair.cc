@@ -25,6 +25,8 @@ Runner AddRepair(CLI::App& app, const GlobalFlags& g) {
                   "where to move the damaged store (must not exist; default "
                   "STORE.damaged-<UTC time> beside the store)");
   return [damaged_dir, &g]() -> int {
+    if (absl::Status st = RefuseWhileServed(g, "repairing it"); !st.ok())
+      return Fail("repair", st);
     RepairOptions options;
     options.damaged_dir = *damaged_dir;
     auto r = RepairStore(g.db, options);

@@ -12,7 +12,8 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
       "Hold the store for writing and serve it to many clients over a Unix socket "
-      "(mode 0600) until SIGTERM or SIGINT; clients find it by STORE/annals.server");
+      "(mode 0600), and over HTTP/JSON with --http, until SIGTERM or SIGINT; clients "
+      "find it by STORE/annals.server");
   cmd->add_option("--socket", o->socket,
                   "socket path (default: STORE/annals.sock, or under $XDG_RUNTIME_DIR "
                   "or /tmp when that is over 107 bytes or the store is read-only)");
@@ -24,9 +25,20 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
                   "cut off a subscriber that takes nothing while more than this many "
                   "events are appended (it is told where to resume)")
       ->capture_default_str();
+  cmd->add_option("--http", o->http,
+                  "also serve HTTP/JSON (docs/HTTP.md) on PORT, localhost:PORT or "
+                  "127.0.0.1:PORT (port 0: any free port; the address is logged and "
+                  "written to --ready-fd); other hosts need tokens and TLS, not built yet");
+  cmd->add_option("--http-max-header-bytes", o->http_max_header_bytes,
+                  "answer 431 to an HTTP request whose target and headers are bigger")
+      ->capture_default_str();
+  cmd->add_option("--http-max-body-bytes", o->http_max_body_bytes,
+                  "answer 413 to an HTTP request whose body is bigger")
+      ->capture_default_str();
   cmd->add_option("--ready-fd", o->ready_fd,
                   "once serving, write the address and a newline to this file "
-                  "descriptor and close it (for scripts)");
+                  "descriptor and close it (for scripts); with --http, the HTTP "
+                  "address on a second line");
   return [o, &g]() -> int {
     o->store = g.db;
     absl::Status s = Serve(*o);

@@ -3,11 +3,14 @@
 // plumbing `projection query` shares (commands.h).
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "annals/names.h"
 #include "annals/status.h"
 #include "cli/commands.h"
+#include "cli/follow.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
@@ -29,8 +32,69 @@ const ProjectionInfo* FindInfo(const std::vector<ProjectionInfo>& infos,
 struct TimelineCommandFlags {
   std::string actor, topic;
   std::string role = "any";
+  bool follow = false;
   TimelineFlags q;
 };
+
+// How statement `s` stands in the timeline `q` names (aliases aside, as
+// subscriptions): its roles for an actor (0: not in it), kAny for a topic.
+uint8_t RolesIn(const TimelineQuery& q, const std::string& name, const Statement& s) {
+  if (q.kind == TimelineKind::kTopic) {
+    for (const std::string& t : s.topics)
+      if (NormalizedName(t) == name) return static_cast<uint8_t>(Role::kAny);
+    return 0;
+  }
+  uint8_t roles = NormalizedName(s.speaker) == name ? static_cast<uint8_t>(Role::kSpeaker) : 0;
+  for (const std::string& t : s.targets)
+    if (NormalizedName(t) == name) roles |= static_cast<uint8_t>(Role::kTarget);
+  return roles & static_cast<uint8_t>(q.role);
+}
+
+// The row an arriving event makes in timeline `q`, if any: a statement as
+// active, a correction as its statement's new values (status corrected),
+// a retraction as the statement it retracts (status retracted).
+std::optional<TimelineEntry> RowOf(const TimelineQuery& q, const std::string& name,
+                                   const Event& e, const Engine& lookups) {
+  TimelineEntry entry;
+  entry.version_seq = e.seq;
+  if (e.kind == EventKind::kStatement) {
+    entry.event = e;
+  } else if (e.kind == EventKind::kCorrection || e.kind == EventKind::kRetraction) {
+    auto target = lookups.Get(e.target);
+    if (!target.ok()) return std::nullopt;
+    entry.event = *std::move(target);
+    if (e.kind == EventKind::kCorrection) {
+      entry.event.statement = e.statement;
+      entry.event.statement.id = entry.event.id;
+    }
+    entry.status = e.kind == EventKind::kCorrection ? EntryStatus::kCorrected
+                                                    : EntryStatus::kRetracted;
+  } else {
+    return std::nullopt;  // aliases change no row as they arrive
+  }
+  const uint8_t roles = RolesIn(q, name, entry.event.statement);
+  if (roles == 0 || !InDateRange(entry.event.statement.occurred_at, q.from, q.to))
+    return std::nullopt;
+  entry.role = static_cast<Role>(roles);
+  return entry;
+}
+
+// `timeline --follow`: the timeline as it stands, then a row for each
+// event that arrives and concerns it (follow.h).
+int FollowTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
+  const int signal_fd = BlockFollowSignals();  // before anything starts a thread
+  TimelineTail tail;
+  if (int code = RunTimeline(g, f, q, &tail); code != kExitOk) return code;
+  if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
+    return Fail("timeline", st);
+  const std::string name = NormalizedName(q.name);
+  return FollowLog(g, signal_fd, tail.as_of + 1, [&](const Event& e, const Engine& lookups) {
+    if (auto row = RowOf(q, name, e, lookups); row.has_value()) {
+      tail.writer->Write(*row);
+      FlushOutput();
+    }
+  });
+}
 
 }  // namespace
 
@@ -45,6 +109,13 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenExistingForWrite(const GlobalFlags& 
 
 absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string& projection) {
   QueryStore store;
+  // A server holding the store answers from its current view.
+  auto served = ConnectToServer(g);
+  if (!served.ok()) return served.status();
+  if (*served != nullptr) {
+    store.engine = std::move(*served);
+    return store;
+  }
   // The cheap open first: a query on a projection that has applied the
   // whole log needs nothing a writable open brings. Anything else (an
   // error too) takes the writable path, which reports it; so does a store
@@ -139,7 +210,8 @@ void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f) {
                   "continue after the last row of an earlier --limit'ed run");
 }
 
-int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
+int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q,
+                TimelineTail* tail) {
   const std::string what = q.projection.empty() ? "timeline" : "projection query";
   if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
     return Fail(what, st);
@@ -198,6 +270,12 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
     }
     if (page->entries.empty()) break;  // defensive: never loop on no progress
   }
+  if (tail != nullptr) {
+    tail->as_of = q.as_of.value_or(0);
+    tail->writer = std::move(writer);
+    FlushOutput();
+    return kExitOk;
+  }
   writer->Finish();
   FlushOutput();
   if (shown == 0 && f.cursor.empty()) NoteIfNoStatements(engine, q);
@@ -225,6 +303,14 @@ Runner AddTimeline(CLI::App& app, const GlobalFlags& g) {
       ->check(CLI::IsMember({"speaker", "target", "any"}))
       ->capture_default_str();
   AddTimelineFlags(cmd, f->q);
+  cmd->add_flag("--follow", f->follow,
+                "after the timeline, print a row for each statement, correction or "
+                "retraction that concerns it as it is appended (aliases are not "
+                "applied to those), until interrupted")
+      ->excludes(cmd->get_option("--as-of"))
+      ->excludes(cmd->get_option("--limit"))
+      ->excludes(cmd->get_option("--cursor"))
+      ->excludes(cmd->get_option("--reverse"));
   return [f, &g, cmd]() -> int {
     TimelineQuery q;
     if (cmd->count("--actor") > 0) {
@@ -244,6 +330,7 @@ Runner AddTimeline(CLI::App& app, const GlobalFlags& g) {
     q.role = f->role == "speaker"  ? Role::kSpeaker
              : f->role == "target" ? Role::kTarget
                                    : Role::kAny;
+    if (f->follow) return FollowTimeline(g, f->q, q);
     return RunTimeline(g, f->q, q);
   };
 }

@@ -101,9 +101,19 @@ struct TimelineFlags {
 };
 void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f);
 
+// Where a timeline that goes on (timeline --follow) continues: the log
+// position its rows answered as of, and its writer, not finished.
+class TimelineWriter;  // cli/output.h
+struct TimelineTail {
+  uint64_t as_of = 0;
+  std::unique_ptr<TimelineWriter> writer;
+};
+
 // Runs `query` (kind/name/role or projection/key already set) with `f`
-// applied, printing every row (following cursors) up to --limit.
-int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery query);
+// applied, printing every row (following cursors) up to --limit. With
+// `tail`, hands the writer over there instead of finishing it.
+int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery query,
+                TimelineTail* tail = nullptr);
 
 // suggest.cc: when the actor or topic `q` names has no statements at all
 // (as of q.as_of, whatever its date range), says so on stderr with up to 5

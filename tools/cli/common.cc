@@ -7,7 +7,10 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "annals/client.h"
 #include "annals/status.h"
+#include "cli/remote_engine.h"
 #include "cli/terminal.h"
 
 namespace annals::cli {
@@ -62,6 +65,8 @@ bool OutputFailed() {
   return true;
 }
 
+bool OutputClosed() { return OutputFailed() && first_output_errno == EPIPE; }
+
 bool FlushOutput() {
   // An earlier write may have failed already (its buffer is then gone, and
   // fflush succeeds): its errno is the most recent one.
@@ -96,13 +101,53 @@ absl::StatusOr<uint64_t> ResolveEvent(const Engine& engine, std::string_view whi
   return engine.FindById(which);
 }
 
+absl::StatusOr<std::unique_ptr<Client>> ConnectClient(const GlobalFlags& g) {
+  std::optional<std::string> address;
+  if (!g.server.empty()) {
+    if (absl::StartsWith(g.server, "tcp:"))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--server ", g.server, ": TCP servers are not supported yet (use unix:PATH)"));
+    address = g.server;
+  } else {
+    address = ServerAddress(g.db);
+    if (!address.has_value()) return std::unique_ptr<Client>();
+  }
+  auto client = Connect(*address);
+  if (!client.ok()) {
+    // A stale address file (a killed server) or one this version cannot
+    // read: the store is not served; open it here.
+    if (g.server.empty()) return std::unique_ptr<Client>();
+    return WithHint(client.status(), absl::StrCat("--server ", g.server));
+  }
+  return client;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> ConnectToServer(const GlobalFlags& g) {
+  auto client = ConnectClient(g);
+  if (!client.ok()) return client.status();
+  if (*client == nullptr) return std::unique_ptr<Engine>();
+  return NewRemoteEngine(std::move(*client));
+}
+
+absl::Status RefuseWhileServed(const GlobalFlags& g, std::string_view what) {
+  std::optional<std::string> address = ServerAddress(g.db);
+  if (!address.has_value() || !Connect(*address).ok()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "store ", g.db, " is in use by a running server (annals serve): stop it before ",
+      std::string(what)));
+}
+
 absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g) {
+  auto served = ConnectToServer(g);
+  if (!served.ok() || *served != nullptr) return served;
   Options o;
   return Engine::Open(g.db, o);
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenExisting(const GlobalFlags& g,
                                                      Options options) {
+  auto served = ConnectToServer(g);
+  if (!served.ok() || *served != nullptr) return served;
   options.create_if_missing = false;
   auto e = Engine::Open(g.db, options);
   if (IsNoStore(e.status()))

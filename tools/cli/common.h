@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "annals/client.h"
 #include "annals/engine.h"
 
 namespace annals::cli {
@@ -20,6 +21,7 @@ inline constexpr int kExitStorage = 2;   // the store failed or is damaged
 
 struct GlobalFlags {
   std::string db = "./annals.db";  // --db, else $ANNALS_DB
+  std::string server;              // --server, else $ANNALS_SERVER; "" = discover
 };
 
 // Bad input (kInvalidArgument, kNotFound, kOutOfRange, kAlreadyExists) is 1;
@@ -43,6 +45,10 @@ void Note(std::string_view text);
 // commands that print row by row check this to stop early.
 bool OutputFailed();
 
+// Standard output failed because its reader went away (EPIPE, with
+// SIGPIPE ignored): a follower then ends quietly, with status 0.
+bool OutputClosed();
+
 // Flushes standard output (before writing to stderr, so the two stay in
 // order); false on a write error, whose reason FinishOutput then reports.
 bool FlushOutput();
@@ -57,6 +63,23 @@ int FinishOutput(int code);
 // digits is a seq, anything else an id. kNotFound if there is no such
 // event; kInvalidArgument for an empty name or a seq above 2^64-1.
 absl::StatusOr<uint64_t> ResolveEvent(const Engine& engine, std::string_view which);
+
+// The server to talk to instead of opening the store (issue 20): the one
+// named by --server (an error if it cannot be reached: no fallback), else
+// the one whose address file is in the store. nullptr when there is none,
+// or when that file is stale (its server was killed: nothing answers), in
+// which case the caller opens the store itself. "tcp:..." addresses are
+// kInvalidArgument (not supported yet). The Engine returned runs every
+// operation in the server (cli/remote_engine.h).
+absl::StatusOr<std::unique_ptr<Engine>> ConnectToServer(const GlobalFlags& g);
+// The same, as the Client itself (for what only a server does: backup).
+absl::StatusOr<std::unique_ptr<Client>> ConnectClient(const GlobalFlags& g);
+
+// A command that must own the store's files (restore, repair): kFailedPrecondition
+// when a server holds it (one answers at the address in its address file).
+absl::Status RefuseWhileServed(const GlobalFlags& g, std::string_view what);
+
+// The open functions below use the server when ConnectToServer finds one.
 
 // Opens the store for writing, creating it on first use.
 absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g);

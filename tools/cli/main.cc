@@ -34,6 +34,11 @@ int Run(int argc, char** argv) {
   app.add_option("--db", g.db,
                  "store directory (default: $ANNALS_DB, else ./annals.db)")
       ->envname("ANNALS_DB");
+  app.add_option("--server", g.server,
+                 "use the server at ADDRESS (unix:PATH) instead of the one holding the "
+                 "store, if any (default: $ANNALS_SERVER, else the store's annals.server "
+                 "file)")
+      ->envname("ANNALS_SERVER");
 
   std::map<CLI::App*, Runner> runners;
   auto add = [&](Runner r) { runners.emplace(app.get_subcommands({}).back(), std::move(r)); };

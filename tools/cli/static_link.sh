@@ -1,7 +1,7 @@
 #!/bin/bash
 # Link launcher for the annals CLI (tools/CMakeLists.txt, ANNALS_STATIC_CLI):
 # runs the link command it is given with the shared RocksDB, Abseil,
-# Cap'n Proto/KJ (with its RPC and async parts), xxHash, zlib and utf8proc
+# Cap'n Proto/KJ (with its RPC, async and HTTP parts), xxHash, zlib and utf8proc
 # libraries replaced by their static archives (when installed), and
 # RocksDB's compression libraries added after them.
 # Why: a one-shot query's process spent more CPU resolving the ~50 shared
@@ -10,7 +10,7 @@
 args=()
 statics=()
 for a in "$@"; do
-  if [[ $a =~ ^(/.*/)(lib(absl_[a-z0-9_]+|capnp|capnp-rpc|kj|kj-async|rocksdb|utf8proc|xxhash|z))(-[0-9.]+)?\.so(\.[0-9.]+)*$ ]]; then
+  if [[ $a =~ ^(/.*/)(lib(absl_[a-z0-9_]+|capnp|capnp-rpc|kj|kj-async|kj-http|rocksdb|utf8proc|xxhash|z))(-[0-9.]+)?\.so(\.[0-9.]+)*$ ]]; then
     archive="${BASH_REMATCH[1]}${BASH_REMATCH[2]}.a"
     if [[ -f $archive ]]; then
       [[ " ${statics[*]} " == *" $archive "* ]] || statics+=("$archive")

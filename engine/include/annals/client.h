@@ -23,7 +23,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "annals/backup.h"
+#include "annals/declarative.h"
 #include "annals/engine.h"
+#include "annals/projection.h"
 #include "annals/event.h"
 #include "annals/statement.h"
 #include "annals/timeline.h"
@@ -84,6 +88,37 @@ class ANNALS_EXPORT Client {
   // the server runs with --sync.
   virtual absl::StatusOr<std::vector<AppendResult>> Append(
       std::span<const Statement> statements) = 0;
+
+  // As Engine's methods of the same names, run by the server. Amendments
+  // and Sync follow the server's durability (see Append); waits ask the
+  // server again every half second or so until `timeout`. Registering
+  // in-process C++ projections (Engine::AddProjection) has no remote form:
+  // declarative ones (CreateProjection) work.
+  virtual absl::StatusOr<AppendResult> Correct(uint64_t target, const Statement& corrected,
+                                               std::string_view reason) = 0;
+  virtual absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason) = 0;
+  virtual absl::StatusOr<AppendResult> Alias(std::string_view alias,
+                                             std::string_view canonical) = 0;
+  virtual absl::Status Sync() = 0;
+  virtual absl::StatusOr<StatementStanding> Standing(uint64_t seq) = 0;
+  virtual absl::StatusOr<Statement> CurrentStatement(uint64_t seq) = 0;
+  virtual absl::StatusOr<uint64_t> SeqAt(int64_t recorded_at) = 0;
+  virtual absl::StatusOr<std::vector<GroupCount>> Counts(const CountsQuery& q) = 0;
+  virtual absl::StatusOr<std::vector<ProjectionInfo>> Projections() = 0;
+  virtual absl::Status CreateProjection(const ProjectionDefinition& def) = 0;
+  virtual absl::Status DropProjection(std::string_view name) = 0;
+  virtual absl::Status Rebuild(std::string_view name) = 0;
+  virtual absl::Status WaitForRebuild(std::string_view name, absl::Duration timeout) = 0;
+  virtual absl::Status WaitForProjection(std::string_view name, uint64_t seq,
+                                         absl::Duration timeout) = 0;
+  virtual absl::StatusOr<std::optional<std::string>> ReadProjection(std::string_view name,
+                                                                    std::string_view key) = 0;
+
+  // Backs up the store in the server (annals::Backup, annals/backup.h,
+  // with the server's own engine: a checked copy of its files, taken at one
+  // instant). `dir` is a path on this machine (a relative one is made
+  // absolute here); the server's process writes it.
+  virtual absl::StatusOr<BackupInfo> Backup(const std::string& dir) = 0;
 
   // Delivers every event from `from_seq` on that passes `filter`, in seq
   // order, with no gap and no repeat: first those already in the log, then

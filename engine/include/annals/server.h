@@ -1,5 +1,7 @@
 // `annals serve`: one process holds a store for writing and serves it to
-// many clients (annals/client.h) over Cap'n Proto RPC on a Unix socket.
+// many clients (annals/client.h) over Cap'n Proto RPC on a Unix socket,
+// and over HTTP/JSON on a loopback port with ServeOptions::http
+// (docs/HTTP.md).
 //
 // The socket is created mode 0600 (only the store's owner may connect):
 // STORE/annals.sock, or, when that path is too long for a Unix socket (107
@@ -49,7 +51,19 @@ struct ServeOptions {
   // says where to resume. Catching up from far behind is no reason.
   uint64_t max_subscriber_lag = 100000;
   int ready_fd = -1;        // >= 0: write the address and "\n" there, then
-                            // close it, once serving (for scripts, tests)
+                            // close it, once serving (for scripts, tests);
+                            // with `http`, its address on a second line
+  // HTTP/JSON (docs/HTTP.md): "" = none; "PORT", "localhost:PORT" or
+  // "HOST:PORT" with a loopback HOST (127.0.0.1, ::1). Port 0 picks a free
+  // port; the address taken ("http://127.0.0.1:PORT") is logged and written
+  // to ready_fd. Other hosts are refused (kInvalidArgument) until tokens and
+  // TLS exist.
+  std::string http;
+  // A request whose target and headers take more than this many bytes is
+  // answered 431 (kj's HTTP parser itself stops at 128 KiB).
+  size_t http_max_header_bytes = size_t{64} << 10;
+  // A request body over this many bytes is answered 413.
+  size_t http_max_body_bytes = size_t{64} << 20;
 };
 
 // Serves until SIGTERM or SIGINT, then stops accepting, commits the appends

@@ -1,5 +1,7 @@
 #include "model/names.h"
 
+#include "annals/names.h"
+
 #include <cstdlib>
 
 #include "utf8proc.h"
@@ -117,3 +119,9 @@ std::string FoldName(std::string_view name) {
 }
 
 }  // namespace annals::internal
+
+namespace annals {
+
+std::string NormalizedName(std::string_view name) { return internal::NormalizeName(name); }
+
+}  // namespace annals

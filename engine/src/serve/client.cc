@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "capnp/rpc-twoparty.h"
 #include "kj/async-io.h"
+#include "serve/client_calls.h"
 #include "serve/client_subscription.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
@@ -155,6 +156,195 @@ class RemoteClient final : public Client {
         Results out;
         for (auto a : r.getResults()) out.push_back(AppendResult{a.getSeq(), a.getDuplicate()});
         return out;
+      });
+    });
+  }
+
+  absl::StatusOr<AppendResult> Correct(uint64_t target, const Statement& corrected,
+                                       std::string_view reason) override {
+    std::string wire = StatementToWire(corrected), why(reason);
+    return Call<AppendResult>([&](rpc::Store::Client& s) {
+      auto req = s.correctRequest();
+      req.setTarget(target);
+      req.setStatement(AsData(wire));
+      req.setReason(why);
+      return req.send().then([](auto r) { return ResultOf(r); });
+    });
+  }
+
+  absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason) override {
+    std::string why(reason);
+    return Call<AppendResult>([&](rpc::Store::Client& s) {
+      auto req = s.retractRequest();
+      req.setTarget(target);
+      req.setReason(why);
+      return req.send().then([](auto r) { return ResultOf(r); });
+    });
+  }
+
+  absl::StatusOr<AppendResult> Alias(std::string_view alias,
+                                     std::string_view canonical) override {
+    std::string a(alias), c(canonical);
+    return Call<AppendResult>([&](rpc::Store::Client& s) {
+      auto req = s.aliasRequest();
+      req.setAlias(a);
+      req.setCanonical(c);
+      return req.send().then([](auto r) { return ResultOf(r); });
+    });
+  }
+
+  absl::Status Sync() override {
+    return Call<bool>([](rpc::Store::Client& s) {
+             return s.syncRequest().send().then([](auto r) { return Done(r); });
+           })
+        .status();
+  }
+
+  absl::StatusOr<StatementStanding> Standing(uint64_t seq) override {
+    return Call<StatementStanding>([seq](rpc::Store::Client& s) {
+      auto req = s.standingRequest();
+      req.setSeq(seq);
+      return req.send().then([](auto r) -> absl::StatusOr<StatementStanding> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return StatementStanding{r.getCorrectedBy(), r.getRetractedBy()};
+      });
+    });
+  }
+
+  absl::StatusOr<Statement> CurrentStatement(uint64_t seq) override {
+    return Call<Statement>([seq](rpc::Store::Client& s) {
+      auto req = s.currentStatementRequest();
+      req.setSeq(seq);
+      return req.send().then([](auto r) -> absl::StatusOr<Statement> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return StatementFromWire(r.getStatement());
+      });
+    });
+  }
+
+  absl::StatusOr<uint64_t> SeqAt(int64_t recorded_at) override {
+    return Call<uint64_t>([recorded_at](rpc::Store::Client& s) {
+      auto req = s.seqAtRequest();
+      req.setRecordedAt(recorded_at);
+      return req.send().then([](auto r) -> absl::StatusOr<uint64_t> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return r.getSeq();
+      });
+    });
+  }
+
+  absl::StatusOr<std::vector<GroupCount>> Counts(const CountsQuery& q) override {
+    return Call<std::vector<GroupCount>>([&q](rpc::Store::Client& s) {
+      auto req = s.countsRequest();
+      CountsQueryToWire(q, req);
+      return req.send().then([](auto r) -> absl::StatusOr<std::vector<GroupCount>> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        return CountsFromWire(r);
+      });
+    });
+  }
+
+  absl::StatusOr<std::vector<ProjectionInfo>> Projections() override {
+    return Call<std::vector<ProjectionInfo>>([](rpc::Store::Client& s) {
+      return s.projectionListRequest().send().then(
+          [](auto r) -> absl::StatusOr<std::vector<ProjectionInfo>> {
+            if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+            std::vector<ProjectionInfo> out;
+            for (auto i : r.getProjections()) out.push_back(ProjectionInfoFromWire(i));
+            return out;
+          });
+    });
+  }
+
+  absl::Status CreateProjection(const ProjectionDefinition& def) override {
+    return Call<bool>([&def](rpc::Store::Client& s) {
+             auto req = s.createProjectionRequest();
+             DefinitionToWire(def, req);
+             return req.send().then([](auto r) { return Done(r); });
+           })
+        .status();
+  }
+
+  absl::Status DropProjection(std::string_view name) override {
+    std::string n(name);
+    return Call<bool>([&n](rpc::Store::Client& s) {
+             auto req = s.dropProjectionRequest();
+             req.setName(n);
+             return req.send().then([](auto r) { return Done(r); });
+           })
+        .status();
+  }
+
+  absl::Status Rebuild(std::string_view name) override {
+    std::string n(name);
+    return Call<bool>([&n](rpc::Store::Client& s) {
+             auto req = s.rebuildRequest();
+             req.setName(n);
+             return req.send().then([](auto r) { return Done(r); });
+           })
+        .status();
+  }
+
+  absl::Status WaitForRebuild(std::string_view name, absl::Duration timeout) override {
+    std::string n(name);
+    return WaitUntil(timeout, [&](int64_t micros) {
+      return Call<bool>([&](rpc::Store::Client& s) {
+               auto req = s.waitForRebuildRequest();
+               req.setName(n);
+               req.setTimeoutMicros(micros);
+               return req.send().then([](auto r) { return Done(r); });
+             })
+          .status();
+    });
+  }
+
+  absl::Status WaitForProjection(std::string_view name, uint64_t seq,
+                                 absl::Duration timeout) override {
+    std::string n(name);
+    return WaitUntil(timeout, [&](int64_t micros) {
+      return Call<bool>([&](rpc::Store::Client& s) {
+               auto req = s.waitForProjectionRequest();
+               req.setName(n);
+               req.setSeq(seq);
+               req.setTimeoutMicros(micros);
+               return req.send().then([](auto r) { return Done(r); });
+             })
+          .status();
+    });
+  }
+
+  absl::StatusOr<std::optional<std::string>> ReadProjection(std::string_view name,
+                                                            std::string_view key) override {
+    std::string n(name), k(key);
+    using Value = std::optional<std::string>;
+    return Call<Value>([&](rpc::Store::Client& s) {
+      auto req = s.readProjectionRequest();
+      req.setName(n);
+      req.setKey(k);
+      return req.send().then([](auto r) -> absl::StatusOr<Value> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        if (!r.getFound()) return Value();
+        auto v = r.getValue();
+        return Value(std::string(reinterpret_cast<const char*>(v.begin()), v.size()));
+      });
+    });
+  }
+
+  absl::StatusOr<BackupInfo> Backup(const std::string& dir) override {
+    std::error_code ec;
+    std::string path = std::filesystem::absolute(dir, ec).string();
+    if (ec) return absl::InvalidArgumentError(absl::StrCat(dir, ": ", ec.message()));
+    return Call<BackupInfo>([&path](rpc::Store::Client& s) {
+      auto req = s.backupRequest();
+      req.setDestination(path);
+      return req.send().then([](auto r) -> absl::StatusOr<BackupInfo> {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        BackupInfo info;
+        info.path = std::string(r.getPath().cStr(), r.getPath().size());
+        info.head = r.getHead();
+        info.bytes = r.getBytes();
+        info.backup_id = r.getBackupId();
+        return info;
       });
     });
   }

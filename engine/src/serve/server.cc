@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -20,7 +21,9 @@
 #include "capnp/rpc-twoparty.h"
 #include "kj/async-io.h"
 #include "kj/async-unix.h"
+#include "serve/accept_loop.h"
 #include "serve/connection.h"
+#include "serve/http_server.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 
@@ -39,33 +42,13 @@ namespace {
 class Connections final : public kj::TaskSet::ErrorHandler {
  public:
   Connections(ServerState& state, kj::Timer& timer)
-      : state_(state), timer_(timer), tasks_(*this) {}
+      : state_(state),
+        tasks_(*this),
+        accept_(timer, "", [this](kj::Own<kj::AsyncIoStream> s) { Add(kj::mv(s)); }) {}
 
-  // Accepts until the listener goes. An accept that fails (EMFILE: out of
-  // file descriptors, say) is retried after a pause that doubles up to a
-  // second, on the event loop's timer, so that the loop serves the open
-  // connections meanwhile; a burst of failures is logged once. (Before,
-  // EMFILE ended the server.)
-  kj::Promise<void> AcceptLoop(kj::ConnectionReceiver& listener) {
-    // kj's accept() throws at once on an error other than EAGAIN (Cap'n
-    // Proto 0.9): evalNow makes that a rejected promise like the others.
-    return kj::evalNow([&listener] { return listener.accept(); }).then(
-        [this, &listener](kj::Own<kj::AsyncIoStream> stream) {
-          if (failures_ > 0)
-            ServerLog(absl::StrCat("accepting again after ", failures_, " failed accepts"));
-          failures_ = 0;
-          Add(kj::mv(stream));
-          return AcceptLoop(listener);
-        },
-        [this, &listener](kj::Exception&& e) {
-          if (failures_++ == 0)
-            ServerLog(absl::StrCat("accept failed: ", e.getDescription().cStr(),
-                                   " (retrying; logged once until an accept succeeds)"));
-          kj::Duration pause = kj::min(kAcceptPauseMin * (1u << kj::min(failures_ - 1, 7u)),
-                                       kAcceptPauseMax);
-          return timer_.afterDelay(pause).then([this, &listener] { return AcceptLoop(listener); });
-        });
-  }
+  // Accepts until the listener goes (serve/accept_loop.h: EMFILE backs
+  // off; before, it ended the server).
+  kj::Promise<void> Accept(kj::ConnectionReceiver& listener) { return accept_.Run(listener); }
 
   void taskFailed(kj::Exception&& e) override {
     ServerLog(absl::StrCat("connection error: ", e.getDescription().cStr()));
@@ -93,26 +76,30 @@ class Connections final : public kj::TaskSet::ErrorHandler {
     }));
   }
 
-  static constexpr kj::Duration kAcceptPauseMin = 10 * kj::MILLISECONDS;
-  static constexpr kj::Duration kAcceptPauseMax = 1 * kj::SECONDS;
-
   ServerState& state_;
-  kj::Timer& timer_;
   kj::TaskSet tasks_;
   uint64_t next_ = 0;
   std::set<uint64_t> live_;
   std::map<uint64_t, std::shared_ptr<ConnectionNotes>> notes_;
-  unsigned failures_ = 0;  // accepts failed in a row
+  AcceptLoop accept_;
 };
 
-void Ready(int fd, const std::string& address) {
+// The RPC address, and the HTTP one (if any) on a second line.
+void Ready(int fd, const std::string& address, const HttpListener* http) {
   if (fd < 0) return;
   std::string line = address + "\n";
+  if (http != nullptr) line += http->address() + "\n";
   (void)!write(fd, line.data(), line.size());
   close(fd);
 }
 
 absl::Status ServeLoop(const ServeOptions& o) {
+  std::optional<HttpAddress> http_address;
+  if (!o.http.empty()) {
+    auto a = ParseHttpAddress(o.http);
+    if (!a.ok()) return a.status();
+    http_address = *a;
+  }
   auto io = kj::setupAsyncIo();
   Options options;
   options.sync_appends = o.sync;
@@ -133,28 +120,41 @@ absl::Status ServeLoop(const ServeOptions& o) {
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
     ServerState state{**engine, committer, *reads, watch, o.max_subscriber_lag};
     auto connections = std::make_unique<Connections>(state, io.provider->getTimer());
+    std::unique_ptr<HttpListener> http;
+    if (http_address.has_value()) {
+      auto bound = HttpListener::Bind(io, state, o, *http_address);
+      if (!bound.ok()) {
+        unlink(path.c_str());
+        return bound.status();
+      }
+      http = *std::move(bound);
+    }
     if (absl::Status s = WriteAddressFile(o.store, address); !s.ok()) {
       unlink(path.c_str());
       return s;
     }
     ServerLog(absl::StrCat("serving ", o.store, " on ", address,
+                           http ? absl::StrCat(" and ", http->address()) : "",
                            o.sync ? " (acks fsynced)" : " (acks in the write-ahead log)"));
-    Ready(o.ready_fd, address);
+    Ready(o.ready_fd, address, http.get());
+    auto accepting = connections->Accept(*listener).then([] { return siginfo_t{}; });
+    if (http)
+      accepting = accepting.exclusiveJoin(http->Accept().then([] { return siginfo_t{}; }));
     auto stop = io.unixEventPort.onSignal(SIGTERM)
                     .exclusiveJoin(io.unixEventPort.onSignal(SIGINT))
-                    .exclusiveJoin(connections->AcceptLoop(*listener).then([] {
-                      return siginfo_t{};
-                    }));
+                    .exclusiveJoin(kj::mv(accepting));
     siginfo_t why = stop.wait(io.waitScope);
     // Stop accepting, then let the appends already queued commit and their
     // answers go out before the connections close.
     listener = nullptr;
+    if (http) http->StopAccepting();
     unlink(path.c_str());
     unlink(address_file.c_str());
     ServerLog(absl::StrCat("stopping (signal ", why.si_signo, ")"));
     committer.Stop();
     ServerLog(absl::StrCat("appends committed in ", committer.groups(), " groups"));
     io.waitScope.poll();
+    http.reset();
     connections.reset();
     reads.reset();
   }

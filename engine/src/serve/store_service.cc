@@ -1,44 +1,20 @@
 #include "serve/store_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "annals/backup.h"
 #include "kj/async.h"
+#include "serve/off_loop.h"
 #include "serve/wire.h"
 
 namespace annals::internal {
 namespace {
-
-// Runs fn() on the read pool; the promise resolves on the loop thread.
-template <typename T, typename F>
-kj::Promise<T> OffLoop(WorkQueue& q, F fn) {
-  auto paf = kj::newPromiseAndCrossThreadFulfiller<T>();
-  q.Post([fn = std::move(fn), ful = kj::mv(paf.fulfiller)]() mutable { ful->fulfill(fn()); });
-  return kj::mv(paf.promise);
-}
-
-// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
-// limit", asks for that many) and about kReplyBytes of events: a page that
-// would be bigger is asked again, as of the same seq, with the limit that
-// fits, so that its next_cursor continues exactly after it.
-absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
-  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
-  auto page = engine.Timeline(q);
-  if (!page.ok()) return page;
-  size_t bytes = 0, fit = 0;
-  for (const TimelineEntry& entry : page->entries) {
-    bytes += WireBytesBound(entry.event);
-    if (fit > 0 && bytes > kReplyBytes) break;
-    ++fit;
-  }
-  if (fit == page->entries.size()) return page;
-  q.limit = fit;
-  q.as_of = page->as_of;
-  return engine.Timeline(q);
-}
 
 // Up to `limit` events from `from` on, as wire bytes, and about kReplyBytes:
 // read from the engine in small chunks, so that no more than one chunk past
@@ -61,6 +37,43 @@ absl::StatusOr<std::vector<std::string>> ReadReply(Engine& engine, uint64_t from
 }
 
 std::string TextOf(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+// Runs fn() (a StatusOr<T> or a Status) on the read pool and answers `ctx`
+// on the loop: its status, and fill(results, value) when OK.
+template <typename T, typename Ctx, typename F, typename Fill>
+kj::Promise<void> Answer(WorkQueue& q, Ctx ctx, F fn, Fill fill) {
+  return OffLoop<absl::StatusOr<T>>(q, std::move(fn))
+      .then([ctx, fill = std::move(fill)](absl::StatusOr<T> r) mutable {
+        auto res = ctx.getResults();
+        StatusToWire(r.status(), res.initStatus());
+        if (r.ok()) fill(res, *r);
+      });
+}
+
+// A Status as a StatusOr<bool>, for Answer.
+absl::StatusOr<bool> Done(const absl::Status& s) {
+  if (!s.ok()) return s;
+  return true;
+}
+
+// The longest one wait call holds a read thread: a client waiting longer
+// asks again (so a wait never keeps the pool from other reads for long).
+constexpr absl::Duration kMaxWaitPerCall = absl::Milliseconds(500);
+
+absl::Duration WaitOf(int64_t micros) {
+  return std::min(absl::Microseconds(std::max<int64_t>(micros, 0)), kMaxWaitPerCall);
+}
+
+// An amendment appended outside the committer wakes the subscriptions too.
+absl::StatusOr<AppendResult> Notified(HeadWatch& watch, absl::StatusOr<AppendResult> r) {
+  if (r.ok() && !r->duplicate) watch.Notify();
+  return r;
+}
+
+void ResultToWire(const AppendResult& r, rpc::AppendResult::Builder out) {
+  out.setSeq(r.seq);
+  out.setDuplicate(r.duplicate);
+}
 
 class StoreService final : public rpc::Store::Server {
  public:
@@ -180,6 +193,170 @@ class StoreService final : public rpc::Store::Server {
     });
   }
 
+  // Amendments run on the read pool: the engine serialises them with the
+  // committer's appends, and applies the store's durability (--sync).
+  kj::Promise<void> correct(CorrectContext ctx) override {
+    Engine* e = &s_.engine;
+    auto p = ctx.getParams();
+    auto statement = StatementFromWire(p.getStatement());
+    if (!statement.ok()) {
+      StatusToWire(statement.status(), ctx.getResults().initStatus());
+      return kj::READY_NOW;
+    }
+    return Answer<AppendResult>(
+        s_.reads, ctx,
+        [e, w = &s_.watch, target = p.getTarget(), st = std::move(*statement),
+         why = TextOf(p.getReason())] { return Notified(*w, e->Correct(target, st, why)); },
+        [](auto& res, const AppendResult& r) { ResultToWire(r, res.initResult()); });
+  }
+
+  kj::Promise<void> retract(RetractContext ctx) override {
+    Engine* e = &s_.engine;
+    auto p = ctx.getParams();
+    return Answer<AppendResult>(
+        s_.reads, ctx,
+        [e, w = &s_.watch, target = p.getTarget(), why = TextOf(p.getReason())] {
+          return Notified(*w, e->Retract(target, why));
+        },
+        [](auto& res, const AppendResult& r) { ResultToWire(r, res.initResult()); });
+  }
+
+  kj::Promise<void> alias(AliasContext ctx) override {
+    Engine* e = &s_.engine;
+    auto p = ctx.getParams();
+    return Answer<AppendResult>(
+        s_.reads, ctx,
+        [e, w = &s_.watch, a = TextOf(p.getAlias()), c = TextOf(p.getCanonical())] {
+          return Notified(*w, e->Alias(a, c));
+        },
+        [](auto& res, const AppendResult& r) { ResultToWire(r, res.initResult()); });
+  }
+
+  kj::Promise<void> sync(SyncContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<bool>(s_.reads, ctx, [e] { return Done(e->Sync()); }, [](auto&, bool) {});
+  }
+
+  kj::Promise<void> counts(CountsContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<std::vector<GroupCount>>(
+        s_.reads, ctx, [e, q = CountsQueryFromWire(ctx.getParams())] { return e->Counts(q); },
+        [](auto& res, const std::vector<GroupCount>& c) { CountsToWire(c, res); });
+  }
+
+  kj::Promise<void> projectionList(ProjectionListContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<std::vector<ProjectionInfo>>(
+        s_.reads, ctx,
+        [e]() -> absl::StatusOr<std::vector<ProjectionInfo>> { return e->Projections(); },
+        [](auto& res, const std::vector<ProjectionInfo>& infos) {
+          auto list = res.initProjections(infos.size());
+          for (size_t i = 0; i < infos.size(); ++i) ProjectionInfoToWire(infos[i], list[i]);
+        });
+  }
+
+  kj::Promise<void> createProjection(CreateProjectionContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<bool>(
+        s_.reads, ctx,
+        [e, def = DefinitionFromWire(ctx.getParams())] { return Done(e->CreateProjection(def)); },
+        [](auto&, bool) {});
+  }
+
+  kj::Promise<void> dropProjection(DropProjectionContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<bool>(
+        s_.reads, ctx,
+        [e, name = TextOf(ctx.getParams().getName())] { return Done(e->DropProjection(name)); },
+        [](auto&, bool) {});
+  }
+
+  kj::Promise<void> rebuild(RebuildContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<bool>(
+        s_.reads, ctx,
+        [e, name = TextOf(ctx.getParams().getName())] { return Done(e->Rebuild(name)); },
+        [](auto&, bool) {});
+  }
+
+  kj::Promise<void> readProjection(ReadProjectionContext ctx) override {
+    Engine* e = &s_.engine;
+    auto p = ctx.getParams();
+    return Answer<std::optional<std::string>>(
+        s_.reads, ctx,
+        [e, name = TextOf(p.getName()), key = TextOf(p.getKey())] {
+          return e->ReadProjection(name, key);
+        },
+        [](auto& res, const std::optional<std::string>& v) {
+          res.setFound(v.has_value());
+          if (v.has_value()) res.setValue(AsData(*v));
+        });
+  }
+
+  kj::Promise<void> standing(StandingContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<StatementStanding>(
+        s_.reads, ctx, [e, seq = ctx.getParams().getSeq()] { return e->Standing(seq); },
+        [](auto& res, const StatementStanding& st) {
+          res.setCorrectedBy(st.corrected_by);
+          res.setRetractedBy(st.retracted_by);
+        });
+  }
+
+  kj::Promise<void> currentStatement(CurrentStatementContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<std::string>(
+        s_.reads, ctx,
+        [e, seq = ctx.getParams().getSeq()]() -> absl::StatusOr<std::string> {
+          auto st = e->CurrentStatement(seq);
+          if (!st.ok()) return st.status();
+          return StatementToWire(*st);
+        },
+        [](auto& res, const std::string& wire) { res.setStatement(AsData(wire)); });
+  }
+
+  kj::Promise<void> seqAt(SeqAtContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<uint64_t>(
+        s_.reads, ctx, [e, at = ctx.getParams().getRecordedAt()] { return e->SeqAt(at); },
+        [](auto& res, uint64_t seq) { res.setSeq(seq); });
+  }
+
+  kj::Promise<void> waitForProjection(WaitForProjectionContext ctx) override {
+    Engine* e = &s_.engine;
+    auto p = ctx.getParams();
+    return Answer<bool>(
+        s_.reads, ctx,
+        [e, name = TextOf(p.getName()), seq = p.getSeq(), wait = WaitOf(p.getTimeoutMicros())] {
+          return Done(e->WaitForProjection(name, seq, wait));
+        },
+        [](auto&, bool) {});
+  }
+
+  kj::Promise<void> waitForRebuild(WaitForRebuildContext ctx) override {
+    Engine* e = &s_.engine;
+    auto p = ctx.getParams();
+    return Answer<bool>(
+        s_.reads, ctx,
+        [e, name = TextOf(p.getName()), wait = WaitOf(p.getTimeoutMicros())] {
+          return Done(e->WaitForRebuild(name, wait));
+        },
+        [](auto&, bool) {});
+  }
+
+  kj::Promise<void> backup(BackupContext ctx) override {
+    Engine* e = &s_.engine;
+    return Answer<BackupInfo>(
+        s_.reads, ctx,
+        [e, dir = TextOf(ctx.getParams().getDestination())] { return Backup(*e, dir); },
+        [](auto& res, const BackupInfo& info) {
+          res.setPath(info.path);
+          res.setHead(info.head);
+          res.setBytes(info.bytes);
+          res.setBackupId(info.backup_id);
+        });
+  }
+
   kj::Promise<void> subscribe(SubscribeContext ctx) override {
     auto p = ctx.getParams();
     if (p.getFilter().getProjection().size() > 0 || p.getFilter().getKey().size() > 0) {
@@ -205,6 +382,26 @@ class StoreService final : public rpc::Store::Server {
 };
 
 }  // namespace
+
+// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
+// limit", asks for that many) and about kReplyBytes of events: a page that
+// would be bigger is asked again, as of the same seq, with the limit that
+// fits, so that its next_cursor continues exactly after it.
+absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
+  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
+  auto page = engine.Timeline(q);
+  if (!page.ok()) return page;
+  size_t bytes = 0, fit = 0;
+  for (const TimelineEntry& entry : page->entries) {
+    bytes += WireBytesBound(entry.event);
+    if (fit > 0 && bytes > kReplyBytes) break;
+    ++fit;
+  }
+  if (fit == page->entries.size()) return page;
+  q.limit = fit;
+  q.as_of = page->as_of;
+  return engine.Timeline(q);
+}
 
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
                                             std::shared_ptr<ConnectionNotes> notes) {

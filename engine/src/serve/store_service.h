@@ -32,6 +32,11 @@ struct ServerState {
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
                                             std::shared_ptr<ConnectionNotes> notes);
 
+// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
+// limit", asks for that many) and about kReplyBytes of events, for RPC and
+// HTTP alike; its next_cursor continues exactly after it. Blocks.
+absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q);
+
 // One line on stderr, prefixed with the time and "annals serve:".
 void ServerLog(std::string_view line);
 

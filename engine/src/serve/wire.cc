@@ -189,4 +189,110 @@ absl::StatusOr<TimelinePage> PageFromWire(rpc::TimelinePage::Reader in) {
   return page;
 }
 
+void ProjectionInfoToWire(const ProjectionInfo& i, rpc::ProjectionInfo::Builder out) {
+  out.setName(i.name);
+  out.setVersion(i.version);
+  out.setState(static_cast<uint8_t>(i.state));
+  out.setCheckpoint(i.checkpoint);
+  out.setHead(i.head);
+  out.setLag(i.lag);
+  out.setRebuildCheckpoint(i.rebuild_checkpoint);
+  out.setFailedSeq(i.failed_seq);
+  out.setError(i.error);
+  out.setDefinition(i.definition);
+}
+
+ProjectionInfo ProjectionInfoFromWire(rpc::ProjectionInfo::Reader in) {
+  ProjectionInfo i;
+  i.name = View(in.getName());
+  i.version = in.getVersion();
+  uint8_t state = in.getState();
+  i.state = state <= static_cast<uint8_t>(ProjectionState::kFailed)
+                ? static_cast<ProjectionState>(state)
+                : ProjectionState::kFailed;
+  i.checkpoint = in.getCheckpoint();
+  i.head = in.getHead();
+  i.lag = in.getLag();
+  i.rebuild_checkpoint = in.getRebuildCheckpoint();
+  i.failed_seq = in.getFailedSeq();
+  i.error = View(in.getError());
+  i.definition = View(in.getDefinition());
+  return i;
+}
+
+void CountsQueryToWire(const CountsQuery& q, rpc::Store::CountsParams::Builder out) {
+  out.setProjection(q.projection);
+  out.setPrefix(q.prefix);
+  out.setTop(q.top);
+  out.setHasAsOf(q.as_of.has_value());
+  out.setAsOf(q.as_of.value_or(0));
+  out.setFromMicros(q.from.micros);
+  out.setFromPrecision(static_cast<uint8_t>(q.from.precision));
+  out.setToMicros(q.to.micros);
+  out.setToPrecision(static_cast<uint8_t>(q.to.precision));
+  out.setWait(q.wait);
+}
+
+CountsQuery CountsQueryFromWire(rpc::Store::CountsParams::Reader in) {
+  CountsQuery q;
+  q.projection = View(in.getProjection());
+  q.prefix = View(in.getPrefix());
+  q.top = in.getTop();
+  if (in.getHasAsOf()) q.as_of = in.getAsOf();
+  q.from = TimeFrom(in.getFromMicros(), in.getFromPrecision());
+  q.to = TimeFrom(in.getToMicros(), in.getToPrecision());
+  q.wait = in.getWait();
+  return q;
+}
+
+void CountsToWire(const std::vector<GroupCount>& counts,
+                  rpc::Store::CountsResults::Builder out) {
+  auto names = out.initNames(counts.size());
+  auto values = out.initCounts(counts.size());
+  auto keys = out.initKeys(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) {
+    names.set(i, counts[i].key.empty() ? std::string() : counts[i].key.front());
+    values.set(i, counts[i].count);
+    auto key = keys.init(i, counts[i].key.size());
+    for (size_t k = 0; k < counts[i].key.size(); ++k) key.set(k, counts[i].key[k]);
+  }
+}
+
+std::vector<GroupCount> CountsFromWire(rpc::Store::CountsResults::Reader in) {
+  std::vector<GroupCount> out;
+  auto keys = in.getKeys();
+  auto values = in.getCounts();
+  for (size_t i = 0; i < keys.size() && i < values.size(); ++i) {
+    GroupCount g;
+    for (auto k : keys[i]) g.key.push_back(View(k));
+    g.count = values[i];
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+void DefinitionToWire(const ProjectionDefinition& def,
+                      rpc::Store::CreateProjectionParams::Builder out) {
+  out.setName(def.name);
+  auto key = out.initKey(def.key.size());
+  for (size_t i = 0; i < def.key.size(); ++i) key.set(i, def.key[i]);
+  auto fields = out.initWhereFields(def.where.size());
+  auto values = out.initWhereValues(def.where.size());
+  for (size_t i = 0; i < def.where.size(); ++i) {
+    fields.set(i, def.where[i].first);
+    values.set(i, def.where[i].second);
+  }
+}
+
+ProjectionDefinition DefinitionFromWire(rpc::Store::CreateProjectionParams::Reader in) {
+  ProjectionDefinition def;
+  def.name = View(in.getName());
+  for (auto k : in.getKey()) def.key.push_back(View(k));
+  auto fields = in.getWhereFields();
+  auto values = in.getWhereValues();
+  for (size_t i = 0; i < fields.size() && i < values.size(); ++i)
+    def.where.emplace_back(View(fields[i]), View(values[i]));
+  return def;
+}
+
 }  // namespace annals::internal

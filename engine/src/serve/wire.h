@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "annals/declarative.h"
 #include "annals/engine.h"
+#include "annals/projection.h"
 #include "annals/timeline.h"
 #include "capnp/blob.h"
 #include "schema/annals_rpc.capnp.h"
@@ -48,6 +50,20 @@ TimelineQuery QueryFromWire(rpc::TimelineQuery::Reader in);
 
 void PageToWire(const TimelinePage& page, rpc::TimelinePage::Builder out);
 absl::StatusOr<TimelinePage> PageFromWire(rpc::TimelinePage::Reader in);
+
+void ProjectionInfoToWire(const ProjectionInfo& info, rpc::ProjectionInfo::Builder out);
+ProjectionInfo ProjectionInfoFromWire(rpc::ProjectionInfo::Reader in);
+
+// Store.counts: the query into the request, and back.
+void CountsQueryToWire(const CountsQuery& q, rpc::Store::CountsParams::Builder out);
+CountsQuery CountsQueryFromWire(rpc::Store::CountsParams::Reader in);
+void CountsToWire(const std::vector<GroupCount>& counts, rpc::Store::CountsResults::Builder out);
+std::vector<GroupCount> CountsFromWire(rpc::Store::CountsResults::Reader in);
+
+// Store.createProjection: the definition as name, key and where lists.
+void DefinitionToWire(const ProjectionDefinition& def,
+                      rpc::Store::CreateProjectionParams::Builder out);
+ProjectionDefinition DefinitionFromWire(rpc::Store::CreateProjectionParams::Reader in);
 
 }  // namespace annals::internal
 

@@ -1,0 +1,81 @@
+#include "serve/http_catalog.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "annals/declarative.h"
+#include "annals/json.h"
+#include "annals/projection.h"
+
+namespace annals::internal {
+namespace {
+
+void AppendJsonOrNull(const std::string& s, std::string* out) {
+  if (s.empty()) out->append("null");
+  else AppendJsonString(s, out);
+}
+
+std::string InfoJson(const ProjectionInfo& i) {
+  std::string out = "{\"name\":";
+  AppendJsonString(i.name, &out);
+  absl::StrAppend(&out, ",\"version\":", i.version, ",\"state\":\"",
+                  ProjectionStateName(i.state), "\",\"checkpoint\":", i.checkpoint,
+                  ",\"head\":", i.head, ",\"lag\":", i.lag,
+                  ",\"rebuild_checkpoint\":", i.rebuild_checkpoint,
+                  ",\"failed_seq\":", i.failed_seq, ",\"error\":");
+  AppendJsonOrNull(i.error, &out);
+  out += ",\"definition\":";
+  AppendJsonOrNull(i.definition, &out);
+  out += "}";
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CountsBody(Engine& engine, CountsQuery q, const std::string& as_of,
+                                       bool named) {
+  if (!as_of.empty()) {
+    auto seq = ResolveAsOf(engine, as_of);
+    if (!seq.ok())
+      return absl::Status(seq.status().code(), absl::StrCat("as_of: ", seq.status().message()));
+    q.as_of = *seq;
+  }
+  auto counts = engine.Counts(q);
+  if (!counts.ok()) return counts.status();
+  std::string out = "{\"counts\":[";
+  for (size_t n = 0; n < counts->size(); ++n) {
+    const GroupCount& c = (*counts)[n];
+    out += n == 0 ? "{" : ",{";
+    if (named) {
+      out += "\"name\":";
+      AppendJsonString(absl::StrJoin(c.key, " | "), &out);
+    } else {
+      out += "\"key\":[";
+      for (size_t i = 0; i < c.key.size(); ++i) {
+        if (i) out.push_back(',');
+        AppendJsonString(c.key[i], &out);
+      }
+      out.push_back(']');
+    }
+    absl::StrAppend(&out, ",\"count\":", c.count, "}");
+  }
+  out += "]";
+  if (q.as_of.has_value()) absl::StrAppend(&out, ",\"as_of\":", *q.as_of);
+  out += "}\n";
+  return out;
+}
+
+std::string ProjectionsBody(const Engine& engine) {
+  std::string out = "{\"projections\":[";
+  bool first = true;
+  for (const ProjectionInfo& i : engine.Projections()) {
+    if (!first) out.push_back(',');
+    first = false;
+    out += InfoJson(i);
+  }
+  out += "]}\n";
+  return out;
+}
+
+}  // namespace annals::internal

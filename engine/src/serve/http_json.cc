@@ -1,0 +1,110 @@
+#include "serve/http_json.h"
+
+#include "absl/strings/str_cat.h"
+#include "annals/json.h"
+#include "annals/status.h"
+#include "annals/time.h"
+
+namespace annals::internal {
+
+unsigned HttpStatusOf(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange: return 400;
+    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAborted: return 409;
+    case absl::StatusCode::kResourceExhausted: return 429;
+    case absl::StatusCode::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+const char* ReasonPhrase(unsigned http_status) {
+  switch (http_status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return http_status < 500 ? "Bad Request" : "Internal Server Error";
+  }
+}
+
+namespace {
+
+// The kind annals/status.h reads from `status`, or "".
+const char* KindOf(const absl::Status& status) {
+  if (IsStoreInUse(status)) return "store_in_use";
+  if (IsNoStore(status)) return "no_store";
+  if (IsStoreNotWritable(status)) return "store_not_writable";
+  if (IsWalDamaged(status)) return "wal_damaged";
+  if (IsStoreDamaged(status)) return "store_damaged";
+  if (BadStatementIndex(status).has_value()) return "bad_statement";
+  return "";
+}
+
+}  // namespace
+
+HttpReply ErrorReply(const absl::Status& status, unsigned http_status) {
+  HttpReply r;
+  r.status = http_status != 0 ? http_status : HttpStatusOf(status);
+  r.code = absl::StatusCodeToString(status.code());
+  r.body = "{\"code\":";
+  AppendJsonString(absl::StatusCodeToString(status.code()), &r.body);
+  r.body += ",\"message\":";
+  AppendJsonString(std::string_view(status.message().data(), status.message().size()), &r.body);
+  if (const char* kind = KindOf(status); *kind != '\0') {
+    r.body += ",\"kind\":";
+    AppendJsonString(kind, &r.body);
+    if (auto index = BadStatementIndex(status); index.has_value())
+      absl::StrAppend(&r.body, ",\"index\":", *index);
+  }
+  r.body += "}\n";
+  return r;
+}
+
+std::string StatsJson(std::string_view store, const StoreStats& st) {
+  auto time = [](const Timestamp& t, std::string* out) {
+    if (t.present()) AppendJsonString(FormatTime(t), out);
+    else out->append("null");
+  };
+  std::string out = "{\"store\":";
+  AppendJsonString(store, &out);
+  absl::StrAppend(&out, ",\"events\":", st.events, ",\"head\":", st.head,
+                  ",\"bytes_on_disk\":", st.bytes_on_disk, ",\"first_occurred_at\":");
+  time(st.first_occurred_at, &out);
+  out += ",\"last_occurred_at\":";
+  time(st.last_occurred_at, &out);
+  absl::StrAppend(&out, ",\"lost\":", st.lost, "}");
+  return out;
+}
+
+absl::StatusOr<std::string> LogRowJson(const Engine& engine, const Event& event) {
+  auto target_id = AmendedStatementId(engine, event);
+  if (!target_id.ok()) return target_id.status();
+  return EventToJson(event, *target_id);
+}
+
+std::string TimelineRowJson(const TimelineEntry& e, bool with_role) {
+  std::string line = EventToJson(e.event);
+  line.pop_back();  // the closing brace
+  absl::StrAppend(&line, ",\"status\":\"", EntryStatusName(e.status), "\"");
+  if (with_role) {
+    const char* role = e.role == Role::kSpeaker  ? "speaker"
+                       : e.role == Role::kTarget ? "target"
+                                                 : "both";
+    absl::StrAppend(&line, ",\"role\":\"", role, "\"");
+  }
+  line.push_back('}');
+  return line;
+}
+
+}  // namespace annals::internal

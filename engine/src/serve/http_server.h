@@ -1,0 +1,70 @@
+// The HTTP/JSON listener of `annals serve --http` (docs/HTTP.md): binds
+// a loopback address, accepts (serve/accept_loop.h), serves each
+// connection with its own kj::HttpServer and HttpFront, and logs one line
+// when a connection opens and when it closes. Loop thread only.
+#ifndef ANNALS_ENGINE_SRC_SERVE_HTTP_SERVER_H_
+#define ANNALS_ENGINE_SRC_SERVE_HTTP_SERVER_H_
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "annals/server.h"
+#include "kj/async-io.h"
+#include "kj/compat/http.h"
+#include "serve/accept_loop.h"
+#include "serve/http_front.h"
+#include "serve/store_service.h"
+
+namespace annals::internal {
+
+struct HttpAddress {
+  std::string host;  // a numeric loopback address: "127.0.0.1", "::1"
+  uint16_t port = 0; // 0: any free port
+};
+
+// "PORT", "localhost:PORT", "127.x.y.z:PORT", "[::1]:PORT". Any other host
+// is kInvalidArgument: it would need --token-file and TLS, not built yet.
+absl::StatusOr<HttpAddress> ParseHttpAddress(std::string_view text);
+
+class HttpListener final : private kj::TaskSet::ErrorHandler {
+ public:
+  // Binds `address` (ServeOptions::http, already checked). kUnavailable
+  // when it cannot (the port is taken, say).
+  static absl::StatusOr<std::unique_ptr<HttpListener>> Bind(kj::AsyncIoContext& io,
+                                                            ServerState& state,
+                                                            const ServeOptions& options,
+                                                            const HttpAddress& address);
+  ~HttpListener() noexcept(false);
+
+  // "http://127.0.0.1:PORT" (the port taken).
+  const std::string& address() const { return address_; }
+
+  // Accepts until StopAccepting() or the listener is destroyed.
+  kj::Promise<void> Accept() { return accept_.Run(*listener_); }
+  void StopAccepting() { listener_ = nullptr; }
+
+ private:
+  HttpListener(kj::AsyncIoContext& io, ServerState& state, const ServeOptions& options,
+               kj::Own<kj::ConnectionReceiver> listener, std::string address);
+  void Add(kj::Own<kj::AsyncIoStream> stream);
+  void taskFailed(kj::Exception&& e) override;
+
+  kj::Timer& timer_;
+  kj::HttpHeaderId last_event_id_ = kj::HttpHeaderId::HOST;  // set by TableWith
+  kj::Own<kj::HttpHeaderTable> table_;
+  HttpShared shared_;
+  kj::Own<kj::ConnectionReceiver> listener_;
+  std::string address_;
+  uint64_t next_ = 0;
+  std::set<uint64_t> live_;
+  AcceptLoop accept_;
+  kj::TaskSet tasks_;  // the connections; first to go
+};
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SERVE_HTTP_SERVER_H_

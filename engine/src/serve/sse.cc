@@ -1,0 +1,152 @@
+#include "serve/sse.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "annals/event.h"
+#include "annals/json.h"
+#include "model/names.h"
+#include "serve/http_json.h"
+#include "serve/off_loop.h"
+#include "serve/store_service.h"
+#include "serve/wire.h"
+
+namespace annals::internal {
+namespace {
+
+absl::StatusOr<uint64_t> Seq(const std::string& what, const std::string& text) {
+  uint64_t n = 0;
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      !absl::SimpleAtoi(text, &n))
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": expected a seq (a number), got '", text, "'"));
+  return n;
+}
+
+absl::Status KindFilter(const std::string& text, EventFilter* f) {
+  for (EventKind k : {EventKind::kStatement, EventKind::kCorrection, EventKind::kRetraction,
+                      EventKind::kActorAlias})
+    if (text == EventKindName(k)) {
+      f->kinds.push_back(static_cast<uint8_t>(k));
+      return absl::OkStatus();
+    }
+  return absl::InvalidArgumentError(
+      "kind: expected statement, correction, retraction or actor_alias");
+}
+
+// The frames of a pushed batch: decoded, as `log` rows (target_id read
+// from the store), "id: SEQ\ndata: ROW\n\n" each. Blocks (off the loop).
+absl::StatusOr<std::string> Frames(const Engine& engine, const std::vector<std::string>& wire) {
+  std::string out;
+  for (const std::string& w : wire) {
+    auto event = EventFromWire(AsData(w));
+    if (!event.ok()) return event.status();
+    auto row = LogRowJson(engine, *event);
+    if (!row.ok()) return row.status();
+    absl::StrAppend(&out, "id: ", event->seq, "\ndata: ", *row, "\n\n");
+  }
+  return out;
+}
+
+std::string EndFrame(const absl::Status& status, uint64_t last_seq) {
+  std::string body = ErrorReply(status).body;
+  body.pop_back();  // "\n"
+  body.pop_back();  // "}"
+  return absl::StrCat("event: end\ndata: ", body, ",\"last_seq\":", last_seq, "}\n\n");
+}
+
+class SseSink final : public rpc::EventSink::Server {
+ public:
+  SseSink(const Engine& engine, WorkQueue& reads, kj::AsyncOutputStream& out,
+          kj::Own<kj::PromiseFulfiller<void>> done)
+      : engine_(engine), reads_(reads), out_(out), done_(kj::mv(done)) {}
+
+  // Cancelled when the subscription cuts the subscriber off (its write
+  // blocked all along): the stream is then left unfinished.
+  kj::Promise<void> push(PushContext ctx) override {
+    ctx.allowCancellation();
+    busy_ = true;
+    std::vector<std::string> wire;
+    for (auto e : ctx.getParams().getEvents())
+      wire.emplace_back(reinterpret_cast<const char*>(e.begin()), e.size());
+    const Engine* engine = &engine_;
+    return OffLoop<absl::StatusOr<std::string>>(
+               reads_, [engine, wire = std::move(wire)] { return Frames(*engine, wire); })
+        .then([this](absl::StatusOr<std::string> frames) -> kj::Promise<void> {
+          if (!frames.ok()) return Write(EndFrame(frames.status(), 0), true);
+          return Write(*std::move(frames), false);
+        });
+  }
+
+  // After a cancelled push the stream is mid-frame: it is closed without
+  // the end frame (the client resumes with Last-Event-ID).
+  kj::Promise<void> end(EndContext ctx) override {
+    if (busy_) {
+      Done();
+      return kj::READY_NOW;
+    }
+    auto p = ctx.getParams();
+    return Write(EndFrame(StatusFromWire(p.getStatus()), p.getLastSeq()), true);
+  }
+
+ private:
+  // Writes `text`; on a write error (the client went) or after the last
+  // frame, the stream is done.
+  kj::Promise<void> Write(std::string text, bool last) {
+    auto owned = kj::heap<std::string>(std::move(text));
+    auto written = out_.write(owned->data(), owned->size()).attach(kj::mv(owned));
+    return written.then(
+        [this, last] {
+          busy_ = false;
+          if (last) Done();
+        },
+        [this](kj::Exception&& e) {
+          Done();
+          kj::throwFatalException(kj::mv(e));
+        });
+  }
+  void Done() {
+    if (done_->isWaiting()) done_->fulfill();
+  }
+
+  const Engine& engine_;
+  WorkQueue& reads_;
+  kj::AsyncOutputStream& out_;
+  kj::Own<kj::PromiseFulfiller<void>> done_;
+  bool busy_ = false;  // a push began and has not finished writing
+};
+
+}  // namespace
+
+absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& t,
+                                           const std::optional<std::string>& last_event_id) {
+  if (absl::Status s = CheckParams(t, {"from_seq", "actor", "topic", "kind"}); !s.ok()) return s;
+  SseRequest r;
+  auto from = UintParam(t, "from_seq", 1);
+  if (!from.ok()) return from.status();
+  r.from_seq = *from;
+  if (last_event_id.has_value()) {
+    auto last = Seq("Last-Event-ID", *last_event_id);
+    if (!last.ok()) return last.status();
+    if (*last == UINT64_MAX) return absl::InvalidArgumentError("Last-Event-ID: out of range");
+    r.from_seq = *last + 1;
+  }
+  if (auto a = Param(t, "actor"); a.has_value()) r.filter.actors.push_back(NormalizeName(*a));
+  if (auto p = Param(t, "topic"); p.has_value()) r.filter.topics.push_back(NormalizeName(*p));
+  if (auto k = Param(t, "kind"); k.has_value())
+    if (absl::Status s = KindFilter(*k, &r.filter); !s.ok()) return s;
+  return r;
+}
+
+kj::Promise<void> StreamEvents(SubscriptionContext c, SseRequest request,
+                               kj::AsyncOutputStream& out) {
+  auto paf = kj::newPromiseAndFulfiller<void>();
+  rpc::EventSink::Client sink = kj::heap<SseSink>(c.engine, c.reads, out, kj::mv(paf.fulfiller));
+  rpc::Subscription::Client subscription =
+      StartSubscription(c, request.from_seq, std::move(request.filter), kj::mv(sink));
+  return paf.promise.attach(kj::mv(subscription));
+}
+
+}  // namespace annals::internal

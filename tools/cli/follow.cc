@@ -1,0 +1,181 @@
+#include "cli/follow.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "annals/client.h"
+#include "annals/status.h"
+#include "cli/remote_engine.h"
+
+namespace annals::cli {
+namespace {
+
+// The process ends here, from the main thread, whatever other threads
+// (a client's I/O thread) are doing: what was printed is flushed first.
+[[noreturn]] void EndFollow(int code) {
+  if (!FlushOutput() && OutputClosed()) std::_Exit(kExitOk);  // the reader has gone
+  std::_Exit(FinishOutput(code));
+}
+
+// Exits as EndFollow when standard output has failed.
+void EndIfOutputFailed() {
+  if (OutputFailed()) EndFollow(kExitOk);  // EPIPE: 0; other errors: 2
+}
+
+}  // namespace
+
+int BlockFollowSignals() {
+  std::signal(SIGPIPE, SIG_IGN);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) return -1;
+  return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+namespace {
+
+// Waits until `fd` is readable or a signal arrives (then ends the process).
+void WaitFor(int signal_fd, int fd) {
+  struct pollfd fds[2] = {{signal_fd, POLLIN, 0}, {fd, POLLIN, 0}};
+  for (;;) {
+    int n = poll(fds, 2, -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 || (fds[0].revents & POLLIN) != 0) EndFollow(kExitOk);
+    if (fds[1].revents != 0) return;
+  }
+}
+
+// One subscription through `client` from `*next` on, until it ends (then
+// *next is where to resume, and the status says why) or the process does.
+absl::Status FollowServer(Client& client, const Engine& lookups, int signal_fd,
+                          uint64_t* next, const FollowPrinter& print) {
+  int wake[2];
+  if (pipe2(wake, O_CLOEXEC) != 0) return absl::InternalError(std::strerror(errno));
+  auto poke = [fd = wake[1]] { (void)!::write(fd, "x", 1); };
+  auto sub = client.Subscribe(*next, SubscriptionFilter(), [&](const Event& e) {
+    print(e, lookups);
+    if (OutputFailed()) poke();
+  });
+  if (!sub.ok()) {
+    close(wake[0]);
+    close(wake[1]);
+    return sub.status();
+  }
+  absl::Status why;
+  std::thread waiter([&] {
+    why = (*sub)->Wait();
+    poke();
+  });
+  WaitFor(signal_fd, wake[0]);
+  EndIfOutputFailed();
+  waiter.join();
+  *next = (*sub)->resume_from();
+  sub->reset();
+  close(wake[0]);
+  close(wake[1]);
+  return why;
+}
+
+// Until the next change in the store directory, or the process ends.
+// True when the change is a server's address file appearing.
+bool WaitForChange(int signal_fd, int watch) {
+  WaitFor(signal_fd, watch);
+  alignas(inotify_event) char buf[4096];
+  bool server = false;
+  for (;;) {  // drain what is queued: one refresh covers it all
+    ssize_t n = read(watch, buf, sizeof buf);
+    if (n <= 0) break;
+    for (char* p = buf; p < buf + n;) {
+      auto* ev = reinterpret_cast<inotify_event*>(p);
+      if (ev->len > 0 && std::strcmp(ev->name, "annals.server") == 0) server = true;
+      p += sizeof(inotify_event) + ev->len;
+    }
+  }
+  return server;
+}
+
+// Follows the store itself, read-only, from `*next` on: prints what is
+// there, then waits for the store directory to change (inotify, the one
+// watch of the CLI: a writer's every commit writes its write-ahead log
+// there), refreshes and prints what is new. Returns when a server starts
+// (its address file appears), or an error.
+absl::Status FollowLocal(const GlobalFlags& g, int signal_fd, uint64_t* next,
+                         const FollowPrinter& print) {
+  int watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (watch < 0) return absl::InternalError(absl::StrCat("inotify: ", std::strerror(errno)));
+  // Before the first read, so that no commit after it goes unnoticed.
+  if (inotify_add_watch(watch, g.db.c_str(),
+                        IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+    absl::Status st = absl::NotFoundError(absl::StrCat(g.db, ": ", std::strerror(errno)));
+    close(watch);
+    return st;
+  }
+  Options o;
+  o.read_only = true;
+  o.helper_threads = 0;
+  o.create_if_missing = false;
+  auto engine = Engine::Open(g.db, o);
+  absl::Status st = engine.status();
+  while (st.ok()) {
+    auto it = (*engine)->NewIterator(*next);
+    for (; it->Valid(); it->Next()) {
+      print(it->event(), **engine);
+      EndIfOutputFailed();
+      *next = it->event().seq + 1;
+    }
+    if (st = it->status(); !st.ok()) break;
+    if (WaitForChange(signal_fd, watch)) break;  // a server took the store
+    // A writer changing its files under the refresh: the next change retries.
+    if (st = (*engine)->Refresh(); absl::IsUnavailable(st)) st = absl::OkStatus();
+  }
+  close(watch);
+  return st;
+}
+
+}  // namespace
+
+int FollowLog(const GlobalFlags& g, int signal_fd, uint64_t from_seq,
+              const FollowPrinter& print) {
+  if (signal_fd < 0) return Fail("--follow", absl::InternalError(std::strerror(errno)));
+  uint64_t next = std::max<uint64_t>(from_seq, 1);
+  for (;;) {
+    auto client = ConnectClient(g);
+    if (!client.ok()) return Fail("", client.status());
+    absl::Status st;
+    if (*client != nullptr) {
+      // A second connection for lookups: the subscription's callback runs
+      // on its client's I/O thread and may not call that client.
+      auto address = g.server.empty() ? ServerAddress(g.db) : g.server;
+      auto other = Connect(address.value_or(""));
+      if (!other.ok()) continue;  // gone already: look again
+      auto lookups = NewRemoteEngine(std::move(*other));
+      st = FollowServer(**client, *lookups, signal_fd, &next, print);
+      // Cut off for falling behind, or the server went away: resume.
+      if (absl::IsResourceExhausted(st) || absl::IsUnavailable(st)) continue;
+    } else {
+      st = FollowLocal(g, signal_fd, &next, print);
+      if (st.ok()) continue;  // a server took the store
+    }
+    if (IsNoStore(st))
+      st = WithHint(st, "give --db PATH or set ANNALS_DB; `annals import` creates one");
+    return Fail("--follow", st);
+  }
+}
+
+}  // namespace annals::cli
