@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "annals/json.h"
+#include "annals/matching.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/progress.h"
@@ -119,7 +120,7 @@ void PrintCounts(const std::vector<GroupCount>& counts, const std::string& forma
 }
 
 struct CountsFlags {
-  std::string prefix;
+  std::string prefix, search;
   size_t top = 0;
   std::string format = "table";
   bool no_wait = false;
@@ -183,6 +184,10 @@ Runner AddCounts(CLI::App& app, const GlobalFlags& g, const std::string& which) 
                   actors ? "only names starting with P (case and spacing do not matter; "
                            "any name of an alias pair)"
                          : "only topics starting with P (case and spacing do not matter)");
+  cmd->add_option("--search", f->search,
+                  "only names holding TEXT, as written (case and spacing do not matter) "
+                  "or folded (accents, punctuation and symbols ignored: Erdogan finds "
+                  "Erdoğan)");
   cmd->add_option("--top", f->top, "only the N largest (0: all)")
       ->check(NonNegative())
       ->capture_default_str();
@@ -203,9 +208,13 @@ Runner AddCounts(CLI::App& app, const GlobalFlags& g, const std::string& which) 
     CountsQuery q;
     q.projection = which;
     q.prefix = f->prefix;
-    q.top = f->top;
+    q.top = f->search.empty() ? f->top : 0;  // the top N of the matches
     auto counts = QueryCounts(g, q, {f->from, f->to, f->as_of, f->no_wait}, nullptr);
     if (!counts.ok()) return Fail(which, counts.status());
+    if (!f->search.empty()) {
+      *counts = SearchNames(*std::move(counts), f->search);
+      if (f->top != 0 && counts->size() > f->top) counts->resize(f->top);
+    }
     PrintCounts(*counts, f->format, {}, actors ? "(no actors)" : "(no topics)",
                 f->spreadsheet_safe);
     return kExitOk;

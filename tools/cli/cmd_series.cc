@@ -122,6 +122,10 @@ int Run(const GlobalFlags& g, const SeriesFlags& f, SeriesQuery sq) {
   }
   if (series->rows.empty() && f.format == "table") std::fputs("(no statements)\n", stdout);
   FlushOutput();
+  q.as_of = series->as_of;
+  uint64_t total = 0;
+  for (const SeriesRow& r : series->rows) total += r.count;
+  if (total == 0) NoteIfNoStatements(engine, q);
   return kExitOk;
 }
 

@@ -284,6 +284,7 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q,
   }
   writer->Finish();
   FlushOutput();
+  if (shown == 0 && f.cursor.empty()) NoteIfNoStatements(engine, q);
   if (more && f.format == "table")
     std::fprintf(stderr, "annals: more statements; next page: --cursor %s --as-of %llu\n",
                  q.cursor.c_str(), static_cast<unsigned long long>(*q.as_of));

@@ -115,6 +115,11 @@ struct TimelineTail {
 int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery query,
                 TimelineTail* tail = nullptr);
 
+// suggest.cc: when the actor or topic `q` names has no statements at all
+// (as of q.as_of, whatever its date range), says so on stderr with up to 5
+// close names ("did you mean"). Nothing for a projection query.
+void NoteIfNoStatements(const Engine& engine, TimelineQuery q);
+
 }  // namespace annals::cli
 
 #endif  // ANNALS_TOOLS_CLI_COMMANDS_H_

@@ -79,6 +79,47 @@ std::string NormalizeName(std::string_view name) {
 
 }  // namespace annals::internal
 
+namespace annals::internal {
+
+std::string FoldName(std::string_view name) {
+  utf8proc_uint8_t* out = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(name.data()),
+      static_cast<utf8proc_ssize_t>(name.size()), &out,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+                                     UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                                     UTF8PROC_IGNORE));
+  std::string folded;
+  if (n >= 0 && out != nullptr)
+    folded.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+  else
+    folded.assign(name);
+  std::free(out);
+  std::string result;
+  bool pending_space = false;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
+  const utf8proc_ssize_t len = static_cast<utf8proc_ssize_t>(folded.size());
+  for (utf8proc_ssize_t i = 0; i < len;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t step = utf8proc_iterate(p + i, len - i, &cp);
+    if (step <= 0) break;
+    const auto cat = utf8proc_category(cp);
+    const bool gap = IsSpace(cp) || (cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO) ||
+                     cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF;
+    if (gap) {
+      pending_space = !result.empty();
+    } else {
+      if (pending_space) result.push_back(' ');
+      pending_space = false;
+      result.append(reinterpret_cast<const char*>(p + i), static_cast<size_t>(step));
+    }
+    i += step;
+  }
+  return result;
+}
+
+}  // namespace annals::internal
+
 namespace annals {
 
 std::string NormalizedName(std::string_view name) { return internal::NormalizeName(name); }
