@@ -1,5 +1,6 @@
 #include "serve/sse.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -37,15 +38,21 @@ absl::Status KindFilter(const std::string& text, EventFilter* f) {
 }
 
 // The frames of a pushed batch: decoded, as `log` rows (target_id read
-// from the store), "id: SEQ\ndata: ROW\n\n" each. Blocks (off the loop).
-absl::StatusOr<std::string> Frames(const Engine& engine, const std::vector<std::string>& wire) {
-  std::string out;
+// from the store), "id: SEQ\ndata: ROW\n\n" each, and the batch's last seq.
+// Blocks (off the loop).
+struct FrameBatch {
+  std::string text;
+  uint64_t last_seq = 0;
+};
+absl::StatusOr<FrameBatch> Frames(const Engine& engine, const std::vector<std::string>& wire) {
+  FrameBatch out;
   for (const std::string& w : wire) {
     auto event = EventFromWire(AsData(w));
     if (!event.ok()) return event.status();
     auto row = LogRowJson(engine, *event);
     if (!row.ok()) return row.status();
-    absl::StrAppend(&out, "id: ", event->seq, "\ndata: ", *row, "\n\n");
+    absl::StrAppend(&out.text, "id: ", event->seq, "\ndata: ", *row, "\n\n");
+    out.last_seq = event->seq;
   }
   return out;
 }
@@ -59,9 +66,12 @@ std::string EndFrame(const absl::Status& status, uint64_t last_seq) {
 
 class SseSink final : public rpc::EventSink::Server {
  public:
+  // `from_seq`: where the stream starts (its resume point until a frame
+  // is written).
   SseSink(const Engine& engine, WorkQueue& reads, kj::AsyncOutputStream& out,
-          kj::Own<kj::PromiseFulfiller<void>> done)
-      : engine_(engine), reads_(reads), out_(out), done_(kj::mv(done)) {}
+          kj::Own<kj::PromiseFulfiller<void>> done, uint64_t from_seq)
+      : engine_(engine), reads_(reads), out_(out), done_(kj::mv(done)),
+        written_(from_seq == 0 ? 0 : from_seq - 1) {}
 
   // Cancelled when the subscription cuts the subscriber off (its write
   // blocked all along): the stream is then left unfinished.
@@ -71,11 +81,16 @@ class SseSink final : public rpc::EventSink::Server {
     for (auto e : ctx.getParams().getEvents())
       wire.emplace_back(reinterpret_cast<const char*>(e.begin()), e.size());
     const Engine* engine = &engine_;
-    return OffLoop<absl::StatusOr<std::string>>(
+    unwritten_ = true;
+    return OffLoop<absl::StatusOr<FrameBatch>>(
                reads_, [engine, wire = std::move(wire)] { return Frames(*engine, wire); })
-        .then([this](absl::StatusOr<std::string> frames) -> kj::Promise<void> {
-          if (!frames.ok()) return Write(EndFrame(frames.status(), 0), true);
-          return Write(*std::move(frames), false);
+        .then([this](absl::StatusOr<FrameBatch> frames) -> kj::Promise<void> {
+          if (!frames.ok()) return Write(EndFrame(frames.status(), written_), true);
+          const uint64_t last = frames->last_seq;
+          return Write(std::move(frames->text), false).then([this, last] {
+            written_ = std::max(written_, last);
+            unwritten_ = false;
+          });
         });
   }
 
@@ -86,8 +101,13 @@ class SseSink final : public rpc::EventSink::Server {
       Done();
       return kj::READY_NOW;
     }
+    // The subscription's last seq counts pushes it handed over; one cut
+    // off before its frames were written is not the client's (it would
+    // resume past events it never got). With every push written, the
+    // subscription's figure also covers events the filter skipped.
     auto p = ctx.getParams();
-    return Write(EndFrame(StatusFromWire(p.getStatus()), p.getLastSeq()), true);
+    const uint64_t last = unwritten_ ? written_ : std::max(written_, p.getLastSeq());
+    return Write(EndFrame(StatusFromWire(p.getStatus()), last), true);
   }
 
  private:
@@ -116,6 +136,8 @@ class SseSink final : public rpc::EventSink::Server {
   kj::AsyncOutputStream& out_;
   kj::Own<kj::PromiseFulfiller<void>> done_;
   bool writing_ = false;  // a write began and has not finished (or was cancelled)
+  uint64_t written_;        // the last seq whose frame the stream took whole
+  bool unwritten_ = false;  // a push arrived whose frames were not all written
 };
 
 }  // namespace
@@ -143,7 +165,8 @@ absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& t,
 kj::Promise<void> StreamEvents(SubscriptionContext c, SseRequest request,
                                kj::AsyncOutputStream& out) {
   auto paf = kj::newPromiseAndFulfiller<void>();
-  rpc::EventSink::Client sink = kj::heap<SseSink>(c.engine, c.reads, out, kj::mv(paf.fulfiller));
+  rpc::EventSink::Client sink = kj::heap<SseSink>(c.engine, c.reads, out, kj::mv(paf.fulfiller),
+                                                      request.from_seq);
   rpc::Subscription::Client subscription =
       StartSubscription(c, request.from_seq, std::move(request.filter), kj::mv(sink));
   return paf.promise.attach(kj::mv(subscription));
