@@ -59,6 +59,7 @@ absl::StatusOr<TimelineQuery> PageQueryOf(const HttpTarget& t,
   q.reverse = *reverse;
   q.include_retracted = *retracted;
   q.cursor = Param(t, "cursor").value_or("");
+  q.wait = false;  // never hold a read thread for a projection's build (503)
   return q;
 }
 
@@ -98,6 +99,7 @@ absl::StatusOr<CountsQuery> CountsQueryOf(const HttpTarget& t, const std::string
   auto top = UintParam(t, "top", 0);
   if (!top.ok()) return top.status();
   q.top = *top;
+  q.wait = false;  // as PageQueryOf
   return q;
 }
 
