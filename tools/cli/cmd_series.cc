@@ -100,15 +100,8 @@ int Run(const GlobalFlags& g, const SeriesFlags& f, SeriesQuery sq) {
     q.as_of = *seq;
   }
   q.wait = !f.no_wait && !store->read_only;
-  if (store->read_only && !store->current) {
-    NoteReadOnlyAnswer(*store, projection, 0);
-  } else if (q.wait) {
-    uint64_t target = engine.Head();
-    if (q.as_of.has_value()) target = std::min(target, *q.as_of);
-    absl::Status st = WaitForProjection(engine, projection, target,
-                                        absl::StrCat("catching up ", projection));
-    if (!st.ok()) return Fail("series", st);
-  }
+  if (absl::Status st = ReadyProjection(*store, projection, q.as_of, q.wait); !st.ok())
+    return Fail("series", st);
   auto series = ComputeSeries(engine, sq);
   if (!series.ok()) return Fail("series", series.status());
   const std::vector<std::string> names = Columns(f.measure);

@@ -160,6 +160,24 @@ void NoteReadOnlyAnswer(const QueryStore& store, const std::string& projection,
                EscapeForTerminal(projection).c_str(), static_cast<unsigned long long>(checkpoint));
 }
 
+absl::Status ReadyProjection(const QueryStore& store, const std::string& projection,
+                             std::optional<uint64_t> as_of, bool wait) {
+  const Engine& engine = *store.engine;
+  if (store.read_only && !store.current) {
+    auto infos = StoreProjections(engine);
+    if (!infos.ok()) return infos.status();
+    const ProjectionInfo* info = FindInfo(*infos, projection);
+    NoteReadOnlyAnswer(store, projection, info ? info->checkpoint : 0);
+    return absl::OkStatus();
+  }
+  if (!wait) return absl::OkStatus();
+  auto head = StoreHead(engine);
+  if (!head.ok()) return head.status();
+  uint64_t target = *head;
+  if (as_of.has_value()) target = std::min(target, *as_of);
+  return WaitForProjection(engine, projection, target, absl::StrCat("catching up ", projection));
+}
+
 absl::Status WaitForProjection(const Engine& engine, const std::string& name,
                                uint64_t seq, const std::string& label) {
   ProgressBar bar(label);
@@ -234,21 +252,9 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q,
   q.cursor = f.cursor;
   q.wait = !f.no_wait && !store->read_only;
 
-  if (store->read_only && !store->current) {
-    auto infos = StoreProjections(engine);
-    if (!infos.ok()) return Fail(what, infos.status());
-    const ProjectionInfo* info = FindInfo(*infos, projection);
-    NoteReadOnlyAnswer(*store, projection, info ? info->checkpoint : 0);
-  } else if (q.wait) {
-    // Wait here rather than in Timeline, to show progress on a terminal.
-    auto head = StoreHead(engine);
-    if (!head.ok()) return Fail(what, head.status());
-    uint64_t target = *head;
-    if (q.as_of.has_value()) target = std::min(target, *q.as_of);
-    absl::Status st = WaitForProjection(
-        engine, projection, target, absl::StrCat("catching up ", projection));
-    if (!st.ok()) return Fail(what, st);
-  }
+  // Wait here rather than in Timeline, to show progress on a terminal.
+  if (absl::Status st = ReadyProjection(*store, projection, q.as_of, q.wait); !st.ok())
+    return Fail(what, st);
 
   auto writer = NewTimelineWriter(f.format,
                                   q.projection.empty() && q.kind == TimelineKind::kActor,

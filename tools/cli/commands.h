@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,11 @@ struct QueryStore {
 void NoteReadOnlyAnswer(const QueryStore& store, const std::string& projection,
                         uint64_t checkpoint);
 absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string& projection);
+// Before a query of `projection` on `store`: a read-only answer notes the
+// checkpoint it answers as of; otherwise, with `wait`, waits (with progress
+// on a terminal) until the projection has applied the head, or `as_of`.
+absl::Status ReadyProjection(const QueryStore& store, const std::string& projection,
+                             std::optional<uint64_t> as_of, bool wait);
 
 // Waits until projection `name` answers as of `seq` (live, checkpoint >=
 // seq), showing a progress bar labelled `label` on stderr when it is a
