@@ -290,8 +290,9 @@ TEST_F(ServeHttpTest, BadHttpGetsAnErrorOrADisconnectAndOthersGoOn) {
   auto status_line = [](const std::string& answer) { return answer.substr(0, 12); };
   const std::string over_limit =
       "GET /v1/stats HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(80000, 'a') + "\r\n\r\n";
+  static constexpr char kGarbage[] = "\x00\xff\x16\x03\x01 garbage\r\n\r\n";
   const std::vector<std::string> bad = {
-      std::string("\x00\xff\x16\x03\x01 garbage\r\n\r\n", 20),
+      std::string(kGarbage, sizeof kGarbage - 1),  // it starts with a NUL byte
       "GET /v1/stats HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n",
       "GET /v1/stats HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(200000, 'a') + "\r\n\r\n",
       over_limit,
