@@ -88,19 +88,12 @@ int Run(const GlobalFlags& g, const SeriesFlags& f, SeriesQuery sq) {
   sq.by = *by;
   if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
     return Fail("series", st);
-  const std::string projection = !q.projection.empty() ? q.projection
-                                 : q.kind == TimelineKind::kActor ? "actors"
-                                                                  : "topics";
-  auto store = OpenForQuery(g, projection);
-  if (!store.ok()) return Fail("", store.status());
-  const Engine& engine = *store->engine;
-  if (!f.as_of.empty()) {
-    auto seq = ResolveAsOf(engine, f.as_of);
-    if (!seq.ok()) return Fail("--as-of", seq.status());
-    q.as_of = *seq;
-  }
-  q.wait = !f.no_wait && !store->read_only;
-  if (absl::Status st = ReadyProjection(*store, projection, q.as_of, q.wait); !st.ok())
+  const std::string projection = QueriedProjection(q);
+  QueryStore store;
+  if (int code = OpenTimelineQuery(g, f.as_of, &q, &store); code != kExitOk) return code;
+  const Engine& engine = *store.engine;
+  q.wait = !f.no_wait && !store.read_only;
+  if (absl::Status st = ReadyProjection(store, projection, q.as_of, q.wait); !st.ok())
     return Fail("series", st);
   auto series = ComputeSeries(engine, sq);
   if (!series.ok()) return Fail("series", series.status());

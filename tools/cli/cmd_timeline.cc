@@ -160,6 +160,23 @@ void NoteReadOnlyAnswer(const QueryStore& store, const std::string& projection,
                EscapeForTerminal(projection).c_str(), static_cast<unsigned long long>(checkpoint));
 }
 
+std::string QueriedProjection(const TimelineQuery& q) {
+  if (!q.projection.empty()) return q.projection;
+  return q.kind == TimelineKind::kActor ? "actors" : "topics";
+}
+
+int OpenTimelineQuery(const GlobalFlags& g, const std::string& as_of, TimelineQuery* q,
+                      QueryStore* store) {
+  auto opened = OpenForQuery(g, QueriedProjection(*q));
+  if (!opened.ok()) return Fail("", opened.status());
+  *store = *std::move(opened);
+  if (as_of.empty()) return kExitOk;
+  auto seq = ResolveAsOf(*store->engine, as_of);
+  if (!seq.ok()) return Fail("--as-of", seq.status());
+  q->as_of = *seq;
+  return kExitOk;
+}
+
 absl::Status ReadyProjection(const QueryStore& store, const std::string& projection,
                              std::optional<uint64_t> as_of, bool wait) {
   const Engine& engine = *store.engine;
@@ -236,24 +253,17 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q,
   const std::string what = q.projection.empty() ? "timeline" : "projection query";
   if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
     return Fail(what, st);
-  const std::string projection = !q.projection.empty() ? q.projection
-                                 : q.kind == TimelineKind::kActor ? "actors"
-                                                                  : "topics";
-  auto store = OpenForQuery(g, projection);
-  if (!store.ok()) return Fail("", store.status());
-  const Engine& engine = *store->engine;
-  if (!f.as_of.empty()) {
-    auto seq = ResolveAsOf(engine, f.as_of);
-    if (!seq.ok()) return Fail("--as-of", seq.status());
-    q.as_of = *seq;
-  }
+  const std::string projection = QueriedProjection(q);
+  QueryStore store;
+  if (int code = OpenTimelineQuery(g, f.as_of, &q, &store); code != kExitOk) return code;
+  const Engine& engine = *store.engine;
   q.include_retracted = f.include_retracted;
   q.reverse = f.reverse;
   q.cursor = f.cursor;
-  q.wait = !f.no_wait && !store->read_only;
+  q.wait = !f.no_wait && !store.read_only;
 
   // Wait here rather than in Timeline, to show progress on a terminal.
-  if (absl::Status st = ReadyProjection(*store, projection, q.as_of, q.wait); !st.ok())
+  if (absl::Status st = ReadyProjection(store, projection, q.as_of, q.wait); !st.ok())
     return Fail(what, st);
 
   auto writer = NewTimelineWriter(f.format,

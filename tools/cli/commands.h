@@ -82,6 +82,13 @@ struct QueryStore {
 void NoteReadOnlyAnswer(const QueryStore& store, const std::string& projection,
                         uint64_t checkpoint);
 absl::StatusOr<QueryStore> OpenForQuery(const GlobalFlags& g, const std::string& projection);
+// The projection a timeline query reads: its own, else "actors" or "topics".
+std::string QueriedProjection(const TimelineQuery& q);
+// Opens the store for query `q` (OpenForQuery) and resolves `as_of` (--as-of
+// text, "" for none) into q->as_of. kExitOk, or the exit code after saying
+// why.
+int OpenTimelineQuery(const GlobalFlags& g, const std::string& as_of, TimelineQuery* q,
+                      QueryStore* store);
 // Before a query of `projection` on `store`: a read-only answer notes the
 // checkpoint it answers as of; otherwise, with `wait`, waits (with progress
 // on a terminal) until the projection has applied the head, or `as_of`.
