@@ -64,21 +64,8 @@ void PrintCounts(const std::vector<GroupCount>& counts, const std::string& forma
   const CsvCell how = spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
   std::string out;
   if (format == "jsonl") {
-    for (const GroupCount& c : counts) {
-      out.push_back('{');
-      if (fields.empty()) {
-        out += "\"name\":";
-        AppendJsonString(absl::StrJoin(c.key, " | "), &out);
-      } else {
-        out += "\"key\":[";
-        for (size_t i = 0; i < c.key.size(); ++i) {
-          if (i) out.push_back(',');
-          AppendJsonString(c.key[i], &out);
-        }
-        out.push_back(']');
-      }
-      absl::StrAppend(&out, ",\"count\":", c.count, "}\n");
-    }
+    for (const GroupCount& c : counts)
+      absl::StrAppend(&out, GroupCountToJson(c, fields.empty()), "\n");
   } else if (format == "csv") {
     out = "count";
     if (fields.empty()) {

@@ -30,23 +30,6 @@ std::string Table(const std::string& db, const StoreStats& st) {
       st.bytes_on_disk, dash(st.first_occurred_at), dash(st.last_occurred_at), lost);
 }
 
-// One object with the keys of Python's Store.stats() and the store's path.
-std::string Json(const std::string& db, const StoreStats& st) {
-  auto time = [](const Timestamp& t, std::string* out) {
-    if (t.present()) AppendJsonString(FormatTime(t), out);
-    else out->append("null");
-  };
-  std::string out = "{\"store\":";
-  AppendJsonString(db, &out);
-  absl::StrAppend(&out, ",\"events\":", st.events, ",\"head\":", st.head,
-                  ",\"bytes_on_disk\":", st.bytes_on_disk, ",\"first_occurred_at\":");
-  time(st.first_occurred_at, &out);
-  out += ",\"last_occurred_at\":";
-  time(st.last_occurred_at, &out);
-  absl::StrAppend(&out, ",\"lost\":", st.lost, "}\n");
-  return out;
-}
-
 }  // namespace
 
 Runner AddStats(CLI::App& app, const GlobalFlags& g) {
@@ -63,7 +46,7 @@ Runner AddStats(CLI::App& app, const GlobalFlags& g) {
     if (!engine.ok()) return Fail("", engine.status());
     auto st = (*engine)->Stats();
     if (!st.ok()) return Fail("stats", st.status());
-    std::string out = *format == "jsonl" ? Json(g.db, *st) : Table(g.db, *st);
+    std::string out = *format == "jsonl" ? StatsToJson(g.db, *st) + "\n" : Table(g.db, *st);
     std::fputs(out.c_str(), stdout);
     return kExitOk;
   };

@@ -25,6 +25,8 @@
 namespace annals {
 
 class Engine;
+struct GroupCount;
+struct StoreStats;
 
 // Parses one JSON object into a Statement. Does not run Validate. Errors are
 // kInvalidArgument "FIELD: reason" (e.g. "targets: expected a list of
@@ -54,6 +56,17 @@ ANNALS_EXPORT std::string EventToJson(const Event& event, std::string_view targe
 // target), read from `engine`; "" for other kinds. Errors as Engine::Get.
 ANNALS_EXPORT absl::StatusOr<std::string> AmendedStatementId(const Engine& engine,
                                                              const Event& event);
+
+// `annals stats --format jsonl`'s object (the keys of Python's
+// Store.stats() and "store", the path given), no newline; absent times are
+// null.
+ANNALS_EXPORT std::string StatsToJson(std::string_view store, const StoreStats& stats);
+
+// One group of a count (`annals projection counts --format jsonl`, HTTP's
+// counts), no newline: {"name": the key values joined by " | ", "count"}
+// when `named` (a declarative projection with no fields), else {"key":
+// [values], "count"}.
+ANNALS_EXPORT std::string GroupCountToJson(const GroupCount& count, bool named);
 
 // Appends `s` to `out` as a JSON string literal (quoted, escaped).
 ANNALS_EXPORT void AppendJsonString(std::string_view s, std::string* out);

@@ -6,6 +6,8 @@
 
 #include "model/sv.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "annals/declarative.h"
 #include "annals/engine.h"
 #include "annals/fields.h"
 #include "annals/json.h"
@@ -404,6 +406,39 @@ absl::StatusOr<std::string> AmendedStatementId(const Engine& engine, const Event
   auto target = engine.Get(event.target);
   if (!target.ok()) return target.status();
   return target->id;
+}
+
+std::string StatsToJson(std::string_view store, const StoreStats& st) {
+  auto time = [](const Timestamp& t, std::string* out) {
+    if (t.present()) AppendJsonString(FormatTime(t), out);
+    else out->append("null");
+  };
+  std::string out = "{\"store\":";
+  AppendJsonString(store, &out);
+  absl::StrAppend(&out, ",\"events\":", st.events, ",\"head\":", st.head,
+                  ",\"bytes_on_disk\":", st.bytes_on_disk, ",\"first_occurred_at\":");
+  time(st.first_occurred_at, &out);
+  out += ",\"last_occurred_at\":";
+  time(st.last_occurred_at, &out);
+  absl::StrAppend(&out, ",\"lost\":", st.lost, "}");
+  return out;
+}
+
+std::string GroupCountToJson(const GroupCount& c, bool named) {
+  std::string out = "{";
+  if (named) {
+    out += "\"name\":";
+    AppendJsonString(absl::StrJoin(c.key, " | "), &out);
+  } else {
+    out += "\"key\":[";
+    for (size_t i = 0; i < c.key.size(); ++i) {
+      if (i) out.push_back(',');
+      AppendJsonString(c.key[i], &out);
+    }
+    out.push_back(']');
+  }
+  absl::StrAppend(&out, ",\"count\":", c.count, "}");
+  return out;
 }
 
 }  // namespace annals

@@ -3,10 +3,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "annals/declarative.h"
 #include "annals/json.h"
 #include "annals/projection.h"
+#include "model/error_kinds.h"
 
 namespace annals::internal {
 namespace {
@@ -38,27 +38,15 @@ absl::StatusOr<std::string> CountsBody(Engine& engine, CountsQuery q, const std:
   if (!as_of.empty()) {
     auto seq = ResolveAsOf(engine, as_of);
     if (!seq.ok())
-      return absl::Status(seq.status().code(), absl::StrCat("as_of: ", seq.status().message()));
+      return WithMessage(seq.status(), absl::StrCat("as_of: ", seq.status().message()));
     q.as_of = *seq;
   }
   auto counts = engine.Counts(q);
   if (!counts.ok()) return counts.status();
   std::string out = "{\"counts\":[";
   for (size_t n = 0; n < counts->size(); ++n) {
-    const GroupCount& c = (*counts)[n];
-    out += n == 0 ? "{" : ",{";
-    if (named) {
-      out += "\"name\":";
-      AppendJsonString(absl::StrJoin(c.key, " | "), &out);
-    } else {
-      out += "\"key\":[";
-      for (size_t i = 0; i < c.key.size(); ++i) {
-        if (i) out.push_back(',');
-        AppendJsonString(c.key[i], &out);
-      }
-      out.push_back(']');
-    }
-    absl::StrAppend(&out, ",\"count\":", c.count, "}");
+    if (n) out.push_back(',');
+    out += GroupCountToJson((*counts)[n], named);
   }
   out += "]";
   if (q.as_of.has_value()) absl::StrAppend(&out, ",\"as_of\":", *q.as_of);

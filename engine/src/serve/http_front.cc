@@ -11,6 +11,7 @@
 #include "annals/json.h"
 #include "annals/time.h"
 #include "annals/timeline.h"
+#include "model/error_kinds.h"
 #include "serve/limits.h"
 #include "serve/http_catalog.h"
 #include "serve/http_params.h"
@@ -73,7 +74,7 @@ absl::StatusOr<std::string> TimelineBody(Engine& e, TimelineQuery q, const std::
   if (!as_of.empty()) {
     auto seq = ResolveAsOf(e, as_of);
     if (!seq.ok())
-      return absl::Status(seq.status().code(), absl::StrCat("as_of: ", seq.status().message()));
+      return WithMessage(seq.status(), absl::StrCat("as_of: ", seq.status().message()));
     q.as_of = *seq;
   }
   const bool with_role = q.projection.empty() && q.kind == TimelineKind::kActor;
@@ -143,7 +144,7 @@ kj::Promise<HttpReply> HttpFront::Stats() {
     auto st = e->Stats();
     if (!st.ok()) return ErrorReply(st.status());
     Reply r;
-    r.body = StatsJson(store, *st) + "\n";
+    r.body = StatsToJson(store, *st) + "\n";
     return r;
   });
 }

@@ -71,22 +71,6 @@ HttpReply ErrorReply(const absl::Status& status, unsigned http_status) {
   return r;
 }
 
-std::string StatsJson(std::string_view store, const StoreStats& st) {
-  auto time = [](const Timestamp& t, std::string* out) {
-    if (t.present()) AppendJsonString(FormatTime(t), out);
-    else out->append("null");
-  };
-  std::string out = "{\"store\":";
-  AppendJsonString(store, &out);
-  absl::StrAppend(&out, ",\"events\":", st.events, ",\"head\":", st.head,
-                  ",\"bytes_on_disk\":", st.bytes_on_disk, ",\"first_occurred_at\":");
-  time(st.first_occurred_at, &out);
-  out += ",\"last_occurred_at\":";
-  time(st.last_occurred_at, &out);
-  absl::StrAppend(&out, ",\"lost\":", st.lost, "}");
-  return out;
-}
-
 absl::StatusOr<std::string> LogRowJson(const Engine& engine, const Event& event) {
   auto target_id = AmendedStatementId(engine, event);
   if (!target_id.ok()) return target_id.status();

@@ -35,8 +35,6 @@ const char* ReasonPhrase(unsigned http_status);
 // statement of a batch. `http_status` 0: HttpStatusOf(status).
 HttpReply ErrorReply(const absl::Status& status, unsigned http_status = 0);
 
-// `annals stats --format jsonl`'s object.
-std::string StatsJson(std::string_view store, const StoreStats& stats);
 
 // EventToJson(event, id of the statement it amends): a `log --format
 // jsonl` row without its newline. Errors as AmendedStatementId.
