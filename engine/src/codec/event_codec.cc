@@ -238,9 +238,17 @@ void WriteAttributes(capnp::List<s::Attribute>::Builder list,
   }
 }
 
-void ReadAttributes(capnp::List<s::Attribute>::Reader list, std::vector<Attribute>* out) {
+// Size-checked as a statement's are: a few forged bytes can claim millions
+// of empty attributes, which would decode but not encode back within
+// Cap'n Proto's read limit (found by fuzz/event_decode_fuzzer.cc).
+absl::Status ReadAttributes(capnp::List<s::Attribute>::Reader list, std::vector<Attribute>* out) {
+  if (list.size() > Limits::kAttributes)
+    return absl::DataLossError(absl::StrCat("stored event has ", list.size(),
+                                            " attributes; at most ", Limits::kAttributes,
+                                            " are ever stored"));
   out->reserve(list.size());
   for (auto a : list) out->push_back({FromText(a.getKey()), FromText(a.getValue())});
+  return absl::OkStatus();
 }
 
 constexpr size_t kChecksumBytes = 8;
@@ -366,7 +374,9 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
         e.kind = EventKind::kRetraction;
         e.target = r.getTarget();
         if (r.hasReason()) e.reason = FromText(r.getReason());
-        ReadAttributes(r.getAttributes(), &e.statement.attributes);
+        if (absl::Status bad = ReadAttributes(r.getAttributes(), &e.statement.attributes);
+            !bad.ok())
+          return bad;
         break;
       }
       case s::Envelope::Kind::ACTOR_ALIAS: {
@@ -374,7 +384,9 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
         e.kind = EventKind::kActorAlias;
         e.alias = FromText(a.getAlias());
         e.canonical = FromText(a.getCanonical());
-        ReadAttributes(a.getAttributes(), &e.statement.attributes);
+        if (absl::Status bad = ReadAttributes(a.getAttributes(), &e.statement.attributes);
+            !bad.ok())
+          return bad;
         break;
       }
       default:

@@ -164,6 +164,30 @@ TEST(EventCodecTest, ListsPastTheLimitsAreDataLoss) {
   }
 }
 
+// Retractions and aliases carry attributes too, held to the same limit: a
+// forged list of millions of empty attributes decoded, but its re-encoding
+// did not (found by fuzz/event_decode_fuzzer.cc).
+TEST(EventCodecTest, RetractionAndAliasAttributesPastTheLimitAreDataLoss) {
+  for (EventKind kind : {EventKind::kRetraction, EventKind::kActorAlias}) {
+    Event e;
+    e.seq = 9;
+    e.kind = kind;
+    e.target = 3;
+    e.reason = "wrong";
+    e.alias = "putin";
+    e.canonical = "Vladimir Putin";
+    e.statement.attributes.assign(Limits::kAttributes, {"k", "v"});
+    auto at = DecodeEvent(Encode(e));
+    ASSERT_TRUE(at.ok()) << at.status();
+    EXPECT_EQ(at->statement.attributes.size(), Limits::kAttributes);
+    e.statement.attributes.push_back({"k", "v"});
+    auto past = DecodeEvent(Encode(e));
+    ASSERT_FALSE(past.ok());
+    EXPECT_EQ(past.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(std::string(past.status().message()), ::testing::HasSubstr("at most"));
+  }
+}
+
 TEST(EventCodecTest, StatementIdIsTheEventId) {
   Event e = SampleEvent();
   e.statement.id = "ignored";
