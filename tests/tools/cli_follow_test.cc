@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,81 @@ TEST_P(CliFollowTimelineTest, PrintsTheRowsArrivingEventsMake) {
   if (GetParam()) EXPECT_EQ(StopServer(s), 0);
 }
 
+// The value of `key` in a jsonl row: a number, or a string's raw text.
+std::string JsonField(const std::string& row, const std::string& key) {
+  const std::string quoted = "\"" + key + "\":";
+  size_t at = row.find(quoted);
+  if (at == std::string::npos) return "";
+  at += quoted.size();
+  if (row[at] == '"') return row.substr(at + 1, row.find('"', at + 1) - at - 1);
+  return row.substr(at, row.find_first_of(",}", at) - at);
+}
+
+// The timeline as rows keyed by seq (the oracle's form).
+std::map<std::string, std::string> BySeq(const std::vector<std::string>& rows) {
+  std::map<std::string, std::string> out;
+  for (const std::string& r : rows) out[JsonField(r, "seq")] = r;
+  return out;
+}
+
+// Corrections moving statements out of and into the timeline, and
+// retractions of statements in it and not: each prints what it changes,
+// and only that, and the rows applied in order to the timeline printed
+// first give the timeline as it then stands (the oracle: a fresh query).
+TEST_P(CliFollowTimelineTest, RowsAppliedInOrderGiveTheTimelineAsItNowStands) {
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  Server s;
+  if (GetParam()) s = StartServer(db_, dir_ / "server.log");
+  const std::string timeline = "timeline --actor 'Kirill Dmitriev' --format jsonl";
+  const std::vector<std::string> first = Lines(Run(timeline).out);
+  ASSERT_GE(first.size(), 2u);
+  const std::string old_seq = JsonField(first[0], "seq");
+  Follower f = StartFollower({CliPath(), "--db", db_.string(), "timeline", "--actor",
+                              "Kirill Dmitriev", "--follow", "--format", "jsonl"},
+                             (dir_ / "follower.err").string());
+  std::map<std::string, std::string> model;
+  for (size_t i = 0; i < first.size(); ++i) {
+    std::string row = f.NextLine();
+    ASSERT_EQ(row, first[i]);
+    model[JsonField(row, "seq")] = row;
+  }
+  auto next = [&](const std::string& status, const std::string& seq) {
+    std::string row = f.NextLine();
+    EXPECT_EQ(JsonField(row, "status"), status) << row;
+    EXPECT_EQ(JsonField(row, "seq"), seq) << row;
+    if (status == "retracted" || status == "left") model.erase(seq);
+    else model[seq] = row;
+    return row;
+  };
+  auto run = [&](const std::string& args) {
+    Result r = Run(args);
+    ASSERT_EQ(r.exit_code, 0) << args << ": " << r.err;
+  };
+  run("append --speaker 'Kirill Dmitriev' --verb said --content mine --at 2018");  // 13
+  next("active", "13");
+  run("correct 13 --speaker Someone --content moved --reason r");  // out
+  std::string row = next("left", "13");
+  EXPECT_THAT(row, HasSubstr("\"speaker\":\"Someone\""));
+  EXPECT_THAT(row, HasSubstr("\"role\":\"speaker\""));
+  run("append --speaker Other --verb said --content theirs --at 2018");  // 15: not in it
+  run("correct 15 --speaker 'Kirill Dmitriev' --content theirs --reason r");  // in
+  next("corrected", "15");
+  run("correct " + old_seq + " --content 'said otherwise' --reason r");
+  next("corrected", old_seq);
+  run("retract " + old_seq + " --reason gone");
+  row = next("retracted", old_seq);
+  EXPECT_THAT(row, HasSubstr("said otherwise"));  // the values it had
+  run("retract 13 --reason gone");                // left already: no row
+  run("append --speaker 'Kirill Dmitriev' --verb said --content last --at 2019");
+  row = f.NextLine();
+  EXPECT_THAT(row, HasSubstr("\"content\":\"last\"")) << "a row for an event that changes nothing";
+  model[JsonField(row, "seq")] = row;
+  EXPECT_EQ(f.Stop(SIGINT), 0);
+  EXPECT_EQ(FollowerErr(), "");
+  EXPECT_EQ(model, BySeq(Lines(Run(timeline).out)));
+  if (GetParam()) EXPECT_EQ(StopServer(s), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(WithAndWithoutServer, CliFollowTimelineTest, ::testing::Bool());
 
 TEST_F(CliFollowTest, PrintsWhatAnotherProcessAppendsWithoutAServer) {
@@ -172,6 +248,28 @@ TEST_F(CliFollowTest, ResumesWithTheNextServerAndEndsQuietlyWhenStdoutCloses) {
   f.out = -1;
   ASSERT_EQ(Run("append --speaker Ada --verb said --content gone --at 2018").exit_code, 0);
   EXPECT_EQ(f.Wait(), 0);
+  EXPECT_EQ(FollowerErr(), "");
+  EXPECT_EQ(StopServer(again), 0);
+}
+
+// With --server naming it, the follower waits out a restart (and what was
+// appended while the server was down comes first), not exit on the outage.
+TEST_F(CliFollowTest, WaitsForTheServerItNamesToComeBack) {
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  const std::string socket = (dir_ / "annals.sock").string();
+  Server s = StartServer(db_, dir_ / "server.log", {"--socket", socket});
+  Follower f = StartFollower({CliPath(), "--server", "unix:" + socket, "log", "--follow",
+                              "--format", "jsonl"},
+                             (dir_ / "follower.err").string());
+  for (int i = 1; i <= 12; ++i)
+    ASSERT_THAT(f.NextLine(), HasSubstr("\"seq\":" + std::to_string(i) + ","));
+  ASSERT_EQ(StopServer(s), 0);
+  ASSERT_EQ(Run("append --speaker Ada --verb said --content offline --at 2018").exit_code, 0);
+  Server again = StartServer(db_, dir_ / "server2.log", {"--socket", socket});
+  EXPECT_THAT(f.NextLine(), HasSubstr("offline"));
+  ASSERT_EQ(Run("append --speaker Ada --verb said --content online --at 2018").exit_code, 0);
+  EXPECT_THAT(f.NextLine(), HasSubstr("online"));
+  EXPECT_EQ(f.Stop(SIGTERM), 0);
   EXPECT_EQ(FollowerErr(), "");
   EXPECT_EQ(StopServer(again), 0);
 }

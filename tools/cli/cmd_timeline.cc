@@ -10,7 +10,6 @@
 #include "annals/names.h"
 #include "annals/status.h"
 #include "cli/commands.h"
-#include "cli/follow.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
@@ -35,68 +34,6 @@ struct TimelineCommandFlags {
   bool follow = false;
   TimelineFlags q;
 };
-
-// How statement `s` stands in the timeline `q` names (aliases aside, as
-// subscriptions): its roles for an actor (0: not in it), kAny for a topic.
-uint8_t RolesIn(const TimelineQuery& q, const std::string& name, const Statement& s) {
-  if (q.kind == TimelineKind::kTopic) {
-    for (const std::string& t : s.topics)
-      if (NormalizedName(t) == name) return static_cast<uint8_t>(Role::kAny);
-    return 0;
-  }
-  uint8_t roles = NormalizedName(s.speaker) == name ? static_cast<uint8_t>(Role::kSpeaker) : 0;
-  for (const std::string& t : s.targets)
-    if (NormalizedName(t) == name) roles |= static_cast<uint8_t>(Role::kTarget);
-  return roles & static_cast<uint8_t>(q.role);
-}
-
-// The row an arriving event makes in timeline `q`, if any: a statement as
-// active, a correction as its statement's new values (status corrected),
-// a retraction as the statement it retracts (status retracted).
-std::optional<TimelineEntry> RowOf(const TimelineQuery& q, const std::string& name,
-                                   const Event& e, const Engine& lookups) {
-  TimelineEntry entry;
-  entry.version_seq = e.seq;
-  if (e.kind == EventKind::kStatement) {
-    entry.event = e;
-  } else if (e.kind == EventKind::kCorrection || e.kind == EventKind::kRetraction) {
-    auto target = lookups.Get(e.target);
-    if (!target.ok()) return std::nullopt;
-    entry.event = *std::move(target);
-    if (e.kind == EventKind::kCorrection) {
-      entry.event.statement = e.statement;
-      entry.event.statement.id = entry.event.id;
-    }
-    entry.status = e.kind == EventKind::kCorrection ? EntryStatus::kCorrected
-                                                    : EntryStatus::kRetracted;
-  } else {
-    return std::nullopt;  // aliases change no row as they arrive
-  }
-  const uint8_t roles = RolesIn(q, name, entry.event.statement);
-  if (roles == 0 || !InDateRange(entry.event.statement.occurred_at, q.from, q.to))
-    return std::nullopt;
-  entry.role = static_cast<Role>(roles);
-  return entry;
-}
-
-// `timeline --follow`: the timeline as it stands, then a row for each
-// event that arrives and concerns it (follow.h).
-int FollowTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
-  const int signal_fd = BlockFollowSignals();  // before anything starts a thread
-  TimelineTail tail;
-  if (int code = RunTimeline(g, f, q, &tail); code != kExitOk) return code;
-  if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
-    return Fail("timeline", st);
-  const std::string name = NormalizedName(q.name);
-  return FollowLog(g, signal_fd, tail.as_of + 1,
-                   [&](const Event& e, const Engine& lookups) -> absl::Status {
-    if (auto row = RowOf(q, name, e, lookups); row.has_value()) {
-      tail.writer->Write(*row);
-      FlushOutput();
-    }
-    return absl::OkStatus();
-  });
-}
 
 }  // namespace
 
@@ -279,7 +216,11 @@ int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q,
       FlushOutput();
       return Fail(what, page.status());
     }
-    for (const TimelineEntry& e : page->entries) writer->Write(e);
+    for (const TimelineEntry& e : page->entries) {
+      writer->Write(e);
+      if (tail != nullptr && e.status != EntryStatus::kRetracted)
+        tail->members[e.event.seq] = static_cast<uint8_t>(e.role);
+    }
     shown += page->entries.size();
     if (OutputFailed()) return kExitStorage;  // main says why
     // Later pages answer as of the same point as the first.

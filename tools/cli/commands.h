@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -120,6 +121,9 @@ class TimelineWriter;  // cli/output.h
 struct TimelineTail {
   uint64_t as_of = 0;
   std::unique_ptr<TimelineWriter> writer;
+  // The statements in it (not retracted), by seq: their roles (kAny for a
+  // topic or projection).
+  std::unordered_map<uint64_t, uint8_t> members;
 };
 
 // Runs `query` (kind/name/role or projection/key already set) with `f`
@@ -127,6 +131,10 @@ struct TimelineTail {
 // `tail`, hands the writer over there instead of finishing it.
 int RunTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery query,
                 TimelineTail* tail = nullptr);
+
+// timeline_follow.cc: `timeline --follow`, the timeline `q` as it stands,
+// then a row for each arriving event that changes it (README).
+int FollowTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q);
 
 // suggest.cc: when the actor or topic `q` names has no statements at all
 // (as of q.as_of, whatever its date range), says so on stderr with up to 5

@@ -51,16 +51,32 @@ int BlockFollowSignals() {
 
 namespace {
 
-// Waits until `fd` is readable or a signal arrives (then ends the process).
-void WaitFor(int signal_fd, int fd) {
+// Waits until `fd` is readable (never, for -1) or `timeout_ms` pass (-1:
+// no limit), or a signal arrives (then ends the process).
+void WaitFor(int signal_fd, int fd, int timeout_ms = -1) {
   struct pollfd fds[2] = {{signal_fd, POLLIN, 0}, {fd, POLLIN, 0}};
   for (;;) {
-    int n = poll(fds, 2, -1);
+    int n = poll(fds, 2, timeout_ms);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 || (fds[0].revents & POLLIN) != 0) EndFollow(kExitOk);
-    if (fds[1].revents != 0) return;
+    if (n == 0 || fds[1].revents != 0) return;
   }
 }
+
+// The pause before trying a server again after an attempt that printed
+// nothing (a server going away or not yet back): 50 ms, doubling to 2 s,
+// so that a restart is picked up soon and a long outage costs nothing.
+class Backoff {
+ public:
+  void Wait(int signal_fd) {
+    WaitFor(signal_fd, -1, delay_ms_);
+    delay_ms_ = std::min(delay_ms_ * 2, 2000);
+  }
+  void Reset() { delay_ms_ = 50; }
+
+ private:
+  int delay_ms_ = 50;
+};
 
 // The first error `print` returned, set on the client's I/O thread and
 // read on the main thread.
@@ -181,21 +197,36 @@ int FollowLog(const GlobalFlags& g, int signal_fd, uint64_t from_seq,
               const FollowPrinter& print) {
   if (signal_fd < 0) return Fail("--follow", absl::InternalError(std::strerror(errno)));
   uint64_t next = std::max<uint64_t>(from_seq, 1);
+  bool served = false;  // a server has answered: wait for it to come back
+  Backoff backoff;
   for (;;) {
+    const uint64_t before = next;
     auto client = ConnectClient(g);
+    if (!client.ok() && served) {  // --server's server restarting
+      backoff.Wait(signal_fd);
+      continue;
+    }
     if (!client.ok()) return Fail("", client.status());
     absl::Status st;
     if (*client != nullptr) {
+      served = true;
       // A second connection for lookups: the subscription's callback runs
       // on its client's I/O thread and may not call that client.
       auto address = g.server.empty() ? ServerAddress(g.db) : g.server;
       auto other = Connect(address.value_or(""));
-      if (!other.ok()) continue;  // gone already: look again
+      if (!other.ok()) {  // gone already: look again
+        backoff.Wait(signal_fd);
+        continue;
+      }
       auto lookups = NewRemoteEngine(std::move(*other));
       PrintError print_error;
       st = FollowServer(**client, *lookups, signal_fd, &next, print, &print_error);
       // Cut off for falling behind, or the server went away: resume.
-      if (absl::IsResourceExhausted(st) || absl::IsUnavailable(st)) continue;
+      if (absl::IsResourceExhausted(st) || absl::IsUnavailable(st)) {
+        if (next == before) backoff.Wait(signal_fd);
+        else backoff.Reset();
+        continue;
+      }
     } else {
       st = FollowLocal(g, signal_fd, &next, print);
       if (st.ok()) continue;  // a server took the store

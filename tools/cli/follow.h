@@ -6,7 +6,9 @@
 // Through a server when one holds the store (or --server names one): a
 // Client::Subscribe from the next seq; when the server goes away (a
 // restart), the follower resumes from Subscription::resume_from() with the
-// next server, or on the store itself if none answers. On the store with
+// next server, or on the store itself if none answers; with --server, it
+// waits for the server it names to come back. Attempts that print nothing
+// are paced (50 ms doubling to 2 s), never a busy loop. On the store with
 // no server: a read-only engine that wakes on changes to the store
 // directory (inotify: the one place the CLI watches files, FollowLocal in
 // follow.cc), refreshes and prints what is new; never a sleep loop. A

@@ -1,5 +1,6 @@
 #include "cli/output.h"
 
+#include <cstring>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -215,24 +216,20 @@ class CsvWriter final : public EventWriter {
   CsvCell how_;
 };
 
-const char* StatusMarker(EntryStatus status) {
-  switch (status) {
-    case EntryStatus::kCorrected:
-      return "[corrected] ";
-    case EntryStatus::kRetracted:
-      return "[retracted] ";
-    default:
-      return "";
-  }
+// The table's mark for a row's status: none for an active one.
+std::string StatusMarker(const char* status) {
+  return std::strcmp(status, "active") == 0 ? std::string() : absl::StrCat("[", status, "] ");
 }
 
 class TimelineTableWriter final : public TimelineWriter {
  public:
   explicit TimelineTableWriter(std::FILE* out) : table_(out, "(no statements)") {}
-  void Write(const TimelineEntry& e) override {
-    table_.WriteMarked(e.event, StatusMarker(e.status));
-  }
   void Finish() override { table_.Finish(); }
+
+ protected:
+  void WriteRow(const TimelineEntry& e, const char* status) override {
+    table_.WriteMarked(e.event, StatusMarker(status));
+  }
 
  private:
   TableWriter table_;
@@ -242,10 +239,10 @@ class TimelineJsonlWriter final : public TimelineWriter {
  public:
   TimelineJsonlWriter(std::FILE* out, bool with_role)
       : out_(out), with_role_(with_role) {}
-  void Write(const TimelineEntry& e) override {
+  void WriteRow(const TimelineEntry& e, const char* status) override {
     std::string line = EventToJson(e.event);
     line.pop_back();  // the closing brace
-    absl::StrAppend(&line, ",\"status\":\"", EntryStatusName(e.status), "\"");
+    absl::StrAppend(&line, ",\"status\":\"", status, "\"");
     if (with_role_) absl::StrAppend(&line, ",\"role\":\"", RoleName(e.role), "\"");
     line.append("}\n");
     Put(out_, line);
@@ -265,9 +262,9 @@ class TimelineCsvWriter final : public TimelineWriter {
  public:
   TimelineCsvWriter(std::FILE* out, bool with_role, CsvCell how)
       : csv_(out, how, TimelineCsvExtra(with_role)), with_role_(with_role) {}
-  void Write(const TimelineEntry& e) override {
+  void WriteRow(const TimelineEntry& e, const char* status) override {
     std::vector<std::string> cells = CsvCells(e.event);
-    cells.push_back(EntryStatusName(e.status));
+    cells.emplace_back(status);
     if (with_role_) cells.push_back(RoleName(e.role));
     csv_.WriteRow(cells);
   }

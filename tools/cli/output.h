@@ -63,9 +63,16 @@ std::vector<std::string> CsvColumns();
 class TimelineWriter {
  public:
   virtual ~TimelineWriter() = default;
-  virtual void Write(const TimelineEntry& e) = 0;
+  void Write(const TimelineEntry& e) { WriteRow(e, EntryStatusName(e.status)); }
+  // A `timeline --follow` row for a statement a correction took out of the
+  // timeline: its new values, status "left".
+  void WriteLeft(const TimelineEntry& e) { WriteRow(e, "left"); }
   // Called once after the last entry (also when there were none).
   virtual void Finish() {}
+
+ protected:
+  // One row; `status` is its status word ("active", "corrected", ...).
+  virtual void WriteRow(const TimelineEntry& e, const char* status) = 0;
 };
 
 std::unique_ptr<TimelineWriter> NewTimelineWriter(const std::string& format,
