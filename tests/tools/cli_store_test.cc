@@ -22,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 using test::kSample;
 using test::Quote;
@@ -242,6 +243,28 @@ TEST_F(CliStoreTest, BackupLeavesTheUsersDirectoriesAlone) {
   ASSERT_EQ(Run(db, "backup " + Quote(Path("b"))).exit_code, 0);
   for (const char* name : {"b.tmp", "b.partial"})
     EXPECT_EQ(ReadFile(Path(name) + "/sub/thesis.txt"), "mine") << name;
+}
+
+
+// A backup killed midway leaves its staging directory beside the target:
+// the next backup (and restore) names it, and removes nothing.
+TEST_F(CliStoreTest, BackupNamesWhatAnInterruptedBackupLeftAndKeepsIt) {
+  const std::string db = Path("store");
+  ASSERT_EQ(Run(db, "import " + Quote(kSample)).exit_code, 0);
+  const std::string left = Path(".b.annals-backup-Ab12Cd");
+  const std::string other = Path(".b.annals-backup-notmine");  // not mkdtemp's shape
+  for (const std::string& d : {left, other}) {
+    fs::create_directories(d);
+    test::WriteFile(d + "/x", "x");
+  }
+  Result r = Run(db, "backup " + Quote(Path("b")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(left + " is left from an interrupted backup"));
+  EXPECT_THAT(r.err, Not(HasSubstr("notmine")));
+  EXPECT_EQ(ReadFile(left + "/x"), "x");
+  EXPECT_EQ(ReadFile(other + "/x"), "x");
+  Result again = Run(db, "backup " + Quote(Path("b")));  // an existing backup: the same
+  EXPECT_THAT(again.err, HasSubstr(left));
 }
 
 

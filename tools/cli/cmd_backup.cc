@@ -1,6 +1,8 @@
 // annals backup / annals restore (annals/backup.h).
 #include <cstdio>
+#include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "annals/backup.h"
 #include "annals/status.h"
@@ -18,6 +20,29 @@ struct RestoreFlags {
   std::string dir;
   bool force = false;
 };
+
+// Notes the staging directories an interrupted backup or restore left
+// beside `target` (".NAME.annals-backup-XXXXXX" and the like: made by
+// MakeStaging, engine/src/backup/backup_dir.h). They are never removed
+// here: one may belong to a backup or restore still running.
+void NoteLeftStaging(const std::string& target) {
+  namespace fs = std::filesystem;
+  const fs::path t = fs::absolute(fs::path(target)).lexically_normal();
+  const fs::path name = t.has_filename() ? t.filename() : t.parent_path().filename();
+  const fs::path parent = t.has_filename() ? t.parent_path() : t.parent_path().parent_path();
+  std::error_code ec;
+  for (const fs::directory_entry& d : fs::directory_iterator(parent, ec)) {
+    const std::string n = d.path().filename().string();
+    for (const char* tag : {"annals-backup-", "annals-copy-", "annals-restore-"}) {
+      const std::string prefix = "." + name.string() + "." + tag;
+      if (n.size() != prefix.size() + 6 || n.compare(0, prefix.size(), prefix) != 0) continue;
+      if (!d.is_directory(ec)) continue;
+      std::fprintf(stderr, "annals: note: %s is left from an interrupted backup or restore; "
+                           "remove it once none is running\n",
+                   EscapeForTerminal(d.path().string()).c_str());
+    }
+  }
+}
 
 }  // namespace
 
@@ -39,6 +64,7 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
     auto client = ConnectClient(g);
     if (!client.ok()) return Fail("backup", client.status());
     auto info = *client != nullptr ? (*client)->Backup(f->dir) : BackupStore(g.db, f->dir);
+    NoteLeftStaging(f->dir);
     if (!info.ok()) {
       if (IsNoStore(info.status()))
         return Fail("backup", WithHint(info.status(), "give --db PATH or set ANNALS_DB"));
@@ -71,6 +97,7 @@ Runner AddRestore(CLI::App& app, const GlobalFlags& g) {
     RestoreOptions options;
     options.overwrite = f->force;
     auto info = RestoreStore(f->dir, g.db, options);
+    NoteLeftStaging(g.db);
     // Not a backup, or a store in use: the request does not apply (1); a
     // damaged backup is a storage error (2).
     if (!info.ok()) return FailRequest("restore", info.status());
