@@ -110,16 +110,20 @@ std::optional<std::string> Param(const HttpTarget& target, const std::string& na
   return it->second;
 }
 
+absl::StatusOr<uint64_t> ParseUint(const std::string& what, const std::string& text) {
+  uint64_t n = 0;
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      !absl::SimpleAtoi(text, &n))
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": expected a number from 0 to 2^64-1, got '", text, "'"));
+  return n;
+}
+
 absl::StatusOr<uint64_t> UintParam(const HttpTarget& target, const std::string& name,
                                    uint64_t fallback) {
   auto v = Param(target, name);
   if (!v.has_value()) return fallback;
-  uint64_t n = 0;
-  if (v->empty() || v->find_first_not_of("0123456789") != std::string::npos ||
-      !absl::SimpleAtoi(*v, &n))
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, ": expected a number from 0 to 2^64-1, got '", *v, "'"));
-  return n;
+  return ParseUint(name, *v);
 }
 
 absl::StatusOr<bool> BoolParam(const HttpTarget& target, const std::string& name,

@@ -36,7 +36,11 @@ absl::Status CheckParams(const HttpTarget& target, std::initializer_list<std::st
 // The parameter's value; nullopt when absent.
 std::optional<std::string> Param(const HttpTarget& target, const std::string& name);
 
-// A decimal parameter; `fallback` when absent. kInvalidArgument naming the
+// `text` as a decimal number in [0, 2^64-1] (digits only: no sign, no
+// space); kInvalidArgument "WHAT: expected ..., got 'text'" otherwise.
+absl::StatusOr<uint64_t> ParseUint(const std::string& what, const std::string& text);
+
+// A decimal parameter (ParseUint); `fallback` when absent. kInvalidArgument naming the
 // parameter when it is not a number in [0, 2^64-1].
 absl::StatusOr<uint64_t> UintParam(const HttpTarget& target, const std::string& name,
                                    uint64_t fallback);

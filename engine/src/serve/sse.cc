@@ -4,27 +4,18 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "annals/event.h"
 #include "annals/json.h"
 #include "model/names.h"
 #include "serve/http_json.h"
+#include "serve/http_target.h"
 #include "serve/off_loop.h"
 #include "serve/store_service.h"
 #include "serve/wire.h"
 
 namespace annals::internal {
 namespace {
-
-absl::StatusOr<uint64_t> Seq(const std::string& what, const std::string& text) {
-  uint64_t n = 0;
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
-      !absl::SimpleAtoi(text, &n))
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": expected a seq (a number), got '", text, "'"));
-  return n;
-}
 
 absl::Status KindFilter(const std::string& text, EventFilter* f) {
   for (EventKind k : {EventKind::kStatement, EventKind::kCorrection, EventKind::kRetraction,
@@ -150,7 +141,7 @@ absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& t,
   if (!from.ok()) return from.status();
   r.from_seq = *from;
   if (last_event_id.has_value()) {
-    auto last = Seq("Last-Event-ID", *last_event_id);
+    auto last = ParseUint("Last-Event-ID", *last_event_id);
     if (!last.ok()) return last.status();
     if (*last == UINT64_MAX) return absl::InvalidArgumentError("Last-Event-ID: out of range");
     r.from_seq = *last + 1;
