@@ -39,6 +39,10 @@ void ServerLog(std::string_view line) {
 
 namespace {
 
+// Threads for the calls that block for long (ServerState::slow): projection
+// waits (each at most half a second a call) and backups.
+constexpr size_t kSlowThreads = 4;
+
 class Connections final : public kj::TaskSet::ErrorHandler {
  public:
   Connections(ServerState& state, kj::Timer& timer)
@@ -116,9 +120,10 @@ absl::Status ServeLoop(const ServeOptions& o) {
       *fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP | kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
   {
     auto reads = std::make_unique<WorkQueue>(o.read_threads == 0 ? 1 : o.read_threads);
+    auto slow = std::make_unique<WorkQueue>(kSlowThreads);
     HeadWatch watch(**engine);
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
-    ServerState state{**engine, committer, *reads, watch, o.max_subscriber_lag};
+    ServerState state{**engine, committer, *reads, *slow, watch, o.max_subscriber_lag};
     auto connections = std::make_unique<Connections>(state, io.provider->getTimer());
     std::unique_ptr<HttpListener> http;
     if (http_address.has_value()) {
@@ -157,6 +162,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
     http.reset();
     connections.reset();
     reads.reset();
+    slow.reset();
   }
   absl::Status synced = (*engine)->Sync();
   engine->reset();

@@ -56,8 +56,8 @@ absl::StatusOr<bool> Done(const absl::Status& s) {
   return true;
 }
 
-// The longest one wait call holds a read thread: a client waiting longer
-// asks again (so a wait never keeps the pool from other reads for long).
+// The longest one wait call holds a thread of the slow pool: a client
+// waiting longer asks again (so that waits take turns there).
 constexpr absl::Duration kMaxWaitPerCall = absl::Milliseconds(500);
 
 absl::Duration WaitOf(int64_t micros) {
@@ -326,7 +326,7 @@ class StoreService final : public rpc::Store::Server {
     Engine* e = &s_.engine;
     auto p = ctx.getParams();
     return Answer<bool>(
-        s_.reads, ctx,
+        s_.slow, ctx,
         [e, name = TextOf(p.getName()), seq = p.getSeq(), wait = WaitOf(p.getTimeoutMicros())] {
           return Done(e->WaitForProjection(name, seq, wait));
         },
@@ -337,7 +337,7 @@ class StoreService final : public rpc::Store::Server {
     Engine* e = &s_.engine;
     auto p = ctx.getParams();
     return Answer<bool>(
-        s_.reads, ctx,
+        s_.slow, ctx,
         [e, name = TextOf(p.getName()), wait = WaitOf(p.getTimeoutMicros())] {
           return Done(e->WaitForRebuild(name, wait));
         },
@@ -347,7 +347,7 @@ class StoreService final : public rpc::Store::Server {
   kj::Promise<void> backup(BackupContext ctx) override {
     Engine* e = &s_.engine;
     return Answer<BackupInfo>(
-        s_.reads, ctx,
+        s_.slow, ctx,
         [e, dir = TextOf(ctx.getParams().getDestination())] { return Backup(*e, dir); },
         [](auto& res, const BackupInfo& info) {
           res.setPath(info.path);

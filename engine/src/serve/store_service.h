@@ -24,6 +24,9 @@ struct ServerState {
   Engine& engine;
   Committer& committer;
   WorkQueue& reads;
+  // Calls that block for long (projection waits, backups): threads of their
+  // own, so that waiting clients never hold up reads.
+  WorkQueue& slow;
   HeadWatch& watch;
   uint64_t max_subscriber_lag;
 };

@@ -24,9 +24,10 @@ class InProcessServer {
   explicit InProcessServer(const std::string& path)
       : engine_(Open(path)),
         reads_(2),
+        slow_(2),
         watch_(*engine_),
         committer_(*engine_, 10000, [this] { watch_.Notify(); }),
-        state_{*engine_, committer_, reads_, watch_, 100000} {}
+        state_{*engine_, committer_, reads_, slow_, watch_, 100000} {}
 
   ~InProcessServer() {
     clients_.clear();
@@ -80,6 +81,7 @@ class InProcessServer {
   kj::AsyncIoContext io_ = kj::setupAsyncIo();
   std::unique_ptr<Engine> engine_;
   internal::WorkQueue reads_;
+  internal::WorkQueue slow_;
   internal::HeadWatch watch_;
   internal::Committer committer_;
   internal::ServerState state_;
