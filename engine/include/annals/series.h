@@ -61,7 +61,13 @@ struct Series {
 // "day", "week", "month", "year" -> the period; kInvalidArgument otherwise.
 ANNALS_EXPORT absl::StatusOr<SeriesPeriod> ParseSeriesPeriod(std::string_view name);
 
-// The series of `q` over `engine`'s timelines. Errors as Engine::Timeline.
+// The most rows of periods a series has (coarse buckets aside): 100,000
+// (273 years of days).
+inline constexpr size_t kMaxSeriesPeriods = 100000;
+
+// The series of `q` over `engine`'s timelines. Errors as Engine::Timeline;
+// kInvalidArgument when its periods, from the first to the last (or from
+// q.timeline.from to .to), would be more than kMaxSeriesPeriods.
 // Thread-safe as Engine::Timeline is.
 ANNALS_EXPORT absl::StatusOr<Series> ComputeSeries(const Engine& engine, const SeriesQuery& q);
 

@@ -95,8 +95,10 @@ void Add(const Statement& s, Period p, std::map<RowKey, SeriesRow>* rows) {
   if (auto q = internal::QuadOf(s)) ++row.quad[static_cast<size_t>(*q - 1)];
 }
 
-// Empty periods between the first and the last (or the query's bounds).
-void Fill(const SeriesQuery& q, Period p, std::map<RowKey, SeriesRow>* rows) {
+// Empty periods between the first and the last (or the query's bounds),
+// up to kMaxSeriesPeriods in all (a day series from year 1 to 9999 would
+// be 3.65 million rows): kInvalidArgument past it, nothing filled.
+absl::Status Fill(const SeriesQuery& q, Period p, std::map<RowKey, SeriesRow>* rows) {
   std::optional<absl::CivilDay> lo, hi;
   for (const auto& [k, row] : *rows) {
     if (row.coarse) continue;
@@ -106,7 +108,15 @@ void Fill(const SeriesQuery& q, Period p, std::map<RowKey, SeriesRow>* rows) {
   }
   if (q.timeline.from.present()) lo = PeriodStart(q.timeline.from.micros, p);
   if (q.timeline.to.present()) hi = PeriodStart(EndOfPeriod(q.timeline.to), p);
-  if (!lo || !hi) return;
+  if (!lo || !hi) return absl::OkStatus();
+  size_t periods = 0;
+  for (absl::CivilDay d = *lo; d <= *hi && periods <= kMaxSeriesPeriods; d = NextStart(d, p))
+    ++periods;
+  if (periods > kMaxSeriesPeriods)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the series would span more than ", kMaxSeriesPeriods, " ", internal::PeriodName(p),
+        "s (from ", absl::FormatCivilTime(*lo), " to ", absl::FormatCivilTime(*hi),
+        "): narrow it with from/to (--from/--to) or a longer period (--by)"));
   for (absl::CivilDay d = *lo; d <= *hi; d = NextStart(d, p)) {
     const Timestamp t{Micros(d), Precision::kDay};
     SeriesRow& row = (*rows)[{t.micros, 9, internal::PeriodOf(t, p)}];
@@ -115,6 +125,7 @@ void Fill(const SeriesQuery& q, Period p, std::map<RowKey, SeriesRow>* rows) {
       row.precision = internal::PeriodName(p);
     }
   }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -147,7 +158,7 @@ absl::StatusOr<Series> ComputeSeries(const Engine& engine, const SeriesQuery& sq
     q.cursor = page->next_cursor;
     if (q.cursor.empty() || page->entries.empty()) break;
   }
-  Fill(sq, p, &rows);
+  if (absl::Status st = Fill(sq, p, &rows); !st.ok()) return st;
   for (auto& [k, row] : rows) out.rows.push_back(std::move(row));
   return out;
 }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "absl/time/time.h"
@@ -267,6 +268,41 @@ TEST(SeriesTest, CoarseBucketsBesideThePeriodsAndEmptyPeriodsAsZeros) {
   for (const SeriesRow& r : got->rows)
     if (r.period == "2025-04") month_bucket = r.count;
   EXPECT_EQ(month_bucket, 1u);  // "2025-04" among the weeks
+}
+
+// Empty periods are filled between the first and the last statement: a
+// span of millennia by day is refused (with what to do), not millions of
+// rows; by year it is a short series.
+TEST(SeriesTest, ASpanOfTooManyPeriodsIsRefused) {
+  TempDir dir;
+  auto opened = Engine::Open(dir.Sub("store"), FastOptions());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  std::unique_ptr<Engine> engine = *std::move(opened);
+  for (const char* when : {"0001-01-01", "9999-12-31"}) {
+    Statement s;
+    s.speaker = "Ada";
+    s.verb = "said";
+    s.content = when;
+    s.occurred_at = T(when);
+    ASSERT_TRUE(engine->Append(s).ok());
+  }
+  SeriesQuery q;
+  q.timeline.name = "ada";
+  q.by = SeriesPeriod::kDay;
+  auto days = ComputeSeries(*engine, q);
+  ASSERT_FALSE(days.ok());
+  EXPECT_EQ(days.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(days.status().message()), ::testing::HasSubstr("--by"));
+  q.by = SeriesPeriod::kYear;
+  auto years = ComputeSeries(*engine, q);
+  ASSERT_TRUE(years.ok()) << years.status();
+  EXPECT_EQ(years->rows.size(), 9999u);
+  q.by = SeriesPeriod::kDay;  // bounded by the query: fine
+  q.timeline.from = T("0001-01-01");
+  q.timeline.to = T("0001-12-31");
+  auto bounded = ComputeSeries(*engine, q);
+  ASSERT_TRUE(bounded.ok()) << bounded.status();
+  EXPECT_EQ(bounded->rows.size(), 365u);
 }
 
 }  // namespace
