@@ -1,6 +1,7 @@
 // `annals serve`'s bounds per reply, with a real server process and the
 // real client (annals/client.h): no reply exceeds what a client reads.
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -214,6 +215,70 @@ TEST_F(ServeLimitsTest, AcceptOutOfFileDescriptorsBacksOffAndRecovers) {
   again->reset();
   client->reset();
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+}
+
+// What the HTTP server at `http` ("http://127.0.0.1:PORT") writes on a new
+// connection before closing it, sending nothing.
+std::string ReadHttpGreeting(const std::string& http) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(http.substr(http.rfind(':') + 1))));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  timeval guard{60, 0};  // a broken build fails instead of hanging
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof(guard));
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return out;
+}
+
+// Connections in total (RPC and HTTP together) and subscriptions per
+// connection are bounded: one past a bound is refused with a reason, the
+// others go on, and a place freed is taken again.
+TEST_F(ServeLimitsTest, ConnectionsAndSubscriptionsPastTheirBoundsAreRefused) {
+  Server server = StartServer(db_, dir_ / "server.log",
+                              {"--max-connections", "2", "--max-subscriptions", "1",
+                               "--http", "127.0.0.1:0"});
+  ASSERT_FALSE(server.address.empty()) << ReadFile(server.log);
+  auto first = Connect(server.address);
+  auto second = Connect(server.address);
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_TRUE((*first)->Stats().ok());
+  ASSERT_TRUE((*second)->Stats().ok());
+  const std::string busy = ReadHttpGreeting(server.http);
+  EXPECT_EQ(busy.rfind("HTTP/1.1 503", 0), 0u) << busy;
+  EXPECT_NE(busy.find("\"code\":\"UNAVAILABLE\""), std::string::npos) << busy;
+  auto third = Connect(server.address);
+  EXPECT_TRUE(!third.ok() || absl::IsUnavailable((*third)->Stats().status()));
+  third = absl::UnavailableError("dropped");
+  first->reset();  // its place is free once the server sees it close
+  bool admitted = false;
+  for (int attempt = 0; attempt < 1000 && !admitted; ++attempt) {
+    auto again = Connect(server.address);
+    admitted = again.ok() && (*again)->Stats().ok();
+  }
+  EXPECT_TRUE(admitted) << ReadFile(server.log);
+
+  auto noop = [](const Event&) {};
+  auto sub = (*second)->Subscribe(1, {}, noop);
+  ASSERT_TRUE(sub.ok()) << sub.status();
+  auto more = (*second)->Subscribe(1, {}, noop);
+  ASSERT_FALSE(more.ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(more.status())) << more.status();
+  sub->reset();  // its slot is free once the server drops it
+  bool subscribed = false;
+  for (int attempt = 0; attempt < 1000 && !subscribed; ++attempt)
+    subscribed = (*second)->Subscribe(1, {}, noop).ok();
+  EXPECT_TRUE(subscribed);
+  second->reset();
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+  const std::string log = ReadFile(server.log);
+  EXPECT_NE(log.find("http connection 1 refused: 2 connections open"), std::string::npos) << log;
+  EXPECT_NE(log.find("connection 3 refused"), std::string::npos) << log;
 }
 
 // Writes `bytes` on a new connection and reads until the server closes it.

@@ -25,6 +25,13 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
                   "cut off a subscriber that takes nothing while more than this many "
                   "events are appended (it is told where to resume)")
       ->capture_default_str();
+  cmd->add_option("--max-connections", o->max_connections,
+                  "connections open at once, RPC and HTTP together; one more is closed "
+                  "(HTTP: answered 503) and logged (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--max-subscriptions", o->max_subscriptions_per_connection,
+                  "subscriptions one RPC connection may hold at once (0: no limit)")
+      ->capture_default_str();
   cmd->add_option("--http", o->http,
                   "also serve HTTP/JSON (docs/HTTP.md) on PORT, localhost:PORT or "
                   "127.0.0.1:PORT (port 0: any free port; the address is logged and "

@@ -50,6 +50,12 @@ struct ServeOptions {
   // more than this many events are appended is cut off; its sink's end()
   // says where to resume. Catching up from far behind is no reason.
   uint64_t max_subscriber_lag = 100000;
+  // Connections open at once, RPC and HTTP together: one past it is closed
+  // at once (an HTTP one answered 503 first), and logged. 0: no limit.
+  size_t max_connections = 256;
+  // Subscriptions one RPC connection may hold at once: one more is
+  // refused (kResourceExhausted). 0: no limit.
+  size_t max_subscriptions_per_connection = 64;
   int ready_fd = -1;        // >= 0: write the address and "\n" there, then
                             // close it, once serving (for scripts, tests);
                             // with `http`, its address on a second line

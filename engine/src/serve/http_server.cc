@@ -97,8 +97,22 @@ HttpListener::~HttpListener() noexcept(false) {
     ServerLog(absl::StrCat("http connection ", id, " closed: the server is stopping"));
 }
 
+// Answers a connection past --max-connections 503, then closes it.
+void HttpListener::Refuse(uint64_t id, kj::Own<kj::AsyncIoStream> stream) {
+  const std::string why = absl::StrCat(shared_.state.open_connections,
+                                       " connections open, the most allowed (--max-connections)");
+  ServerLog(absl::StrCat("http connection ", id, " refused: ", why));
+  HttpReply reply = ErrorReply(absl::UnavailableError(absl::StrCat("the server has ", why)));
+  auto text = kj::heapString(absl::StrCat(
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+      "Connection: close\r\nContent-Length: ", reply.body.size(), "\r\n\r\n", reply.body));
+  auto& s = *stream;
+  tasks_.add(s.write(text.begin(), text.size()).attach(kj::mv(text), kj::mv(stream)));
+}
+
 void HttpListener::Add(kj::Own<kj::AsyncIoStream> stream) {
   uint64_t id = ++next_;
+  if (!AdmitConnection(shared_.state)) return Refuse(id, kj::mv(stream));
   ServerLog(absl::StrCat("http connection ", id, " opened"));
   // The server goes before the front it uses (members go in reverse).
   struct Connection {
@@ -115,10 +129,12 @@ void HttpListener::Add(kj::Own<kj::AsyncIoStream> stream) {
   tasks_.add(served.attach(kj::mv(c)).then(
       [this, id] {
         ServerLog(absl::StrCat("http connection ", id, " closed"));
+        ReleaseConnection(shared_.state);
         live_.erase(id);
       },
       [this, id](kj::Exception&& e) {
         ServerLog(absl::StrCat("http connection ", id, " closed: ", e.getDescription().cStr()));
+        ReleaseConnection(shared_.state);
         live_.erase(id);
       }));
 }

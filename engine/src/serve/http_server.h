@@ -51,6 +51,7 @@ class HttpListener final : private kj::TaskSet::ErrorHandler {
   HttpListener(kj::AsyncIoContext& io, ServerState& state, const ServeOptions& options,
                kj::Own<kj::ConnectionReceiver> listener, std::string address);
   void Add(kj::Own<kj::AsyncIoStream> stream);
+  void Refuse(uint64_t id, kj::Own<kj::AsyncIoStream> stream);
   void taskFailed(kj::Exception&& e) override;
 
   kj::Timer& timer_;

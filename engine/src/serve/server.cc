@@ -67,6 +67,11 @@ class Connections final : public kj::TaskSet::ErrorHandler {
  private:
   void Add(kj::Own<kj::AsyncIoStream> stream) {
     uint64_t id = ++next_;
+    if (!AdmitConnection(state_)) {  // `stream` closes as it goes
+      ServerLog(absl::StrCat("connection ", id, " refused: ", state_.open_connections,
+                             " connections open, the most allowed (--max-connections)"));
+      return;
+    }
     ServerLog(absl::StrCat("connection ", id, " opened"));
     auto notes = std::make_shared<ConnectionNotes>();
     auto c = kj::heap<Connection>(kj::mv(stream), NewStoreService(state_, id, notes), notes);
@@ -75,6 +80,7 @@ class Connections final : public kj::TaskSet::ErrorHandler {
     notes_[id] = notes;
     tasks_.add(closed.attach(kj::mv(c)).then([this, id] {
       ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(false)));
+      ReleaseConnection(state_);
       live_.erase(id);
       notes_.erase(id);
     }));
@@ -123,7 +129,8 @@ absl::Status ServeLoop(const ServeOptions& o) {
     auto slow = std::make_unique<WorkQueue>(kSlowThreads);
     HeadWatch watch(**engine);
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
-    ServerState state{**engine, committer, *reads, *slow, watch, o.max_subscriber_lag};
+    ServerState state{**engine,  committer, *reads, *slow, watch, o.max_subscriber_lag,
+                      o.max_connections, o.max_subscriptions_per_connection};
     auto connections = std::make_unique<Connections>(state, io.provider->getTimer());
     std::unique_ptr<HttpListener> http;
     if (http_address.has_value()) {

@@ -366,8 +366,18 @@ class StoreService final : public rpc::Store::Server {
                    ctx.getResults().initStatus());
       return kj::READY_NOW;
     }
+    const size_t most = s_.max_subscriptions_per_connection;
+    if (most != 0 && *subscriptions_ >= most) {
+      StatusToWire(absl::ResourceExhaustedError(absl::StrCat(
+                       "this connection holds ", *subscriptions_, " subscriptions, the most "
+                       "the server allows one (serve --max-subscriptions)")),
+                   ctx.getResults().initStatus());
+      return kj::READY_NOW;
+    }
+    ++*subscriptions_;
+    std::shared_ptr<void> slot(nullptr, [held = subscriptions_](void*) { --*held; });
     SubscriptionContext c{s_.engine, s_.reads, s_.watch, s_.max_subscriber_lag, connection_,
-                          notes_};
+                          notes_, std::move(slot)};
     auto res = ctx.getResults();
     StatusToWire(absl::OkStatus(), res.initStatus());
     res.setSubscription(
@@ -379,6 +389,9 @@ class StoreService final : public rpc::Store::Server {
   ServerState& s_;
   uint64_t connection_;
   std::shared_ptr<ConnectionNotes> notes_;
+  // Subscriptions of this connection alive now (their slots release them;
+  // a slot may outlive this service). Touched on the event loop only.
+  std::shared_ptr<size_t> subscriptions_ = std::make_shared<size_t>(0);
 };
 
 }  // namespace
@@ -402,6 +415,15 @@ absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
   q.as_of = page->as_of;
   return engine.Timeline(q);
 }
+
+bool AdmitConnection(ServerState& state) {
+  if (state.max_connections != 0 && state.open_connections >= state.max_connections)
+    return false;
+  ++state.open_connections;
+  return true;
+}
+
+void ReleaseConnection(ServerState& state) { --state.open_connections; }
 
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
                                             std::shared_ptr<ConnectionNotes> notes) {

@@ -29,7 +29,17 @@ struct ServerState {
   WorkQueue& slow;
   HeadWatch& watch;
   uint64_t max_subscriber_lag;
+  // ServeOptions' limits (0: none), and the connections open now (RPC and
+  // HTTP; counted on the event loop's thread).
+  size_t max_connections = 0;
+  size_t max_subscriptions_per_connection = 0;
+  size_t open_connections = 0;
 };
+
+// Takes one of `state`'s connection places; false (nothing taken) when all
+// are in use. Release with ReleaseConnection.
+bool AdmitConnection(ServerState& state);
+void ReleaseConnection(ServerState& state);
 
 // `notes`: the connection's (serve/connection.h), for its log line.
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,

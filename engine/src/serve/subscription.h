@@ -67,6 +67,7 @@ struct SubscriptionContext {
   uint64_t max_lag;
   uint64_t connection;
   std::shared_ptr<ConnectionNotes> notes;  // counts the cut-offs
+  std::shared_ptr<void> slot;  // held while the subscription lives (or null)
 };
 
 // Starts the subscription; dropping the returned capability cancels it.
