@@ -83,9 +83,10 @@ std::vector<PageQuery> PlanQueries(const Corpus& corpus, size_t per_kind, uint64
 
 PageTimes InProcessPages(const annals::Engine& engine, const std::vector<PageQuery>& qs,
                          std::vector<size_t>& rows) {
-  rows.assign(qs.size(), 0);
-  for (size_t i = 0; i < qs.size(); ++i)
-    rows[i] = Value(engine.Timeline(ToQuery(qs[i])), "Timeline").entries.size();
+  if (rows.empty()) {
+    for (const PageQuery& q : qs)
+      rows.push_back(Value(engine.Timeline(ToQuery(q)), "Timeline").entries.size());
+  }
   return TimePasses(qs, rows, "in-process", [&](size_t i) {
     return Value(engine.Timeline(ToQuery(qs[i])), "Timeline").entries.size();
   });

@@ -29,14 +29,16 @@ struct PageTimes {
 };
 
 struct PageFigures {
-  PageTimes inproc, rpc, http;
+  // In-process before the server (just after the import) and after it (the
+  // store opened again); the baseline is the lower of each percentile.
+  PageTimes inproc_first, inproc_again, inproc, rpc, http;
   double rows_per_page = 0;
   size_t queries = 0;
 };
 
 // First pages (limit 100) of every query: one untimed pass (warms the
-// caches; checks every page against `rows`, filling it when empty), then
-// one timed pass.
+// caches; checks every page against `rows`), then
+// one timed pass. In-process: fills `rows` when empty, else checks against it.
 PageTimes InProcessPages(const annals::Engine& engine, const std::vector<PageQuery>& qs,
                          std::vector<size_t>& rows);
 PageTimes RpcPages(annals::Client& client, const std::vector<PageQuery>& qs,
