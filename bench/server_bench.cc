@@ -103,7 +103,9 @@ struct SubFigures {
 };
 
 struct Figures {
-  Rates inproc, server1, server4;
+  // In-process imports before and after the server's (the machine's load
+  // drifts); the baseline is the faster, so a ratio errs against the server.
+  Rates inproc, inproc_again, baseline, server1, server4;
   double singles = 0, singles_sync = 0;
   SubFigures sub;
   PageFigures pages;
@@ -397,8 +399,12 @@ Figures RunAll(const Config& c, const Corpus& corpus) {
   if (Runs(c, "batched")) {
     f.server1 = ServerBatched(c, all.first(c.n), 1);
     f.server4 = ServerBatched(c, all.first(c.n), 4);
-    Say("2. server batched, until queryable: 1 client %.0f stmt/s, 4 clients %.0f\n",
-        f.server1.queryable, f.server4.queryable);
+    InProcessImport(c, all.first(c.n), &f.inproc_again).reset();
+    fs::remove_all(fs::path(c.dir) / "inproc");
+    f.baseline = f.inproc.queryable >= f.inproc_again.queryable ? f.inproc : f.inproc_again;
+    Say("2. server batched, until queryable: 1 client %.0f stmt/s, 4 clients %.0f; "
+        "in-process again %.0f\n",
+        f.server1.queryable, f.server4.queryable, f.inproc_again.queryable);
   }
   if (Runs(c, "singles")) {
     f.singles = ServerSingles(c, all, false);
@@ -452,12 +458,14 @@ std::string PageRow(const std::string& what, const PageTimes& t, const PageTimes
 std::string Table(const Config& c, const Figures& f) {
   std::string t = Row("Measure", "Measured", "Target", "Ratio / difference", "Verdict");
   t += "|---|---|---|---|---|\n";
-  t += Row("In-process import, batches of 1,000, until queryable (baseline)",
-           Thousands(f.inproc.queryable) + " stmt/s (appends alone " +
-               Thousands(f.inproc.append) + "/s)",
-           "", "", "");
-  t += RateRow("Server, 1 client, batches of 1,000, until queryable", f.server1, f.inproc);
-  t += RateRow("Server, 4 clients, batches of 1,000, until queryable", f.server4, f.inproc);
+  t += Row("In-process import, batches of 1,000, until queryable (baseline: the faster pass)",
+           Thousands(f.baseline.queryable) + " stmt/s (appends alone " +
+               Thousands(f.baseline.append) + "/s)",
+           "first pass " + Thousands(f.inproc.queryable) + ", after the server's " +
+               Thousands(f.inproc_again.queryable) + " stmt/s",
+           "", "");
+  t += RateRow("Server, 1 client, batches of 1,000, until queryable", f.server1, f.baseline);
+  t += RateRow("Server, 4 clients, batches of 1,000, until queryable", f.server4, f.baseline);
   t += Row("Server, 16 clients, single-statement appends, WAL-durable acks",
            Thousands(f.singles) + " stmt/s", ">= 50,000 stmt/s",
            Fmt("%.2fx", f.singles / 50000), Verdict(f.singles >= 50000));
@@ -531,7 +539,8 @@ const char* kHeader =
     "    # --report '' prints only\n\n"
     "Definitions: \"until queryable\" = from the first append until the last append "
     "returned and the built-in \"actors\" and \"topics\" projections applied the head "
-    "(WaitForProjection, in-process or through the client). Appends in-process use "
+    "(WaitForProjection, in-process or through the client); the in-process import runs "
+    "before and after the server's (fresh stores), the faster is the baseline. Appends in-process use "
     "durability kBulk, the durability of the server's default acks (in the write-ahead "
     "log, fsynced every 8 MiB). Subscription latency = arrival at the subscriber's "
     "callback minus the return of the Append that wrote the event (same process, "
