@@ -133,7 +133,7 @@ absl::StatusOr<std::vector<GroupCount>> QueryCounts(const GlobalFlags& g, Counts
   if (!args.as_of.empty()) {
     auto seq = ResolveAsOf(engine, args.as_of);
     if (!seq.ok())
-      return absl::Status(seq.status().code(), absl::StrCat("--as-of: ", seq.status().message()));
+      return WithPrefix(seq.status(), "--as-of");
     q.as_of = *seq;
   }
   q.wait = !args.no_wait && !store->read_only;

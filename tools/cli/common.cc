@@ -29,6 +29,15 @@ int ExitCodeFor(const absl::Status& status) {
   }
 }
 
+absl::Status WithPrefix(const absl::Status& status, std::string_view prefix) {
+  absl::Status out(status.code(), absl::StrCat(absl::string_view(prefix.data(), prefix.size()),
+                                               ": ", status.message()));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
+}
+
 absl::Status WithHint(const absl::Status& status, std::string_view hint) {
   absl::Status out(status.code(),
                    absl::StrCat(status.message(), " (", absl::string_view(hint.data(), hint.size()), ")"));

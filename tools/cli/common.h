@@ -36,6 +36,10 @@ absl::StatusOr<std::vector<ProjectionInfo>> StoreProjections(const Engine& engin
 // everything else is a storage problem: 2.
 int ExitCodeFor(const absl::Status& status);
 
+// `status` with its message as "PREFIX: message", its code and payloads
+// (error kinds) kept.
+absl::Status WithPrefix(const absl::Status& status, std::string_view prefix);
+
 // `status` with " (<hint>)" added to its message; code and kinds kept.
 absl::Status WithHint(const absl::Status& status, std::string_view hint);
 

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "annals/backup.h"
 #include "kj/async.h"
+#include "model/error_kinds.h"
 #include "serve/off_loop.h"
 #include "serve/wire.h"
 
@@ -162,9 +163,7 @@ class StoreService final : public rpc::Store::Server {
       auto s = StatementFromWire(list[i]);
       if (!s.ok()) {
         auto res = ctx.getResults();
-        StatusToWire(absl::Status(s.status().code(),
-                                  absl::StrCat("statements[", i, "]: ", s.status().message())),
-                     res.initStatus());
+        StatusToWire(BadStatementError(s.status(), i, /*prefix=*/true), res.initStatus());
         return kj::READY_NOW;
       }
       statements.push_back(std::move(*s));

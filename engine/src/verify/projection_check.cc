@@ -20,6 +20,7 @@
 #include "log/raw_store.h"
 #include "log/records.h"
 #include "log/rocks_status.h"
+#include "model/error_kinds.h"
 #include "model/sv.h"
 #include "projection/entry_keys.h"
 #include "rocksdb/write_batch.h"
@@ -161,7 +162,7 @@ absl::Status Replay(const ProjectionCheck& check, ScratchStore& scratch) {
     absl::Status st = check.timeline != nullptr ? check.timeline->ApplyStored(*e, stored, writer)
                                                 : check.projection->Apply(*e, writer);
     if (!st.ok())
-      return absl::Status(st.code(), absl::StrCat("replaying seq ", expect, ": ", st.message()));
+      return WithMessage(st, absl::StrCat("replaying seq ", expect, ": ", st.message()));
     if (++pending == kFlushEvents) {
       if (auto st = writer.Flush(); !st.ok()) return st;
       pending = 0;
