@@ -60,9 +60,8 @@ class ANNALS_EXPORT Subscription {
   // kUnavailable when the connection was lost (a server restart, say).
   virtual absl::Status Wait() = 0;
   // As Wait, for at most `timeout`: nullopt while the subscription still
-  // runs (ZeroDuration asks without waiting). Every event delivered before
-  // the end has been delivered (its callback has returned) when this
-  // reports the end.
+  // runs (ZeroDuration asks without waiting). When it reports the end,
+  // every on_event call of this subscription has returned.
   virtual std::optional<absl::Status> Wait(absl::Duration timeout) = 0;
   // Where to resume: one past the last seq this subscription has covered
   // (delivered, or skipped by the filter as the server reported).
