@@ -18,6 +18,10 @@ Many processes, one store: one process writes; others open the store with
 ``read_only=True`` while it does, see everything committed before they
 opened, and call :meth:`Store.refresh` to see more.
 
+Beside a running ``annals serve``, :func:`connect` gives a Store with the
+same methods over the server; :meth:`Store.subscribe` iterates over events
+as they are committed, on either kind of store.
+
 Names follow the CLI's: ``from_seq``/``to_seq`` are log positions (``annals
 log --from-seq/--to-seq``); ``start``/``end`` bound when statements occurred
 (``--from``/``--to``).

@@ -97,6 +97,7 @@ def test_ctrl_c_interrupts_a_waiting_subscription(store_path, tmp_path):
         # released.
         syscall = f"/proc/{child.pid}/syscall"
         while open(syscall).read().split()[0] not in ("7", "271"):
+            assert child.poll() is None, child.stderr.read()
             os.sched_yield()
         child.send_signal(signal.SIGINT)
         out, err = child.communicate(timeout=120)
