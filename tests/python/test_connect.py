@@ -211,3 +211,33 @@ def test_addresses_that_are_not_a_server_are_clear_errors(tmp_path):
     with pytest.raises(annals.InvalidArgumentError):
         annals.connect(None)
     assert annals.server_address(tmp_path) is None
+
+
+def same_calls(db):
+    """Writes, projections and derived views, as comparable values (times
+    of recording left out: they differ between two stores)."""
+    out = {"import": db.import_file(SAMPLE)}  # all duplicates by now
+    seq = db.append({"id": "x-1", "speaker": "Ada", "targets": ["Bob"], "verb": "said",
+                     "code": "112", "content": "c", "occurred_at": "2025-05-01",
+                     "topics": ["t"]})
+    out["correct"] = db.correct(seq, reason="typo", content="d")
+    out["retract"] = db.retract(2, "wrong")
+    out["alias"] = db.alias("Ada L.", "Ada")
+    db.create_projection("accusers", key="speaker", where={"code": "112"})
+    db.rebuild("accusers")
+    out["counts"] = db.projection_query("accusers", counts=True)
+    out["series"] = db.series_frame(actor="Ada", by="month").to_dict()
+    frame = db.statements_frame(include_retracted=True)
+    out["statements"] = frame.drop(
+        columns=[c for c in frame.columns if "recorded" in c]).to_dict()
+    out["timeline"] = [{k: v for k, v in row.items() if "recorded" not in k}
+                       for row in db.timeline(actor="Ada L.")]
+    return out
+
+
+def test_writes_and_projections_through_the_server_as_on_a_local_store(served):
+    server, _, copy = served
+    with annals.connect(server.address) as remote, annals.open(copy) as local:
+        got = same_calls(remote)
+        assert got["import"]["duplicates"] > 0 and got["counts"] and got["timeline"]
+        assert got == same_calls(local)
