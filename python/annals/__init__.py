@@ -18,6 +18,10 @@ Many processes, one store: one process writes; others open the store with
 ``read_only=True`` while it does, see everything committed before they
 opened, and call :meth:`Store.refresh` to see more.
 
+Beside a running ``annals serve``, :func:`connect` gives a Store with the
+same methods over the server; :meth:`Store.subscribe` iterates over events
+as they are committed, on either kind of store.
+
 Names follow the CLI's: ``from_seq``/``to_seq`` are log positions (``annals
 log --from-seq/--to-seq``); ``start``/``end`` bound when statements occurred
 (``--from``/``--to``).
@@ -35,7 +39,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     OutOfRangeError, UnimplementedError, InternalError, UnavailableError,
     DataLossError, UnauthenticatedError)
 
-__all__ = ["open", "Store", "Error", "version"] + [n for n in dir() if n.endswith("Error")]
+__all__ = ["open", "connect", "server_address", "Store", "Subscription", "Error", "version"] + [n for n in dir() if n.endswith("Error")]
 
 
 def version():
@@ -59,6 +63,85 @@ def open(path, read_only=False, create=False):  # noqa: A001  (the built-in's id
     access, also while another process writes it; see :meth:`Store.refresh`.
     """
     return Store(_annals.Store(str(path), bool(read_only), bool(create)))
+
+
+def connect(address):
+    """Connects to a running ``annals serve`` and returns a :class:`Store`
+    with the same methods as :func:`open`'s, each one call to the server.
+
+    ``address`` is ``"unix:PATH"`` (what the server writes in its store's
+    ``annals.server`` file; :func:`server_address` reads it). TCP servers
+    are not supported yet: ``"tcp:..."`` raises :class:`InvalidArgumentError`,
+    as does anything that is not an address; :class:`UnavailableError` when
+    nothing answers there. What has no remote form raises
+    :class:`FailedPreconditionError`. Appends are durable as the server's
+    ``--sync`` says, and then synced (as :func:`open`'s are).
+    """
+    if not isinstance(address, str):
+        raise InvalidArgumentError(
+            f"address: expected a str such as 'unix:/path/annals.sock', not "
+            f"{type(address).__name__}")
+    return Store(_annals.connect(address))
+
+
+def server_address(path):
+    """The address of the server holding the store in directory ``path``
+    (from the ``annals.server`` file it keeps there while it serves), or
+    None. The file can outlive a killed server: :func:`connect` then raises
+    :class:`UnavailableError`."""
+    return _annals.server_address(str(path))
+
+
+def _names(value, what):
+    """A list of str from None, a str or an iterable of str."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        names = list(value)
+    except TypeError:
+        names = None
+    if names is None or not all(isinstance(n, str) for n in names):
+        raise InvalidArgumentError(f"{what}: expected a str or a list of str")
+    return names
+
+
+class Subscription:
+    """The iterator :meth:`Store.subscribe` returns: event dicts in seq
+    order, blocking for new ones. Use as a context manager, or call
+    :meth:`close`. An error ends it; the exception carries ``resume_from``,
+    the ``from_seq`` to subscribe again with to miss and repeat nothing."""
+
+    def __init__(self, core):
+        self._core = core
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self._core)
+        except Error as e:
+            e.resume_from = self._core.resume_from
+            raise
+
+    @property
+    def resume_from(self):
+        """One past the last event returned (or skipped by the filter, as
+        far as known): where a new subscription goes on."""
+        return self._core.resume_from
+
+    def close(self):
+        """Stops the subscription: iteration ends. Closing twice is harmless."""
+        self._core.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
 
 
 def _time_text(value, what):
@@ -205,6 +288,7 @@ class Store:
 
     def __repr__(self):
         state = "closed" if self._core.closed else (
+            "connected" if self._core.address else
             "read-only" if self._core.read_only else "writable")
         return f"<annals.Store {self._core.path!r} {state}>"
 
@@ -218,7 +302,13 @@ class Store:
 
     @property
     def path(self):
+        """The store's directory; for a connected store, the server's address."""
         return self._core.path
+
+    @property
+    def address(self):
+        """The server's address for a store from :func:`connect`, else None."""
+        return self._core.address or None
 
     @property
     def head(self):
@@ -342,6 +432,29 @@ class Store:
         first, last = _seq_range(from_seq, to_seq)
         limit = None if limit is None else _count(limit, "limit")
         return self._core.log(first, last, limit)
+
+    def subscribe(self, from_seq=1, actor=None, topic=None, kind=None):
+        """A :class:`Subscription`: every event from ``from_seq`` on, in seq
+        order with no gap and no repeat, first those in the log, then each
+        as it is committed (iteration blocks until one is; Ctrl-C
+        interrupts it). Filters (each a str or a list, any of which may
+        match; None: all): ``actor`` the statement's speaker or a target,
+        ``topic``, ``kind`` ("statement", "correction", "retraction",
+        "actor_alias"); names compare as timelines compare them, aliases
+        not applied.
+
+        On a connected store the server pushes the events (over a connection
+        of the subscription's own); a server that goes away (a restart) or
+        cuts off a subscriber too far behind ends it with
+        :class:`UnavailableError` or :class:`ResourceExhaustedError`
+        carrying ``resume_from``. On a local store it reads the log and,
+        when caught up, waits for the store's files to change (an append by
+        this process or, for ``read_only=True``, by the writing process;
+        the store is then :meth:`refresh`ed)."""
+        first = max(_count(from_seq, "from_seq", 1), 1)
+        kinds = _names(kind, "kind")
+        return Subscription(self._core.subscribe(
+            first, _names(actor, "actor"), _names(topic, "topic"), kinds))
 
     def replay(self, from_seq=1):
         """Every event from ``from_seq`` to the end of the log, in seq order:

@@ -6,7 +6,8 @@
 // while the store is read; Python objects are built only with it held.
 //
 // The module's parts: convert.h (engine values to Python objects, errors),
-// log_cursor.h (the log iterator), store.h (the Store class); this file
+// log_cursor.h (the log iterator), event_stream.h and subscription.h
+// (Store.subscribe's iterator), store.h (the Store class); this file
 // binds them.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -19,6 +20,21 @@
 #include "store.h"
 
 namespace py = pybind11;
+
+namespace {
+
+// An event kind's name (annals::EventKindName) as the kind.
+annals::EventKind ParseKind(const std::string& name) {
+  using annals::EventKind;
+  for (EventKind k : {EventKind::kStatement, EventKind::kCorrection, EventKind::kRetraction,
+                      EventKind::kActorAlias})
+    if (name == annals::EventKindName(k)) return k;
+  throw annals::python::StatusError{absl::InvalidArgumentError(absl::StrCat(
+      "kind: expected \"statement\", \"correction\", \"retraction\" or \"actor_alias\", "
+      "not '", name, "'"))};
+}
+
+}  // namespace
 
 PYBIND11_MODULE(_annals, m) {
   using namespace annals::python;
@@ -49,6 +65,15 @@ PYBIND11_MODULE(_annals, m) {
       .def("__iter__", [](LogCursor& c) -> LogCursor& { return c; })
       .def("__next__", &LogCursor::Next);
 
+  py::class_<Subscriber>(m, "Subscriber")
+      .def("__iter__", [](Subscriber& s) -> Subscriber& { return s; })
+      .def("__next__", &Subscriber::Next)
+      .def("close", &Subscriber::Close)
+      .def_property_readonly("resume_from", &Subscriber::ResumeFrom);
+
+  m.def("connect", &Store::Connect, py::arg("address"));
+  m.def("server_address", [](const std::string& path) { return annals::ServerAddress(path); });
+
   py::class_<Store>(m, "Store")
       .def(py::init<const std::string&, bool, bool>(), py::arg("path"), py::arg("read_only"),
            py::arg("create"))
@@ -60,6 +85,16 @@ PYBIND11_MODULE(_annals, m) {
       .def("refresh", &Store::Refresh)
       .def("append_json", &Store::Append)
       .def("import_file", &Store::ImportFile)
+      .def_property_readonly("address", &Store::address)
+      .def("subscribe",
+           [](Store& s, uint64_t from_seq, std::vector<std::string> actors,
+              std::vector<std::string> topics, const std::vector<std::string>& kinds) {
+             annals::SubscriptionFilter f;
+             f.actors = std::move(actors);
+             f.topics = std::move(topics);
+             for (const std::string& k : kinds) f.kinds.push_back(ParseKind(k));
+             return s.Subscribe(from_seq, f);
+           })
       .def("log", &Store::Log)
       .def("log_columns", &Store::LogColumns)
       .def("current_columns", &Store::CurrentColumns)

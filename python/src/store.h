@@ -11,9 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "annals/client.h"
 #include "convert.h"
 #include "import_args.h"
 #include "log_cursor.h"
+#include "subscription.h"
 
 namespace annals::python {
 
@@ -46,14 +49,41 @@ class Store {
     read_only_ = read_only;
   }
 
+  // The store a server holds, through its client (annals.connect):
+  // `address` is "unix:PATH"; TCP servers are not supported yet.
+  static std::unique_ptr<Store> Connect(const std::string& address) {
+    if (absl::StartsWith(address, "tcp:"))
+      throw StatusError{absl::InvalidArgumentError(absl::StrCat(
+          address, ": TCP servers are not supported yet (use unix:PATH)"))};
+    absl::StatusOr<std::unique_ptr<Client>> c = WithoutGil([&] { return annals::Connect(address); });
+    std::unique_ptr<Store> s(new Store);
+    s->client_ = Take(std::move(c));
+    s->engine_ = NewClientEngine(s->client_);
+    s->path_ = s->address_ = address;
+    return s;
+  }
+
+  // Store.subscribe: every event from `from_seq` on that passes `filter`.
+  std::unique_ptr<Subscriber> Subscribe(uint64_t from_seq, const SubscriptionFilter& filter) {
+    std::shared_ptr<Engine> e = engine();
+    absl::StatusOr<std::unique_ptr<EventStream>> s = WithoutGil([&] {
+      if (!address_.empty()) return RemoteStream::Start(address_, from_seq, filter);
+      return LocalStream::Start(std::move(e), path_, read_only_, from_seq, filter);
+    });
+    return std::make_unique<Subscriber>(Take(std::move(s)));
+  }
+
   void Close() {
     std::shared_ptr<Engine> e = std::move(engine_);
+    std::shared_ptr<Client> c = std::move(client_);
     py::gil_scoped_release release;
     e.reset();
+    c.reset();
   }
   bool closed() const { return engine_ == nullptr; }
   bool read_only() const { return read_only_; }
   const std::string& path() const { return path_; }
+  const std::string& address() const { return address_; }
 
   // The engine, shared for the length of a call: a close() from another
   // thread while the call runs without the GIL then only drops a reference.
@@ -63,7 +93,14 @@ class Store {
     return engine_;
   }
 
-  uint64_t Head() const { return engine()->Head(); }
+  // Through a server: the client's, which reports a server gone away
+  // (the Engine's Head cannot).
+  uint64_t Head() const {
+    const std::shared_ptr<Engine> held = engine();
+    if (const std::shared_ptr<Client> c = client_)  // alive through the call
+      return Take(WithoutGil([&] { return c->Head(); }));
+    return held->Head();
+  }
 
   uint64_t Refresh() {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
@@ -343,7 +380,9 @@ class Store {
   py::list Projections() {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    std::vector<ProjectionInfo> infos = WithoutGil([&] { return e.Projections(); });
+    const std::shared_ptr<Client> c = client_;  // alive through the call
+    std::vector<ProjectionInfo> infos = c ? Take(WithoutGil([&] { return c->Projections(); }))
+                                          : WithoutGil([&] { return e.Projections(); });
     py::list out;
     for (const ProjectionInfo& i : infos) {
       py::dict d;
@@ -438,7 +477,11 @@ class Store {
     return o;
   }
 
+  Store() = default;
+
   std::string path_;
+  std::string address_;  // a server's, when connected; else empty
+  std::shared_ptr<Client> client_;  // engine_'s, when connected
   bool read_only_ = false;
   std::shared_ptr<Engine> engine_;
 };

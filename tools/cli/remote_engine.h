@@ -1,15 +1,14 @@
 // The seam between the CLI's commands and a running `annals serve`
-// (issue 20): an Engine whose every operation is a call to the server
-// through the public Client (annals/client.h). The commands take an Engine
+// (issue 20): the library's Engine over a Client (annals::NewClientEngine,
+// annals/client.h), whose every operation is a call to the server. The commands take an Engine
 // and do not know which kind they have; common.cc decides (OpenForWrite,
 // OpenExisting, OpenForRead) by whether a server holds the store.
 //
-// What has no remote form: AddProjection (in-process C++ projections) is
-// kFailedPrecondition. Operations the Engine declares infallible (Head,
-// Projections) answer 0 / nothing when the server cannot be reached: the
+// What has no remote form, and what the Engine's infallible operations
+// answer when the server cannot be reached: see NewClientEngine. The
 // commands ask StoreHead / StoreProjections (common.h) instead, which
-// report the failure (ServingClient reaches the client). Refresh does nothing: the
-// server's view is always current. Thread safety: as Client's.
+// report the failure (ServingClient reaches the client). Thread safety: as
+// Client's.
 #ifndef ANNALS_TOOLS_CLI_REMOTE_ENGINE_H_
 #define ANNALS_TOOLS_CLI_REMOTE_ENGINE_H_
 

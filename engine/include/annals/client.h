@@ -59,6 +59,10 @@ class ANNALS_EXPORT Subscription {
   // when the server cut off a subscriber that fell too far behind,
   // kUnavailable when the connection was lost (a server restart, say).
   virtual absl::Status Wait() = 0;
+  // As Wait, for at most `timeout`: nullopt while the subscription still
+  // runs (ZeroDuration asks without waiting). When it reports the end,
+  // every on_event call of this subscription has returned.
+  virtual std::optional<absl::Status> Wait(absl::Duration timeout) = 0;
   // Where to resume: one past the last seq this subscription has covered
   // (delivered, or skipped by the filter as the server reported).
   virtual uint64_t resume_from() const = 0;
@@ -141,6 +145,20 @@ class ANNALS_EXPORT Client {
 // kUnavailable: nothing answers there.
 ANNALS_EXPORT absl::StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
                                                               const ClientOptions& options = {});
+
+// An Engine whose every operation is one call of `client` (shared: keep a
+// reference to reach the client's own calls, such as Subscribe). Contract:
+// as the Client's (its codes, its kUnavailable, its Timeline page bound),
+// with the Engine's signatures; an append or amendment with
+// AppendOptions::Durability::kSync also asks the server to Sync. What has
+// no remote form: AddProjection (in-process C++ projections) is
+// kFailedPrecondition (CreateProjection's declarative ones work). The
+// Engine's infallible calls answer what they can when the server cannot be
+// reached: Head 0, Projections none (ask the client for the error).
+// Refresh does nothing (the server's view is always current); WaitFor
+// waits for every projection that has not failed; NewIterator reads pages
+// up to the head it saw when created. Thread safety: as the Client's.
+ANNALS_EXPORT std::unique_ptr<Engine> NewClientEngine(std::shared_ptr<Client> client);
 
 // The address of the server holding the store at `store_path`, read from
 // the address file it keeps in the store while it serves ("annals.server");

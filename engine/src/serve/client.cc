@@ -41,6 +41,12 @@ class RemoteSubscription final : public Subscription {
     state_->mu.Await(absl::Condition(&state_->ended));
     return state_->why;
   }
+  std::optional<absl::Status> Wait(absl::Duration timeout) override {
+    absl::MutexLock lock(&state_->mu);
+    if (!state_->mu.AwaitWithTimeout(absl::Condition(&state_->ended), timeout))
+      return std::nullopt;
+    return state_->why;
+  }
   uint64_t resume_from() const override {
     absl::MutexLock lock(&state_->mu);
     return state_->resume;
