@@ -73,6 +73,7 @@ TEST_F(ClientEngineTest, AnswersAsTheStoresOwnEngineAndSaysWhatHasNoRemoteForm) 
   EXPECT_EQ(remote->Head(), 0u);
   EXPECT_TRUE(absl::IsUnavailable(shared->Head().status()));
   EXPECT_TRUE(absl::IsUnavailable(remote->Stats().status()));
+  EXPECT_TRUE(absl::IsUnavailable(remote->WaitFor(50, absl::Seconds(1))));  // never OK
   remote.reset();
   shared.reset();
 

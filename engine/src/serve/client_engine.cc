@@ -136,7 +136,12 @@ class RemoteEngine final : public Engine {
     for (const ProjectionInfo& i : *infos) {
       if (i.state == ProjectionState::kFailed) continue;
       absl::Status st = c_->WaitForProjection(i.name, seq, deadline - absl::Now());
-      if (!st.ok() && !absl::IsUnavailable(st)) return st;
+      if (st.ok()) continue;
+      if (!absl::IsUnavailable(st)) return st;
+      // kUnavailable: the projection failed meanwhile (skipped, as the
+      // local engine skips failed ones), or the server went away.
+      auto now = c_->Projections();
+      if (!now.ok()) return now.status();
     }
     return absl::OkStatus();
   }
