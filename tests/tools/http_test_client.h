@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kj/async-io.h"
 #include "kj/compat/http.h"
@@ -63,6 +64,21 @@ class HttpTestClient {
     unsigned status = 0;
     std::string content_type;
     bool cut = false;  // the stream ended with the connection closed mid-chunk
+    std::vector<std::string> comments;  // comment blocks (": ...") Next() skipped
+
+    // Reads on until `count` comment blocks have been seen; false if the
+    // stream ends first (or a frame comes: Next() would lose it).
+    bool WaitForComments(size_t count) {
+      while (comments.size() < count) {
+        size_t end;
+        while ((end = buffer_.find("\n\n")) == std::string::npos)
+          if (!ReadMore()) return false;
+        if (buffer_.rfind(":", 0) != 0) return false;
+        comments.push_back(buffer_.substr(0, end));
+        buffer_.erase(0, end + 2);
+      }
+      return true;
+    }
     // The next frame (comments skipped); nullopt when the stream ended
     // (cleanly, or cut: the connection closed mid-chunk). Waits at most a
     // minute (a hang guard, not a timing assertion).
@@ -72,6 +88,7 @@ class HttpTestClient {
         if (end != std::string::npos) {
           std::string block = buffer_.substr(0, end);
           buffer_.erase(0, end + 2);
+          if (block.rfind(":", 0) == 0) comments.push_back(block);
           Frame f;
           bool any = false;
           size_t at = 0;
@@ -92,22 +109,28 @@ class HttpTestClient {
           if (any) return f;
           continue;
         }
-        char chunk[4096];
-        size_t n = 0;
-        try {
-          n = client_->io_.provider->getTimer()
-                  .timeoutAfter(60 * kj::SECONDS, body_->tryRead(chunk, 1, sizeof(chunk)))
-                  .wait(client_->io_.waitScope);
-        } catch (const kj::Exception& e) {
-          if (e.getType() != kj::Exception::Type::DISCONNECTED) throw;
-          cut = true;
-        }
-        if (n == 0) return std::nullopt;
-        buffer_.append(chunk, n);
+        if (!ReadMore()) return std::nullopt;
       }
     }
 
    private:
+    // Appends what the stream has next; false when it ended.
+    bool ReadMore() {
+      char chunk[4096];
+      size_t n = 0;
+      try {
+        n = client_->io_.provider->getTimer()
+                .timeoutAfter(60 * kj::SECONDS, body_->tryRead(chunk, 1, sizeof(chunk)))
+                .wait(client_->io_.waitScope);
+      } catch (const kj::Exception& e) {
+        if (e.getType() != kj::Exception::Type::DISCONNECTED) throw;
+        cut = true;
+      }
+      if (n == 0) return false;
+      buffer_.append(chunk, n);
+      return true;
+    }
+
     friend class HttpTestClient;
     HttpTestClient* client_ = nullptr;
     kj::Own<kj::AsyncInputStream> body_;

@@ -518,6 +518,28 @@ TEST_F(ServeSseTest, AStalledSubscriberIsCutOffAndResumesExactly) {
   EXPECT_EQ(StopServer(server), 0);
 }
 
+// A quiet stream gets a keep-alive comment every --sse-keepalive seconds
+// (so proxies keep the connection), and the events after them come as
+// before.
+TEST_F(ServeSseTest, AQuietStreamGetsKeepAliveComments) {
+  Fill();  // 13 events
+  Server server = Start({"--http", "0", "--sse-keepalive", "1"});
+  HttpTestClient http(server.http);
+  auto stream = http.Subscribe("/v1/subscribe?from_seq=14");  // nothing yet: quiet
+  ASSERT_EQ(stream->status, 200u);
+  ASSERT_TRUE(stream->WaitForComments(3));  // ": subscribed", then two keep-alives
+  EXPECT_EQ(stream->comments[0], ": subscribed");
+  EXPECT_EQ(stream->comments[1], ": keep-alive");
+  EXPECT_EQ(stream->comments[2], ": keep-alive");
+  Result a = Run("append --speaker Ada --verb said --content after --at 2018");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto f = stream->Next();
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->id, "14");
+  EXPECT_NE(f->data.find("\"content\":\"after\""), std::string::npos) << f->data;
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+}
+
 TEST_F(ServeSseTest, BadSubscriptionsAreJsonErrors) {
   Fill();
   Server server = Start();

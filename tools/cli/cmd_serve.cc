@@ -42,6 +42,10 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--http-max-body-bytes", o->http_max_body_bytes,
                   "answer 413 to an HTTP request whose body is bigger")
       ->capture_default_str();
+  cmd->add_option("--sse-keepalive", o->sse_keepalive_seconds,
+                  "write a comment line to a quiet Server-Sent Events stream every SECONDS, "
+                  "so that proxies keep the connection (0: never)")
+      ->capture_default_str();
   cmd->add_option("--ready-fd", o->ready_fd,
                   "once serving, write the address and a newline to this file "
                   "descriptor and close it (for scripts); with --http, the HTTP "

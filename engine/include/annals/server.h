@@ -70,6 +70,10 @@ struct ServeOptions {
   size_t http_max_header_bytes = size_t{64} << 10;
   // A request body over this many bytes is answered 413.
   size_t http_max_body_bytes = size_t{64} << 20;
+  // A Server-Sent Events stream with nothing to send for this many seconds
+  // gets a comment line (": keep-alive"), so that proxies and browsers do
+  // not take the quiet connection for a dead one. 0: never.
+  uint32_t sse_keepalive_seconds = 15;
 };
 
 // Serves until SIGTERM or SIGINT, then stops accepting, commits the appends

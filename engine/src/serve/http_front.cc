@@ -352,10 +352,15 @@ kj::Promise<void> HttpFront::Subscribe(const HttpTarget& target, const kj::HttpH
   SubscriptionContext c{s_.state.engine, s_.state.reads,      s_.state.watch,
                         s_.state.max_subscriber_lag, connection_, notes_};
   kj::AsyncOutputStream& stream = *out;
+  SseKeepalive keepalive;
+  if (s_.sse_keepalive_seconds != 0) {
+    keepalive.timer = &s_.timer;
+    keepalive.every = s_.sse_keepalive_seconds * kj::SECONDS;
+  }
   static constexpr char kHello[] = ": subscribed\n\n";  // the headers go out at once
   return stream.write(kHello, sizeof(kHello) - 1)
-      .then([c, request = *std::move(request), &stream]() mutable {
-        return StreamEvents(c, std::move(request), stream);
+      .then([c, request = *std::move(request), &stream, keepalive]() mutable {
+        return StreamEvents(c, std::move(request), stream, keepalive);
       })
       .attach(kj::mv(out));
 }

@@ -27,6 +27,8 @@ struct HttpShared {
   size_t max_body_bytes;
   const kj::HttpHeaderTable& table;
   kj::HttpHeaderId last_event_id;   // "Last-Event-ID" (Server-Sent Events)
+  kj::Timer& timer;
+  uint32_t sse_keepalive_seconds;   // ServeOptions'
 };
 
 class HttpFront final : public kj::HttpService, public kj::HttpServerErrorHandler {

@@ -60,9 +60,10 @@ class SseSink final : public rpc::EventSink::Server {
   // `from_seq`: where the stream starts (its resume point until a frame
   // is written).
   SseSink(const Engine& engine, WorkQueue& reads, kj::AsyncOutputStream& out,
-          kj::Own<kj::PromiseFulfiller<void>> done, uint64_t from_seq)
+          kj::Own<kj::PromiseFulfiller<void>> done, uint64_t from_seq, SseKeepalive keepalive)
       : engine_(engine), reads_(reads), out_(out), done_(kj::mv(done)),
-        written_(from_seq == 0 ? 0 : from_seq - 1) {}
+        written_(from_seq == 0 ? 0 : from_seq - 1), keepalive_(keepalive),
+        ticking_(Tick().eagerlyEvaluate(nullptr)) {}
 
   // Cancelled when the subscription cuts the subscriber off (its write
   // blocked all along): the stream is then left unfinished.
@@ -73,8 +74,10 @@ class SseSink final : public rpc::EventSink::Server {
       wire.emplace_back(reinterpret_cast<const char*>(e.begin()), e.size());
     const Engine* engine = &engine_;
     unwritten_ = true;
+    last_activity_ = keepalive_.timer ? keepalive_.timer->now() : kj::origin<kj::TimePoint>();
     return OffLoop<absl::StatusOr<FrameBatch>>(
                reads_, [engine, wire = std::move(wire)] { return Frames(*engine, wire); })
+        .then([this](absl::StatusOr<FrameBatch> frames) { return AfterKeepalive(kj::mv(frames)); })
         .then([this](absl::StatusOr<FrameBatch> frames) -> kj::Promise<void> {
           if (!frames.ok()) return Write(EndFrame(frames.status(), written_), true);
           const uint64_t last = frames->last_seq;
@@ -88,7 +91,9 @@ class SseSink final : public rpc::EventSink::Server {
   // After a push cancelled while writing, the stream is mid-frame: it is
   // closed without the end frame (the client resumes with Last-Event-ID).
   kj::Promise<void> end(EndContext ctx) override {
-    if (writing_) {
+    // A keep-alive line being written counts too: it may be stuck behind a
+    // client that stopped reading.
+    if (writing_ || keeping_alive_) {
       Done();
       return kj::READY_NOW;
     }
@@ -102,6 +107,50 @@ class SseSink final : public rpc::EventSink::Server {
   }
 
  private:
+  // Every keepalive_.every: a comment line when the stream has been quiet
+  // that long (no push arrived, nothing being written); never while a
+  // frame is written, so writes never overlap.
+  kj::Promise<void> Tick() {
+    if (keepalive_.timer == nullptr) return kj::NEVER_DONE;
+    return keepalive_.timer->afterDelay(keepalive_.every).then([this]() -> kj::Promise<void> {
+      if (!done_->isWaiting()) return kj::READY_NOW;
+      const bool quiet = !writing_ && !unwritten_ &&
+                         keepalive_.timer->now() - last_activity_ >= keepalive_.every;
+      if (!quiet) return Tick();
+      keeping_alive_ = true;
+      static constexpr char kLine[] = ": keep-alive\n\n";
+      return out_.write(kLine, sizeof(kLine) - 1)
+          .then(
+              [this] {
+                KeptAlive();
+                return Tick();
+              },
+              [this](kj::Exception&&) {
+                KeptAlive();
+                Done();  // the client went
+              });
+    });
+  }
+  void KeptAlive() {
+    keeping_alive_ = false;
+    last_activity_ = keepalive_.timer->now();
+    KJ_IF_MAYBE(f, keepalive_done_) {
+      (*f)->fulfill();
+      keepalive_done_ = nullptr;
+    }
+  }
+  // Resolves once no keep-alive line is being written (at once if none).
+  kj::Promise<void> KeepaliveWritten() {
+    if (!keeping_alive_) return kj::READY_NOW;
+    auto paf = kj::newPromiseAndFulfiller<void>();
+    keepalive_done_ = kj::mv(paf.fulfiller);
+    return kj::mv(paf.promise);
+  }
+  kj::Promise<absl::StatusOr<FrameBatch>> AfterKeepalive(absl::StatusOr<FrameBatch> frames) {
+    return KeepaliveWritten().then(
+        [frames = kj::mv(frames)]() mutable { return kj::mv(frames); });
+  }
+
   // Writes `text`; on a write error (the client went) or after the last
   // frame, the stream is done.
   kj::Promise<void> Write(std::string text, bool last) {
@@ -129,6 +178,12 @@ class SseSink final : public rpc::EventSink::Server {
   bool writing_ = false;  // a write began and has not finished (or was cancelled)
   uint64_t written_;        // the last seq whose frame the stream took whole
   bool unwritten_ = false;  // a push arrived whose frames were not all written
+  SseKeepalive keepalive_;
+  kj::TimePoint last_activity_ =
+      keepalive_.timer ? keepalive_.timer->now() : kj::origin<kj::TimePoint>();
+  bool keeping_alive_ = false;  // a keep-alive line is being written
+  kj::Maybe<kj::Own<kj::PromiseFulfiller<void>>> keepalive_done_;  // a push waits for it
+  kj::Promise<void> ticking_;  // last: starts after the members it uses
 };
 
 }  // namespace
@@ -154,10 +209,10 @@ absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& t,
 }
 
 kj::Promise<void> StreamEvents(SubscriptionContext c, SseRequest request,
-                               kj::AsyncOutputStream& out) {
+                               kj::AsyncOutputStream& out, SseKeepalive keepalive) {
   auto paf = kj::newPromiseAndFulfiller<void>();
   rpc::EventSink::Client sink = kj::heap<SseSink>(c.engine, c.reads, out, kj::mv(paf.fulfiller),
-                                                      request.from_seq);
+                                                      request.from_seq, keepalive);
   rpc::Subscription::Client subscription =
       StartSubscription(c, request.from_seq, std::move(request.filter), kj::mv(sink));
   return paf.promise.attach(kj::mv(subscription));

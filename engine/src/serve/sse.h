@@ -30,10 +30,16 @@ struct SseRequest {
 absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& target,
                                            const std::optional<std::string>& last_event_id);
 
+// How often a quiet stream gets a ": keep-alive" comment line.
+struct SseKeepalive {
+  kj::Timer* timer = nullptr;  // null: never
+  kj::Duration every = 15 * kj::SECONDS;
+};
+
 // Streams the subscription to `out` until it ends or `out` fails; then
 // resolves. `out` must outlive the promise.
 kj::Promise<void> StreamEvents(SubscriptionContext context, SseRequest request,
-                               kj::AsyncOutputStream& out);
+                               kj::AsyncOutputStream& out, SseKeepalive keepalive = {});
 
 }  // namespace annals::internal
 
