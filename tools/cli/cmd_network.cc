@@ -1,6 +1,7 @@
 // annals network: the speaker -> target network of the current view
 // (annals/network.h) as GraphML, GEXF 1.3 or CSV, for Gephi, networkx and
 // igraph.
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -8,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "annals/export.h"
 #include "annals/network.h"
 #include "cli/commands.h"
@@ -26,7 +26,12 @@ struct NetworkFlags {
   bool spreadsheet_safe = false;
 };
 
-std::string Number(double v) { return absl::StrFormat("%.17g", v == 0 ? 0.0 : v); }
+// The shortest text that reads back as `v` ("-5.8", not "-5.7999999999999998").
+std::string Number(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v);
+  return std::string(buf, r.ptr);
+}
 
 // "" when no statement of the edge has a score.
 std::string Mean(const NetworkEdge& e) {
