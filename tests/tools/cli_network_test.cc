@@ -88,6 +88,16 @@ TEST_F(CliNetworkTest, GraphmlAndGexfEscapeNames) {
   EXPECT_THAT(gexf, HasSubstr("<node id=\"united states\" label=\"United States\"/>"));
   EXPECT_THAT(gexf, HasSubstr("source=\"united states\" target=\"iran\" weight=\"2\""));
   EXPECT_THAT(Ok("network --help"), HasSubstr("--depth"));
+  // What XML 1.0 does not allow (a control character, U+FFFF) as U+FFFD.
+  Result r = Run("import -",
+                 "{\"speaker\":\"Bad\\u0001Name\",\"targets\":[\"X\\uffffY\"],\"verb\":\"said\","
+                 "\"content\":\"e\",\"occurred_at\":\"2025\"}\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string odd = Ok("network --actor 'Bad\x01Name'");
+  EXPECT_THAT(odd, HasSubstr("<node id=\"bad\xEF\xBF\xBDname\"><data key=\"label\">"
+                             "Bad\xEF\xBF\xBDName</data></node>"));
+  EXPECT_THAT(odd, HasSubstr("<node id=\"x\xEF\xBF\xBDy\">"));
+  EXPECT_THAT(odd, Not(HasSubstr("\x01")));
 }
 
 TEST_F(CliNetworkTest, BadUsageAndAFullOutput) {

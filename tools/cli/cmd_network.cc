@@ -38,12 +38,19 @@ std::string Mean(const NetworkEdge& e) {
   return e.scored == 0 ? "" : Number(e.goldstein_sum / static_cast<double>(e.scored));
 }
 
-// `v` as XML 1.0 text or attribute value: markup escaped, tabs and line
-// ends as character references (attribute values keep them), other
-// control characters (not allowed in XML 1.0) as U+FFFD.
+// `v` (valid UTF-8, as statements are) as XML 1.0 text or attribute value:
+// markup escaped, tabs and line ends as character references (attribute
+// values keep them), what XML 1.0 does not allow (other control
+// characters, the noncharacters U+FFFE and U+FFFF) as U+FFFD.
 std::string Xml(std::string_view v) {
   std::string out;
-  for (char c : v) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (v.substr(i, 3) == "\xEF\xBF\xBE" || v.substr(i, 3) == "\xEF\xBF\xBF") {
+      out += "\xEF\xBF\xBD";
+      i += 2;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
