@@ -20,7 +20,7 @@ packages=(
   capnproto libcapnp-dev librocksdb-dev libabsl-dev
   libcli11-dev libsimdjson-dev libutf8proc-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  pybind11-dev python3-dev python3-pandas python3-pytest
+  pybind11-dev python3-dev python3-pandas python3-pytest python3-networkx
   zlib1g-dev libzip-dev
   clang libclang-rt-14-dev llvm-14
   libsqlite3-dev sqlite3

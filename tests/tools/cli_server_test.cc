@@ -121,6 +121,9 @@ TEST_F(CliServerTest, ReadingCommandsAnswerFromTheServerByteForByte) {
       "projection query sp --counts",
       "projection query sp 'Kirill Dmitriev' 2025-03 --format jsonl",
       "projection query nosuch x",
+      "network",
+      "network --format csv --as-of 6",
+      "network --format gexf --actor Trump --depth 2",
   };
   std::vector<Result> here;
   for (const std::string& cmd : reads) here.push_back(Run(cmd));

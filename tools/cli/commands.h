@@ -29,6 +29,8 @@ Runner AddStats(CLI::App& app, const GlobalFlags& g);
 Runner AddTimeline(CLI::App& app, const GlobalFlags& g);
 // cmd_series.cc
 Runner AddSeries(CLI::App& app, const GlobalFlags& g);
+// cmd_network.cc
+Runner AddNetwork(CLI::App& app, const GlobalFlags& g);
 // cmd_events.cc
 Runner AddAlias(CLI::App& app, const GlobalFlags& g);
 Runner AddCorrect(CLI::App& app, const GlobalFlags& g);

@@ -49,6 +49,7 @@ int Run(int argc, char** argv) {
   add(AddStats(app, g));
   add(AddTimeline(app, g));
   add(AddSeries(app, g));
+  add(AddNetwork(app, g));
   add(AddActors(app, g));
   add(AddTopics(app, g));
   add(AddAlias(app, g));

@@ -8,11 +8,13 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "annals/declarative.h"
 #include "annals/engine.h"
 #include "annals/import.h"
 #include "annals/json.h"
+#include "annals/network.h"
 #include "annals/projection.h"
 #include "annals/series.h"
 #include "annals/time.h"
@@ -111,6 +113,15 @@ int main(int argc, char** argv) {
   auto series = annals::ComputeSeries(db, sq);
   Check(series.ok() && !series->rows.empty() && series->rows.back().count == 1,
         "a series of the timeline");
+
+  auto network = annals::ComputeNetwork(db, annals::NetworkQuery{});
+  uint64_t ada_bob = 0;  // the retracted "Ada L." -> "Bob" left out
+  const std::vector<annals::NetworkEdge> edges = network.ok() ? network->edges
+                                                               : std::vector<annals::NetworkEdge>{};
+  for (const annals::NetworkEdge& e : edges)
+    if (e.source == "ada" && e.target == "bob") ada_bob = e.count;
+  Check(network.ok() && network->edges.size() > 1 && ada_bob == 1,
+        "the speaker -> target network");
 
   auto def = annals::ParseProjectionDefinition("by_speaker", "speaker", {"code=0"});
   Check(def.ok() && db.CreateProjection(*def).ok(), "create a declarative projection");
