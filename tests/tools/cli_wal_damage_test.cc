@@ -1,6 +1,7 @@
 // A damaged write-ahead log (issue 16.1), end to end with the real CLI: an
 // import is SIGKILLed right after a sync it reported durable, so the
-// newest WAL holds unflushed events; bytes in its middle are flipped.
+// newest WAL holds unflushed events; bytes inside the events it reported
+// durable are flipped.
 // Every command must then refuse the store (exit 2, naming the WAL file
 // and the last intact seq) and change nothing; `annals repair` salvages
 // it, after which `verify` is clean but for a note on the recorded gap and
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -72,15 +74,39 @@ fs::path NewestWal(const fs::path& store) {
   return newest;
 }
 
-void FlipMiddle(const fs::path& file) {
+// Where `wal` holds input line `i`'s id (seq i + 1), or npos.
+size_t LineOffset(const std::string& wal, uint64_t i) {
+  return wal.find("wal-" + std::to_string(i) + std::string(1, '\0'));
+}
+
+// Flips 4 bytes of `file` inside the events reported durable (seqs
+// 1..durable, input lines 0..durable-1): at the id of the line halfway
+// between the first of them the WAL holds and the last. (The middle of the
+// file was not enough: a slow import, under ASan, wrote on well past its
+// last durable report before the kill, and the middle fell after it.)
+// False if the WAL holds none of them.
+bool FlipWithinDurable(const fs::path& file, uint64_t durable) {
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  if (durable == 0 || LineOffset(bytes, durable - 1) == std::string::npos) return false;
+  uint64_t lo = 0, hi = durable - 1;  // the WAL holds a suffix of the lines
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (LineOffset(bytes, mid) == std::string::npos) lo = mid + 1;
+    else hi = mid;
+  }
+  const auto at = static_cast<std::streamoff>(LineOffset(bytes, lo + (durable - 1 - lo) / 2));
   std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-  const auto size = static_cast<std::streamoff>(fs::file_size(file));
-  f.seekg(size / 2);
+  f.seekg(at);
   char b[4];
   f.read(b, 4);
   for (char& c : b) c = static_cast<char>(c ^ 0x5a);
-  f.seekp(size / 2);
+  f.seekp(at);
   f.write(b, 4);
+  return static_cast<bool>(f);
 }
 
 class CliWalDamageTest : public CliFixture {};
@@ -102,7 +128,7 @@ TEST_F(CliWalDamageTest, DamagedWalRefusesEveryOpenAndRepairKeepsSeqsUnique) {
   const fs::path wal = NewestWal(db_);
   ASSERT_FALSE(wal.empty());
   ASSERT_GT(fs::file_size(wal), 256u << 10) << "the newest WAL should hold the import";
-  FlipMiddle(wal);
+  ASSERT_TRUE(FlipWithinDurable(wal, durable)) << "the newest WAL holds no durable event";
   const std::string wal_name = wal.filename().string();
   const auto files_before = fs::file_size(wal);
 
