@@ -2,7 +2,7 @@
 // on a file: format detection and check, record splitting (lines, RFC 4180
 // CSV, JSON arrays), the header/first-row mapper and each row's mapping and
 // validation. Input layout: byte 0 picks the format (auto, jsonl, csv,
-// gdelt, icews, plover: byte % 6); byte 1 picks the record reader's sizes,
+// gdelt, icews, plover, aliases: byte % 7); byte 1 picks the record reader's sizes,
 // so that refills and the over-long path fall anywhere in small inputs (low
 // 4 bits: read chunk, 0 = the default 1 MiB, else 2^(n-1) bytes; high 4
 // bits: record limit, 0 = the default 16 MiB, else 64 << n bytes); the rest
@@ -20,6 +20,7 @@
 #include "io/byte_source.h"
 #include "io/record_reader.h"
 #include "io/row_mapper.h"
+#include "model/amend_checks.h"
 
 namespace {
 
@@ -33,6 +34,30 @@ in::RecordReader::Sizes SizesFrom(uint8_t b) {
   return sizes;
 }
 
+void CheckRoundTrip(const annals::Event& e) {
+  std::string stored;
+  in::EncodeEvent(e, &stored);
+  auto decoded = in::DecodeEvent(stored);
+  ANNALS_FUZZ_CHECK(decoded.ok());
+  ANNALS_FUZZ_CHECK(*decoded == e);
+}
+
+// A row of a file of aliases that the append would accept is storable.
+void CheckAliasStorable(const in::LogRow& row, const annals::Statement& s) {
+  auto names = in::CheckAliasNames(row.alias, row.canonical);
+  if (!names.ok() || !in::CheckEventAttributes(s.attributes).ok()) return;
+  annals::Event e;
+  e.seq = 1;
+  e.recorded_at = 1;
+  e.kind = annals::EventKind::kActorAlias;
+  e.schema_version = in::kSchemaVersion;
+  e.id = in::AliasEventId(*names);
+  e.statement.attributes = s.attributes;
+  e.alias = row.alias;
+  e.canonical = row.canonical;
+  CheckRoundTrip(e);
+}
+
 void CheckStorable(const annals::Statement& s) {
   annals::Event e;
   e.seq = 1;
@@ -42,19 +67,16 @@ void CheckStorable(const annals::Statement& s) {
   e.id = annals::EffectiveId(s);
   e.statement = s;
   e.statement.id = e.id;
-  std::string stored;
-  in::EncodeEvent(e, &stored);
-  auto decoded = in::DecodeEvent(stored);
-  ANNALS_FUZZ_CHECK(decoded.ok());
-  ANNALS_FUZZ_CHECK(*decoded == e);
+  CheckRoundTrip(e);
 }
 
 void FuzzImport(const uint8_t* data, size_t size) {
   if (size < 2) return;
   static constexpr ImportFormat kFormats[] = {ImportFormat::kAuto,  ImportFormat::kJsonl,
                                               ImportFormat::kCsv,   ImportFormat::kGdelt,
-                                              ImportFormat::kIcews, ImportFormat::kPlover};
-  ImportFormat format = kFormats[data[0] % 6];
+                                              ImportFormat::kIcews, ImportFormat::kPlover,
+                                              ImportFormat::kAliases};
+  ImportFormat format = kFormats[data[0] % 7];
   const std::string file(reinterpret_cast<const char*>(data + 2), size - 2);
   auto source = in::ByteSource::FromString(file);
   in::RecordReader reader(*source, in::RecordReader::Mode::kLines, SizesFrom(data[1]));
@@ -83,8 +105,13 @@ void FuzzImport(const uint8_t* data, size_t size) {
   for (int rows = 0; have && rows < 1000; have = next(&rec), ++rows) {
     if (rec.overlong || rec.unclosed_array) continue;
     annals::Statement s;
-    if (!(*mapper)->Map(rec, &s).ok()) {
+    in::LogRow row;
+    if (!(*mapper)->MapLogRow(rec, &s, &row).ok()) {
       (void)(*mapper)->Locate(rec.text, rec.text.size() / 2);
+      continue;
+    }
+    if (row.kind == annals::EventKind::kActorAlias) {
+      CheckAliasStorable(row, s);
       continue;
     }
     if (!annals::Validate(s).ok()) continue;

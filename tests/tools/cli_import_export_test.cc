@@ -103,7 +103,7 @@ TEST_F(CliImportExportTest, FormatNamesAreExactAndAMismatchFailsAtOnce) {
   Result json = Run("import --format json " + Quote(test::kSample));
   EXPECT_EQ(json.exit_code, 1);
   EXPECT_THAT(json.err, HasSubstr("unknown format \"json\"; expected auto, jsonl, csv, gdelt, "
-                                  "icews or plover (JSON Lines statements are jsonl; "
+                                  "icews, plover or aliases (JSON Lines statements are jsonl; "
                                   "PLOVER/POLECAT JSON records are plover)"));
   EXPECT_FALSE(fs::exists(db_));
   for (const char* other : {"JSONL", "ndjson", "polecat"}) {

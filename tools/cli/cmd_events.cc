@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
+#include "cli/import_run.h"
 
 namespace annals::cli {
 namespace {
@@ -23,6 +24,7 @@ const AppendOptions kSync{AppendOptions::Durability::kSync};
 
 struct AliasFlags {
   std::string alias, canonical;
+  ImportFlags file;  // --file: a CSV of aliases, read as import reads one
 };
 
 struct CorrectFlags {
@@ -42,11 +44,36 @@ Runner AddAlias(CLI::App& app, const GlobalFlags& g) {
   CLI::App* cmd = app.add_subcommand(
       "alias",
       "Record that ALIAS names the same actor as CANONICAL; timelines of either "
-      "name then show both under CANONICAL. Prints the alias event's seq");
-  cmd->add_option("ALIAS", f->alias, "the other name, e.g. \"Putin\"")->required();
-  cmd->add_option("CANONICAL", f->canonical, "the name to show, e.g. \"Vladimir Putin\"")
-      ->required();
-  return [f, &g]() -> int {
+      "name then show both under CANONICAL. Prints the alias event's seq. With "
+      "--file, appends every alias of a CSV file (header: alias,canonical; other "
+      "columns are kept as the alias's attributes), each row counted as imported, "
+      "duplicate or rejected as `import` counts them (exit 1 if any was rejected)");
+  cmd->add_option("ALIAS", f->alias, "the other name, e.g. \"Putin\"");
+  cmd->add_option("CANONICAL", f->canonical, "the name to show, e.g. \"Vladimir Putin\"");
+  ImportFlags& file = f->file;
+  file.format = "aliases";
+  file.existing_store = true;
+  cmd->add_option("--file", file.files, "a CSV file of aliases (repeatable); - for standard input")
+      ->allow_extra_args(false);
+  cmd->add_flag("--strict", file.strict, "with --file: append nothing if any row is bad");
+  cmd->add_flag("--dry-run", file.dry_run, "with --file: check only; write nothing");
+  cmd->add_option("--rejects", file.rejects,
+                  "with --file: write rejected rows verbatim to this file");
+  cmd->add_flag("--all-errors", file.all_errors,
+                "with --file: report every rejected row (default: the first 20)");
+  return [f, &g, cmd]() -> int {
+    const bool by_file = !f->file.files.empty();
+    if (by_file && cmd->count("ALIAS") > 0)
+      return Fail("alias", absl::InvalidArgumentError(
+                               "give ALIAS CANONICAL or --file FILE, not both"));
+    if (!by_file)
+      for (const char* flag : {"--strict", "--dry-run", "--rejects", "--all-errors"})
+        if (cmd->count(flag) > 0)
+          return Fail(flag, absl::InvalidArgumentError("applies only with --file"));
+    if (by_file) return RunImport(f->file, g);
+    if (cmd->count("CANONICAL") == 0)
+      return Fail("alias", absl::InvalidArgumentError(
+                               "expected ALIAS CANONICAL (or --file FILE.csv)"));
     auto engine = OpenExistingForWrite(g);
     if (!engine.ok()) return Fail("", engine.status());
     return Report("alias", (*engine)->Alias(f->alias, f->canonical, kSync));

@@ -12,6 +12,7 @@
 #include "annals/import.h"
 #include "cli/commands.h"
 #include "cli/import_report.h"
+#include "cli/import_run.h"
 #include "cli/progress.h"
 #include "cli/rejects_file.h"
 #include "cli/terminal.h"
@@ -19,17 +20,6 @@
 namespace annals::cli {
 namespace {
 
-struct ImportFlags {
-  std::vector<std::string> files;
-  std::string format = "auto";
-  bool strict = false;
-  bool repair_utf8 = false;
-  bool dry_run = false;
-  bool all_errors = false;
-  std::string rejects;
-  int progress_fd = -1;
-  uint64_t progress_every = 8ull << 20;
-};
 
 void PrintSummary(std::string_view name, const ImportSummary& s, bool with_format) {
   std::string line = EscapeForTerminal(name);
@@ -99,7 +89,8 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
       "per reason (exit 1 if there were any).");
   cmd->add_option("FILE", f->files, "input files; - for standard input")->required();
   cmd->add_option("--format", f->format,
-                  "auto (decide by content), jsonl, csv, gdelt, icews or plover")
+                  "auto (decide by content), jsonl, csv, gdelt, icews, plover, or aliases "
+                  "(a CSV of actor aliases, as `alias --file` reads; never detected)")
       ->capture_default_str();
   cmd->add_flag("--strict", f->strict,
                 "import nothing if any row is bad (input from a pipe is copied to a "
@@ -123,121 +114,123 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
                   "input bytes between --progress-fd reports (each costs one fsync)")
       ->check(NonNegative())
       ->capture_default_str();
-  return [f, &g]() -> int {
-    auto format = ParseImportFormat(f->format);
-    if (!format.ok()) return Fail("--format", format.status());
-    if (f->progress_fd >= 0)
-      if (absl::Status st = CheckProgressFd(f->progress_fd); !st.ok())
-        return Fail("--progress-fd", st);
-    // Every input is opened before the store, so that waiting for a FIFO's
-    // writer never holds the store's lock.
-    auto inputs = OpenInputs(*f);
-    if (!inputs.ok()) return Fail("import", inputs.status());
-    std::unique_ptr<RejectsFile> rejects;
-    if (!f->rejects.empty()) {
-      std::vector<ImportInput::FileId> ids;
-      for (const auto& in : *inputs) ids.push_back(in->file_id());
-      auto opened = RejectsFile::Open(f->rejects, g.db, ids);
-      if (!opened.ok()) return Fail("--rejects", opened.status());
-      rejects = *std::move(opened);
-    }
-    // Closes the rejects file; a write error on it is a storage error.
-    auto finish = [&](int code) {
-      if (rejects == nullptr) return code;
-      absl::Status st = rejects->Close();
-      return st.ok() ? code : Fail("--rejects", st);
-    };
-    auto engine = OpenForWrite(g);
-    if (!engine.ok()) return finish(Fail("", engine.status()));
+  return [f, &g]() -> int { return RunImport(*f, g); };
+}
 
-    std::unique_ptr<ProgressBar> bar;
-    RejectReport report(f->all_errors, [&] {
-      if (bar) bar->Clear();
-    });
-    auto on_reject = [&](const RejectedLine& r) {
-      report.Add(r);
-      if (rejects != nullptr && !r.text.empty()) rejects->Write(r.text);
-    };
-    ImportOptions options;
-    options.format = *format;
-    options.strict = f->strict;
-    options.dry_run = f->dry_run;
-    options.invalid_utf8 = f->repair_utf8 ? InvalidUtf8::kRepair : InvalidUtf8::kReject;
-    options.on_repair = [&](const RejectedLine& r) {
-      if (bar) bar->Clear();
-      PrintRejected(r);
-    };
-    using Clock = std::chrono::steady_clock;
-    Clock::time_point start;
-    options.on_progress = [&](const ImportProgress& p) {
-      if (!bar || !bar->active()) return;
-      double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      std::string detail = absl::StrCat(ProgressBar::Compact(static_cast<double>(p.rows)), " rows");
-      if (secs > 0.2)
-        absl::StrAppend(&detail, " (", ProgressBar::Compact(p.rows / secs), " rows/s)");
-      bar->set_detail(detail);
-      bar->Update(p.bytes_done, p.bytes_total ? p.bytes_total : p.bytes_done);
-    };
-
-    size_t file_index = 0;
-    if (f->progress_fd >= 0) {
-      options.durable_every_bytes = f->progress_every;
-      options.on_durable = [&file_index, fd = f->progress_fd](const DurableProgress& p) {
-        std::string msg = absl::StrCat(
-            "durable file=", file_index, " line=", p.line, " head=", p.head,
-            " imported=", p.imported, " duplicates=", p.duplicates, "\n");
-        // Unbuffered: what is reported has been synced, and a report is
-        // never held back in a buffer a crash would lose.
-        (void)!::write(fd, msg.data(), msg.size());
-      };
-    }
-    if (f->strict && inputs->size() > 1 && !f->dry_run) {
-      // Strict over several files: check them all before writing any.
-      ImportOptions dry = options;
-      dry.dry_run = true;
-      dry.on_progress = nullptr;
-      uint64_t bad = 0;
-      for (auto& input : *inputs) {
-        auto sum = ImportFile(**engine, *input, dry, on_reject);
-        report.EndFile(input->path());
-        if (!sum.ok()) return finish(Fail(input->path(), sum.status()));
-        bad += sum->rejected;
-      }
-      if (bad > 0) {
-        std::fprintf(stderr, "annals: --strict: %llu bad rows; nothing imported\n",
-                     static_cast<unsigned long long>(bad));
-        return finish(kExitBadInput);
-      }
-      options.strict = false;  // all checked
-      options.on_repair = nullptr;  // reported by the check
-    }
-    ImportSummary total;
-    for (auto& input : *inputs) {
-      const std::string& file = input->path();
-      std::string base = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
-      bar = std::make_unique<ProgressBar>(EscapeForTerminal(base), "B");
-      start = Clock::now();
-      auto sum = ImportFile(**engine, *input, options, on_reject);
-      bar.reset();
-      report.EndFile(file);
-      ++file_index;
-      if (!sum.ok()) {
-        // Every batch before the error is stored and synced on close.
-        return finish(Fail(file, sum.status()));
-      }
-      PrintSummary(file, *sum, true);
-      Add(total, *sum);
-    }
-    if (f->files.size() > 1) PrintSummary("total", total, false);
-    // Leave the timelines caught up, so the next query need not replay,
-    // and the tables compacted, so it opens few (bench/RESULTS.md).
-    auto head = StoreHead(**engine);
-    if (!head.ok()) return finish(Fail("import", head.status()));
-    if (auto st = (*engine)->WaitFor(*head, absl::InfiniteDuration()); !st.ok())
-      return finish(Fail("import", st));
-    if (auto st = SettleAfterImport(**engine); !st.ok()) return finish(Fail("import", st));
-    return finish(total.rejected > 0 ? kExitBadInput : kExitOk);
+int RunImport(const ImportFlags& f, const GlobalFlags& g) {
+  auto format = ParseImportFormat(f.format);
+  if (!format.ok()) return Fail("--format", format.status());
+  if (f.progress_fd >= 0)
+    if (absl::Status st = CheckProgressFd(f.progress_fd); !st.ok())
+      return Fail("--progress-fd", st);
+  // Every input is opened before the store, so that waiting for a FIFO's
+  // writer never holds the store's lock.
+  auto inputs = OpenInputs(f);
+  if (!inputs.ok()) return Fail("import", inputs.status());
+  std::unique_ptr<RejectsFile> rejects;
+  if (!f.rejects.empty()) {
+    std::vector<ImportInput::FileId> ids;
+    for (const auto& in : *inputs) ids.push_back(in->file_id());
+    auto opened = RejectsFile::Open(f.rejects, g.db, ids);
+    if (!opened.ok()) return Fail("--rejects", opened.status());
+    rejects = *std::move(opened);
+  }
+  // Closes the rejects file; a write error on it is a storage error.
+  auto finish = [&](int code) {
+    if (rejects == nullptr) return code;
+    absl::Status st = rejects->Close();
+    return st.ok() ? code : Fail("--rejects", st);
   };
+  auto engine = f.existing_store ? OpenExistingForWrite(g) : OpenForWrite(g);
+  if (!engine.ok()) return finish(Fail("", engine.status()));
+
+  std::unique_ptr<ProgressBar> bar;
+  RejectReport report(f.all_errors, [&] {
+    if (bar) bar->Clear();
+  });
+  auto on_reject = [&](const RejectedLine& r) {
+    report.Add(r);
+    if (rejects != nullptr && !r.text.empty()) rejects->Write(r.text);
+  };
+  ImportOptions options;
+  options.format = *format;
+  options.strict = f.strict;
+  options.dry_run = f.dry_run;
+  options.invalid_utf8 = f.repair_utf8 ? InvalidUtf8::kRepair : InvalidUtf8::kReject;
+  options.on_repair = [&](const RejectedLine& r) {
+    if (bar) bar->Clear();
+    PrintRejected(r);
+  };
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start;
+  options.on_progress = [&](const ImportProgress& p) {
+    if (!bar || !bar->active()) return;
+    double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    std::string detail = absl::StrCat(ProgressBar::Compact(static_cast<double>(p.rows)), " rows");
+    if (secs > 0.2)
+      absl::StrAppend(&detail, " (", ProgressBar::Compact(p.rows / secs), " rows/s)");
+    bar->set_detail(detail);
+    bar->Update(p.bytes_done, p.bytes_total ? p.bytes_total : p.bytes_done);
+  };
+
+  size_t file_index = 0;
+  if (f.progress_fd >= 0) {
+    options.durable_every_bytes = f.progress_every;
+    options.on_durable = [&file_index, fd = f.progress_fd](const DurableProgress& p) {
+      std::string msg = absl::StrCat(
+          "durable file=", file_index, " line=", p.line, " head=", p.head,
+          " imported=", p.imported, " duplicates=", p.duplicates, "\n");
+      // Unbuffered: what is reported has been synced, and a report is
+      // never held back in a buffer a crash would lose.
+      (void)!::write(fd, msg.data(), msg.size());
+    };
+  }
+  if (f.strict && inputs->size() > 1 && !f.dry_run) {
+    // Strict over several files: check them all before writing any.
+    ImportOptions dry = options;
+    dry.dry_run = true;
+    dry.on_progress = nullptr;
+    uint64_t bad = 0;
+    for (auto& input : *inputs) {
+      auto sum = ImportFile(**engine, *input, dry, on_reject);
+      report.EndFile(input->path());
+      if (!sum.ok()) return finish(Fail(input->path(), sum.status()));
+      bad += sum->rejected;
+    }
+    if (bad > 0) {
+      std::fprintf(stderr, "annals: --strict: %llu bad rows; nothing imported\n",
+                   static_cast<unsigned long long>(bad));
+      return finish(kExitBadInput);
+    }
+    options.strict = false;  // all checked
+    options.on_repair = nullptr;  // reported by the check
+  }
+  ImportSummary total;
+  for (auto& input : *inputs) {
+    const std::string& file = input->path();
+    std::string base = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
+    bar = std::make_unique<ProgressBar>(EscapeForTerminal(base), "B");
+    start = Clock::now();
+    auto sum = ImportFile(**engine, *input, options, on_reject);
+    bar.reset();
+    report.EndFile(file);
+    ++file_index;
+    if (!sum.ok()) {
+      // Every batch before the error is stored and synced on close.
+      return finish(Fail(file, sum.status()));
+    }
+    PrintSummary(file, *sum, true);
+    Add(total, *sum);
+  }
+  if (f.files.size() > 1) PrintSummary("total", total, false);
+  // Leave the timelines caught up, so the next query need not replay,
+  // and the tables compacted, so it opens few (bench/RESULTS.md).
+  auto head = StoreHead(**engine);
+  if (!head.ok()) return finish(Fail("import", head.status()));
+  if (auto st = (*engine)->WaitFor(*head, absl::InfiniteDuration()); !st.ok())
+    return finish(Fail("import", st));
+  if (auto st = SettleAfterImport(**engine); !st.ok()) return finish(Fail("import", st));
+  return finish(total.rejected > 0 ? kExitBadInput : kExitOk);
 }
 
 }  // namespace annals::cli

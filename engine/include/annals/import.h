@@ -83,9 +83,10 @@ enum class ImportFormat : uint8_t {
   kGdelt,
   kIcews,
   kPlover,
+  kAliases,  // CSV of actor aliases (alias,canonical); never detected
 };
 
-// "auto", "jsonl", "csv", "gdelt", "icews", "plover".
+// "auto", "jsonl", "csv", "gdelt", "icews", "plover", "aliases".
 ANNALS_EXPORT const char* ImportFormatName(ImportFormat format);
 
 // The inverse of ImportFormatName: exactly those names. kInvalidArgument

@@ -155,6 +155,8 @@ absl::Status CheckImportFormat(ImportFormat format, std::string_view head) {
             "not csv: expected ", expected, ", found ", DescribeHead(head),
             "; import it with --format gdelt (or auto)"));
       break;
+    case ImportFormat::kAliases:
+      return NewAliasMapper(line).status();  // its header names alias and canonical
     case ImportFormat::kAuto:
       return absl::OkStatus();
   }
@@ -164,7 +166,8 @@ absl::Status CheckImportFormat(ImportFormat format, std::string_view head) {
 }
 
 RecordReader::Mode RecordModeFor(ImportFormat format, std::string_view head) {
-  if (format == ImportFormat::kCsv) return RecordReader::Mode::kCsv;
+  if (format == ImportFormat::kCsv || format == ImportFormat::kAliases)
+    return RecordReader::Mode::kCsv;
   if (format == ImportFormat::kGdelt && RecogniseGdeltFile(FirstLine(head)).separator == ',')
     return RecordReader::Mode::kCsv;  // BigQuery's CSV: quoted cells may hold line ends
   if (format == ImportFormat::kPlover && Trimmed(head).starts_with("["))
@@ -180,6 +183,7 @@ absl::StatusOr<std::unique_ptr<RowMapper>> NewRowMapper(ImportFormat format,
     case ImportFormat::kCsv: return NewCsvMapper(first);
     case ImportFormat::kPlover: return NewPloverMapper();
     case ImportFormat::kJsonl: return NewJsonlMapper();
+    case ImportFormat::kAliases: return NewAliasMapper(first);
     case ImportFormat::kAuto: break;
   }
   return absl::InternalError("NewRowMapper: no format");
@@ -242,13 +246,15 @@ const char* ImportFormatName(ImportFormat format) {
     case ImportFormat::kGdelt: return "gdelt";
     case ImportFormat::kIcews: return "icews";
     case ImportFormat::kPlover: return "plover";
+    case ImportFormat::kAliases: return "aliases";
   }
   return "?";
 }
 
 absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name) {
   for (ImportFormat f : {ImportFormat::kAuto, ImportFormat::kJsonl, ImportFormat::kCsv,
-                         ImportFormat::kGdelt, ImportFormat::kIcews, ImportFormat::kPlover})
+                         ImportFormat::kGdelt, ImportFormat::kIcews, ImportFormat::kPlover,
+                         ImportFormat::kAliases})
     if (name == ImportFormatName(f)) return f;
   // Names that were once accepted, or that users reach for: say which is meant.
   std::string n = absl::AsciiStrToLower(internal::AV(name));
@@ -261,11 +267,13 @@ absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name) {
     hint = " (PLOVER/POLECAT JSON records are plover)";
   else if (n == "tsv" || n == "tab")
     hint = " (tab-separated event files are gdelt or icews)";
-  else if (n == "auto" || n == "csv" || n == "gdelt" || n == "icews")
+  else if (n == "alias")
+    hint = " (a CSV of actor aliases is aliases)";
+  else if (n == "auto" || n == "csv" || n == "gdelt" || n == "icews" || n == "aliases")
     hint = absl::StrCat(" (format names are lower case: ", n, ")");
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown format \"", internal::AV(name.substr(0, 40)),
-      "\"; expected auto, jsonl, csv, gdelt, icews or plover", hint));
+      "\"; expected auto, jsonl, csv, gdelt, icews, plover or aliases", hint));
 }
 
 absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head) {

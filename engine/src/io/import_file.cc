@@ -199,8 +199,13 @@ absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool*
       AddProvenance(s, "import.source_recorded_at", row->recorded_at);
   }
   // A retraction or an alias keeps only the source's seq and time (its
-  // statement is otherwise empty and not validated).
+  // statement is otherwise empty and not validated); an alias from a file
+  // of aliases, where it was read.
   if (row->kind == EventKind::kRetraction || row->kind == EventKind::kActorAlias) {
+    if (options.provenance && ctx.start.format == ImportFormat::kAliases) {
+      s.attributes.push_back({"import.file", ctx.file_name});
+      s.attributes.push_back({"import.line", absl::StrCat(rec.line)});
+    }
     if (absl::Status valid = internal::CheckEventAttributes(s.attributes); !valid.ok())
       return valid;
     return s;

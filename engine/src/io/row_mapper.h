@@ -62,6 +62,8 @@ absl::StatusOr<std::unique_ptr<RowMapper>> NewIcewsMapper(std::string_view heade
 absl::StatusOr<std::unique_ptr<RowMapper>> NewCsvMapper(std::string_view header);
 std::unique_ptr<RowMapper> NewPloverMapper();
 std::unique_ptr<RowMapper> NewJsonlMapper();
+// alias_mapper.cc: a CSV whose header names alias and canonical.
+absl::StatusOr<std::unique_ptr<RowMapper>> NewAliasMapper(std::string_view header);
 
 // Checks that content starting with `head` looks like `format`;
 // kInvalidArgument "expected <format's shape>, found <what head holds>".

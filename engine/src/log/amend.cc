@@ -150,9 +150,8 @@ absl::StatusOr<AppendResult> LogStore::Alias(std::string_view alias,
   // Checked even when it repeats an alias: later aliases may have made it
   // a cycle since.
   return CommitAmendment(std::move(e), options, [&]() -> absl::Status {
-    std::map<std::string, std::string> links;
-    for (const AliasRecord& r : AliasesAsOf(Head())) links[r.alias] = r.canonical;
-    return CheckAliasCycle(links, *names, alias, canonical);
+    absl::MutexLock lock(&aliases_mu_);
+    return CheckAliasCycle(alias_links_, *names, alias, canonical);
   }, /*check_duplicates=*/true);
 }
 

@@ -182,7 +182,10 @@ void LogStore::Publish(const LogState& next, std::vector<AliasRecord> new_aliase
   state_ = next;
   if (!new_aliases.empty()) {
     absl::MutexLock lock(&aliases_mu_);
-    for (auto& a : new_aliases) aliases_.push_back(std::move(a));
+    for (auto& a : new_aliases) {
+      alias_links_[a.alias] = a.canonical;
+      aliases_.push_back(std::move(a));
+    }
   }
   {
     absl::MutexLock lock(&head_mu_);  // wakes WaitForHead

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -249,6 +250,10 @@ class LogStore final : public EventLog, public ProjectionStorage {
 
   mutable absl::Mutex aliases_mu_;
   std::vector<AliasRecord> aliases_ ABSL_GUARDED_BY(aliases_mu_);
+  // The links in force at the head (normalised alias -> canonical, the
+  // latest alias of each name): Alias checks for a cycle against it in
+  // O(chain), not by rebuilding it from every alias (issue 21's alias --file).
+  std::map<std::string, std::string> alias_links_ ABSL_GUARDED_BY(aliases_mu_);
 
   // Share a timeline page's reads and a large Append's validation and
   // content ids with their caller.

@@ -428,7 +428,10 @@ LogStore::LogStore(std::string path, const Options& options,
       head_(parts.state.head),
       last_append_ns_(absl::ToUnixNanos(absl::InfinitePast())),
       aliases_(std::move(parts.aliases)),
-      helpers_(std::make_unique<HelperPool>(options.helper_threads)) {}
+      helpers_(std::make_unique<HelperPool>(options.helper_threads)) {
+  absl::MutexLock lock(&aliases_mu_);
+  for (const AliasRecord& r : aliases_) alias_links_[r.alias] = r.canonical;
+}
 
 LogStore::~LogStore() {
   {
