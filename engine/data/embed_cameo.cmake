@@ -34,3 +34,35 @@ const size_t kCameoTableSize = sizeof(kCameoTable) / sizeof(kCameoTable[0]);
 }  // namespace annals::internal
 " @ONLY)
 set(ANNALS_CAMEO_GENERATED "${_out}")
+
+# The CAMEO actor country codes (cameo-countries.tsv, sorted by code): the
+# same way, into ANNALS_CAMEO_COUNTRIES_GENERATED.
+set(_tsv "${CMAKE_CURRENT_LIST_DIR}/cameo-countries.tsv")
+set(_out "${CMAKE_CURRENT_BINARY_DIR}/generated/cameo_countries.cc")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_tsv}")
+file(STRINGS "${_tsv}" _lines ENCODING UTF-8)
+list(POP_FRONT _lines)  # header
+set(_rows "")
+foreach(_line IN LISTS _lines)
+  string(REPLACE "\t" ";" _f "${_line}")
+  list(LENGTH _f _n)
+  if(NOT _n EQUAL 2)
+    message(FATAL_ERROR "cameo-countries.tsv: bad line: ${_line}")
+  endif()
+  list(GET _f 0 _code)
+  list(GET _f 1 _name)
+  string(APPEND _rows "    {\"${_code}\", \"${_name}\"},\n")
+endforeach()
+file(CONFIGURE OUTPUT "${_out}" CONTENT
+"// Generated from engine/data/cameo-countries.tsv by embed_cameo.cmake. Do not edit.
+#include \"cameo/cameo_table.h\"
+
+namespace annals::internal {
+
+const CameoCountry kCameoCountries[] = {
+@_rows@};
+const size_t kCameoCountriesSize = sizeof(kCameoCountries) / sizeof(kCameoCountries[0]);
+
+}  // namespace annals::internal
+" @ONLY)
+set(ANNALS_CAMEO_COUNTRIES_GENERATED "${_out}")

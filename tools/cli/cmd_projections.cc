@@ -12,6 +12,7 @@
 #include "annals/json.h"
 #include "annals/matching.h"
 #include "cli/commands.h"
+#include "cli/suggest_aliases.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
@@ -113,6 +114,8 @@ struct CountsFlags {
   bool no_wait = false;
   bool spreadsheet_safe = false;
   std::string from, to, as_of;
+  bool suggest_aliases = false;
+  uint64_t min_count = 1;
 };
 
 // What a counts query reads from the command line besides the query.
@@ -191,7 +194,27 @@ Runner AddCounts(CLI::App& app, const GlobalFlags& g, const std::string& which) 
   cmd->add_flag("--no-wait", f->no_wait,
                 "answer from what the projection has built, without waiting for it "
                 "to catch up with the log");
-  return [f, &g, which, actors]() -> int {
+  if (actors) {
+    cmd->add_flag("--suggest-aliases", f->suggest_aliases,
+                  "propose aliases from the store's evidence (the same CAMEO actor code, "
+                  "names equal once accents and punctuation are ignored, \"X of Y\" beside "
+                  "\"Y X\") as a CSV that `alias --file` reads once reviewed; appends nothing");
+    cmd->add_option("--min-count", f->min_count,
+                    "with --suggest-aliases: only actors with at least N statements")
+        ->capture_default_str();
+  }
+  return [f, &g, which, actors, cmd]() -> int {
+    if (f->suggest_aliases) {
+      for (const char* other : {"--prefix", "--search", "--top", "--from", "--to", "--as-of",
+                                "--format", "--no-wait"})
+        if (cmd->count(other) > 0)
+          return Fail(other, absl::InvalidArgumentError(
+                                 "does not apply with --suggest-aliases (it reads the whole "
+                                 "current view and prints CSV)"));
+      return PrintAliasSuggestions(g, f->min_count, f->spreadsheet_safe);
+    }
+    if (actors && cmd->count("--min-count") > 0)
+      return Fail("--min-count", absl::InvalidArgumentError("applies only with --suggest-aliases"));
     CountsQuery q;
     q.projection = which;
     q.prefix = f->prefix;

@@ -1,5 +1,6 @@
 // The CAMEO event codebook shipped with annals: code -> description, root
-// code, quad class and Goldstein score. Built from GDELT's lookups with their
+// code, quad class and Goldstein score; and CAMEO's actor country codes
+// ("USA" -> "United States", GDELT's lookup). Built from GDELT's lookups with their
 // known defects repaired (engine/data/CAMEO-PROVENANCE.md lists them).
 //
 // The table is constant data compiled into the library; every function here
@@ -34,6 +35,18 @@ ANNALS_EXPORT const CameoCode* FindCameoCode(std::string_view code);
 // "Quad class" names: "Verbal Cooperation" ... "Material Conflict"; "" for
 // anything outside 1-4.
 ANNALS_EXPORT const char* QuadClassName(int quad_class);
+
+struct CameoCountry {
+  const char* code;  // "USA": CAMEO's actor country code (3 letters)
+  const char* name;  // "United States"
+};
+
+// The country (or region) with CAMEO code exactly `code`, or nullptr.
+ANNALS_EXPORT const CameoCountry* FindCameoCountry(std::string_view code);
+
+// The country named `name`, matched as actor names match (case, spacing and
+// Unicode form aside: "UNITED STATES"), or nullptr.
+ANNALS_EXPORT const CameoCountry* FindCameoCountryByName(std::string_view name);
 
 }  // namespace annals
 

@@ -10,11 +10,14 @@
 #define ANNALS_MATCHING_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "annals/declarative.h"
+#include "annals/engine.h"
 #include "annals/visibility.h"
 
 namespace annals {
@@ -36,6 +39,33 @@ ANNALS_EXPORT std::vector<GroupCount> SearchNames(std::vector<GroupCount> names,
 // Empty when none is close.
 ANNALS_EXPORT std::vector<std::string> SuggestNames(const std::vector<GroupCount>& names,
                                                     std::string_view text, size_t max = 5);
+
+// A proposed alias: `alias` and `canonical` may name one actor, because of
+// `evidence`. Only a proposal: nothing is appended (`annals alias --file`
+// appends a reviewed list of them).
+struct AliasSuggestion {
+  std::string alias;      // shown as `actors` shows it
+  std::string canonical;  // the linked name with the most statements
+  // Why, "; "-separated: "code USA" (both carry CAMEO actor code USA: GDELT's
+  // Actor1Code/Actor2Code, PLOVER's actor code, or a name that is a CAMEO
+  // country's code or name), "folded erdogan" (equal once accents, case and
+  // punctuation are ignored), "word order" ("Government of Russia" and
+  // "Russia Government").
+  std::string evidence;
+  uint64_t alias_count = 0;  // statements naming each (as `actors` counts)
+  uint64_t canonical_count = 0;
+};
+
+// Proposes aliases from evidence in the current view as of the head
+// (corrections applied, retractions left out, aliases in force merged):
+// actors linked by any evidence form groups; each group's other names are
+// proposed as aliases of its name with the most statements (ties to the
+// bytewise first), so applying them all makes no chain and no cycle. Only
+// actors with at least `min_count` statements take part. Sorted by
+// canonical_count (most first), then canonical, then alias. One walk of
+// the log. Errors: a storage error.
+ANNALS_EXPORT absl::StatusOr<std::vector<AliasSuggestion>> SuggestAliases(
+    const Engine& engine, uint64_t min_count = 1);
 
 }  // namespace annals
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "analysis/actor_names.h"
 #include "annals/declarative.h"
 #include "annals/export.h"
 #include "facade/services.h"
@@ -24,26 +25,6 @@ namespace {
 using internal::AliasRecord;
 using internal::AliasView;
 using internal::Filter;
-
-// The aliases in force as of `as_of`: the engine's own list when this
-// library made it, else read from the log's alias events.
-absl::StatusOr<std::vector<AliasRecord>> AliasesAsOf(const Engine& engine, uint64_t as_of) {
-  if (internal::EngineServices* s = internal::ServicesOf(engine)) return s->AliasesAsOf(as_of);
-  std::vector<AliasRecord> out;
-  constexpr size_t kPage = 1000;
-  for (uint64_t seq = 1; seq <= as_of;) {
-    auto events = engine.Read(seq, std::min<uint64_t>(kPage, as_of - seq + 1));
-    if (!events.ok()) return events.status();
-    if (events->empty()) break;
-    for (const Event& e : *events) {
-      if (e.seq > as_of || e.kind != EventKind::kActorAlias) continue;
-      out.push_back({e.seq, internal::NormalizeName(e.alias),
-                     internal::NormalizeName(e.canonical), e.canonical});
-    }
-    seq = events->back().seq + 1;
-  }
-  return out;
-}
 
 absl::StatusOr<std::vector<Filter>> ParseWhere(const std::vector<std::string>& where) {
   std::vector<Filter> out;
@@ -62,7 +43,7 @@ absl::StatusOr<std::vector<Filter>> ParseWhere(const std::vector<std::string>& w
 struct Tally {
   std::map<std::pair<std::string, std::string>, NetworkEdge> edges;
   // id -> written form -> statements that wrote it so.
-  std::map<std::string, std::map<std::string, uint64_t>> forms;
+  std::map<std::string, internal::FormCounts> forms;
   uint64_t statements = 0;
 };
 
@@ -105,14 +86,8 @@ std::set<std::string> Centres(const Tally& t, const std::string& ego, int depth)
 }
 
 std::string Label(const std::string& id, const Tally& t, const AliasView& aliases) {
-  if (const std::string* canonical = aliases.CanonicalDisplay(id)) return *canonical;
   auto it = t.forms.find(id);
-  if (it == t.forms.end()) return id;
-  const std::string* best = nullptr;
-  uint64_t most = 0;
-  for (const auto& [form, n] : it->second)  // bytewise order: ties to the first
-    if (n > most) best = &form, most = n;
-  return best == nullptr ? id : *best;
+  return internal::ActorLabel(id, it == t.forms.end() ? nullptr : &it->second, aliases);
 }
 
 Network Assemble(Tally t, const NetworkQuery& q, const AliasView& aliases) {
@@ -148,7 +123,7 @@ absl::StatusOr<Network> ComputeNetwork(const Engine& engine, const NetworkQuery&
                                               ": beyond the head (", engine.Head(), ")"));
   options.from = q.from;
   options.to = q.to;
-  auto records = AliasesAsOf(engine, *options.as_of);
+  auto records = internal::AliasesAsOf(engine, *options.as_of);
   if (!records.ok()) return records.status();
   const AliasView aliases(*records);
   Tally tally;

@@ -1,8 +1,11 @@
 // Lookups in the compiled-in CAMEO table: binary search over sorted codes.
 #include <algorithm>
+#include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "annals/cameo.h"
 #include "cameo/cameo_table.h"
+#include "model/names.h"
 
 namespace annals {
 
@@ -39,6 +42,29 @@ const char* QuadClassName(int quad_class) {
     case 4: return "Material Conflict";
   }
   return "";
+}
+
+const CameoCountry* FindCameoCountry(std::string_view code) {
+  const CameoCountry* end = internal::kCameoCountries + internal::kCameoCountriesSize;
+  auto it = std::lower_bound(internal::kCameoCountries, end, code,
+                             [](const CameoCountry& c, std::string_view p) {
+                               return std::string_view(c.code) < p;
+                             });
+  if (it == end || std::string_view(it->code) != code) return nullptr;
+  return it;
+}
+
+const CameoCountry* FindCameoCountryByName(std::string_view name) {
+  // Built once, on first use; read-only after (thread-safe static init).
+  static const auto* by_name = [] {
+    auto* m = new absl::flat_hash_map<std::string, const CameoCountry*>();
+    for (size_t i = 0; i < internal::kCameoCountriesSize; ++i)
+      m->emplace(internal::NormalizeName(internal::kCameoCountries[i].name),
+                 &internal::kCameoCountries[i]);
+    return m;
+  }();
+  auto it = by_name->find(internal::NormalizeName(name));
+  return it == by_name->end() ? nullptr : it->second;
 }
 
 }  // namespace annals

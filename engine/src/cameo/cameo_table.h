@@ -11,6 +11,9 @@ namespace annals::internal {
 extern const CameoCode kCameoTable[];  // sorted by code (byte order)
 extern const size_t kCameoTableSize;
 
+extern const CameoCountry kCameoCountries[];  // sorted by code (byte order)
+extern const size_t kCameoCountriesSize;
+
 }  // namespace annals::internal
 
 #endif  // ANNALS_ENGINE_SRC_CAMEO_CAMEO_TABLE_H_
