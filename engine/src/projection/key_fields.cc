@@ -344,6 +344,20 @@ bool BoundsLeaveSome(const std::vector<const Filter*>& mine, std::optional<doubl
   return lo < hi || (lo == hi && !lo_open && !hi_open);
 }
 
+// The bound that keeps what negated comparison `n` leaves: not <= b is > b.
+Filter Flipped(const Filter& n) {
+  Filter f = n;
+  f.negate = false;
+  switch (n.op) {
+    case Compare::kLt: f.op = Compare::kGe; break;
+    case Compare::kLe: f.op = Compare::kGt; break;
+    case Compare::kGt: f.op = Compare::kLe; break;
+    case Compare::kGe: f.op = Compare::kLt; break;
+    case Compare::kEq: break;
+  }
+  return f;
+}
+
 }  // namespace
 
 absl::Status CheckPossible(const std::vector<Filter>& filters) {
@@ -368,6 +382,14 @@ absl::Status CheckPossible(const std::vector<Filter>& filters) {
         if (n.negate && n.f.text == w->f.text && MatchesValue(n, w->value)) dead = true;
       alive = alive || !dead;
     }
+    // A value within the bounds must also lie outside every negated
+    // comparison on the field (--where-not 'goldstein<=-5' leaves > -5).
+    std::vector<Filter> flipped;
+    flipped.reserve(filters.size());
+    for (const Filter& n : filters)
+      if (n.negate && n.op != Compare::kEq && n.f.text == filters[i].f.text)
+        flipped.push_back(Flipped(n));
+    for (const Filter& n : flipped) bounds.push_back(&n);
     const bool possible = any_eq ? alive : BoundsLeaveSome(bounds, {}, {});
     if (!possible)
       return absl::InvalidArgumentError(absl::StrCat(

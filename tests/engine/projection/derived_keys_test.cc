@@ -96,6 +96,11 @@ TEST(DerivedKeysParseTest, RefusesImpossibleAndMalformedFilters) {
       {{"attr.=x"}, "attr.NAME needs"},
       {{"colour=red"}, "unknown field 'colour'"},
       {{"code=11", "!code=1"}, "leave no value"},
+      // Negated bounds narrow the positive ones.
+      {{"goldstein<=-6", "!goldstein<=-5"}, "leave no value"},
+      {{"goldstein>=2", "goldstein<=3", "!goldstein>=1"}, "leave no value"},
+      {{"attr.N<5", "!attr.N<6"}, "leave no value"},
+      {{"goldstein<=2", "!goldstein<=2"}, "leave no value"},
   };
   for (const Case& c : cases) {
     auto r = ParseProjectionDefinition("p", "speaker", c.where);
@@ -106,6 +111,11 @@ TEST(DerivedKeysParseTest, RefusesImpossibleAndMalformedFilters) {
   // The bounds on one field all hold: -5 <= goldstein <= 5 is a band.
   EXPECT_TRUE(ParseProjectionDefinition("p", "speaker", {"goldstein>=-5", "goldstein<=5"}).ok());
   EXPECT_TRUE(ParseProjectionDefinition("p", "speaker", {"goldstein<=2", "goldstein>=2"}).ok());
+  // A negated bound leaves the rest of a positive one; alone it leaves the
+  // statements without a score.
+  EXPECT_TRUE(ParseProjectionDefinition("p", "speaker", {"goldstein<=-4", "!goldstein<=-5"}).ok());
+  EXPECT_TRUE(ParseProjectionDefinition("p", "speaker", {"goldstein<=2", "!goldstein<2", "!goldstein>2"}).ok());
+  EXPECT_TRUE(ParseProjectionDefinition("p", "speaker", {"!goldstein>=-10"}).ok());
 }
 
 // --- the oracle ---
