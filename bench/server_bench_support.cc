@@ -115,7 +115,7 @@ std::string ReadAll(int fd) {
 
 ServerProcess StartServer(const std::string& cli, const std::string& store,
                           const std::string& log, const std::vector<std::string>& flags) {
-  std::vector<std::string> args = {cli, "--db", store, "serve", "--ready-fd", "3"};
+  std::vector<std::string> args = {cli, "--db", store, "serve", "--create", "--ready-fd", "3"};
   args.insert(args.end(), flags.begin(), flags.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

@@ -18,6 +18,7 @@
 @0xc1d6f0a5e3b2d947;
 
 using Cxx = import "/capnp/c++.capnp";
+using Annals = import "annals.capnp";
 $Cxx.namespace("annals::rpc");
 
 struct Payload {
@@ -127,8 +128,12 @@ interface Store {
   # Filled in by later sessions (UNIMPLEMENTED until then).
   correct @7 (target :UInt64, statement :Data, reason :Text)
       -> (status :Status, result :AppendResult);
-  retract @8 (target :UInt64, reason :Text) -> (status :Status, result :AppendResult);
-  alias @9 (alias :Text, canonical :Text) -> (status :Status, result :AppendResult);
+  # attributes: the event's own (Engine::Retract, Engine::Alias); added
+  # later, so an older client sends none.
+  retract @8 (target :UInt64, reason :Text, attributes :List(Annals.Attribute))
+      -> (status :Status, result :AppendResult);
+  alias @9 (alias :Text, canonical :Text, attributes :List(Annals.Attribute))
+      -> (status :Status, result :AppendResult);
   # counts: groups largest first; keys[i] is group i's key values (names[i]
   # is their first). from*/to* as TimelineQuery's; wait as CountsQuery's.
   counts @10 (projection :Text, prefix :Text, top :UInt64, asOf :UInt64, hasAsOf :Bool,

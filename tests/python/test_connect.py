@@ -24,7 +24,8 @@ class Server:
         read_end, write_end = os.pipe()
         with open(log, "ab") as err:
             self.proc = subprocess.Popen(
-                [cli, "--db", str(store), "serve", "--ready-fd", str(write_end)],
+                [cli, "--db", str(store), "serve", "--create", "--ready-fd",
+                 str(write_end)],
                 pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=err)
         os.close(write_end)
         with os.fdopen(read_end, "rb") as ready:

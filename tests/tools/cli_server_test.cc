@@ -67,6 +67,14 @@ TEST_F(CliServerTest, WritingCommandsGoThroughTheServerHoldingTheStore) {
       "projection drop sp",
       "projection drop actors",  // a built-in: refused
       "import --strict " + Quote(kSample),
+      // Amendments keep their own attributes through the server too.
+      "alias --file " + Quote(Write("aliases.csv", "alias,canonical,evidence\n"
+                                                   "Kirill Dmitriev,Dmitriev,reviewed\n")
+                                  .string()),
+      "import " + Quote(Write("retraction.jsonl",
+                              "{\"seq\":100,\"kind\":\"retraction\",\"target_id\":"
+                              "\"mt-2025-03-31-rare-earths-02\",\"reason\":\"copied\"}\n")
+                            .string()),
   };
   for (const std::string& cmd : writes) {
     SCOPED_TRACE(cmd);
@@ -77,9 +85,13 @@ TEST_F(CliServerTest, WritingCommandsGoThroughTheServerHoldingTheStore) {
     EXPECT_EQ(WithoutTime(served.err), WithoutTime(here.err));
   }
   EXPECT_EQ(Connections(s), writes.size());
+  const std::string log = Run("log --format jsonl").out;
+  EXPECT_THAT(log, HasSubstr("\"evidence\":\"reviewed\",\"import.file\":\"aliases.csv\""));
+  EXPECT_THAT(log, HasSubstr("\"import.source_seq\":\"100\""));
   // What the server holds is what the local store holds.
   for (const std::string& cmd : {"timeline --actor Trump --format jsonl",
-                                 "export --format csv", "actors", "projections"}) {
+                                 "export --format csv", "actors", "projections",
+                                 "log --format jsonl"}) {
     SCOPED_TRACE(cmd);
     std::string served = Run(cmd).out, here = RunOn(local, cmd).out;
     EXPECT_EQ(std::regex_replace(served, std::regex("\"recorded_at\":\"[^\"]*\""), ""),

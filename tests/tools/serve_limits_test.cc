@@ -175,7 +175,7 @@ TEST_F(ServeLimitsTest, AcceptOutOfFileDescriptorsBacksOffAndRecovers) {
   Server server;
   server.log = (dir_ / "server.log").string();
   server.child = Spawn({"/usr/bin/prlimit", "--nofile=" + std::to_string(nofile) + ":" +
-                        std::to_string(nofile), CliPath(), "--db", db_.string(), "serve",
+                        std::to_string(nofile), CliPath(), "--db", db_.string(), "serve", "--create",
                         "--ready-fd", "3"}, server.log, true);
   char c;
   while (read(server.child.fd3, &c, 1) == 1 && c != '\n') server.address += c;

@@ -28,7 +28,8 @@ inline Server StartServer(const std::filesystem::path& db, const std::filesystem
                    const std::vector<std::string>& flags = {}) {
   Server s;
   s.log = log.string();
-  std::vector<std::string> args = {CliPath(), "--db", db.string(), "serve", "--ready-fd", "3"};
+  std::vector<std::string> args = {CliPath(), "--db", db.string(), "serve", "--create",
+                                   "--ready-fd", "3"};
   args.insert(args.end(), flags.begin(), flags.end());
   s.child = Spawn(args, s.log, true);
   // The server writes its lines and closes the pipe (or exits).

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "annals/client.h"
@@ -169,6 +170,20 @@ TEST_F(ServeTest, ASocketPathHoldingSomeoneElsesFileIsLeftAlone) {
     EXPECT_TRUE(fs::exists(fs::symlink_status(path)));
   }
   EXPECT_EQ(ReadFile(file), "a user's file");
+}
+
+// A mistyped path must not serve an empty store: without --create a
+// missing store is "no store" (exit 1), and nothing is created.
+TEST_F(ServeTest, AMissingStoreIsAnErrorUnlessCreate) {
+  Child child = Spawn({CliPath(), "--db", db_.string(), "serve"}, (dir_ / "serve.log").string(),
+                      false);
+  const int status = Wait(child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << ReadFile(dir_ / "serve.log");
+  EXPECT_THAT(ReadFile(dir_ / "serve.log"), ::testing::HasSubstr("serve --create"));
+  EXPECT_FALSE(fs::exists(db_));
+  Server server = StartServer(db_, dir_ / "server.log");  // with --create
+  EXPECT_TRUE(fs::exists(db_ / "CURRENT"));
+  EXPECT_EQ(StopServer(server), 0);
 }
 
 TEST_F(ServeTest, ConnectWithoutServerIsUnavailable) {

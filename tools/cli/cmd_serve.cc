@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "annals/server.h"
+#include "annals/status.h"
 #include "cli/commands.h"
 
 namespace annals::cli {
@@ -46,6 +47,10 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
                   "write a comment line to a quiet Server-Sent Events stream every SECONDS, "
                   "so that proxies keep the connection (0: never)")
       ->capture_default_str();
+  o->create_if_missing = false;
+  cmd->add_flag("--create", o->create_if_missing,
+                "create the store if there is none (default: a missing store is an "
+                "error, so that a mistyped path does not serve an empty store)");
   cmd->add_option("--ready-fd", o->ready_fd,
                   "once serving, write the address and a newline to this file "
                   "descriptor and close it (for scripts); with --http, the HTTP "
@@ -53,6 +58,9 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   return [o, &g]() -> int {
     o->store = g.db;
     absl::Status s = Serve(*o);
+    if (IsNoStore(s))
+      s = WithHint(s, "give --db PATH or set ANNALS_DB; `annals import` creates one, or "
+                      "serve --create");
     if (!s.ok()) return Fail("serve", s);
     return kExitOk;
   };

@@ -100,9 +100,11 @@ class ANNALS_EXPORT Client {
   // declarative ones (CreateProjection) work.
   virtual absl::StatusOr<AppendResult> Correct(uint64_t target, const Statement& corrected,
                                                std::string_view reason) = 0;
-  virtual absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason) = 0;
-  virtual absl::StatusOr<AppendResult> Alias(std::string_view alias,
-                                             std::string_view canonical) = 0;
+  virtual absl::StatusOr<AppendResult> Retract(
+      uint64_t target, std::string_view reason,
+      const std::vector<Attribute>& attributes = {}) = 0;
+  virtual absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
+                                             const std::vector<Attribute>& attributes = {}) = 0;
   virtual absl::Status Sync() = 0;
   virtual absl::StatusOr<StatementStanding> Standing(uint64_t seq) = 0;
   virtual absl::StatusOr<Statement> CurrentStatement(uint64_t seq) = 0;

@@ -124,16 +124,22 @@ class ANNALS_EXPORT Engine {
 
   // Appends a retraction of statement `target`; `reason` is required.
   // kNotFound: no such statement; kFailedPrecondition: already retracted.
+  // `attributes` are the event's own (provenance: where an imported one
+  // was read; at most Limits::kAttributes); they are not part of its id,
+  // so a repeat with other attributes is a duplicate.
   virtual absl::StatusOr<AppendResult> Retract(uint64_t target,
                                                std::string_view reason,
-                                               const AppendOptions& options = {}) = 0;
+                                               const AppendOptions& options = {},
+                                               const std::vector<Attribute>& attributes = {}) = 0;
 
   // Appends an alias: `alias` names the same actor as `canonical`.
   // kInvalidArgument: empty or equal names (after normalisation), or an
-  // alias that would make a cycle.
+  // alias that would make a cycle. `attributes` as Retract's (the evidence
+  // column of a reviewed `actors --suggest-aliases` list).
   virtual absl::StatusOr<AppendResult> Alias(std::string_view alias,
                                              std::string_view canonical,
-                                             const AppendOptions& options = {}) = 0;
+                                             const AppendOptions& options = {},
+                                             const std::vector<Attribute>& attributes = {}) = 0;
 
   // Makes every append so far durable (fsyncs the write-ahead log).
   virtual absl::Status Sync() = 0;

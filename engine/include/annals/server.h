@@ -41,7 +41,9 @@
 namespace annals {
 
 struct ServeOptions {
-  std::string store;        // store directory (created if missing)
+  std::string store;        // store directory
+  bool create_if_missing = true;  // false: a missing store is an error
+                                  // (Engine::Open's "no store")
   std::string socket;       // "" = the default path described above
   bool sync = false;        // fsync each group commit before acknowledging
   size_t read_threads = 2;  // threads answering reads

@@ -68,21 +68,13 @@ absl::StatusOr<AppendResult> DbEngine::Correct(uint64_t target, const Statement&
   return store_->Correct(target, corrected, reason, options);
 }
 absl::StatusOr<AppendResult> DbEngine::Retract(uint64_t target, std::string_view reason,
-                                               const AppendOptions& options) {
-  return store_->Retract(target, reason, options);
-}
-absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias, std::string_view canonical,
-                                             const AppendOptions& options) {
-  return store_->Alias(alias, canonical, options);
-}
-absl::StatusOr<AppendResult> DbEngine::RetractWithAttributes(
-    uint64_t target, std::string_view reason, const std::vector<Attribute>& attributes,
-    const AppendOptions& options) {
+                                               const AppendOptions& options,
+                                               const std::vector<Attribute>& attributes) {
   return store_->Retract(target, reason, options, attributes);
 }
-absl::StatusOr<AppendResult> DbEngine::AliasWithAttributes(
-    std::string_view alias, std::string_view canonical, const std::vector<Attribute>& attributes,
-    const AppendOptions& options) {
+absl::StatusOr<AppendResult> DbEngine::Alias(std::string_view alias, std::string_view canonical,
+                                             const AppendOptions& options,
+                                             const std::vector<Attribute>& attributes) {
   return store_->Alias(alias, canonical, options, attributes);
 }
 absl::Status DbEngine::Sync() { return store_->Sync(); }

@@ -46,9 +46,11 @@ class DbEngine final : public Engine, public EngineServices {
                                        std::string_view reason,
                                        const AppendOptions& options) override;
   absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason,
-                                       const AppendOptions& options) override;
+                                       const AppendOptions& options,
+                                       const std::vector<Attribute>& attributes) override;
   absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
-                                     const AppendOptions& options) override;
+                                     const AppendOptions& options,
+                                     const std::vector<Attribute>& attributes) override;
   absl::Status Sync() override;
   absl::StatusOr<Event> Get(uint64_t seq) const override;
   absl::StatusOr<uint64_t> FindById(std::string_view id) const override;
@@ -84,13 +86,6 @@ class DbEngine final : public Engine, public EngineServices {
   bool read_only() const override { return store_->read_only(); }
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
-  absl::StatusOr<AppendResult> RetractWithAttributes(uint64_t target, std::string_view reason,
-                                                     const std::vector<Attribute>& attributes,
-                                                     const AppendOptions& options) override;
-  absl::StatusOr<AppendResult> AliasWithAttributes(std::string_view alias,
-                                                   std::string_view canonical,
-                                                   const std::vector<Attribute>& attributes,
-                                                   const AppendOptions& options) override;
   std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const override {
     return store_->AliasesAsOf(as_of);
   }

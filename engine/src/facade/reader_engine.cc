@@ -47,13 +47,15 @@ absl::StatusOr<AppendResult> ReaderEngine::Correct(uint64_t target,
   ANNALS_SHARED(Correct(target, corrected, reason, options));
 }
 absl::StatusOr<AppendResult> ReaderEngine::Retract(uint64_t target, std::string_view reason,
-                                                   const AppendOptions& options) {
-  ANNALS_SHARED(Retract(target, reason, options));
+                                                   const AppendOptions& options,
+                                                   const std::vector<Attribute>& attributes) {
+  ANNALS_SHARED(Retract(target, reason, options, attributes));
 }
 absl::StatusOr<AppendResult> ReaderEngine::Alias(std::string_view alias,
                                                  std::string_view canonical,
-                                                 const AppendOptions& options) {
-  ANNALS_SHARED(Alias(alias, canonical, options));
+                                                 const AppendOptions& options,
+                                                 const std::vector<Attribute>& attributes) {
+  ANNALS_SHARED(Alias(alias, canonical, options, attributes));
 }
 absl::Status ReaderEngine::Sync() { ANNALS_SHARED(Sync()); }
 absl::StatusOr<Event> ReaderEngine::Get(uint64_t seq) const { ANNALS_SHARED(Get(seq)); }
@@ -75,16 +77,6 @@ absl::StatusOr<Statement> ReaderEngine::CurrentStatement(uint64_t seq) const {
 }
 std::vector<AliasRecord> ReaderEngine::AliasesAsOf(uint64_t as_of) const {
   ANNALS_SHARED(AliasesAsOf(as_of));
-}
-absl::StatusOr<AppendResult> ReaderEngine::RetractWithAttributes(
-    uint64_t target, std::string_view reason, const std::vector<Attribute>& attributes,
-    const AppendOptions& options) {
-  ANNALS_SHARED(RetractWithAttributes(target, reason, attributes, options));
-}
-absl::StatusOr<AppendResult> ReaderEngine::AliasWithAttributes(
-    std::string_view alias, std::string_view canonical, const std::vector<Attribute>& attributes,
-    const AppendOptions& options) {
-  ANNALS_SHARED(AliasWithAttributes(alias, canonical, attributes, options));
 }
 absl::StatusOr<StatementStanding> ReaderEngine::Standing(uint64_t seq) const {
   ANNALS_SHARED(Standing(seq));

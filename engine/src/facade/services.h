@@ -26,15 +26,6 @@ class EngineServices {
       std::span<const Statement> statements, std::span<const std::string> ids,
       const AppendOptions& options) = 0;
   virtual bool read_only() const = 0;
-  // Engine::Retract and Engine::Alias for an event that carries attributes
-  // of its own (the importer's provenance of a copied event); they are not
-  // part of its id, so a second copy is a duplicate.
-  virtual absl::StatusOr<AppendResult> RetractWithAttributes(
-      uint64_t target, std::string_view reason, const std::vector<Attribute>& attributes,
-      const AppendOptions& options) = 0;
-  virtual absl::StatusOr<AppendResult> AliasWithAttributes(
-      std::string_view alias, std::string_view canonical,
-      const std::vector<Attribute>& attributes, const AppendOptions& options) = 0;
   // The aliases in force as of `as_of` (EventLog::AliasesAsOf), for checks
   // that must agree with Engine::Alias (the import's dry pass).
   virtual std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const = 0;

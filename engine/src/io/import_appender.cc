@@ -116,9 +116,7 @@ absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>
   // in its statement's attributes, kept by the library's own engines.
   const std::vector<Attribute>& attributes = batch.statements[0].attributes;
   if (a.kind == EventKind::kActorAlias) {
-    r = services_ != nullptr
-            ? services_->AliasWithAttributes(a.alias, a.canonical, attributes, ao)
-            : engine_.Alias(a.alias, a.canonical, ao);
+    r = engine_.Alias(a.alias, a.canonical, ao, attributes);
   } else if (auto target = engine_.FindById(a.target_id); !target.ok()) {
     r = target.status().code() == absl::StatusCode::kNotFound
             ? absl::NotFoundError(UnknownTargetReason(a.target_id))
@@ -126,9 +124,7 @@ absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>
   } else if (a.kind == EventKind::kCorrection) {
     r = engine_.Correct(*target, batch.statements[0], a.reason, ao);
   } else {
-    r = services_ != nullptr
-            ? services_->RetractWithAttributes(*target, a.reason, attributes, ao)
-            : engine_.Retract(*target, a.reason, ao);
+    r = engine_.Retract(*target, a.reason, ao, attributes);
   }
   if (r.ok()) {
     ++*(r->duplicate ? duplicates : imported);

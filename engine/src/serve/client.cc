@@ -178,23 +178,26 @@ class RemoteClient final : public Client {
     });
   }
 
-  absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason) override {
+  absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason,
+                                       const std::vector<Attribute>& attributes) override {
     std::string why(reason);
     return Call<AppendResult>([&](rpc::Store::Client& s) {
       auto req = s.retractRequest();
       req.setTarget(target);
       req.setReason(why);
+      AttributesToWire(attributes, req.initAttributes(attributes.size()));
       return req.send().then([](auto r) { return ResultOf(r); });
     });
   }
 
-  absl::StatusOr<AppendResult> Alias(std::string_view alias,
-                                     std::string_view canonical) override {
+  absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
+                                     const std::vector<Attribute>& attributes) override {
     std::string a(alias), c(canonical);
     return Call<AppendResult>([&](rpc::Store::Client& s) {
       auto req = s.aliasRequest();
       req.setAlias(a);
       req.setCanonical(c);
+      AttributesToWire(attributes, req.initAttributes(attributes.size()));
       return req.send().then([](auto r) { return ResultOf(r); });
     });
   }

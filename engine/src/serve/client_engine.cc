@@ -79,12 +79,14 @@ class RemoteEngine final : public Engine {
     return Synced(c_->Correct(target, corrected, reason), options);
   }
   absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason,
-                                       const AppendOptions& options) override {
-    return Synced(c_->Retract(target, reason), options);
+                                       const AppendOptions& options,
+                                       const std::vector<Attribute>& attributes) override {
+    return Synced(c_->Retract(target, reason, attributes), options);
   }
   absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
-                                     const AppendOptions& options) override {
-    return Synced(c_->Alias(alias, canonical), options);
+                                     const AppendOptions& options,
+                                     const std::vector<Attribute>& attributes) override {
+    return Synced(c_->Alias(alias, canonical, attributes), options);
   }
   absl::Status Sync() override { return c_->Sync(); }
 

@@ -113,6 +113,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
   auto io = kj::setupAsyncIo();
   Options options;
   options.sync_appends = o.sync;
+  options.create_if_missing = o.create_if_missing;
   auto engine = Engine::Open(o.store, options);
   if (!engine.ok()) return engine.status();
   std::string path = ChooseSocketPath(o.store, o.socket);

@@ -214,8 +214,9 @@ class StoreService final : public rpc::Store::Server {
     auto p = ctx.getParams();
     return Answer<AppendResult>(
         s_.reads, ctx,
-        [e, w = &s_.watch, target = p.getTarget(), why = TextOf(p.getReason())] {
-          return Notified(*w, e->Retract(target, why));
+        [e, w = &s_.watch, target = p.getTarget(), why = TextOf(p.getReason()),
+         attributes = AttributesFromWire(p.getAttributes())] {
+          return Notified(*w, e->Retract(target, why, {}, attributes));
         },
         [](auto& res, const AppendResult& r) { ResultToWire(r, res.initResult()); });
   }
@@ -225,8 +226,9 @@ class StoreService final : public rpc::Store::Server {
     auto p = ctx.getParams();
     return Answer<AppendResult>(
         s_.reads, ctx,
-        [e, w = &s_.watch, a = TextOf(p.getAlias()), c = TextOf(p.getCanonical())] {
-          return Notified(*w, e->Alias(a, c));
+        [e, w = &s_.watch, a = TextOf(p.getAlias()), c = TextOf(p.getCanonical()),
+         attributes = AttributesFromWire(p.getAttributes())] {
+          return Notified(*w, e->Alias(a, c, {}, attributes));
         },
         [](auto& res, const AppendResult& r) { ResultToWire(r, res.initResult()); });
   }

@@ -295,4 +295,19 @@ ProjectionDefinition DefinitionFromWire(rpc::Store::CreateProjectionParams::Read
   return def;
 }
 
+void AttributesToWire(const std::vector<Attribute>& attributes,
+                      capnp::List<schema::Attribute>::Builder out) {
+  for (size_t i = 0; i < attributes.size(); ++i) {
+    out[i].setKey(attributes[i].key);
+    out[i].setValue(attributes[i].value);
+  }
+}
+
+std::vector<Attribute> AttributesFromWire(capnp::List<schema::Attribute>::Reader in) {
+  std::vector<Attribute> out;
+  out.reserve(in.size());
+  for (auto a : in) out.push_back({View(a.getKey()), View(a.getValue())});
+  return out;
+}
+
 }  // namespace annals::internal

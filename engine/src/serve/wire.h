@@ -65,6 +65,11 @@ void DefinitionToWire(const ProjectionDefinition& def,
                       rpc::Store::CreateProjectionParams::Builder out);
 ProjectionDefinition DefinitionFromWire(rpc::Store::CreateProjectionParams::Reader in);
 
+// An amendment's own attributes (retract, alias).
+void AttributesToWire(const std::vector<Attribute>& attributes,
+                      capnp::List<schema::Attribute>::Builder out);
+std::vector<Attribute> AttributesFromWire(capnp::List<schema::Attribute>::Reader in);
+
 }  // namespace annals::internal
 
 #endif  // ANNALS_ENGINE_SRC_SERVE_WIRE_H_
