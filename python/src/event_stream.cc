@@ -17,34 +17,7 @@ namespace {
 constexpr size_t kQueueEvents = 1024;
 constexpr size_t kReadBatch = 256;
 
-bool AnyOf(const std::vector<std::string>& wanted, const std::string& name) {
-  return std::find(wanted.begin(), wanted.end(), NormalizedName(name)) != wanted.end();
-}
-
-SubscriptionFilter Normalised(SubscriptionFilter f) {
-  for (std::string& a : f.actors) a = NormalizedName(a);
-  for (std::string& t : f.topics) t = NormalizedName(t);
-  return f;
-}
-
 }  // namespace
-
-bool MatchesFilter(const SubscriptionFilter& f, const Event& e) {
-  if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), e.kind) == f.kinds.end())
-    return false;
-  const Statement& s = e.statement;
-  if (!f.actors.empty()) {
-    bool hit = !s.speaker.empty() && AnyOf(f.actors, s.speaker);
-    for (const std::string& t : s.targets) hit = hit || AnyOf(f.actors, t);
-    if (!hit) return false;
-  }
-  if (!f.topics.empty()) {
-    bool hit = false;
-    for (const std::string& t : s.topics) hit = hit || AnyOf(f.topics, t);
-    if (!hit) return false;
-  }
-  return true;
-}
 
 // --- RemoteStream ---
 
@@ -107,7 +80,7 @@ absl::StatusOr<std::unique_ptr<EventStream>> LocalStream::Start(
     return st;
   }
   return std::unique_ptr<EventStream>(new LocalStream(
-      std::move(engine), read_only, std::max<uint64_t>(from_seq, 1), Normalised(filter), watch));
+      std::move(engine), read_only, std::max<uint64_t>(from_seq, 1), NormalizedSubscriptionFilter(filter), watch));
 }
 
 LocalStream::LocalStream(std::shared_ptr<Engine> engine, bool read_only, uint64_t from_seq,
@@ -144,7 +117,7 @@ absl::Status LocalStream::ReadBatch() {
   if (!events.ok()) return events.status();
   for (Event& e : *events) {
     next_ = e.seq + 1;
-    if (MatchesFilter(filter_, e)) ready_.push_back(std::move(e));
+    if (SubscriptionFilterMatches(filter_, e)) ready_.push_back(std::move(e));
   }
   return absl::OkStatus();
 }

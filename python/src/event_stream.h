@@ -123,8 +123,6 @@ class LocalStream final : public EventStream {
   std::deque<Event> ready_;  // read, passed the filter, not yet returned
 };
 
-// The filter of Store.subscribe: names normalised, as the server's.
-bool MatchesFilter(const SubscriptionFilter& normalised, const Event& e);
 
 }  // namespace annals::python
 

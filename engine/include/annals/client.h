@@ -50,6 +50,16 @@ struct SubscriptionFilter {
   std::vector<EventKind> kinds;
 };
 
+// `filter` with its names normalised (NormalizedName), once, for
+// SubscriptionFilterMatches.
+ANNALS_EXPORT SubscriptionFilter NormalizedSubscriptionFilter(SubscriptionFilter filter);
+
+// Whether `event` passes `normalized` (a NormalizedSubscriptionFilter) as a
+// server's subscription decides it: a reader of the log that filters by
+// itself (Python's Store.subscribe on a local store) delivers the same.
+ANNALS_EXPORT bool SubscriptionFilterMatches(const SubscriptionFilter& normalized,
+                                             const Event& event);
+
 // A live subscription (Client::Subscribe). Destroying it cancels it; it
 // must be destroyed before its Client.
 class ANNALS_EXPORT Subscription {

@@ -21,7 +21,7 @@ absl::Status KindFilter(const std::string& text, EventFilter* f) {
   for (EventKind k : {EventKind::kStatement, EventKind::kCorrection, EventKind::kRetraction,
                       EventKind::kActorAlias})
     if (text == EventKindName(k)) {
-      f->kinds.push_back(static_cast<uint8_t>(k));
+      f->kinds.push_back(k);
       return absl::OkStatus();
     }
   return absl::InvalidArgumentError(

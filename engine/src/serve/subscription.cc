@@ -13,10 +13,6 @@ namespace {
 
 constexpr size_t kEventsPerPush = 256;
 
-bool AnyOf(const std::vector<std::string>& wanted, const std::string& name) {
-  return std::find(wanted.begin(), wanted.end(), NormalizeName(name)) != wanted.end();
-}
-
 class SubscriptionImpl final : public rpc::Subscription::Server {
  public:
   SubscriptionImpl(SubscriptionContext c, uint64_t from_seq, EventFilter filter,
@@ -50,7 +46,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
       next_ = batch->back().seq + 1;
       size_t taken = 0;
       for (const Event& e : *batch) {
-        if (Matches(filter_, e) && !AddToReply(EventToWire(e), wire, &bytes)) {
+        if (SubscriptionFilterMatches(filter_, e) && !AddToReply(EventToWire(e), wire, &bytes)) {
           next_ = e.seq;  // the push is full: the rest go in the next one
           break;
         }
@@ -147,26 +143,8 @@ EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in) {
   EventFilter f;
   for (auto a : in.getActors()) f.actors.push_back(NormalizeName(a.cStr()));
   for (auto t : in.getTopics()) f.topics.push_back(NormalizeName(t.cStr()));
-  for (auto k : in.getKinds()) f.kinds.push_back(k);
+  for (auto k : in.getKinds()) f.kinds.push_back(static_cast<EventKind>(k));
   return f;
-}
-
-bool Matches(const EventFilter& f, const Event& e) {
-  if (!f.kinds.empty() &&
-      std::find(f.kinds.begin(), f.kinds.end(), static_cast<uint8_t>(e.kind)) == f.kinds.end())
-    return false;
-  const Statement& s = e.statement;
-  if (!f.actors.empty()) {
-    bool hit = !s.speaker.empty() && AnyOf(f.actors, s.speaker);
-    for (const std::string& t : s.targets) hit = hit || AnyOf(f.actors, t);
-    if (!hit) return false;
-  }
-  if (!f.topics.empty()) {
-    bool hit = false;
-    for (const std::string& t : s.topics) hit = hit || AnyOf(f.topics, t);
-    if (!hit) return false;
-  }
-  return true;
 }
 
 rpc::Subscription::Client StartSubscription(SubscriptionContext context, uint64_t from_seq,

@@ -19,6 +19,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "annals/client.h"
 #include "annals/engine.h"
 #include "kj/async.h"
 #include "schema/annals_rpc.capnp.h"
@@ -50,15 +51,10 @@ class HeadWatch {
   absl::flat_hash_map<uint64_t, Fulfiller> waiters_ ABSL_GUARDED_BY(mu_);
 };
 
-// What a subscription passes: every non-empty list must match (any of its
-// members). Names compare after NormalizeName (aliases are not applied).
-struct EventFilter {
-  std::vector<std::string> actors;  // normalised
-  std::vector<std::string> topics;  // normalised
-  std::vector<uint8_t> kinds;
-};
+// What a subscription passes (SubscriptionFilterMatches, annals/client.h):
+// a SubscriptionFilter whose names are normalised.
+using EventFilter = annals::SubscriptionFilter;
 EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in);
-bool Matches(const EventFilter& filter, const Event& event);
 
 struct SubscriptionContext {
   const Engine& engine;
