@@ -357,7 +357,8 @@ class Store:
         aliases), exactly as ``annals import`` imports it.
 
         ``format``: "auto" (decide by content), "jsonl", "csv", "gdelt"
-        (GDELT 1.0/2.0 events), "icews" or "plover" (PLOVER/POLECAT JSON); the
+        (GDELT 1.0/2.0 events), "icews", "plover" (PLOVER/POLECAT JSON) or
+        "aliases" (a CSV of actor aliases, as ``annals alias --file``); the
         file may be plain, .gz or .zip. ``strict``: import nothing if any row
         is bad (the rows are counted as "held_back"). ``dry_run``: parse and
         check only; write nothing. ``repair_utf8``: import rows with invalid

@@ -71,6 +71,12 @@ TEST_F(CliServerTest, WritingCommandsGoThroughTheServerHoldingTheStore) {
       "alias --file " + Quote(Write("aliases.csv", "alias,canonical,evidence\n"
                                                    "Kirill Dmitriev,Dmitriev,reviewed\n")
                                   .string()),
+      // A cycle with a stored alias is found by a dry run or --strict's check
+      // through the server too (exit 1, nothing appended).
+      "alias --file " + Quote(Write("cycle.csv", "alias,canonical\nZelensky,Z\n"
+                                                 "Donald Trump,Trump\n").string()) +
+          " --dry-run",
+      "alias --file " + Quote((dir_ / "cycle.csv").string()) + " --strict",
       "import " + Quote(Write("retraction.jsonl",
                               "{\"seq\":100,\"kind\":\"retraction\",\"target_id\":"
                               "\"mt-2025-03-31-rare-earths-02\",\"reason\":\"copied\"}\n")

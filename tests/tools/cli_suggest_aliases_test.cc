@@ -46,6 +46,7 @@ TEST_F(CliSuggestAliasesTest, EachKindOfEvidenceAndTheRules) {
   in += Line("Recep Tayyip Erdogan");
   in += Line("Government of Ruritania") + Line("Ruritania Government");
   in += Line("GOVERNMENT", "\"Actor1Code\":\"GOV\"") + Line("AUTHORITIES", "\"Actor1Code\":\"GOV\"");
+  in += Line("?") + Line("-");  // nothing left once folded: no evidence
   ASSERT_EQ(Run("import -", in).exit_code, 0);
   const uint64_t head = Head();
   Result r = Run("actors --suggest-aliases");
@@ -56,7 +57,7 @@ TEST_F(CliSuggestAliasesTest, EachKindOfEvidenceAndTheRules) {
             "US,United States,code USA,1,3\r\n"
             "Recep Tayyip Erdogan,Recep Tayyip Erdoğan,folded recep tayyip erdogan,1,2\r\n"
             "Ruritania Government,Government of Ruritania,word order,1,1\r\n"
-            "Russia,RUSSIAN,code RUS,1,1\r\n");
+            "RUSSIAN,Russia,code RUS,1,1\r\n");  // a tie: the country's own name
   EXPECT_EQ(Head(), head);  // it only proposes
   // --min-count leaves out actors with fewer statements.
   r = Run("actors --suggest-aliases --min-count 2");
@@ -80,6 +81,9 @@ TEST_F(CliSuggestAliasesTest, FlagsThatDoNotApplyAreErrors) {
   Result r = Run("actors --suggest-aliases --top 3");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("--top: does not apply with --suggest-aliases"));
+  r = Run("actors --suggest-aliases --spreadsheet-safe");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--spreadsheet-safe: does not apply"));
   r = Run("actors --min-count 3");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("--min-count: applies only with --suggest-aliases"));

@@ -141,7 +141,10 @@ int RunImport(const ImportFlags& f, const GlobalFlags& g) {
     absl::Status st = rejects->Close();
     return st.ok() ? code : Fail("--rejects", st);
   };
-  auto engine = f.existing_store ? OpenExistingForWrite(g) : OpenForWrite(g);
+  // A file of aliases names actors of a store that exists: a mistyped
+  // path is "no store", not a new store holding only aliases.
+  const bool existing = f.existing_store || *format == ImportFormat::kAliases;
+  auto engine = existing ? OpenExistingForWrite(g) : OpenForWrite(g);
   if (!engine.ok()) return finish(Fail("", engine.status()));
 
   std::unique_ptr<ProgressBar> bar;

@@ -205,13 +205,14 @@ Runner AddCounts(CLI::App& app, const GlobalFlags& g, const std::string& which) 
   }
   return [f, &g, which, actors, cmd]() -> int {
     if (f->suggest_aliases) {
+      // --spreadsheet-safe too: alias --file would read its ' as part of a name.
       for (const char* other : {"--prefix", "--search", "--top", "--from", "--to", "--as-of",
-                                "--format", "--no-wait"})
+                                "--format", "--no-wait", "--spreadsheet-safe"})
         if (cmd->count(other) > 0)
           return Fail(other, absl::InvalidArgumentError(
                                  "does not apply with --suggest-aliases (it reads the whole "
                                  "current view and prints CSV)"));
-      return PrintAliasSuggestions(g, f->min_count, f->spreadsheet_safe);
+      return PrintAliasSuggestions(g, f->min_count);
     }
     if (actors && cmd->count("--min-count") > 0)
       return Fail("--min-count", absl::InvalidArgumentError("applies only with --suggest-aliases"));

@@ -10,16 +10,15 @@
 
 namespace annals::cli {
 
-int PrintAliasSuggestions(const GlobalFlags& g, uint64_t min_count, bool spreadsheet_safe) {
+int PrintAliasSuggestions(const GlobalFlags& g, uint64_t min_count) {
   auto engine = OpenForRead(g);
   if (!engine.ok()) return Fail("", engine.status());
   auto suggested = SuggestAliases(**engine, min_count);
   if (!suggested.ok()) return Fail("actors --suggest-aliases", suggested.status());
-  const CsvCell how = spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
   std::string out = "alias,canonical,evidence,alias_count,canonical_count\r\n";
   for (const AliasSuggestion& s : *suggested) {
     for (const std::string* text : {&s.alias, &s.canonical, &s.evidence}) {
-      AppendCsvField(*text, &out, how);
+      AppendCsvField(*text, &out);
       out += ',';
     }
     absl::StrAppend(&out, s.alias_count, ",", s.canonical_count, "\r\n");

@@ -9,8 +9,9 @@
 namespace annals::cli {
 
 // Prints SuggestAliases(store, min_count) as CSV (alias, canonical,
-// evidence, alias_count, canonical_count); returns the exit status.
-int PrintAliasSuggestions(const GlobalFlags& g, uint64_t min_count, bool spreadsheet_safe);
+// evidence, alias_count, canonical_count), raw, as alias --file reads it;
+// returns the exit status.
+int PrintAliasSuggestions(const GlobalFlags& g, uint64_t min_count);
 
 }  // namespace annals::cli
 

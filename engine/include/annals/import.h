@@ -38,6 +38,11 @@
 //    topics split on ";"); "attr.NAME" columns and any other columns become
 //    attributes (NAME, or the column name).
 //  - JSON Lines: see json.h.
+//  - aliases (named only, never detected; `annals alias --file`): CSV whose
+//    header names "alias" and "canonical" (any case and order); each row
+//    appends an alias event (Engine::Alias), its other non-empty columns
+//    the event's attributes ("attr." stripped) with import.file and
+//    import.line; "import.file"/"import.line" columns are refused.
 // Every imported statement records its provenance in attributes
 // "import.format", "import.file" (the file's base name) and "import.line"
 // (the row's first line; "import.record", the 1-based record index, for

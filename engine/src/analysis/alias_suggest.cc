@@ -101,6 +101,7 @@ void LinkGroups(const std::map<std::string, std::vector<size_t>>& groups,
 
 struct Named {
   std::string id, label;
+  std::string folded;  // FoldName(label)
   const Actor* actor;
 };
 
@@ -134,7 +135,7 @@ void LinkByCode(const std::vector<Named>& names,
     const CameoCountry* country = FindCameoCountry(code);
     std::vector<size_t> linked;
     for (size_t i : members)
-      if (country != nullptr && NamesCountry(FoldName(names[i].label), *country))
+      if (country != nullptr && NamesCountry(names[i].folded, *country))
         linked.push_back(i);
     for (size_t i = 1; i < linked.size(); ++i)
       links->Link(linked[0], linked[i], absl::StrCat("code ", code));
@@ -145,13 +146,14 @@ void LinkByEvidence(const std::vector<Named>& names, Links* links) {
   std::map<std::string, std::vector<size_t>> by_code, by_folded;
   for (size_t i = 0; i < names.size(); ++i) {
     for (const std::string& code : names[i].actor->codes) by_code[code].push_back(i);
-    by_folded[FoldName(names[i].label)].push_back(i);
+    // A name of punctuation alone folds to nothing: no evidence.
+    if (!names[i].folded.empty()) by_folded[names[i].folded].push_back(i);
   }
   LinkByCode(names, by_code, links);
   LinkGroups(by_folded, "folded", links);
   // "government of russia" and "russia government".
   for (size_t i = 0; i < names.size(); ++i) {
-    const std::string folded = FoldName(names[i].label);
+    const std::string& folded = names[i].folded;
     const size_t of = folded.rfind(" of ");
     if (of == std::string::npos || of == 0) continue;
     const std::string swapped = absl::StrCat(folded.substr(of + 4), " ", folded.substr(0, of));
@@ -160,8 +162,18 @@ void LinkByEvidence(const std::vector<Named>& names, Links* links) {
   }
 }
 
+bool AllCapitals(const std::string& label) {
+  return std::none_of(label.begin(), label.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// The canonical name of a group: the most statements; on a tie a
+// country's own name ("Russia" before "RUSSIAN"), then a form not all in
+// capitals, then the bytewise first.
 bool Larger(const Named& a, const Named& b) {
   if (a.actor->count != b.actor->count) return a.actor->count > b.actor->count;
+  const bool a_country = FindCameoCountryByName(a.label) != nullptr;
+  if (a_country != (FindCameoCountryByName(b.label) != nullptr)) return a_country;
+  if (AllCapitals(a.label) != AllCapitals(b.label)) return !AllCapitals(a.label);
   return a.label < b.label;
 }
 
@@ -183,8 +195,11 @@ absl::StatusOr<std::vector<AliasSuggestion>> SuggestAliases(const Engine& engine
 
   std::vector<Named> names;
   for (const auto& [id, a] : actors)
-    if (a.count >= std::max<uint64_t>(min_count, 1))
-      names.push_back({id, internal::ActorLabel(id, &a.forms, aliases), &a});
+    if (a.count >= std::max<uint64_t>(min_count, 1)) {
+      std::string label = internal::ActorLabel(id, &a.forms, aliases);
+      std::string folded = FoldName(label);
+      names.push_back({id, std::move(label), std::move(folded), &a});
+    }
   Links links(names.size());
   LinkByEvidence(names, &links);
   std::map<size_t, size_t> top;  // group root -> its largest member

@@ -45,7 +45,8 @@ class AliasMapper : public RowMapper {
         continue;
       }
       if (v.empty()) continue;
-      if (s->attributes.size() >= Limits::kAttributes) return TooManyAttributes(names_[i]);
+      // Two slots stay free for import.file and import.line.
+      if (s->attributes.size() + 2 >= Limits::kAttributes) return TooManyAttributes(names_[i]);
       if (auto st = CheckLength(names_[i], v, Limits::kAttributeValue); !st.ok()) return st;
       std::string_view key = names_[i];
       if (key.starts_with("attr.")) key.remove_prefix(5);
@@ -73,13 +74,18 @@ absl::StatusOr<std::unique_ptr<RowMapper>> NewAliasMapper(std::string_view heade
   size_t alias = kNoColumn, canonical = kNoColumn;
   KeySet seen;  // views into `names`, which stays put: linear in the header
   for (size_t i = 0; i < names.size(); ++i) {
-    const std::string& name = names[i];
+    std::string& name = names[i];
+    absl::StripAsciiWhitespace(&name);  // "alias, canonical"
     if (name.empty() || name == "attr.")
       return NotAliases(absl::StrCat("header column ", i + 1, " has no name"));
     if (!seen.Insert(name))
       return NotAliases(
           absl::StrCat("the header row names column \"", name.substr(0, 64), "\" twice"));
     const std::string lower = absl::AsciiStrToLower(name);
+    if (lower == "import.file" || lower == "import.line" || lower == "attr.import.file" ||
+        lower == "attr.import.line")
+      return NotAliases(absl::StrCat("column \"", name, "\" is the provenance the import "
+                                     "adds itself (where each row was read)"));
     size_t* role = lower == "alias" ? &alias : lower == "canonical" ? &canonical : nullptr;
     if (role != nullptr && *role != kNoColumn)
       return NotAliases(absl::StrCat("the header row names column \"", lower, "\" twice"));

@@ -1,7 +1,7 @@
 #include "io/amend_check.h"
 
 #include "absl/strings/str_cat.h"
-#include "facade/services.h"
+#include "analysis/actor_names.h"
 
 namespace annals::internal {
 
@@ -72,10 +72,12 @@ absl::Status AmendCheck::CheckAlias(const Amendment& a) {
   auto names = CheckAliasNames(a.alias, a.canonical);
   if (!names.ok()) return names.status();
   if (!links_) {
+    // Any engine's: a server's too (read from its log), so that a dry run
+    // or --strict through a server sees the aliases it holds.
+    auto stored = AliasesAsOf(engine_, engine_.Head());
+    if (!stored.ok()) return stored.status();
     links_.emplace();
-    if (const EngineServices* services = ServicesOf(engine_); services != nullptr)
-      for (const AliasRecord& r : services->AliasesAsOf(engine_.Head()))
-        (*links_)[r.alias] = r.canonical;
+    for (const AliasRecord& r : *stored) (*links_)[r.alias] = r.canonical;
   }
   if (absl::Status st = CheckAliasCycle(*links_, *names, a.alias, a.canonical); !st.ok())
     return st;

@@ -113,7 +113,7 @@ absl::Status Appender::AppendAmendment(const Batch& batch, std::vector<Conflict>
     return absl::OkStatus();
   }
   // A retraction's or alias's provenance (import.source_seq, ...) rides
-  // in its statement's attributes, kept by the library's own engines.
+  // in its statement's attributes, which every Engine keeps.
   const std::vector<Attribute>& attributes = batch.statements[0].attributes;
   if (a.kind == EventKind::kActorAlias) {
     r = engine_.Alias(a.alias, a.canonical, ao, attributes);

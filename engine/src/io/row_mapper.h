@@ -29,7 +29,8 @@ class RowMapper {
 
   // Map, and what a row of `annals log --format jsonl` says besides the
   // statement (its source seq, an amendment's kind and target) into *row.
-  // Only JSON Lines rows carry those; other formats leave *row as it is.
+  // JSON Lines rows carry those, and every row of a file of aliases is an
+  // alias (kind, alias, canonical); other formats leave *row as it is.
   virtual absl::Status MapLogRow(const Record& record, Statement* out, LogRow* /*row*/) {
     return Map(record, out);
   }

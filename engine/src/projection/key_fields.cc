@@ -382,14 +382,6 @@ absl::Status CheckPossible(const std::vector<Filter>& filters) {
         if (n.negate && n.f.text == w->f.text && MatchesValue(n, w->value)) dead = true;
       alive = alive || !dead;
     }
-    // A value within the bounds must also lie outside every negated
-    // comparison on the field (--where-not 'goldstein<=-5' leaves > -5).
-    std::vector<Filter> flipped;
-    flipped.reserve(filters.size());
-    for (const Filter& n : filters)
-      if (n.negate && n.op != Compare::kEq && n.f.text == filters[i].f.text)
-        flipped.push_back(Flipped(n));
-    for (const Filter& n : flipped) bounds.push_back(&n);
     const bool possible = any_eq ? alive : BoundsLeaveSome(bounds, {}, {});
     if (!possible)
       return absl::InvalidArgumentError(absl::StrCat(
@@ -400,7 +392,41 @@ absl::Status CheckPossible(const std::vector<Filter>& filters) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// New definitions only (stored ones are read as they were accepted): a
+// value within a field's bounds must also lie outside every negated
+// comparison on it (--where-not 'goldstein<=-5' leaves > -5).
+absl::Status CheckNegatedBounds(const std::vector<Filter>& filters) {
+  for (size_t i = 0; i < filters.size(); ++i) {
+    if (filters[i].negate) continue;
+    std::vector<const Filter*> bounds;
+    for (const Filter* b : FirstFieldGroup(filters, i)) {
+      if (b->op == Compare::kEq) {
+        bounds.clear();  // equalities are decided by CheckPossible
+        break;
+      }
+      bounds.push_back(b);
+    }
+    if (bounds.empty()) continue;
+    std::vector<Filter> flipped;
+    for (const Filter& n : filters)
+      if (n.negate && n.op != Compare::kEq && n.f.text == filters[i].f.text)
+        flipped.push_back(Flipped(n));
+    if (flipped.empty()) continue;
+    for (const Filter& n : flipped) bounds.push_back(&n);
+    if (!BoundsLeaveSome(bounds, {}, {}))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "where: no statement can match: the filters on ", filters[i].f.text,
+          " leave no value (the bounds asked for lie inside a --where-not)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status CheckValues(const std::vector<Filter>& filters) {
+  if (absl::Status st = CheckNegatedBounds(filters); !st.ok()) return st;
   for (size_t i = 0; i < filters.size(); ++i) {
     const Filter& w = filters[i];
     const FieldSpec& spec = *w.f.spec;

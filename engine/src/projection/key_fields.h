@@ -80,7 +80,8 @@ absl::Status CheckPossible(const std::vector<Filter>& filters);
 
 // kInvalidArgument for a value the field can never have: a quad outside
 // 1-4, a root code the codebook lacks, a Goldstein score outside -10..10,
-// a date that is not one ("2025-02-30", "2025-W54"). For new definitions:
+// a date that is not one ("2025-02-30", "2025-W54"), bounds that lie
+// inside a negated comparison on their field. For new definitions:
 // stored ones are read as they were accepted.
 absl::Status CheckValues(const std::vector<Filter>& filters);
 

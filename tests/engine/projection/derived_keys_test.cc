@@ -28,6 +28,7 @@
 #include "engine/test_util.h"
 #include "engine/timeline/model.h"
 #include "engine/timeline/random_log.h"
+#include "projection/declarative_projection.h"
 
 namespace annals {
 namespace {
@@ -116,6 +117,17 @@ TEST(DerivedKeysParseTest, RefusesImpossibleAndMalformedFilters) {
   EXPECT_TRUE(ParseProjectionDefinition("p", "speaker", {"goldstein<=-4", "!goldstein<=-5"}).ok());
   EXPECT_TRUE(ParseProjectionDefinition("p", "speaker", {"goldstein<=2", "!goldstein<2", "!goldstein>2"}).ok());
   EXPECT_TRUE(ParseProjectionDefinition("p", "speaker", {"!goldstein>=-10"}).ok());
+}
+
+// A definition stored before the negated-bounds check still loads (stored
+// definitions are read as they were accepted); only a new one is refused.
+TEST(DerivedKeysParseTest, NegatedBoundsAreCheckedForNewDefinitionsOnly) {
+  ProjectionDefinition def;
+  def.name = "p";
+  def.key = {"speaker"};
+  def.where = {{"goldstein<=", "-6"}, {"!goldstein<=", "-5"}};
+  EXPECT_TRUE(internal::CheckDefinition(def).ok());
+  EXPECT_EQ(internal::CheckNewDefinition(def).code(), absl::StatusCode::kInvalidArgument);
 }
 
 // --- the oracle ---
