@@ -18,6 +18,7 @@
 #include "tools/child_process.h"
 #include "tools/cli_harness.h"
 #include "tools/http_test_client.h"
+#include "tools/raw_http.h"
 #include "tools/serve_server.h"
 
 namespace annals::test {
@@ -255,33 +256,6 @@ TEST_F(ServeHttpTest, CountsAndProjectionsAreWhatTheCliSays) {
   EXPECT_EQ(StopServer(server), 0);
 }
 
-// Sends `bytes` on a new TCP connection to `http` ("http://127.0.0.1:PORT"),
-// closes its sending side, and returns all the server answered until it
-// closed the connection (a minute at most: a hang guard).
-std::string RawExchange(const std::string& http, const std::string& bytes) {
-  int port = std::stoi(http.substr(http.rfind(':') + 1));
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  timeval guard{60, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof(guard));
-  size_t sent = 0;
-  while (sent < bytes.size()) {
-    ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may close early (headers too large)
-    sent += static_cast<size_t>(n);
-  }
-  shutdown(fd, SHUT_WR);
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(fd);
-  return out;
-}
 
 TEST_F(ServeHttpTest, BadHttpGetsAnErrorOrADisconnectAndOthersGoOn) {
   Fill();

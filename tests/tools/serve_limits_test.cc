@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "annals/client.h"
 #include "annals/time.h"
+#include "tools/raw_http.h"
 #include "tools/serve_server.h"
 
 // Built with a sanitizer (GCC defines the first; clang answers the second).
@@ -217,24 +218,6 @@ TEST_F(ServeLimitsTest, AcceptOutOfFileDescriptorsBacksOffAndRecovers) {
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
 }
 
-// What the HTTP server at `http` ("http://127.0.0.1:PORT") writes on a new
-// connection before closing it, sending nothing.
-std::string ReadHttpGreeting(const std::string& http) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(http.substr(http.rfind(':') + 1))));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  timeval guard{60, 0};  // a broken build fails instead of hanging
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof(guard));
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(fd);
-  return out;
-}
 
 // Connections in total (RPC and HTTP together) and subscriptions per
 // connection are bounded: one past a bound is refused with a reason, the
@@ -249,7 +232,7 @@ TEST_F(ServeLimitsTest, ConnectionsAndSubscriptionsPastTheirBoundsAreRefused) {
   ASSERT_TRUE(first.ok() && second.ok());
   ASSERT_TRUE((*first)->Stats().ok());
   ASSERT_TRUE((*second)->Stats().ok());
-  const std::string busy = ReadHttpGreeting(server.http);
+  const std::string busy = RawExchange(server.http, "", /*half_close=*/false);
   EXPECT_EQ(busy.rfind("HTTP/1.1 503", 0), 0u) << busy;
   EXPECT_NE(busy.find("\"code\":\"UNAVAILABLE\""), std::string::npos) << busy;
   auto third = Connect(server.address);
