@@ -113,15 +113,6 @@ inline py::dict EventDict(const Event& e) {
   return d;
 }
 
-inline const char* RoleName(Role r) {
-  switch (r) {
-    case Role::kSpeaker: return "speaker";
-    case Role::kTarget: return "target";
-    case Role::kAny: return "both";
-  }
-  return "both";
-}
-
 // The row of a timeline: the event's dict plus status (and role for actor
 // timelines), as `annals timeline --format jsonl` prints it.
 inline py::dict EntryDict(const TimelineEntry& e, bool with_role) {

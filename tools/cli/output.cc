@@ -240,12 +240,7 @@ class TimelineJsonlWriter final : public TimelineWriter {
   TimelineJsonlWriter(std::FILE* out, bool with_role)
       : out_(out), with_role_(with_role) {}
   void WriteRow(const TimelineEntry& e, const char* status) override {
-    std::string line = EventToJson(e.event);
-    line.pop_back();  // the closing brace
-    absl::StrAppend(&line, ",\"status\":\"", status, "\"");
-    if (with_role_) absl::StrAppend(&line, ",\"role\":\"", RoleName(e.role), "\"");
-    line.append("}\n");
-    Put(out_, line);
+    Put(out_, TimelineEntryToJson(e, with_role_, status) + "\n");
   }
 
  private:
@@ -305,16 +300,6 @@ std::unique_ptr<TimelineWriter> NewTimelineWriter(const std::string& format,
   return std::make_unique<TimelineTableWriter>(out);
 }
 
-const char* RoleName(Role role) {
-  switch (role) {
-    case Role::kSpeaker:
-      return "speaker";
-    case Role::kTarget:
-      return "target";
-    default:
-      return "both";
-  }
-}
 
 std::string FitColumns(std::string_view s, int width, bool pad) {
   return Fit(s, width, pad);

@@ -79,8 +79,6 @@ std::unique_ptr<TimelineWriter> NewTimelineWriter(const std::string& format,
                                                   bool with_role, std::FILE* out,
                                                   bool spreadsheet_safe = false);
 
-// "speaker", "target" or "both".
-const char* RoleName(Role role);
 
 // `s` escaped for the terminal (EscapeForTerminal), then cut to `width`
 // terminal columns (a trailing "…" when cut) and padded with spaces to

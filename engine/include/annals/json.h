@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "annals/event.h"
 #include "annals/statement.h"
+#include "annals/timeline.h"
 #include "annals/visibility.h"
 
 namespace annals {
@@ -51,6 +52,13 @@ ANNALS_EXPORT std::string EventToJson(const Event& event);
 // target by this id, so a log that starts after its targets (`log
 // --from-seq N`) imports into a store holding them (annals/import.h).
 ANNALS_EXPORT std::string EventToJson(const Event& event, std::string_view target_id);
+
+// A timeline row (`timeline --format jsonl`, the HTTP front's timeline
+// pages): EventToJson(entry.event) plus "status" (`status`, or
+// EntryStatusName(entry.status) when null) and, `with_role`, "role"
+// (RoleName). One object, no newline.
+ANNALS_EXPORT std::string TimelineEntryToJson(const TimelineEntry& entry, bool with_role,
+                                              const char* status = nullptr);
 
 // The id of the statement `event` amends (a correction's or retraction's
 // target), read from `engine`; "" for other kinds. Errors as Engine::Get.

@@ -63,6 +63,9 @@ enum class EntryStatus : uint8_t {
 // Returns "active", "corrected" or "retracted".
 ANNALS_EXPORT const char* EntryStatusName(EntryStatus status);
 
+// Returns "speaker", "target" or "both" (kAny: speaker and target at once).
+ANNALS_EXPORT const char* RoleName(Role role);
+
 struct TimelineEntry {
   // The statement as of the query point: seq, id and recorded_at of the
   // original statement; `statement` holds its latest corrected values, with

@@ -11,6 +11,7 @@
 #include "annals/engine.h"
 #include "annals/fields.h"
 #include "annals/json.h"
+#include "annals/timeline.h"
 #include "io/json_object.h"
 #include "io/key_set.h"
 #include "io/log_row.h"
@@ -367,6 +368,16 @@ void AppendStatementJsonFields(std::string_view id, const Statement& s, std::str
 }  // namespace internal
 
 std::string EventToJson(const Event& e) { return EventToJson(e, {}); }
+
+std::string TimelineEntryToJson(const TimelineEntry& e, bool with_role, const char* status) {
+  std::string line = EventToJson(e.event);
+  line.pop_back();  // the closing brace
+  absl::StrAppend(&line, ",\"status\":\"",
+                  status != nullptr ? status : EntryStatusName(e.status), "\"");
+  if (with_role) absl::StrAppend(&line, ",\"role\":\"", RoleName(e.role), "\"");
+  line.push_back('}');
+  return line;
+}
 
 std::string EventToJson(const Event& e, std::string_view target_id) {
   using internal::AppendJsonKey;

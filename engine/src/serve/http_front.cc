@@ -83,7 +83,7 @@ absl::StatusOr<std::string> TimelineBody(Engine& e, TimelineQuery q, const std::
   std::string body = "{\"entries\":[";
   for (size_t i = 0; i < page->entries.size(); ++i) {
     if (i > 0) body.push_back(',');
-    body += TimelineRowJson(page->entries[i], with_role);
+    body += TimelineEntryToJson(page->entries[i], with_role);
   }
   body += "],\"next_cursor\":";
   if (page->next_cursor.empty()) body += "null";

@@ -77,18 +77,5 @@ absl::StatusOr<std::string> LogRowJson(const Engine& engine, const Event& event)
   return EventToJson(event, *target_id);
 }
 
-std::string TimelineRowJson(const TimelineEntry& e, bool with_role) {
-  std::string line = EventToJson(e.event);
-  line.pop_back();  // the closing brace
-  absl::StrAppend(&line, ",\"status\":\"", EntryStatusName(e.status), "\"");
-  if (with_role) {
-    const char* role = e.role == Role::kSpeaker  ? "speaker"
-                       : e.role == Role::kTarget ? "target"
-                                                 : "both";
-    absl::StrAppend(&line, ",\"role\":\"", role, "\"");
-  }
-  line.push_back('}');
-  return line;
-}
 
 }  // namespace annals::internal

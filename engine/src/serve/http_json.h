@@ -40,10 +40,6 @@ HttpReply ErrorReply(const absl::Status& status, unsigned http_status = 0);
 // jsonl` row without its newline. Errors as AmendedStatementId.
 absl::StatusOr<std::string> LogRowJson(const Engine& engine, const Event& event);
 
-// A `timeline --format jsonl` row without its newline: the event, then
-// "status", then "role" for actor timelines (`with_role`).
-std::string TimelineRowJson(const TimelineEntry& entry, bool with_role);
-
 }  // namespace annals::internal
 
 #endif  // ANNALS_ENGINE_SRC_SERVE_HTTP_JSON_H_

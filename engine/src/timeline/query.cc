@@ -29,6 +29,15 @@ const char* EntryStatusName(EntryStatus status) {
   return "unknown";
 }
 
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kSpeaker: return "speaker";
+    case Role::kTarget: return "target";
+    case Role::kAny: break;
+  }
+  return "both";
+}
+
 namespace internal {
 
 namespace {

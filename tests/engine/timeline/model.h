@@ -109,7 +109,7 @@ inline int64_t PeriodEnd(const Timestamp& t) {
   return t.micros;
 }
 
-inline std::string RoleName(Role r) {
+inline std::string QueryRoleName(Role r) {
   switch (r) {
     case Role::kSpeaker: return "speaker";
     case Role::kTarget: return "target";
@@ -125,7 +125,7 @@ inline std::string DescribeQuery(const TimelineQuery& q) {
     for (const auto& k : q.key) s += "\"" + k + "\",";
     s += "]";
   }
-  s += " name=\"" + q.name + "\" role=" + RoleName(q.role);
+  s += " name=\"" + q.name + "\" role=" + QueryRoleName(q.role);
   if (q.from.present()) s += " from=" + FormatTime(q.from);
   if (q.to.present()) s += " to=" + FormatTime(q.to);
   if (q.as_of) s += " as_of=" + std::to_string(*q.as_of);
