@@ -144,6 +144,16 @@ class Subscription:
         return False
 
 
+def _filters(where):
+    """Filters given as {field: value} or ["field=value", "goldstein<=-5"]
+    as a list of strings (none for None)."""
+    if where is None:
+        return []
+    if isinstance(where, dict):
+        return [f"{k}={v}" for k, v in where.items()]
+    return list(where)
+
+
 def _time_text(value, what):
     """An ISO 8601 string for a str, datetime.date or datetime.datetime."""
     if value is None:
@@ -616,6 +626,49 @@ class Store:
         frame.attrs["as_of"] = cols["as_of"]
         return frame[["precision", "coarse", "count"] + measures[measure]]
 
+    def network_frames(self, actor=None, depth=1, start=None, end=None, as_of=None,
+                       where=None, where_not=None):
+        """The speaker -> target network of the current view (corrections
+        applied, retractions left out, aliases merged; ``start``/``end``/
+        ``as_of`` as in :meth:`timeline`), as ``annals network`` writes it,
+        in two DataFrames ``(nodes, edges)``.
+
+        ``actor``: only its ego network (``depth`` 1: its own edges; 2: also
+        its neighbours'). ``where``/``where_not``: filters as in
+        :meth:`create_projection` ({"code": "11"} or ["quad=4",
+        "goldstein<=-5"]). ``nodes`` is indexed by ``id`` (the normalised
+        alias root) with ``label`` (the name as shown); ``edges`` has
+        ``source``, ``target`` (node ids), ``count`` (statements),
+        ``quad1``..``quad4``, ``scored``, ``goldstein_sum`` and
+        ``goldstein_mean`` (NaN where none has a score).
+        ``networkx.from_pandas_edgelist(edges, "source", "target",
+        edge_attr=True)`` makes a graph of it. Both frames carry
+        ``attrs["as_of"]``."""
+        import pandas as pd
+
+        if depth not in (1, 2):
+            raise InvalidArgumentError("depth: use 1 or 2")
+        if actor is not None and not actor:
+            raise InvalidArgumentError("the name is empty")
+        filters = _filters(where) + ["!" + w for w in _filters(where_not)]
+        cols = self._core.network_columns(
+            actor or "", depth, _time_text(start, "start"), _time_text(end, "end"),
+            _as_of_text(as_of), filters)
+        nodes = pd.DataFrame({"label": pd.Series(cols["label"], dtype=object)})
+        nodes.index = pd.Index(cols["id"], dtype=object, name="id")
+        edges = pd.DataFrame({
+            "source": pd.Series(cols["source"], dtype=object),
+            "target": pd.Series(cols["target"], dtype=object),
+            "count": pd.Series(cols["count"], dtype="int64"),
+            **{f"quad{i}": pd.Series(cols[f"quad{i}"], dtype="int64") for i in range(1, 5)},
+            "scored": pd.Series(cols["scored"], dtype="int64"),
+            "goldstein_sum": pd.Series(cols["goldstein_sum"], dtype="float64"),
+        })
+        edges["goldstein_mean"] = edges["goldstein_sum"] / edges["scored"].where(edges["scored"] > 0)
+        for frame in (nodes, edges):
+            frame.attrs["as_of"] = cols["as_of"]
+        return nodes, edges
+
     # --- projections ---
 
     def projections(self):
@@ -637,20 +690,8 @@ class Store:
         A filter no statement can pass, or a value none can have (quad=5),
         raises annals.InvalidArgumentError."""
         key_list = key if isinstance(key, str) else ",".join(key)
-        if where is None:
-            where_list = []
-        elif isinstance(where, dict):
-            where_list = [f"{k}={v}" for k, v in where.items()]
-        else:
-            where_list = list(where)
-        if where_not is None:
-            where_not_list = []
-        elif isinstance(where_not, dict):
-            where_not_list = [f"{k}={v}" for k, v in where_not.items()]
-        else:
-            where_not_list = list(where_not)
-        self._core.create_projection(name, key_list,
-                                     where_list + ["!" + w for w in where_not_list])
+        self._core.create_projection(
+            name, key_list, _filters(where) + ["!" + w for w in _filters(where_not)])
 
     def drop_projection(self, name):
         """Removes a declarative projection and its data."""

@@ -17,6 +17,7 @@
 #include "annals/version.h"
 #include "convert.h"
 #include "log_cursor.h"
+#include "network_columns.h"
 #include "store.h"
 
 namespace py = pybind11;
@@ -102,6 +103,7 @@ PYBIND11_MODULE(_annals, m) {
       .def("find", &Store::Find)
       .def("timeline", &Store::Timeline)
       .def("series_columns", &Store::SeriesColumns)
+      .def("network_columns", &NetworkColumns)
       .def("current_json", &Store::CurrentJson)
       .def("correct", &Store::Correct)
       .def("retract", &Store::Retract)

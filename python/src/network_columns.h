@@ -1,0 +1,60 @@
+// Store.network_columns (db.network_frames): annals::ComputeNetwork
+// (annals/network.h) as columns for two pandas frames, nodes and edges.
+#ifndef ANNALS_PYTHON_SRC_NETWORK_COLUMNS_H_
+#define ANNALS_PYTHON_SRC_NETWORK_COLUMNS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "annals/network.h"
+#include "convert.h"
+#include "store.h"
+
+namespace annals::python {
+
+// `start`, `end`, `as_of` as Store.timeline's ("" for none).
+inline py::dict NetworkColumns(Store& store, const std::string& actor, int depth,
+                               const std::string& start, const std::string& end,
+                               const std::string& as_of, std::vector<std::string> where) {
+  const std::shared_ptr<Engine> held = store.engine();  // alive through the call
+  NetworkQuery q;
+  q.actor = actor;
+  q.depth = depth;
+  if (!start.empty()) q.from = ParseArg("start", start);
+  if (!end.empty()) q.to = ParseArg("end", end);
+  Check(CheckRange(q.from, q.to));
+  if (!as_of.empty()) q.as_of = Store::AsOf(*held, as_of);
+  q.where = std::move(where);
+  Network n = Take(WithoutGil([&] { return ComputeNetwork(*held, q); }));
+  py::list id, label, source, target, count, scored, sum, quads[4];
+  for (const NetworkNode& node : n.nodes) {
+    id.append(Text(node.id));
+    label.append(Text(node.label));
+  }
+  for (const NetworkEdge& e : n.edges) {
+    source.append(Text(e.source));
+    target.append(Text(e.target));
+    count.append(e.count);
+    scored.append(e.scored);
+    sum.append(e.goldstein_sum);
+    for (size_t i = 0; i < 4; ++i) quads[i].append(e.quad[i]);
+  }
+  py::dict d;
+  d["id"] = id;
+  d["label"] = label;
+  d["source"] = source;
+  d["target"] = target;
+  d["count"] = count;
+  d["scored"] = scored;
+  d["goldstein_sum"] = sum;
+  for (size_t i = 0; i < 4; ++i) d[py::str(absl::StrCat("quad", i + 1))] = quads[i];
+  d["as_of"] = n.as_of;
+  d["statements"] = n.statements;
+  return d;
+}
+
+}  // namespace annals::python
+
+#endif  // ANNALS_PYTHON_SRC_NETWORK_COLUMNS_H_
