@@ -139,6 +139,21 @@ std::vector<Command> Commands(const CliSetup& s) {
       "SELECT actor, count(*) AS n FROM actor_links GROUP BY actor ORDER BY n DESC LIMIT 10";
   c.push_back({"actors --top 10", top_sql, [=](int) { return an({"actors", "--top", "10"}); },
                [=](int) { return sq(top_sql); }});
+  // Issue 21: a monthly series of an actor's statements against the GROUP
+  // BY SQLite would run (annals also writes the empty months as zero rows,
+  // and applies corrections, retractions and aliases; the table has none).
+  const std::string series_sql =
+      "SELECT strftime('%Y-%m', occurred_at / 1000000, 'unixepoch') AS m, count(*) FROM "
+      "actor_links WHERE actor = NAME GROUP BY m ORDER BY m";
+  c.push_back({"series --actor NAME --by month", series_sql,
+               [=](int r) {
+                 return an({"series", "--actor", actor(r), "--by", "month", "--format", "csv"});
+               },
+               [=](int r) {
+                 std::string q = series_sql;
+                 q.replace(q.find("NAME"), 4, SqlQuote(Lower(actor(r))));
+                 return sq(q);
+               }});
   return c;
 }
 
