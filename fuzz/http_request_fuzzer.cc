@@ -1,9 +1,11 @@
 // The HTTP/JSON front's request parsing (engine/src/serve/http_target.h,
 // http_params.h, sse.h, http_server.h): the first line of the input is a
-// request target, the second a Last-Event-ID, the third an --http address.
-// Never a crash or undefined behaviour; a parsed target's path and query,
+// request target, the second a Last-Event-ID, the rest an --http address
+// and, the same bytes, a POST /v1/statements body (JSON Lines). Never a
+// crash or undefined behaviour; a parsed target's path and query,
 // percent-encoded byte by byte again, parse to the same target; whatever
-// parses into a query or subscription is within what the endpoints take.
+// parses into a query or subscription is within what the endpoints take;
+// every non-blank body line is a valid statement or a reject, in order.
 // (The wiring, raw bytes over a socket to a real server, is
 // tests/tools/serve_http_test.cc's BadHttp test.)
 #include <optional>
@@ -12,6 +14,7 @@
 #include "fuzz_target.h"
 #include "serve/http_params.h"
 #include "serve/http_server.h"
+#include "serve/http_statements.h"
 #include "serve/http_target.h"
 #include "serve/sse.h"
 
@@ -46,6 +49,17 @@ void CheckRoundTrip(const HttpTarget& t) {
   if (t.path.empty() || !t.path.back().empty()) ANNALS_FUZZ_CHECK(parsed->path == t.path);
 }
 
+void CheckBody(const std::string& body) {
+  const annals::internal::StatementLines parsed = annals::internal::ParseStatementLines(body);
+  ANNALS_FUZZ_CHECK(parsed.read == parsed.statements.size() + parsed.rejects.size());
+  ANNALS_FUZZ_CHECK(parsed.lines.size() == parsed.statements.size());
+  for (size_t i = 0; i < parsed.statements.size(); ++i) {
+    ANNALS_FUZZ_CHECK(annals::Validate(parsed.statements[i]).ok());
+    ANNALS_FUZZ_CHECK(i == 0 || parsed.lines[i] > parsed.lines[i - 1]);
+  }
+  for (const auto& r : parsed.rejects) ANNALS_FUZZ_CHECK(!r.why.ok() && r.line >= 1);
+}
+
 void FuzzRequest(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   size_t nl = text.find('\n');
@@ -70,6 +84,7 @@ void FuzzRequest(const uint8_t* data, size_t size) {
   auto a = annals::internal::ParseHttpAddress(address);
   if (a.ok())
     ANNALS_FUZZ_CHECK(a->host == "::1" || a->host.rfind("127.", 0) == 0);
+  CheckBody(address);
 }
 
 }  // namespace
