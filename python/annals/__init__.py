@@ -144,6 +144,14 @@ class Subscription:
         return False
 
 
+def _pairs(attributes):
+    """{key: value} (or (key, value) pairs) as a list of str pairs."""
+    if attributes is None:
+        return []
+    items = attributes.items() if isinstance(attributes, dict) else attributes
+    return [(str(k), str(v)) for k, v in items]
+
+
 def _filters(where):
     """Filters given as {field: value} or ["field=value", "goldstein<=-5"]
     as a list of strings (none for None)."""
@@ -402,15 +410,18 @@ class Store:
                 current[key] = value
         return self._core.correct(seq, _statement_json(current), reason)
 
-    def retract(self, seq, reason):
+    def retract(self, seq, reason, attributes=None):
         """Retracts a statement, named by its seq (an int) or its id (a
-        str), for ``reason``; returns the retraction's seq."""
-        return self._core.retract(self._seq_of(seq), reason)
+        str), for ``reason``; returns the retraction's seq. ``attributes``
+        ({key: value}): the retraction's own (provenance: who decided it,
+        on what evidence); not part of its id, so a repeat is a duplicate."""
+        return self._core.retract(self._seq_of(seq), reason, _pairs(attributes))
 
-    def alias(self, alias, canonical):
+    def alias(self, alias, canonical, attributes=None):
         """Records that ``alias`` names the same actor as ``canonical``;
-        returns the alias event's seq."""
-        return self._core.alias(alias, canonical)
+        returns the alias event's seq. ``attributes`` as :meth:`retract`'s
+        (the evidence of a reviewed ``actors --suggest-aliases`` row)."""
+        return self._core.alias(alias, canonical, _pairs(attributes))
 
     # --- reading the log ---
 

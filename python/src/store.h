@@ -363,17 +363,30 @@ class Store {
     return Take(std::move(r)).seq;
   }
 
-  uint64_t Retract(uint64_t seq, const std::string& reason) {
+  // `attributes`: the event's own (key, value) pairs, in order.
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  static std::vector<Attribute> Attributes(const Pairs& pairs) {
+    std::vector<Attribute> out;
+    for (const auto& [k, v] : pairs) out.push_back({k, v});
+    return out;
+  }
+
+  uint64_t Retract(uint64_t seq, const std::string& reason, const Pairs& attributes) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::StatusOr<AppendResult> r = WithoutGil([&] { return e.Retract(seq, reason, Sync()); });
+    const std::vector<Attribute> a = Attributes(attributes);
+    absl::StatusOr<AppendResult> r =
+        WithoutGil([&] { return e.Retract(seq, reason, Sync(), a); });
     return Take(std::move(r)).seq;
   }
 
-  uint64_t Alias(const std::string& alias, const std::string& canonical) {
+  uint64_t Alias(const std::string& alias, const std::string& canonical,
+                 const Pairs& attributes) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    absl::StatusOr<AppendResult> r = WithoutGil([&] { return e.Alias(alias, canonical, Sync()); });
+    const std::vector<Attribute> a = Attributes(attributes);
+    absl::StatusOr<AppendResult> r =
+        WithoutGil([&] { return e.Alias(alias, canonical, Sync(), a); });
     return Take(std::move(r)).seq;
   }
 

@@ -113,8 +113,8 @@ def test_timeline_corrections_retractions_aliases_and_as_of(store_path):
         third = db.append(statement(3, when=dt.date(2025, 3, 3)))
         before = db.head
         db.correct(first, reason="typo", content="statement one")
-        db.retract(third, "misattributed")
-        db.alias("Ada L.", "Ada")
+        db.retract(third, "misattributed", attributes={"by": "desk"})
+        db.alias("Ada L.", "Ada", attributes={"evidence": "same person"})
 
         rows = db.timeline(actor="ada")
         assert [r["seq"] for r in rows] == [first, second]
@@ -140,6 +140,12 @@ def test_timeline_corrections_retractions_aliases_and_as_of(store_path):
         assert [e["kind"] for e in events] == ["correction", "retraction", "actor_alias"]
         assert events[0]["target"] == first and events[0]["reason"] == "typo"
         assert events[2]["alias"] == "Ada L." and events[2]["canonical"] == "Ada"
+        # An amendment's own attributes are kept; they are not part of its id.
+        assert events[1]["attributes"] == {"by": "desk"}
+        assert events[2]["attributes"] == {"evidence": "same person"}
+        head = db.head
+        assert db.alias("Ada L.", "Ada", attributes={"evidence": "again"}) == events[2]["seq"]
+        assert db.head == head
 
 
 def test_frames_have_proper_dtypes(store_path):
