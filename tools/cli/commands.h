@@ -29,6 +29,7 @@ Runner AddStats(CLI::App& app, const GlobalFlags& g);
 Runner AddTimeline(CLI::App& app, const GlobalFlags& g);
 // cmd_series.cc
 Runner AddSeries(CLI::App& app, const GlobalFlags& g);
+Runner AddClaims(CLI::App& app, const GlobalFlags& g);
 // cmd_network.cc
 Runner AddNetwork(CLI::App& app, const GlobalFlags& g);
 // cmd_events.cc

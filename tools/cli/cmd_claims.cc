@@ -1,0 +1,158 @@
+// annals claims: the statements of an actor's or a topic's timeline that
+// report the same thing, one row per claim (annals/claims.h).
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "annals/claims.h"
+#include "annals/export.h"
+#include "annals/json.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/terminal.h"
+#include "cli/time_args.h"
+
+namespace annals::cli {
+namespace {
+
+struct ClaimsFlags {
+  std::string actor, topic;
+  std::string role = "any";
+  std::string from, to, as_of;
+  double similarity = 0;
+  int window_days = 3;
+  std::string format = "table";
+  bool no_wait = false;
+  bool spreadsheet_safe = false;
+};
+
+const std::vector<std::string> kColumns = {"first_seq", "first_at", "last_at", "statements",
+                                           "outlets",   "seqs",     "speaker", "targets",
+                                           "code",      "content"};
+
+std::vector<std::string> Cells(const Claim& c) {
+  const Statement& s = c.first.event.statement;
+  return {absl::StrCat(c.first.event.seq), FormatTime(c.first_at), FormatTime(c.last_at),
+          absl::StrCat(c.seqs.size()), absl::StrCat(c.outlets), absl::StrJoin(c.seqs, ";"),
+          s.speaker, absl::StrJoin(s.targets, ";"), s.code,
+          s.content.empty() ? s.quote : s.content};
+}
+
+std::string Jsonl(const Claim& c) {
+  return absl::StrCat("{\"first_at\":\"", FormatTime(c.first_at), "\",\"last_at\":\"",
+                      FormatTime(c.last_at), "\",\"statements\":", c.seqs.size(),
+                      ",\"outlets\":", c.outlets, ",\"seqs\":[", absl::StrJoin(c.seqs, ","),
+                      "],\"first\":", TimelineEntryToJson(c.first, false), "}\n");
+}
+
+std::string Line(const std::vector<std::string>& cells, const ClaimsFlags& f) {
+  std::string line;
+  if (f.format == "csv") {
+    const CsvCell how = f.spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i) line += ',';
+      AppendCsvField(cells[i], &line, how);
+    }
+    return line + "\r\n";
+  }
+  // table: first_seq, first_at, statements, outlets, speaker, content
+  absl::StrAppend(&line, absl::StrFormat("%9s", cells[0]), "  ", FitColumns(cells[1], 10, true),
+                  "  ", absl::StrFormat("%10s", cells[3]), "  ",
+                  absl::StrFormat("%7s", cells[4]), "  ",
+                  FitColumns(EscapeForTerminal(cells[6]), 20, true), "  ",
+                  FitColumns(EscapeForTerminal(cells[9]), 40, false));
+  return line + "\n";
+}
+
+int Run(const GlobalFlags& g, const ClaimsFlags& f, ClaimsQuery cq) {
+  TimelineQuery& q = cq.timeline;
+  if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
+    return Fail("claims", st);
+  QueryStore store;
+  if (int code = OpenTimelineQuery(g, f.as_of, &q, &store); code != kExitOk) return code;
+  const Engine& engine = *store.engine;
+  q.wait = !f.no_wait && !store.read_only;
+  auto claims = ComputeClaims(engine, cq);
+  if (!claims.ok()) return Fail("claims", claims.status());
+  if (f.format == "csv") std::fputs(Line(kColumns, f).c_str(), stdout);
+  if (f.format == "table")
+    std::fputs(Line({"FIRST_SEQ", "FIRST_AT", "", "STATEMENTS", "OUTLETS", "", "SPEAKER", "",
+                     "", "CONTENT"}, f).c_str(), stdout);
+  for (const Claim& c : claims->claims) {
+    std::fputs(f.format == "jsonl" ? Jsonl(c).c_str() : Line(Cells(c), f).c_str(), stdout);
+    if (OutputFailed()) return kExitStorage;  // main says why
+  }
+  if (claims->claims.empty() && f.format == "table") std::fputs("(no statements)\n", stdout);
+  FlushOutput();
+  q.as_of = claims->as_of;
+  if (claims->statements == 0) NoteIfNoStatements(engine, q);
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner AddClaims(CLI::App& app, const GlobalFlags& g) {
+  auto f = std::make_shared<ClaimsFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "claims",
+      "The statements of an actor's or a topic's timeline that report the same thing, "
+      "one row per claim: the same speaker, targets, code and date, or with "
+      "--similarity, near-duplicate content under one speaker within --window-days; "
+      "with how many statements and outlets, and its first and last report. As the "
+      "timeline reads (corrections applied, retractions left out, aliases merged, as "
+      "of --as-of)");
+  auto* actor = cmd->add_option("--actor", f->actor, "actor name (aliases apply)");
+  auto* topic = cmd->add_option("--topic", f->topic, "topic name");
+  actor->excludes(topic);
+  cmd->add_option("--role", f->role, "with --actor: speaker, target or any")
+      ->check(CLI::IsMember({"speaker", "target", "any"}))
+      ->capture_default_str();
+  cmd->add_option("--similarity", f->similarity,
+                  "also join statements of one speaker whose content is this similar "
+                  "(0-1, MinHash estimate of word 3-gram overlap; 0: exact claims only)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--window-days", f->window_days,
+                  "with --similarity: at most this many days apart")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--from", f->from, "only statements that occurred at or after DATE");
+  cmd->add_option("--to", f->to,
+                  "only statements that occurred at or before DATE (the whole period)");
+  cmd->add_option("--as-of", f->as_of, "answer as the log stood at SEQ or TIME");
+  cmd->add_option("--format", f->format, "table, csv (RFC 4180, header row) or jsonl")
+      ->check(CLI::IsMember({"table", "csv", "jsonl"}))
+      ->capture_default_str();
+  AddSpreadsheetSafeFlag(cmd, f->spreadsheet_safe);
+  cmd->add_flag("--no-wait", f->no_wait, "answer from what the projection has built");
+  return [f, &g, cmd]() -> int {
+    ClaimsQuery cq;
+    cq.similarity = f->similarity;
+    cq.window_days = f->window_days;
+    TimelineQuery& q = cq.timeline;
+    if (cmd->count("--actor") > 0) {
+      q.kind = TimelineKind::kActor;
+      q.name = f->actor;
+    } else if (cmd->count("--topic") > 0) {
+      q.kind = TimelineKind::kTopic;
+      q.name = f->topic;
+    } else {
+      return Fail("claims", absl::InvalidArgumentError("give --actor NAME or --topic NAME"));
+    }
+    if (cmd->count("--role") > 0 && cmd->count("--actor") == 0)
+      return Fail("--role", absl::InvalidArgumentError("applies to --actor only"));
+    if (cmd->count("--window-days") > 0 && f->similarity == 0)
+      return Fail("--window-days", absl::InvalidArgumentError("applies with --similarity"));
+    if (q.name.empty()) return Fail("claims", absl::InvalidArgumentError("the name is empty"));
+    q.role = f->role == "speaker"  ? Role::kSpeaker
+             : f->role == "target" ? Role::kTarget
+                                   : Role::kAny;
+    return Run(g, *f, cq);
+  };
+}
+
+}  // namespace annals::cli
