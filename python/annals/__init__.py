@@ -637,6 +637,47 @@ class Store:
         frame.attrs["as_of"] = cols["as_of"]
         return frame[["precision", "coarse", "count"] + measures[measure]]
 
+    def claims_frame(self, actor=None, topic=None, role="any", start=None, end=None,
+                     as_of=None, similarity=0.0, window_days=3):
+        """The claims of an actor's or a topic's timeline (``annals
+        claims``): one row per group of statements that report the same
+        thing (the same speaker, targets, code and date; with
+        ``similarity`` > 0 also near-duplicate content of one speaker at
+        most ``window_days`` apart), in the order of first reports, as the
+        timeline reads (``role``/``start``/``end``/``as_of`` as in
+        :meth:`timeline`). Columns: ``first_seq``, ``first_at``,
+        ``last_at``, ``statements``, ``outlets``, ``seqs`` (a list),
+        ``speaker``, ``targets`` (a list), ``code``, ``content``."""
+        import pandas as pd
+
+        if (actor is None) == (topic is None):
+            raise InvalidArgumentError("give actor=NAME or topic=NAME")
+        if topic is not None and role != "any":
+            raise InvalidArgumentError("role: applies to actor claims only")
+        if role not in ("speaker", "target", "any"):
+            raise InvalidArgumentError('role: expected "speaker", "target" or "any"')
+        name = actor if actor is not None else topic
+        if not name:
+            raise InvalidArgumentError("the name is empty")
+        cols = self._core.claims_columns(
+            "actor" if actor is not None else "topic", name, role,
+            _time_text(start, "start"), _time_text(end, "end"), _as_of_text(as_of),
+            float(similarity), int(window_days))
+        frame = pd.DataFrame({
+            "first_seq": pd.Series(cols["first_seq"], dtype="int64"),
+            "first_at": pd.Series(cols["first_at"], dtype=object),
+            "last_at": pd.Series(cols["last_at"], dtype=object),
+            "statements": pd.Series(cols["statements"], dtype="int64"),
+            "outlets": pd.Series(cols["outlets"], dtype="int64"),
+            "seqs": pd.Series(cols["seqs"], dtype=object),
+            "speaker": pd.Series(cols["speaker"], dtype=object),
+            "targets": pd.Series(cols["targets"], dtype=object),
+            "code": pd.Series(cols["code"], dtype=object),
+            "content": pd.Series(cols["content"], dtype=object),
+        })
+        frame.attrs["as_of"] = cols["as_of"]
+        return frame
+
     def network_frames(self, actor=None, depth=1, start=None, end=None, as_of=None,
                        where=None, where_not=None):
         """The speaker -> target network of the current view (corrections

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "annals/version.h"
+#include "claims_columns.h"
 #include "convert.h"
 #include "log_cursor.h"
 #include "network_columns.h"
@@ -104,6 +105,7 @@ PYBIND11_MODULE(_annals, m) {
       .def("timeline", &Store::Timeline)
       .def("series_columns", &Store::SeriesColumns)
       .def("network_columns", &NetworkColumns)
+      .def("claims_columns", &ClaimsColumns)
       .def("current_json", &Store::CurrentJson)
       .def("correct", &Store::Correct)
       .def("retract", &Store::Retract)

@@ -1,6 +1,8 @@
 """The annals Python API: writing, reading the log, timelines, frames,
 amendments, projections and errors, against a real store."""
+import csv
 import datetime as dt
+import io
 import json
 import subprocess
 
@@ -236,3 +238,32 @@ def test_context_manager_closes(store_path):
     assert db.closed
     with annals.open(store_path) as again:  # the lock was released
         assert again.head == 1
+
+
+def test_claims_frame_is_the_cli_claims(store_path, cli):
+    reports = [
+        {"speaker": "Trump", "targets": ["Zelensky"], "verb": "accused", "code": "112",
+         "content": "Trump accused Zelensky of trying to back out of the deal",
+         "occurred_at": "2025-03-31", "source": {"outlet": outlet}, "id": f"r{i}"}
+        for i, outlet in enumerate(["Reuters", "AP", "Reuters"])]
+    reports.append({"speaker": "Trump", "targets": ["Putin"], "verb": "said", "code": "010",
+                    "content": "Trump said talks were going well", "occurred_at": "2025-04-01"})
+    with annals.open(store_path, create=True) as db:
+        for r in reports:
+            db.append(r)
+        frame = db.claims_frame(actor="trump")
+        assert list(frame["statements"]) == [3, 1]
+        assert list(frame["outlets"]) == [2, 0]
+        assert frame["seqs"][0] == [1, 2, 3]
+        assert frame["targets"][0] == ["Zelensky"]
+        assert frame.attrs["as_of"] == 4
+        assert len(db.claims_frame(actor="trump", as_of=1)) == 1
+        with pytest.raises(annals.InvalidArgumentError):
+            db.claims_frame(actor="trump", topic="x")
+        with pytest.raises(annals.InvalidArgumentError):
+            db.claims_frame(actor="trump", similarity=2)
+    out = subprocess.run([cli, "--db", store_path, "claims", "--actor", "trump", "--format",
+                          "csv"], capture_output=True, text=True, check=True).stdout
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [int(r["first_seq"]) for r in rows] == list(frame["first_seq"])
+    assert [int(r["statements"]) for r in rows] == list(frame["statements"])
