@@ -76,6 +76,22 @@ TEST_F(CliClaimsTest, AsOfASeqTheAnswerStays) {
   EXPECT_THAT(now, HasSubstr("\r\n4,2025-03-31,2025-03-31,2,2,4;5,Trump,Putin,"));
 }
 
+// timeline --collapse: the first report of each claim, as timeline rows.
+TEST_F(CliClaimsTest, TimelineCollapseShowsEachClaimOnce) {
+  Result r = Run("timeline --actor Trump --collapse --format jsonl");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = test::Lines(r.out);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].rfind("{\"seq\":1,", 0), 0u) << rows[0];
+  EXPECT_EQ(rows[1].rfind("{\"seq\":4,", 0), 0u) << rows[1];
+  EXPECT_EQ(rows[2].rfind("{\"seq\":3,", 0), 0u) << rows[2];
+  EXPECT_EQ(test::Lines(Run("timeline --actor Trump --collapse --limit 1 --reverse "
+                            "--format jsonl").out)[0].rfind("{\"seq\":3,", 0), 0u);
+  r = Run("timeline --actor Trump --collapse");
+  EXPECT_THAT(r.err, HasSubstr("4 statements in 3 claims"));
+  EXPECT_EQ(Run("timeline --actor Trump --collapse --include-retracted").exit_code, 1);
+}
+
 TEST_F(CliClaimsTest, ClearErrors) {
   Result r = Run("claims");
   EXPECT_EQ(r.exit_code, 1);

@@ -1,5 +1,6 @@
 // annals claims: the statements of an actor's or a topic's timeline that
 // report the same thing, one row per claim (annals/claims.h).
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -94,6 +95,36 @@ int Run(const GlobalFlags& g, const ClaimsFlags& f, ClaimsQuery cq) {
 }
 
 }  // namespace
+
+int RunCollapsedTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q) {
+  if (absl::Status st = ParseDateRange(f.from, f.to, &q.from, &q.to); !st.ok())
+    return Fail("timeline", st);
+  QueryStore store;
+  if (int code = OpenTimelineQuery(g, f.as_of, &q, &store); code != kExitOk) return code;
+  q.wait = !f.no_wait && !store.read_only;
+  ClaimsQuery cq;
+  cq.timeline = q;
+  auto claims = ComputeClaims(*store.engine, cq);
+  if (!claims.ok()) return Fail("timeline", claims.status());
+  std::vector<Claim>& all = claims->claims;
+  if (f.reverse) std::reverse(all.begin(), all.end());
+  if (f.limit != 0 && all.size() > f.limit) all.resize(f.limit);
+  auto writer = NewTimelineWriter(f.format, q.kind == TimelineKind::kActor, stdout,
+                                  f.spreadsheet_safe);
+  for (const Claim& c : all) {
+    writer->Write(c.first);
+    if (OutputFailed()) return kExitStorage;  // main says why
+  }
+  writer->Finish();
+  FlushOutput();
+  q.as_of = claims->as_of;
+  if (claims->statements == 0) NoteIfNoStatements(*store.engine, q);
+  else if (f.format == "table")
+    std::fprintf(stderr, "annals: %llu statements in %llu claims\n",
+                 static_cast<unsigned long long>(claims->statements),
+                 static_cast<unsigned long long>(claims->claims.size()));
+  return kExitOk;
+}
 
 Runner AddClaims(CLI::App& app, const GlobalFlags& g) {
   auto f = std::make_shared<ClaimsFlags>();

@@ -32,6 +32,7 @@ struct TimelineCommandFlags {
   std::string actor, topic;
   std::string role = "any";
   bool follow = false;
+  bool collapse = false;
   TimelineFlags q;
 };
 
@@ -274,6 +275,13 @@ Runner AddTimeline(CLI::App& app, const GlobalFlags& g) {
       ->excludes(cmd->get_option("--limit"))
       ->excludes(cmd->get_option("--cursor"))
       ->excludes(cmd->get_option("--reverse"));
+  cmd->add_flag("--collapse", f->collapse,
+                "one row per claim (the same speaker, targets, code and date: repeated "
+                "reports of one statement), its first report; `annals claims` lists each "
+                "claim's reports")
+      ->excludes("--follow")
+      ->excludes(cmd->get_option("--cursor"))
+      ->excludes(cmd->get_option("--include-retracted"));
   return [f, &g, cmd]() -> int {
     TimelineQuery q;
     if (cmd->count("--actor") > 0) {
@@ -294,6 +302,7 @@ Runner AddTimeline(CLI::App& app, const GlobalFlags& g) {
              : f->role == "target" ? Role::kTarget
                                    : Role::kAny;
     if (f->follow) return FollowTimeline(g, f->q, q);
+    if (f->collapse) return RunCollapsedTimeline(g, f->q, q);
     return RunTimeline(g, f->q, q);
   };
 }

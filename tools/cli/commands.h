@@ -117,6 +117,9 @@ struct TimelineFlags {
   uint64_t limit = 0;
 };
 void AddTimelineFlags(CLI::App* cmd, TimelineFlags& f);
+// timeline --collapse (cmd_claims.cc): the first report of each claim, as
+// timeline rows; --limit counts claims, --reverse puts the last first.
+int RunCollapsedTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQuery q);
 
 // Where a timeline that goes on (timeline --follow) continues: the log
 // position its rows answered as of, and its writer, not finished.
