@@ -4,7 +4,8 @@
 # every kill `annals verify` (with projections) must be clean, and every
 # statement reported durable must be in the store: each input line up to
 # the highest `durable ... line=N` an import reported on --progress-fd, and
-# each `append` that exited 0 (appends sync by default).
+# each `append` that exited 0 (appends sync by default), and each line of
+# a fresh slice (new ids) up to the highest durable line its import reported.
 #
 #   tools/soak.sh [KILLS]        default 1000; resumes where a run stopped
 #
@@ -82,13 +83,29 @@ while [ "$kills" -lt "$want" ]; do
   op=${ops[$((RANDOM % ${#ops[@]}))]}
   case $op in
     import)
+      # Half the rounds import the whole corpus (after the first complete
+      # one, all duplicates: kills in reading, checking and settling); half
+      # a fresh slice of 1,000-6,000 lines under new ids, so that kills also
+      # land while new events are written (before 2026-12-06 only the first
+      # round did that).
       random_delay 3000
-      run_and_kill "$annals" --db "$store" import "$input" --progress-fd 3 \
+      file=$input prefix=""
+      if [ -s "$dir/durable_line" ] && [ $((RANDOM % 2)) -eq 0 ]; then
+        prefix="r$kills-$RANDOM-"
+        file=$dir/slice.jsonl
+        head -n $((1000 + RANDOM % 5001)) "$input" |
+          sed "s/\"id\":\"soak-/\"id\":\"soak-$prefix/" >"$file"
+      fi
+      run_and_kill "$annals" --db "$store" import "$file" --progress-fd 3 \
         --progress-every 65536 3>"$dir/progress"
       line=$(grep -o 'line=[0-9]*' "$dir/progress" | tail -1 | cut -d= -f2)
-      [ "$status" -eq 0 ] && line=$(wc -l <"$input")
-      old=$(cat "$dir/durable_line"); old=${old:-0}
-      [ -n "$line" ] && [ "$line" -gt "$old" ] && echo "$line" >"$dir/durable_line" ;;
+      [ "$status" -eq 0 ] && line=$(wc -l <"$file")
+      if [ -n "$prefix" ]; then
+        [ -n "$line" ] && seq 1 "$line" | sed "s/^/soak-$prefix/" >>"$dir/appended.ids"
+      else
+        old=$(cat "$dir/durable_line"); old=${old:-0}
+        [ -n "$line" ] && [ "$line" -gt "$old" ] && echo "$line" >"$dir/durable_line"
+      fi ;;
     append)
       # An append opens the store writable, and its projections first catch
       # up with what a killed import left: that can take seconds, so a short
