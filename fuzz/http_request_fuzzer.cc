@@ -57,7 +57,10 @@ void CheckBody(const std::string& body) {
     ANNALS_FUZZ_CHECK(annals::Validate(parsed.statements[i]).ok());
     ANNALS_FUZZ_CHECK(i == 0 || parsed.lines[i] > parsed.lines[i - 1]);
   }
-  for (const auto& r : parsed.rejects) ANNALS_FUZZ_CHECK(!r.why.ok() && r.line >= 1);
+  for (size_t i = 0; i < parsed.rejects.size(); ++i) {
+    ANNALS_FUZZ_CHECK(!parsed.rejects[i].why.ok() && parsed.rejects[i].line >= 1);
+    ANNALS_FUZZ_CHECK(i == 0 || parsed.rejects[i].line > parsed.rejects[i - 1].line);
+  }
 }
 
 void FuzzRequest(const uint8_t* data, size_t size) {

@@ -83,11 +83,11 @@ while [ "$kills" -lt "$want" ]; do
   op=${ops[$((RANDOM % ${#ops[@]}))]}
   case $op in
     import)
-      # Half the rounds import the whole corpus (after the first complete
-      # one, all duplicates: kills in reading, checking and settling); half
+      # Once an import has reported anything durable, half the rounds import
       # a fresh slice of 1,000-6,000 lines under new ids, so that kills also
       # land while new events are written (before 2026-12-06 only the first
-      # round did that).
+      # rounds did that); the others import the whole corpus again (mostly
+      # duplicates: kills in reading, checking and settling).
       random_delay 3000
       file=$input prefix=""
       if [ -s "$dir/durable_line" ] && [ $((RANDOM % 2)) -eq 0 ]; then

@@ -659,6 +659,8 @@ class Store:
         name = actor if actor is not None else topic
         if not name:
             raise InvalidArgumentError("the name is empty")
+        if not 0 <= window_days <= 36600:
+            raise InvalidArgumentError("window_days: from 0 to 36600")
         cols = self._core.claims_columns(
             "actor" if actor is not None else "topic", name, role,
             _time_text(start, "start"), _time_text(end, "end"), _as_of_text(as_of),

@@ -149,7 +149,7 @@ Runner AddClaims(CLI::App& app, const GlobalFlags& g) {
       ->capture_default_str();
   cmd->add_option("--window-days", f->window_days,
                   "with --similarity: at most this many days apart")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0, 36600))
       ->capture_default_str();
   cmd->add_option("--from", f->from, "only statements that occurred at or after DATE");
   cmd->add_option("--to", f->to,

@@ -2,7 +2,8 @@
 // timeline that report the same thing, grouped. Two statements are one
 // claim when they have the same speaker, the same targets (as a set), the
 // same code and the same date (at the same precision: "2025-03-31" and
-// "2025-03" differ); or, when ClaimsQuery::similarity is above 0, the same
+// "2025-03" differ), and, when they have no code, the same verb and words;
+// or, when ClaimsQuery::similarity is above 0, the same (non-empty)
 // speaker and near-duplicate content (ContentSimilarity at least
 // `similarity`) dated at most `window_days` days apart. Grouping is
 // transitive. Names compare as timelines show them (normalised, aliases
@@ -33,7 +34,7 @@ struct ClaimsQuery {
   // 0: exact claims only. Otherwise the least ContentSimilarity (0..1] of
   // two statements' content (quote when there is none) that makes them one.
   double similarity = 0;
-  int window_days = 3;  // near-duplicates: at most this many days apart
+  int window_days = 3;  // near-duplicates: at most this many days apart (0-36600)
 };
 
 struct Claim {
@@ -41,6 +42,7 @@ struct Claim {
   std::vector<uint64_t> seqs;   // every report's seq, in timeline order
   Timestamp first_at, last_at;  // occurred_at of the first and last report
   uint64_t outlets = 0;         // distinct non-empty source.outlet values
+                                // (compared as names: case and spacing aside)
 };
 
 struct Claims {
@@ -49,7 +51,7 @@ struct Claims {
   uint64_t as_of = 0;         // the log seq the answer is as of
 };
 
-// kInvalidArgument: similarity outside [0, 1], window_days < 0; the
+// kInvalidArgument: similarity outside [0, 1], window_days outside 0-36600; the
 // timeline's own errors otherwise.
 ANNALS_EXPORT absl::StatusOr<Claims> ComputeClaims(const Engine& engine,
                                                    const ClaimsQuery& query);

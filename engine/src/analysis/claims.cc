@@ -21,6 +21,7 @@ namespace {
 
 constexpr size_t kHashes = 64;
 constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+constexpr int kMaxWindowDays = 36600;  // a century: no overflow in micros
 
 std::vector<std::string> Shingles(std::string_view text) {
   std::vector<std::string> words = absl::StrSplit(FoldName(text), ' ', absl::SkipEmpty());
@@ -32,13 +33,19 @@ std::vector<std::string> Shingles(std::string_view text) {
   return out;
 }
 
-// Same speaker, targets (a set), code and date at its precision.
+// Same speaker, targets (a set), code and date at its precision; without
+// a code, the same verb and words too (a code says what was done, a verb
+// alone does not).
 std::string ExactKey(const Statement& s) {
   std::set<std::string> targets;
   for (const std::string& t : s.targets) targets.insert(internal::NormalizeName(t));
-  return absl::StrCat(internal::NormalizeName(s.speaker), "\n", absl::StrJoin(targets, "\t"),
-                      "\n", s.code, "\n", static_cast<int>(s.occurred_at.precision), "\n",
-                      s.occurred_at.micros);
+  std::string key = absl::StrCat(internal::NormalizeName(s.speaker), "\n",
+                                 absl::StrJoin(targets, "\t"), "\n", s.code, "\n",
+                                 static_cast<int>(s.occurred_at.precision), "\n",
+                                 s.occurred_at.micros);
+  if (s.code.empty())
+    absl::StrAppend(&key, "\n", s.verb, "\n", s.content.empty() ? s.quote : s.content);
+  return key;
 }
 
 struct UnionFind {
@@ -76,8 +83,9 @@ absl::StatusOr<std::vector<TimelineEntry>> ReadAll(const Engine& engine, Timelin
 void JoinNearDuplicates(const std::vector<TimelineEntry>& entries, const ClaimsQuery& q,
                         UnionFind* uf) {
   std::map<std::string, std::vector<size_t>> by_speaker;  // in timeline order
-  for (size_t i = 0; i < entries.size(); ++i)
-    by_speaker[internal::NormalizeName(entries[i].event.statement.speaker)].push_back(i);
+  for (size_t i = 0; i < entries.size(); ++i)  // no speaker: no near-duplicates
+    if (!entries[i].event.statement.speaker.empty())
+      by_speaker[internal::NormalizeName(entries[i].event.statement.speaker)].push_back(i);
   const int64_t window = int64_t{q.window_days} * kMicrosPerDay;
   std::vector<std::vector<uint64_t>> sig(entries.size());
   for (const auto& [speaker, members] : by_speaker) {
@@ -119,7 +127,9 @@ double ContentSimilarity(const std::vector<uint64_t>& a, const std::vector<uint6
 absl::StatusOr<Claims> ComputeClaims(const Engine& engine, const ClaimsQuery& q) {
   if (!(q.similarity >= 0 && q.similarity <= 1))
     return absl::InvalidArgumentError("similarity: from 0 (exact claims only) to 1");
-  if (q.window_days < 0) return absl::InvalidArgumentError("window: at least 0 days");
+  if (q.window_days < 0 || q.window_days > kMaxWindowDays)
+    return absl::InvalidArgumentError(
+        absl::StrCat("window: from 0 to ", kMaxWindowDays, " days"));
   Claims out;
   auto entries = ReadAll(engine, q.timeline, &out.as_of);
   if (!entries.ok()) return entries.status();
@@ -144,7 +154,7 @@ absl::StatusOr<Claims> ComputeClaims(const Engine& engine, const ClaimsQuery& q)
     c.seqs.push_back(e.event.seq);
     c.last_at = std::max(c.last_at, e.event.statement.occurred_at);
     if (!e.event.statement.source.outlet.empty())
-      outlets[it->second].insert(e.event.statement.source.outlet);
+      outlets[it->second].insert(internal::NormalizeName(e.event.statement.source.outlet));
   }
   for (size_t i = 0; i < out.claims.size(); ++i) out.claims[i].outlets = outlets[i].size();
   return out;
