@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "analysis/timeline_walk.h"
 #include "annals/matching.h"
 #include "model/names.h"
 #include "xxhash.h"
@@ -60,25 +61,6 @@ struct UnionFind {
   }
   std::vector<size_t> parent;
 };
-
-absl::StatusOr<std::vector<TimelineEntry>> ReadAll(const Engine& engine, TimelineQuery q,
-                                                   uint64_t* as_of) {
-  q.limit = 1000;
-  q.cursor.clear();
-  q.reverse = false;
-  q.include_retracted = false;
-  std::vector<TimelineEntry> out;
-  for (;;) {
-    auto page = engine.Timeline(q);
-    if (!page.ok()) return page.status();
-    for (TimelineEntry& e : page->entries) out.push_back(std::move(e));
-    *as_of = page->as_of;
-    q.as_of = page->as_of;  // later pages answer as of the same point
-    q.wait = false;
-    q.cursor = page->next_cursor;
-    if (q.cursor.empty() || page->entries.empty()) return out;
-  }
-}
 
 void JoinNearDuplicates(const std::vector<TimelineEntry>& entries, const ClaimsQuery& q,
                         UnionFind* uf) {
@@ -131,20 +113,23 @@ absl::StatusOr<Claims> ComputeClaims(const Engine& engine, const ClaimsQuery& q)
     return absl::InvalidArgumentError(
         absl::StrCat("window: from 0 to ", kMaxWindowDays, " days"));
   Claims out;
-  auto entries = ReadAll(engine, q.timeline, &out.as_of);
-  if (!entries.ok()) return entries.status();
-  out.statements = entries->size();
-  UnionFind uf(entries->size());
+  std::vector<TimelineEntry> entries;
+  auto as_of = internal::WalkTimeline(
+      engine, q.timeline, [&](TimelineEntry& e) { entries.push_back(std::move(e)); });
+  if (!as_of.ok()) return as_of.status();
+  out.as_of = *as_of;
+  out.statements = entries.size();
+  UnionFind uf(entries.size());
   std::map<std::string, size_t> first_of;
-  for (size_t i = 0; i < entries->size(); ++i) {
-    auto [it, fresh] = first_of.emplace(ExactKey((*entries)[i].event.statement), i);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto [it, fresh] = first_of.emplace(ExactKey(entries[i].event.statement), i);
     if (!fresh) uf.Join(it->second, i);
   }
-  if (q.similarity > 0) JoinNearDuplicates(*entries, q, &uf);
+  if (q.similarity > 0) JoinNearDuplicates(entries, q, &uf);
   std::map<size_t, size_t> claim_of;  // root -> index in out.claims
   std::vector<std::set<std::string>> outlets;
-  for (size_t i = 0; i < entries->size(); ++i) {
-    const TimelineEntry& e = (*entries)[i];
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const TimelineEntry& e = entries[i];
     auto [it, fresh] = claim_of.emplace(uf.Find(i), out.claims.size());
     if (fresh) {
       out.claims.push_back({e, {}, e.event.statement.occurred_at, {}, 0});

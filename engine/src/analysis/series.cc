@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "analysis/timeline_walk.h"
 #include "annals/engine.h"
 #include "model/derived.h"
 #include "model/sv.h"
@@ -141,23 +142,12 @@ absl::StatusOr<SeriesPeriod> ParseSeriesPeriod(std::string_view name) {
 
 absl::StatusOr<Series> ComputeSeries(const Engine& engine, const SeriesQuery& sq) {
   const Period p = Internal(sq.by);
-  TimelineQuery q = sq.timeline;
-  q.include_retracted = false;
-  q.reverse = false;
-  q.cursor.clear();
-  q.limit = 1000;
   std::map<RowKey, SeriesRow> rows;
   Series out;
-  for (;;) {
-    auto page = engine.Timeline(q);
-    if (!page.ok()) return page.status();
-    for (const TimelineEntry& e : page->entries) Add(e.event.statement, p, &rows);
-    out.as_of = page->as_of;
-    q.as_of = page->as_of;  // later pages answer as of the same point
-    q.wait = false;
-    q.cursor = page->next_cursor;
-    if (q.cursor.empty() || page->entries.empty()) break;
-  }
+  auto as_of = internal::WalkTimeline(
+      engine, sq.timeline, [&](TimelineEntry& e) { Add(e.event.statement, p, &rows); });
+  if (!as_of.ok()) return as_of.status();
+  out.as_of = *as_of;
   if (absl::Status st = Fill(sq, p, &rows); !st.ok()) return st;
   for (auto& [k, row] : rows) out.rows.push_back(std::move(row));
   return out;
