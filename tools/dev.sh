@@ -8,6 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each stage's heading says how long the run has taken so far.
+stage() { echo "== $* [$((SECONDS / 60))m$((SECONDS % 60))s]"; }
+
 mode=${1:-}
 case "$mode" in
   demo|test) ;;
@@ -31,7 +34,7 @@ for p in "${packages[@]}"; do
     || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "== installing: ${missing[*]}"
+  stage "installing: ${missing[*]}"
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
@@ -39,7 +42,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 build=${ANNALS_BUILD_DIR:-build}
-echo "== building in $build"
+stage "building in $build"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
@@ -57,7 +60,7 @@ case "$mode" in
     "$annals" --db "$db" stats
     ;;
   test)
-    echo "== running the test suite"
+    stage "running the test suite"
     ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 600
     ;;
 esac
@@ -68,10 +71,10 @@ esac
 if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
   source tools/sanitizers.sh
   asan=${ANNALS_ASAN_BUILD_DIR:-build-asan}
-  echo "== building with ASan + UBSan in $asan"
+  stage "building with ASan + UBSan in $asan"
   asan_configure "$asan"
   cmake --build "$asan" -j"$(nproc)"
-  echo "== running the test suite under ASan + UBSan"
+  stage "running the test suite under ASan + UBSan"
   # Fewer kills than the plain run: the crash test's point is made there.
   # The install test builds an unsanitized consumer against the library, so
   # it runs in the plain build only.
@@ -85,11 +88,11 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
               engine_timeline_as_of_stability_test engine_backup_test
               engine_projection_live_batching_test engine_projection_backpressure_test
               engine_projection_waits_test)
-  echo "== building the concurrency tests with TSan in $tsan"
+  stage "building the concurrency tests with TSan in $tsan"
   tsan_configure "$tsan"
   cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}" engine_timeline_model_test \
     engine_log_reader_test
-  echo "== running the concurrency tests under TSan"
+  stage "running the concurrency tests under TSan"
   # A hang (a lost wake-up) fails the stage instead of using up CI's time.
   for t in "${tsan_tests[@]}"; do timeout 600 "$tsan/tests/$t" --gtest_brief=1; done
   # Bulk rebuilds and live bulk batches (file ingestion, the log read ahead
@@ -102,6 +105,7 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
   "$tsan/tests/engine_log_reader_test" --gtest_brief=1 --gtest_filter='*Refresh*:*Outlive*'
 
 
-  echo "== fuzz smoke (5 s per target)"
+  stage "fuzz smoke (5 s per target)"
   ANNALS_FUZZ_NO_BUILD=1 ANNALS_ASAN_BUILD_DIR="$asan" bash tools/fuzz.sh all 5
 fi
+if [ "$mode" = test ]; then stage "all passed"; fi

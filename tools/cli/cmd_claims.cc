@@ -14,6 +14,7 @@
 #include "annals/json.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/subject_args.h"
 #include "cli/terminal.h"
 #include "cli/time_args.h"
 
@@ -21,8 +22,7 @@ namespace annals::cli {
 namespace {
 
 struct ClaimsFlags {
-  std::string actor, topic;
-  std::string role = "any";
+  SubjectFlags subject;
   std::string from, to, as_of;
   double similarity = 0;
   int window_days = 3;
@@ -52,14 +52,7 @@ std::string Jsonl(const Claim& c) {
 
 std::string Line(const std::vector<std::string>& cells, const ClaimsFlags& f) {
   std::string line;
-  if (f.format == "csv") {
-    const CsvCell how = f.spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (i) line += ',';
-      AppendCsvField(cells[i], &line, how);
-    }
-    return line + "\r\n";
-  }
+  if (f.format == "csv") return CsvRow(cells, f.spreadsheet_safe);
   // table: first_seq, first_at, statements, outlets, speaker, content
   absl::StrAppend(&line, absl::StrFormat("%9s", cells[0]), "  ", FitColumns(cells[1], 10, true),
                   "  ", absl::StrFormat("%10s", cells[3]), "  ",
@@ -136,12 +129,7 @@ Runner AddClaims(CLI::App& app, const GlobalFlags& g) {
       "with how many statements and outlets, and its first and last report. As the "
       "timeline reads (corrections applied, retractions left out, aliases merged, as "
       "of --as-of)");
-  auto* actor = cmd->add_option("--actor", f->actor, "actor name (aliases apply)");
-  auto* topic = cmd->add_option("--topic", f->topic, "topic name");
-  actor->excludes(topic);
-  cmd->add_option("--role", f->role, "with --actor: speaker, target or any")
-      ->check(CLI::IsMember({"speaker", "target", "any"}))
-      ->capture_default_str();
+  AddSubjectOptions(cmd, f->subject);
   cmd->add_option("--similarity", f->similarity,
                   "also join statements of one speaker whose content is this similar "
                   "(0-1, MinHash estimate of word 3-gram overlap; 0: exact claims only)")
@@ -165,23 +153,11 @@ Runner AddClaims(CLI::App& app, const GlobalFlags& g) {
     cq.similarity = f->similarity;
     cq.window_days = f->window_days;
     TimelineQuery& q = cq.timeline;
-    if (cmd->count("--actor") > 0) {
-      q.kind = TimelineKind::kActor;
-      q.name = f->actor;
-    } else if (cmd->count("--topic") > 0) {
-      q.kind = TimelineKind::kTopic;
-      q.name = f->topic;
-    } else {
+    if (!TakeSubject(*cmd, f->subject, &q))
       return Fail("claims", absl::InvalidArgumentError("give --actor NAME or --topic NAME"));
-    }
-    if (cmd->count("--role") > 0 && cmd->count("--actor") == 0)
-      return Fail("--role", absl::InvalidArgumentError("applies to --actor only"));
+    if (int code = TakeRole(*cmd, f->subject, "claims", &q); code != kExitOk) return code;
     if (cmd->count("--window-days") > 0 && f->similarity == 0)
       return Fail("--window-days", absl::InvalidArgumentError("applies with --similarity"));
-    if (q.name.empty()) return Fail("claims", absl::InvalidArgumentError("the name is empty"));
-    q.role = f->role == "speaker"  ? Role::kSpeaker
-             : f->role == "target" ? Role::kTarget
-                                   : Role::kAny;
     return Run(g, *f, cq);
   };
 }

@@ -14,15 +14,16 @@
 #include "annals/series.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/subject_args.h"
 #include "cli/time_args.h"
 
 namespace annals::cli {
 namespace {
 
 struct SeriesFlags {
-  std::string actor, topic, projection;
+  SubjectFlags subject;
+  std::string projection;
   std::vector<std::string> key;
-  std::string role = "any";
   std::string by = "month";
   std::string measure = "count";
   std::string from, to, as_of;
@@ -67,14 +68,7 @@ std::string Line(const std::vector<std::string>& names, const std::vector<std::s
     }
     return line + "}\n";
   }
-  if (f.format == "csv") {
-    const CsvCell how = f.spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (i) line += ',';
-      AppendCsvField(cells[i], &line, how);
-    }
-    return line + "\r\n";
-  }
+  if (f.format == "csv") return CsvRow(cells, f.spreadsheet_safe);
   for (size_t i = 0; i < cells.size(); ++i)
     absl::StrAppend(&line, i ? "  " : "", i < 2 ? FitColumns(cells[i], i ? 9 : 10, true)
                                                 : absl::StrFormat("%14s", cells[i]));
@@ -127,16 +121,12 @@ Runner AddSeries(CLI::App& app, const GlobalFlags& g) {
       "retractions left out, aliases merged, as of --as-of); empty periods are zero "
       "rows; statements dated more coarsely than --by are counted in rows of their own "
       "precision (a year among months), never merged into a period");
-  auto* actor = cmd->add_option("--actor", f->actor, "actor name (aliases apply)");
-  auto* topic = cmd->add_option("--topic", f->topic, "topic name");
+  const SubjectOptions subject = AddSubjectOptions(cmd, f->subject);
   auto* proj = cmd->add_option("--projection", f->projection,
                                "a declarative projection; its group's KEY values follow");
   cmd->add_option("KEY", f->key, "with --projection: one value per key field");
-  actor->excludes(topic)->excludes(proj);
-  topic->excludes(proj);
-  cmd->add_option("--role", f->role, "with --actor: speaker, target or any")
-      ->check(CLI::IsMember({"speaker", "target", "any"}))
-      ->capture_default_str();
+  subject.actor->excludes(proj);
+  subject.topic->excludes(proj);
   cmd->add_option("--by", f->by, "day, week (ISO 8601), month or year")
       ->check(CLI::IsMember({"day", "week", "month", "year"}))
       ->capture_default_str();
@@ -166,23 +156,11 @@ Runner AddSeries(CLI::App& app, const GlobalFlags& g) {
                                   "--projection needs one KEY value per key field"));
     } else if (!f->key.empty()) {
       return Fail("series", absl::InvalidArgumentError("KEY values go with --projection"));
-    } else if (cmd->count("--actor") > 0) {
-      q.kind = TimelineKind::kActor;
-      q.name = f->actor;
-    } else if (cmd->count("--topic") > 0) {
-      q.kind = TimelineKind::kTopic;
-      q.name = f->topic;
-    } else {
+    } else if (!TakeSubject(*cmd, f->subject, &q)) {
       return Fail("series", absl::InvalidArgumentError(
                                 "give --actor NAME, --topic NAME or --projection NAME KEY..."));
     }
-    if (cmd->count("--role") > 0 && cmd->count("--actor") == 0)
-      return Fail("--role", absl::InvalidArgumentError("applies to --actor only"));
-    if (q.projection.empty() && q.name.empty())
-      return Fail("series", absl::InvalidArgumentError("the name is empty"));
-    q.role = f->role == "speaker"  ? Role::kSpeaker
-             : f->role == "target" ? Role::kTarget
-                                   : Role::kAny;
+    if (int code = TakeRole(*cmd, f->subject, "series", &q); code != kExitOk) return code;
     return Run(g, *f, sq);
   };
 }

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/subject_args.h"
 #include "cli/terminal.h"
 #include "cli/time_args.h"
 
@@ -29,8 +30,7 @@ const ProjectionInfo* FindInfo(const std::vector<ProjectionInfo>& infos,
 }
 
 struct TimelineCommandFlags {
-  std::string actor, topic;
-  std::string role = "any";
+  SubjectFlags subject;
   bool follow = false;
   bool collapse = false;
   TimelineFlags q;
@@ -256,16 +256,7 @@ Runner AddTimeline(CLI::App& app, const GlobalFlags& g) {
       "Statements by or about an actor (--actor) or on a topic (--topic), in the "
       "order they occurred, with corrections applied and retractions left out; "
       "as of any point of the log with --as-of");
-  auto* actor = cmd->add_option(
-      "--actor", f->actor,
-      "actor name (case, spacing and Unicode form do not matter; aliases apply)");
-  auto* topic = cmd->add_option("--topic", f->topic, "topic name");
-  actor->excludes(topic);
-  cmd->add_option("--role", f->role,
-                  "with --actor: statements the actor made (speaker), was "
-                  "addressed in (target), or either (any)")
-      ->check(CLI::IsMember({"speaker", "target", "any"}))
-      ->capture_default_str();
+  AddSubjectOptions(cmd, f->subject);
   AddTimelineFlags(cmd, f->q);
   cmd->add_flag("--follow", f->follow,
                 "after the timeline, print a row for each statement, correction or "
@@ -284,23 +275,9 @@ Runner AddTimeline(CLI::App& app, const GlobalFlags& g) {
       ->excludes(cmd->get_option("--include-retracted"));
   return [f, &g, cmd]() -> int {
     TimelineQuery q;
-    if (cmd->count("--actor") > 0) {
-      q.kind = TimelineKind::kActor;
-      q.name = f->actor;
-    } else if (cmd->count("--topic") > 0) {
-      q.kind = TimelineKind::kTopic;
-      q.name = f->topic;
-      if (cmd->count("--role") > 0)
-        return Fail("--role", absl::InvalidArgumentError("applies to --actor only"));
-    } else {
-      return Fail("timeline", absl::InvalidArgumentError(
-                                  "give --actor NAME or --topic NAME"));
-    }
-    if (q.name.empty())
-      return Fail("timeline", absl::InvalidArgumentError("the name is empty"));
-    q.role = f->role == "speaker"  ? Role::kSpeaker
-             : f->role == "target" ? Role::kTarget
-                                   : Role::kAny;
+    if (!TakeSubject(*cmd, f->subject, &q))
+      return Fail("timeline", absl::InvalidArgumentError("give --actor NAME or --topic NAME"));
+    if (int code = TakeRole(*cmd, f->subject, "timeline", &q); code != kExitOk) return code;
     if (f->follow) return FollowTimeline(g, f->q, q);
     if (f->collapse) return RunCollapsedTimeline(g, f->q, q);
     return RunTimeline(g, f->q, q);

@@ -19,7 +19,11 @@ absl::StatusOr<Event> DecodeAt(uint64_t seq, std::string_view value, DecodeDepth
 
 DbLogIterator::DbLogIterator(rocksdb::Iterator* it, uint64_t from, LogExpectation expect,
                              DecodeDepth depth)
-    : it_(it), depth_(depth), from_(from), expect_(std::move(expect)), next_(SkipLost(from)) {
+    : from_(from),
+      expect_(std::move(expect)),
+      next_(SkipLost(from)),  // reads expect_, set above
+      it_(it),
+      depth_(depth) {
   it_->Seek(EncodeU64(from));
   Load();
 }

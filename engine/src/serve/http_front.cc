@@ -350,7 +350,8 @@ kj::Promise<void> HttpFront::Subscribe(const HttpTarget& target, const kj::HttpH
   h.add("Cache-Control", "no-cache");
   auto out = response.send(200, "OK", h);  // chunked, until the subscription ends
   SubscriptionContext c{s_.state.engine, s_.state.reads,      s_.state.watch,
-                        s_.state.max_subscriber_lag, connection_, notes_};
+                        s_.state.max_subscriber_lag, connection_, notes_,
+                        nullptr};
   kj::AsyncOutputStream& stream = *out;
   SseKeepalive keepalive;
   if (s_.sse_keepalive_seconds != 0) {

@@ -1,0 +1,1 @@
+// Compiles the precompiled header every test reuses (tests/CMakeLists.txt).
