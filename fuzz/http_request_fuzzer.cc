@@ -84,7 +84,7 @@ void FuzzRequest(const uint8_t* data, size_t size) {
     auto sse = annals::internal::ParseSseRequest(*t, last_event_id);
     if (sse.ok()) ANNALS_FUZZ_CHECK(sse->filter.actors.size() <= 1);
   }
-  auto a = annals::internal::ParseHttpAddress(address);
+  auto a = annals::internal::ParseLoopbackAddress(address, "--http");
   if (a.ok())
     ANNALS_FUZZ_CHECK(a->host == "::1" || a->host.rfind("127.", 0) == 0);
   CheckBody(address);

@@ -167,6 +167,12 @@ interface Store {
   seqAt @23 (recordedAt :Int64) -> (status :Status, seq :UInt64);
   waitForProjection @24 (name :Text, seq :UInt64, timeoutMicros :Int64) -> (status :Status);
   waitForRebuild @25 (name :Text, timeoutMicros :Int64) -> (status :Status);
+
+  # What this server does beyond what an older one did with the same
+  # methods, so that a client never sends what the server would silently
+  # drop: "event-attributes" (retract and alias store their attributes).
+  # A server older than this method answers UNIMPLEMENTED: none of them.
+  features @26 () -> (status :Status, features :List(Text));
 }
 
 struct ProjectionInfo {

@@ -65,15 +65,18 @@ def open(path, read_only=False, create=False):  # noqa: A001  (the built-in's id
     return Store(_annals.Store(str(path), bool(read_only), bool(create)))
 
 
-def connect(address):
+def connect(address, token=None):
     """Connects to a running ``annals serve`` and returns a :class:`Store`
     with the same methods as :func:`open`'s, each one call to the server.
 
     ``address`` is ``"unix:PATH"`` (what the server writes in its store's
-    ``annals.server`` file; :func:`server_address` reads it). TCP servers
-    are not supported yet: ``"tcp:..."`` raises :class:`InvalidArgumentError`,
-    as does anything that is not an address; :class:`UnavailableError` when
-    nothing answers there. What has no remote form raises
+    ``annals.server`` file; :func:`server_address` reads it), or
+    ``"tcp:HOST:PORT"`` (``annals serve --listen``, a loopback HOST until TLS
+    exists) with ``token``, one the server's ``--token-file`` admits
+    (:class:`PermissionDeniedError` if it does not; a read-only token's
+    store raises it for every change). Anything else, or ``tcp:`` without
+    a token, raises :class:`InvalidArgumentError`; :class:`UnavailableError`
+    when nothing answers there. What has no remote form raises
     :class:`FailedPreconditionError`. Appends are durable as the server's
     ``--sync`` says, and then synced (as :func:`open`'s are).
     """
@@ -81,7 +84,10 @@ def connect(address):
         raise InvalidArgumentError(
             f"address: expected a str such as 'unix:/path/annals.sock', not "
             f"{type(address).__name__}")
-    return Store(_annals.connect(address))
+    if token is not None and not isinstance(token, str):
+        raise InvalidArgumentError(
+            f"token: expected a str, not {type(token).__name__}")
+    return Store(_annals.connect(address, token or ""))
 
 
 def server_address(path):

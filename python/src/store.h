@@ -50,16 +50,17 @@ class Store {
   }
 
   // The store a server holds, through its client (annals.connect):
-  // `address` is "unix:PATH"; TCP servers are not supported yet.
-  static std::unique_ptr<Store> Connect(const std::string& address) {
-    if (absl::StartsWith(address, "tcp:"))
-      throw StatusError{absl::InvalidArgumentError(absl::StrCat(
-          address, ": TCP servers are not supported yet (use unix:PATH)"))};
-    absl::StatusOr<std::unique_ptr<Client>> c = WithoutGil([&] { return annals::Connect(address); });
+  // `address` is "unix:PATH", or "tcp:HOST:PORT" with `token`.
+  static std::unique_ptr<Store> Connect(const std::string& address, const std::string& token) {
+    ClientOptions options;
+    options.token = token;
+    absl::StatusOr<std::unique_ptr<Client>> c =
+        WithoutGil([&] { return annals::Connect(address, options); });
     std::unique_ptr<Store> s(new Store);
     s->client_ = Take(std::move(c));
     s->engine_ = NewClientEngine(s->client_);
     s->path_ = s->address_ = address;
+    s->token_ = token;
     return s;
   }
 
@@ -67,7 +68,7 @@ class Store {
   std::unique_ptr<Subscriber> Subscribe(uint64_t from_seq, const SubscriptionFilter& filter) {
     std::shared_ptr<Engine> e = engine();
     absl::StatusOr<std::unique_ptr<EventStream>> s = WithoutGil([&] {
-      if (!address_.empty()) return RemoteStream::Start(address_, from_seq, filter);
+      if (!address_.empty()) return RemoteStream::Start(address_, token_, from_seq, filter);
       return LocalStream::Start(std::move(e), path_, read_only_, from_seq, filter);
     });
     return std::make_unique<Subscriber>(Take(std::move(s)));
@@ -494,6 +495,7 @@ class Store {
 
   std::string path_;
   std::string address_;  // a server's, when connected; else empty
+  std::string token_;    // for a "tcp:" server
   std::shared_ptr<Client> client_;  // engine_'s, when connected
   bool read_only_ = false;
   std::shared_ptr<Engine> engine_;

@@ -20,16 +20,18 @@ class Server:
     """`annals --db STORE serve --ready-fd N`: started, its address read
     from the pipe (the server writes it once it listens), stopped."""
 
-    def __init__(self, cli, store, log):
+    def __init__(self, cli, store, log, flags=()):
         read_end, write_end = os.pipe()
         with open(log, "ab") as err:
             self.proc = subprocess.Popen(
                 [cli, "--db", str(store), "serve", "--create", "--ready-fd",
-                 str(write_end)],
+                 str(write_end), *flags],
                 pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=err)
         os.close(write_end)
         with os.fdopen(read_end, "rb") as ready:
-            self.address = ready.read().decode().split("\n")[0]
+            lines = ready.read().decode().split("\n")
+        self.address = lines[0]
+        self.tcp = next((line for line in lines if line.startswith("tcp:")), None)
         assert self.address.startswith("unix:"), self.address
 
     def stop(self):
@@ -203,8 +205,10 @@ def test_close_from_another_thread_ends_a_waiting_iteration(served):
 
 
 def test_addresses_that_are_not_a_server_are_clear_errors(tmp_path):
-    with pytest.raises(annals.InvalidArgumentError, match="TCP servers are not supported"):
+    with pytest.raises(annals.InvalidArgumentError, match="needs a token"):
         annals.connect("tcp:127.0.0.1:9")
+    with pytest.raises(annals.InvalidArgumentError, match="loopback"):
+        annals.connect("tcp:192.0.2.1:9", token="0123456789abcdef")
     with pytest.raises(annals.InvalidArgumentError, match="unix:PATH"):
         annals.connect("not an address")
     with pytest.raises(annals.UnavailableError):
@@ -242,3 +246,30 @@ def test_writes_and_projections_through_the_server_as_on_a_local_store(served):
         got = same_calls(remote)
         assert got["import"]["duplicates"] > 0 and got["counts"] and got["timeline"]
         assert got == same_calls(local)
+
+
+def test_tcp_with_tokens_that_may_write_or_only_read(tmp_path, cli):
+    tokens = tmp_path / "tokens"
+    writer, reader = "w" * 32, "r" * 32
+    tokens.write_text(f"{writer}\n{reader} read-only\n")
+    tokens.chmod(0o600)
+    server = Server(cli, tmp_path / "store", tmp_path / "serve.log",
+                    ["--listen", "127.0.0.1:0", "--token-file", str(tokens)])
+    try:
+        assert server.tcp and server.tcp.startswith("tcp:127.0.0.1:"), server.tcp
+        db = annals.connect(server.tcp, token=writer)
+        seq = db.append(statement(1))
+        ro = annals.connect(server.tcp, token=reader)
+        assert ro.get(seq)["content"] == "statement 1"
+        with pytest.raises(annals.PermissionDeniedError, match="read-only"):
+            ro.append(statement(2))
+        with pytest.raises(annals.PermissionDeniedError, match="wrong token"):
+            annals.connect(server.tcp, token="x" * 32)
+        sub = ro.subscribe(from_seq=1)
+        assert next(iter(sub))["seq"] == seq  # its own connection, same token
+        sub.close()
+        assert ro.head == 1
+        db.close()
+        ro.close()
+    finally:
+        assert server.stop() == 0

@@ -211,7 +211,7 @@ TEST_F(ServeHttpTest, OnlyLoopbackAddressesAreServed) {
   for (const char* address : {"0.0.0.0:0", "192.168.1.1:8080", "example.org:80", "[::]:0"}) {
     Result r = Run(std::string("serve --http ") + Quote(address));
     EXPECT_EQ(r.exit_code, 1) << address << ": " << r.err;
-    EXPECT_THAT(r.err, HasSubstr("needs --token-file and TLS"));
+    EXPECT_THAT(r.err, HasSubstr("needs TLS"));
   }
   Result bad = Run("serve --http 127.0.0.1:99999");
   EXPECT_EQ(bad.exit_code, 1) << bad.err;

@@ -16,11 +16,13 @@
 namespace annals::test {
 
 // Starts `annals --db DB serve --ready-fd 3` and waits for its readiness
-// lines (the address; with --http, its address) on the pipe: no sleeping, no polling.
+// lines (the address; with --http or --listen, theirs) on the pipe: no
+// sleeping, no polling.
 struct Server {
   Child child;
   std::string address;
   std::string http;  // with --http: its address ("http://127.0.0.1:PORT")
+  std::string tcp;   // with --listen: its address ("tcp:127.0.0.1:PORT")
   std::string log;
 };
 
@@ -36,11 +38,10 @@ inline Server StartServer(const std::filesystem::path& db, const std::filesystem
   std::string ready;
   char c;
   while (read(s.child.fd3, &c, 1) == 1) ready += c;
-  size_t nl = ready.find('\n');
-  s.address = ready.substr(0, nl);
-  if (nl != std::string::npos) {
-    s.http = ready.substr(nl + 1);
-    if (!s.http.empty() && s.http.back() == '\n') s.http.pop_back();
+  for (const std::string& line : Lines(ready)) {
+    if (line.rfind("http://", 0) == 0) s.http = line;
+    else if (line.rfind("tcp:", 0) == 0) s.tcp = line;
+    else if (s.address.empty()) s.address = line;
   }
   close(s.child.fd3);
   s.child.fd3 = -1;

@@ -13,8 +13,9 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
       "Hold the store for writing and serve it to many clients over a Unix socket "
-      "(mode 0600), and over HTTP/JSON with --http, until SIGTERM or SIGINT; clients "
-      "find it by STORE/annals.server");
+      "(mode 0600), over TCP to clients with a token with --listen, and over HTTP/JSON "
+      "with --http, until SIGTERM or SIGINT; local clients find it by "
+      "STORE/annals.server");
   cmd->add_option("--socket", o->socket,
                   "socket path (default: STORE/annals.sock, or under $XDG_RUNTIME_DIR "
                   "or /tmp when that is over 107 bytes or the store is read-only)");
@@ -37,6 +38,14 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
                   "also serve HTTP/JSON (docs/HTTP.md) on PORT, localhost:PORT or "
                   "127.0.0.1:PORT (port 0: any free port; the address is logged and "
                   "written to --ready-fd); other hosts need tokens and TLS, not built yet");
+  cmd->add_option("--listen", o->listen,
+                  "also serve Cap'n Proto RPC over TCP on PORT, localhost:PORT or "
+                  "127.0.0.1:PORT, to clients with a token (--server tcp:HOST:PORT); "
+                  "needs --token-file; other hosts need TLS, not built yet");
+  cmd->add_option("--token-file", o->token_file,
+                  "the tokens --listen admits, one a line: TOKEN, or TOKEN read-only (may "
+                  "not change the store); at least 16 characters each; the file must be "
+                  "mode 600 (default: the global --token-file)");
   cmd->add_option("--http-max-header-bytes", o->http_max_header_bytes,
                   "answer 431 to an HTTP request whose target and headers are bigger")
       ->capture_default_str();
@@ -54,9 +63,10 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--ready-fd", o->ready_fd,
                   "once serving, write the address and a newline to this file "
                   "descriptor and close it (for scripts); with --http, the HTTP "
-                  "address on a second line");
+                  "address on a second line; with --listen, the TCP one after them");
   return [o, &g]() -> int {
     o->store = g.db;
+    if (o->token_file.empty() && !o->listen.empty()) o->token_file = g.token_file;
     absl::Status s = Serve(*o);
     if (IsNoStore(s))
       s = WithHint(s, "give --db PATH or set ANNALS_DB; `annals import` creates one, or "

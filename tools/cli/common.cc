@@ -2,12 +2,16 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <vector>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "annals/client.h"
 #include "annals/status.h"
 #include "cli/remote_engine.h"
@@ -122,18 +126,47 @@ absl::StatusOr<uint64_t> ResolveEvent(const Engine& engine, std::string_view whi
   return engine.FindById(which);
 }
 
+namespace {
+
+// The token for a "tcp:" server (ConnectWithToken).
+absl::StatusOr<std::string> TokenOf(const GlobalFlags& g) {
+  if (g.token_file.empty()) {
+    const char* env = std::getenv("ANNALS_TOKEN");
+    return std::string(env == nullptr ? "" : env);
+  }
+  std::ifstream in(g.token_file);
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("--token-file ", g.token_file, ": cannot read it"));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> words = absl::StrSplit(line, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
+    if (!words.empty() && words[0][0] != '#') return words[0];
+  }
+  return absl::InvalidArgumentError(absl::StrCat("--token-file ", g.token_file, ": no token in it"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Client>> ConnectWithToken(const GlobalFlags& g,
+                                                         const std::string& address) {
+  ClientOptions options;
+  if (absl::StartsWith(address, "tcp:")) {
+    auto token = TokenOf(g);
+    if (!token.ok()) return token.status();
+    options.token = *std::move(token);
+  }
+  return Connect(address, options);
+}
+
 absl::StatusOr<std::unique_ptr<Client>> ConnectClient(const GlobalFlags& g) {
   std::optional<std::string> address;
   if (!g.server.empty()) {
-    if (absl::StartsWith(g.server, "tcp:"))
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--server ", g.server, ": TCP servers are not supported yet (use unix:PATH)"));
     address = g.server;
   } else {
     address = ServerAddress(g.db);
     if (!address.has_value()) return std::unique_ptr<Client>();
   }
-  auto client = Connect(*address);
+  auto client = ConnectWithToken(g, *address);
   if (!client.ok()) {
     // A stale address file (a killed server) or one this version cannot
     // read: the store is not served; open it here.

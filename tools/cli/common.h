@@ -23,7 +23,14 @@ inline constexpr int kExitStorage = 2;   // the store failed or is damaged
 struct GlobalFlags {
   std::string db = "./annals.db";  // --db, else $ANNALS_DB
   std::string server;              // --server, else $ANNALS_SERVER; "" = discover
+  std::string token_file;          // --token-file, else $ANNALS_TOKEN_FILE
 };
+
+// Connects to the server at `address` with the token for a "tcp:" one:
+// the first word of --token-file's first line that is not blank or a
+// # comment, else $ANNALS_TOKEN.
+absl::StatusOr<std::unique_ptr<Client>> ConnectWithToken(const GlobalFlags& g,
+                                                         const std::string& address);
 
 // Head and Projections as the store answers them. The Engine's own calls
 // are infallible, so through a server that fails they answer 0 / nothing;

@@ -213,7 +213,7 @@ int FollowLog(const GlobalFlags& g, int signal_fd, uint64_t from_seq,
       // A second connection for lookups: the subscription's callback runs
       // on its client's I/O thread and may not call that client.
       auto address = g.server.empty() ? ServerAddress(g.db) : g.server;
-      auto other = Connect(address.value_or(""));
+      auto other = ConnectWithToken(g, address.value_or(""));
       if (!other.ok()) {  // gone already: look again
         backoff.Wait(signal_fd);
         continue;

@@ -35,10 +35,14 @@ int Run(int argc, char** argv) {
                  "store directory (default: $ANNALS_DB, else ./annals.db)")
       ->envname("ANNALS_DB");
   app.add_option("--server", g.server,
-                 "use the server at ADDRESS (unix:PATH) instead of the one holding the "
+                 "use the server at ADDRESS (unix:PATH, or tcp:HOST:PORT with a token) instead of the one holding the "
                  "store, if any (default: $ANNALS_SERVER, else the store's annals.server "
                  "file)")
       ->envname("ANNALS_SERVER");
+  app.add_option("--token-file", g.token_file,
+                 "for a tcp:HOST:PORT server: a file whose first line is the token "
+                 "(default: $ANNALS_TOKEN_FILE, else the token in $ANNALS_TOKEN)")
+      ->envname("ANNALS_TOKEN_FILE");
 
   std::map<CLI::App*, Runner> runners;
   auto add = [&](Runner r) { runners.emplace(app.get_subcommands({}).back(), std::move(r)); };

@@ -38,6 +38,9 @@ namespace annals {
 struct ClientOptions {
   // Largest message accepted from the server, in bytes (a page of events).
   uint64_t max_message_bytes = 64ull << 20;
+  // For a "tcp:" server: the token it admits (ServeOptions::token_file).
+  // Unused for a Unix socket, which only the store's owner can reach.
+  std::string token;
 };
 
 // Which events a subscription delivers: every non-empty list must match
@@ -107,7 +110,9 @@ class ANNALS_EXPORT Client {
   // and Sync follow the server's durability (see Append); waits ask the
   // server again every half second or so until `timeout`. Registering
   // in-process C++ projections (Engine::AddProjection) has no remote form:
-  // declarative ones (CreateProjection) work.
+  // declarative ones (CreateProjection) work. Retract and Alias with
+  // attributes fail with kFailedPrecondition, sending nothing, when the
+  // server is an older annals that would store the event without them.
   virtual absl::StatusOr<AppendResult> Correct(uint64_t target, const Statement& corrected,
                                                std::string_view reason) = 0;
   virtual absl::StatusOr<AppendResult> Retract(
@@ -153,8 +158,11 @@ class ANNALS_EXPORT Client {
 };
 
 // Connects to a server. `address` is "unix:PATH" (what the server writes in
-// its address file; see ServerAddress). kInvalidArgument: not an address;
-// kUnavailable: nothing answers there.
+// its address file; see ServerAddress) or "tcp:HOST:PORT" (ServeOptions::
+// listen) with a loopback HOST (until TLS exists) and options.token.
+// kInvalidArgument: not such an address, or tcp: without a token;
+// kUnavailable: nothing answers there; kPermissionDenied: the server
+// refused the token.
 ANNALS_EXPORT absl::StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
                                                               const ClientOptions& options = {});
 

@@ -46,11 +46,13 @@ ANNALS_EXPORT std::vector<std::string> SuggestNames(const std::vector<GroupCount
 struct AliasSuggestion {
   std::string alias;      // shown as `actors` shows it
   std::string canonical;  // the linked name with the most statements
-  // Why, "; "-separated: "code USA" (both carry CAMEO actor code USA: GDELT's
-  // Actor1Code/Actor2Code, PLOVER's actor code, or a name that is a CAMEO
-  // country's code or name), "folded erdogan" (equal once accents, case and
-  // punctuation are ignored), "word order" ("Government of Russia" and
-  // "Russia Government").
+  // Why, "; "-separated, each reason with the names it links this one to
+  // (up to 3, then "N more"): "code USA with U.S. and United States" (they
+  // carry CAMEO actor code USA: GDELT's Actor1Code/Actor2Code, PLOVER's
+  // actor code, or a name that is a CAMEO country's code or name), "folded
+  // erdogan with Erdoğan" (equal once accents, case and punctuation are
+  // ignored), "word order with Russia Government" (and "Government of
+  // Russia"). The link may run through another name of the group.
   std::string evidence;
   uint64_t alias_count = 0;  // statements naming each (as `actors` counts)
   uint64_t canonical_count = 0;

@@ -67,6 +67,23 @@ struct ServeOptions {
   // to ready_fd. Other hosts are refused (kInvalidArgument) until tokens and
   // TLS exist.
   std::string http;
+  // Cap'n Proto RPC over TCP too, for clients that connect to
+  // "tcp:HOST:PORT" with a token (ClientOptions::token): "" = none; an
+  // address as `http` takes (loopback only, until TLS exists: tokens must
+  // never cross a network in clear). The address taken ("tcp:127.0.0.1:
+  // PORT") is logged and written to ready_fd after the others. Requires
+  // token_file. A TCP connection's bootstrap capability is an
+  // rpc::Authenticator: login(token) gives the Store, one that refuses
+  // every change (kPermissionDenied) for a read-only token; a wrong token
+  // gets kPermissionDenied and is logged.
+  std::string listen;
+  // The tokens `listen` admits: one a line, "TOKEN" (reads and writes) or
+  // "TOKEN read-only"; blank lines and lines starting with # are skipped;
+  // at least 16 printable ASCII characters each (`openssl rand -hex 32`).
+  // The file must not be readable by its group or others (mode 600), as
+  // ssh insists for keys; the server does not start otherwise. Tokens are
+  // compared in constant time.
+  std::string token_file;
   // A request whose target and headers take more than this many bytes is
   // answered 431 (kj's HTTP parser itself stops at 128 KiB).
   size_t http_max_header_bytes = size_t{64} << 10;
@@ -84,7 +101,9 @@ struct ServeOptions {
 // from the main thread before starting other threads: it blocks SIGTERM and
 // SIGINT in the calling thread (threads it starts inherit that).
 // kFailedPrecondition: the store is in use by another process
-// (IsStoreInUse); other errors as Engine::Open, or of the socket.
+// (IsStoreInUse); kInvalidArgument: a bad address, --listen without a
+// token file, a malformed token file; other errors as Engine::Open, of the
+// socket or of the token file (Tokens in serve/tokens.h).
 ANNALS_EXPORT absl::Status Serve(const ServeOptions& options);
 
 }  // namespace annals

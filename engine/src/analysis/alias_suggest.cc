@@ -73,7 +73,20 @@ void Tally(const Statement& s, const AliasView& aliases, std::map<std::string, A
   }
 }
 
-// Union-find over the actors' indexes, each link with its reason.
+// The actors a piece of evidence links a name with: the first few (by
+// index) and how many in all.
+struct Partners {
+  static constexpr size_t kShown = 3;
+  std::vector<size_t> shown;
+  size_t total = 0;
+  void Add(size_t i) {
+    if (shown.size() < kShown) shown.push_back(i);
+    ++total;
+  }
+};
+
+// Union-find over the actors' indexes; for each actor, every reason it was
+// linked and with whom.
 struct Links {
   explicit Links(size_t n) : parent(n), reasons(n) {
     std::iota(parent.begin(), parent.end(), size_t{0});
@@ -83,20 +96,33 @@ struct Links {
     return x;
   }
   void Link(size_t a, size_t b, const std::string& why) {
-    reasons[a].insert(why);
-    reasons[b].insert(why);
+    reasons[a][why].Add(b);
+    reasons[b][why].Add(a);
     parent[Find(a)] = Find(b);
   }
+  // Links `members`, which all share one piece of evidence, each with all
+  // the others (work linear in the group: only a few partners are kept).
+  void LinkAll(const std::vector<size_t>& members, const std::string& why) {
+    if (members.size() < 2) return;
+    for (size_t m : members) {
+      Partners& p = reasons[m][why];
+      for (size_t other : members) {
+        if (other == m) continue;
+        if (p.shown.size() == Partners::kShown) break;
+        p.shown.push_back(other);
+      }
+      p.total += members.size() - 1;
+      parent[Find(m)] = Find(members[0]);
+    }
+  }
   std::vector<size_t> parent;
-  std::vector<std::set<std::string>> reasons;
+  std::vector<std::map<std::string, Partners>> reasons;
 };
 
 // Links every group of indexes that share a key.
 void LinkGroups(const std::map<std::string, std::vector<size_t>>& groups,
                 const char* what, Links* links) {
-  for (const auto& [key, members] : groups)
-    for (size_t i = 1; i < members.size(); ++i)
-      links->Link(members[0], members[i], absl::StrCat(what, " ", key));
+  for (const auto& [key, members] : groups) links->LinkAll(members, absl::StrCat(what, " ", key));
 }
 
 struct Named {
@@ -137,8 +163,7 @@ void LinkByCode(const std::vector<Named>& names,
     for (size_t i : members)
       if (country != nullptr && NamesCountry(names[i].folded, *country))
         linked.push_back(i);
-    for (size_t i = 1; i < linked.size(); ++i)
-      links->Link(linked[0], linked[i], absl::StrCat("code ", code));
+    links->LinkAll(linked, absl::StrCat("code ", code));
   }
 }
 
@@ -177,6 +202,24 @@ bool Larger(const Named& a, const Named& b) {
   return a.label < b.label;
 }
 
+// "code USA with United States and U.S.; word order with Russia
+// Government": each reason `i` was linked, with whom.
+std::string Evidence(const std::vector<Named>& names, const Links& links, size_t i) {
+  std::vector<std::string> parts;
+  for (const auto& [why, partners] : links.reasons[i]) {
+    std::vector<std::string> labels;
+    for (size_t p : partners.shown) labels.push_back(names[p].label);
+    std::sort(labels.begin(), labels.end());
+    if (partners.total > labels.size())
+      labels.push_back(absl::StrCat(partners.total - labels.size(), " more"));
+    std::string with = labels.back();
+    if (labels.size() > 1)
+      with = absl::StrCat(absl::StrJoin(labels.begin(), labels.end() - 1, ", "), " and ", with);
+    parts.push_back(absl::StrCat(why, " with ", with));
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<AliasSuggestion>> SuggestAliases(const Engine& engine,
@@ -211,7 +254,7 @@ absl::StatusOr<std::vector<AliasSuggestion>> SuggestAliases(const Engine& engine
   for (size_t i = 0; i < names.size(); ++i) {
     const Named& canonical = names[top[links.Find(i)]];
     if (&canonical == &names[i]) continue;
-    out.push_back({names[i].label, canonical.label, absl::StrJoin(links.reasons[i], "; "),
+    out.push_back({names[i].label, canonical.label, Evidence(names, links, i),
                    names[i].actor->count, canonical.actor->count});
   }
   std::sort(out.begin(), out.end(), [](const AliasSuggestion& a, const AliasSuggestion& b) {

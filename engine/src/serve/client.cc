@@ -3,6 +3,7 @@
 // any thread hand it work with kj::Executor::executeSync.
 #include "annals/client.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "capnp/rpc-twoparty.h"
 #include "kj/async-io.h"
 #include "serve/client_calls.h"
+#include "serve/client_connect.h"
 #include "serve/client_subscription.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
@@ -27,39 +29,10 @@ absl::Status Unreachable(const kj::Exception& e) {
   return absl::UnavailableError(absl::StrCat("server: ", e.getDescription().cStr()));
 }
 
-// The caller's handle; the capability lives on (and is dropped through)
-// the client's I/O thread.
-class RemoteSubscription final : public Subscription {
- public:
-  using Drop = std::function<void()>;
-  RemoteSubscription(std::shared_ptr<SubscriptionState> state, Drop drop)
-      : state_(std::move(state)), drop_(std::move(drop)) {}
-  ~RemoteSubscription() override { drop_(); }
-
-  absl::Status Wait() override {
-    absl::MutexLock lock(&state_->mu);
-    state_->mu.Await(absl::Condition(&state_->ended));
-    return state_->why;
-  }
-  std::optional<absl::Status> Wait(absl::Duration timeout) override {
-    absl::MutexLock lock(&state_->mu);
-    if (!state_->mu.AwaitWithTimeout(absl::Condition(&state_->ended), timeout))
-      return std::nullopt;
-    return state_->why;
-  }
-  uint64_t resume_from() const override {
-    absl::MutexLock lock(&state_->mu);
-    return state_->resume;
-  }
-
- private:
-  std::shared_ptr<SubscriptionState> state_;
-  Drop drop_;
-};
-
 class RemoteClient final : public Client {
  public:
-  RemoteClient(std::string path, const ClientOptions& options) : path_(std::move(path)) {
+  RemoteClient(ServerEndpoint endpoint, const ClientOptions& options)
+      : endpoint_(std::move(endpoint)), token_(options.token) {
     reader_.traversalLimitInWords = options.max_message_bytes / 8;
     thread_ = std::thread([this] { Run(); });
   }
@@ -180,6 +153,9 @@ class RemoteClient final : public Client {
 
   absl::StatusOr<AppendResult> Retract(uint64_t target, std::string_view reason,
                                        const std::vector<Attribute>& attributes) override {
+    if (!attributes.empty())
+      if (absl::Status st = Require("event-attributes", "the retraction's attributes"); !st.ok())
+        return st;
     std::string why(reason);
     return Call<AppendResult>([&](rpc::Store::Client& s) {
       auto req = s.retractRequest();
@@ -192,6 +168,9 @@ class RemoteClient final : public Client {
 
   absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
                                      const std::vector<Attribute>& attributes) override {
+    if (!attributes.empty())
+      if (absl::Status st = Require("event-attributes", "the alias's attributes"); !st.ok())
+        return st;
     std::string a(alias), c(canonical);
     return Call<AppendResult>([&](rpc::Store::Client& s) {
       auto req = s.aliasRequest();
@@ -387,16 +366,29 @@ class RemoteClient final : public Client {
       });
     });
     if (!started.ok()) return started.status();
-    return std::unique_ptr<Subscription>(new RemoteSubscription(state, [this, cap] {
+    return NewRemoteSubscription(state, [this, cap] {
       try {
         executor_->executeSync([cap] { *cap = nullptr; });
       } catch (const kj::Exception&) {
         // The I/O thread has ended: the capability went with it.
       }
-    }));
+    });
   }
 
  private:
+  // OK if the server has `feature`, else MissingFeature; asks it once.
+  absl::Status Require(std::string_view feature, std::string_view what) {
+    absl::MutexLock lock(&features_mu_);
+    if (!features_) {
+      auto got = Call<std::vector<std::string>>(FeaturesOf);
+      if (!got.ok()) return got.status();
+      features_ = *std::move(got);
+    }
+    if (std::find(features_->begin(), features_->end(), feature) != features_->end())
+      return absl::OkStatus();
+    return MissingFeature(feature, what);
+  }
+
   absl::StatusOr<std::vector<Event>> ReadOnce(uint64_t from_seq, uint64_t limit) {
     return Call<std::vector<Event>>([from_seq, limit](rpc::Store::Client& s) {
       auto req = s.readRequest();
@@ -430,7 +422,8 @@ class RemoteClient final : public Client {
   void Run() {
     try {
       auto io = kj::setupAsyncIo();
-      auto address = io.provider->getNetwork().parseAddress(kj::str("unix:", path_.c_str()))
+      auto address = io.provider->getNetwork()
+                         .parseAddress(kj::StringPtr(endpoint_.kj_address.c_str()))
                          .wait(io.waitScope);
       auto stream = address->connect().wait(io.waitScope);
       capnp::TwoPartyVatNetwork network(*stream, capnp::rpc::twoparty::Side::CLIENT, reader_);
@@ -439,11 +432,18 @@ class RemoteClient final : public Client {
       capnp::MallocMessageBuilder message(scratch);
       auto vat = message.getRoot<capnp::rpc::twoparty::VatId>();
       vat.setSide(capnp::rpc::twoparty::Side::SERVER);
-      rpc::Store::Client store = rpc.bootstrap(vat).castAs<rpc::Store>();
+      auto store = endpoint_.login ? Login(rpc.bootstrap(vat), token_, io.waitScope)
+                                   : rpc.bootstrap(vat).castAs<rpc::Store>();
+      if (!store.ok()) {
+        absl::MutexLock lock(&mu_);
+        start_ = store.status();
+        ready_ = true;
+        return;
+      }
       auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
       {
         absl::MutexLock lock(&mu_);
-        store_ = &store;
+        store_ = &*store;
         executor_ = kj::getCurrentThreadExecutor().addRef();
         stop_ = kj::mv(paf.fulfiller);
         ready_ = true;
@@ -456,7 +456,8 @@ class RemoteClient final : public Client {
     }
   }
 
-  const std::string path_;
+  const ServerEndpoint endpoint_;
+  const std::string token_;
   capnp::ReaderOptions reader_;
   absl::Mutex mu_;
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
@@ -464,6 +465,8 @@ class RemoteClient final : public Client {
   kj::Own<kj::CrossThreadPromiseFulfiller<void>> stop_ ABSL_GUARDED_BY(mu_);
   // Set once before ready_; used only on the I/O thread / through it.
   rpc::Store::Client* store_ = nullptr;
+  absl::Mutex features_mu_;
+  std::optional<std::vector<std::string>> features_ ABSL_GUARDED_BY(features_mu_);
   kj::Own<const kj::Executor> executor_;
   std::thread thread_;
 };
@@ -473,10 +476,9 @@ class RemoteClient final : public Client {
 
 absl::StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
                                                 const ClientOptions& options) {
-  if (!absl::StartsWith(address, "unix:") || address.size() == 5)
-    return absl::InvalidArgumentError(
-        absl::StrCat("server address \"", address, "\": expected unix:PATH"));
-  auto client = std::make_unique<internal::RemoteClient>(address.substr(5), options);
+  auto endpoint = internal::ParseServerAddress(address, options);
+  if (!endpoint.ok()) return endpoint.status();
+  auto client = std::make_unique<internal::RemoteClient>(*std::move(endpoint), options);
   if (absl::Status s = client->Started(); !s.ok()) return s;
   return std::unique_ptr<Client>(std::move(client));
 }

@@ -4,11 +4,17 @@
 #define ANNALS_ENGINE_SRC_SERVE_CLIENT_CALLS_H_
 
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "annals/engine.h"
+#include "kj/async.h"
+#include "schema/annals_rpc.capnp.h"
 #include "serve/wire.h"
 
 namespace annals::internal {
@@ -25,6 +31,35 @@ template <typename R>
 absl::StatusOr<bool> Done(R& r) {
   if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
   return true;
+}
+
+// What the server does beyond what an older one did (rpc features @26):
+// its list, or none from a server older than the method (UNIMPLEMENTED).
+// Run on the client's I/O thread.
+inline kj::Promise<absl::StatusOr<std::vector<std::string>>> FeaturesOf(
+    rpc::Store::Client& store) {
+  using Features = absl::StatusOr<std::vector<std::string>>;
+  return store.featuresRequest()
+      .send()
+      .then([](auto r) -> Features {
+        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+        std::vector<std::string> out;
+        for (auto f : r.getFeatures()) out.emplace_back(f.cStr(), f.size());
+        return out;
+      })
+      .catch_([](kj::Exception&& e) -> Features {
+        if (e.getType() != kj::Exception::Type::UNIMPLEMENTED) kj::throwFatalException(kj::mv(e));
+        return std::vector<std::string>();
+      });
+}
+
+// The error for a request that needs server feature `feature` (`what`
+// says what it would have lost) from a server without it. Nothing was sent.
+inline absl::Status MissingFeature(std::string_view feature, std::string_view what) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the server is an older annals without \"", std::string(feature), "\": it would drop ",
+      std::string(what),
+      "; nothing was sent (upgrade the server, or leave them out)"));
 }
 
 // Calls once(micros left) until it answers anything but

@@ -1,11 +1,43 @@
 #include "serve/client_subscription.h"
 
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "serve/wire.h"
 
 namespace annals::internal {
 namespace {
+
+// The caller's handle; the capability lives on (and is dropped through)
+// the client's I/O thread.
+class RemoteSubscription final : public Subscription {
+ public:
+  using Drop = std::function<void()>;
+  RemoteSubscription(std::shared_ptr<SubscriptionState> state, Drop drop)
+      : state_(std::move(state)), drop_(std::move(drop)) {}
+  ~RemoteSubscription() override { drop_(); }
+
+  absl::Status Wait() override {
+    absl::MutexLock lock(&state_->mu);
+    state_->mu.Await(absl::Condition(&state_->ended));
+    return state_->why;
+  }
+  std::optional<absl::Status> Wait(absl::Duration timeout) override {
+    absl::MutexLock lock(&state_->mu);
+    if (!state_->mu.AwaitWithTimeout(absl::Condition(&state_->ended), timeout))
+      return std::nullopt;
+    return state_->why;
+  }
+  uint64_t resume_from() const override {
+    absl::MutexLock lock(&state_->mu);
+    return state_->resume;
+  }
+
+ private:
+  std::shared_ptr<SubscriptionState> state_;
+  Drop drop_;
+};
 
 class EventSink final : public rpc::EventSink::Server {
  public:
@@ -61,6 +93,11 @@ void SubscriptionState::End(const absl::Status& status) {
 kj::Own<rpc::EventSink::Server> NewEventSink(std::shared_ptr<SubscriptionState> state,
                                              std::function<void(const Event&)> on_event) {
   return kj::heap<EventSink>(std::move(state), std::move(on_event));
+}
+
+std::unique_ptr<Subscription> NewRemoteSubscription(std::shared_ptr<SubscriptionState> state,
+                                                    std::function<void()> drop) {
+  return std::make_unique<RemoteSubscription>(std::move(state), std::move(drop));
 }
 
 }  // namespace annals::internal

@@ -24,6 +24,11 @@ struct SubscriptionState {
   void End(const absl::Status& status);
 };
 
+// The caller's handle on `state`; `drop` (run when it is destroyed) drops
+// the capability on the client's I/O thread.
+std::unique_ptr<Subscription> NewRemoteSubscription(std::shared_ptr<SubscriptionState> state,
+                                                    std::function<void()> drop);
+
 kj::Own<rpc::EventSink::Server> NewEventSink(std::shared_ptr<SubscriptionState> state,
                                              std::function<void(const Event&)> on_event);
 

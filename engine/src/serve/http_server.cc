@@ -8,66 +8,18 @@
 #include "absl/strings/str_split.h"
 
 namespace annals::internal {
-namespace {
-
-bool IsLoopbackV4(absl::string_view host) {
-  std::vector<absl::string_view> parts = absl::StrSplit(host, '.');
-  if (parts.size() != 4 || parts[0] != "127") return false;
-  for (absl::string_view p : parts) {
-    uint32_t n = 0;
-    if (p.empty() || p.size() > 3 || p.find_first_not_of("0123456789") != p.npos ||
-        !absl::SimpleAtoi(p, &n) || n > 255)
-      return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-absl::StatusOr<HttpAddress> ParseHttpAddress(std::string_view text_in) {
-  const absl::string_view text(text_in.data(), text_in.size());
-  HttpAddress out;
-  absl::string_view host = "127.0.0.1", port = text;
-  if (size_t colon = text.rfind(':'); colon != text.npos) {
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-  }
-  uint32_t p = 0;
-  if (port.empty() || port.find_first_not_of("0123456789") != port.npos ||
-      !absl::SimpleAtoi(port, &p) || p > 65535)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--http ", text, ": expected PORT, localhost:PORT or HOST:PORT with a port from 0 "
-        "to 65535 (0: any free port)"));
-  out.port = static_cast<uint16_t>(p);
-  if (host == "localhost" || host == "127.0.0.1") out.host = "127.0.0.1";
-  else if (host == "[::1]") out.host = "::1";
-  else if (IsLoopbackV4(host)) out.host = std::string(host);
-  else
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--http ", text, ": only a loopback address (localhost, 127.0.0.1, [::1]) is served "
-        "for now; any other address needs --token-file and TLS (--tls-cert, --tls-key), "
-        "which are not built yet"));
-  return out;
-}
 
 absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Bind(kj::AsyncIoContext& io,
                                                                  ServerState& state,
                                                                  const ServeOptions& options,
-                                                                 const HttpAddress& a) {
-  kj::Own<kj::ConnectionReceiver> listener;
-  try {
-    auto address = io.provider->getNetwork()
-                       .parseAddress(kj::StringPtr(a.host.c_str()), a.port)
-                       .wait(io.waitScope);
-    listener = address->listen();
-  } catch (const kj::Exception& e) {
-    return absl::UnavailableError(absl::StrCat("--http ", options.http, ": cannot listen: ",
-                                               e.getDescription().cStr()));
-  }
-  const std::string host = a.host == "::1" ? "[::1]" : a.host;
-  std::string address = absl::StrCat("http://", host, ":", listener->getPort());
+                                                                 const LoopbackAddress& a) {
+  auto listener = ListenLoopback(io, a, absl::StrCat("--http ", options.http));
+  if (!listener.ok()) return listener.status();
+  LoopbackAddress taken = a;
+  taken.port = static_cast<uint16_t>((*listener)->getPort());
+  std::string address = absl::StrCat("http://", taken.ToString());
   return std::unique_ptr<HttpListener>(
-      new HttpListener(io, state, options, kj::mv(listener), std::move(address)));
+      new HttpListener(io, state, options, kj::mv(*listener), std::move(address)));
 }
 
 namespace {

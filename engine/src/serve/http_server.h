@@ -17,18 +17,10 @@
 #include "kj/compat/http.h"
 #include "serve/accept_loop.h"
 #include "serve/http_front.h"
+#include "serve/loopback_address.h"
 #include "serve/store_service.h"
 
 namespace annals::internal {
-
-struct HttpAddress {
-  std::string host;  // a numeric loopback address: "127.0.0.1", "::1"
-  uint16_t port = 0; // 0: any free port
-};
-
-// "PORT", "localhost:PORT", "127.x.y.z:PORT", "[::1]:PORT". Any other host
-// is kInvalidArgument: it would need --token-file and TLS, not built yet.
-absl::StatusOr<HttpAddress> ParseHttpAddress(std::string_view text);
 
 class HttpListener final : private kj::TaskSet::ErrorHandler {
  public:
@@ -37,7 +29,7 @@ class HttpListener final : private kj::TaskSet::ErrorHandler {
   static absl::StatusOr<std::unique_ptr<HttpListener>> Bind(kj::AsyncIoContext& io,
                                                             ServerState& state,
                                                             const ServeOptions& options,
-                                                            const HttpAddress& address);
+                                                            const LoopbackAddress& address);
   ~HttpListener() noexcept(false);
 
   // "http://127.0.0.1:PORT" (the port taken).

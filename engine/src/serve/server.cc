@@ -7,11 +7,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -23,9 +25,12 @@
 #include "kj/async-unix.h"
 #include "serve/accept_loop.h"
 #include "serve/connection.h"
+#include "serve/gate.h"
 #include "serve/http_server.h"
+#include "serve/loopback_address.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
+#include "serve/tokens.h"
 
 namespace annals {
 namespace internal {
@@ -43,16 +48,24 @@ namespace {
 // waits (each at most half a second a call) and backups.
 constexpr size_t kSlowThreads = 4;
 
+// A connection's bootstrap capability: its Store (Unix socket), or the
+// gate that gives one for a token (TCP).
+using Bootstrap =
+    std::function<capnp::Capability::Client(uint64_t, std::shared_ptr<ConnectionNotes>)>;
+
 class Connections final : public kj::TaskSet::ErrorHandler {
  public:
-  Connections(ServerState& state, kj::Timer& timer)
-      : state_(state),
-        tasks_(*this),
-        accept_(timer, "", [this](kj::Own<kj::AsyncIoStream> s) { Add(kj::mv(s)); }) {}
+  Connections(ServerState& state, kj::Timer& timer) : state_(state), timer_(timer), tasks_(*this) {}
 
   // Accepts until the listener goes (serve/accept_loop.h: EMFILE backs
-  // off; before, it ended the server).
-  kj::Promise<void> Accept(kj::ConnectionReceiver& listener) { return accept_.Run(listener); }
+  // off; before, it ended the server), each connection with `bootstrap`.
+  kj::Promise<void> Accept(kj::ConnectionReceiver& listener, Bootstrap bootstrap) {
+    accepts_.push_back(std::make_unique<AcceptLoop>(
+        timer_, "", [this, b = std::move(bootstrap)](kj::Own<kj::AsyncIoStream> s) {
+          Add(kj::mv(s), b);
+        }));
+    return accepts_.back()->Run(listener);
+  }
 
   void taskFailed(kj::Exception&& e) override {
     ServerLog(absl::StrCat("connection error: ", e.getDescription().cStr()));
@@ -65,7 +78,7 @@ class Connections final : public kj::TaskSet::ErrorHandler {
   }
 
  private:
-  void Add(kj::Own<kj::AsyncIoStream> stream) {
+  void Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootstrap) {
     uint64_t id = ++next_;
     if (!AdmitConnection(state_)) {  // `stream` closes as it goes
       ServerLog(absl::StrCat("connection ", id, " refused: ", state_.open_connections,
@@ -74,7 +87,7 @@ class Connections final : public kj::TaskSet::ErrorHandler {
     }
     ServerLog(absl::StrCat("connection ", id, " opened"));
     auto notes = std::make_shared<ConnectionNotes>();
-    auto c = kj::heap<Connection>(kj::mv(stream), NewStoreService(state_, id, notes), notes);
+    auto c = kj::heap<Connection>(kj::mv(stream), bootstrap(id, notes), notes);
     auto closed = c->network.onDisconnect();
     live_.insert(id);
     notes_[id] = notes;
@@ -87,29 +100,57 @@ class Connections final : public kj::TaskSet::ErrorHandler {
   }
 
   ServerState& state_;
+  kj::Timer& timer_;
   kj::TaskSet tasks_;
   uint64_t next_ = 0;
   std::set<uint64_t> live_;
   std::map<uint64_t, std::shared_ptr<ConnectionNotes>> notes_;
-  AcceptLoop accept_;
+  std::vector<std::unique_ptr<AcceptLoop>> accepts_;
 };
 
-// The RPC address, and the HTTP one (if any) on a second line.
-void Ready(int fd, const std::string& address, const HttpListener* http) {
+// The RPC address, the HTTP one (if any) on a second line, the TCP one
+// (if any) after them.
+void Ready(int fd, const std::string& address, const HttpListener* http,
+           const std::string& tcp) {
   if (fd < 0) return;
   std::string line = address + "\n";
   if (http != nullptr) line += http->address() + "\n";
+  if (!tcp.empty()) line += tcp + "\n";
   (void)!write(fd, line.data(), line.size());
   close(fd);
 }
 
+// What --listen needs before anything is opened: its address and tokens.
+struct TcpPlan {
+  LoopbackAddress address;
+  std::optional<Tokens> tokens;
+};
+
+absl::StatusOr<std::optional<TcpPlan>> PlanTcp(const ServeOptions& o) {
+  if (o.listen.empty()) {
+    if (!o.token_file.empty())
+      return absl::InvalidArgumentError("--token-file: applies with --listen");
+    return std::optional<TcpPlan>();
+  }
+  auto a = ParseLoopbackAddress(o.listen, "--listen");
+  if (!a.ok()) return a.status();
+  if (o.token_file.empty())
+    return absl::InvalidArgumentError(
+        "--listen: needs --token-file (a TCP port is open to every local user)");
+  auto tokens = Tokens::Load(o.token_file);
+  if (!tokens.ok()) return tokens.status();
+  return std::optional<TcpPlan>(TcpPlan{*a, *std::move(tokens)});
+}
+
 absl::Status ServeLoop(const ServeOptions& o) {
-  std::optional<HttpAddress> http_address;
+  std::optional<LoopbackAddress> http_address;
   if (!o.http.empty()) {
-    auto a = ParseHttpAddress(o.http);
+    auto a = ParseLoopbackAddress(o.http, "--http");
     if (!a.ok()) return a.status();
     http_address = *a;
   }
+  auto tcp_plan = PlanTcp(o);
+  if (!tcp_plan.ok()) return tcp_plan.status();
   auto io = kj::setupAsyncIo();
   Options options;
   options.sync_appends = o.sync;
@@ -142,15 +183,45 @@ absl::Status ServeLoop(const ServeOptions& o) {
       }
       http = *std::move(bound);
     }
+    kj::Own<kj::ConnectionReceiver> tcp;
+    std::string tcp_address;
+    if (tcp_plan->has_value()) {
+      auto bound = ListenLoopback(io, (*tcp_plan)->address, absl::StrCat("--listen ", o.listen));
+      if (!bound.ok()) {
+        unlink(path.c_str());
+        return bound.status();
+      }
+      tcp = *std::move(bound);
+      LoopbackAddress taken = (*tcp_plan)->address;
+      taken.port = static_cast<uint16_t>(tcp->getPort());
+      tcp_address = "tcp:" + taken.ToString();
+    }
     if (absl::Status s = WriteAddressFile(o.store, address); !s.ok()) {
       unlink(path.c_str());
       return s;
     }
     ServerLog(absl::StrCat("serving ", o.store, " on ", address,
+                           tcp ? absl::StrCat(" and ", tcp_address) : "",
                            http ? absl::StrCat(" and ", http->address()) : "",
                            o.sync ? " (acks fsynced)" : " (acks in the write-ahead log)"));
-    Ready(o.ready_fd, address, http.get());
-    auto accepting = connections->Accept(*listener).then([] { return siginfo_t{}; });
+    Ready(o.ready_fd, address, http.get(), tcp_address);
+    auto accepting =
+        connections
+            ->Accept(*listener,
+                     [&state](uint64_t id, std::shared_ptr<ConnectionNotes> notes) {
+                       return capnp::Capability::Client(NewStoreService(state, id, notes));
+                     })
+            .then([] { return siginfo_t{}; });
+    if (tcp) {
+      const Tokens& tokens = *(*tcp_plan)->tokens;
+      accepting = accepting.exclusiveJoin(
+          connections
+              ->Accept(*tcp,
+                       [&state, &tokens](uint64_t id, std::shared_ptr<ConnectionNotes> notes) {
+                         return capnp::Capability::Client(NewGate(state, tokens, id, notes));
+                       })
+              .then([] { return siginfo_t{}; }));
+    }
     if (http)
       accepting = accepting.exclusiveJoin(http->Accept().then([] { return siginfo_t{}; }));
     auto stop = io.unixEventPort.onSignal(SIGTERM)
@@ -160,6 +231,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
     // Stop accepting, then let the appends already queued commit and their
     // answers go out before the connections close.
     listener = nullptr;
+    tcp = nullptr;
     if (http) http->StopAccepting();
     unlink(path.c_str());
     unlink(address_file.c_str());

@@ -78,8 +78,9 @@ void ResultToWire(const AppendResult& r, rpc::AppendResult::Builder out) {
 
 class StoreService final : public rpc::Store::Server {
  public:
-  StoreService(ServerState& s, uint64_t connection, std::shared_ptr<ConnectionNotes> notes)
-      : s_(s), connection_(connection), notes_(std::move(notes)) {}
+  StoreService(ServerState& s, uint64_t connection, std::shared_ptr<ConnectionNotes> notes,
+               bool read_only)
+      : s_(s), connection_(connection), notes_(std::move(notes)), read_only_(read_only) {}
 
   kj::Promise<void> stats(StatsContext ctx) override {
     Engine* e = &s_.engine;
@@ -156,6 +157,7 @@ class StoreService final : public rpc::Store::Server {
   }
 
   kj::Promise<void> append(AppendContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
     std::vector<Statement> statements;
     auto list = ctx.getParams().getStatements();
     statements.reserve(list.size());
@@ -195,6 +197,7 @@ class StoreService final : public rpc::Store::Server {
   // Amendments run on the read pool: the engine serialises them with the
   // committer's appends, and applies the store's durability (--sync).
   kj::Promise<void> correct(CorrectContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
     Engine* e = &s_.engine;
     auto p = ctx.getParams();
     auto statement = StatementFromWire(p.getStatement());
@@ -210,6 +213,7 @@ class StoreService final : public rpc::Store::Server {
   }
 
   kj::Promise<void> retract(RetractContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
     Engine* e = &s_.engine;
     auto p = ctx.getParams();
     return Answer<AppendResult>(
@@ -222,6 +226,7 @@ class StoreService final : public rpc::Store::Server {
   }
 
   kj::Promise<void> alias(AliasContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
     Engine* e = &s_.engine;
     auto p = ctx.getParams();
     return Answer<AppendResult>(
@@ -231,6 +236,14 @@ class StoreService final : public rpc::Store::Server {
           return Notified(*w, e->Alias(a, c, {}, attributes));
         },
         [](auto& res, const AppendResult& r) { ResultToWire(r, res.initResult()); });
+  }
+
+  kj::Promise<void> features(FeaturesContext ctx) override {
+    auto res = ctx.getResults();
+    res.initStatus();
+    auto list = res.initFeatures(1);
+    list.set(0, "event-attributes");
+    return kj::READY_NOW;
   }
 
   kj::Promise<void> sync(SyncContext ctx) override {
@@ -257,6 +270,7 @@ class StoreService final : public rpc::Store::Server {
   }
 
   kj::Promise<void> createProjection(CreateProjectionContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
     Engine* e = &s_.engine;
     return Answer<bool>(
         s_.reads, ctx,
@@ -265,6 +279,7 @@ class StoreService final : public rpc::Store::Server {
   }
 
   kj::Promise<void> dropProjection(DropProjectionContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
     Engine* e = &s_.engine;
     return Answer<bool>(
         s_.reads, ctx,
@@ -273,6 +288,7 @@ class StoreService final : public rpc::Store::Server {
   }
 
   kj::Promise<void> rebuild(RebuildContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
     Engine* e = &s_.engine;
     return Answer<bool>(
         s_.reads, ctx,
@@ -346,6 +362,7 @@ class StoreService final : public rpc::Store::Server {
   }
 
   kj::Promise<void> backup(BackupContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
     Engine* e = &s_.engine;
     return Answer<BackupInfo>(
         s_.slow, ctx,
@@ -387,9 +404,21 @@ class StoreService final : public rpc::Store::Server {
   }
 
  private:
+  // True, with the error sent, for a write on a read-only connection
+  // (logged in with a read-only token): nothing is done.
+  template <typename Context>
+  bool RefusedWrite(Context& ctx) {
+    if (!read_only_) return false;
+    StatusToWire(absl::PermissionDeniedError(
+                     "this connection's token is read-only: it may not change the store"),
+                 ctx.getResults().initStatus());
+    return true;
+  }
+
   ServerState& s_;
   uint64_t connection_;
   std::shared_ptr<ConnectionNotes> notes_;
+  const bool read_only_;
   // Subscriptions of this connection alive now (their slots release them;
   // a slot may outlive this service). Touched on the event loop only.
   std::shared_ptr<size_t> subscriptions_ = std::make_shared<size_t>(0);
@@ -427,8 +456,9 @@ bool AdmitConnection(ServerState& state) {
 void ReleaseConnection(ServerState& state) { --state.open_connections; }
 
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
-                                            std::shared_ptr<ConnectionNotes> notes) {
-  return kj::heap<StoreService>(state, connection, std::move(notes));
+                                            std::shared_ptr<ConnectionNotes> notes,
+                                            bool read_only) {
+  return kj::heap<StoreService>(state, connection, std::move(notes), read_only);
 }
 
 }  // namespace annals::internal

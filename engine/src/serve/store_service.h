@@ -42,8 +42,11 @@ bool AdmitConnection(ServerState& state);
 void ReleaseConnection(ServerState& state);
 
 // `notes`: the connection's (serve/connection.h), for its log line.
+// `read_only`: every call that would change the store (append, amendments,
+// projection changes, backup) is refused with kPermissionDenied.
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
-                                            std::shared_ptr<ConnectionNotes> notes);
+                                            std::shared_ptr<ConnectionNotes> notes,
+                                            bool read_only = false);
 
 // A timeline page of at most kMaxTimelinePage entries (limit 0, "no
 // limit", asks for that many) and about kReplyBytes of events, for RPC and

@@ -1,0 +1,50 @@
+#include "serve/gate.h"
+
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "serve/wire.h"
+
+namespace annals::internal {
+namespace {
+
+class Gate final : public rpc::Authenticator::Server {
+ public:
+  Gate(ServerState& state, const Tokens& tokens, uint64_t connection,
+       std::shared_ptr<ConnectionNotes> notes)
+      : state_(state), tokens_(tokens), connection_(connection), notes_(std::move(notes)) {}
+
+  kj::Promise<void> login(LoginContext ctx) override {
+    auto token = ctx.getParams().getToken();
+    const std::optional<TokenGrant> grant = tokens_.Match(
+        std::string_view(reinterpret_cast<const char*>(token.begin()), token.size()));
+    auto res = ctx.getResults();
+    if (!grant.has_value()) {
+      ServerLog(absl::StrCat("connection ", connection_, ": login refused: wrong token"));
+      StatusToWire(absl::PermissionDeniedError("wrong token"), res.initStatus());
+      return kj::READY_NOW;
+    }
+    ServerLog(absl::StrCat("connection ", connection_, ": logged in",
+                           grant->read_only ? " (read-only)" : ""));
+    StatusToWire(absl::OkStatus(), res.initStatus());
+    res.setStore(NewStoreService(state_, connection_, notes_, grant->read_only));
+    return kj::READY_NOW;
+  }
+
+ private:
+  ServerState& state_;
+  const Tokens& tokens_;
+  uint64_t connection_;
+  std::shared_ptr<ConnectionNotes> notes_;
+};
+
+}  // namespace
+
+kj::Own<rpc::Authenticator::Server> NewGate(ServerState& state, const Tokens& tokens,
+                                            uint64_t connection,
+                                            std::shared_ptr<ConnectionNotes> notes) {
+  return kj::heap<Gate>(state, tokens, connection, std::move(notes));
+}
+
+}  // namespace annals::internal

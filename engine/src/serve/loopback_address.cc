@@ -1,0 +1,72 @@
+#include "serve/loopback_address.h"
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace annals::internal {
+namespace {
+
+bool IsLoopbackV4(absl::string_view host) {
+  std::vector<absl::string_view> parts = absl::StrSplit(host, '.');
+  if (parts.size() != 4 || parts[0] != "127") return false;
+  for (absl::string_view p : parts) {
+    uint32_t n = 0;
+    if (p.empty() || p.size() > 3 || p.find_first_not_of("0123456789") != p.npos ||
+        !absl::SimpleAtoi(p, &n) || n > 255)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string LoopbackAddress::ToString() const {
+  return absl::StrCat(host == "::1" ? "[::1]" : host, ":", port);
+}
+
+absl::StatusOr<LoopbackAddress> ParseLoopbackAddress(std::string_view text_in,
+                                                     std::string_view flag_in) {
+  const absl::string_view text(text_in.data(), text_in.size());
+  const absl::string_view flag(flag_in.data(), flag_in.size());
+  LoopbackAddress out;
+  absl::string_view host = "127.0.0.1", port = text;
+  if (size_t colon = text.rfind(':'); colon != text.npos) {
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  uint32_t p = 0;
+  if (port.empty() || port.find_first_not_of("0123456789") != port.npos ||
+      !absl::SimpleAtoi(port, &p) || p > 65535)
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " ", text, ": expected PORT, localhost:PORT or HOST:PORT with a port from 0 "
+        "to 65535 (0: any free port)"));
+  out.port = static_cast<uint16_t>(p);
+  if (host == "localhost" || host == "127.0.0.1") out.host = "127.0.0.1";
+  else if (host == "[::1]") out.host = "::1";
+  else if (IsLoopbackV4(host)) out.host = std::string(host);
+  else
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " ", text, ": only a loopback address (localhost, 127.0.0.1, [::1]) is served "
+        "for now; any other address needs TLS (--tls-cert, --tls-key), which is not built "
+        "yet, so that tokens never cross a network in clear"));
+  return out;
+}
+
+absl::StatusOr<kj::Own<kj::ConnectionReceiver>> ListenLoopback(kj::AsyncIoContext& io,
+                                                               const LoopbackAddress& a,
+                                                               std::string_view what) {
+  try {
+    auto address = io.provider->getNetwork()
+                       .parseAddress(kj::StringPtr(a.host.c_str()), a.port)
+                       .wait(io.waitScope);
+    return address->listen();
+  } catch (const kj::Exception& e) {
+    return absl::UnavailableError(
+        absl::StrCat(std::string(what), ": cannot listen: ", e.getDescription().cStr()));
+  }
+}
+
+}  // namespace annals::internal

@@ -1,0 +1,38 @@
+// The TCP addresses a server may listen on, and a client connect to, while
+// annals has no TLS: loopback only, so that neither requests nor tokens
+// cross a network in clear (--http, --listen, "tcp:HOST:PORT").
+#ifndef ANNALS_ENGINE_SRC_SERVE_LOOPBACK_ADDRESS_H_
+#define ANNALS_ENGINE_SRC_SERVE_LOOPBACK_ADDRESS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "kj/async-io.h"
+
+namespace annals::internal {
+
+struct LoopbackAddress {
+  std::string host;  // a numeric loopback address: "127.0.0.1", "::1"
+  uint16_t port = 0; // 0: any free port (a server's choice)
+
+  // "127.0.0.1:PORT", "[::1]:PORT".
+  std::string ToString() const;
+};
+
+// "PORT", "localhost:PORT", "127.x.y.z:PORT", "[::1]:PORT". Any other host
+// is kInvalidArgument: it would need TLS, not built yet. `flag` names the
+// option or address in messages ("--http", "--listen", "tcp:...").
+absl::StatusOr<LoopbackAddress> ParseLoopbackAddress(std::string_view text,
+                                                     std::string_view flag);
+
+// A listener on `a`. kUnavailable, saying `what` ("--listen 127.0.0.1:9"),
+// when it cannot (the port is taken, say).
+absl::StatusOr<kj::Own<kj::ConnectionReceiver>> ListenLoopback(kj::AsyncIoContext& io,
+                                                               const LoopbackAddress& a,
+                                                               std::string_view what);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SERVE_LOOPBACK_ADDRESS_H_
