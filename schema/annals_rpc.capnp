@@ -190,7 +190,9 @@ struct ProjectionInfo {
 }
 
 interface Authenticator {
-  # For TCP listeners (later session): the bootstrap capability there;
-  # a token gives a Store (read-only tokens: one that refuses writes).
+  # The bootstrap capability of a TCP listener (annals serve --listen): a
+  # token gives a Store (a read-only token: one that refuses every change;
+  # backup is refused over TCP). A wrong token gets PERMISSION_DENIED; after
+  # three, every login on that connection is refused.
   login @0 (token :Data) -> (status :Status, store :Store);
 }

@@ -257,6 +257,40 @@ TEST_F(ServeHttpTest, CountsAndProjectionsAreWhatTheCliSays) {
 }
 
 
+// What a web page could make the user's browser send is refused: a Host
+// that is not a loopback name (DNS rebinding) or another site's Origin
+// (cross-site request forgery). A loopback Host and Origin are served.
+TEST_F(ServeHttpTest, RequestsAWebPageCouldSendAreRefused) {
+  Fill();
+  Server server = Start();
+  const std::string port = server.http.substr(server.http.rfind(':') + 1);
+  auto status = [&](const std::string& head, const std::string& body = "") {
+    std::string request = head + "Content-Length: " + std::to_string(body.size()) +
+                          "\r\nConnection: close\r\n\r\n" + body;
+    return RawExchange(server.http, request).substr(0, 12);
+  };
+  HttpTestClient http(server.http);
+  const std::string stats = http.Get("/v1/stats").body;
+  const std::string post = "POST /v1/statements HTTP/1.1\r\n";
+  const std::string line =
+      R"({"speaker":"Eve","verb":"said","content":"forged","occurred_at":"2020"})";
+  EXPECT_EQ(status("GET /v1/stats HTTP/1.1\r\nHost: evil.example:" + port + "\r\n"),
+            "HTTP/1.1 403");
+  EXPECT_EQ(status(post + "Host: 127.0.0.1:" + port + "\r\nOrigin: https://evil.example\r\n",
+                   line),
+            "HTTP/1.1 403");
+  EXPECT_EQ(status(post + "Host: 127.0.0.1:" + port + "\r\nOrigin: null\r\n", line),
+            "HTTP/1.1 403");
+  EXPECT_EQ(http.Get("/v1/stats").body.substr(0, stats.find("\"bytes_on_disk\"")),
+            stats.substr(0, stats.find("\"bytes_on_disk\"")));  // nothing forged
+  EXPECT_EQ(status("GET /v1/stats HTTP/1.1\r\nHost: localhost:" + port +
+                   "\r\nOrigin: http://localhost:" + port + "\r\n"),
+            "HTTP/1.1 200");
+  EXPECT_EQ(status("GET /v1/stats HTTP/1.1\r\nHost: [::1]:" + port + "\r\n"), "HTTP/1.1 200");
+  EXPECT_EQ(StopServer(server), 0);
+  EXPECT_THAT(ReadFile(server.log), HasSubstr("403 PERMISSION_DENIED"));
+}
+
 TEST_F(ServeHttpTest, BadHttpGetsAnErrorOrADisconnectAndOthersGoOn) {
   Fill();
   Server server = Start();

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "annals/client.h"
+#include "annals/declarative.h"
+#include "annals/projection.h"
 #include "annals/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -106,6 +108,26 @@ TEST_F(ServeTcpTest, TheCppClientLogsInWithItsToken) {
   auto head = (*reader)->Head();
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(*head, 1u);
+  // Every change through the read-only token is refused, and backup (files
+  // on the server's machine) through any token over TCP.
+  const auto denied = absl::StatusCode::kPermissionDenied;
+  EXPECT_EQ((*reader)->Correct(1, st, "typo").status().code(), denied);
+  EXPECT_EQ((*reader)->Retract(1, "wrong").status().code(), denied);
+  EXPECT_EQ((*reader)->Alias("A", "Ada").status().code(), denied);
+  ProjectionDefinition def;
+  def.name = "by_speaker";
+  def.key = {"speaker"};
+  EXPECT_EQ((*reader)->CreateProjection(def).code(), denied);
+  EXPECT_EQ((*reader)->DropProjection("actors").code(), denied);
+  EXPECT_EQ((*reader)->Rebuild("actors").code(), denied);
+  EXPECT_EQ((*reader)->Backup((dir_ / "bk-r").string()).status().code(), denied);
+  EXPECT_EQ((*writer)->Backup((dir_ / "bk-w").string()).status().code(), denied);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "bk-r"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "bk-w"));
+  EXPECT_EQ(*(*reader)->Head(), 1u);
+  auto projections = (*writer)->Projections();
+  ASSERT_TRUE(projections.ok());
+  for (const ProjectionInfo& p : *projections) EXPECT_NE(p.name, "by_speaker");
   options.token = "0123456789abcdef-wrong!";
   EXPECT_EQ(Connect(s.tcp, options).status().code(), absl::StatusCode::kPermissionDenied);
   options.token = "";

@@ -40,7 +40,8 @@ int Run(int argc, char** argv) {
                  "file)")
       ->envname("ANNALS_SERVER");
   app.add_option("--token-file", g.token_file,
-                 "for a tcp:HOST:PORT server: a file whose first line is the token "
+                 "for a tcp:HOST:PORT server: a file holding the token (its first word "
+                 "that is not a # comment) "
                  "(default: $ANNALS_TOKEN_FILE, else the token in $ANNALS_TOKEN)")
       ->envname("ANNALS_TOKEN_FILE");
 

@@ -1,7 +1,7 @@
 // `annals serve`: one process holds a store for writing and serves it to
-// many clients (annals/client.h) over Cap'n Proto RPC on a Unix socket,
-// and over HTTP/JSON on a loopback port with ServeOptions::http
-// (docs/HTTP.md).
+// many clients (annals/client.h) over Cap'n Proto RPC on a Unix socket, to
+// clients with a token over loopback TCP with ServeOptions::listen, and
+// over HTTP/JSON on a loopback port with ServeOptions::http (docs/HTTP.md).
 //
 // The socket is created mode 0600 (only the store's owner may connect):
 // STORE/annals.sock, or, when that path is too long for a Unix socket (107

@@ -19,8 +19,8 @@ absl::StatusOr<ServerEndpoint> ParseServerAddress(const std::string& address,
     if (options.token.empty())
       return absl::InvalidArgumentError(absl::StrCat(
           "server address \"", address,
-          "\": a TCP server needs a token (the CLI reads it from --token-file or "
-          "$ANNALS_TOKEN)"));
+          "\": a TCP server needs a token (ClientOptions::token; the CLI's "
+          "--token-file or $ANNALS_TOKEN; Python's connect(token=))"));
     return ServerEndpoint{a->ToString(), true};
   }
   return absl::InvalidArgumentError(

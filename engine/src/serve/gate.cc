@@ -20,7 +20,14 @@ class Gate final : public rpc::Authenticator::Server {
     const std::optional<TokenGrant> grant = tokens_.Match(
         std::string_view(reinterpret_cast<const char*>(token.begin()), token.size()));
     auto res = ctx.getResults();
+    if (failures_ >= kMaxFailures) {
+      StatusToWire(absl::PermissionDeniedError(absl::StrCat(
+                       kMaxFailures, " wrong tokens on this connection: no more tries on it")),
+                   res.initStatus());
+      return kj::READY_NOW;
+    }
     if (!grant.has_value()) {
+      ++failures_;
       ServerLog(absl::StrCat("connection ", connection_, ": login refused: wrong token"));
       StatusToWire(absl::PermissionDeniedError("wrong token"), res.initStatus());
       return kj::READY_NOW;
@@ -28,7 +35,8 @@ class Gate final : public rpc::Authenticator::Server {
     ServerLog(absl::StrCat("connection ", connection_, ": logged in",
                            grant->read_only ? " (read-only)" : ""));
     StatusToWire(absl::OkStatus(), res.initStatus());
-    res.setStore(NewStoreService(state_, connection_, notes_, grant->read_only));
+    res.setStore(NewStoreService(state_, connection_, notes_,
+                                 StoreAccess{grant->read_only, true, subscriptions_}));
     return kj::READY_NOW;
   }
 
@@ -37,6 +45,12 @@ class Gate final : public rpc::Authenticator::Server {
   const Tokens& tokens_;
   uint64_t connection_;
   std::shared_ptr<ConnectionNotes> notes_;
+  // One count for the connection, whatever its logins (the limit is per
+  // connection).
+  std::shared_ptr<size_t> subscriptions_ = std::make_shared<size_t>(0);
+  // Wrong tokens so far; past kMaxFailures every login is refused unread.
+  static constexpr int kMaxFailures = 3;
+  int failures_ = 0;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "annals/json.h"
@@ -13,6 +14,7 @@
 #include "annals/timeline.h"
 #include "model/error_kinds.h"
 #include "serve/limits.h"
+#include "serve/loopback_address.h"
 #include "serve/http_catalog.h"
 #include "serve/http_params.h"
 #include "serve/http_statements.h"
@@ -253,8 +255,11 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
                                      Response& response) {
   std::string what = Loggable(method, url);
   size_t header_bytes = url.size();
+  std::string host, origin;
   headers.forEach([&](kj::StringPtr name, kj::StringPtr value) {
     header_bytes += name.size() + value.size() + 4;
+    if (absl::EqualsIgnoreCase(name.cStr(), "host")) host = value.cStr();
+    if (absl::EqualsIgnoreCase(name.cStr(), "origin")) origin = value.cStr();
   });
   if (header_bytes > s_.max_header_bytes)
     return Send(response,
@@ -263,6 +268,8 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
                                " bytes, over the server's limit of ", s_.max_header_bytes)),
                            431),
                 what);
+  if (absl::Status local = CheckLoopbackRequest(host, origin); !local.ok())
+    return Send(response, ErrorReply(local), what);
   auto target = ParseTarget(std::string_view(url.cStr(), url.size()));
   if (!target.ok()) return Send(response, ErrorReply(target.status()), what);
   if (target->path.size() == 2 && target->path[0] == "v1" && target->path[1] == "subscribe") {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -21,7 +22,35 @@ bool IsLoopbackV4(absl::string_view host) {
   return true;
 }
 
+// "localhost", "127.x.y.z" or "[::1]", each with an optional ":PORT".
+bool IsLoopbackAuthority(absl::string_view authority) {
+  absl::string_view host = authority;
+  if (size_t close = authority.rfind(']'); close != authority.npos) {
+    host = authority.substr(0, close + 1);
+    absl::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') return false;
+  } else if (size_t colon = authority.rfind(':'); colon != authority.npos) {
+    host = authority.substr(0, colon);
+  }
+  return host == "localhost" || host == "[::1]" || IsLoopbackV4(host);
+}
+
 }  // namespace
+
+absl::Status CheckLoopbackRequest(std::string_view host_in, std::string_view origin_in) {
+  const absl::string_view host(host_in.data(), host_in.size());
+  const absl::string_view origin(origin_in.data(), origin_in.size());
+  if (!host.empty() && !IsLoopbackAuthority(host))
+    return absl::PermissionDeniedError(absl::StrCat(
+        "Host \"", host, "\" is not a loopback name: refused, as a web page's request "
+        "through a name that resolves here would be (DNS rebinding)"));
+  if (!origin.empty() &&
+      !(absl::StartsWith(origin, "http://") && IsLoopbackAuthority(origin.substr(7))))
+    return absl::PermissionDeniedError(absl::StrCat(
+        "Origin \"", origin, "\": requests from web pages of other origins are refused "
+        "(cross-site request forgery)"));
+  return absl::OkStatus();
+}
 
 std::string LoopbackAddress::ToString() const {
   return absl::StrCat(host == "::1" ? "[::1]" : host, ":", port);

@@ -27,6 +27,15 @@ struct LoopbackAddress {
 absl::StatusOr<LoopbackAddress> ParseLoopbackAddress(std::string_view text,
                                                      std::string_view flag);
 
+// Whether an HTTP request's Host header (`host`, "" when absent) and Origin
+// header (`origin`, "" when absent) are what a client on this machine sends:
+// a loopback host name (localhost, 127.x.y.z, [::1], with any port) and no
+// Origin, or a loopback one. A web page in the user's browser sends others:
+// a hostile name resolved to 127.0.0.1 (DNS rebinding) keeps its own Host,
+// and a page's cross-site request carries its Origin. kPermissionDenied
+// saying which, else OK.
+absl::Status CheckLoopbackRequest(std::string_view host, std::string_view origin);
+
 // A listener on `a`. kUnavailable, saying `what` ("--listen 127.0.0.1:9"),
 // when it cannot (the port is taken, say).
 absl::StatusOr<kj::Own<kj::ConnectionReceiver>> ListenLoopback(kj::AsyncIoContext& io,

@@ -213,12 +213,12 @@ absl::Status ServeLoop(const ServeOptions& o) {
                      })
             .then([] { return siginfo_t{}; });
     if (tcp) {
-      const Tokens& tokens = *(*tcp_plan)->tokens;
+      const Tokens* tokens = &*(*tcp_plan)->tokens;  // lives until ServeLoop returns
       accepting = accepting.exclusiveJoin(
           connections
               ->Accept(*tcp,
-                       [&state, &tokens](uint64_t id, std::shared_ptr<ConnectionNotes> notes) {
-                         return capnp::Capability::Client(NewGate(state, tokens, id, notes));
+                       [&state, tokens](uint64_t id, std::shared_ptr<ConnectionNotes> notes) {
+                         return capnp::Capability::Client(NewGate(state, *tokens, id, notes));
                        })
               .then([] { return siginfo_t{}; }));
     }

@@ -79,8 +79,14 @@ void ResultToWire(const AppendResult& r, rpc::AppendResult::Builder out) {
 class StoreService final : public rpc::Store::Server {
  public:
   StoreService(ServerState& s, uint64_t connection, std::shared_ptr<ConnectionNotes> notes,
-               bool read_only)
-      : s_(s), connection_(connection), notes_(std::move(notes)), read_only_(read_only) {}
+               StoreAccess access)
+      : s_(s),
+        connection_(connection),
+        notes_(std::move(notes)),
+        read_only_(access.read_only),
+        remote_(access.remote),
+        subscriptions_(access.subscriptions ? access.subscriptions
+                                            : std::make_shared<size_t>(0)) {}
 
   kj::Promise<void> stats(StatsContext ctx) override {
     Engine* e = &s_.engine;
@@ -363,6 +369,13 @@ class StoreService final : public rpc::Store::Server {
 
   kj::Promise<void> backup(BackupContext ctx) override {
     if (RefusedWrite(ctx)) return kj::READY_NOW;
+    if (remote_) {
+      StatusToWire(absl::PermissionDeniedError(
+                       "backup is not served over TCP: it writes files on the server's "
+                       "machine as the server's user; back up over the Unix socket"),
+                   ctx.getResults().initStatus());
+      return kj::READY_NOW;
+    }
     Engine* e = &s_.engine;
     return Answer<BackupInfo>(
         s_.slow, ctx,
@@ -419,9 +432,10 @@ class StoreService final : public rpc::Store::Server {
   uint64_t connection_;
   std::shared_ptr<ConnectionNotes> notes_;
   const bool read_only_;
+  const bool remote_;
   // Subscriptions of this connection alive now (their slots release them;
   // a slot may outlive this service). Touched on the event loop only.
-  std::shared_ptr<size_t> subscriptions_ = std::make_shared<size_t>(0);
+  std::shared_ptr<size_t> subscriptions_;
 };
 
 }  // namespace
@@ -457,8 +471,8 @@ void ReleaseConnection(ServerState& state) { --state.open_connections; }
 
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
                                             std::shared_ptr<ConnectionNotes> notes,
-                                            bool read_only) {
-  return kj::heap<StoreService>(state, connection, std::move(notes), read_only);
+                                            StoreAccess access) {
+  return kj::heap<StoreService>(state, connection, std::move(notes), std::move(access));
 }
 
 }  // namespace annals::internal

@@ -41,12 +41,23 @@ struct ServerState {
 bool AdmitConnection(ServerState& state);
 void ReleaseConnection(ServerState& state);
 
+// What one connection's Store may do.
+struct StoreAccess {
+  // Every call that would change the store (append, amendments, projection
+  // changes, backup) is refused with kPermissionDenied.
+  bool read_only = false;
+  // Over TCP (another user, by design): backup, which writes files on the
+  // server's machine as the server's user, is refused too.
+  bool remote = false;
+  // The subscriptions the connection holds, shared by all its Stores (one
+  // per login); null: the Store counts its own.
+  std::shared_ptr<size_t> subscriptions;
+};
+
 // `notes`: the connection's (serve/connection.h), for its log line.
-// `read_only`: every call that would change the store (append, amendments,
-// projection changes, backup) is refused with kPermissionDenied.
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
                                             std::shared_ptr<ConnectionNotes> notes,
-                                            bool read_only = false);
+                                            StoreAccess access = {});
 
 // A timeline page of at most kMaxTimelinePage entries (limit 0, "no
 // limit", asks for that many) and about kReplyBytes of events, for RPC and

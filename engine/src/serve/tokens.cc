@@ -1,11 +1,11 @@
 #include "serve/tokens.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -32,30 +32,47 @@ bool Printable(absl::string_view token) {
   return true;
 }
 
-absl::Status CheckMode(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
+// The file's text, if it is a regular file of this user that no one else
+// may read or write (checked on the open file: no race with a rename).
+absl::StatusOr<std::string> ReadPrivate(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
     const std::string why = std::strerror(errno);
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat("token file ", path, ": ", why));
     return absl::FailedPreconditionError(absl::StrCat("token file ", path, ": ", why));
   }
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    return absl::FailedPreconditionError(absl::StrCat(
-        "token file ", path, " may be read by its group or others (mode ",
+  struct stat st;
+  absl::Status bad;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    bad = absl::FailedPreconditionError(absl::StrCat("token file ", path, ": not a regular file"));
+  else if (st.st_uid != geteuid())
+    bad = absl::FailedPreconditionError(
+        absl::StrCat("token file ", path, " belongs to another user (uid ", st.st_uid, ")"));
+  else if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    bad = absl::FailedPreconditionError(absl::StrCat(
+        "token file ", path, " is open to its group or others (mode ",
         absl::StrFormat("%03o", st.st_mode & 0777), "); chmod 600 it"));
-  return absl::OkStatus();
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; bad.ok() && (n = read(fd, buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 || text.size() + static_cast<size_t>(n) > Tokens::kMaxFileBytes)
+      bad = absl::FailedPreconditionError(absl::StrCat(
+          "token file ", path, n < 0 ? ": read error" : ": over 1 MiB"));
+    else
+      text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (!bad.ok()) return bad;
+  return text;
 }
 
 }  // namespace
 
 absl::StatusOr<Tokens> Tokens::Load(const std::string& path) {
-  if (absl::Status mode = CheckMode(path); !mode.ok()) return mode;
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in || in.bad())
-    return absl::FailedPreconditionError(absl::StrCat("token file ", path, ": cannot read it"));
-  return Parse(text.str(), path);
+  auto text = ReadPrivate(path);
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 absl::StatusOr<Tokens> Tokens::Parse(std::string_view file, const std::string& path) {
@@ -63,9 +80,10 @@ absl::StatusOr<Tokens> Tokens::Parse(std::string_view file, const std::string& p
   absl::flat_hash_set<std::string> seen;
   size_t n = 0;
   for (absl::string_view line : absl::StrSplit(absl::string_view(file.data(), file.size()), '\n')) {
-    const std::string where = absl::StrCat("token file ", path, ":", ++n, ": ");
+    ++n;
     absl::string_view text = absl::StripAsciiWhitespace(line);
     if (text.empty() || text[0] == '#') continue;
+    const std::string where = absl::StrCat("token file ", path, ":", n, ": ");
     std::vector<absl::string_view> words =
         absl::StrSplit(text, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     if (words.size() > 2 || (words.size() == 2 && words[1] != "read-only"))
