@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "annals/client.h"
 #include "annals/declarative.h"
@@ -145,29 +146,50 @@ TEST_F(ServeTcpTest, RefusesToStartWithoutSafeTokens) {
   Result r = Run("serve --listen 127.0.0.1:0");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("needs --token-file"));
-  r = Run("serve --listen 127.0.0.1:0 --token-file " +
-          Quote(TokenFile(std::string(kWriter) + "\n", 0644)));
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.err, HasSubstr("chmod 600"));
-  r = Run("serve --listen 127.0.0.1:0 --token-file " + Quote(TokenFile("short\n")));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("at least 16"));
-  r = Run("serve --listen 127.0.0.1:0 --token-file " +
-          Quote(TokenFile(std::string(kWriter) + " admin\n")));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("TOKEN read-only"));
-  r = Run("serve --listen 127.0.0.1:0 --token-file " + Quote(TokenFile("# none\n")));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("no token"));
-  r = Run("serve --listen 0.0.0.0:0 --token-file " +
-          Quote(TokenFile(std::string(kWriter) + "\n")));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("TLS"));
+  // Token files it refuses, and an address it may not serve, each saying why.
+  struct Refused {
+    std::string listen, tokens;
+    mode_t mode;
+    int exit_code;  // -1: any failure
+    std::string why;
+  };
+  const std::string writer = std::string(kWriter) + "\n";
+  for (const Refused& c : std::vector<Refused>{
+           {"127.0.0.1:0", writer, 0644, -1, "chmod 600"},
+           {"127.0.0.1:0", "short\n", 0600, 1, "at least 16"},
+           {"127.0.0.1:0", std::string(kWriter) + " admin\n", 0600, 1, "TOKEN read-only"},
+           {"127.0.0.1:0", "# none\n", 0600, 1, "no token"},
+           {"0.0.0.0:0", writer, 0600, 1, "TLS"}}) {
+    r = Run("serve --listen " + c.listen + " --token-file " + Quote(TokenFile(c.tokens, c.mode)));
+    if (c.exit_code < 0) EXPECT_NE(r.exit_code, 0) << c.why;
+    else EXPECT_EQ(r.exit_code, c.exit_code) << c.why;
+    EXPECT_THAT(r.err, HasSubstr(c.why));
+  }
   r = Run("serve --token-file " + Quote(TokenFile(std::string(kWriter) + "\n")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("applies with --listen"));
   // Nothing was served: no address file was left behind.
   EXPECT_FALSE(std::filesystem::exists(db_ / "annals.server"));
+}
+
+// A --listen port that is taken stops the start; the server removes only
+// the socket it had made, and a user's file beside it stays.
+TEST_F(ServeTcpTest, ATakenPortRemovesOnlyWhatTheStartMade) {
+  Server first = Start();
+  ASSERT_FALSE(first.tcp.empty()) << ReadFile(first.log);
+  const std::filesystem::path other = dir_ / "other";
+  ASSERT_EQ(RunOn(other, "import " + Quote(kSample)).exit_code, 0);
+  std::ofstream(other / "notes.txt") << "mine";
+  const std::string port = first.tcp.substr(first.tcp.rfind(':') + 1);
+  Result r = RunOn(other, "serve --listen 127.0.0.1:" + port + " --token-file " +
+                              Quote(TokenFile(std::string(kWriter) + "\n")));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cannot listen"));
+  EXPECT_FALSE(std::filesystem::exists(other / "annals.sock"));
+  EXPECT_FALSE(std::filesystem::exists(other / "annals.server"));
+  EXPECT_EQ(ReadFile(other / "notes.txt"), "mine");
+  EXPECT_EQ(Run("stats --format jsonl").exit_code, 0);  // the first one serves on
+  EXPECT_EQ(StopServer(first), 0);
 }
 
 }  // namespace
