@@ -30,6 +30,7 @@ log --from-seq/--to-seq``); ``start``/``end`` bound when statements occurred
 import datetime as _dt
 import json as _json
 import operator as _operator
+import os as _os
 
 from . import _annals
 from ._errors import (  # noqa: F401  (re-exported)
@@ -65,20 +66,25 @@ def open(path, read_only=False, create=False):  # noqa: A001  (the built-in's id
     return Store(_annals.Store(str(path), bool(read_only), bool(create)))
 
 
-def connect(address, token=None):
+def connect(address, token=None, tls_ca=None):
     """Connects to a running ``annals serve`` and returns a :class:`Store`
     with the same methods as :func:`open`'s, each one call to the server.
 
     ``address`` is ``"unix:PATH"`` (what the server writes in its store's
-    ``annals.server`` file; :func:`server_address` reads it), or
-    ``"tcp:HOST:PORT"`` (``annals serve --listen``, a loopback HOST until TLS
-    exists) with ``token``, one the server's ``--token-file`` admits
-    (:class:`PermissionDeniedError` if it does not; a read-only token's
-    store raises it for every change). Anything else, or ``tcp:`` without
-    a token, raises :class:`InvalidArgumentError`; :class:`UnavailableError`
-    when nothing answers there. What has no remote form raises
-    :class:`FailedPreconditionError`. Appends are durable as the server's
-    ``--sync`` says, and then synced (as :func:`open`'s are).
+    ``annals.server`` file; :func:`server_address` reads it),
+    ``"tcp:HOST:PORT"`` (``annals serve --listen`` on a loopback HOST) or
+    ``"tls:HOST:PORT"`` (``--listen`` with ``--tls-cert``; HOST a name the
+    server's certificate holds), either with ``token``, one the server's
+    ``--token-file`` admits (:class:`PermissionDeniedError` if it does not;
+    a read-only token's store raises it for every change). ``tls_ca`` names
+    a PEM file of certificates to trust besides the system's (a private CA,
+    or the server's self-signed certificate). Anything else, or ``tcp:`` or
+    ``tls:`` without a token, raises :class:`InvalidArgumentError`;
+    :class:`UnavailableError` when nothing answers there or the TLS
+    handshake fails (an untrusted certificate, one for another name). What
+    has no remote form raises :class:`FailedPreconditionError`. Appends are
+    durable as the server's ``--sync`` says, and then synced (as
+    :func:`open`'s are).
     """
     if not isinstance(address, str):
         raise InvalidArgumentError(
@@ -87,7 +93,11 @@ def connect(address, token=None):
     if token is not None and not isinstance(token, str):
         raise InvalidArgumentError(
             f"token: expected a str, not {type(token).__name__}")
-    return Store(_annals.connect(address, token or ""))
+    if tls_ca is not None and not isinstance(tls_ca, (str, _os.PathLike)):
+        raise InvalidArgumentError(
+            f"tls_ca: expected a path, not {type(tls_ca).__name__}")
+    return Store(_annals.connect(address, token or "",
+                                 "" if tls_ca is None else _os.fspath(tls_ca)))
 
 
 def server_address(path):

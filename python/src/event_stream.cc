@@ -22,10 +22,8 @@ constexpr size_t kReadBatch = 256;
 // --- RemoteStream ---
 
 absl::StatusOr<std::unique_ptr<EventStream>> RemoteStream::Start(
-    const std::string& address, const std::string& token, uint64_t from_seq,
+    const std::string& address, const ClientOptions& options, uint64_t from_seq,
     const SubscriptionFilter& filter) {
-  ClientOptions options;
-  options.token = token;
   auto client = Connect(address, options);
   if (!client.ok()) return client.status();
   std::unique_ptr<RemoteStream> s(new RemoteStream(std::max<uint64_t>(from_seq, 1)));

@@ -77,7 +77,7 @@ class EventQueue {
 class RemoteStream final : public EventStream {
  public:
   static absl::StatusOr<std::unique_ptr<EventStream>> Start(const std::string& address,
-                                                            const std::string& token,
+                                                            const ClientOptions& options,
                                                             uint64_t from_seq,
                                                             const SubscriptionFilter& filter);
   ~RemoteStream() override;

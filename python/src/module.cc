@@ -73,7 +73,8 @@ PYBIND11_MODULE(_annals, m) {
       .def("close", &Subscriber::Close)
       .def_property_readonly("resume_from", &Subscriber::ResumeFrom);
 
-  m.def("connect", &Store::Connect, py::arg("address"), py::arg("token") = "");
+  m.def("connect", &Store::Connect, py::arg("address"), py::arg("token") = "",
+        py::arg("tls_ca") = "");
   m.def("server_address", [](const std::string& path) { return annals::ServerAddress(path); });
 
   py::class_<Store>(m, "Store")

@@ -50,17 +50,20 @@ class Store {
   }
 
   // The store a server holds, through its client (annals.connect):
-  // `address` is "unix:PATH", or "tcp:HOST:PORT" with `token`.
-  static std::unique_ptr<Store> Connect(const std::string& address, const std::string& token) {
+  // `address` is "unix:PATH", or "tcp:HOST:PORT" or "tls:HOST:PORT" with
+  // `token`; `tls_ca` as ClientOptions::tls_ca.
+  static std::unique_ptr<Store> Connect(const std::string& address, const std::string& token,
+                                        const std::string& tls_ca) {
     ClientOptions options;
     options.token = token;
+    options.tls_ca = tls_ca;
     absl::StatusOr<std::unique_ptr<Client>> c =
         WithoutGil([&] { return annals::Connect(address, options); });
     std::unique_ptr<Store> s(new Store);
     s->client_ = Take(std::move(c));
     s->engine_ = NewClientEngine(s->client_);
     s->path_ = s->address_ = address;
-    s->token_ = token;
+    s->options_ = options;
     return s;
   }
 
@@ -68,7 +71,7 @@ class Store {
   std::unique_ptr<Subscriber> Subscribe(uint64_t from_seq, const SubscriptionFilter& filter) {
     std::shared_ptr<Engine> e = engine();
     absl::StatusOr<std::unique_ptr<EventStream>> s = WithoutGil([&] {
-      if (!address_.empty()) return RemoteStream::Start(address_, token_, from_seq, filter);
+      if (!address_.empty()) return RemoteStream::Start(address_, options_, from_seq, filter);
       return LocalStream::Start(std::move(e), path_, read_only_, from_seq, filter);
     });
     return std::make_unique<Subscriber>(Take(std::move(s)));
@@ -495,7 +498,7 @@ class Store {
 
   std::string path_;
   std::string address_;  // a server's, when connected; else empty
-  std::string token_;    // for a "tcp:" server
+  ClientOptions options_;  // for a "tcp:" or "tls:" server
   std::shared_ptr<Client> client_;  // engine_'s, when connected
   bool read_only_ = false;
   std::shared_ptr<Engine> engine_;

@@ -13,7 +13,9 @@ import pytest
 
 import annals
 
-from conftest import SAMPLE
+from conftest import SAMPLE, SOURCE_DIR
+
+CERTS = SOURCE_DIR / "tests" / "data" / "tls"  # test-only (make_certs.sh)
 
 
 class Server:
@@ -31,7 +33,8 @@ class Server:
         with os.fdopen(read_end, "rb") as ready:
             lines = ready.read().decode().split("\n")
         self.address = lines[0]
-        self.tcp = next((line for line in lines if line.startswith("tcp:")), None)
+        self.tcp = next((line for line in lines
+                         if line.startswith(("tcp:", "tls:"))), None)
         assert self.address.startswith("unix:"), self.address
 
     def stop(self):
@@ -271,5 +274,33 @@ def test_tcp_with_tokens_that_may_write_or_only_read(tmp_path, cli):
         assert ro.head == 1
         db.close()
         ro.close()
+    finally:
+        assert server.stop() == 0
+
+
+def test_tls_for_clients_that_trust_the_certificate(tmp_path, cli):
+    tokens = tmp_path / "tokens"
+    writer = "w" * 32
+    tokens.write_text(f"{writer}\n")
+    tokens.chmod(0o600)
+    key = tmp_path / "server.key"  # a clone does not keep the key's mode 600
+    shutil.copy(CERTS / "server.key", key)
+    key.chmod(0o600)
+    server = Server(cli, tmp_path / "store", tmp_path / "serve.log",
+                    ["--listen", "localhost:0", "--token-file", str(tokens),
+                     "--tls-cert", str(CERTS / "server.pem"), "--tls-key", str(key)])
+    try:
+        assert server.tcp and server.tcp.startswith("tls:"), server.tcp
+        address = "tls:localhost:" + server.tcp.rsplit(":", 1)[1]
+        with pytest.raises(annals.UnavailableError, match="not trusted"):
+            annals.connect(address, token=writer)
+        with pytest.raises(annals.InvalidArgumentError, match="tls_ca"):
+            annals.connect(address, token=writer, tls_ca=1)
+        db = annals.connect(address, token=writer, tls_ca=CERTS / "server.pem")
+        seq = db.append(statement(1))
+        sub = db.subscribe(from_seq=1)
+        assert next(iter(sub))["seq"] == seq  # its own connection, over TLS too
+        sub.close()
+        db.close()
     finally:
         assert server.stop() == 0

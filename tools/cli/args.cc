@@ -97,7 +97,8 @@ std::string UnknownCommandMessage(CLI::App& app, int argc, const char* const* ar
     if (arg == "--") return "";
     if (arg.starts_with("-")) {
       // The options before a command that take a separate value.
-      if (level == &app && (arg == "--db" || arg == "--server" || arg == "--token-file")) ++i;
+      if (level == &app && (arg == "--db" || arg == "--server" || arg == "--token-file" ||
+                            arg == "--tls-ca")) ++i;
       continue;
     }
     std::vector<std::string> names = Names(*level);

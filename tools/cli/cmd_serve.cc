@@ -37,15 +37,23 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--http", o->http,
                   "also serve HTTP/JSON (docs/HTTP.md) on PORT, localhost:PORT or "
                   "127.0.0.1:PORT (port 0: any free port; the address is logged and "
-                  "written to --ready-fd); other hosts need tokens and TLS, not built yet");
+                  "written to --ready-fd); HTTP has no tokens or TLS yet, so no other host");
   cmd->add_option("--listen", o->listen,
                   "also serve Cap'n Proto RPC over TCP on PORT, localhost:PORT or "
                   "127.0.0.1:PORT, to clients with a token (--server tcp:HOST:PORT); "
-                  "needs --token-file; other hosts need TLS, not built yet");
+                  "needs --token-file; with --tls-cert and --tls-key, TLS on any "
+                  "HOST:PORT (0.0.0.0:PORT: every interface; clients use "
+                  "--server tls:HOST:PORT)");
   cmd->add_option("--token-file", o->token_file,
                   "the tokens --listen admits, one a line: TOKEN, or TOKEN read-only (may "
                   "not change the store); at least 16 characters each; the file must be "
                   "mode 600 (default: the global --token-file)");
+  cmd->add_option("--tls-cert", o->tls_cert,
+                  "for --listen: TLS with this PEM certificate (then any intermediate "
+                  "ones); clients name the server by a host name it holds");
+  cmd->add_option("--tls-key", o->tls_key,
+                  "for --listen: the certificate's private key, PEM, unencrypted, in a "
+                  "file of mode 600");
   cmd->add_option("--http-max-header-bytes", o->http_max_header_bytes,
                   "answer 431 to an HTTP request whose target and headers are bigger")
       ->capture_default_str();

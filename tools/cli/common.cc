@@ -128,7 +128,7 @@ absl::StatusOr<uint64_t> ResolveEvent(const Engine& engine, std::string_view whi
 
 namespace {
 
-// The token for a "tcp:" server (ConnectWithToken).
+// The token for a "tcp:" or "tls:" server (ConnectWithToken).
 absl::StatusOr<std::string> TokenOf(const GlobalFlags& g) {
   if (g.token_file.empty()) {
     const char* env = std::getenv("ANNALS_TOKEN");
@@ -150,10 +150,11 @@ absl::StatusOr<std::string> TokenOf(const GlobalFlags& g) {
 absl::StatusOr<std::unique_ptr<Client>> ConnectWithToken(const GlobalFlags& g,
                                                          const std::string& address) {
   ClientOptions options;
-  if (absl::StartsWith(address, "tcp:")) {
+  if (absl::StartsWith(address, "tcp:") || absl::StartsWith(address, "tls:")) {
     auto token = TokenOf(g);
     if (!token.ok()) return token.status();
     options.token = *std::move(token);
+    options.tls_ca = g.tls_ca;
   }
   return Connect(address, options);
 }

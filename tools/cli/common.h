@@ -24,9 +24,11 @@ struct GlobalFlags {
   std::string db = "./annals.db";  // --db, else $ANNALS_DB
   std::string server;              // --server, else $ANNALS_SERVER; "" = discover
   std::string token_file;          // --token-file, else $ANNALS_TOKEN_FILE
+  std::string tls_ca;              // --tls-ca, else $ANNALS_TLS_CA
 };
 
-// Connects to the server at `address` with the token for a "tcp:" one:
+// Connects to the server at `address` with the token for a "tcp:" or
+// "tls:" one (and --tls-ca for a "tls:" one):
 // the first word of --token-file's first line that is not blank or a
 // # comment, else $ANNALS_TOKEN.
 absl::StatusOr<std::unique_ptr<Client>> ConnectWithToken(const GlobalFlags& g,

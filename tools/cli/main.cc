@@ -35,15 +35,20 @@ int Run(int argc, char** argv) {
                  "store directory (default: $ANNALS_DB, else ./annals.db)")
       ->envname("ANNALS_DB");
   app.add_option("--server", g.server,
-                 "use the server at ADDRESS (unix:PATH, or tcp:HOST:PORT with a token) instead of the one holding the "
+                 "use the server at ADDRESS (unix:PATH, or tcp:HOST:PORT or tls:HOST:PORT with a token) instead of the one holding the "
                  "store, if any (default: $ANNALS_SERVER, else the store's annals.server "
                  "file)")
       ->envname("ANNALS_SERVER");
   app.add_option("--token-file", g.token_file,
-                 "for a tcp:HOST:PORT server: a file holding the token (its first word "
+                 "for a tcp: or tls: server: a file holding the token (its first word "
                  "that is not a # comment) "
                  "(default: $ANNALS_TOKEN_FILE, else the token in $ANNALS_TOKEN)")
       ->envname("ANNALS_TOKEN_FILE");
+  app.add_option("--tls-ca", g.tls_ca,
+                 "for a tls:HOST:PORT server: a PEM file of certificates to trust besides "
+                 "the system's (a private CA, or the server's own certificate) "
+                 "(default: $ANNALS_TLS_CA)")
+      ->envname("ANNALS_TLS_CA");
 
   std::map<CLI::App*, Runner> runners;
   auto add = [&](Runner r) { runners.emplace(app.get_subcommands({}).back(), std::move(r)); };

@@ -38,9 +38,14 @@ namespace annals {
 struct ClientOptions {
   // Largest message accepted from the server, in bytes (a page of events).
   uint64_t max_message_bytes = 64ull << 20;
-  // For a "tcp:" server: the token it admits (ServeOptions::token_file).
-  // Unused for a Unix socket, which only the store's owner can reach.
+  // For a "tcp:" or "tls:" server: the token it admits
+  // (ServeOptions::token_file). Unused for a Unix socket, which only the
+  // store's owner can reach.
   std::string token;
+  // For a "tls:" server: a PEM file of the certificates to trust besides
+  // the system's authorities (a private CA, or the server's self-signed
+  // certificate). "" = the system's only.
+  std::string tls_ca;
 };
 
 // Which events a subscription delivers: every non-empty list must match
@@ -158,11 +163,14 @@ class ANNALS_EXPORT Client {
 };
 
 // Connects to a server. `address` is "unix:PATH" (what the server writes in
-// its address file; see ServerAddress) or "tcp:HOST:PORT" (ServeOptions::
-// listen) with a loopback HOST (until TLS exists) and options.token.
-// kInvalidArgument: not such an address, or tcp: without a token;
-// kUnavailable: nothing answers there; kPermissionDenied: the server
-// refused the token.
+// its address file; see ServerAddress), "tcp:HOST:PORT" (ServeOptions::
+// listen) with a loopback HOST and options.token, or "tls:HOST:PORT" (listen
+// with tls_cert) with options.token: HOST must be a name the server's
+// certificate holds, which a trusted authority issued (options.tls_ca).
+// kInvalidArgument: not such an address, tcp:/tls: without a token, an
+// unreadable tls_ca; kUnavailable: nothing answers there, or the TLS
+// handshake failed (an untrusted certificate, or one for another name);
+// kPermissionDenied: the server refused the token.
 ANNALS_EXPORT absl::StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
                                                               const ClientOptions& options = {});
 

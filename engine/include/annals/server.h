@@ -1,6 +1,7 @@
 // `annals serve`: one process holds a store for writing and serves it to
 // many clients (annals/client.h) over Cap'n Proto RPC on a Unix socket, to
-// clients with a token over loopback TCP with ServeOptions::listen, and
+// clients with a token over TCP with ServeOptions::listen (loopback, or any
+// address with TLS: tls_cert, tls_key), and
 // over HTTP/JSON on a loopback port with ServeOptions::http (docs/HTTP.md).
 //
 // The socket is created mode 0600 (only the store's owner may connect):
@@ -64,16 +65,18 @@ struct ServeOptions {
   // HTTP/JSON (docs/HTTP.md): "" = none; "PORT", "localhost:PORT" or
   // "HOST:PORT" with a loopback HOST (127.0.0.1, ::1). Port 0 picks a free
   // port; the address taken ("http://127.0.0.1:PORT") is logged and written
-  // to ready_fd. Other hosts are refused (kInvalidArgument) until tokens and
-  // TLS exist.
+  // to ready_fd. Other hosts are refused (kInvalidArgument): HTTP has no
+  // tokens or TLS yet; serve a network with `listen` and TLS.
   std::string http;
   // Cap'n Proto RPC over TCP too, for clients that connect to
-  // "tcp:HOST:PORT" with a token (ClientOptions::token): "" = none; an
-  // address as `http` takes (loopback only, until TLS exists: tokens must
-  // never cross a network in clear). The address taken ("tcp:127.0.0.1:
-  // PORT") is logged and written to ready_fd after the others. Requires
-  // token_file. A TCP connection's bootstrap capability is an
-  // rpc::Authenticator: login(token) gives the Store, one that refuses
+  // "tcp:HOST:PORT" (or "tls:HOST:PORT" with tls_cert) with a token
+  // (ClientOptions::token): "" = none. Without TLS, an address as `http`
+  // takes (loopback only: tokens must never cross a network in clear);
+  // with it, any ("0.0.0.0:PORT" for every interface, "[::]:PORT",
+  // "db.example.org:PORT"). The address taken ("tcp:127.0.0.1:PORT",
+  // "tls:0.0.0.0:PORT") is logged and written to ready_fd after the
+  // others. Requires token_file. A TCP connection's bootstrap capability is
+  // an rpc::Authenticator: login(token) gives the Store, one that refuses
   // every change (kPermissionDenied) for a read-only token; a wrong token
   // gets kPermissionDenied and is logged.
   std::string listen;
@@ -84,6 +87,16 @@ struct ServeOptions {
   // ssh insists for keys; the server does not start otherwise. Tokens are
   // compared in constant time.
   std::string token_file;
+  // TLS for `listen` (TLS 1.2 or later): tls_cert a PEM file with the
+  // server's certificate, then any intermediate ones; tls_key one with its
+  // private key, unencrypted, in a file only its owner may read (mode 600).
+  // Both or neither. Clients name the server by a host name (or address)
+  // the certificate holds, and trust its issuer (ClientOptions::tls_ca for
+  // a private one). Checked before the store opens: the key must match the
+  // certificate, which must be valid now. A client that has not finished
+  // its handshake within 10 seconds is cut off.
+  std::string tls_cert;
+  std::string tls_key;
   // A request whose target and headers take more than this many bytes is
   // answered 431 (kj's HTTP parser itself stops at 128 KiB).
   size_t http_max_header_bytes = size_t{64} << 10;
@@ -102,8 +115,10 @@ struct ServeOptions {
 // SIGINT in the calling thread (threads it starts inherit that).
 // kFailedPrecondition: the store is in use by another process
 // (IsStoreInUse); kInvalidArgument: a bad address, --listen without a
-// token file, a malformed token file; other errors as Engine::Open, of the
-// socket or of the token file (Tokens in serve/tokens.h).
+// token file, a malformed token file, an unusable TLS certificate or key;
+// other errors as Engine::Open, of the socket, of the token file (Tokens in
+// serve/tokens.h) or of the TLS files (kFailedPrecondition: an expired
+// certificate, a key file open to others).
 ANNALS_EXPORT absl::Status Serve(const ServeOptions& options);
 
 }  // namespace annals

@@ -422,17 +422,14 @@ class RemoteClient final : public Client {
   void Run() {
     try {
       auto io = kj::setupAsyncIo();
-      auto address = io.provider->getNetwork()
-                         .parseAddress(kj::StringPtr(endpoint_.kj_address.c_str()))
-                         .wait(io.waitScope);
-      auto stream = address->connect().wait(io.waitScope);
+      auto stream = OpenStream(io, endpoint_);
       capnp::TwoPartyVatNetwork network(*stream, capnp::rpc::twoparty::Side::CLIENT, reader_);
       auto rpc = capnp::makeRpcClient(network);
       capnp::word scratch[4] = {};
       capnp::MallocMessageBuilder message(scratch);
       auto vat = message.getRoot<capnp::rpc::twoparty::VatId>();
       vat.setSide(capnp::rpc::twoparty::Side::SERVER);
-      auto store = endpoint_.login ? Login(rpc.bootstrap(vat), token_, io.waitScope)
+      auto store = endpoint_.login ? Login(rpc.bootstrap(vat), token_, io)
                                    : rpc.bootstrap(vat).castAs<rpc::Store>();
       if (!store.ok()) {
         absl::MutexLock lock(&mu_);

@@ -2,36 +2,85 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "serve/loopback_address.h"
+#include "serve/tcp_address.h"
+#include "serve/tls.h"
 #include "serve/wire.h"
 
 namespace annals::internal {
 
+namespace {
+
+// A TLS handshake not done by then fails the connect (kUnavailable).
+constexpr kj::Duration kHandshakeTimeout = 10 * kj::SECONDS;
+// A login not answered by then fails the connect (kUnavailable).
+constexpr kj::Duration kLoginTimeout = 10 * kj::SECONDS;
+
+absl::Status NeedsToken(const std::string& address, const ClientOptions& options) {
+  if (!options.token.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "server address \"", address,
+      "\": a TCP server needs a token (ClientOptions::token; the CLI's "
+      "--token-file or $ANNALS_TOKEN; Python's connect(token=))"));
+}
+
+absl::StatusOr<ServerEndpoint> TcpEndpoint(const std::string& address,
+                                           const ClientOptions& options, bool tls) {
+  const std::string_view rest = std::string_view(address).substr(4);
+  auto a = tls ? ParseTlsAddress(rest, "server address tls:")
+               : ParseLoopbackAddress(rest, "server address tcp:");
+  if (!a.ok()) return a.status();
+  if (a->port == 0)
+    return absl::InvalidArgumentError(
+        absl::StrCat("server address \"", address, "\": port 0 names no server"));
+  if (absl::Status s = NeedsToken(address, options); !s.ok()) return s;
+  ServerEndpoint out;
+  out.kj_address = a->ToString();
+  out.login = true;
+  if (!tls) return out;
+  auto context = NewClientTls(options.tls_ca);
+  if (!context.ok()) return context.status();
+  out.tls_host = a->host;
+  out.tls = *std::move(context);
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<ServerEndpoint> ParseServerAddress(const std::string& address,
                                                   const ClientOptions& options) {
-  if (absl::StartsWith(address, "unix:") && address.size() > 5) return ServerEndpoint{address};
-  if (absl::StartsWith(address, "tcp:")) {
-    auto a = ParseLoopbackAddress(std::string_view(address).substr(4), "server address tcp:");
-    if (!a.ok()) return a.status();
-    if (a->port == 0)
-      return absl::InvalidArgumentError(
-          absl::StrCat("server address \"", address, "\": port 0 names no server"));
-    if (options.token.empty())
-      return absl::InvalidArgumentError(absl::StrCat(
-          "server address \"", address,
-          "\": a TCP server needs a token (ClientOptions::token; the CLI's "
-          "--token-file or $ANNALS_TOKEN; Python's connect(token=))"));
-    return ServerEndpoint{a->ToString(), true};
+  if (absl::StartsWith(address, "unix:") && address.size() > 5) {
+    ServerEndpoint out;
+    out.kj_address = address;
+    return out;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("server address \"", address, "\": expected unix:PATH or tcp:HOST:PORT"));
+  if (absl::StartsWith(address, "tcp:")) return TcpEndpoint(address, options, false);
+  if (absl::StartsWith(address, "tls:")) return TcpEndpoint(address, options, true);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "server address \"", address, "\": expected unix:PATH, tcp:HOST:PORT or tls:HOST:PORT"));
+}
+
+kj::Own<kj::AsyncIoStream> OpenStream(kj::AsyncIoContext& io, const ServerEndpoint& endpoint) {
+  auto address = io.provider->getNetwork()
+                     .parseAddress(kj::StringPtr(endpoint.kj_address.c_str()))
+                     .wait(io.waitScope);
+  auto stream = address->connect().wait(io.waitScope);
+  if (!endpoint.tls) return stream;
+  return io.provider->getTimer()
+      .timeoutAfter(kHandshakeTimeout,
+                    endpoint.tls->wrapClient(kj::mv(stream), endpoint.tls_host.c_str()))
+      .wait(io.waitScope);
 }
 
 absl::StatusOr<rpc::Store::Client> Login(capnp::Capability::Client bootstrap,
-                                         const std::string& token, kj::WaitScope& wait) {
+                                         const std::string& token, kj::AsyncIoContext& io) {
   auto req = bootstrap.castAs<rpc::Authenticator>().loginRequest();
   req.setToken(kj::arrayPtr(reinterpret_cast<const kj::byte*>(token.data()), token.size()));
-  auto reply = req.send().wait(wait);
+  // Past the deadline kj throws (OVERLOADED, "timed out"): the caller's
+  // kUnavailable, as for a server that does not answer at all.
+  auto reply = io.provider->getTimer()
+                   .timeoutAfter(kLoginTimeout, kj::Promise<capnp::Response<
+                                                    rpc::Authenticator::LoginResults>>(req.send()))
+                   .wait(io.waitScope);
   if (absl::Status st = StatusFromWire(reply.getStatus()); !st.ok()) return st;
   return reply.getStore();
 }

@@ -14,7 +14,7 @@
 #include "annals/timeline.h"
 #include "model/error_kinds.h"
 #include "serve/limits.h"
-#include "serve/loopback_address.h"
+#include "serve/tcp_address.h"
 #include "serve/http_catalog.h"
 #include "serve/http_params.h"
 #include "serve/http_statements.h"

@@ -12,10 +12,10 @@ namespace annals::internal {
 absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Bind(kj::AsyncIoContext& io,
                                                                  ServerState& state,
                                                                  const ServeOptions& options,
-                                                                 const LoopbackAddress& a) {
-  auto listener = ListenLoopback(io, a, absl::StrCat("--http ", options.http));
+                                                                 const TcpAddress& a) {
+  auto listener = ListenTcp(io, a, absl::StrCat("--http ", options.http));
   if (!listener.ok()) return listener.status();
-  LoopbackAddress taken = a;
+  TcpAddress taken = a;
   taken.port = static_cast<uint16_t>((*listener)->getPort());
   std::string address = absl::StrCat("http://", taken.ToString());
   return std::unique_ptr<HttpListener>(

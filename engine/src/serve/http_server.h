@@ -17,7 +17,7 @@
 #include "kj/compat/http.h"
 #include "serve/accept_loop.h"
 #include "serve/http_front.h"
-#include "serve/loopback_address.h"
+#include "serve/tcp_address.h"
 #include "serve/store_service.h"
 
 namespace annals::internal {
@@ -29,7 +29,7 @@ class HttpListener final : private kj::TaskSet::ErrorHandler {
   static absl::StatusOr<std::unique_ptr<HttpListener>> Bind(kj::AsyncIoContext& io,
                                                             ServerState& state,
                                                             const ServeOptions& options,
-                                                            const LoopbackAddress& address);
+                                                            const TcpAddress& address);
   ~HttpListener() noexcept(false);
 
   // "http://127.0.0.1:PORT" (the port taken).

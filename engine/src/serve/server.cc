@@ -27,9 +27,10 @@
 #include "serve/connection.h"
 #include "serve/gate.h"
 #include "serve/http_server.h"
-#include "serve/loopback_address.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
+#include "serve/tcp_address.h"
+#include "serve/tls.h"
 #include "serve/tokens.h"
 
 namespace annals {
@@ -48,6 +49,9 @@ namespace {
 // waits (each at most half a second a call) and backups.
 constexpr size_t kSlowThreads = 4;
 
+// A TLS client that has not finished its handshake by then is cut off.
+constexpr kj::Duration kHandshakeTimeout = 10 * kj::SECONDS;
+
 // A connection's bootstrap capability: its Store (Unix socket), or the
 // gate that gives one for a token (TCP).
 using Bootstrap =
@@ -59,10 +63,13 @@ class Connections final : public kj::TaskSet::ErrorHandler {
 
   // Accepts until the listener goes (serve/accept_loop.h: EMFILE backs
   // off; before, it ended the server), each connection with `bootstrap`.
-  kj::Promise<void> Accept(kj::ConnectionReceiver& listener, Bootstrap bootstrap) {
+  // With `tls` (not null; it outlives this), each connection's TLS
+  // handshake comes first, counted among the open connections.
+  kj::Promise<void> Accept(kj::ConnectionReceiver& listener, Bootstrap bootstrap,
+                           kj::TlsContext* tls = nullptr) {
     accepts_.push_back(std::make_unique<AcceptLoop>(
-        timer_, "", [this, b = std::move(bootstrap)](kj::Own<kj::AsyncIoStream> s) {
-          Add(kj::mv(s), b);
+        timer_, "", [this, b = std::move(bootstrap), tls](kj::Own<kj::AsyncIoStream> s) {
+          Add(kj::mv(s), b, tls);
         }));
     return accepts_.back()->Run(listener);
   }
@@ -78,14 +85,26 @@ class Connections final : public kj::TaskSet::ErrorHandler {
   }
 
  private:
-  void Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootstrap) {
+  void Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootstrap, kj::TlsContext* tls) {
     uint64_t id = ++next_;
     if (!AdmitConnection(state_)) {  // `stream` closes as it goes
       ServerLog(absl::StrCat("connection ", id, " refused: ", state_.open_connections,
                              " connections open, the most allowed (--max-connections)"));
       return;
     }
-    ServerLog(absl::StrCat("connection ", id, " opened"));
+    ServerLog(absl::StrCat("connection ", id, tls != nullptr ? " opened (TLS)" : " opened"));
+    if (tls == nullptr) return Start(id, kj::mv(stream), bootstrap);
+    tasks_.add(timer_.timeoutAfter(kHandshakeTimeout, tls->wrapServer(kj::mv(stream)))
+                   .then([this, id, &bootstrap](kj::Own<kj::AsyncIoStream> s) {
+                     Start(id, kj::mv(s), bootstrap);
+                   }, [this, id](kj::Exception&& e) {
+                     ServerLog(absl::StrCat("connection ", id, " closed: TLS handshake failed: ",
+                                            e.getDescription().cStr()));
+                     ReleaseConnection(state_);
+                   }));
+  }
+
+  void Start(uint64_t id, kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootstrap) {
     auto notes = std::make_shared<ConnectionNotes>();
     auto c = kj::heap<Connection>(kj::mv(stream), bootstrap(id, notes), notes);
     auto closed = c->network.onDisconnect();
@@ -120,30 +139,45 @@ void Ready(int fd, const std::string& address, const HttpListener* http,
   close(fd);
 }
 
-// What --listen needs before anything is opened: its address and tokens.
+// What --listen needs before anything is opened: its address, tokens and
+// TLS context (with --tls-cert).
 struct TcpPlan {
-  LoopbackAddress address;
+  TcpAddress address;
   std::optional<Tokens> tokens;
+  std::unique_ptr<kj::TlsContext> tls;
+
+  std::string Name() const { return absl::StrCat(tls ? "tls:" : "tcp:", address.ToString()); }
 };
 
 absl::StatusOr<std::optional<TcpPlan>> PlanTcp(const ServeOptions& o) {
+  const bool tls = !o.tls_cert.empty() || !o.tls_key.empty();
   if (o.listen.empty()) {
     if (!o.token_file.empty())
       return absl::InvalidArgumentError("--token-file: applies with --listen");
+    if (tls) return absl::InvalidArgumentError("--tls-cert, --tls-key: apply with --listen");
     return std::optional<TcpPlan>();
   }
-  auto a = ParseLoopbackAddress(o.listen, "--listen");
+  if (tls && (o.tls_cert.empty() || o.tls_key.empty()))
+    return absl::InvalidArgumentError("--tls-cert and --tls-key: give both or neither");
+  auto a = tls ? ParseTlsAddress(o.listen, "--listen") : ParseLoopbackAddress(o.listen, "--listen");
   if (!a.ok()) return a.status();
   if (o.token_file.empty())
-    return absl::InvalidArgumentError(
-        "--listen: needs --token-file (a TCP port is open to every local user)");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen: needs --token-file (a TCP port is open to every ",
+        tls ? "client that can reach it)" : "local user)"));
   auto tokens = Tokens::Load(o.token_file);
   if (!tokens.ok()) return tokens.status();
-  return std::optional<TcpPlan>(TcpPlan{*a, *std::move(tokens)});
+  std::unique_ptr<kj::TlsContext> context;
+  if (tls) {
+    auto made = NewServerTls(o.tls_cert, o.tls_key);
+    if (!made.ok()) return made.status();
+    context = *std::move(made);
+  }
+  return std::optional<TcpPlan>(TcpPlan{*a, *std::move(tokens), std::move(context)});
 }
 
 absl::Status ServeLoop(const ServeOptions& o) {
-  std::optional<LoopbackAddress> http_address;
+  std::optional<TcpAddress> http_address;
   if (!o.http.empty()) {
     auto a = ParseLoopbackAddress(o.http, "--http");
     if (!a.ok()) return a.status();
@@ -186,15 +220,14 @@ absl::Status ServeLoop(const ServeOptions& o) {
     kj::Own<kj::ConnectionReceiver> tcp;
     std::string tcp_address;
     if (tcp_plan->has_value()) {
-      auto bound = ListenLoopback(io, (*tcp_plan)->address, absl::StrCat("--listen ", o.listen));
+      auto bound = ListenTcp(io, (*tcp_plan)->address, absl::StrCat("--listen ", o.listen));
       if (!bound.ok()) {
         unlink(path.c_str());
         return bound.status();
       }
       tcp = *std::move(bound);
-      LoopbackAddress taken = (*tcp_plan)->address;
-      taken.port = static_cast<uint16_t>(tcp->getPort());
-      tcp_address = "tcp:" + taken.ToString();
+      (*tcp_plan)->address.port = static_cast<uint16_t>(tcp->getPort());
+      tcp_address = (*tcp_plan)->Name();
     }
     if (absl::Status s = WriteAddressFile(o.store, address); !s.ok()) {
       unlink(path.c_str());
@@ -219,7 +252,8 @@ absl::Status ServeLoop(const ServeOptions& o) {
               ->Accept(*tcp,
                        [&state, tokens](uint64_t id, std::shared_ptr<ConnectionNotes> notes) {
                          return capnp::Capability::Client(NewGate(state, *tokens, id, notes));
-                       })
+                       },
+                       (*tcp_plan)->tls.get())
               .then([] { return siginfo_t{}; }));
     }
     if (http)

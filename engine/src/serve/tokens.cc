@@ -1,17 +1,11 @@
 #include "serve/tokens.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "serve/private_file.h"
 
 namespace annals::internal {
 namespace {
@@ -32,45 +26,10 @@ bool Printable(absl::string_view token) {
   return true;
 }
 
-// The file's text, if it is a regular file of this user that no one else
-// may read or write (checked on the open file: no race with a rename).
-absl::StatusOr<std::string> ReadPrivate(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    const std::string why = std::strerror(errno);
-    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat("token file ", path, ": ", why));
-    return absl::FailedPreconditionError(absl::StrCat("token file ", path, ": ", why));
-  }
-  struct stat st;
-  absl::Status bad;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-    bad = absl::FailedPreconditionError(absl::StrCat("token file ", path, ": not a regular file"));
-  else if (st.st_uid != geteuid())
-    bad = absl::FailedPreconditionError(
-        absl::StrCat("token file ", path, " belongs to another user (uid ", st.st_uid, ")"));
-  else if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    bad = absl::FailedPreconditionError(absl::StrCat(
-        "token file ", path, " is open to its group or others (mode ",
-        absl::StrFormat("%03o", st.st_mode & 0777), "); chmod 600 it"));
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; bad.ok() && (n = read(fd, buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 || text.size() + static_cast<size_t>(n) > Tokens::kMaxFileBytes)
-      bad = absl::FailedPreconditionError(absl::StrCat(
-          "token file ", path, n < 0 ? ": read error" : ": over 1 MiB"));
-    else
-      text.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  if (!bad.ok()) return bad;
-  return text;
-}
-
 }  // namespace
 
 absl::StatusOr<Tokens> Tokens::Load(const std::string& path) {
-  auto text = ReadPrivate(path);
+  auto text = ReadPrivateFile(path, "token file");
   if (!text.ok()) return text.status();
   return Parse(*text, path);
 }

@@ -24,7 +24,7 @@ class Tokens {
   // spaces (one starting with # reads as a comment). Errors: kNotFound (no
   // file), kFailedPrecondition (not a regular file of this user, open to
   // its group or others -- a secret must not be, as ssh insists for keys --
-  // or over kMaxFileBytes), kInvalidArgument naming the line (a malformed
+  // or over 1 MiB: serve/private_file.h), kInvalidArgument naming the line (a malformed
   // line, a duplicate token, more than kMaxTokens, no token at all).
   static absl::StatusOr<Tokens> Load(const std::string& path);
   // The same rules over the file's text (`path` names it in messages).
@@ -33,7 +33,6 @@ class Tokens {
 
   static constexpr size_t kMinTokenBytes = 16;
   static constexpr size_t kMaxTokens = 1000;
-  static constexpr size_t kMaxFileBytes = size_t{1} << 20;
 
   // What `token` may do; nullopt when no token matches. The time taken
   // does not depend on which token matches or where one differs: every

@@ -1,5 +1,6 @@
-#include "serve/loopback_address.h"
+#include "serve/tcp_address.h"
 
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -52,15 +53,16 @@ absl::Status CheckLoopbackRequest(std::string_view host_in, std::string_view ori
   return absl::OkStatus();
 }
 
-std::string LoopbackAddress::ToString() const {
-  return absl::StrCat(host == "::1" ? "[::1]" : host, ":", port);
+std::string TcpAddress::ToString() const {
+  return absl::StrCat(absl::StrContains(host, ':') ? absl::StrCat("[", host, "]") : host, ":",
+                      port);
 }
 
-absl::StatusOr<LoopbackAddress> ParseLoopbackAddress(std::string_view text_in,
-                                                     std::string_view flag_in) {
-  const absl::string_view text(text_in.data(), text_in.size());
-  const absl::string_view flag(flag_in.data(), flag_in.size());
-  LoopbackAddress out;
+namespace {
+
+// HOST:PORT split, the port checked; HOST is "127.0.0.1" when absent.
+absl::StatusOr<std::pair<absl::string_view, uint16_t>> SplitHostPort(absl::string_view text,
+                                                                     absl::string_view flag) {
   absl::string_view host = "127.0.0.1", port = text;
   if (size_t colon = text.rfind(':'); colon != text.npos) {
     host = text.substr(0, colon);
@@ -72,20 +74,65 @@ absl::StatusOr<LoopbackAddress> ParseLoopbackAddress(std::string_view text_in,
     return absl::InvalidArgumentError(absl::StrCat(
         flag, " ", text, ": expected PORT, localhost:PORT or HOST:PORT with a port from 0 "
         "to 65535 (0: any free port)"));
-  out.port = static_cast<uint16_t>(p);
-  if (host == "localhost" || host == "127.0.0.1") out.host = "127.0.0.1";
-  else if (host == "[::1]") out.host = "::1";
-  else if (IsLoopbackV4(host)) out.host = std::string(host);
-  else
+  return std::make_pair(host, static_cast<uint16_t>(p));
+}
+
+// The numeric loopback address `host` names, or "".
+std::string LoopbackHost(absl::string_view host) {
+  if (host == "localhost" || host == "127.0.0.1") return "127.0.0.1";
+  if (host == "[::1]") return "::1";
+  if (IsLoopbackV4(host)) return std::string(host);
+  return "";
+}
+
+// A host name, an IPv4 address or a bracketed IPv6 one, without the
+// brackets; "" when `host` is none of these.
+std::string AnyHost(absl::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    absl::string_view v6 = host.substr(1, host.size() - 2);
+    if (v6.find_first_not_of("0123456789abcdefABCDEF:.") == v6.npos) return std::string(v6);
+    return "";
+  }
+  if (host.empty() || host.size() > 253 || host.front() == '-' || host.front() == '.' ||
+      host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "0123456789-.") != host.npos)
+    return "";
+  return std::string(host);
+}
+
+}  // namespace
+
+absl::StatusOr<TcpAddress> ParseLoopbackAddress(std::string_view text_in,
+                                                std::string_view flag_in) {
+  const absl::string_view text(text_in.data(), text_in.size());
+  const absl::string_view flag(flag_in.data(), flag_in.size());
+  auto split = SplitHostPort(text, flag);
+  if (!split.ok()) return split.status();
+  TcpAddress out{LoopbackHost(split->first), split->second};
+  if (out.host.empty())
     return absl::InvalidArgumentError(absl::StrCat(
         flag, " ", text, ": only a loopback address (localhost, 127.0.0.1, [::1]) is served "
-        "for now; any other address needs TLS (--tls-cert, --tls-key), which is not built "
-        "yet, so that tokens never cross a network in clear"));
+        "in clear; any other needs TLS (serve --listen with --tls-cert and --tls-key; "
+        "clients connect to tls:HOST:PORT), so that tokens never cross a network in clear"));
   return out;
 }
 
-absl::StatusOr<kj::Own<kj::ConnectionReceiver>> ListenLoopback(kj::AsyncIoContext& io,
-                                                               const LoopbackAddress& a,
+absl::StatusOr<TcpAddress> ParseTlsAddress(std::string_view text_in, std::string_view flag_in) {
+  const absl::string_view text(text_in.data(), text_in.size());
+  const absl::string_view flag(flag_in.data(), flag_in.size());
+  auto split = SplitHostPort(text, flag);
+  if (!split.ok()) return split.status();
+  std::string host = LoopbackHost(split->first);
+  if (host.empty() || split->first == "localhost") host = AnyHost(split->first);
+  if (host.empty())
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " ", text, ": expected HOST:PORT with a host name, an IPv4 address or an "
+        "IPv6 one in brackets ([::])"));
+  return TcpAddress{host, split->second};
+}
+
+absl::StatusOr<kj::Own<kj::ConnectionReceiver>> ListenTcp(kj::AsyncIoContext& io,
+                                                               const TcpAddress& a,
                                                                std::string_view what) {
   try {
     auto address = io.provider->getNetwork()
