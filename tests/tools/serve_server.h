@@ -2,9 +2,13 @@
 #ifndef ANNALS_TESTS_TOOLS_SERVE_SERVER_H_
 #define ANNALS_TESTS_TOOLS_SERVE_SERVER_H_
 
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <filesystem>
 #include <string>
@@ -46,6 +50,30 @@ inline Server StartServer(const std::filesystem::path& db, const std::filesystem
   close(s.child.fd3);
   s.child.fd3 = -1;
   return s;
+}
+
+// A TCP connection to 127.0.0.1 at the port `address` ends with
+// ("tcp:127.0.0.1:PORT"), that sends nothing; -1 on failure.
+inline int ConnectRaw(const std::string& address) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1))));
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
+  if (fd >= 0) close(fd);
+  return -1;
+}
+
+// Whether the server closes `fd` (end of file or a reset) before it sends
+// anything; a read waits at most 60 seconds, so that a test fails rather
+// than hangs.
+inline bool ClosedByServer(int fd) {
+  timeval limit{60, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  char c;
+  const ssize_t n = read(fd, &c, 1);
+  return n == 0 || (n < 0 && errno == ECONNRESET);
 }
 
 // Stops it with SIGTERM; returns its exit code (-1 if killed by a signal).

@@ -172,6 +172,35 @@ TEST_F(ServeTcpTest, RefusesToStartWithoutSafeTokens) {
   EXPECT_FALSE(std::filesystem::exists(db_ / "annals.server"));
 }
 
+// A client that connects and never logs in is disconnected at the login
+// deadline, and does not keep a place of --max-connections: a client that
+// logs in gets one meanwhile and afterwards.
+TEST_F(ServeTcpTest, AClientThatNeverLogsInIsCutOff) {
+  const std::string tokens = TokenFile(std::string(kWriter) + "\n");
+  Server s = StartServer(db_, dir_ / "server.log",
+                         {"--listen", "127.0.0.1:0", "--token-file", tokens, "--login-timeout",
+                          "1", "--max-connections", "2"});
+  ASSERT_FALSE(s.tcp.empty()) << ReadFile(s.log);
+  const int silent = ConnectRaw(s.tcp);
+  ASSERT_GE(silent, 0);
+  ClientOptions options;
+  options.token = kWriter;
+  auto during = Connect(s.tcp, options);
+  ASSERT_TRUE(during.ok()) << during.status();
+  EXPECT_TRUE(ClosedByServer(silent));
+  close(silent);
+  auto after = Connect(s.tcp, options);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_TRUE((*after)->Head().ok());
+  EXPECT_TRUE((*during)->Head().ok());  // a client that logged in stays
+  during->reset();
+  after->reset();
+  EXPECT_EQ(StopServer(s), 0);
+  EXPECT_THAT(ReadFile(s.log), HasSubstr("no login within 1 seconds"));
+  EXPECT_NE(Run("serve --listen 127.0.0.1:0 --token-file " + Quote(tokens) +
+                " --login-timeout 0").exit_code, 0);
+}
+
 // A --listen port that is taken stops the start; the server removes only
 // the socket it had made, and a user's file beside it stays.
 TEST_F(ServeTcpTest, ATakenPortRemovesOnlyWhatTheStartMade) {

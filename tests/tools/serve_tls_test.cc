@@ -118,6 +118,17 @@ TEST_F(ServeTlsTest, ClientsThatCannotCheckTheServerGetNothing) {
   // A CA file that is not one is the client's own error.
   options.tls_ca = Write("not-a-ca.pem", "hello\n").string();
   EXPECT_EQ(Connect(ByName(s), options).status().code(), absl::StatusCode::kInvalidArgument);
+  // A client that never starts its handshake is cut off at the deadline.
+  Server quick = StartServer(
+      dir_ / "quick", dir_ / "quick.log",
+      {"--listen", "localhost:0", "--token-file", Tokens(), "--login-timeout", "1",
+       "--tls-cert", (kCerts / "server.pem").string(), "--tls-key", Copy("server.key")});
+  const int silent = ConnectRaw(quick.tcp);
+  ASSERT_GE(silent, 0);
+  EXPECT_TRUE(ClosedByServer(silent));
+  close(silent);
+  EXPECT_EQ(StopServer(quick), 0);
+  EXPECT_THAT(ReadFile(quick.log), HasSubstr("TLS handshake failed"));
   // The server served on: a client that checks it gets in.
   options.tls_ca = (kCerts / "server.pem").string();
   auto client = Connect(ByName(s), options);

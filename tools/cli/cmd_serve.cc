@@ -54,6 +54,10 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--tls-key", o->tls_key,
                   "for --listen: the certificate's private key, PEM, unencrypted, in a "
                   "file of mode 600");
+  cmd->add_option("--login-timeout", o->login_timeout_seconds,
+                  "seconds a --listen client has to finish its TLS handshake and log in; "
+                  "then it is disconnected")
+      ->capture_default_str();
   cmd->add_option("--http-max-header-bytes", o->http_max_header_bytes,
                   "answer 431 to an HTTP request whose target and headers are bigger")
       ->capture_default_str();

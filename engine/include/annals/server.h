@@ -93,10 +93,14 @@ struct ServeOptions {
   // Both or neither. Clients name the server by a host name (or address)
   // the certificate holds, and trust its issuer (ClientOptions::tls_ca for
   // a private one). Checked before the store opens: the key must match the
-  // certificate, which must be valid now. A client that has not finished
-  // its handshake within 10 seconds is cut off.
+  // certificate, which must be valid now.
   std::string tls_cert;
   std::string tls_key;
+  // The seconds a `listen` client has, from the server's accept, to finish
+  // its TLS handshake and log in; past them the connection is closed (and
+  // logged), so that clients that never log in cannot hold the
+  // max_connections places. At least 1.
+  uint32_t login_timeout_seconds = 10;
   // A request whose target and headers take more than this many bytes is
   // answered 431 (kj's HTTP parser itself stops at 128 KiB).
   size_t http_max_header_bytes = size_t{64} << 10;

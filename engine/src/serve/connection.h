@@ -21,6 +21,7 @@ namespace annals::internal {
 struct ConnectionNotes {
   std::string read_end;            // what ended reading ("" while it goes on)
   uint64_t subscriptions_cut = 0;  // subscriptions cut off as too slow
+  bool logged_in = false;          // TCP: a login succeeded (serve/gate.h)
 
   // "peer closed", "protocol error: ...", ...; `stopping`: the server closed it.
   std::string WhyClosed(bool stopping) const;

@@ -34,6 +34,7 @@ class Gate final : public rpc::Authenticator::Server {
     }
     ServerLog(absl::StrCat("connection ", connection_, ": logged in",
                            grant->read_only ? " (read-only)" : ""));
+    notes_->logged_in = true;
     StatusToWire(absl::OkStatus(), res.initStatus());
     res.setStore(NewStoreService(state_, connection_, notes_,
                                  StoreAccess{grant->read_only, true, subscriptions_}));

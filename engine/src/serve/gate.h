@@ -2,7 +2,7 @@
 // rpc::Authenticator whose login(token) gives the connection's Store, one
 // that refuses writes for a read-only token. A wrong token gets
 // kPermissionDenied and no Store; the connection stays open for another
-// try. Loop thread only.
+// try, until the login deadline (serve/connections.h). Loop thread only.
 #ifndef ANNALS_ENGINE_SRC_SERVE_GATE_H_
 #define ANNALS_ENGINE_SRC_SERVE_GATE_H_
 

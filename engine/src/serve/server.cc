@@ -24,7 +24,7 @@
 #include "kj/async-io.h"
 #include "kj/async-unix.h"
 #include "serve/accept_loop.h"
-#include "serve/connection.h"
+#include "serve/connections.h"
 #include "serve/gate.h"
 #include "serve/http_server.h"
 #include "serve/socket_files.h"
@@ -48,84 +48,6 @@ namespace {
 // Threads for the calls that block for long (ServerState::slow): projection
 // waits (each at most half a second a call) and backups.
 constexpr size_t kSlowThreads = 4;
-
-// A TLS client that has not finished its handshake by then is cut off.
-constexpr kj::Duration kHandshakeTimeout = 10 * kj::SECONDS;
-
-// A connection's bootstrap capability: its Store (Unix socket), or the
-// gate that gives one for a token (TCP).
-using Bootstrap =
-    std::function<capnp::Capability::Client(uint64_t, std::shared_ptr<ConnectionNotes>)>;
-
-class Connections final : public kj::TaskSet::ErrorHandler {
- public:
-  Connections(ServerState& state, kj::Timer& timer) : state_(state), timer_(timer), tasks_(*this) {}
-
-  // Accepts until the listener goes (serve/accept_loop.h: EMFILE backs
-  // off; before, it ended the server), each connection with `bootstrap`.
-  // With `tls` (not null; it outlives this), each connection's TLS
-  // handshake comes first, counted among the open connections.
-  kj::Promise<void> Accept(kj::ConnectionReceiver& listener, Bootstrap bootstrap,
-                           kj::TlsContext* tls = nullptr) {
-    accepts_.push_back(std::make_unique<AcceptLoop>(
-        timer_, "", [this, b = std::move(bootstrap), tls](kj::Own<kj::AsyncIoStream> s) {
-          Add(kj::mv(s), b, tls);
-        }));
-    return accepts_.back()->Run(listener);
-  }
-
-  void taskFailed(kj::Exception&& e) override {
-    ServerLog(absl::StrCat("connection error: ", e.getDescription().cStr()));
-  }
-
- // Logs why each connection still open closes: the server is stopping.
-  ~Connections() noexcept(false) {
-    for (uint64_t id : live_)
-      ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(true)));
-  }
-
- private:
-  void Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootstrap, kj::TlsContext* tls) {
-    uint64_t id = ++next_;
-    if (!AdmitConnection(state_)) {  // `stream` closes as it goes
-      ServerLog(absl::StrCat("connection ", id, " refused: ", state_.open_connections,
-                             " connections open, the most allowed (--max-connections)"));
-      return;
-    }
-    ServerLog(absl::StrCat("connection ", id, tls != nullptr ? " opened (TLS)" : " opened"));
-    if (tls == nullptr) return Start(id, kj::mv(stream), bootstrap);
-    tasks_.add(timer_.timeoutAfter(kHandshakeTimeout, tls->wrapServer(kj::mv(stream)))
-                   .then([this, id, &bootstrap](kj::Own<kj::AsyncIoStream> s) {
-                     Start(id, kj::mv(s), bootstrap);
-                   }, [this, id](kj::Exception&& e) {
-                     ServerLog(absl::StrCat("connection ", id, " closed: TLS handshake failed: ",
-                                            e.getDescription().cStr()));
-                     ReleaseConnection(state_);
-                   }));
-  }
-
-  void Start(uint64_t id, kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootstrap) {
-    auto notes = std::make_shared<ConnectionNotes>();
-    auto c = kj::heap<Connection>(kj::mv(stream), bootstrap(id, notes), notes);
-    auto closed = c->network.onDisconnect();
-    live_.insert(id);
-    notes_[id] = notes;
-    tasks_.add(closed.attach(kj::mv(c)).then([this, id] {
-      ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(false)));
-      ReleaseConnection(state_);
-      live_.erase(id);
-      notes_.erase(id);
-    }));
-  }
-
-  ServerState& state_;
-  kj::Timer& timer_;
-  kj::TaskSet tasks_;
-  uint64_t next_ = 0;
-  std::set<uint64_t> live_;
-  std::map<uint64_t, std::shared_ptr<ConnectionNotes>> notes_;
-  std::vector<std::unique_ptr<AcceptLoop>> accepts_;
-};
 
 // The RPC address, the HTTP one (if any) on a second line, the TCP one
 // (if any) after them.
@@ -157,6 +79,8 @@ absl::StatusOr<std::optional<TcpPlan>> PlanTcp(const ServeOptions& o) {
     if (tls) return absl::InvalidArgumentError("--tls-cert, --tls-key: apply with --listen");
     return std::optional<TcpPlan>();
   }
+  if (o.login_timeout_seconds == 0)
+    return absl::InvalidArgumentError("--login-timeout: at least 1 second");
   if (tls && (o.tls_cert.empty() || o.tls_key.empty()))
     return absl::InvalidArgumentError("--tls-cert and --tls-key: give both or neither");
   auto a = tls ? ParseTlsAddress(o.listen, "--listen") : ParseLoopbackAddress(o.listen, "--listen");
@@ -207,7 +131,8 @@ absl::Status ServeLoop(const ServeOptions& o) {
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
     ServerState state{**engine,  committer, *reads, *slow, watch, o.max_subscriber_lag,
                       o.max_connections, o.max_subscriptions_per_connection};
-    auto connections = std::make_unique<Connections>(state, io.provider->getTimer());
+    auto connections = std::make_unique<Connections>(
+        state, io.provider->getTimer(), o.login_timeout_seconds * kj::SECONDS);
     std::unique_ptr<HttpListener> http;
     if (http_address.has_value()) {
       auto bound = HttpListener::Bind(io, state, o, *http_address);
@@ -253,7 +178,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
                        [&state, tokens](uint64_t id, std::shared_ptr<ConnectionNotes> notes) {
                          return capnp::Capability::Client(NewGate(state, *tokens, id, notes));
                        },
-                       (*tcp_plan)->tls.get())
+                       Door{(*tcp_plan)->tls.get(), true})
               .then([] { return siginfo_t{}; }));
     }
     if (http)
