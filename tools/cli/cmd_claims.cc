@@ -52,7 +52,7 @@ std::string Jsonl(const Claim& c) {
 
 std::string Line(const std::vector<std::string>& cells, const ClaimsFlags& f) {
   std::string line;
-  if (f.format == "csv") return CsvRow(cells, f.spreadsheet_safe);
+  if (f.format == "csv") return CsvRow(cells, CellRule(f.spreadsheet_safe));
   // table: first_seq, first_at, statements, outlets, speaker, content
   absl::StrAppend(&line, absl::StrFormat("%9s", cells[0]), "  ", FitColumns(cells[1], 10, true),
                   "  ", absl::StrFormat("%10s", cells[3]), "  ",

@@ -48,8 +48,7 @@ Runner AddCodes(CLI::App& app, const GlobalFlags&) {
         absl::StrAppend(&line, ",\"quad_class\":", c.quad_class,
                         absl::StrFormat(",\"goldstein\":%.1f}", c.goldstein));
       } else if (f->format == "csv") {
-        const CsvCell how =
-            f->spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
+        const CsvCell how = CellRule(f->spreadsheet_safe);
         const std::string cells[] = {c.code, c.description, c.root_code,
                                      absl::StrCat(c.quad_class),
                                      absl::StrFormat("%.1f", c.goldstein)};

@@ -12,6 +12,7 @@
 #include "annals/export.h"
 #include "annals/network.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/time_args.h"
 
 namespace annals::cli {
@@ -181,7 +182,7 @@ int Run(const GlobalFlags& g, const NetworkFlags& f) {
   const std::vector<std::string> text =
       f.format == "gexf" ? Gexf(*network)
       : f.format == "csv"
-          ? Csv(*network, f.spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw)
+          ? Csv(*network, CellRule(f.spreadsheet_safe))
           : GraphMl(*network);
   for (const std::string& line : text) {
     std::fputs(line.c_str(), stdout);

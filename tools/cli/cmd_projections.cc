@@ -62,7 +62,7 @@ absl::StatusOr<std::vector<std::string>> KeyFields(const Engine& engine,
 void PrintCounts(const std::vector<GroupCount>& counts, const std::string& format,
                  const std::vector<std::string>& fields, std::string_view none,
                  bool spreadsheet_safe) {
-  const CsvCell how = spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
+  const CsvCell how = CellRule(spreadsheet_safe);
   std::string out;
   if (format == "jsonl") {
     for (const GroupCount& c : counts)

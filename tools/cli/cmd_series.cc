@@ -68,7 +68,7 @@ std::string Line(const std::vector<std::string>& names, const std::vector<std::s
     }
     return line + "}\n";
   }
-  if (f.format == "csv") return CsvRow(cells, f.spreadsheet_safe);
+  if (f.format == "csv") return CsvRow(cells, CellRule(f.spreadsheet_safe));
   for (size_t i = 0; i < cells.size(); ++i)
     absl::StrAppend(&line, i ? "  " : "", i < 2 ? FitColumns(cells[i], i ? 9 : 10, true)
                                                 : absl::StrFormat("%14s", cells[i]));

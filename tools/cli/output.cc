@@ -13,6 +13,20 @@
 #include "utf8proc.h"
 
 namespace annals::cli {
+
+CsvCell CellRule(bool spreadsheet_safe) {
+  return spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
+}
+
+std::string CsvRow(const std::vector<std::string>& cells, CsvCell how) {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) line.push_back(',');
+    AppendCsvField(cells[i], &line, how);
+  }
+  return line + "\r\n";
+}
+
 namespace {
 
 void Put(std::FILE* out, std::string_view s) {
@@ -201,15 +215,7 @@ class CsvWriter final : public EventWriter {
     for (std::string& c : AmendmentCells(e)) cells.push_back(std::move(c));
     WriteRow(cells);
   }
-  void WriteRow(const std::vector<std::string>& cells) {
-    std::string line;
-    for (size_t i = 0; i < std::size(cells); ++i) {
-      if (i) line.push_back(',');
-      AppendCsvField(cells[i], &line, how_);
-    }
-    line.append("\r\n");
-    Put(out_, line);
-  }
+  void WriteRow(const std::vector<std::string>& cells) { Put(out_, CsvRow(cells, how_)); }
 
  private:
   std::FILE* out_;
@@ -277,9 +283,6 @@ std::vector<std::string> CsvColumns() {
   return out;
 }
 
-static CsvCell CellRule(bool spreadsheet_safe) {
-  return spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
-}
 
 std::unique_ptr<EventWriter> NewEventWriter(const std::string& format, bool detail,
                                             std::FILE* out, bool spreadsheet_safe,

@@ -31,6 +31,13 @@ class EventWriter {
   virtual absl::Status status() const { return absl::OkStatus(); }
 };
 
+// How --spreadsheet-safe writes CSV cells: CsvCell::kSpreadsheetSafe
+// prefixes with ' a cell a spreadsheet would run as a formula.
+CsvCell CellRule(bool spreadsheet_safe);
+
+// One CSV row (RFC 4180: fields quoted as needed, CRLF), each cell `how`.
+std::string CsvRow(const std::vector<std::string>& cells, CsvCell how);
+
 // `format` is one of "table", "jsonl", "csv"; `detail` selects the vertical
 // one-event-per-block layout used by `show` for "table"; `spreadsheet_safe`
 // writes csv cells CsvCell::kSpreadsheetSafe (annals/export.h). With

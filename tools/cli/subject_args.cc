@@ -1,7 +1,6 @@
 #include "cli/subject_args.h"
 
 #include "absl/status/status.h"
-#include "annals/export.h"
 #include "cli/common.h"
 
 namespace annals::cli {
@@ -44,16 +43,6 @@ int TakeRole(const CLI::App& cmd, const SubjectFlags& f, const char* command,
             : f.role == "target" ? Role::kTarget
                                  : Role::kAny;
   return kExitOk;
-}
-
-std::string CsvRow(const std::vector<std::string>& cells, bool spreadsheet_safe) {
-  const CsvCell how = spreadsheet_safe ? CsvCell::kSpreadsheetSafe : CsvCell::kRaw;
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i) line += ',';
-    AppendCsvField(cells[i], &line, how);
-  }
-  return line + "\r\n";
 }
 
 }  // namespace annals::cli

@@ -35,10 +35,6 @@ bool TakeSubject(const CLI::App& cmd, const SubjectFlags& f, TimelineQuery* q);
 int TakeRole(const CLI::App& cmd, const SubjectFlags& f, const char* command,
              TimelineQuery* q);
 
-// One CSV row (RFC 4180: fields quoted as needed, CRLF), cells a spreadsheet
-// would run as formulas prefixed with ' when `spreadsheet_safe`.
-std::string CsvRow(const std::vector<std::string>& cells, bool spreadsheet_safe);
-
 }  // namespace annals::cli
 
 #endif  // ANNALS_TOOLS_CLI_SUBJECT_ARGS_H_
