@@ -193,6 +193,7 @@ interface Authenticator {
   # The bootstrap capability of a TCP listener (annals serve --listen): a
   # token gives a Store (a read-only token: one that refuses every change;
   # backup is refused over TCP). A wrong token gets PERMISSION_DENIED; after
-  # three, every login on that connection is refused.
-  login @0 (token :Data) -> (status :Status, store :Store);
+  # three, every login on that connection is refused. readOnly: the token
+  # may only read (older servers leave it false).
+  login @0 (token :Data) -> (status :Status, store :Store, readOnly :Bool);
 }

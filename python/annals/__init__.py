@@ -332,6 +332,9 @@ class Store:
 
     @property
     def read_only(self):
+        """True for a store opened with ``read_only=True``, or connected to a
+        server with a read-only token (every change raises
+        :class:`PermissionDeniedError`)."""
         return self._core.read_only
 
     @property

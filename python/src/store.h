@@ -62,6 +62,7 @@ class Store {
     std::unique_ptr<Store> s(new Store);
     s->client_ = Take(std::move(c));
     s->engine_ = NewClientEngine(s->client_);
+    s->token_read_only_ = s->client_->read_only();
     s->path_ = s->address_ = address;
     s->options_ = options;
     return s;
@@ -85,7 +86,7 @@ class Store {
     c.reset();
   }
   bool closed() const { return engine_ == nullptr; }
-  bool read_only() const { return read_only_; }
+  bool read_only() const { return read_only_ || token_read_only_; }
   const std::string& path() const { return path_; }
   const std::string& address() const { return address_; }
 
@@ -499,6 +500,7 @@ class Store {
   std::string path_;
   std::string address_;  // a server's, when connected; else empty
   ClientOptions options_;  // for a "tcp:" or "tls:" server
+  bool token_read_only_ = false;  // connected with a read-only token
   std::shared_ptr<Client> client_;  // engine_'s, when connected
   bool read_only_ = false;
   std::shared_ptr<Engine> engine_;

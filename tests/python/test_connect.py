@@ -263,6 +263,7 @@ def test_tcp_with_tokens_that_may_write_or_only_read(tmp_path, cli):
         db = annals.connect(server.tcp, token=writer)
         seq = db.append(statement(1))
         ro = annals.connect(server.tcp, token=reader)
+        assert ro.read_only and not db.read_only
         assert ro.get(seq)["content"] == "statement 1"
         with pytest.raises(annals.PermissionDeniedError, match="read-only"):
             ro.append(statement(2))

@@ -63,14 +63,14 @@ TEST_F(ServeTcpTest, TokensDecideWhoMayReadAndWrite) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Lines(r.out).size(), 3u);
   r = Through(s, kReader, "append --speaker Ada --verb said --content one --at 2018");
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 1);  // the user's mistake, not the store's
   EXPECT_THAT(r.err, HasSubstr("read-only"));
   r = Through(s, kReader, "retract 1 --reason wrong");
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("read-only"));
   // A wrong token, and none, get nothing.
   r = Through(s, "0123456789abcdef-wrong!", "stats");
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("wrong token"));
   r = Through(s, "", "stats");
   EXPECT_EQ(r.exit_code, 1);
@@ -99,11 +99,13 @@ TEST_F(ServeTcpTest, TheCppClientLogsInWithItsToken) {
   st.verb = "said";
   st.content = "one";
   st.occurred_at = *ParseTime("2018");
+  EXPECT_TRUE((*reader)->read_only());
   auto appended = (*reader)->Append({&st, 1});
   EXPECT_EQ(appended.status().code(), absl::StatusCode::kPermissionDenied);
   options.token = kWriter;
   auto writer = Connect(s.tcp, options);
   ASSERT_TRUE(writer.ok()) << writer.status();
+  EXPECT_FALSE((*writer)->read_only());
   appended = (*writer)->Append({&st, 1});
   ASSERT_TRUE(appended.ok()) << appended.status();
   auto head = (*reader)->Head();

@@ -28,6 +28,8 @@ int ExitCodeFor(const absl::Status& status) {
     case absl::StatusCode::kOutOfRange:
     case absl::StatusCode::kAlreadyExists:
       return kExitBadInput;
+    case absl::StatusCode::kPermissionDenied:  // a wrong token, a read-only one
+      return IsStoreNotWritable(status) ? kExitStorage : kExitBadInput;
     default:
       return kExitStorage;
   }

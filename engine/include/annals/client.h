@@ -92,6 +92,11 @@ class ANNALS_EXPORT Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
+  // Whether the server refuses every change through this client (it logged
+  // in with a read-only token); false over a Unix socket. Set once
+  // Connect returns; any thread.
+  virtual bool read_only() const = 0;
+
   // As Engine's methods of the same names (annals/engine.h), except that a
   // Timeline page holds at most 10,000 entries (q.limit 0, "no limit", or
   // more asks for 10,000) and about 8 MiB of events: page on with

@@ -53,6 +53,8 @@ class RemoteClient final : public Client {
     return start_;
   }
 
+  bool read_only() const override { return read_only_; }
+
   absl::StatusOr<StoreStats> Stats() override {
     return Call<StoreStats>([](rpc::Store::Client& s) {
       return s.statsRequest().send().then([](auto r) -> absl::StatusOr<StoreStats> {
@@ -430,7 +432,7 @@ class RemoteClient final : public Client {
       auto vat = message.getRoot<capnp::rpc::twoparty::VatId>();
       vat.setSide(capnp::rpc::twoparty::Side::SERVER);
       auto store = endpoint_.login ? Login(rpc.bootstrap(vat), token_, io)
-                                   : rpc.bootstrap(vat).castAs<rpc::Store>();
+                                   : LoggedIn{rpc.bootstrap(vat).castAs<rpc::Store>()};
       if (!store.ok()) {
         absl::MutexLock lock(&mu_);
         start_ = store.status();
@@ -440,7 +442,8 @@ class RemoteClient final : public Client {
       auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
       {
         absl::MutexLock lock(&mu_);
-        store_ = &*store;
+        store_ = &store->store;
+        read_only_ = store->read_only;
         executor_ = kj::getCurrentThreadExecutor().addRef();
         stop_ = kj::mv(paf.fulfiller);
         ready_ = true;
@@ -462,6 +465,7 @@ class RemoteClient final : public Client {
   kj::Own<kj::CrossThreadPromiseFulfiller<void>> stop_ ABSL_GUARDED_BY(mu_);
   // Set once before ready_; used only on the I/O thread / through it.
   rpc::Store::Client* store_ = nullptr;
+  bool read_only_ = false;
   absl::Mutex features_mu_;
   std::optional<std::vector<std::string>> features_ ABSL_GUARDED_BY(features_mu_);
   kj::Own<const kj::Executor> executor_;

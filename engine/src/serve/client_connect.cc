@@ -71,8 +71,8 @@ kj::Own<kj::AsyncIoStream> OpenStream(kj::AsyncIoContext& io, const ServerEndpoi
       .wait(io.waitScope);
 }
 
-absl::StatusOr<rpc::Store::Client> Login(capnp::Capability::Client bootstrap,
-                                         const std::string& token, kj::AsyncIoContext& io) {
+absl::StatusOr<LoggedIn> Login(capnp::Capability::Client bootstrap, const std::string& token,
+                               kj::AsyncIoContext& io) {
   auto req = bootstrap.castAs<rpc::Authenticator>().loginRequest();
   req.setToken(kj::arrayPtr(reinterpret_cast<const kj::byte*>(token.data()), token.size()));
   // Past the deadline kj throws (OVERLOADED, "timed out"): the caller's
@@ -82,7 +82,7 @@ absl::StatusOr<rpc::Store::Client> Login(capnp::Capability::Client bootstrap,
                                                     rpc::Authenticator::LoginResults>>(req.send()))
                    .wait(io.waitScope);
   if (absl::Status st = StatusFromWire(reply.getStatus()); !st.ok()) return st;
-  return reply.getStore();
+  return LoggedIn{reply.getStore(), reply.getReadOnly()};
 }
 
 }  // namespace annals::internal

@@ -39,8 +39,12 @@ kj::Own<kj::AsyncIoStream> OpenStream(kj::AsyncIoContext& io, const ServerEndpoi
 // or the server's refusal (kPermissionDenied for a wrong token). On the
 // connection's thread; throws kj::Exception as any call there, and when
 // the server has not answered within 10 seconds.
-absl::StatusOr<rpc::Store::Client> Login(capnp::Capability::Client bootstrap,
-                                         const std::string& token, kj::AsyncIoContext& io);
+struct LoggedIn {
+  rpc::Store::Client store;
+  bool read_only = false;  // the server refuses every change through `store`
+};
+absl::StatusOr<LoggedIn> Login(capnp::Capability::Client bootstrap, const std::string& token,
+                               kj::AsyncIoContext& io);
 
 }  // namespace annals::internal
 

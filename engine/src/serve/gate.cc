@@ -36,6 +36,7 @@ class Gate final : public rpc::Authenticator::Server {
                            grant->read_only ? " (read-only)" : ""));
     notes_->logged_in = true;
     StatusToWire(absl::OkStatus(), res.initStatus());
+    res.setReadOnly(grant->read_only);
     res.setStore(NewStoreService(state_, connection_, notes_,
                                  StoreAccess{grant->read_only, true, subscriptions_}));
     return kj::READY_NOW;
