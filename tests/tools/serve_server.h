@@ -27,6 +27,7 @@ struct Server {
   std::string address;
   std::string http;  // with --http: its address ("http://127.0.0.1:PORT")
   std::string tcp;   // with --listen: its address ("tcp:127.0.0.1:PORT", "tls:...")
+  std::string https;  // with --https: its address ("https://0.0.0.0:PORT")
   std::string log;
 };
 
@@ -44,6 +45,7 @@ inline Server StartServer(const std::filesystem::path& db, const std::filesystem
   while (read(s.child.fd3, &c, 1) == 1) ready += c;
   for (const std::string& line : Lines(ready)) {
     if (line.rfind("http://", 0) == 0) s.http = line;
+    else if (line.rfind("https://", 0) == 0) s.https = line;
     else if (line.rfind("tcp:", 0) == 0 || line.rfind("tls:", 0) == 0) s.tcp = line;
     else if (s.address.empty()) s.address = line;
   }

@@ -101,8 +101,19 @@ TEST_F(ServeTlsTest, ClientsThatCannotCheckTheServerGetNothing) {
   EXPECT_EQ(Connect(ByName(s), options).status().code(), unavailable);
   options.tls_ca = (kCerts / "other.pem").string();
   EXPECT_EQ(Connect(ByName(s), options).status().code(), unavailable);
-  options.tls_ca = (kCerts / "server.pem").string();
+  options.tls_ca = "";
   EXPECT_NE(Connect("tcp:127.0.0.1:" + port, options).status().code(), absl::StatusCode::kOk);
+  // What the client refuses before it connects: an IP address (Cap'n Proto
+  // 0.9's certificate check matches DNS names only), and a CA file for an
+  // address that is not tls:.
+  options.tls_ca = (kCerts / "server.pem").string();
+  for (const std::string& by_ip : {"tls:127.0.0.1:" + port, "tls:[::1]:" + port, "tls:" + port}) {
+    auto refused = Connect(by_ip, options);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << by_ip;
+    EXPECT_THAT(refused.status().message(), HasSubstr("DNS name")) << by_ip;
+  }
+  EXPECT_EQ(Connect("tcp:127.0.0.1:" + port, options).status().code(),
+            absl::StatusCode::kInvalidArgument);
   // A trusted certificate for another name (annals.example.org).
   Server other = StartServer(dir_ / "other", dir_ / "other.log",
                              {"--listen", "localhost:0", "--token-file", Tokens(), "--tls-cert",
@@ -161,8 +172,15 @@ TEST_F(ServeTlsTest, RefusesToStartWithUnusableTlsFiles) {
     EXPECT_NE(r.exit_code, 0) << c.why;
     EXPECT_THAT(r.err, HasSubstr(c.why));
   }
-  Result r = Run("serve --tls-cert " + Quote(Copy("server.pem")) + " --tls-key " +
-                 Quote(Copy("server.key")));
+  // A FIFO is refused at once, not waited on.
+  const std::filesystem::path fifo = dir_ / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Result r = Run("serve --listen 0.0.0.0:0 --token-file " + Quote(Tokens()) + " --tls-cert " +
+                 Quote(fifo.string()) + " --tls-key " + Quote(Copy("server.key")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("not a regular file"));
+  r = Run("serve --tls-cert " + Quote(Copy("server.pem")) + " --tls-key " +
+          Quote(Copy("server.key")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("apply with --listen"));
   // Nothing was served: no address file was left behind.
@@ -185,9 +203,9 @@ TEST_F(ServeTlsTest, ASilentServerIsUnavailableNotAHang) {
   const std::string port = std::to_string(ntohs(a.sin_port));
   ClientOptions options;
   options.token = kToken;
-  options.tls_ca = (kCerts / "server.pem").string();
   EXPECT_EQ(Connect("tcp:127.0.0.1:" + port, options).status().code(),
             absl::StatusCode::kUnavailable);
+  options.tls_ca = (kCerts / "server.pem").string();
   EXPECT_EQ(Connect("tls:localhost:" + port, options).status().code(),
             absl::StatusCode::kUnavailable);
   close(fd);

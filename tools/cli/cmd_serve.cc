@@ -37,22 +37,26 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--http", o->http,
                   "also serve HTTP/JSON (docs/HTTP.md) on PORT, localhost:PORT or "
                   "127.0.0.1:PORT (port 0: any free port; the address is logged and "
-                  "written to --ready-fd); HTTP has no tokens or TLS yet, so no other host");
+                  "written to --ready-fd); no token, so no other host (see --https)");
   cmd->add_option("--listen", o->listen,
                   "also serve Cap'n Proto RPC over TCP on PORT, localhost:PORT or "
                   "127.0.0.1:PORT, to clients with a token (--server tcp:HOST:PORT); "
                   "needs --token-file; with --tls-cert and --tls-key, TLS on any "
                   "HOST:PORT (0.0.0.0:PORT: every interface; clients use "
                   "--server tls:HOST:PORT)");
+  cmd->add_option("--https", o->https,
+                  "also serve HTTP/JSON over TLS on HOST:PORT (any address; 0.0.0.0:PORT: "
+                  "every interface) to clients that send \"Authorization: Bearer TOKEN\"; "
+                  "needs --tls-cert, --tls-key and --token-file");
   cmd->add_option("--token-file", o->token_file,
-                  "the tokens --listen admits, one a line: TOKEN, or TOKEN read-only (may "
+                  "the tokens --listen and --https admit, one a line: TOKEN, or TOKEN read-only (may "
                   "not change the store); at least 16 characters each; the file must be "
                   "mode 600 (default: the global --token-file)");
   cmd->add_option("--tls-cert", o->tls_cert,
-                  "for --listen: TLS with this PEM certificate (then any intermediate "
+                  "for --listen and --https: TLS with this PEM certificate (then any intermediate "
                   "ones); clients name the server by a host name it holds");
   cmd->add_option("--tls-key", o->tls_key,
-                  "for --listen: the certificate's private key, PEM, unencrypted, in a "
+                  "for --listen and --https: the certificate's private key, PEM, unencrypted, in a "
                   "file of mode 600");
   cmd->add_option("--login-timeout", o->login_timeout_seconds,
                   "seconds a --listen client has to finish its TLS handshake and log in; "
@@ -75,10 +79,12 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("--ready-fd", o->ready_fd,
                   "once serving, write the address and a newline to this file "
                   "descriptor and close it (for scripts); with --http, the HTTP "
-                  "address on a second line; with --listen, the TCP one after them");
+                  "address on a second line; with --listen, the TCP one after them; "
+                  "with --https, its address last");
   return [o, &g]() -> int {
     o->store = g.db;
-    if (o->token_file.empty() && !o->listen.empty()) o->token_file = g.token_file;
+    if (o->token_file.empty() && (!o->listen.empty() || !o->https.empty()))
+      o->token_file = g.token_file;
     absl::Status s = Serve(*o);
     if (IsNoStore(s))
       s = WithHint(s, "give --db PATH or set ANNALS_DB; `annals import` creates one, or "

@@ -156,7 +156,7 @@ absl::StatusOr<std::unique_ptr<Client>> ConnectWithToken(const GlobalFlags& g,
     auto token = TokenOf(g);
     if (!token.ok()) return token.status();
     options.token = *std::move(token);
-    options.tls_ca = g.tls_ca;
+    if (absl::StartsWith(address, "tls:")) options.tls_ca = g.tls_ca;
   }
   return Connect(address, options);
 }

@@ -170,12 +170,15 @@ class ANNALS_EXPORT Client {
 // Connects to a server. `address` is "unix:PATH" (what the server writes in
 // its address file; see ServerAddress), "tcp:HOST:PORT" (ServeOptions::
 // listen) with a loopback HOST and options.token, or "tls:HOST:PORT" (listen
-// with tls_cert) with options.token: HOST must be a name the server's
-// certificate holds, which a trusted authority issued (options.tls_ca).
-// kInvalidArgument: not such an address, tcp:/tls: without a token, an
-// unreadable tls_ca; kUnavailable: nothing answers there, or the TLS
-// handshake failed (an untrusted certificate, or one for another name);
-// kPermissionDenied: the server refused the token.
+// with tls_cert) with options.token: HOST must be a DNS name the server's
+// certificate holds (Cap'n Proto 0.9 cannot match an IP address), which a
+// trusted authority issued (options.tls_ca). kInvalidArgument: not such an
+// address, tcp:/tls: without a token, tls_ca with another address or a
+// tls_ca file that holds no PEM certificate (kNotFound: no such file;
+// kFailedPrecondition: not a regular file, or over 1 MiB); kUnavailable:
+// nothing answers there within 10 seconds, or the TLS handshake failed (an
+// untrusted certificate, or one for another name); kPermissionDenied: the
+// server refused the token.
 ANNALS_EXPORT absl::StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
                                                               const ClientOptions& options = {});
 

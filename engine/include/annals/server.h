@@ -65,8 +65,8 @@ struct ServeOptions {
   // HTTP/JSON (docs/HTTP.md): "" = none; "PORT", "localhost:PORT" or
   // "HOST:PORT" with a loopback HOST (127.0.0.1, ::1). Port 0 picks a free
   // port; the address taken ("http://127.0.0.1:PORT") is logged and written
-  // to ready_fd. Other hosts are refused (kInvalidArgument): HTTP has no
-  // tokens or TLS yet; serve a network with `listen` and TLS.
+  // to ready_fd. Other hosts are refused (kInvalidArgument): HTTP in clear
+  // takes no token; serve a network with `https`.
   std::string http;
   // Cap'n Proto RPC over TCP too, for clients that connect to
   // "tcp:HOST:PORT" (or "tls:HOST:PORT" with tls_cert) with a token
@@ -80,24 +80,32 @@ struct ServeOptions {
   // every change (kPermissionDenied) for a read-only token; a wrong token
   // gets kPermissionDenied and is logged.
   std::string listen;
-  // The tokens `listen` admits: one a line, "TOKEN" (reads and writes) or
+  // The tokens `listen` and `https` admit: one a line, "TOKEN" (reads and writes) or
   // "TOKEN read-only"; blank lines and lines starting with # are skipped;
   // at least 16 printable ASCII characters each (`openssl rand -hex 32`).
   // The file must not be readable by its group or others (mode 600), as
   // ssh insists for keys; the server does not start otherwise. Tokens are
   // compared in constant time.
   std::string token_file;
-  // TLS for `listen` (TLS 1.2 or later): tls_cert a PEM file with the
+  // HTTP/JSON over TLS on any address, as `http` serves it on loopback, to
+  // clients that send "Authorization: Bearer TOKEN" with a token of
+  // token_file on every request (401 without one or with a wrong one; 403
+  // for a change through a read-only one): "" = none; "0.0.0.0:PORT",
+  // "[::]:PORT", "db.example.org:PORT". Requires tls_cert, tls_key and
+  // token_file. The address taken ("https://0.0.0.0:PORT") is logged and
+  // written to ready_fd after the others.
+  std::string https;
+  // TLS for `listen` and `https` (TLS 1.2 or later): tls_cert a PEM file with the
   // server's certificate, then any intermediate ones; tls_key one with its
   // private key, unencrypted, in a file only its owner may read (mode 600).
-  // Both or neither. Clients name the server by a host name (or address)
-  // the certificate holds, and trust its issuer (ClientOptions::tls_ca for
+  // Both or neither. Clients name the server by a DNS name the
+  // certificate holds, and trust its issuer (ClientOptions::tls_ca for
   // a private one). Checked before the store opens: the key must match the
   // certificate, which must be valid now.
   std::string tls_cert;
   std::string tls_key;
   // The seconds a `listen` client has, from the server's accept, to finish
-  // its TLS handshake and log in; past them the connection is closed (and
+  // its TLS handshake and log in (an `https` one, its handshake); past them the connection is closed (and
   // logged), so that clients that never log in cannot hold the
   // max_connections places. At least 1.
   uint32_t login_timeout_seconds = 10;

@@ -10,8 +10,9 @@ namespace annals::internal {
 
 namespace {
 
-// A TLS handshake not done by then fails the connect (kUnavailable).
-constexpr kj::Duration kHandshakeTimeout = 10 * kj::SECONDS;
+// A connection (with its TLS handshake) not made by then fails the
+// connect (kUnavailable).
+constexpr kj::Duration kConnectTimeout = 10 * kj::SECONDS;
 // A login not answered by then fails the connect (kUnavailable).
 constexpr kj::Duration kLoginTimeout = 10 * kj::SECONDS;
 
@@ -23,12 +24,24 @@ absl::Status NeedsToken(const std::string& address, const ClientOptions& options
       "--token-file or $ANNALS_TOKEN; Python's connect(token=))"));
 }
 
+// Cap'n Proto 0.9's TLS checks the server's name as a DNS name only: an IP
+// address never matches, even one the certificate lists.
+bool IsIpAddress(const std::string& host) {
+  return host.find(':') != host.npos ||
+         host.find_first_not_of("0123456789.") == host.npos;
+}
+
 absl::StatusOr<ServerEndpoint> TcpEndpoint(const std::string& address,
                                            const ClientOptions& options, bool tls) {
   const std::string_view rest = std::string_view(address).substr(4);
   auto a = tls ? ParseTlsAddress(rest, "server address tls:")
                : ParseLoopbackAddress(rest, "server address tcp:");
   if (!a.ok()) return a.status();
+  if (tls && IsIpAddress(a->host))
+    return absl::InvalidArgumentError(absl::StrCat(
+        "server address \"", address, "\": name the server by a DNS name its certificate "
+        "holds (tls:localhost:PORT, tls:db.example.org:PORT), not an IP address, which the "
+        "certificate check cannot match"));
   if (a->port == 0)
     return absl::InvalidArgumentError(
         absl::StrCat("server address \"", address, "\": port 0 names no server"));
@@ -48,6 +61,9 @@ absl::StatusOr<ServerEndpoint> TcpEndpoint(const std::string& address,
 
 absl::StatusOr<ServerEndpoint> ParseServerAddress(const std::string& address,
                                                   const ClientOptions& options) {
+  if (!options.tls_ca.empty() && !absl::StartsWith(address, "tls:"))
+    return absl::InvalidArgumentError(absl::StrCat(
+        "server address \"", address, "\": a TLS CA file applies to tls:HOST:PORT only"));
   if (absl::StartsWith(address, "unix:") && address.size() > 5) {
     ServerEndpoint out;
     out.kj_address = address;
@@ -60,15 +76,17 @@ absl::StatusOr<ServerEndpoint> ParseServerAddress(const std::string& address,
 }
 
 kj::Own<kj::AsyncIoStream> OpenStream(kj::AsyncIoContext& io, const ServerEndpoint& endpoint) {
-  auto address = io.provider->getNetwork()
-                     .parseAddress(kj::StringPtr(endpoint.kj_address.c_str()))
-                     .wait(io.waitScope);
-  auto stream = address->connect().wait(io.waitScope);
-  if (!endpoint.tls) return stream;
-  return io.provider->getTimer()
-      .timeoutAfter(kHandshakeTimeout,
-                    endpoint.tls->wrapClient(kj::mv(stream), endpoint.tls_host.c_str()))
-      .wait(io.waitScope);
+  kj::Network& network = io.provider->getNetwork();
+  auto connected = network.parseAddress(kj::StringPtr(endpoint.kj_address.c_str()))
+                       .then([](kj::Own<kj::NetworkAddress> a) {
+                         return a->connect().attach(kj::mv(a));
+                       });
+  if (endpoint.tls) {
+    connected = connected.then([&endpoint](kj::Own<kj::AsyncIoStream> s) {
+      return endpoint.tls->wrapClient(kj::mv(s), endpoint.tls_host.c_str());
+    });
+  }
+  return io.provider->getTimer().timeoutAfter(kConnectTimeout, kj::mv(connected)).wait(io.waitScope);
 }
 
 absl::StatusOr<LoggedIn> Login(capnp::Capability::Client bootstrap, const std::string& token,

@@ -24,14 +24,16 @@ struct ServerEndpoint {
   std::shared_ptr<kj::TlsContext> tls;  // "tls:": trusting options.tls_ca
 };
 
-// "unix:PATH", "tcp:HOST:PORT" with a loopback HOST, or "tls:HOST:PORT";
-// either TCP one with a token in `options`. kInvalidArgument otherwise (and
-// as NewClientTls, serve/tls.h, for options.tls_ca).
+// "unix:PATH", "tcp:HOST:PORT" with a loopback HOST, or "tls:HOST:PORT"
+// with a DNS name for HOST; either TCP one with a token in `options`, and
+// options.tls_ca only with "tls:". kInvalidArgument otherwise (and as
+// NewClientTls, serve/tls.h, for options.tls_ca).
 absl::StatusOr<ServerEndpoint> ParseServerAddress(const std::string& address,
                                                   const ClientOptions& options);
 
-// A connection to `endpoint`, after its TLS handshake for a "tls:" one
-// (cut off after 10 seconds). On the connection's thread; throws
+// A connection to `endpoint`, after its TLS handshake for a "tls:" one;
+// the lookup, the connect and the handshake together are cut off after 10
+// seconds. On the connection's thread; throws
 // kj::Exception when nothing answers or the handshake fails.
 kj::Own<kj::AsyncIoStream> OpenStream(kj::AsyncIoContext& io, const ServerEndpoint& endpoint);
 

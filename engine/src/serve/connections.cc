@@ -1,5 +1,7 @@
 #include "serve/connections.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,27 +26,46 @@ void Connections::taskFailed(kj::Exception&& e) {
   ServerLog(absl::StrCat("connection error: ", e.getDescription().cStr()));
 }
 
+namespace {
+
+// The most TCP connections that may wait for a login at once.
+size_t MaxPending(const ServerState& state) {
+  return state.max_connections == 0 ? SIZE_MAX : std::max<size_t>(1, state.max_connections / 2);
+}
+
+}  // namespace
+
 void Connections::Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootstrap, Door door) {
   uint64_t id = ++next_;
+  if (door.login && state_.logins_pending >= MaxPending(state_)) {
+    ServerLog(absl::StrCat("connection ", id, " refused: ", state_.logins_pending,
+                           " connections have not logged in yet, the most allowed (half of "
+                           "--max-connections)"));
+    return;
+  }
   if (!AdmitConnection(state_)) {  // `stream` closes as it goes
     ServerLog(absl::StrCat("connection ", id, " refused: ", state_.open_connections,
                            " connections open, the most allowed (--max-connections)"));
     return;
   }
+  if (door.login) ++state_.logins_pending;
   ServerLog(absl::StrCat("connection ", id, door.tls != nullptr ? " opened (TLS)" : " opened"));
   const kj::TimePoint by = timer_.now() + deadline_;
   kj::Maybe<kj::TimePoint> login_by;
   if (door.login) login_by = by;
   if (door.tls == nullptr) return Start(id, kj::mv(stream), bootstrap, login_by);
-  tasks_.add(timer_.timeoutAfter(deadline_, door.tls->wrapServer(kj::mv(stream)))
+  kj::TlsContext& tls = *door.tls;
+  auto handshake = kj::evalNow([&] { return tls.wrapServer(kj::mv(stream)); });
+  tasks_.add(timer_.timeoutAfter(deadline_, kj::mv(handshake))
                  .then(
                      [this, id, &bootstrap, login_by](kj::Own<kj::AsyncIoStream> s) {
                        Start(id, kj::mv(s), bootstrap, login_by);
                      },
-                     [this, id](kj::Exception&& e) {
+                     [this, id, door](kj::Exception&& e) {
                        ServerLog(absl::StrCat("connection ", id,
                                               " closed: TLS handshake failed: ",
                                               e.getDescription().cStr()));
+                       if (door.login) --state_.logins_pending;
                        ReleaseConnection(state_);
                      }));
 }
@@ -57,8 +78,10 @@ void Connections::Start(uint64_t id, kj::Own<kj::AsyncIoStream> stream,
   KJ_IF_MAYBE(by, login_by) { closed = closed.exclusiveJoin(LoginDeadline(*by, notes)); }
   live_.insert(id);
   notes_[id] = notes;
-  tasks_.add(closed.attach(kj::mv(c)).then([this, id] {
+  const bool login = login_by != nullptr;
+  tasks_.add(closed.attach(kj::mv(c)).then([this, id, login] {
     ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(false)));
+    if (login && !notes_[id]->logged_in) --state_.logins_pending;
     ReleaseConnection(state_);
     live_.erase(id);
     notes_.erase(id);

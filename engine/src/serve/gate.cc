@@ -34,7 +34,10 @@ class Gate final : public rpc::Authenticator::Server {
     }
     ServerLog(absl::StrCat("connection ", connection_, ": logged in",
                            grant->read_only ? " (read-only)" : ""));
-    notes_->logged_in = true;
+    if (!notes_->logged_in) {
+      notes_->logged_in = true;
+      --state_.logins_pending;  // counted by Connections::Add
+    }
     StatusToWire(absl::OkStatus(), res.initStatus());
     res.setReadOnly(grant->read_only);
     res.setStore(NewStoreService(state_, connection_, notes_,

@@ -13,13 +13,14 @@
 #include "annals/time.h"
 #include "annals/timeline.h"
 #include "model/error_kinds.h"
-#include "serve/limits.h"
-#include "serve/tcp_address.h"
+#include "serve/http_auth.h"
 #include "serve/http_catalog.h"
 #include "serve/http_params.h"
 #include "serve/http_statements.h"
+#include "serve/limits.h"
 #include "serve/off_loop.h"
 #include "serve/sse.h"
+#include "serve/tcp_address.h"
 
 namespace annals::internal {
 namespace {
@@ -255,11 +256,12 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
                                      Response& response) {
   std::string what = Loggable(method, url);
   size_t header_bytes = url.size();
-  std::string host, origin;
+  std::string host, origin, authorization;
   headers.forEach([&](kj::StringPtr name, kj::StringPtr value) {
     header_bytes += name.size() + value.size() + 4;
     if (absl::EqualsIgnoreCase(name.cStr(), "host")) host = value.cStr();
     if (absl::EqualsIgnoreCase(name.cStr(), "origin")) origin = value.cStr();
+    if (absl::EqualsIgnoreCase(name.cStr(), "authorization")) authorization = value.cStr();
   });
   if (header_bytes > s_.max_header_bytes)
     return Send(response,
@@ -268,8 +270,15 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
                                " bytes, over the server's limit of ", s_.max_header_bytes)),
                            431),
                 what);
-  if (absl::Status local = CheckLoopbackRequest(host, origin); !local.ok())
+  // HTTPS clients name the server as they like; a page of another site is
+  // refused all the same (and could not send the token).
+  if (absl::Status local = CheckLoopbackRequest(s_.tokens ? "" : host, origin); !local.ok())
     return Send(response, ErrorReply(local), what);
+  if (s_.tokens != nullptr) {
+    const bool writes = method != kj::HttpMethod::GET && method != kj::HttpMethod::HEAD;
+    if (absl::Status s = CheckBearer(*s_.tokens, authorization, writes); !s.ok())
+      return Send(response, ErrorReply(s), what);
+  }
   auto target = ParseTarget(std::string_view(url.cStr(), url.size()));
   if (!target.ok()) return Send(response, ErrorReply(target.status()), what);
   if (target->path.size() == 2 && target->path[0] == "v1" && target->path[1] == "subscribe") {
@@ -289,11 +298,12 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
 
 kj::Promise<void> HttpFront::Send(Response& response, HttpReply reply, const std::string& what) {
   if (reply.status >= 400)
-    ServerLog(absl::StrCat("http connection ", connection_, ": ", what, ": ", reply.status, " ",
+    ServerLog(absl::StrCat(s_.scheme, " connection ", connection_, ": ", what, ": ", reply.status, " ",
                            reply.code));
   kj::HttpHeaders h(s_.table);
   h.set(kj::HttpHeaderId::CONTENT_TYPE, "application/json");
   if (!reply.allow.empty()) h.add("Allow", reply.allow);
+  if (reply.status == 401) h.add("WWW-Authenticate", "Bearer realm=\"annals\"");
   auto body = kj::heap<std::string>(std::move(reply.body));
   auto out = response.send(reply.status, ReasonPhrase(reply.status), h, body->size());
   auto written = out->write(body->data(), body->size());
@@ -350,7 +360,7 @@ kj::Promise<void> HttpFront::Subscribe(const HttpTarget& target, const kj::HttpH
   KJ_IF_MAYBE(v, headers.get(s_.last_event_id)) { last_event_id = std::string(v->cStr()); }
   auto request = ParseSseRequest(target, last_event_id);
   if (!request.ok()) return Send(response, ErrorReply(request.status()), what);
-  ServerLog(absl::StrCat("http connection ", connection_, ": subscribed from seq ",
+  ServerLog(absl::StrCat(s_.scheme, " connection ", connection_, ": subscribed from seq ",
                          request->from_seq));
   kj::HttpHeaders h(s_.table);
   h.set(kj::HttpHeaderId::CONTENT_TYPE, "text/event-stream");
@@ -385,7 +395,7 @@ kj::Promise<void> HttpFront::handleClientProtocolError(kj::HttpHeaders::Protocol
 kj::Promise<void> HttpFront::handleApplicationError(kj::Exception exception,
                                                     kj::Maybe<Response&> response) {
   if (exception.getType() == kj::Exception::Type::DISCONNECTED) return kj::READY_NOW;
-  ServerLog(absl::StrCat("http connection ", connection_,
+  ServerLog(absl::StrCat(s_.scheme, " connection ", connection_,
                          ": request failed: ", exception.getDescription().cStr()));
   KJ_IF_MAYBE(r, response) {
     return Send(*r, ErrorReply(absl::InternalError("the request failed; see the server's log")),

@@ -16,6 +16,7 @@
 #include "serve/http_statements.h"
 #include "serve/http_target.h"
 #include "serve/store_service.h"
+#include "serve/tokens.h"
 
 namespace annals::internal {
 
@@ -29,6 +30,13 @@ struct HttpShared {
   kj::HttpHeaderId last_event_id;   // "Last-Event-ID" (Server-Sent Events)
   kj::Timer& timer;
   uint32_t sse_keepalive_seconds;   // ServeOptions'
+  // "http", or "https" (TLS, ServeOptions::https): names the connections in
+  // log lines.
+  std::string scheme = "http";
+  // HTTPS: every request needs a bearer token of these (serve/http_auth.h),
+  // and the Host may be any name (clients name the server); null: HTTP on
+  // loopback, no token, loopback Hosts only.
+  const Tokens* tokens = nullptr;
 };
 
 class HttpFront final : public kj::HttpService, public kj::HttpServerErrorHandler {

@@ -22,7 +22,7 @@ struct HttpReply {
 };
 
 // The HTTP status for an error status: 400 kInvalidArgument/kOutOfRange,
-// 404 kNotFound, 409 kAlreadyExists/kFailedPrecondition/kAborted, 429
+// 401 kUnauthenticated, 403 kPermissionDenied, 404 kNotFound, 409 kAlreadyExists/kFailedPrecondition/kAborted, 429
 // kResourceExhausted, 503 kUnavailable, 500 otherwise.
 unsigned HttpStatusOf(const absl::Status& status);
 

@@ -12,14 +12,17 @@ namespace annals::internal {
 absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Bind(kj::AsyncIoContext& io,
                                                                  ServerState& state,
                                                                  const ServeOptions& options,
-                                                                 const TcpAddress& a) {
-  auto listener = ListenTcp(io, a, absl::StrCat("--http ", options.http));
+                                                                 const TcpAddress& a,
+                                                                 kj::TlsContext* tls,
+                                                                 const Tokens* tokens) {
+  auto listener = ListenTcp(io, a, tls ? absl::StrCat("--https ", options.https)
+                                       : absl::StrCat("--http ", options.http));
   if (!listener.ok()) return listener.status();
   TcpAddress taken = a;
   taken.port = static_cast<uint16_t>((*listener)->getPort());
-  std::string address = absl::StrCat("http://", taken.ToString());
-  return std::unique_ptr<HttpListener>(
-      new HttpListener(io, state, options, kj::mv(*listener), std::move(address)));
+  std::string address = absl::StrCat(tls ? "https://" : "http://", taken.ToString());
+  return std::unique_ptr<HttpListener>(new HttpListener(
+      io, state, options, kj::mv(*listener), std::move(address), tls, tokens));
 }
 
 namespace {
@@ -34,26 +37,37 @@ kj::Own<kj::HttpHeaderTable> TableWith(kj::HttpHeaderId* last_event_id) {
 
 HttpListener::HttpListener(kj::AsyncIoContext& io, ServerState& state,
                            const ServeOptions& options, kj::Own<kj::ConnectionReceiver> listener,
-                           std::string address)
+                           std::string address, kj::TlsContext* tls, const Tokens* tokens)
     : timer_(io.provider->getTimer()),
+      tls_(tls),
+      handshake_(options.login_timeout_seconds * kj::SECONDS),
       table_(TableWith(&last_event_id_)),
-      shared_{state,   options.store, options.http_max_header_bytes, options.http_max_body_bytes,
-              *table_, last_event_id_, timer_, options.sse_keepalive_seconds},
+      shared_{state,
+              options.store,
+              options.http_max_header_bytes,
+              options.http_max_body_bytes,
+              *table_,
+              last_event_id_,
+              timer_,
+              options.sse_keepalive_seconds,
+              tls ? "https" : "http",
+              tokens},
       listener_(kj::mv(listener)),
       address_(std::move(address)),
-      accept_(timer_, "http: ", [this](kj::Own<kj::AsyncIoStream> s) { Add(kj::mv(s)); }),
+      accept_(timer_, shared_.scheme + ": ",
+              [this](kj::Own<kj::AsyncIoStream> s) { Add(kj::mv(s)); }),
       tasks_(*this) {}
 
 HttpListener::~HttpListener() noexcept(false) {
   for (uint64_t id : live_)
-    ServerLog(absl::StrCat("http connection ", id, " closed: the server is stopping"));
+    ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " closed: the server is stopping"));
 }
 
 // Answers a connection past --max-connections 503, then closes it.
 void HttpListener::Refuse(uint64_t id, kj::Own<kj::AsyncIoStream> stream) {
   const std::string why = absl::StrCat(shared_.state.open_connections,
                                        " connections open, the most allowed (--max-connections)");
-  ServerLog(absl::StrCat("http connection ", id, " refused: ", why));
+  ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " refused: ", why));
   HttpReply reply = ErrorReply(absl::UnavailableError(absl::StrCat("the server has ", why)));
   auto text = kj::heapString(absl::StrCat(
       "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
@@ -64,8 +78,25 @@ void HttpListener::Refuse(uint64_t id, kj::Own<kj::AsyncIoStream> stream) {
 
 void HttpListener::Add(kj::Own<kj::AsyncIoStream> stream) {
   uint64_t id = ++next_;
-  if (!AdmitConnection(shared_.state)) return Refuse(id, kj::mv(stream));
-  ServerLog(absl::StrCat("http connection ", id, " opened"));
+  if (!AdmitConnection(shared_.state)) {
+    if (tls_ == nullptr) return Refuse(id, kj::mv(stream));
+    ServerLog(absl::StrCat("https connection ", id, " refused: ", shared_.state.open_connections,
+                           " connections open, the most allowed (--max-connections)"));
+    return;  // no 503 before a handshake: `stream` closes as it goes
+  }
+  ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " opened"));
+  if (tls_ == nullptr) return Serve(id, kj::mv(stream));
+  tasks_.add(timer_.timeoutAfter(handshake_, tls_->wrapServer(kj::mv(stream)))
+                 .then([this, id](kj::Own<kj::AsyncIoStream> s) { Serve(id, kj::mv(s)); },
+                       [this, id](kj::Exception&& e) {
+                         ServerLog(absl::StrCat("https connection ", id,
+                                                " closed: TLS handshake failed: ",
+                                                e.getDescription().cStr()));
+                         ReleaseConnection(shared_.state);
+                       }));
+}
+
+void HttpListener::Serve(uint64_t id, kj::Own<kj::AsyncIoStream> stream) {
   // The server goes before the front it uses (members go in reverse).
   struct Connection {
     kj::Own<HttpFront> front;
@@ -80,19 +111,19 @@ void HttpListener::Add(kj::Own<kj::AsyncIoStream> stream) {
   live_.insert(id);
   tasks_.add(served.attach(kj::mv(c)).then(
       [this, id] {
-        ServerLog(absl::StrCat("http connection ", id, " closed"));
+        ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " closed"));
         ReleaseConnection(shared_.state);
         live_.erase(id);
       },
       [this, id](kj::Exception&& e) {
-        ServerLog(absl::StrCat("http connection ", id, " closed: ", e.getDescription().cStr()));
+        ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " closed: ", e.getDescription().cStr()));
         ReleaseConnection(shared_.state);
         live_.erase(id);
       }));
 }
 
 void HttpListener::taskFailed(kj::Exception&& e) {
-  ServerLog(absl::StrCat("http connection error: ", e.getDescription().cStr()));
+  ServerLog(absl::StrCat(shared_.scheme, " connection error: ", e.getDescription().cStr()));
 }
 
 }  // namespace annals::internal

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -28,7 +30,10 @@ absl::Status CheckPrivate(const struct stat& st, const std::string& path,
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& what,
                                      bool secret) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | (secret ? O_NOFOLLOW : 0));
+  if (path.find('\0') != path.npos)
+    return absl::InvalidArgumentError(absl::StrCat(what, ": a path with a NUL byte"));
+  // Not blocking: a FIFO must not hold the open (it is refused below).
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const std::string why = std::strerror(errno);
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(what, " ", path, ": ", why));
@@ -41,6 +46,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string&
   else if (secret)
     bad = CheckPrivate(st, path, what);
   std::string text;
+  // One allocation for a file that is what it says: no copies of a secret
+  // left behind by growing.
+  if (bad.ok() && st.st_size > 0 && static_cast<size_t>(st.st_size) <= kMaxConfigFileBytes)
+    text.reserve(static_cast<size_t>(st.st_size) + 1);
   char buf[4096];
   for (ssize_t n; bad.ok() && (n = read(fd, buf, sizeof buf)) != 0;) {
     if (n < 0 && errno == EINTR) continue;
@@ -51,7 +60,11 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string&
       text.append(buf, static_cast<size_t>(n));
   }
   close(fd);
-  if (!bad.ok()) return bad;
+  OPENSSL_cleanse(buf, sizeof buf);
+  if (!bad.ok()) {
+    OPENSSL_cleanse(text.data(), text.size());
+    return bad;
+  }
   return text;
 }
 

@@ -14,15 +14,19 @@ namespace annals::internal {
 inline constexpr size_t kMaxConfigFileBytes = size_t{1} << 20;
 
 // The text of `path` if it is a regular file of this user that its group
-// and others may not read or write (checked on the open file, which is
-// opened without following a symlink: no race with a rename), as ssh
-// insists for keys. `what` names it in messages ("token file", "--tls-key").
-// kNotFound: no file; kFailedPrecondition: any other reason, or over
+// and others may not read or write, as ssh insists for keys. Checked on the
+// open file (no race with a rename; a symlink is followed, as certbot's
+// live/*/privkey.pem are, and the file it names is checked). A FIFO or
+// device is refused without blocking. `what` names it in messages ("token
+// file", "--tls-key"). kNotFound: no file; kInvalidArgument: a path with
+// a NUL byte; kFailedPrecondition: any other reason, or over
 // kMaxConfigFileBytes.
 absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, const std::string& what);
 
 // The text of `path` if it is a readable regular file of at most
-// kMaxConfigFileBytes. kNotFound: no file; kFailedPrecondition otherwise.
+// kMaxConfigFileBytes (as ReadPrivateFile, without the owner and mode).
+// kNotFound: no file; kInvalidArgument: a NUL byte in the path;
+// kFailedPrecondition otherwise.
 absl::StatusOr<std::string> ReadConfigFile(const std::string& path, const std::string& what);
 
 }  // namespace annals::internal

@@ -30,7 +30,7 @@
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 #include "serve/tcp_address.h"
-#include "serve/tls.h"
+#include "serve/serve_plan.h"
 #include "serve/tokens.h"
 
 namespace annals {
@@ -49,66 +49,34 @@ namespace {
 // waits (each at most half a second a call) and backups.
 constexpr size_t kSlowThreads = 4;
 
-// The RPC address, the HTTP one (if any) on a second line, the TCP one
-// (if any) after them.
-void Ready(int fd, const std::string& address, const HttpListener* http,
-           const std::string& tcp) {
+// The RPC address, then those of HTTP, TCP and HTTPS that are served, a
+// line each.
+void Ready(int fd, const std::vector<std::string>& addresses) {
   if (fd < 0) return;
-  std::string line = address + "\n";
-  if (http != nullptr) line += http->address() + "\n";
-  if (!tcp.empty()) line += tcp + "\n";
-  (void)!write(fd, line.data(), line.size());
+  std::string text;
+  for (const std::string& a : addresses)
+    if (!a.empty()) text += a + "\n";
+  (void)!write(fd, text.data(), text.size());
   close(fd);
 }
 
-// What --listen needs before anything is opened: its address, tokens and
-// TLS context (with --tls-cert).
-struct TcpPlan {
-  TcpAddress address;
-  std::optional<Tokens> tokens;
-  std::unique_ptr<kj::TlsContext> tls;
+// The HTTP listener `a` asks for (none when unset); HTTPS with `tls`.
+absl::StatusOr<std::unique_ptr<HttpListener>> BindHttp(kj::AsyncIoContext& io, ServerState& state,
+                                                       const ServeOptions& o,
+                                                       const std::optional<TcpAddress>& a,
+                                                       kj::TlsContext* tls,
+                                                       const Tokens* tokens) {
+  if (!a.has_value()) return std::unique_ptr<HttpListener>();
+  return HttpListener::Bind(io, state, o, *a, tls, tokens);
+}
 
-  std::string Name() const { return absl::StrCat(tls ? "tls:" : "tcp:", address.ToString()); }
-};
-
-absl::StatusOr<std::optional<TcpPlan>> PlanTcp(const ServeOptions& o) {
-  const bool tls = !o.tls_cert.empty() || !o.tls_key.empty();
-  if (o.listen.empty()) {
-    if (!o.token_file.empty())
-      return absl::InvalidArgumentError("--token-file: applies with --listen");
-    if (tls) return absl::InvalidArgumentError("--tls-cert, --tls-key: apply with --listen");
-    return std::optional<TcpPlan>();
-  }
-  if (o.login_timeout_seconds == 0)
-    return absl::InvalidArgumentError("--login-timeout: at least 1 second");
-  if (tls && (o.tls_cert.empty() || o.tls_key.empty()))
-    return absl::InvalidArgumentError("--tls-cert and --tls-key: give both or neither");
-  auto a = tls ? ParseTlsAddress(o.listen, "--listen") : ParseLoopbackAddress(o.listen, "--listen");
-  if (!a.ok()) return a.status();
-  if (o.token_file.empty())
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--listen: needs --token-file (a TCP port is open to every ",
-        tls ? "client that can reach it)" : "local user)"));
-  auto tokens = Tokens::Load(o.token_file);
-  if (!tokens.ok()) return tokens.status();
-  std::unique_ptr<kj::TlsContext> context;
-  if (tls) {
-    auto made = NewServerTls(o.tls_cert, o.tls_key);
-    if (!made.ok()) return made.status();
-    context = *std::move(made);
-  }
-  return std::optional<TcpPlan>(TcpPlan{*a, *std::move(tokens), std::move(context)});
+std::string AddressOf(const std::unique_ptr<HttpListener>& http) {
+  return http ? http->address() : "";
 }
 
 absl::Status ServeLoop(const ServeOptions& o) {
-  std::optional<TcpAddress> http_address;
-  if (!o.http.empty()) {
-    auto a = ParseLoopbackAddress(o.http, "--http");
-    if (!a.ok()) return a.status();
-    http_address = *a;
-  }
-  auto tcp_plan = PlanTcp(o);
-  if (!tcp_plan.ok()) return tcp_plan.status();
+  auto plan = PlanServe(o);
+  if (!plan.ok()) return plan.status();
   auto io = kj::setupAsyncIo();
   Options options;
   options.sync_appends = o.sync;
@@ -133,36 +101,32 @@ absl::Status ServeLoop(const ServeOptions& o) {
                       o.max_connections, o.max_subscriptions_per_connection};
     auto connections = std::make_unique<Connections>(
         state, io.provider->getTimer(), o.login_timeout_seconds * kj::SECONDS);
-    std::unique_ptr<HttpListener> http;
-    if (http_address.has_value()) {
-      auto bound = HttpListener::Bind(io, state, o, *http_address);
-      if (!bound.ok()) {
-        unlink(path.c_str());
-        return bound.status();
-      }
-      http = *std::move(bound);
-    }
-    kj::Own<kj::ConnectionReceiver> tcp;
-    std::string tcp_address;
-    if (tcp_plan->has_value()) {
-      auto bound = ListenTcp(io, (*tcp_plan)->address, absl::StrCat("--listen ", o.listen));
-      if (!bound.ok()) {
-        unlink(path.c_str());
-        return bound.status();
-      }
-      tcp = *std::move(bound);
-      (*tcp_plan)->address.port = static_cast<uint16_t>(tcp->getPort());
-      tcp_address = (*tcp_plan)->Name();
-    }
-    if (absl::Status s = WriteAddressFile(o.store, address); !s.ok()) {
+    const Tokens* tokens = plan->tokens ? &*plan->tokens : nullptr;  // live until we return
+    auto http = BindHttp(io, state, o, plan->http, nullptr, nullptr);
+    auto https = http.ok() ? BindHttp(io, state, o, plan->https, plan->tls.get(), tokens)
+                           : http.status();
+    absl::StatusOr<kj::Own<kj::ConnectionReceiver>> tcp = kj::Own<kj::ConnectionReceiver>();
+    if (https.ok() && plan->listen.has_value())
+      tcp = ListenTcp(io, *plan->listen, absl::StrCat("--listen ", o.listen));
+    absl::Status up = !https.ok() ? https.status() : tcp.status();
+    if (up.ok()) up = WriteAddressFile(o.store, address);
+    if (!up.ok()) {
       unlink(path.c_str());
-      return s;
+      return up;
     }
-    ServerLog(absl::StrCat("serving ", o.store, " on ", address,
-                           tcp ? absl::StrCat(" and ", tcp_address) : "",
-                           http ? absl::StrCat(" and ", http->address()) : "",
+    std::string tcp_address;
+    if (plan->listen.has_value()) {
+      plan->listen->port = static_cast<uint16_t>((*tcp)->getPort());
+      tcp_address = plan->ListenName();
+    }
+    const std::vector<std::string> addresses = {address, AddressOf(*http), tcp_address,
+                                                AddressOf(*https)};
+    std::string served;
+    for (const std::string& a : addresses)
+      if (!a.empty()) absl::StrAppend(&served, served.empty() ? "" : " and ", a);
+    ServerLog(absl::StrCat("serving ", o.store, " on ", served,
                            o.sync ? " (acks fsynced)" : " (acks in the write-ahead log)"));
-    Ready(o.ready_fd, address, http.get(), tcp_address);
+    Ready(o.ready_fd, addresses);
     auto accepting =
         connections
             ->Accept(*listener,
@@ -170,19 +134,19 @@ absl::Status ServeLoop(const ServeOptions& o) {
                        return capnp::Capability::Client(NewStoreService(state, id, notes));
                      })
             .then([] { return siginfo_t{}; });
-    if (tcp) {
-      const Tokens* tokens = &*(*tcp_plan)->tokens;  // lives until ServeLoop returns
+    if (*tcp) {
       accepting = accepting.exclusiveJoin(
           connections
-              ->Accept(*tcp,
+              ->Accept(**tcp,
                        [&state, tokens](uint64_t id, std::shared_ptr<ConnectionNotes> notes) {
                          return capnp::Capability::Client(NewGate(state, *tokens, id, notes));
                        },
-                       Door{(*tcp_plan)->tls.get(), true})
+                       Door{plan->tls.get(), true})
               .then([] { return siginfo_t{}; }));
     }
-    if (http)
-      accepting = accepting.exclusiveJoin(http->Accept().then([] { return siginfo_t{}; }));
+    for (HttpListener* h : {http->get(), https->get()})
+      if (h != nullptr)
+        accepting = accepting.exclusiveJoin(h->Accept().then([] { return siginfo_t{}; }));
     auto stop = io.unixEventPort.onSignal(SIGTERM)
                     .exclusiveJoin(io.unixEventPort.onSignal(SIGINT))
                     .exclusiveJoin(kj::mv(accepting));
@@ -190,15 +154,17 @@ absl::Status ServeLoop(const ServeOptions& o) {
     // Stop accepting, then let the appends already queued commit and their
     // answers go out before the connections close.
     listener = nullptr;
-    tcp = nullptr;
-    if (http) http->StopAccepting();
+    *tcp = nullptr;
+    for (HttpListener* h : {http->get(), https->get()})
+      if (h != nullptr) h->StopAccepting();
     unlink(path.c_str());
     unlink(address_file.c_str());
     ServerLog(absl::StrCat("stopping (signal ", why.si_signo, ")"));
     committer.Stop();
     ServerLog(absl::StrCat("appends committed in ", committer.groups(), " groups"));
     io.waitScope.poll();
-    http.reset();
+    http->reset();
+    https->reset();
     connections.reset();
     reads.reset();
     slow.reset();

@@ -34,6 +34,10 @@ struct ServerState {
   size_t max_connections = 0;
   size_t max_subscriptions_per_connection = 0;
   size_t open_connections = 0;
+  // TCP connections not logged in yet (handshaking, or before login): at
+  // most half of max_connections, so that clients that never log in cannot
+  // hold every place (serve/connections.cc, serve/gate.cc).
+  size_t logins_pending = 0;
 };
 
 // Takes one of `state`'s connection places; false (nothing taken) when all

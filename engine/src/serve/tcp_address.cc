@@ -11,9 +11,10 @@
 namespace annals::internal {
 namespace {
 
-bool IsLoopbackV4(absl::string_view host) {
+// Four decimal numbers of 0 to 255, with dots between.
+bool IsDottedQuad(absl::string_view host) {
   std::vector<absl::string_view> parts = absl::StrSplit(host, '.');
-  if (parts.size() != 4 || parts[0] != "127") return false;
+  if (parts.size() != 4) return false;
   for (absl::string_view p : parts) {
     uint32_t n = 0;
     if (p.empty() || p.size() > 3 || p.find_first_not_of("0123456789") != p.npos ||
@@ -21,6 +22,10 @@ bool IsLoopbackV4(absl::string_view host) {
       return false;
   }
   return true;
+}
+
+bool IsLoopbackV4(absl::string_view host) {
+  return IsDottedQuad(host) && absl::StartsWith(host, "127.");
 }
 
 // "localhost", "127.x.y.z" or "[::1]", each with an optional ":PORT".
@@ -97,6 +102,8 @@ std::string AnyHost(absl::string_view host) {
       host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                              "0123456789-.") != host.npos)
     return "";
+  // Digits and dots only: an IPv4 address, or nothing ("0", "999.1.1.1").
+  if (host.find_first_not_of("0123456789.") == host.npos && !IsDottedQuad(host)) return "";
   return std::string(host);
 }
 

@@ -1,6 +1,7 @@
 #include "serve/tls.h"
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -20,6 +21,12 @@ struct OpensslFree {
 };
 template <typename T>
 using Owned = std::unique_ptr<T, OpensslFree>;
+
+// Overwrites a secret's text when it goes, on every path.
+struct Wiped {
+  std::string& text;
+  ~Wiped() { OPENSSL_cleanse(text.data(), text.size()); }
+};
 
 // Never prompts on the terminal for a key's password: encrypted keys fail.
 int NoPassword(char*, int, int, void*) { return -1; }
@@ -93,6 +100,7 @@ absl::StatusOr<std::unique_ptr<kj::TlsContext>> NewServerTls(const std::string& 
   if (!cert_text.ok()) return cert_text.status();
   auto key_text = ReadPrivateFile(key_file, "--tls-key");
   if (!key_text.ok()) return key_text.status();
+  Wiped wiped{*key_text};
   auto cert = LeafCertificate(*cert_text, "--tls-cert " + cert_file);
   if (!cert.ok()) return cert.status();
   if (absl::Status s = CheckKey(*key_text, cert->get(), "--tls-key " + key_file); !s.ok())
@@ -100,7 +108,6 @@ absl::StatusOr<std::unique_ptr<kj::TlsContext>> NewServerTls(const std::string& 
   try {
     kj::TlsKeypair keypair{kj::TlsPrivateKey(kj::StringPtr(key_text->c_str())),
                            kj::TlsCertificate(kj::StringPtr(cert_text->c_str()))};
-    std::fill(key_text->begin(), key_text->end(), '\0');
     kj::TlsContext::Options options;
     options.useSystemTrustStore = false;  // clients show tokens, not certificates
     options.minVersion = kj::TlsVersion::TLS_1_2;
