@@ -1,22 +1,28 @@
 // The HTTP/JSON front's request parsing (engine/src/serve/http_target.h,
 // http_params.h, sse.h, http_server.h): the first line of the input is a
 // request target, the second a Last-Event-ID, the rest an --http address
-// and, the same bytes, a POST /v1/statements body (JSON Lines). Never a
+// and, the same bytes, a POST /v1/statements body (JSON Lines) and an
+// HTTPS Authorization header (http_auth.h). Never a
 // crash or undefined behaviour; a parsed target's path and query,
 // percent-encoded byte by byte again, parse to the same target; whatever
 // parses into a query or subscription is within what the endpoints take;
-// every non-blank body line is a valid statement or a reject, in order.
+// every non-blank body line is a valid statement or a reject, in order;
+// a bearer token is admitted exactly when a brute-force reading of the
+// header finds a listed one, and a read-only one only reads.
 // (The wiring, raw bytes over a socket to a real server, is
 // tests/tools/serve_http_test.cc's BadHttp test.)
 #include <optional>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "fuzz_target.h"
+#include "serve/http_auth.h"
 #include "serve/http_params.h"
 #include "serve/http_server.h"
 #include "serve/http_statements.h"
 #include "serve/http_target.h"
 #include "serve/sse.h"
+#include "serve/tokens.h"
 
 namespace {
 
@@ -63,6 +69,22 @@ void CheckBody(const std::string& body) {
   }
 }
 
+void CheckBearer(const std::string& header) {
+  static const annals::internal::Tokens tokens = *annals::internal::Tokens::Parse(
+      "0123456789abcdef-writer\n0123456789abcdef-reader read-only\n", "fuzz");
+  std::string token;  // the model: "Bearer " in any case, then the token
+  const bool bearer = header.size() >= 7 && absl::AsciiStrToLower(header.substr(0, 7)) == "bearer ";
+  if (bearer) token = std::string(absl::StripAsciiWhitespace(header.substr(7)));
+  const bool writer = bearer && token == "0123456789abcdef-writer";
+  const bool reader = bearer && token == "0123456789abcdef-reader";
+  for (bool writes : {false, true}) {
+    const absl::Status s = annals::internal::CheckBearer(tokens, header, writes);
+    if (writer || (reader && !writes)) ANNALS_FUZZ_CHECK(s.ok());
+    else if (reader) ANNALS_FUZZ_CHECK(absl::IsPermissionDenied(s));
+    else ANNALS_FUZZ_CHECK(absl::IsUnauthenticated(s));
+  }
+}
+
 void FuzzRequest(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   size_t nl = text.find('\n');
@@ -88,6 +110,7 @@ void FuzzRequest(const uint8_t* data, size_t size) {
   if (a.ok())
     ANNALS_FUZZ_CHECK(a->host == "::1" || a->host.rfind("127.", 0) == 0);
   CheckBody(address);
+  CheckBearer(address);
 }
 
 }  // namespace
