@@ -264,6 +264,42 @@ TEST_F(ServeLimitsTest, ConnectionsAndSubscriptionsPastTheirBoundsAreRefused) {
   EXPECT_NE(log.find("connection 3 refused"), std::string::npos) << log;
 }
 
+TEST_F(ServeLimitsTest, BatchesAndMessagesPastTheirBoundsAreRefused) {
+  Server server = StartServer(db_, dir_ / "server.log",
+                              {"--max-batch", "1000", "--max-message-bytes", "1048576"});
+  ASSERT_FALSE(server.address.empty()) << ReadFile(server.log);
+  auto client = Connect(server.address);
+  ASSERT_TRUE(client.ok()) << client.status();
+  std::vector<Statement> batch;
+  for (int i = 0; i < 1001; ++i) batch.push_back(Small("b" + std::to_string(i), "Ada"));
+  auto refused = (*client)->Append(batch);
+  EXPECT_TRUE(absl::IsResourceExhausted(refused.status())) << refused.status();
+  EXPECT_NE(refused.status().message().find("--max-batch"), std::string::npos);
+  EXPECT_EQ(*(*client)->Head(), 0u);  // refused whole
+  batch.pop_back();
+  ASSERT_TRUE((*client)->Append(batch).ok());
+  EXPECT_EQ(*(*client)->Head(), 1000u);
+  // 1,000 statements of 2 KB each: within the batch bound, over the
+  // message bound. The server closes that connection; others go on.
+  for (Statement& st : batch) {
+    st.id = "big-" + st.id;
+    st.content = std::string(2048, 'x');
+  }
+  auto too_big = (*client)->Append(batch);
+  EXPECT_TRUE(absl::IsUnavailable(too_big.status())) << too_big.status();
+  auto other = Connect(server.address);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(*(*other)->Head(), 1000u);
+  client->reset();
+  other->reset();
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+  for (const char* flags : {"--max-batch 999", "--max-message-bytes 1000"}) {
+    const std::string cmd = CliPath() + " --db " + db_.string() + " serve " + flags + " 2>/dev/null";
+    const int status = std::system(cmd.c_str());
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1) << flags;
+  }
+}
+
 // Writes `bytes` on a new connection and reads until the server closes it.
 void SendAndDrain(const std::string& address, const std::string& bytes) {
   int fd = ConnectRaw(address);

@@ -27,6 +27,14 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
                   "cut off a subscriber that takes nothing while more than this many "
                   "events are appended (it is told where to resume)")
       ->capture_default_str();
+  cmd->add_option("--max-batch", o->max_batch,
+                  "most statements in one append call; a bigger batch is refused whole "
+                  "(at least 1000; 0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--max-message-bytes", o->max_message_bytes,
+                  "largest RPC message read from a client; a bigger one closes its "
+                  "connection (at least 1 MiB)")
+      ->capture_default_str();
   cmd->add_option("--max-connections", o->max_connections,
                   "connections open at once, RPC and HTTP together; one more is closed "
                   "(HTTP: answered 503) and logged (0: no limit)")

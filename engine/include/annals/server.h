@@ -49,6 +49,13 @@ struct ServeOptions {
   bool sync = false;        // fsync each group commit before acknowledging
   size_t read_threads = 2;  // threads answering reads
   size_t max_group = 10000; // most statements committed in one group
+  // Most statements in one append call (RPC): a bigger batch is refused
+  // whole (kResourceExhausted; nothing appended; split it). At least 1,000,
+  // the batch of an import through the server; 0: no limit.
+  size_t max_batch = 100000;
+  // Largest RPC message the server reads from a client (an append's batch,
+  // say): a bigger one closes that connection, logged. At least 1 MiB.
+  size_t max_message_bytes = size_t{64} << 20;
   // A subscriber that takes nothing (a push waiting on flow control) while
   // more than this many events are appended is cut off; its sink's end()
   // says where to resume. Catching up from far behind is no reason.

@@ -54,19 +54,20 @@ class NotingMessageStream final : public capnp::MessageStream {
 };
 
 struct Connection {
+  // `max_message_bytes`: the largest message read (ServeOptions').
   Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap,
-             std::shared_ptr<ConnectionNotes> n)
+             std::shared_ptr<ConnectionNotes> n, size_t max_message_bytes)
       : notes(std::move(n)),
         stream(kj::mv(s)),
         messages(*stream, *notes),
-        network(messages, capnp::rpc::twoparty::Side::SERVER, ReaderLimits()),
+        network(messages, capnp::rpc::twoparty::Side::SERVER, ReaderLimits(max_message_bytes)),
         rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {
     rpc.setFlowLimit(kFlowLimitBytes / sizeof(capnp::word));
   }
 
-  static capnp::ReaderOptions ReaderLimits() {
+  static capnp::ReaderOptions ReaderLimits(size_t max_message_bytes) {
     capnp::ReaderOptions o;
-    o.traversalLimitInWords = kMaxMessageBytes / sizeof(capnp::word);
+    o.traversalLimitInWords = max_message_bytes / sizeof(capnp::word);
     return o;
   }
 

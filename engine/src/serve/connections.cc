@@ -73,7 +73,8 @@ void Connections::Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootst
 void Connections::Start(uint64_t id, kj::Own<kj::AsyncIoStream> stream,
                         const Bootstrap& bootstrap, kj::Maybe<kj::TimePoint> login_by) {
   auto notes = std::make_shared<ConnectionNotes>();
-  auto c = kj::heap<Connection>(kj::mv(stream), bootstrap(id, notes), notes);
+  auto c = kj::heap<Connection>(kj::mv(stream), bootstrap(id, notes), notes,
+                                state_.max_message_bytes);
   kj::Promise<void> closed = c->network.onDisconnect();
   KJ_IF_MAYBE(by, login_by) { closed = closed.exclusiveJoin(LoginDeadline(*by, notes)); }
   live_.insert(id);

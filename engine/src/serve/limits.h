@@ -8,8 +8,9 @@
 
 namespace annals::internal {
 
-// Largest message either side reads (the server's and ClientOptions'
-// default): a bigger one closes the connection.
+// Largest message either side reads by default (ServeOptions::
+// max_message_bytes, ClientOptions::max_message_bytes): a bigger one
+// closes the connection.
 inline constexpr size_t kMaxMessageBytes = size_t{64} << 20;
 
 // Bytes of calls one connection may have in flight (sent, not yet

@@ -43,6 +43,12 @@ absl::Status Parse(const std::string& text, const char* flag, bool tls,
 
 absl::StatusOr<ServePlan> PlanServe(const ServeOptions& o) {
   if (absl::Status s = CheckCombination(o); !s.ok()) return s;
+  if (o.max_batch != 0 && o.max_batch < 1000)
+    return absl::InvalidArgumentError(
+        "--max-batch: at least 1000 (an import through the server sends batches of 1000), "
+        "or 0 for no limit");
+  if (o.max_message_bytes < (size_t{1} << 20))
+    return absl::InvalidArgumentError("--max-message-bytes: at least 1048576 (1 MiB)");
   const bool tls = !o.tls_cert.empty();
   ServePlan plan;
   if (absl::Status s = Parse(o.http, "--http", false, &plan.http); !s.ok()) return s;

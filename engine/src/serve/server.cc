@@ -99,6 +99,8 @@ absl::Status ServeLoop(const ServeOptions& o) {
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
     ServerState state{**engine,  committer, *reads, *slow, watch, o.max_subscriber_lag,
                       o.max_connections, o.max_subscriptions_per_connection};
+    state.max_batch = o.max_batch;
+    state.max_message_bytes = o.max_message_bytes;
     auto connections = std::make_unique<Connections>(
         state, io.provider->getTimer(), o.login_timeout_seconds * kj::SECONDS);
     const Tokens* tokens = plan->tokens ? &*plan->tokens : nullptr;  // live until we return

@@ -166,6 +166,14 @@ class StoreService final : public rpc::Store::Server {
     if (RefusedWrite(ctx)) return kj::READY_NOW;
     std::vector<Statement> statements;
     auto list = ctx.getParams().getStatements();
+    if (s_.max_batch != 0 && list.size() > s_.max_batch) {
+      StatusToWire(absl::ResourceExhaustedError(absl::StrCat(
+                       "a batch of ", list.size(), " statements: this server appends at most ",
+                       s_.max_batch, " in one call (--max-batch); nothing was appended, "
+                       "send it in smaller batches")),
+                   ctx.getResults().initStatus());
+      return kj::READY_NOW;
+    }
     statements.reserve(list.size());
     for (size_t i = 0; i < list.size(); ++i) {
       auto s = StatementFromWire(list[i]);

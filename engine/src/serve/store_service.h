@@ -38,6 +38,8 @@ struct ServerState {
   // most half of max_connections, so that clients that never log in cannot
   // hold every place (serve/connections.cc, serve/gate.cc).
   size_t logins_pending = 0;
+  size_t max_batch = 0;                 // ServeOptions' (0: none)
+  size_t max_message_bytes = size_t{64} << 20;
 };
 
 // Takes one of `state`'s connection places; false (nothing taken) when all

@@ -43,7 +43,7 @@ class InProcessServer {
     explicit ClientEnd(kj::Own<kj::AsyncIoStream> s)
         : stream(kj::mv(s)),
           network(*stream, capnp::rpc::twoparty::Side::CLIENT,
-                  internal::Connection::ReaderLimits()),
+                  internal::Connection::ReaderLimits(internal::kMaxMessageBytes)),
           rpc(capnp::makeRpcClient(network)),
           store(Bootstrap(rpc)) {}
     static rpc::Store::Client Bootstrap(capnp::RpcSystem<capnp::rpc::twoparty::VatId>& rpc) {
@@ -61,7 +61,7 @@ class InProcessServer {
     auto notes = std::make_shared<internal::ConnectionNotes>();
     connections_.push_back(kj::heap<internal::Connection>(
         kj::mv(pipe.ends[0]), internal::NewStoreService(state_, connections_.size() + 1, notes),
-        notes));
+        notes, state_.max_message_bytes));
     clients_.push_back(std::make_unique<ClientEnd>(kj::mv(pipe.ends[1])));
     return clients_.back()->store;
   }
