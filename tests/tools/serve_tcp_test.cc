@@ -85,6 +85,7 @@ TEST_F(ServeTcpTest, TokensDecideWhoMayReadAndWrite) {
   const std::string log = ReadFile(s.log);
   EXPECT_THAT(log, HasSubstr("login refused: wrong token"));
   EXPECT_THAT(log, HasSubstr("logged in (read-only)"));
+  EXPECT_THAT(log, HasSubstr("opened from 127.0.0.1:"));  // who, for TCP
 }
 
 TEST_F(ServeTcpTest, TheCppClientLogsInWithItsToken) {

@@ -86,7 +86,7 @@ TEST_F(ServeTlsTest, ServesEveryInterfaceToClientsThatTrustItsCertificate) {
   ASSERT_TRUE(head.ok()) << head.status();
   EXPECT_EQ(*head, 12u);
   EXPECT_EQ(StopServer(s), 0);
-  EXPECT_THAT(ReadFile(s.log), HasSubstr("opened (TLS)"));
+  EXPECT_THAT(ReadFile(s.log), HasSubstr("opened (TLS) from 127.0.0.1:"));
 }
 
 TEST_F(ServeTlsTest, ClientsThatCannotCheckTheServerGetNothing) {

@@ -37,7 +37,8 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
       ->capture_default_str();
   cmd->add_option("--max-connections", o->max_connections,
                   "connections open at once, RPC and HTTP together; one more is closed "
-                  "(HTTP: answered 503) and logged (0: no limit)")
+                  "(HTTP: answered 503) and logged; TCP clients not logged in yet hold at "
+                  "most half (0: no limit)")
       ->capture_default_str();
   cmd->add_option("--max-subscriptions", o->max_subscriptions_per_connection,
                   "subscriptions one RPC connection may hold at once (0: no limit)")
@@ -67,8 +68,8 @@ Runner AddServe(CLI::App& app, const GlobalFlags& g) {
                   "for --listen and --https: the certificate's private key, PEM, unencrypted, in a "
                   "file of mode 600");
   cmd->add_option("--login-timeout", o->login_timeout_seconds,
-                  "seconds a --listen client has to finish its TLS handshake and log in; "
-                  "then it is disconnected")
+                  "seconds a --listen or --https client has to finish its TLS handshake "
+                  "and log in (send a good token); then it is disconnected")
       ->capture_default_str();
   cmd->add_option("--http-max-header-bytes", o->http_max_header_bytes,
                   "answer 431 to an HTTP request whose target and headers are bigger")

@@ -61,7 +61,10 @@ struct ServeOptions {
   // says where to resume. Catching up from far behind is no reason.
   uint64_t max_subscriber_lag = 100000;
   // Connections open at once, RPC and HTTP together: one past it is closed
-  // at once (an HTTP one answered 503 first), and logged. 0: no limit.
+  // at once (an HTTP one answered 503 first), and logged. TCP clients that
+  // have not logged in yet (`listen`), or sent a good token (`https`),
+  // hold at most half of them (at least one); one past that is closed
+  // before its TLS handshake. 0: no limit.
   size_t max_connections = 256;
   // Subscriptions one RPC connection may hold at once: one more is
   // refused (kResourceExhausted). 0: no limit.

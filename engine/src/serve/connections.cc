@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "serve/tcp_address.h"
 
 namespace annals::internal {
 
@@ -26,30 +27,22 @@ void Connections::taskFailed(kj::Exception&& e) {
   ServerLog(absl::StrCat("connection error: ", e.getDescription().cStr()));
 }
 
-namespace {
-
-// The most TCP connections that may wait for a login at once.
-size_t MaxPending(const ServerState& state) {
-  return state.max_connections == 0 ? SIZE_MAX : std::max<size_t>(1, state.max_connections / 2);
-}
-
-}  // namespace
-
 void Connections::Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootstrap, Door door) {
   uint64_t id = ++next_;
-  if (door.login && state_.logins_pending >= MaxPending(state_)) {
+  if (door.login && !AdmitLoginWait(state_)) {
     ServerLog(absl::StrCat("connection ", id, " refused: ", state_.logins_pending,
                            " connections have not logged in yet, the most allowed (half of "
                            "--max-connections)"));
     return;
   }
   if (!AdmitConnection(state_)) {  // `stream` closes as it goes
+    if (door.login) EndLoginWait(state_);
     ServerLog(absl::StrCat("connection ", id, " refused: ", state_.open_connections,
                            " connections open, the most allowed (--max-connections)"));
     return;
   }
-  if (door.login) ++state_.logins_pending;
-  ServerLog(absl::StrCat("connection ", id, door.tls != nullptr ? " opened (TLS)" : " opened"));
+  ServerLog(absl::StrCat("connection ", id, door.tls != nullptr ? " opened (TLS)" : " opened",
+                         PeerOf(*stream)));
   const kj::TimePoint by = timer_.now() + deadline_;
   kj::Maybe<kj::TimePoint> login_by;
   if (door.login) login_by = by;
@@ -65,7 +58,7 @@ void Connections::Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootst
                        ServerLog(absl::StrCat("connection ", id,
                                               " closed: TLS handshake failed: ",
                                               e.getDescription().cStr()));
-                       if (door.login) --state_.logins_pending;
+                       if (door.login) EndLoginWait(state_);
                        ReleaseConnection(state_);
                      }));
 }
@@ -82,7 +75,7 @@ void Connections::Start(uint64_t id, kj::Own<kj::AsyncIoStream> stream,
   const bool login = login_by != nullptr;
   tasks_.add(closed.attach(kj::mv(c)).then([this, id, login] {
     ServerLog(absl::StrCat("connection ", id, " closed: ", notes_[id]->WhyClosed(false)));
-    if (login && !notes_[id]->logged_in) --state_.logins_pending;
+    if (login && !notes_[id]->logged_in) EndLoginWait(state_);
     ReleaseConnection(state_);
     live_.erase(id);
     notes_.erase(id);

@@ -36,7 +36,7 @@ class Gate final : public rpc::Authenticator::Server {
                            grant->read_only ? " (read-only)" : ""));
     if (!notes_->logged_in) {
       notes_->logged_in = true;
-      --state_.logins_pending;  // counted by Connections::Add
+      EndLoginWait(state_);  // counted by Connections::Add
     }
     StatusToWire(absl::OkStatus(), res.initStatus());
     res.setReadOnly(grant->read_only);

@@ -257,11 +257,15 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
   std::string what = Loggable(method, url);
   size_t header_bytes = url.size();
   std::string host, origin, authorization;
+  int authorizations = 0;
   headers.forEach([&](kj::StringPtr name, kj::StringPtr value) {
     header_bytes += name.size() + value.size() + 4;
     if (absl::EqualsIgnoreCase(name.cStr(), "host")) host = value.cStr();
     if (absl::EqualsIgnoreCase(name.cStr(), "origin")) origin = value.cStr();
-    if (absl::EqualsIgnoreCase(name.cStr(), "authorization")) authorization = value.cStr();
+    if (absl::EqualsIgnoreCase(name.cStr(), "authorization")) {
+      authorization = value.cStr();
+      ++authorizations;
+    }
   });
   if (header_bytes > s_.max_header_bytes)
     return Send(response,
@@ -275,9 +279,19 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
   if (absl::Status local = CheckLoopbackRequest(s_.tokens ? "" : host, origin); !local.ok())
     return Send(response, ErrorReply(local), what);
   if (s_.tokens != nullptr) {
-    const bool writes = method != kj::HttpMethod::GET && method != kj::HttpMethod::HEAD;
+    if (authorizations > 1)
+      return Send(response,
+                  ErrorReply(absl::InvalidArgumentError("more than one Authorization header")),
+                  what);
+    // POST /v1/statements is the only change; other methods get their
+    // 404 or 405 whatever the token.
+    const bool writes = method == kj::HttpMethod::POST;
     if (absl::Status s = CheckBearer(*s_.tokens, authorization, writes); !s.ok())
       return Send(response, ErrorReply(s), what);
+    if (waiting_ && *waiting_) {
+      *waiting_ = false;
+      EndLoginWait(s_.state);
+    }
   }
   auto target = ParseTarget(std::string_view(url.cStr(), url.size()));
   if (!target.ok()) return Send(response, ErrorReply(target.status()), what);

@@ -41,7 +41,10 @@ struct HttpShared {
 
 class HttpFront final : public kj::HttpService, public kj::HttpServerErrorHandler {
  public:
-  HttpFront(HttpShared& shared, uint64_t connection) : s_(shared), connection_(connection) {}
+  // `waiting` (HTTPS): true until the connection's first request with a
+  // good token, which ends its login wait (EndLoginWait); null for HTTP.
+  HttpFront(HttpShared& shared, uint64_t connection, std::shared_ptr<bool> waiting = nullptr)
+      : s_(shared), connection_(connection), waiting_(std::move(waiting)) {}
 
   kj::Promise<void> request(kj::HttpMethod method, kj::StringPtr url,
                             const kj::HttpHeaders& headers, kj::AsyncInputStream& body,
@@ -75,6 +78,7 @@ class HttpFront final : public kj::HttpService, public kj::HttpServerErrorHandle
                               Response& response, const std::string& what);
 
   HttpShared& s_;
+  std::shared_ptr<bool> waiting_;
   uint64_t connection_;
   std::shared_ptr<ConnectionNotes> notes_ = std::make_shared<ConnectionNotes>();
 };

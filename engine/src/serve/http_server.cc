@@ -78,48 +78,71 @@ void HttpListener::Refuse(uint64_t id, kj::Own<kj::AsyncIoStream> stream) {
 
 void HttpListener::Add(kj::Own<kj::AsyncIoStream> stream) {
   uint64_t id = ++next_;
+  const kj::TimePoint by = timer_.now() + handshake_;
+  if (tls_ == nullptr) {
+    if (!AdmitConnection(shared_.state)) return Refuse(id, kj::mv(stream));
+    ServerLog(absl::StrCat("http connection ", id, " opened", PeerOf(*stream)));
+    return Serve(id, kj::mv(stream), nullptr, by);
+  }
+  // HTTPS: no 503 before a handshake; `stream` closes as it goes.
+  if (!AdmitLoginWait(shared_.state)) {
+    ServerLog(absl::StrCat("https connection ", id, " refused: ", shared_.state.logins_pending,
+                           " connections have not sent a good token yet, the most allowed "
+                           "(half of --max-connections)"));
+    return;
+  }
   if (!AdmitConnection(shared_.state)) {
-    if (tls_ == nullptr) return Refuse(id, kj::mv(stream));
+    EndLoginWait(shared_.state);
     ServerLog(absl::StrCat("https connection ", id, " refused: ", shared_.state.open_connections,
                            " connections open, the most allowed (--max-connections)"));
-    return;  // no 503 before a handshake: `stream` closes as it goes
+    return;
   }
-  ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " opened"));
-  if (tls_ == nullptr) return Serve(id, kj::mv(stream));
-  tasks_.add(timer_.timeoutAfter(handshake_, tls_->wrapServer(kj::mv(stream)))
-                 .then([this, id](kj::Own<kj::AsyncIoStream> s) { Serve(id, kj::mv(s)); },
-                       [this, id](kj::Exception&& e) {
-                         ServerLog(absl::StrCat("https connection ", id,
-                                                " closed: TLS handshake failed: ",
-                                                e.getDescription().cStr()));
-                         ReleaseConnection(shared_.state);
-                       }));
+  ServerLog(absl::StrCat("https connection ", id, " opened", PeerOf(*stream)));
+  kj::TlsContext& tls = *tls_;
+  auto handshake = kj::evalNow([&] { return tls.wrapServer(kj::mv(stream)); });
+  tasks_.add(timer_.timeoutAfter(handshake_, kj::mv(handshake))
+                 .then(
+                     [this, id, by](kj::Own<kj::AsyncIoStream> s) {
+                       Serve(id, kj::mv(s), std::make_shared<bool>(true), by);
+                     },
+                     [this, id](kj::Exception&& e) {
+                       ServerLog(absl::StrCat("https connection ", id,
+                                              " closed: TLS handshake failed: ",
+                                              e.getDescription().cStr()));
+                       EndLoginWait(shared_.state);
+                       ReleaseConnection(shared_.state);
+                     }));
 }
 
-void HttpListener::Serve(uint64_t id, kj::Own<kj::AsyncIoStream> stream) {
+void HttpListener::Serve(uint64_t id, kj::Own<kj::AsyncIoStream> stream,
+                         std::shared_ptr<bool> waiting, kj::TimePoint by) {
   // The server goes before the front it uses (members go in reverse).
   struct Connection {
     kj::Own<HttpFront> front;
     kj::Own<kj::HttpServer> server;
   };
   auto c = kj::heap<Connection>();
-  c->front = kj::heap<HttpFront>(shared_, id);
+  c->front = kj::heap<HttpFront>(shared_, id, waiting);
   kj::HttpServerSettings settings;
   settings.errorHandler = *c->front;
   c->server = kj::heap<kj::HttpServer>(timer_, *table_, *c->front, settings);
-  auto served = c->server->listenHttp(kj::mv(stream));
+  kj::Promise<void> served = c->server->listenHttp(kj::mv(stream));
+  if (waiting) {
+    served = served.exclusiveJoin(timer_.atTime(by).then([waiting]() -> kj::Promise<void> {
+      if (!*waiting) return kj::NEVER_DONE;
+      return KJ_EXCEPTION(DISCONNECTED, "no request with a good token within --login-timeout");
+    }));
+  }
   live_.insert(id);
+  auto closed = [this, id, waiting](const std::string& why) {
+    ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " closed", why));
+    if (waiting && *waiting) EndLoginWait(shared_.state);
+    ReleaseConnection(shared_.state);
+    live_.erase(id);
+  };
   tasks_.add(served.attach(kj::mv(c)).then(
-      [this, id] {
-        ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " closed"));
-        ReleaseConnection(shared_.state);
-        live_.erase(id);
-      },
-      [this, id](kj::Exception&& e) {
-        ServerLog(absl::StrCat(shared_.scheme, " connection ", id, " closed: ", e.getDescription().cStr()));
-        ReleaseConnection(shared_.state);
-        live_.erase(id);
-      }));
+      [closed] { closed(""); },
+      [closed](kj::Exception&& e) { closed(absl::StrCat(": ", e.getDescription().cStr())); }));
 }
 
 void HttpListener::taskFailed(kj::Exception&& e) {

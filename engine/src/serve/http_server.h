@@ -51,7 +51,10 @@ class HttpListener final : private kj::TaskSet::ErrorHandler {
                kj::Own<kj::ConnectionReceiver> listener, std::string address,
                kj::TlsContext* tls, const Tokens* tokens);
   void Add(kj::Own<kj::AsyncIoStream> stream);
-  void Serve(uint64_t id, kj::Own<kj::AsyncIoStream> stream);
+  // `waiting` (HTTPS): whether it has yet to send a good token; past the
+  // login deadline `by` it is closed.
+  void Serve(uint64_t id, kj::Own<kj::AsyncIoStream> stream, std::shared_ptr<bool> waiting,
+             kj::TimePoint by);
   void Refuse(uint64_t id, kj::Own<kj::AsyncIoStream> stream);
   void taskFailed(kj::Exception&& e) override;
 

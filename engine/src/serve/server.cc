@@ -90,6 +90,19 @@ absl::Status ServeLoop(const ServeOptions& o) {
   if (!fd.ok()) return fd.status();
   std::string address = "unix:" + path;
   std::string address_file = (std::filesystem::path(o.store) / kAddressFile).string();
+  // Whatever way this returns or throws, the socket it made goes, and the
+  // address file once written; at a clean stop, before the last appends.
+  struct Made {
+    std::string socket, address_file;
+    bool address_written = false;
+    void Remove() {
+      if (!socket.empty()) unlink(socket.c_str());
+      if (address_written) unlink(address_file.c_str());
+      socket.clear();
+      address_written = false;
+    }
+    ~Made() { Remove(); }
+  } made{path, address_file};
   auto listener = io.lowLevelProvider->wrapListenSocketFd(
       *fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP | kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
   {
@@ -112,10 +125,8 @@ absl::Status ServeLoop(const ServeOptions& o) {
       tcp = ListenTcp(io, *plan->listen, absl::StrCat("--listen ", o.listen));
     absl::Status up = !https.ok() ? https.status() : tcp.status();
     if (up.ok()) up = WriteAddressFile(o.store, address);
-    if (!up.ok()) {
-      unlink(path.c_str());
-      return up;
-    }
+    if (!up.ok()) return up;
+    made.address_written = true;
     std::string tcp_address;
     if (plan->listen.has_value()) {
       plan->listen->port = static_cast<uint16_t>((*tcp)->getPort());
@@ -159,8 +170,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
     *tcp = nullptr;
     for (HttpListener* h : {http->get(), https->get()})
       if (h != nullptr) h->StopAccepting();
-    unlink(path.c_str());
-    unlink(address_file.c_str());
+    made.Remove();
     ServerLog(absl::StrCat("stopping (signal ", why.si_signo, ")"));
     committer.Stop();
     ServerLog(absl::StrCat("appends committed in ", committer.groups(), " groups"));

@@ -477,6 +477,16 @@ bool AdmitConnection(ServerState& state) {
 
 void ReleaseConnection(ServerState& state) { --state.open_connections; }
 
+bool AdmitLoginWait(ServerState& state) {
+  const size_t most =
+      state.max_connections == 0 ? SIZE_MAX : std::max<size_t>(1, state.max_connections / 2);
+  if (state.logins_pending >= most) return false;
+  ++state.logins_pending;
+  return true;
+}
+
+void EndLoginWait(ServerState& state) { --state.logins_pending; }
+
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
                                             std::shared_ptr<ConnectionNotes> notes,
                                             StoreAccess access) {

@@ -47,6 +47,13 @@ struct ServerState {
 bool AdmitConnection(ServerState& state);
 void ReleaseConnection(ServerState& state);
 
+// Counts a TCP connection that has yet to log in (RPC) or to send a good
+// bearer token (HTTPS); false (nothing counted) when half of
+// max_connections (at least one) already wait so. EndLoginWait when it
+// logs in or closes, once.
+bool AdmitLoginWait(ServerState& state);
+void EndLoginWait(ServerState& state);
+
 // What one connection's Store may do.
 struct StoreAccess {
   // Every call that would change the store (append, amendments, projection

@@ -1,5 +1,9 @@
 #include "serve/tcp_address.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <utility>
 #include <vector>
 
@@ -136,6 +140,28 @@ absl::StatusOr<TcpAddress> ParseTlsAddress(std::string_view text_in, std::string
         flag, " ", text, ": expected HOST:PORT with a host name, an IPv4 address or an "
         "IPv6 one in brackets ([::])"));
   return TcpAddress{host, split->second};
+}
+
+std::string PeerOf(kj::AsyncIoStream& stream) {
+  sockaddr_storage addr{};
+  uint length = sizeof addr;
+  char host[INET6_ADDRSTRLEN] = {};
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+    stream.getpeername(reinterpret_cast<sockaddr*>(&addr), &length);
+  })) {
+    return "";
+  }
+  if (addr.ss_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host);
+    return absl::StrCat(" from ", host, ":", ntohs(v4->sin_port));
+  }
+  if (addr.ss_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
+    return absl::StrCat(" from [", host, "]:", ntohs(v6->sin6_port));
+  }
+  return "";
 }
 
 absl::StatusOr<kj::Own<kj::ConnectionReceiver>> ListenTcp(kj::AsyncIoContext& io,

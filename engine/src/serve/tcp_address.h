@@ -42,6 +42,10 @@ absl::StatusOr<TcpAddress> ParseTlsAddress(std::string_view text, std::string_vi
 // saying which, else OK.
 absl::Status CheckLoopbackRequest(std::string_view host, std::string_view origin);
 
+// " from HOST:PORT" for a TCP connection's peer, for log lines; "" for
+// a Unix socket's, or when the stream cannot say.
+std::string PeerOf(kj::AsyncIoStream& stream);
+
 // A listener on `a`. kUnavailable, saying `what` ("--listen 127.0.0.1:9"),
 // when it cannot (the port is taken, say).
 absl::StatusOr<kj::Own<kj::ConnectionReceiver>> ListenTcp(kj::AsyncIoContext& io,
