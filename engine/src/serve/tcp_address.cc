@@ -99,7 +99,10 @@ std::string LoopbackHost(absl::string_view host) {
 std::string AnyHost(absl::string_view host) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     absl::string_view v6 = host.substr(1, host.size() - 2);
-    if (v6.find_first_not_of("0123456789abcdefABCDEF:.") == v6.npos) return std::string(v6);
+    // An IPv6 address has a colon ("[1]" is none: it would read back as the
+    // host "1").
+    if (v6.find(':') != v6.npos && v6.find_first_not_of("0123456789abcdefABCDEF:.") == v6.npos)
+      return std::string(v6);
     return "";
   }
   if (host.empty() || host.size() > 253 || host.front() == '-' || host.front() == '.' ||
