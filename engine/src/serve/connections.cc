@@ -1,11 +1,10 @@
 #include "serve/connections.h"
 
-#include <algorithm>
-#include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "serve/tcp_address.h"
+#include "serve/tls.h"
 
 namespace annals::internal {
 
@@ -47,9 +46,7 @@ void Connections::Add(kj::Own<kj::AsyncIoStream> stream, const Bootstrap& bootst
   kj::Maybe<kj::TimePoint> login_by;
   if (door.login) login_by = by;
   if (door.tls == nullptr) return Start(id, kj::mv(stream), bootstrap, login_by);
-  kj::TlsContext& tls = *door.tls;
-  auto handshake = kj::evalNow([&] { return tls.wrapServer(kj::mv(stream)); });
-  tasks_.add(timer_.timeoutAfter(deadline_, kj::mv(handshake))
+  tasks_.add(AcceptTls(*door.tls, timer_, deadline_, kj::mv(stream))
                  .then(
                      [this, id, &bootstrap, login_by](kj::Own<kj::AsyncIoStream> s) {
                        Start(id, kj::mv(s), bootstrap, login_by);

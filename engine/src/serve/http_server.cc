@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "serve/tls.h"
 
 namespace annals::internal {
 
@@ -98,9 +99,7 @@ void HttpListener::Add(kj::Own<kj::AsyncIoStream> stream) {
     return;
   }
   ServerLog(absl::StrCat("https connection ", id, " opened", PeerOf(*stream)));
-  kj::TlsContext& tls = *tls_;
-  auto handshake = kj::evalNow([&] { return tls.wrapServer(kj::mv(stream)); });
-  tasks_.add(timer_.timeoutAfter(handshake_, kj::mv(handshake))
+  tasks_.add(AcceptTls(*tls_, timer_, handshake_, kj::mv(stream))
                  .then(
                      [this, id, by](kj::Own<kj::AsyncIoStream> s) {
                        Serve(id, kj::mv(s), std::make_shared<bool>(true), by);

@@ -120,6 +120,13 @@ absl::StatusOr<std::unique_ptr<kj::TlsContext>> NewServerTls(const std::string& 
   }
 }
 
+kj::Promise<kj::Own<kj::AsyncIoStream>> AcceptTls(kj::TlsContext& tls, kj::Timer& timer,
+                                                  kj::Duration limit,
+                                                  kj::Own<kj::AsyncIoStream> stream) {
+  auto handshake = kj::evalNow([&] { return tls.wrapServer(kj::mv(stream)); });
+  return timer.timeoutAfter(limit, kj::mv(handshake));
+}
+
 absl::StatusOr<std::unique_ptr<kj::TlsContext>> NewClientTls(const std::string& ca_file) {
   std::vector<kj::TlsCertificate> trusted;
   if (!ca_file.empty()) {

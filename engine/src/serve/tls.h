@@ -8,7 +8,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "kj/async-io.h"
 #include "kj/compat/tls.h"
+#include "kj/timer.h"
 
 namespace annals::internal {
 
@@ -21,6 +23,13 @@ namespace annals::internal {
 // not valid yet, and as ReadPrivateFile/ReadConfigFile.
 absl::StatusOr<std::unique_ptr<kj::TlsContext>> NewServerTls(const std::string& cert_file,
                                                              const std::string& key_file);
+
+// The server's side of `stream`'s TLS handshake, cut off (OVERLOADED)
+// after `limit`; an error OpenSSL raises at once is the promise's too, so
+// it never escapes into an accept loop. Loop thread.
+kj::Promise<kj::Own<kj::AsyncIoStream>> AcceptTls(kj::TlsContext& tls, kj::Timer& timer,
+                                                  kj::Duration limit,
+                                                  kj::Own<kj::AsyncIoStream> stream);
 
 // A client's context: it trusts the system's certificate authorities and,
 // when `ca_file` is not "", every PEM certificate in it (a private CA, or
