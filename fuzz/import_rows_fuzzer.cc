@@ -2,18 +2,20 @@
 // on a file: format detection and check, record splitting (lines, RFC 4180
 // CSV, JSON arrays), the header/first-row mapper and each row's mapping and
 // validation. Input layout: byte 0 picks the format (auto, jsonl, csv,
-// gdelt, icews, plover, aliases: byte % 7); byte 1 picks the record reader's sizes,
+// gdelt, icews, plover, aliases, gdelt-mentions: byte % 8); byte 1 picks the record reader's sizes,
 // so that refills and the over-long path fall anywhere in small inputs (low
 // 4 bits: read chunk, 0 = the default 1 MiB, else 2^(n-1) bytes; high 4
 // bits: record limit, 0 = the default 16 MiB, else 64 << n bytes); the rest
 // is the file. Properties: never a crash or undefined behaviour; every
 // record's text is a slice of the file, in order (no stale buffer bytes);
-// a mapped row that validates is storable (encodes and decodes to itself).
+// a mapped row that validates is storable (encodes and decodes to itself),
+// a mention row too.
 #include <memory>
 #include <string>
 
 #include "annals/event.h"
 #include "annals/import.h"
+#include "annals/mention.h"
 #include "annals/statement.h"
 #include "codec/event_codec.h"
 #include "fuzz_target.h"
@@ -58,6 +60,22 @@ void CheckAliasStorable(const in::LogRow& row, const annals::Statement& s) {
   CheckRoundTrip(e);
 }
 
+// A mention row that ValidateMention accepts is storable.
+void CheckMentionStorable(const in::LogRow& row, const annals::Statement& s) {
+  annals::Mention m{row.event_id, s.source, s.attributes};
+  if (!annals::ValidateMention(m).ok()) return;
+  annals::Event e;
+  e.seq = 1;
+  e.recorded_at = 1;
+  e.kind = annals::EventKind::kMention;
+  e.schema_version = in::kSchemaVersion;
+  e.id = annals::MentionId(m);
+  e.mentioned = m.event_id;
+  e.statement.source = m.source;
+  e.statement.attributes = m.attributes;
+  CheckRoundTrip(e);
+}
+
 void CheckStorable(const annals::Statement& s) {
   annals::Event e;
   e.seq = 1;
@@ -75,8 +93,9 @@ void FuzzImport(const uint8_t* data, size_t size) {
   static constexpr ImportFormat kFormats[] = {ImportFormat::kAuto,  ImportFormat::kJsonl,
                                               ImportFormat::kCsv,   ImportFormat::kGdelt,
                                               ImportFormat::kIcews, ImportFormat::kPlover,
-                                              ImportFormat::kAliases};
-  ImportFormat format = kFormats[data[0] % 7];
+                                              ImportFormat::kAliases,
+                                              ImportFormat::kGdeltMentions};
+  ImportFormat format = kFormats[data[0] % 8];
   const std::string file(reinterpret_cast<const char*>(data + 2), size - 2);
   auto source = in::ByteSource::FromString(file);
   in::RecordReader reader(*source, in::RecordReader::Mode::kLines, SizesFrom(data[1]));
@@ -112,6 +131,10 @@ void FuzzImport(const uint8_t* data, size_t size) {
     }
     if (row.kind == annals::EventKind::kActorAlias) {
       CheckAliasStorable(row, s);
+      continue;
+    }
+    if (row.kind == annals::EventKind::kMention) {
+      CheckMentionStorable(row, s);
       continue;
     }
     if (!annals::Validate(s).ok()) continue;

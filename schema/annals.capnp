@@ -79,6 +79,15 @@ struct ActorAlias {
   attributes @2 :List(Attribute);  # as Retraction.attributes
 }
 
+struct Mention {
+  # An article that reported an event (a row of a GDELT 2.0 Mentions file).
+  # The event is named by its id, so a mention may be stored before the
+  # event it names, or without it.
+  event @0 :Text;          # id of the event mentioned, e.g. "gdelt:1061070484"
+  source @1 :Source;       # the article: outlet, url, publishedAt
+  attributes @2 :List(Attribute);  # the row's other columns, by the source's names
+}
+
 struct Envelope {
   seq @0 :UInt64;          # global log position, gapless from 1
   recordedAt @1 :Int64;    # UTC microseconds since the epoch, when appended;
@@ -91,5 +100,6 @@ struct Envelope {
     correction @5 :Correction;
     retraction @6 :Retraction;
     actorAlias @7 :ActorAlias;
+    mention @8 :Mention;
   }
 }

@@ -173,6 +173,14 @@ interface Store {
   # drop: "event-attributes" (retract and alias store their attributes).
   # A server older than this method answers UNIMPLEMENTED: none of them.
   features @26 () -> (status :Status, features :List(Text));
+
+  # Engine::AppendMentions: one batch, atomic and in order; each mention in
+  # the stored form of an event of kind mention (only its mention is
+  # read). Feature "mentions"; an older server answers UNIMPLEMENTED.
+  appendMentions @27 (mentions :List(Data)) -> (status :Status, results :List(AppendResult));
+  # Engine::MentionsOf: the seqs of the mentions of event `eventId` up to
+  # asOf (0: the head).
+  mentionsOf @28 (eventId :Text, asOf :UInt64) -> (status :Status, seqs :List(UInt64));
 }
 
 struct ProjectionInfo {

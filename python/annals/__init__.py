@@ -394,8 +394,10 @@ class Store:
         aliases), exactly as ``annals import`` imports it.
 
         ``format``: "auto" (decide by content), "jsonl", "csv", "gdelt"
-        (GDELT 1.0/2.0 events), "icews", "plover" (PLOVER/POLECAT JSON) or
-        "aliases" (a CSV of actor aliases, as ``annals alias --file``); the
+        (GDELT 1.0/2.0 events), "gdelt-mentions" (GDELT 2.0 Mentions: one
+        mention event per article, counted by :meth:`claims_frame`),
+        "icews", "plover" (PLOVER/POLECAT JSON) or "aliases" (a CSV of
+        actor aliases, as ``annals alias --file``); the
         file may be plain, .gz or .zip. ``strict``: import nothing if any row
         is bad (the rows are counted as "held_back"). ``dry_run``: parse and
         check only; write nothing. ``repair_utf8``: import rows with invalid
@@ -665,8 +667,10 @@ class Store:
         most ``window_days`` apart), in the order of first reports, as the
         timeline reads (``role``/``start``/``end``/``as_of`` as in
         :meth:`timeline`). Columns: ``first_seq``, ``first_at``,
-        ``last_at``, ``statements``, ``outlets``, ``seqs`` (a list),
-        ``speaker``, ``targets`` (a list), ``code``, ``content``."""
+        ``last_at``, ``statements``, ``outlets``, ``mentions`` (GDELT
+        articles that mentioned a report, from an imported mentions file),
+        ``seqs`` (a list), ``speaker``, ``targets`` (a list), ``code``,
+        ``content``."""
         import pandas as pd
 
         if (actor is None) == (topic is None):
@@ -690,6 +694,7 @@ class Store:
             "last_at": pd.Series(cols["last_at"], dtype=object),
             "statements": pd.Series(cols["statements"], dtype="int64"),
             "outlets": pd.Series(cols["outlets"], dtype="int64"),
+            "mentions": pd.Series(cols["mentions"], dtype="int64"),
             "seqs": pd.Series(cols["seqs"], dtype=object),
             "speaker": pd.Series(cols["speaker"], dtype=object),
             "targets": pd.Series(cols["targets"], dtype=object),

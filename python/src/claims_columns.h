@@ -33,8 +33,8 @@ inline py::dict ClaimsColumns(Store& store, const std::string& kind, const std::
   if (!as_of.empty()) q.as_of = Store::AsOf(*held, as_of);
   q.wait = !store.read_only();
   Claims claims = Take(WithoutGil([&] { return ComputeClaims(*held, cq); }));
-  py::list first_seq, first_at, last_at, statements, outlets, seqs, speaker, targets, code,
-      content;
+  py::list first_seq, first_at, last_at, statements, outlets, mentions, seqs, speaker, targets,
+      code, content;
   for (const Claim& c : claims.claims) {
     const Statement& s = c.first.event.statement;
     first_seq.append(c.first.event.seq);
@@ -42,6 +42,7 @@ inline py::dict ClaimsColumns(Store& store, const std::string& kind, const std::
     last_at.append(Text(FormatTime(c.last_at)));
     statements.append(c.seqs.size());
     outlets.append(c.outlets);
+    mentions.append(c.mentions);
     seqs.append(py::cast(c.seqs));
     speaker.append(Text(s.speaker));
     py::list t;
@@ -56,6 +57,7 @@ inline py::dict ClaimsColumns(Store& store, const std::string& kind, const std::
   d["last_at"] = last_at;
   d["statements"] = statements;
   d["outlets"] = outlets;
+  d["mentions"] = mentions;
   d["seqs"] = seqs;
   d["speaker"] = speaker;
   d["targets"] = targets;

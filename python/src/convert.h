@@ -110,6 +110,7 @@ inline py::dict EventDict(const Event& e) {
     d["alias"] = Text(e.alias);
     d["canonical"] = Text(e.canonical);
   }
+  if (e.kind == EventKind::kMention) d["event_id"] = Text(e.mentioned);
   return d;
 }
 

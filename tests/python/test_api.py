@@ -7,6 +7,8 @@ import json
 import subprocess
 
 import pandas as pd
+import pathlib
+
 import pytest
 
 import annals
@@ -267,3 +269,30 @@ def test_claims_frame_is_the_cli_claims(store_path, cli):
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     assert [int(r["first_seq"]) for r in rows] == list(frame["first_seq"])
     assert [int(r["statements"]) for r in rows] == list(frame["statements"])
+    assert [int(r["mentions"]) for r in rows] == list(frame["mentions"])
+
+
+def test_gdelt_mentions_import_and_count_in_claims(store_path, tmp_path):
+    """Issue 21: a GDELT 2.0 Mentions file imports as mention events, which
+    log() shows with the event they report and claims_frame() counts."""
+    data = pathlib.Path(__file__).resolve().parents[1] / "data"
+    mentions = (data / "gdelt-v2-mentions.tsv").read_text().splitlines()
+    by_event = {}
+    for line in mentions:
+        by_event.setdefault("gdelt:" + line.split("\t")[0], []).append(line.split("\t")[4])
+    with annals.open(store_path, create=True) as db:
+        db.import_file(str(data / "gdelt-v2-events.tsv"))
+        summary = db.import_file(str(data / "gdelt-v2-mentions.tsv"))
+        assert summary["imported"] == len(mentions)
+        assert summary["format"] == "gdelt-mentions"
+        events = list(db.log(from_seq=db.head - len(mentions) + 1))
+        assert [e["kind"] for e in events] == ["mention"] * len(mentions)
+        assert events[0]["event_id"] == "gdelt:" + mentions[0].split("\t")[0]
+        assert events[0]["source"]["outlet"] == mentions[0].split("\t")[4]
+        first = list(db.log(limit=1))[0]
+        target = first["targets"][0]
+        frame = db.claims_frame(actor=target)
+        row = frame[frame["first_seq"] == 1].iloc[0]
+        assert row["mentions"] == len(by_event[first["id"]])
+        before = db.claims_frame(actor=target, as_of=db.head - len(mentions))
+        assert list(before["mentions"]) == [0] * len(before)

@@ -39,13 +39,14 @@ TEST_F(CliClaimsTest, OneRowPerClaimInEveryFormat) {
   Result r = Run("claims --actor trump --format csv");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "first_seq,first_at,last_at,statements,outlets,seqs,speaker,targets,code,content\r\n"
+            "first_seq,first_at,last_at,statements,outlets,seqs,speaker,targets,code,content,"
+            "mentions\r\n"
             "1,2025-03-31,2025-03-31,2,2,1;2,Trump,Zelensky,112,Trump accused Zelensky of "
-            "trying to back out of the rare earths deal\r\n"
+            "trying to back out of the rare earths deal,0\r\n"
             "4,2025-03-31,2025-03-31,1,1,4,Trump,Putin,010,Trump said talks with Putin were "
-            "going well\r\n"
+            "going well,0\r\n"
             "3,2025-04-01,2025-04-01,1,1,3,Trump,Zelensky,112,\"Trump accused Zelensky of "
-            "trying to back out of the rare earths deal, he told reporters\"\r\n");
+            "trying to back out of the rare earths deal, he told reporters\",0\r\n");
   // Near-duplicates of one speaker within the window join the first claim.
   r = Run("claims --actor Trump --similarity 0.5 --window-days 2 --format csv");
   EXPECT_THAT(r.out, HasSubstr("\r\n1,2025-03-31,2025-04-01,3,3,1;2;3,Trump,"));
@@ -57,9 +58,9 @@ TEST_F(CliClaimsTest, OneRowPerClaimInEveryFormat) {
   EXPECT_EQ(r.out, "");
   r = Run("claims --actor Trump --format jsonl");
   EXPECT_THAT(r.out, HasSubstr("{\"first_at\":\"2025-03-31\",\"last_at\":\"2025-03-31\","
-                               "\"statements\":2,\"outlets\":2,\"seqs\":[1,2],\"first\":{\"seq\":1,"));
+                               "\"statements\":2,\"outlets\":2,\"mentions\":0,\"seqs\":[1,2],\"first\":{\"seq\":1,"));
   r = Run("claims --actor Trump");
-  EXPECT_THAT(r.out, HasSubstr("FIRST_SEQ  FIRST_AT    STATEMENTS  OUTLETS  SPEAKER"));
+  EXPECT_THAT(r.out, HasSubstr("FIRST_SEQ  FIRST_AT    STATEMENTS  OUTLETS  MENTIONS  SPEAKER"));
 }
 
 TEST_F(CliClaimsTest, AsOfASeqTheAnswerStays) {

@@ -102,7 +102,7 @@ TEST_F(CliImportExportTest, NamedFormatMismatchFailsWithWhatWasFound) {
 TEST_F(CliImportExportTest, FormatNamesAreExactAndAMismatchFailsAtOnce) {
   Result json = Run("import --format json " + Quote(test::kSample));
   EXPECT_EQ(json.exit_code, 1);
-  EXPECT_THAT(json.err, HasSubstr("unknown format \"json\"; expected auto, jsonl, csv, gdelt, "
+  EXPECT_THAT(json.err, HasSubstr("unknown format \"json\"; expected auto, jsonl, csv, gdelt, gdelt-mentions, "
                                   "icews, plover or aliases (JSON Lines statements are jsonl; "
                                   "PLOVER/POLECAT JSON records are plover)"));
   EXPECT_FALSE(fs::exists(db_));
@@ -151,13 +151,16 @@ TEST_F(CliImportExportTest, RepeatedRejectionsAreCappedWithACountPerReason) {
   EXPECT_EQ(Lines(all.err).size(), 101u);
 }
 
-// Issue 17.10: a mentions file was rejected row by row as if it were events.
-TEST_F(CliImportExportTest, AMentionsFileIsNamedAtOnce) {
+// Issue 17.10: a mentions file was rejected row by row as if it were events;
+// issue 21: it imports as mentions, and named as events it is named at once.
+TEST_F(CliImportExportTest, AMentionsFileImportsAsMentions) {
   Result r = Run("import " + Quote(kData + "gdelt-v2-mentions.tsv"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("read 5, imported 5, duplicates 0, rejected 0 [gdelt-mentions]"));
+  r = Run("import --format gdelt " + Quote(kData + "gdelt-v2-mentions.tsv"));
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_EQ(Lines(r.err).size(), 1u) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("this looks like a GDELT 2.0 mentions file"));
-  EXPECT_THAT(r.err, HasSubstr("annals does not import GDELT mentions yet"));
+  EXPECT_THAT(r.err, HasSubstr("found a GDELT 2.0 mentions file"));
 }
 
 TEST_F(CliImportExportTest, JsonlExportRoundTripsAndGdeltExportIsTheInput) {

@@ -202,7 +202,7 @@ TEST_F(CliTest, CsvHasHeaderAndRfc4180Quoting) {
             "seq,recorded_at,kind,id,speaker,targets,verb,code,event_type,topics,"
             "content,quote,occurred_at,source_outlet,source_url,"
             "source_published_at,source_via,attributes,target,reason,alias,"
-            "canonical\r");
+            "canonical,event_id\r");
   EXPECT_THAT(lines[1], HasSubstr(",\"A, B\",,said,"));
   EXPECT_THAT(lines[1], HasSubstr(",\"He said \"\"no\"\", twice\","));
 }

@@ -637,12 +637,12 @@ TEST_F(CliTimelineTest, LogAndShowSayWhatEachAmendmentAmends) {
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   std::vector<std::string> rows = Lines(csv.out);
   ASSERT_EQ(rows.size(), 6u);
-  EXPECT_THAT(rows[0], HasSubstr(",attributes,target,reason,alias,canonical\r"));
-  EXPECT_THAT(rows[1], HasSubstr(",,,,\r"));
-  EXPECT_THAT(rows[2], HasSubstr(",2,typo in source,,\r"));
-  EXPECT_THAT(rows[3], HasSubstr(",3,new source,,\r"));
-  EXPECT_THAT(rows[4], HasSubstr(",4,misattributed,,\r"));
-  EXPECT_THAT(rows[5], HasSubstr(",,,Trump,Donald Trump\r"));
+  EXPECT_THAT(rows[0], HasSubstr(",attributes,target,reason,alias,canonical,event_id\r"));
+  EXPECT_THAT(rows[1], HasSubstr(",,,,,\r"));
+  EXPECT_THAT(rows[2], HasSubstr(",2,typo in source,,,\r"));
+  EXPECT_THAT(rows[3], HasSubstr(",3,new source,,,\r"));
+  EXPECT_THAT(rows[4], HasSubstr(",4,misattributed,,,\r"));
+  EXPECT_THAT(rows[5], HasSubstr(",,,Trump,Donald Trump,\r"));
 
   // table: the content column says what is amended.
   Result table = Run("log --from-seq 13");

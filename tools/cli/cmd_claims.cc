@@ -33,30 +33,31 @@ struct ClaimsFlags {
 
 const std::vector<std::string> kColumns = {"first_seq", "first_at", "last_at", "statements",
                                            "outlets",   "seqs",     "speaker", "targets",
-                                           "code",      "content"};
+                                           "code",      "content",  "mentions"};
 
 std::vector<std::string> Cells(const Claim& c) {
   const Statement& s = c.first.event.statement;
   return {absl::StrCat(c.first.event.seq), FormatTime(c.first_at), FormatTime(c.last_at),
           absl::StrCat(c.seqs.size()), absl::StrCat(c.outlets), absl::StrJoin(c.seqs, ";"),
           s.speaker, absl::StrJoin(s.targets, ";"), s.code,
-          s.content.empty() ? s.quote : s.content};
+          s.content.empty() ? s.quote : s.content, absl::StrCat(c.mentions)};
 }
 
 std::string Jsonl(const Claim& c) {
   return absl::StrCat("{\"first_at\":\"", FormatTime(c.first_at), "\",\"last_at\":\"",
                       FormatTime(c.last_at), "\",\"statements\":", c.seqs.size(),
-                      ",\"outlets\":", c.outlets, ",\"seqs\":[", absl::StrJoin(c.seqs, ","),
+                      ",\"outlets\":", c.outlets, ",\"mentions\":", c.mentions,
+                      ",\"seqs\":[", absl::StrJoin(c.seqs, ","),
                       "],\"first\":", TimelineEntryToJson(c.first, false), "}\n");
 }
 
 std::string Line(const std::vector<std::string>& cells, const ClaimsFlags& f) {
   std::string line;
   if (f.format == "csv") return CsvRow(cells, CellRule(f.spreadsheet_safe));
-  // table: first_seq, first_at, statements, outlets, speaker, content
+  // table: first_seq, first_at, statements, outlets, mentions, speaker, content
   absl::StrAppend(&line, absl::StrFormat("%9s", cells[0]), "  ", FitColumns(cells[1], 10, true),
                   "  ", absl::StrFormat("%10s", cells[3]), "  ",
-                  absl::StrFormat("%7s", cells[4]), "  ",
+                  absl::StrFormat("%7s", cells[4]), "  ", absl::StrFormat("%8s", cells[10]), "  ",
                   FitColumns(EscapeForTerminal(cells[6]), 20, true), "  ",
                   FitColumns(EscapeForTerminal(cells[9]), 40, false));
   return line + "\n";
@@ -75,7 +76,7 @@ int Run(const GlobalFlags& g, const ClaimsFlags& f, ClaimsQuery cq) {
   if (f.format == "csv") std::fputs(Line(kColumns, f).c_str(), stdout);
   if (f.format == "table")
     std::fputs(Line({"FIRST_SEQ", "FIRST_AT", "", "STATEMENTS", "OUTLETS", "", "SPEAKER", "",
-                     "", "CONTENT"}, f).c_str(), stdout);
+                     "", "CONTENT", "MENTIONS"}, f).c_str(), stdout);
   for (const Claim& c : claims->claims) {
     std::fputs(f.format == "jsonl" ? Jsonl(c).c_str() : Line(Cells(c), f).c_str(), stdout);
     if (OutputFailed()) return kExitStorage;  // main says why
@@ -126,7 +127,8 @@ Runner AddClaims(CLI::App& app, const GlobalFlags& g) {
       "The statements of an actor's or a topic's timeline that report the same thing, "
       "one row per claim: the same speaker, targets, code and date, or with "
       "--similarity, near-duplicate content under one speaker within --window-days; "
-      "with how many statements and outlets, and its first and last report. As the "
+      "with how many statements, outlets and mentions (GDELT's articles, from an "
+      "imported mentions file), and its first and last report. As the "
       "timeline reads (corrections applied, retractions left out, aliases merged, as "
       "of --as-of)");
   AddSubjectOptions(cmd, f->subject);

@@ -81,15 +81,16 @@ Runner AddImport(CLI::App& app, const GlobalFlags& g) {
   CLI::App* cmd = app.add_subcommand(
       "import",
       "Import event files: JSON Lines statements, CSV with a header row, GDELT "
-      "1.0/2.0 events, ICEWS events, PLOVER/POLECAT JSON; plain, .gz or .zip. "
-      "`annals log --format jsonl | annals --db COPY import -` copies or merges a "
-      "store: corrections, retractions and aliases too, targets found by id. "
+      "1.0/2.0 events and 2.0 Mentions, ICEWS events, PLOVER/POLECAT JSON; plain, .gz or "
+      ".zip. `annals log --format jsonl | annals --db COPY import -` copies or merges a "
+      "store: corrections, retractions, aliases and mentions too, targets found by id. "
       "Every row is counted as imported, duplicate or rejected; rejected rows "
       "are reported as FILE:LINE: reason, the first 20 of each file, then a count "
       "per reason (exit 1 if there were any).");
   cmd->add_option("FILE", f->files, "input files; - for standard input")->required();
   cmd->add_option("--format", f->format,
-                  "auto (decide by content), jsonl, csv, gdelt, icews, plover, or aliases "
+                  "auto (decide by content), jsonl, csv, gdelt, gdelt-mentions (GDELT 2.0 "
+                  "Mentions: one mention event per article), icews, plover, or aliases "
                   "(a CSV of actor aliases, as `alias --file` reads; never detected)")
       ->capture_default_str();
   cmd->add_flag("--strict", f->strict,

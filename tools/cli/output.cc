@@ -105,10 +105,17 @@ class TableWriter final : public EventWriter {
         verb = "alias";
         content = absl::StrCat(e.alias, " = ", e.canonical);
         break;
+      case EventKind::kMention:
+        verb = "mention";
+        content = absl::StrCat("[mentions ", e.mentioned, "] ", s.source.outlet,
+                               s.source.outlet.empty() ? "" : " ", s.source.url);
+        break;
       case EventKind::kStatement:
         break;
     }
-    Row(absl::StrCat(e.seq), FormatTime(s.occurred_at), s.speaker, verb,
+    // A mention is dated by its article.
+    const Timestamp& when = e.kind == EventKind::kMention ? s.source.published_at : s.occurred_at;
+    Row(absl::StrCat(e.seq), FormatTime(when), s.speaker, verb,
         absl::StrJoin(s.targets, ", "), std::string(marker) + content);
   }
   void Finish() override {
@@ -187,15 +194,16 @@ std::vector<std::string> CsvCells(const Event& e) {
 }
 
 // `log`/`show` csv: after CsvColumns(), what an amendment amends (empty for
-// statements), named as in EventToJson; the cells are AmendmentCells.
+// statements) and what a mention reports, named as in EventToJson; the
+// cells are AmendmentCells.
 std::vector<std::string> AmendmentColumns() {
-  return {"target", "reason", "alias", "canonical"};
+  return {"target", "reason", "alias", "canonical", "event_id"};
 }
 std::vector<std::string> AmendmentCells(const Event& e) {
   const bool amends =
       e.kind == EventKind::kCorrection || e.kind == EventKind::kRetraction;
   return {amends ? absl::StrCat(e.target) : std::string(), e.reason, e.alias,
-          e.canonical};
+          e.canonical, e.mentioned};
 }
 
 // Write(Event) writes an event's row for `log`/`show` (whose header has the

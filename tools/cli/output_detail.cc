@@ -102,6 +102,7 @@ class DetailWriter final : public EventWriter {
     field("reason", e.reason, true);
     field("alias", e.alias);
     field("canonical", e.canonical);
+    field("event_id", e.mentioned);
     field("occurred_at", FormatTime(s.occurred_at));
     field("speaker", s.speaker);
     field("verb", s.verb);

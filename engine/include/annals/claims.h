@@ -9,6 +9,10 @@
 // transitive. Names compare as timelines show them (normalised, aliases
 // applied as of the query point).
 //
+// A claim counts the mentions of its reports (Engine::MentionsOf by each
+// report's id: GDELT's articles that mentioned the event), and their
+// outlets among its outlets.
+//
 // A claim list is computed from the timeline as of one seq, so it is
 // reproducible (`as_of`) and follows corrections, retractions and aliases
 // exactly as the timeline does. Functions here are thread-safe as Engine's
@@ -41,8 +45,11 @@ struct Claim {
   TimelineEntry first;          // the first report, as the timeline shows it
   std::vector<uint64_t> seqs;   // every report's seq, in timeline order
   Timestamp first_at, last_at;  // occurred_at of the first and last report
-  uint64_t outlets = 0;         // distinct non-empty source.outlet values
-                                // (compared as names: case and spacing aside)
+  uint64_t outlets = 0;         // distinct non-empty source.outlet values of
+                                // the reports and their mentions (compared
+                                // as names: case and spacing aside)
+  uint64_t mentions = 0;        // mentions (annals/mention.h) of the reports,
+                                // as of the claims' as_of
 };
 
 struct Claims {

@@ -130,6 +130,12 @@ class ANNALS_EXPORT Client {
       const std::vector<Attribute>& attributes = {}) = 0;
   virtual absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
                                              const std::vector<Attribute>& attributes = {}) = 0;
+  // kFailedPrecondition, sending nothing, when the server is an older
+  // annals without mentions.
+  virtual absl::StatusOr<std::vector<AppendResult>> AppendMentions(
+      std::span<const Mention> mentions) = 0;
+  virtual absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
+                                                           uint64_t as_of) = 0;
   virtual absl::Status Sync() = 0;
   virtual absl::StatusOr<StatementStanding> Standing(uint64_t seq) = 0;
   virtual absl::StatusOr<Statement> CurrentStatement(uint64_t seq) = 0;

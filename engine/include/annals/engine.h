@@ -32,6 +32,7 @@
 #include "absl/time/time.h"
 #include "annals/declarative.h"
 #include "annals/event.h"
+#include "annals/mention.h"
 #include "annals/options.h"
 #include "annals/projection.h"
 #include "annals/statement.h"
@@ -140,6 +141,21 @@ class ANNALS_EXPORT Engine {
                                              std::string_view canonical,
                                              const AppendOptions& options = {},
                                              const std::vector<Attribute>& attributes = {}) = 0;
+
+  // Appends mentions (mention.h) in one atomic WriteBatch, in order;
+  // results[i] belongs to mentions[i]. A mention already in the log (the
+  // same MentionId) is a duplicate, as a repeated statement is. The event
+  // a mention names need not be stored. If any mention fails
+  // ValidateMention, nothing is written and the error names its index:
+  // "mentions[3]: event_id: required" (BadStatementIndex gives 3).
+  virtual absl::StatusOr<std::vector<AppendResult>> AppendMentions(
+      std::span<const Mention> mentions, const AppendOptions& options = {}) = 0;
+
+  // The seqs of the mentions of the event whose id is `event_id`, in seq
+  // order, those at or before `as_of` (0: the head). The event itself need
+  // not be stored. Linear in the number of mentions found.
+  virtual absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
+                                                           uint64_t as_of = 0) const = 0;
 
   // Makes every append so far durable (fsyncs the write-ahead log).
   virtual absl::Status Sync() = 0;

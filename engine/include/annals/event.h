@@ -15,9 +15,11 @@ enum class EventKind : uint8_t {
   kCorrection = 1,  // statement `target` now reads as `statement`
   kRetraction = 2,  // statement `target` is withdrawn, for `reason`
   kActorAlias = 3,  // `alias` names the same actor as `canonical`
+  kMention = 4,     // an article (statement.source) reported event `mentioned`
 };
 
-// Returns "statement", "correction", "retraction" or "actor_alias".
+// Returns "statement", "correction", "retraction", "actor_alias" or
+// "mention".
 ANNALS_EXPORT const char* EventKindName(EventKind kind);
 
 struct Event {
@@ -29,12 +31,14 @@ struct Event {
   // kStatement: the statement (statement.id == id). kCorrection: the
   // corrected statement, whole. kRetraction, kActorAlias: only attributes,
   // the event's own (the provenance an import gives a copied event; empty
-  // in events stored before they could carry any).
+  // in events stored before they could carry any). kMention: the article
+  // (source) and the row's other columns (attributes); nothing else.
   Statement statement;
   uint64_t target = 0;       // kCorrection, kRetraction: the original's seq
   std::string reason;        // kCorrection (optional), kRetraction
   std::string alias;         // kActorAlias
   std::string canonical;     // kActorAlias
+  std::string mentioned;     // kMention: the id of the event reported
 
   bool operator==(const Event&) const = default;
 };

@@ -89,9 +89,11 @@ enum class ImportFormat : uint8_t {
   kIcews,
   kPlover,
   kAliases,  // CSV of actor aliases (alias,canonical); never detected
+  kGdeltMentions,  // GDELT 2.0 mentions: mention events (annals/mention.h)
 };
 
-// "auto", "jsonl", "csv", "gdelt", "icews", "plover", "aliases".
+// "auto", "jsonl", "csv", "gdelt", "icews", "plover", "aliases",
+// "gdelt-mentions".
 ANNALS_EXPORT const char* ImportFormatName(ImportFormat format);
 
 // The inverse of ImportFormatName: exactly those names. kInvalidArgument

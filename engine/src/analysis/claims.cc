@@ -106,6 +106,37 @@ double ContentSimilarity(const std::vector<uint64_t>& a, const std::vector<uint6
   return static_cast<double>(same) / static_cast<double>(a.size());
 }
 
+namespace {
+
+// Counts the mentions of claim `c`'s reports as of `as_of`, adding their
+// outlets to `outlets`.
+absl::Status AddMentions(const Engine& engine, uint64_t as_of, Claim& c,
+                         std::set<std::string>& outlets) {
+  std::vector<uint64_t> seqs;
+  for (uint64_t report : c.seqs) {
+    // The report's id: the first's is at hand, the others' are read.
+    std::string id = c.first.event.id;
+    if (report != c.first.event.seq) {
+      auto e = engine.Get(report);
+      if (!e.ok()) return e.status();
+      id = e->id;
+    }
+    auto found = engine.MentionsOf(id, as_of);
+    if (!found.ok()) return found.status();
+    seqs.insert(seqs.end(), found->begin(), found->end());
+  }
+  c.mentions = seqs.size();
+  for (uint64_t seq : seqs) {
+    auto m = engine.Get(seq);
+    if (!m.ok()) return m.status();
+    if (!m->statement.source.outlet.empty())
+      outlets.insert(internal::NormalizeName(m->statement.source.outlet));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Claims> ComputeClaims(const Engine& engine, const ClaimsQuery& q) {
   if (!(q.similarity >= 0 && q.similarity <= 1))
     return absl::InvalidArgumentError("similarity: from 0 (exact claims only) to 1");
@@ -141,7 +172,11 @@ absl::StatusOr<Claims> ComputeClaims(const Engine& engine, const ClaimsQuery& q)
     if (!e.event.statement.source.outlet.empty())
       outlets[it->second].insert(internal::NormalizeName(e.event.statement.source.outlet));
   }
-  for (size_t i = 0; i < out.claims.size(); ++i) out.claims[i].outlets = outlets[i].size();
+  for (size_t i = 0; i < out.claims.size(); ++i) {
+    if (absl::Status st = AddMentions(engine, out.as_of, out.claims[i], outlets[i]); !st.ok())
+      return st;
+    out.claims[i].outlets = outlets[i].size();
+  }
   return out;
 }
 

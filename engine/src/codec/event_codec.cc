@@ -251,6 +251,23 @@ absl::Status ReadAttributes(capnp::List<s::Attribute>::Reader list, std::vector<
   return absl::OkStatus();
 }
 
+// A mention's article (schema Source; absent fields are not written).
+void WriteSource(s::Source::Builder b, const Source& src) {
+  if (!src.outlet.empty()) b.setOutlet(AsText(src.outlet));
+  if (!src.url.empty()) b.setUrl(AsText(src.url));
+  if (src.published_at.present()) WriteTime(b.initPublishedAt(), src.published_at);
+  if (!src.via.empty()) b.setVia(AsText(src.via));
+}
+
+Source ReadSource(s::Source::Reader r) {
+  Source src;
+  src.outlet = FromText(r.getOutlet());
+  src.url = FromText(r.getUrl());
+  if (r.hasPublishedAt()) src.published_at = ReadTime(r.getPublishedAt());
+  src.via = FromText(r.getVia());
+  return src;
+}
+
 constexpr size_t kChecksumBytes = 8;
 
 }  // namespace
@@ -297,6 +314,14 @@ void EncodeEvent(const Event& event, const Statement& statement, std::string* ou
       a.setCanonical(AsText(event.canonical));
       if (!statement.attributes.empty())
         WriteAttributes(a.initAttributes(statement.attributes.size()), statement.attributes);
+      break;
+    }
+    case EventKind::kMention: {
+      auto m = kind.initMention();
+      m.setEvent(AsText(event.mentioned));
+      WriteSource(m.initSource(), statement.source);
+      if (!statement.attributes.empty())
+        WriteAttributes(m.initAttributes(statement.attributes.size()), statement.attributes);
       break;
     }
   }
@@ -385,6 +410,16 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
         e.alias = FromText(a.getAlias());
         e.canonical = FromText(a.getCanonical());
         if (absl::Status bad = ReadAttributes(a.getAttributes(), &e.statement.attributes);
+            !bad.ok())
+          return bad;
+        break;
+      }
+      case s::Envelope::Kind::MENTION: {
+        auto m = kind.getMention();
+        e.kind = EventKind::kMention;
+        e.mentioned = FromText(m.getEvent());
+        if (m.hasSource()) e.statement.source = ReadSource(m.getSource());
+        if (absl::Status bad = ReadAttributes(m.getAttributes(), &e.statement.attributes);
             !bad.ok())
           return bad;
         break;

@@ -95,6 +95,16 @@ absl::StatusOr<Statement> DbEngine::CurrentStatement(uint64_t seq) const {
   return store_->CurrentStatement(seq);
 }
 
+absl::StatusOr<std::vector<AppendResult>> DbEngine::AppendMentions(
+    std::span<const Mention> mentions, const AppendOptions& options) {
+  return store_->AppendMentions(mentions, options);
+}
+
+absl::StatusOr<std::vector<uint64_t>> DbEngine::MentionsOf(std::string_view event_id,
+                                                           uint64_t as_of) const {
+  return store_->MentionsOf(event_id, as_of);
+}
+
 absl::StatusOr<StatementStanding> DbEngine::Standing(uint64_t seq) const {
   return store_->Standing(seq);
 }

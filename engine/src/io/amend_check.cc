@@ -85,4 +85,22 @@ absl::Status AmendCheck::CheckAlias(const Amendment& a) {
   return absl::OkStatus();
 }
 
+// In a pass that writes nothing: why amendment `a` (line `line`,
+// `values` a correction's) would be refused by the append, with its reject
+// kind in *kind; "" when it would not. A storage error ends the pass.
+absl::StatusOr<std::string> DryAmendProblem(const ConflictCheck& check,
+                                            internal::AmendCheck& amend_check,
+                                            const internal::Amendment& a,
+                                            const Statement& values, uint64_t line,
+                                            std::string* kind) {
+  if (a.kind != EventKind::kActorAlias)
+    if (std::string problem = check.CheckTarget(a.target_id, kind); !problem.empty())
+      return problem;
+  absl::Status st = amend_check.Check(a, values, line);
+  if (st.ok()) return std::string();
+  *kind = internal::AmendRejectKind(st);
+  if (kind->empty()) return st;
+  return absl::StrCat(st.message(), "; not imported");
+}
+
 }  // namespace annals::internal

@@ -63,4 +63,15 @@ class AmendCheck {
 
 }  // namespace annals::internal
 
+namespace annals::internal {
+
+// In a pass that writes nothing: why amendment `a` (line `line`,
+// `values` a correction's) would be refused by the append, with its reject
+// kind in *kind; "" when it would not. A storage error ends the pass.
+absl::StatusOr<std::string> DryAmendProblem(const ConflictCheck& check, AmendCheck& amend_check,
+                                            const Amendment& a, const Statement& values,
+                                            uint64_t line, std::string* kind);
+
+}  // namespace annals::internal
+
 #endif  // ANNALS_ENGINE_SRC_IO_AMEND_CHECK_H_

@@ -157,6 +157,8 @@ absl::Status CheckImportFormat(ImportFormat format, std::string_view head) {
       break;
     case ImportFormat::kAliases:
       return NewAliasMapper(line).status();  // its header names alias and canonical
+    case ImportFormat::kGdeltMentions:
+      return NewGdeltMentionsMapper(line).status();
     case ImportFormat::kAuto:
       return absl::OkStatus();
   }
@@ -168,7 +170,8 @@ absl::Status CheckImportFormat(ImportFormat format, std::string_view head) {
 RecordReader::Mode RecordModeFor(ImportFormat format, std::string_view head) {
   if (format == ImportFormat::kCsv || format == ImportFormat::kAliases)
     return RecordReader::Mode::kCsv;
-  if (format == ImportFormat::kGdelt && RecogniseGdeltFile(FirstLine(head)).separator == ',')
+  if ((format == ImportFormat::kGdelt || format == ImportFormat::kGdeltMentions) &&
+      RecogniseGdeltFile(FirstLine(head)).separator == ',')
     return RecordReader::Mode::kCsv;  // BigQuery's CSV: quoted cells may hold line ends
   if (format == ImportFormat::kPlover && Trimmed(head).starts_with("["))
     return RecordReader::Mode::kJsonArray;
@@ -184,6 +187,7 @@ absl::StatusOr<std::unique_ptr<RowMapper>> NewRowMapper(ImportFormat format,
     case ImportFormat::kPlover: return NewPloverMapper();
     case ImportFormat::kJsonl: return NewJsonlMapper();
     case ImportFormat::kAliases: return NewAliasMapper(first);
+    case ImportFormat::kGdeltMentions: return NewGdeltMentionsMapper(first);
     case ImportFormat::kAuto: break;
   }
   return absl::InternalError("NewRowMapper: no format");
@@ -247,6 +251,7 @@ const char* ImportFormatName(ImportFormat format) {
     case ImportFormat::kIcews: return "icews";
     case ImportFormat::kPlover: return "plover";
     case ImportFormat::kAliases: return "aliases";
+    case ImportFormat::kGdeltMentions: return "gdelt-mentions";
   }
   return "?";
 }
@@ -254,7 +259,7 @@ const char* ImportFormatName(ImportFormat format) {
 absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name) {
   for (ImportFormat f : {ImportFormat::kAuto, ImportFormat::kJsonl, ImportFormat::kCsv,
                          ImportFormat::kGdelt, ImportFormat::kIcews, ImportFormat::kPlover,
-                         ImportFormat::kAliases})
+                         ImportFormat::kAliases, ImportFormat::kGdeltMentions})
     if (name == ImportFormatName(f)) return f;
   // Names that were once accepted, or that users reach for: say which is meant.
   std::string n = absl::AsciiStrToLower(internal::AV(name));
@@ -269,11 +274,13 @@ absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name) {
     hint = " (tab-separated event files are gdelt or icews)";
   else if (n == "alias")
     hint = " (a CSV of actor aliases is aliases)";
+  else if (n == "mentions" || n == "gdelt_mentions" || n == "gdelt-mentions")
+    hint = " (GDELT 2.0 mentions files are gdelt-mentions)";
   else if (n == "auto" || n == "csv" || n == "gdelt" || n == "icews" || n == "aliases")
     hint = absl::StrCat(" (format names are lower case: ", n, ")");
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown format \"", internal::AV(name.substr(0, 40)),
-      "\"; expected auto, jsonl, csv, gdelt, icews, plover or aliases", hint));
+      "\"; expected auto, jsonl, csv, gdelt, gdelt-mentions, icews, plover or aliases", hint));
 }
 
 absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head) {
@@ -285,10 +292,7 @@ absl::StatusOr<ImportFormat> DetectImportFormat(std::string_view head) {
   if (t[0] == '{') return LooksLikePlover(line) ? ImportFormat::kPlover : ImportFormat::kJsonl;
   GdeltShape gdelt = RecogniseGdeltFile(line);
   if (IsGdeltEvents(gdelt)) return ImportFormat::kGdelt;
-  if (gdelt.kind == GdeltFile::kMentions)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "this looks like ", gdelt.description, "; annals does not import GDELT mentions yet "
-        "(it imports GDELT event files: the events table, *.export.CSV)"));
+  if (gdelt.kind == GdeltFile::kMentions) return ImportFormat::kGdeltMentions;
   if (gdelt.kind == GdeltFile::kGkg)
     return absl::InvalidArgumentError(absl::StrCat(
         "this looks like ", gdelt.description, "; annals does not import the GKG (it "

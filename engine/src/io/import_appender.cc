@@ -48,6 +48,10 @@ absl::Status Appender::AppendBatch(const Batch& batch, std::vector<Conflict>* fo
     if (auto st = AppendAmendment(batch, found, imported, duplicates); !st.ok()) return st;
     return ReportDurable(batch, *imported, *duplicates);
   }
+  if (!batch.event_ids.empty()) {
+    if (auto st = AppendMentions(batch, imported, duplicates); !st.ok()) return st;
+    return ReportDurable(batch, *imported, *duplicates);
+  }
   AppendOptions ao;
   ao.durability = AppendOptions::Durability::kBulk;
   // Validate and the content ids ran on the parsing thread.
@@ -88,6 +92,21 @@ absl::Status Appender::ReportDurable(const Batch& batch, uint64_t imported,
   undurable_bytes_ = 0;
   options_.on_durable({batch.lines.back(), imported_ + imported, duplicates_ + duplicates,
                        engine_.Head()});
+  return absl::OkStatus();
+}
+
+absl::Status Appender::AppendMentions(const Batch& batch, uint64_t* imported,
+                                      uint64_t* duplicates) {
+  std::vector<Mention> mentions(batch.event_ids.size());
+  for (size_t i = 0; i < mentions.size(); ++i)
+    mentions[i] = {batch.event_ids[i], batch.statements[i].source,
+                   batch.statements[i].attributes};
+  AppendOptions ao;
+  ao.durability = AppendOptions::Durability::kBulk;
+  // A mention's id is its content (MentionId): a repeat is a duplicate.
+  auto results = engine_.AppendMentions(mentions, ao);
+  if (!results.ok()) return results.status();
+  for (const AppendResult& r : *results) ++*(r.duplicate ? duplicates : imported);
   return absl::OkStatus();
 }
 

@@ -38,6 +38,9 @@ struct Amendment {
 // corrected values for a correction).
 struct Batch {
   std::optional<Amendment> amend;
+  // Not empty: a batch of mentions, event_ids[i] the event mention i
+  // reports (statements[i] holds its source and attributes).
+  std::vector<std::string> event_ids;
   std::vector<Statement> statements;  // each has passed Validate
   std::vector<std::string> ids;       // EffectiveId of each
   std::vector<uint64_t> lines;
@@ -95,6 +98,8 @@ class Appender {
                            uint64_t* duplicates);
   // Calls on_durable after a sync when enough has been appended since.
   absl::Status ReportDurable(const Batch& batch, uint64_t imported, uint64_t duplicates);
+  // AppendBatch for a batch of mentions.
+  absl::Status AppendMentions(const Batch& batch, uint64_t* imported, uint64_t* duplicates);
   // AppendBatch for a batch holding an amendment.
   absl::Status AppendAmendment(const Batch& batch, std::vector<Conflict>* found,
                                uint64_t* imported, uint64_t* duplicates);

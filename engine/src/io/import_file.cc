@@ -218,17 +218,29 @@ absl::StatusOr<Statement> MapRow(const RowContext& ctx, const Record& rec, bool*
     s.attributes.push_back({"import.line", absl::StrCat(rec.line)});
     if (array) s.attributes.push_back({"import.record", absl::StrCat(rec.index)});
   }
+  if (row->kind == EventKind::kMention) {
+    if (absl::Status valid = ValidateMention({row->event_id, s.source, s.attributes});
+        !valid.ok())
+      return valid;
+    return s;
+  }
   if (absl::Status valid = Validate(s); !valid.ok()) return valid;
   return s;
 }
 
-// Adds one row to `batch`.
-void AddRow(Batch& batch, Statement s, const Record& rec) {
-  batch.ids.push_back(EffectiveId(s));
+// Adds one row to `batch`: a statement, or a mention of `event_id`.
+void AddRow(Batch& batch, Statement s, const Record& rec, std::string event_id = "") {
+  if (event_id.empty()) batch.ids.push_back(EffectiveId(s));
+  else batch.event_ids.push_back(std::move(event_id));
   batch.statements.push_back(std::move(s));
   batch.lines.push_back(rec.line);
   batch.texts.append(rec.text);
   batch.text_ends.push_back(batch.texts.size());
+}
+
+// `batch` holds rows, and of the other kind than a mention when `mention`.
+bool OtherKind(const Batch& batch, bool mention) {
+  return !batch.statements.empty() && batch.event_ids.empty() == mention;
 }
 
 // What a log row amends, its target named by id: the row's `target_id`,
@@ -247,22 +259,17 @@ absl::StatusOr<internal::Amendment> ResolveAmendment(
   return a;
 }
 
-// In a pass that writes nothing: why amendment `a` (line `line`,
-// `values` a correction's) would be refused by the append, with its reject
-// kind in *kind; "" when it would not. A storage error ends the pass.
-absl::StatusOr<std::string> DryAmendProblem(const ConflictCheck& check,
-                                            internal::AmendCheck& amend_check,
-                                            const internal::Amendment& a,
-                                            const Statement& values, uint64_t line,
-                                            std::string* kind) {
-  if (a.kind != EventKind::kActorAlias)
-    if (std::string problem = check.CheckTarget(a.target_id, kind); !problem.empty())
-      return problem;
-  absl::Status st = amend_check.Check(a, values, line);
-  if (st.ok()) return std::string();
-  *kind = internal::AmendRejectKind(st);
-  if (kind->empty()) return st;
-  return absl::StrCat(st.message(), "; not imported");
+// The end of a pass that wrote: synced, flushed (issue 16.1: for every
+// caller of ImportFile, the CLI, C++ and Python programs, not left in the
+// WAL), and reported durable.
+absl::Status EndWritingPass(Engine& engine, const ImportOptions& options, uint64_t last_line,
+                            const ImportSummary& sum) {
+  if (auto st = engine.Sync(); !st.ok()) return st;
+  if (internal::EngineServices* services = internal::ServicesOf(engine); services != nullptr)
+    if (auto st = services->FlushMemtables(); !st.ok()) return st;
+  if (options.on_durable)
+    options.on_durable({last_line, sum.imported, sum.duplicates, engine.Head()});
+  return absl::OkStatus();
 }
 
 // One pass over `source`. Unless `write`, it only parses, validates and
@@ -338,6 +345,17 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       continue;
     }
     Statement& s = *mapped;
+    // Statements and mentions go in batches of their own kind.
+    const bool mention = row.kind == EventKind::kMention;
+    if (write && OtherKind(batch, mention) && !(append_error = submit()).ok()) break;
+    if (mention) {
+      sum.repaired += repaired;
+      if (!write) ++sum.imported;
+      else AddRow(batch, std::move(s), rec, std::move(row.event_id));
+      if (write && batch.statements.size() >= batch_size && !(append_error = submit()).ok())
+        break;
+      continue;
+    }
     if (row.kind != EventKind::kStatement) {
       if (track_seqs && !row.target_id.empty()) {
         track_seqs = false;
@@ -348,7 +366,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       if (!amend.ok()) {
         problem = std::string(amend.status().message());
       } else if (!write) {
-        auto dry = DryAmendProblem(*check, *amend_check, *amend, s, rec.line, &kind);
+        auto dry = internal::DryAmendProblem(*check, *amend_check, *amend, s, rec.line, &kind);
         if (!dry.ok()) return dry.status();
         problem = *std::move(dry);
       }
@@ -402,15 +420,8 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   if (options.on_progress)
     options.on_progress({source.bytes_total() ? source.bytes_total() : reader.bytes_done(),
                          source.bytes_total(), sum.read});
-  if (write) {
-    if (auto st = engine.Sync(); !st.ok()) return st;
-    // The end of an import is flushed (issue 16.1), for every caller of
-    // ImportFile (the CLI, C++ and Python programs), not left in the WAL.
-    if (internal::EngineServices* services = internal::ServicesOf(engine); services != nullptr)
-      if (auto st = services->FlushMemtables(); !st.ok()) return st;
-    if (options.on_durable)
-      options.on_durable({last_line, sum.imported, sum.duplicates, engine.Head()});
-  }
+  if (write)
+    if (absl::Status st = EndWritingPass(engine, options, last_line, sum); !st.ok()) return st;
   return sum;
 }
 

@@ -179,14 +179,14 @@ absl::Status GetKind(element e, EventKind* out) {
   std::string name;
   if (auto st = GetString("kind", e, &name); !st.ok()) return st;
   for (EventKind k : {EventKind::kStatement, EventKind::kCorrection, EventKind::kRetraction,
-                      EventKind::kActorAlias}) {
+                      EventKind::kActorAlias, EventKind::kMention}) {
     if (name == EventKindName(k) || (name.empty() && k == EventKind::kStatement)) {
       *out = k;
       return absl::OkStatus();
     }
   }
-  return FieldError("kind", "expected \"statement\", \"correction\", \"retraction\" or "
-                            "\"actor_alias\"");
+  return FieldError("kind", "expected \"statement\", \"correction\", \"retraction\", "
+                            "\"actor_alias\" or \"mention\"");
 }
 
 // The keys of a log row that are not statement fields.
@@ -200,6 +200,7 @@ absl::Status GetLogKey(std::string_view key, element value, internal::LogRow* ro
   if (key == "reason") return GetString(key, value, &row->reason);
   if (key == "alias") return GetString(key, value, &row->alias);
   if (key == "canonical") return GetString(key, value, &row->canonical);
+  if (key == "event_id") return GetString(key, value, &row->event_id);
   *known = false;
   return absl::OkStatus();
 }
@@ -403,6 +404,9 @@ std::string EventToJson(const Event& e, std::string_view target_id) {
     case EventKind::kActorAlias:
       AppendJsonTextOrNull("alias", e.alias, &out);
       AppendJsonTextOrNull("canonical", e.canonical, &out);
+      break;
+    case EventKind::kMention:
+      AppendJsonTextOrNull("event_id", e.mentioned, &out);
       break;
     case EventKind::kStatement:
       break;

@@ -22,6 +22,7 @@ struct LogRow {
   std::string target_id;      // "target_id": its id, when the row names it
   std::string reason;         // corrections, retractions
   std::string alias, canonical;  // actor aliases
+  std::string event_id;       // a mention: the id of the event it reports
 };
 
 // Parses one JSON object as ParseStatementJson (annals/json.h) does, and

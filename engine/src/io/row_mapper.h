@@ -63,6 +63,8 @@ absl::StatusOr<std::unique_ptr<RowMapper>> NewIcewsMapper(std::string_view heade
 absl::StatusOr<std::unique_ptr<RowMapper>> NewCsvMapper(std::string_view header);
 std::unique_ptr<RowMapper> NewPloverMapper();
 std::unique_ptr<RowMapper> NewJsonlMapper();
+// gdelt_mentions_mapper.cc: GDELT 2.0 mentions, `first` its first line.
+absl::StatusOr<std::unique_ptr<RowMapper>> NewGdeltMentionsMapper(std::string_view first);
 // alias_mapper.cc: a CSV whose header names alias and canonical.
 absl::StatusOr<std::unique_ptr<RowMapper>> NewAliasMapper(std::string_view header);
 

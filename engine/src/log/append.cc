@@ -141,6 +141,9 @@ absl::StatusOr<std::vector<AppendResult>> LogStore::CommitLocked(
         new_aliases.push_back(
             {e.seq, NormalizeName(e.alias), NormalizeName(e.canonical), e.canonical});
         break;
+      case EventKind::kMention:
+        batch.Put(meta_, MentionKey(e.mentioned, e.seq), rocksdb::Slice());
+        break;
     }
     in_batch.emplace(id, e.seq);
     results[i] = {e.seq, false};

@@ -14,11 +14,12 @@
 //          "p/" name                      -> projection's active generation
 //          "g/" name "/" gen(4 BE)        -> version (4 BE) + checkpoint (8 BE)
 //          "d/" name                      -> declarative definition (JSON)
+//          "m/" event id "\0" seq(M)      -> "": mention M reports that event
 //          "l/" seq(first)                -> 8-byte BE last seq of a range
 //                                            lost to a damaged write-ahead
 //                                            log (annals repair); never reused
 //   proj   name "\0" gen(4 BE) key        -> projection-defined
-// "c/", "r/" and "a/" are written in the batch of the event they record.
+// "c/", "r/", "a/" and "m/" are written in the batch of the event they record.
 // The records' one encoder and decoder each are in log/records.h.
 // Big-endian seqs make RocksDB's bytewise order the log order.
 #ifndef ANNALS_ENGINE_SRC_LOG_KEYS_H_
@@ -51,6 +52,7 @@ inline constexpr char kMetaProjActive[] = "p/";
 inline constexpr char kMetaProjGen[] = "g/";
 inline constexpr char kMetaDefinition[] = "d/";
 inline constexpr char kMetaLost[] = "l/";
+inline constexpr char kMetaMention[] = "m/";
 
 inline std::string EncodeU64(uint64_t v) {
   std::string out(8, '\0');

@@ -103,6 +103,11 @@ class LogStore final : public EventLog, public ProjectionStorage {
   absl::StatusOr<AppendResult> Alias(std::string_view alias, std::string_view canonical,
                                      const AppendOptions& options,
                                      const std::vector<Attribute>& attributes = {});
+  // Engine::AppendMentions and MentionsOf (log/mentions.cc).
+  absl::StatusOr<std::vector<AppendResult>> AppendMentions(std::span<const Mention> mentions,
+                                                           const AppendOptions& options);
+  absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
+                                                   uint64_t as_of) const;
   absl::Status Sync();
   // Flushes every memtable when together they hold more than `threshold`
   // bytes (at close: kFlushAtCloseBytes).

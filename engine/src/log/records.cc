@@ -36,6 +36,26 @@ std::optional<AliasValue> DecodeAliasRecord(std::string_view value) {
   return AliasValue{value.substr(4, *len), value.substr(4 + *len)};
 }
 
+std::string MentionKeyPrefix(std::string_view event_id) {
+  std::string key = absl::StrCat(kMetaMention, AV(event_id));
+  key.push_back('\0');
+  return key;
+}
+
+std::string MentionKey(std::string_view event_id, uint64_t seq) {
+  return absl::StrCat(MentionKeyPrefix(event_id), EncodeU64(seq));
+}
+
+std::optional<MentionKeyParts> DecodeMentionKey(std::string_view key) {
+  const std::string_view prefix = kMetaMention;
+  if (!key.starts_with(prefix) || key.size() < prefix.size() + 9) return std::nullopt;
+  const size_t nul = key.size() - 9;
+  if (key[nul] != '\0' || nul == prefix.size()) return std::nullopt;
+  auto seq = DecodeU64(key.substr(nul + 1));
+  if (!seq) return std::nullopt;
+  return MentionKeyParts{key.substr(prefix.size(), nul - prefix.size()), *seq};
+}
+
 std::string ActiveKey(std::string_view name) { return absl::StrCat(kMetaProjActive, AV(name)); }
 std::string EncodeActiveRecord(uint32_t gen) { return EncodeU32(gen); }
 std::optional<uint32_t> DecodeActiveRecord(std::string_view value) { return DecodeU32(value); }

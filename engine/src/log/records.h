@@ -39,6 +39,18 @@ struct AliasValue {
 std::string EncodeAliasRecord(std::string_view alias, std::string_view canonical);
 std::optional<AliasValue> DecodeAliasRecord(std::string_view value);
 
+// --- Mention records: "m/" event id "\0" seq(M) -> "" (M mentions the
+// event with that id; ids never hold NUL, so the prefix is exact) ---
+std::string MentionKey(std::string_view event_id, uint64_t seq);
+// Every mention key of `event_id` starts with this.
+std::string MentionKeyPrefix(std::string_view event_id);
+// The event id and mention seq of a mention key; nullopt if damaged.
+struct MentionKeyParts {
+  std::string_view event_id;
+  uint64_t seq = 0;
+};
+std::optional<MentionKeyParts> DecodeMentionKey(std::string_view key);
+
 // --- Projection records ---
 // "p/" name -> the generation that answers (u32 BE).
 std::string ActiveKey(std::string_view name);

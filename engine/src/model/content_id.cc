@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "annals/fields.h"
+#include "annals/mention.h"
 #include "annals/statement.h"
 #include "model/content_id_internal.h"
 #include "model/nfc_inert.h"
@@ -140,6 +142,22 @@ std::string ContentId(const Statement& s) {
 
 std::string EffectiveId(const Statement& s) {
   return s.id.empty() ? ContentId(s) : s.id;
+}
+
+std::string MentionId(const Mention& m) {
+  // Attributes as one part: key NUL value NUL, unambiguous since text
+  // never holds NUL (ValidateMention).
+  std::string attributes;
+  for (const Attribute& a : m.attributes) {
+    if (a.key.starts_with("import.")) continue;  // provenance: where it was read
+    attributes.append(a.key).push_back('\0');
+    attributes.append(a.value).push_back('\0');
+  }
+  const Timestamp& at = m.source.published_at;
+  const std::string published =
+      at.present() ? absl::StrCat(at.micros, "/", static_cast<int>(at.precision)) : "";
+  return internal::KindContentId(
+      'm', {m.event_id, m.source.outlet, m.source.url, published, m.source.via, attributes});
 }
 
 }  // namespace annals

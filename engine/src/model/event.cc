@@ -8,6 +8,7 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kCorrection: return "correction";
     case EventKind::kRetraction: return "retraction";
     case EventKind::kActorAlias: return "actor_alias";
+    case EventKind::kMention: return "mention";
   }
   return "unknown";
 }

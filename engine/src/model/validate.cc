@@ -9,6 +9,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "annals/fields.h"
+#include "annals/mention.h"
 #include "annals/statement.h"
 #include "model/subject.h"
 #include "model/sv.h"
@@ -145,6 +146,22 @@ absl::Status Validate(const Statement& s) {
   for (const StatementField& f : StatementFields())
     if (absl::Status st = CheckField(f, s); !st.ok()) return st;
   return absl::OkStatus();
+}
+
+absl::Status ValidateMention(const Mention& m) {
+  if (m.event_id.empty()) return Invalid("event_id", "required: the id of the event mentioned");
+  const std::pair<std::string_view, std::pair<const std::string*, size_t>> texts[] = {
+      {"event_id", {&m.event_id, Limits::kId}},
+      {"source.outlet", {&m.source.outlet, Limits::kOutlet}},
+      {"source.url", {&m.source.url, Limits::kUrl}},
+      {"source.via", {&m.source.via, Limits::kOutlet}},
+  };
+  for (const auto& [name, text] : texts)
+    if (auto why = TextProblem(*text.first, text.second)) return Invalid(name, *why);
+  if (m.source.published_at.present())
+    if (absl::Status st = CheckTime("source.published_at", m.source.published_at); !st.ok())
+      return st;
+  return CheckAttributes(m.attributes, Limits::kAttributes);
 }
 
 namespace internal {

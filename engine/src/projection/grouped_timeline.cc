@@ -185,6 +185,8 @@ absl::Status GroupedTimeline::ApplyStored(const Event& e, std::string_view store
       return CloseVersion(e.target, e.seq, kEndRetracted, out);
     case EventKind::kActorAlias:
       return absl::OkStatus();  // resolved at query time, as of the query
+    case EventKind::kMention:
+      return absl::OkStatus();  // not a statement
   }
   return absl::OkStatus();
 }

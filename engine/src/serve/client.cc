@@ -127,17 +127,10 @@ class RemoteClient final : public Client {
     std::vector<std::string> wire;
     wire.reserve(statements.size());
     for (const Statement& s : statements) wire.push_back(StatementToWire(s));
-    using Results = std::vector<AppendResult>;
-    return Call<Results>([&wire](rpc::Store::Client& s) {
+    return Call<std::vector<AppendResult>>([&wire](rpc::Store::Client& s) {
       auto req = s.appendRequest();
-      auto list = req.initStatements(wire.size());
-      for (size_t i = 0; i < wire.size(); ++i) list.set(i, AsData(wire[i]));
-      return req.send().then([](auto r) -> absl::StatusOr<Results> {
-        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
-        Results out;
-        for (auto a : r.getResults()) out.push_back(AppendResult{a.getSeq(), a.getDuplicate()});
-        return out;
-      });
+      FillData(req.initStatements(wire.size()), wire);
+      return req.send().then([](auto r) { return ResultsOf(r); });
     });
   }
 
@@ -180,6 +173,30 @@ class RemoteClient final : public Client {
       req.setCanonical(c);
       AttributesToWire(attributes, req.initAttributes(attributes.size()));
       return req.send().then([](auto r) { return ResultOf(r); });
+    });
+  }
+
+  absl::StatusOr<std::vector<AppendResult>> AppendMentions(
+      std::span<const Mention> mentions) override {
+    if (absl::Status st = Require("mentions", "mentions"); !st.ok()) return st;
+    std::vector<std::string> wire;
+    wire.reserve(mentions.size());
+    for (const Mention& m : mentions) wire.push_back(MentionToWire(m));
+    return Call<std::vector<AppendResult>>([&wire](rpc::Store::Client& s) {
+      auto req = s.appendMentionsRequest();
+      FillData(req.initMentions(wire.size()), wire);
+      return req.send().then([](auto r) { return ResultsOf(r); });
+    });
+  }
+
+  absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
+                                                   uint64_t as_of) override {
+    std::string id(event_id);
+    return Call<std::vector<uint64_t>>([&id, as_of](rpc::Store::Client& s) {
+      auto req = s.mentionsOfRequest();
+      req.setEventId(id);
+      req.setAsOf(as_of);
+      return req.send().then([](auto r) { return SeqsOf(r); });
     });
   }
 
@@ -352,14 +369,7 @@ class RemoteClient final : public Client {
     auto started = Call<bool>([&](rpc::Store::Client& s) {
       auto req = s.subscribeRequest();
       req.setFromSeq(from_seq);
-      auto f = req.initFilter();
-      auto actors = f.initActors(filter.actors.size());
-      for (size_t i = 0; i < filter.actors.size(); ++i) actors.set(i, filter.actors[i]);
-      auto topics = f.initTopics(filter.topics.size());
-      for (size_t i = 0; i < filter.topics.size(); ++i) topics.set(i, filter.topics[i]);
-      auto kinds = f.initKinds(filter.kinds.size());
-      for (size_t i = 0; i < filter.kinds.size(); ++i)
-        kinds.set(i, static_cast<uint8_t>(filter.kinds[i]));
+      FilterToWire(filter, req.initFilter());
       req.setSink(NewEventSink(state, std::move(on_event)));
       return req.send().then([cap](auto r) -> absl::StatusOr<bool> {
         if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
@@ -396,16 +406,7 @@ class RemoteClient final : public Client {
       auto req = s.readRequest();
       req.setFromSeq(from_seq);
       req.setLimit(limit);
-      return req.send().then([](auto r) -> absl::StatusOr<std::vector<Event>> {
-        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
-        std::vector<Event> out;
-        for (auto bytes : r.getEvents()) {
-          auto e = EventFromWire(bytes);
-          if (!e.ok()) return e.status();
-          out.push_back(std::move(*e));
-        }
-        return out;
-      });
+      return req.send().then([](auto r) { return EventsOf(r); });
     });
   }
 

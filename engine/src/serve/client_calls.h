@@ -26,6 +26,55 @@ absl::StatusOr<AppendResult> ResultOf(R& r) {
   return AppendResult{r.getResult().getSeq(), r.getResult().getDuplicate()};
 }
 
+// A reply carrying the AppendResults of a batch (append, appendMentions).
+template <typename R>
+absl::StatusOr<std::vector<AppendResult>> ResultsOf(R& r) {
+  if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+  std::vector<AppendResult> out;
+  for (auto a : r.getResults()) out.push_back(AppendResult{a.getSeq(), a.getDuplicate()});
+  return out;
+}
+
+// A reply carrying events (read).
+template <typename R>
+absl::StatusOr<std::vector<Event>> EventsOf(R& r) {
+  if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+  std::vector<Event> out;
+  for (auto bytes : r.getEvents()) {
+    auto e = EventFromWire(bytes);
+    if (!e.ok()) return e.status();
+    out.push_back(std::move(*e));
+  }
+  return out;
+}
+
+// A reply carrying seqs (mentionsOf).
+template <typename R>
+absl::StatusOr<std::vector<uint64_t>> SeqsOf(R& r) {
+  if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+  std::vector<uint64_t> out;
+  for (uint64_t seq : r.getSeqs()) out.push_back(seq);
+  return out;
+}
+
+// Fills a request's list of Data with `wire`.
+template <typename List>
+void FillData(List list, const std::vector<std::string>& wire) {
+  for (size_t i = 0; i < wire.size(); ++i) list.set(i, AsData(wire[i]));
+}
+
+// A subscription's filter, as subscribe sends it.
+template <typename Filter, typename Builder>
+void FilterToWire(const Filter& filter, Builder f) {
+  auto actors = f.initActors(filter.actors.size());
+  for (size_t i = 0; i < filter.actors.size(); ++i) actors.set(i, filter.actors[i]);
+  auto topics = f.initTopics(filter.topics.size());
+  for (size_t i = 0; i < filter.topics.size(); ++i) topics.set(i, filter.topics[i]);
+  auto kinds = f.initKinds(filter.kinds.size());
+  for (size_t i = 0; i < filter.kinds.size(); ++i)
+    kinds.set(i, static_cast<uint8_t>(filter.kinds[i]));
+}
+
 // A reply carrying only a status (true when OK).
 template <typename R>
 absl::StatusOr<bool> Done(R& r) {

@@ -88,6 +88,17 @@ class RemoteEngine final : public Engine {
                                      const std::vector<Attribute>& attributes) override {
     return Synced(c_->Alias(alias, canonical, attributes), options);
   }
+  absl::StatusOr<std::vector<AppendResult>> AppendMentions(
+      std::span<const Mention> mentions, const AppendOptions& options) override {
+    auto r = c_->AppendMentions(mentions);
+    if (!r.ok()) return r;
+    if (auto st = SyncIf(options); !st.ok()) return st;
+    return r;
+  }
+  absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
+                                                   uint64_t as_of) const override {
+    return c_->MentionsOf(event_id, as_of);
+  }
   absl::Status Sync() override { return c_->Sync(); }
 
   absl::StatusOr<Event> Get(uint64_t seq) const override { return c_->Get(seq); }

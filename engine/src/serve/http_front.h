@@ -78,8 +78,8 @@ class HttpFront final : public kj::HttpService, public kj::HttpServerErrorHandle
                               Response& response, const std::string& what);
 
   HttpShared& s_;
-  std::shared_ptr<bool> waiting_;
   uint64_t connection_;
+  std::shared_ptr<bool> waiting_;
   std::shared_ptr<ConnectionNotes> notes_ = std::make_shared<ConnectionNotes>();
 };
 

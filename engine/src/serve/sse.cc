@@ -19,13 +19,13 @@ namespace {
 
 absl::Status KindFilter(const std::string& text, EventFilter* f) {
   for (EventKind k : {EventKind::kStatement, EventKind::kCorrection, EventKind::kRetraction,
-                      EventKind::kActorAlias})
+                      EventKind::kActorAlias, EventKind::kMention})
     if (text == EventKindName(k)) {
       f->kinds.push_back(k);
       return absl::OkStatus();
     }
   return absl::InvalidArgumentError(
-      "kind: expected statement, correction, retraction or actor_alias");
+      "kind: expected statement, correction, retraction, actor_alias or mention");
 }
 
 // The frames of a pushed batch: decoded, as `log` rows (target_id read

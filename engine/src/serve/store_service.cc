@@ -17,26 +17,6 @@
 namespace annals::internal {
 namespace {
 
-// Up to `limit` events from `from` on, as wire bytes, and about kReplyBytes:
-// read from the engine in small chunks, so that no more than one chunk past
-// a full reply is ever held.
-absl::StatusOr<std::vector<std::string>> ReadReply(Engine& engine, uint64_t from,
-                                                   uint64_t limit) {
-  constexpr uint64_t kChunk = 256;
-  std::vector<std::string> out;
-  size_t bytes = 0;
-  while (out.size() < limit) {
-    const uint64_t want = std::min(kChunk, limit - out.size());
-    auto events = engine.Read(from, want);
-    if (!events.ok()) return events.status();
-    for (const Event& ev : *events)
-      if (!AddToReply(EventToWire(ev), out, &bytes)) return out;
-    if (events->size() < want) break;  // the head
-    from = events->back().seq + 1;
-  }
-  return out;
-}
-
 std::string TextOf(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
 // Runs fn() (a StatusOr<T> or a Status) on the read pool and answers `ctx`
@@ -252,11 +232,60 @@ class StoreService final : public rpc::Store::Server {
         [](auto& res, const AppendResult& r) { ResultToWire(r, res.initResult()); });
   }
 
+  // Mentions run on the read pool, as amendments do.
+  kj::Promise<void> appendMentions(AppendMentionsContext ctx) override {
+    if (RefusedWrite(ctx)) return kj::READY_NOW;
+    auto list = ctx.getParams().getMentions();
+    if (s_.max_batch != 0 && list.size() > s_.max_batch) {
+      StatusToWire(absl::ResourceExhaustedError(absl::StrCat(
+                       "a batch of ", list.size(), " mentions: this server appends at most ",
+                       s_.max_batch, " in one call (--max-batch); nothing was appended")),
+                   ctx.getResults().initStatus());
+      return kj::READY_NOW;
+    }
+    std::vector<Mention> mentions;
+    mentions.reserve(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      auto m = MentionFromWire(list[i]);
+      if (!m.ok()) {
+        StatusToWire(BadStatementError(m.status(), i, /*prefix=*/false),
+                     ctx.getResults().initStatus());
+        return kj::READY_NOW;
+      }
+      mentions.push_back(std::move(*m));
+    }
+    Engine* e = &s_.engine;
+    return Answer<std::vector<AppendResult>>(
+        s_.reads, ctx,
+        [e, w = &s_.watch, mentions = std::move(mentions)] {
+          auto r = e->AppendMentions(mentions, {});
+          if (r.ok()) w->Notify();
+          return r;
+        },
+        [](auto& res, const std::vector<AppendResult>& r) {
+          auto out = res.initResults(r.size());
+          for (size_t i = 0; i < r.size(); ++i) ResultToWire(r[i], out[i]);
+        });
+  }
+
+  kj::Promise<void> mentionsOf(MentionsOfContext ctx) override {
+    Engine* e = &s_.engine;
+    auto p = ctx.getParams();
+    return Answer<std::vector<uint64_t>>(
+        s_.reads, ctx,
+        [e, id = TextOf(p.getEventId()), as_of = p.getAsOf()] { return e->MentionsOf(id, as_of); },
+        [](auto& res, const std::vector<uint64_t>& seqs) {
+          auto out = res.initSeqs(seqs.size());
+          for (size_t i = 0; i < seqs.size(); ++i) out.set(i, seqs[i]);
+        });
+  }
+
   kj::Promise<void> features(FeaturesContext ctx) override {
     auto res = ctx.getResults();
     res.initStatus();
-    auto list = res.initFeatures(1);
+    auto list = res.initFeatures(2);
     list.set(0, "event-attributes");
+    list.set(1, "mentions");
     return kj::READY_NOW;
   }
 
@@ -447,45 +476,6 @@ class StoreService final : public rpc::Store::Server {
 };
 
 }  // namespace
-
-// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
-// limit", asks for that many) and about kReplyBytes of events: a page that
-// would be bigger is asked again, as of the same seq, with the limit that
-// fits, so that its next_cursor continues exactly after it.
-absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
-  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
-  auto page = engine.Timeline(q);
-  if (!page.ok()) return page;
-  size_t bytes = 0, fit = 0;
-  for (const TimelineEntry& entry : page->entries) {
-    bytes += WireBytesBound(entry.event);
-    if (fit > 0 && bytes > kReplyBytes) break;
-    ++fit;
-  }
-  if (fit == page->entries.size()) return page;
-  q.limit = fit;
-  q.as_of = page->as_of;
-  return engine.Timeline(q);
-}
-
-bool AdmitConnection(ServerState& state) {
-  if (state.max_connections != 0 && state.open_connections >= state.max_connections)
-    return false;
-  ++state.open_connections;
-  return true;
-}
-
-void ReleaseConnection(ServerState& state) { --state.open_connections; }
-
-bool AdmitLoginWait(ServerState& state) {
-  const size_t most =
-      state.max_connections == 0 ? SIZE_MAX : std::max<size_t>(1, state.max_connections / 2);
-  if (state.logins_pending >= most) return false;
-  ++state.logins_pending;
-  return true;
-}
-
-void EndLoginWait(ServerState& state) { --state.logins_pending; }
 
 kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connection,
                                             std::shared_ptr<ConnectionNotes> notes,

@@ -77,6 +77,12 @@ kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connect
 // HTTP alike; its next_cursor continues exactly after it. Blocks.
 absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q);
 
+// Up to `limit` events from `from` on, as wire bytes, and about kReplyBytes:
+// read from the engine in small chunks, so that no more than one chunk past
+// a full reply is ever held. Blocks.
+absl::StatusOr<std::vector<std::string>> ReadReply(Engine& engine, uint64_t from,
+                                                   uint64_t limit);
+
 // One line on stderr, prefixed with the time and "annals serve:".
 void ServerLog(std::string_view line);
 

@@ -94,6 +94,24 @@ absl::StatusOr<Statement> StatementFromWire(capnp::Data::Reader bytes) {
   return std::move(event->statement);
 }
 
+std::string MentionToWire(const Mention& mention) {
+  Event e;
+  e.kind = EventKind::kMention;
+  e.mentioned = mention.event_id;
+  e.statement.source = mention.source;
+  e.statement.attributes = mention.attributes;
+  return EventToWire(e);
+}
+
+absl::StatusOr<Mention> MentionFromWire(capnp::Data::Reader bytes) {
+  auto event = EventFromWire(bytes);
+  if (!event.ok()) return event.status();
+  if (event->kind != EventKind::kMention)
+    return absl::InvalidArgumentError("mention: an event of another kind was sent");
+  return Mention{std::move(event->mentioned), std::move(event->statement.source),
+                 std::move(event->statement.attributes)};
+}
+
 void StatsToWire(const StoreStats& s, rpc::Stats::Builder out) {
   out.setEvents(s.events);
   out.setHead(s.head);

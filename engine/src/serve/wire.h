@@ -28,6 +28,10 @@ std::string StatementToWire(const Statement& statement);
 // (kInvalidArgument otherwise).
 absl::StatusOr<Event> EventFromWire(capnp::Data::Reader bytes);
 absl::StatusOr<Statement> StatementFromWire(capnp::Data::Reader bytes);
+// A mention as an event of kind mention, and back (kInvalidArgument for
+// another kind).
+std::string MentionToWire(const Mention& mention);
+absl::StatusOr<Mention> MentionFromWire(capnp::Data::Reader bytes);
 
 // Adds one event's wire bytes to a reply of events unless that would take
 // the reply (`*bytes` so far) past kReplyBytes (serve/limits.h): false, and

@@ -24,6 +24,7 @@
 #include "model/sv.h"
 #include "projection/declarative_projection.h"
 #include "projection/grouped_timeline.h"
+#include "verify/mention_check.h"
 #include "verify/problems.h"
 #include "verify/projection_check.h"
 #include "xxhash.h"
@@ -68,6 +69,7 @@ struct LogFacts {
   std::map<uint64_t, uint64_t> corrected;              // target -> latest correction
   std::map<uint64_t, uint64_t> retracted;              // target -> retraction
   std::map<uint64_t, std::string> aliases;             // seq -> meta record value
+  std::map<uint64_t, uint64_t> mentions;               // seq -> MentionedHash
   int64_t last_recorded_at = 0;
   Timestamp occurred_min, occurred_max;
 };
@@ -244,6 +246,9 @@ class Verifier {
       case EventKind::kActorAlias:
         facts_.aliases[e.seq] = EncodeAliasRecord(e.alias, e.canonical);
         break;
+      case EventKind::kMention:
+        facts_.mentions[e.seq] = MentionedHash(e.mentioned);
+        break;
     }
   }
 
@@ -346,7 +351,9 @@ class Verifier {
       return st;
     if (auto st = check(kMetaRetracted, "retraction", facts_.retracted, seq_value); !st.ok())
       return st;
-    return check(kMetaAlias, "alias", facts_.aliases, same);
+    if (auto st = check(kMetaAlias, "alias", facts_.aliases, same); !st.ok()) return st;
+    std::unique_ptr<rocksdb::Iterator> it = store_.NewIterator(Family::kMeta);
+    return CheckMentionRecords(*it, facts_.mentions, facts_.damaged, sink_);
   }
 
   absl::Status CheckProjections() {

@@ -1,7 +1,8 @@
 // GDELT's files as users get them (issue 17.10, 17.11): downloads `cat`-ed
 // together (57-, 58- and 61-column rows in one file), event files with a
 // header row, tab-separated or CSV as BigQuery exports write it, in any
-// column order; and mentions files, named for what they are at once.
+// column order; and mentions files (issue 21), imported as mention events
+// in both forms, named for what they are when named as another format.
 // Built from the real rows in tests/data/ (see PROVENANCE.md).
 #include <filesystem>
 #include <fstream>
@@ -199,7 +200,7 @@ TEST_F(GdeltFilesTest, ABigQuerySelectionInAnyOrderAndCase) {
               HasSubstr("the header row names no EventCode"));
 }
 
-TEST_F(GdeltFilesTest, MentionsFilesAreNamedNotRejectedRowByRow) {
+TEST_F(GdeltFilesTest, MentionsFilesImportAsMentionsInBothForms) {
   std::string mentions = Slurp(kData + "gdelt-v2-mentions.tsv");
   std::vector<std::string> lines = Split(mentions, '\n');
   std::string bigquery = CsvLine(std::vector<std::string>(
@@ -207,13 +208,17 @@ TEST_F(GdeltFilesTest, MentionsFilesAreNamedNotRejectedRowByRow) {
                              std::end(internal::kGdeltMentionsColumns))) + "\n";
   for (const std::string& l : lines)
     if (!l.empty()) bigquery += CsvLine(Split(l, '\t')) + "\n";
-  for (const std::string& text : {mentions, bigquery}) {
+  // The download form, then the same rows as BigQuery writes them: the same
+  // mentions (a mention's id is its content), so all duplicates.
+  for (const bool first : {true, false}) {
+    const std::string& text = first ? mentions : bigquery;
     auto sum = Import(*store_, text);
-    ASSERT_FALSE(sum.ok());
-    EXPECT_THAT(std::string(sum.status().message()),
-                StartsWith("this looks like a GDELT 2.0 mentions file"));
-    EXPECT_THAT(std::string(sum.status().message()),
-                HasSubstr("annals does not import GDELT mentions yet"));
+    ASSERT_TRUE(sum.ok()) << sum.status();
+    EXPECT_EQ(sum->format, ImportFormat::kGdeltMentions);
+    EXPECT_EQ(sum->read, 5u);
+    EXPECT_EQ(sum->imported, first ? 5u : 0u);
+    EXPECT_EQ(sum->duplicates, first ? 0u : 5u);
+    EXPECT_TRUE(rejects_.empty());
     for (ImportFormat named : {ImportFormat::kGdelt, ImportFormat::kCsv}) {
       auto as = Import(*store_, text, named);
       ASSERT_FALSE(as.ok());
@@ -222,7 +227,21 @@ TEST_F(GdeltFilesTest, MentionsFilesAreNamedNotRejectedRowByRow) {
     }
     EXPECT_TRUE(rejects_.empty());
   }
-  EXPECT_EQ(store_->Head(), 0u);
+  ASSERT_EQ(store_->Head(), 5u);
+  std::vector<std::string> first = Split(lines[0], '\t');
+  auto m = store_->Get(1);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->kind, EventKind::kMention);
+  EXPECT_EQ(m->mentioned, "gdelt:" + first[0]);
+  EXPECT_EQ(m->statement.source.outlet, first[4]);
+  EXPECT_EQ(m->statement.source.url, first[5]);
+  EXPECT_EQ(FormatTime(m->statement.source.published_at),
+            first[2].substr(0, 4) + "-" + first[2].substr(4, 2) + "-" + first[2].substr(6, 2) +
+                "T" + first[2].substr(8, 2) + ":" + first[2].substr(10, 2) + ":" +
+                first[2].substr(12, 2) + "Z");
+  auto mentioned = store_->MentionsOf("gdelt:" + first[0]);
+  ASSERT_TRUE(mentioned.ok()) << mentioned.status();
+  EXPECT_EQ(*mentioned, std::vector<uint64_t>{1});
 }
 
 TEST_F(GdeltFilesTest, AnEventsCsvNamedAsCsvPointsToGdelt) {

@@ -23,6 +23,21 @@ TEST(RecordsTest, KeysHaveTheDocumentedBytes) {
   EXPECT_EQ(DefinitionKey("by_month"), "d/by_month");
   EXPECT_EQ(ProjectionPrefix("topics", 3), "topics\0\0\0\0\3"s);
   EXPECT_EQ(StateKey(7), "s\0\0\0\0\0\0\0\7"s);
+  EXPECT_EQ(MentionKey("gdelt:1", 0x102), "m/gdelt:1\0\0\0\0\0\0\0\1\2"s);
+  EXPECT_EQ(MentionKeyPrefix("gdelt:1"), "m/gdelt:1\0"s);
+}
+
+TEST(RecordsTest, MentionKeysReadBackAndRefuseDamage) {
+  const std::string key = MentionKey("gdelt:12", 77);
+  auto parts = DecodeMentionKey(key);
+  ASSERT_TRUE(parts.has_value());
+  EXPECT_EQ(parts->event_id, "gdelt:12");
+  EXPECT_EQ(parts->seq, 77u);
+  // One id is never a prefix of another's keys.
+  EXPECT_FALSE(key.starts_with(MentionKeyPrefix("gdelt:1")));
+  EXPECT_FALSE(DecodeMentionKey(key.substr(0, key.size() - 1)).has_value());
+  EXPECT_FALSE(DecodeMentionKey("m/\0\0\0\0\0\0\0\0\1"s).has_value());  // no id
+  EXPECT_FALSE(DecodeMentionKey("x/gdelt:12\0\0\0\0\0\0\0\0\1"s).has_value());
 }
 
 TEST(RecordsTest, ValuesHaveTheDocumentedBytes) {
