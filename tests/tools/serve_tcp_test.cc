@@ -78,9 +78,12 @@ TEST_F(ServeTcpTest, TokensDecideWhoMayReadAndWrite) {
   // The store holds what the writer appended, nothing more.
   r = Through(s, kWriter, "stats --format jsonl");
   EXPECT_THAT(r.out, HasSubstr("\"head\":12"));
+  // It names the server it asked, not a --db it never opened.
+  EXPECT_THAT(r.out, HasSubstr("\"store\":\"" + s.tcp + "\""));
   // The local socket needs no token, as before.
   r = Run("stats --format jsonl");
   EXPECT_THAT(r.out, HasSubstr("\"head\":12"));
+  EXPECT_THAT(r.out, HasSubstr("\"store\":\"" + db_.string() + "\""));
   EXPECT_EQ(StopServer(s), 0);
   const std::string log = ReadFile(s.log);
   EXPECT_THAT(log, HasSubstr("login refused: wrong token"));

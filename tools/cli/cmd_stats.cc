@@ -37,7 +37,8 @@ Runner AddStats(CLI::App& app, const GlobalFlags& g) {
   CLI::App* cmd = app.add_subcommand(
       "stats", "Event count, head seq, size on disk, first and last occurred_at");
   cmd->add_option("--format", *format,
-                  "table (one line per figure) or jsonl (one JSON object: store, "
+                  "table (one line per figure) or jsonl (one JSON object: store (the "
+                  "--server address when one is given), "
                   "events, head, bytes_on_disk, first_occurred_at, last_occurred_at, lost)")
       ->check(CLI::IsMember({"table", "jsonl"}))
       ->capture_default_str();
@@ -46,7 +47,10 @@ Runner AddStats(CLI::App& app, const GlobalFlags& g) {
     if (!engine.ok()) return Fail("", engine.status());
     auto st = (*engine)->Stats();
     if (!st.ok()) return Fail("stats", st.status());
-    std::string out = *format == "jsonl" ? StatsToJson(g.db, *st) + "\n" : Table(g.db, *st);
+    // Through --server the store is the server's, not --db (issue 20): name
+    // the server's address.
+    const std::string& store = g.server.empty() ? g.db : g.server;
+    std::string out = *format == "jsonl" ? StatsToJson(store, *st) + "\n" : Table(store, *st);
     std::fputs(out.c_str(), stdout);
     return kExitOk;
   };
