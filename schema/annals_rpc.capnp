@@ -178,9 +178,16 @@ interface Store {
   # the stored form of an event of kind mention (only its mention is
   # read). Feature "mentions"; an older server answers UNIMPLEMENTED.
   appendMentions @27 (mentions :List(Data)) -> (status :Status, results :List(AppendResult));
-  # Engine::MentionsOf: the seqs of the mentions of event `eventId` up to
-  # asOf (0: the head).
-  mentionsOf @28 (eventId :Text, asOf :UInt64) -> (status :Status, seqs :List(UInt64));
+  # Engine::MentionsOf: mentions[i] lists the mentions of event
+  # eventIds[i] up to asOf (0: the head); at most 65,536 ids a call.
+  mentionsOf @28 (eventIds :List(Text), asOf :UInt64)
+      -> (status :Status, mentions :List(MentionRefs));
+}
+
+struct MentionRefs {
+  # The mentions of one event (annals::MentionRef, field by field).
+  seqs @0 :List(UInt64);
+  outlets @1 :List(Text);      # outlets[i] is seqs[i]'s
 }
 
 struct ProjectionInfo {

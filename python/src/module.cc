@@ -29,11 +29,11 @@ namespace {
 annals::EventKind ParseKind(const std::string& name) {
   using annals::EventKind;
   for (EventKind k : {EventKind::kStatement, EventKind::kCorrection, EventKind::kRetraction,
-                      EventKind::kActorAlias})
+                      EventKind::kActorAlias, EventKind::kMention})
     if (name == annals::EventKindName(k)) return k;
   throw annals::python::StatusError{absl::InvalidArgumentError(absl::StrCat(
-      "kind: expected \"statement\", \"correction\", \"retraction\" or \"actor_alias\", "
-      "not '", name, "'"))};
+      "kind: expected \"statement\", \"correction\", \"retraction\", \"actor_alias\" or "
+      "\"mention\", not '", name, "'"))};
 }
 
 }  // namespace

@@ -166,6 +166,31 @@ TEST_F(CliMentionsTest, BadRowsAreRejectedWithTheirColumn) {
   EXPECT_THAT(named.err, HasSubstr("gdelt-mentions"));
 }
 
+// A JSON Lines row never loses a key: event_id is a mention's only, and a
+// mention holds only event_id, source and attributes.
+TEST_F(CliMentionsTest, JsonRowsOfTheWrongKindAreRefusedNotDropped) {
+  const std::string statement =
+      "{\"speaker\":\"A\",\"verb\":\"said\",\"content\":\"x\",\"occurred_at\":\"2024\","
+      "\"event_id\":\"42\"}\n";
+  Result r = Run("import -", statement);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("event_id: only a mention"));
+  const std::string mention =
+      "{\"kind\":\"mention\",\"event_id\":\"gdelt:1\",\"speaker\":\"A\","
+      "\"source\":{\"outlet\":\"o\"}}\n";
+  r = Run("import -", mention);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("a mention holds only event_id, source and attributes"));
+  const std::string good =
+      "{\"kind\":\"mention\",\"event_id\":\"gdelt:1\",\"source\":{\"outlet\":\"o\"}}\n";
+  r = Run("import -", good);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("imported 1, duplicates 0, rejected 0"));
+  r = Run("import -", "{\"kind\":\"mention\",\"source\":{\"outlet\":\"o\"}}\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("event_id: required"));
+}
+
 TEST_F(CliMentionsTest, MentionsGoThroughARunningServer) {
   ASSERT_EQ(Run("import " + Events()).exit_code, 0);
   std::set<std::string> unused;

@@ -98,6 +98,7 @@ int RunCollapsedTimeline(const GlobalFlags& g, const TimelineFlags& f, TimelineQ
   q.wait = !f.no_wait && !store.read_only;
   ClaimsQuery cq;
   cq.timeline = q;
+  cq.mentions = false;  // rows of first reports: no counts shown
   auto claims = ComputeClaims(*store.engine, cq);
   if (!claims.ok()) return Fail("timeline", claims.status());
   std::vector<Claim>& all = claims->claims;

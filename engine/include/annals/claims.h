@@ -9,8 +9,8 @@
 // transitive. Names compare as timelines show them (normalised, aliases
 // applied as of the query point).
 //
-// A claim counts the mentions of its reports (Engine::MentionsOf by each
-// report's id: GDELT's articles that mentioned the event), and their
+// A claim counts the mentions of its reports (Engine::MentionsOf by the
+// reports' ids: GDELT's articles that mentioned the event), and their
 // outlets among its outlets.
 //
 // A claim list is computed from the timeline as of one seq, so it is
@@ -39,6 +39,9 @@ struct ClaimsQuery {
   // two statements' content (quote when there is none) that makes them one.
   double similarity = 0;
   int window_days = 3;  // near-duplicates: at most this many days apart (0-36600)
+  // Count each claim's mentions (and their outlets); false leaves
+  // Claim::mentions 0 and outlets the reports' own, reading no mention.
+  bool mentions = true;
 };
 
 struct Claim {

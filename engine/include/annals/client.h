@@ -134,8 +134,9 @@ class ANNALS_EXPORT Client {
   // annals without mentions.
   virtual absl::StatusOr<std::vector<AppendResult>> AppendMentions(
       std::span<const Mention> mentions) = 0;
-  virtual absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
-                                                           uint64_t as_of) = 0;
+  // An older server without mentions holds none: every list is empty.
+  virtual absl::StatusOr<std::vector<std::vector<MentionRef>>> MentionsOf(
+      std::span<const std::string> event_ids, uint64_t as_of) = 0;
   virtual absl::Status Sync() = 0;
   virtual absl::StatusOr<StatementStanding> Standing(uint64_t seq) = 0;
   virtual absl::StatusOr<Statement> CurrentStatement(uint64_t seq) = 0;

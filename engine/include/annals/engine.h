@@ -151,11 +151,12 @@ class ANNALS_EXPORT Engine {
   virtual absl::StatusOr<std::vector<AppendResult>> AppendMentions(
       std::span<const Mention> mentions, const AppendOptions& options = {}) = 0;
 
-  // The seqs of the mentions of the event whose id is `event_id`, in seq
-  // order, those at or before `as_of` (0: the head). The event itself need
-  // not be stored. Linear in the number of mentions found.
-  virtual absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
-                                                           uint64_t as_of = 0) const = 0;
+  // For each id of `event_ids`, the mentions of the event with that id, in
+  // seq order, those at or before `as_of` (0: the head): results[i] for
+  // event_ids[i]. The events themselves need not be stored. One index seek
+  // per id, linear in the mentions found; no event is read.
+  virtual absl::StatusOr<std::vector<std::vector<MentionRef>>> MentionsOf(
+      std::span<const std::string> event_ids, uint64_t as_of = 0) const = 0;
 
   // Makes every append so far durable (fsyncs the write-ahead log).
   virtual absl::Status Sync() = 0;

@@ -11,6 +11,7 @@
 #ifndef ANNALS_MENTION_H_
 #define ANNALS_MENTION_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ struct Mention {
   std::vector<Attribute> attributes;  // the row's other columns, in order
 
   bool operator==(const Mention&) const = default;
+};
+
+// One mention of an event, as Engine::MentionsOf lists it.
+struct MentionRef {
+  uint64_t seq = 0;    // the mention event's seq
+  std::string outlet;  // its source.outlet as written; "" if none
+
+  bool operator==(const MentionRef&) const = default;
 };
 
 // Checks a mention as Validate checks a statement: event_id present, every

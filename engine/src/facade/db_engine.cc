@@ -100,9 +100,9 @@ absl::StatusOr<std::vector<AppendResult>> DbEngine::AppendMentions(
   return store_->AppendMentions(mentions, options);
 }
 
-absl::StatusOr<std::vector<uint64_t>> DbEngine::MentionsOf(std::string_view event_id,
-                                                           uint64_t as_of) const {
-  return store_->MentionsOf(event_id, as_of);
+absl::StatusOr<std::vector<std::vector<MentionRef>>> DbEngine::MentionsOf(
+    std::span<const std::string> event_ids, uint64_t as_of) const {
+  return store_->MentionsOf(event_ids, as_of);
 }
 
 absl::StatusOr<StatementStanding> DbEngine::Standing(uint64_t seq) const {

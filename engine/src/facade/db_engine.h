@@ -53,8 +53,8 @@ class DbEngine final : public Engine, public EngineServices {
                                      const std::vector<Attribute>& attributes) override;
   absl::StatusOr<std::vector<AppendResult>> AppendMentions(std::span<const Mention> mentions,
                                                            const AppendOptions& options) override;
-  absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
-                                                   uint64_t as_of) const override;
+  absl::StatusOr<std::vector<std::vector<MentionRef>>> MentionsOf(
+      std::span<const std::string> event_ids, uint64_t as_of) const override;
   absl::Status Sync() override;
   absl::StatusOr<Event> Get(uint64_t seq) const override;
   absl::StatusOr<uint64_t> FindById(std::string_view id) const override;

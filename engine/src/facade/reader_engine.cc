@@ -82,9 +82,9 @@ absl::StatusOr<std::vector<AppendResult>> ReaderEngine::AppendMentions(
     std::span<const Mention> mentions, const AppendOptions& options) {
   ANNALS_SHARED(AppendMentions(mentions, options));
 }
-absl::StatusOr<std::vector<uint64_t>> ReaderEngine::MentionsOf(std::string_view event_id,
-                                                               uint64_t as_of) const {
-  ANNALS_SHARED(MentionsOf(event_id, as_of));
+absl::StatusOr<std::vector<std::vector<MentionRef>>> ReaderEngine::MentionsOf(
+    std::span<const std::string> event_ids, uint64_t as_of) const {
+  ANNALS_SHARED(MentionsOf(event_ids, as_of));
 }
 absl::StatusOr<StatementStanding> ReaderEngine::Standing(uint64_t seq) const {
   ANNALS_SHARED(Standing(seq));

@@ -91,7 +91,7 @@ class GdeltMentionsMapper : public RowMapper {
       return absl::OkStatus();
     }
     if (v.empty()) return absl::OkStatus();
-    // Two slots stay free for import.file and import.line.
+    // Three slots stay free for import.format, import.file and import.line.
     if (s->attributes.size() + 3 >= Limits::kAttributes) return TooManyAttributes(name);
     if (auto st = CheckLength(name, v, Limits::kAttributeValue); !st.ok()) return st;
     s->attributes.push_back({std::string(name), std::string(v)});

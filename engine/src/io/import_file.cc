@@ -277,8 +277,7 @@ absl::Status EndWritingPass(Engine& engine, const ImportOptions& options, uint64
 absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& source,
                                    const std::string& path, const ImportOptions& options,
                                    const RejectSink& on_reject) {
-  ImportSummary sum;
-  sum.file = path;
+  ImportSummary sum{.file = path};
   RecordReader reader(source, RecordReader::Mode::kLines);
   auto start = StartPass(reader, options);
   if (!start.ok()) return start.status();
@@ -288,7 +287,6 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
   Record& rec = start->rec;
   const RowContext ctx{*start, path, ImportFormatName(start->format), BaseName(path), options,
                        reader.max_record_bytes()};
-
   std::unique_ptr<Appender> appender;
   std::unique_ptr<ConflictCheck> check;
   std::unique_ptr<internal::AmendCheck> amend_check;
@@ -331,6 +329,11 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
     return st;
   };
 
+  auto progress = [&] {
+    if (!options.on_progress || reader.bytes_done() < next_progress) return;
+    next_progress = reader.bytes_done() + kProgressBytes;
+    options.on_progress({reader.bytes_done(), source.bytes_total(), sum.read});
+  };
   uint64_t last_line = 0;
   for (; have; have = reader.Next(&rec)) {
     ++sum.read;
@@ -354,6 +357,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
       else AddRow(batch, std::move(s), rec, std::move(row.event_id));
       if (write && batch.statements.size() >= batch_size && !(append_error = submit()).ok())
         break;
+      progress();
       continue;
     }
     if (row.kind != EventKind::kStatement) {
@@ -402,10 +406,7 @@ absl::StatusOr<ImportSummary> Pass(Engine& engine, bool write, ByteSource& sourc
         if (!append_error.ok()) break;
       }
     }
-    if (options.on_progress && reader.bytes_done() >= next_progress) {
-      next_progress = reader.bytes_done() + kProgressBytes;
-      options.on_progress({reader.bytes_done(), source.bytes_total(), sum.read});
-    }
+    progress();
   }
   if (appender != nullptr) {
     if (append_error.ok() && !batch.statements.empty()) append_error = submit();

@@ -205,6 +205,25 @@ absl::Status GetLogKey(std::string_view key, element value, internal::LogRow* ro
   return absl::OkStatus();
 }
 
+// event_id belongs to a mention only, and a mention holds nothing but
+// event_id, source and attributes: a key of another kind is refused, not
+// dropped.
+absl::Status CheckKindKeys(const Statement& s, const internal::LogRow& row) {
+  if (row.kind != EventKind::kMention) {
+    if (!row.event_id.empty())
+      return FieldError("event_id", "only a mention (\"kind\":\"mention\") names an event");
+    return absl::OkStatus();
+  }
+  Statement rest = s;
+  rest.id.clear();  // derived, as an amendment's
+  rest.source = Source();
+  rest.attributes.clear();
+  if (!(rest == Statement()) || row.target != 0 || !row.target_id.empty() ||
+      !row.reason.empty() || !row.alias.empty() || !row.canonical.empty())
+    return FieldError("kind", "a mention holds only event_id, source and attributes");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 namespace internal {
@@ -243,7 +262,9 @@ absl::Status ParseLogRowJson(std::string_view json, Statement* statement, LogRow
     }
     if (!st.ok()) return st;
   }
-  // An amendment's id is its own, not the statement's: the copy derives it.
+  if (auto st = CheckKindKeys(s, *row); !st.ok()) return st;
+  // An amendment's (or a mention's) id is its own, not the statement's:
+  // the copy derives it.
   if (row->kind != EventKind::kStatement) s.id.clear();
   // `log --format jsonl` writes content ids ("h:..."); they are not caller
   // ids, so drop one that matches the content and the store derives it

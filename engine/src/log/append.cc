@@ -142,7 +142,7 @@ absl::StatusOr<std::vector<AppendResult>> LogStore::CommitLocked(
             {e.seq, NormalizeName(e.alias), NormalizeName(e.canonical), e.canonical});
         break;
       case EventKind::kMention:
-        batch.Put(meta_, MentionKey(e.mentioned, e.seq), rocksdb::Slice());
+        batch.Put(meta_, MentionKey(e.mentioned, e.seq), st.source.outlet);
         break;
     }
     in_batch.emplace(id, e.seq);

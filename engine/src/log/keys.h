@@ -14,7 +14,7 @@
 //          "p/" name                      -> projection's active generation
 //          "g/" name "/" gen(4 BE)        -> version (4 BE) + checkpoint (8 BE)
 //          "d/" name                      -> declarative definition (JSON)
-//          "m/" event id "\0" seq(M)      -> "": mention M reports that event
+//          "m/" event id "\0" seq(M)      -> M's outlet: M reports that event
 //          "l/" seq(first)                -> 8-byte BE last seq of a range
 //                                            lost to a damaged write-ahead
 //                                            log (annals repair); never reused

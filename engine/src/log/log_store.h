@@ -106,8 +106,8 @@ class LogStore final : public EventLog, public ProjectionStorage {
   // Engine::AppendMentions and MentionsOf (log/mentions.cc).
   absl::StatusOr<std::vector<AppendResult>> AppendMentions(std::span<const Mention> mentions,
                                                            const AppendOptions& options);
-  absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
-                                                   uint64_t as_of) const;
+  absl::StatusOr<std::vector<std::vector<MentionRef>>> MentionsOf(
+      std::span<const std::string> event_ids, uint64_t as_of) const;
   absl::Status Sync();
   // Flushes every memtable when together they hold more than `threshold`
   // bytes (at close: kFlushAtCloseBytes).

@@ -1,6 +1,7 @@
 // Mentions (annals/mention.h): appended as events of their own kind, each
-// with an "m/" record (log/records.h) in the same batch, which MentionsOf
-// reads by the mentioned event's id.
+// with an "m/" record (log/records.h: its outlet, keyed by the mentioned
+// event's id and its seq) in the same batch, which MentionsOf reads.
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "log/log_store.h"
 #include "log/records.h"
@@ -37,24 +38,30 @@ absl::StatusOr<std::vector<AppendResult>> LogStore::AppendMentions(
   return results;
 }
 
-absl::StatusOr<std::vector<uint64_t>> LogStore::MentionsOf(std::string_view event_id,
-                                                           uint64_t as_of) const {
+absl::StatusOr<std::vector<std::vector<MentionRef>>> LogStore::MentionsOf(
+    std::span<const std::string> event_ids, uint64_t as_of) const {
   const uint64_t until = as_of == 0 ? Head() : as_of;
-  const std::string prefix = MentionKeyPrefix(event_id);
-  // Keys sort by seq after the prefix: stop past `until`.
-  const std::string upper = MentionKey(event_id, until + 1 == 0 ? until : until + 1);
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice bound(upper);
-  ro.iterate_upper_bound = &bound;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta_));
-  std::vector<uint64_t> out;
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    auto parts = DecodeMentionKey(std::string_view(it->key().data(), it->key().size()));
-    if (!parts || parts->event_id != event_id)
-      return absl::DataLossError("a mention record in the metadata is damaged");
-    if (parts->seq <= until) out.push_back(parts->seq);
+  std::vector<std::vector<MentionRef>> out(event_ids.size());
+  // One snapshot for every id: the lists agree with one another.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  absl::Cleanup release = [&] { db_->ReleaseSnapshot(snapshot); };
+  for (size_t i = 0; i < event_ids.size(); ++i) {
+    const std::string& id = event_ids[i];
+    // Keys sort by seq after the prefix: stop past `until`.
+    const std::string upper = MentionKey(id, until + 1);
+    rocksdb::Slice bound(upper);
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    ro.iterate_upper_bound = &bound;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta_));
+    for (it->Seek(MentionKeyPrefix(id)); it->Valid(); it->Next()) {
+      auto parts = DecodeMentionKey(std::string_view(it->key().data(), it->key().size()));
+      if (!parts || parts->event_id != id)
+        return absl::DataLossError("a mention record in the metadata is damaged");
+      out[i].push_back({parts->seq, it->value().ToString()});
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading mentions");
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading mentions");
   return out;
 }
 

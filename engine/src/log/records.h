@@ -39,8 +39,9 @@ struct AliasValue {
 std::string EncodeAliasRecord(std::string_view alias, std::string_view canonical);
 std::optional<AliasValue> DecodeAliasRecord(std::string_view value);
 
-// --- Mention records: "m/" event id "\0" seq(M) -> "" (M mentions the
-// event with that id; ids never hold NUL, so the prefix is exact) ---
+// --- Mention records: "m/" event id "\0" seq(M) -> M's source.outlet as
+// written (M mentions the event with that id; ids never hold NUL, so the
+// prefix is exact) ---
 std::string MentionKey(std::string_view event_id, uint64_t seq);
 // Every mention key of `event_id` starts with this.
 std::string MentionKeyPrefix(std::string_view event_id);

@@ -189,14 +189,18 @@ class RemoteClient final : public Client {
     });
   }
 
-  absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
-                                                   uint64_t as_of) override {
-    std::string id(event_id);
-    return Call<std::vector<uint64_t>>([&id, as_of](rpc::Store::Client& s) {
+  absl::StatusOr<std::vector<std::vector<MentionRef>>> MentionsOf(
+      std::span<const std::string> event_ids, uint64_t as_of) override {
+    if (absl::Status st = Require("mentions", "mentions"); absl::IsFailedPrecondition(st))
+      return std::vector<std::vector<MentionRef>>(event_ids.size());
+    else if (!st.ok())
+      return st;
+    return Call<std::vector<std::vector<MentionRef>>>([&](rpc::Store::Client& s) {
       auto req = s.mentionsOfRequest();
-      req.setEventId(id);
+      auto ids = req.initEventIds(event_ids.size());
+      for (size_t i = 0; i < event_ids.size(); ++i) ids.set(i, event_ids[i]);
       req.setAsOf(as_of);
-      return req.send().then([](auto r) { return SeqsOf(r); });
+      return req.send().then([](auto r) { return MentionRefsOf(r); });
     });
   }
 

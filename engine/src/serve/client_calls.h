@@ -48,12 +48,20 @@ absl::StatusOr<std::vector<Event>> EventsOf(R& r) {
   return out;
 }
 
-// A reply carrying seqs (mentionsOf).
+// A reply carrying lists of mentions (mentionsOf).
 template <typename R>
-absl::StatusOr<std::vector<uint64_t>> SeqsOf(R& r) {
+absl::StatusOr<std::vector<std::vector<MentionRef>>> MentionRefsOf(R& r) {
   if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
-  std::vector<uint64_t> out;
-  for (uint64_t seq : r.getSeqs()) out.push_back(seq);
+  std::vector<std::vector<MentionRef>> out;
+  for (auto refs : r.getMentions()) {
+    auto seqs = refs.getSeqs();
+    auto outlets = refs.getOutlets();
+    if (outlets.size() != seqs.size())
+      return absl::DataLossError("server: a mention list's outlets do not match its seqs");
+    auto& list = out.emplace_back();
+    for (size_t i = 0; i < seqs.size(); ++i)
+      list.push_back({seqs[i], std::string(outlets[i].cStr(), outlets[i].size())});
+  }
   return out;
 }
 

@@ -95,9 +95,9 @@ class RemoteEngine final : public Engine {
     if (auto st = SyncIf(options); !st.ok()) return st;
     return r;
   }
-  absl::StatusOr<std::vector<uint64_t>> MentionsOf(std::string_view event_id,
-                                                   uint64_t as_of) const override {
-    return c_->MentionsOf(event_id, as_of);
+  absl::StatusOr<std::vector<std::vector<MentionRef>>> MentionsOf(
+      std::span<const std::string> event_ids, uint64_t as_of) const override {
+    return c_->MentionsOf(event_ids, as_of);
   }
   absl::Status Sync() override { return c_->Sync(); }
 

@@ -34,6 +34,11 @@ inline constexpr uint64_t kMaxReadPerCall = 10000;
 // ("no limit") or above asks for this many, and next_cursor continues.
 inline constexpr uint64_t kMaxTimelinePage = 10000;
 
+// The most event ids one mentionsOf call may ask about (the client asks
+// in parts of kMentionIdsPerCall).
+inline constexpr size_t kMaxMentionIds = 65536;
+inline constexpr size_t kMentionIdsPerCall = 4096;
+
 }  // namespace annals::internal
 
 #endif  // ANNALS_ENGINE_SRC_SERVE_LIMITS_H_

@@ -269,15 +269,22 @@ class StoreService final : public rpc::Store::Server {
   }
 
   kj::Promise<void> mentionsOf(MentionsOfContext ctx) override {
-    Engine* e = &s_.engine;
     auto p = ctx.getParams();
-    return Answer<std::vector<uint64_t>>(
+    if (p.getEventIds().size() > kMaxMentionIds) {
+      StatusToWire(absl::ResourceExhaustedError(absl::StrCat(
+                       "mentions of ", p.getEventIds().size(), " events asked at once; at most ",
+                       kMaxMentionIds, " a call")),
+                   ctx.getResults().initStatus());
+      return kj::READY_NOW;
+    }
+    std::vector<std::string> ids;
+    for (auto id : p.getEventIds()) ids.push_back(TextOf(id));
+    Engine* e = &s_.engine;
+    using Lists = std::vector<std::vector<MentionRef>>;
+    return Answer<Lists>(
         s_.reads, ctx,
-        [e, id = TextOf(p.getEventId()), as_of = p.getAsOf()] { return e->MentionsOf(id, as_of); },
-        [](auto& res, const std::vector<uint64_t>& seqs) {
-          auto out = res.initSeqs(seqs.size());
-          for (size_t i = 0; i < seqs.size(); ++i) out.set(i, seqs[i]);
-        });
+        [e, ids = std::move(ids), as_of = p.getAsOf()] { return e->MentionsOf(ids, as_of); },
+        [](auto& res, const Lists& lists) { MentionListsToWire(lists, res); });
   }
 
   kj::Promise<void> features(FeaturesContext ctx) override {

@@ -112,6 +112,19 @@ absl::StatusOr<Mention> MentionFromWire(capnp::Data::Reader bytes) {
                  std::move(event->statement.attributes)};
 }
 
+void MentionListsToWire(const std::vector<std::vector<MentionRef>>& lists,
+                        rpc::Store::MentionsOfResults::Builder out) {
+  auto all = out.initMentions(lists.size());
+  for (size_t i = 0; i < lists.size(); ++i) {
+    auto seqs = all[i].initSeqs(lists[i].size());
+    auto outlets = all[i].initOutlets(lists[i].size());
+    for (size_t j = 0; j < lists[i].size(); ++j) {
+      seqs.set(j, lists[i][j].seq);
+      outlets.set(j, lists[i][j].outlet);
+    }
+  }
+}
+
 void StatsToWire(const StoreStats& s, rpc::Stats::Builder out) {
   out.setEvents(s.events);
   out.setHead(s.head);

@@ -32,6 +32,9 @@ absl::StatusOr<Statement> StatementFromWire(capnp::Data::Reader bytes);
 // another kind).
 std::string MentionToWire(const Mention& mention);
 absl::StatusOr<Mention> MentionFromWire(capnp::Data::Reader bytes);
+// mentionsOf's reply.
+void MentionListsToWire(const std::vector<std::vector<MentionRef>>& lists,
+                        rpc::Store::MentionsOfResults::Builder out);
 
 // Adds one event's wire bytes to a reply of events unless that would take
 // the reply (`*bytes` so far) past kReplyBytes (serve/limits.h): false, and

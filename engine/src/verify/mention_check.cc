@@ -1,5 +1,7 @@
 #include "verify/mention_check.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "log/records.h"
 #include "log/rocks_status.h"
@@ -7,14 +9,21 @@
 
 namespace annals::internal {
 
-uint64_t MentionedHash(std::string_view event_id) {
-  return XXH64(event_id.data(), event_id.size(), 0x6d);
+uint64_t MentionRecordHash(std::string_view event_id, std::string_view outlet) {
+  XXH64_state_t* state = XXH64_createState();
+  XXH64_reset(state, 0x6d);
+  XXH64_update(state, event_id.data(), event_id.size());
+  XXH64_update(state, "\0", 1);  // ids never hold NUL
+  XXH64_update(state, outlet.data(), outlet.size());
+  const uint64_t h = XXH64_digest(state);
+  XXH64_freeState(state);
+  return h;
 }
 
 absl::Status CheckMentionRecords(rocksdb::Iterator& it,
-                                 const std::map<uint64_t, uint64_t>& expected,
+                                 const std::vector<std::pair<uint64_t, uint64_t>>& expected,
                                  const std::set<uint64_t>& damaged, ProblemSink& sink) {
-  std::set<uint64_t> seen;
+  std::vector<bool> seen(expected.size());
   const std::string prefix = kMetaMention;
   for (it.Seek(prefix); it.Valid() && it.key().starts_with(prefix); it.Next()) {
     auto parts = DecodeMentionKey(std::string_view(it.key().data(), it.key().size()));
@@ -23,23 +32,25 @@ absl::Status CheckMentionRecords(rocksdb::Iterator& it,
       continue;
     }
     if (damaged.count(parts->seq)) continue;  // reported with the event
-    auto want = expected.find(parts->seq);
-    if (want == expected.end())
+    auto want = std::lower_bound(expected.begin(), expected.end(),
+                                 std::pair<uint64_t, uint64_t>{parts->seq, 0});
+    const std::string_view outlet(it.value().data(), it.value().size());
+    if (want == expected.end() || want->first != parts->seq)
       sink.Add(ProblemKind::kAmendRecord, parts->seq, "mention",
                absl::StrCat("a mention record for seq ", parts->seq,
                             " has no mention in the log"));
-    else if (want->second != MentionedHash(parts->event_id))
+    else if (want->second != MentionRecordHash(parts->event_id, outlet))
       sink.Add(ProblemKind::kAmendRecord, parts->seq, "mention",
                absl::StrCat("the mention record for seq ", parts->seq,
-                            " names another event than the log"));
+                            " disagrees with the log (its event or outlet)"));
     else
-      seen.insert(parts->seq);
+      seen[want - expected.begin()] = true;
   }
   if (!it.status().ok()) return FromRocks(it.status(), "scanning metadata");
-  for (const auto& [seq, hash] : expected)
-    if (!seen.count(seq))
-      sink.Add(ProblemKind::kAmendRecord, seq, "mention",
-               absl::StrCat("the mention record for seq ", seq, " is missing"));
+  for (size_t i = 0; i < expected.size(); ++i)
+    if (!seen[i])
+      sink.Add(ProblemKind::kAmendRecord, expected[i].first, "mention",
+               absl::StrCat("the mention record for seq ", expected[i].first, " is missing"));
   return absl::OkStatus();
 }
 

@@ -69,7 +69,7 @@ struct LogFacts {
   std::map<uint64_t, uint64_t> corrected;              // target -> latest correction
   std::map<uint64_t, uint64_t> retracted;              // target -> retraction
   std::map<uint64_t, std::string> aliases;             // seq -> meta record value
-  std::map<uint64_t, uint64_t> mentions;               // seq -> MentionedHash
+  std::vector<std::pair<uint64_t, uint64_t>> mentions;  // (seq, MentionRecordHash), seq order
   int64_t last_recorded_at = 0;
   Timestamp occurred_min, occurred_max;
 };
@@ -247,7 +247,8 @@ class Verifier {
         facts_.aliases[e.seq] = EncodeAliasRecord(e.alias, e.canonical);
         break;
       case EventKind::kMention:
-        facts_.mentions[e.seq] = MentionedHash(e.mentioned);
+        facts_.mentions.emplace_back(e.seq, MentionRecordHash(e.mentioned,
+                                                              e.statement.source.outlet));
         break;
     }
   }

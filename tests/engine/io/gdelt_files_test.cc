@@ -239,9 +239,9 @@ TEST_F(GdeltFilesTest, MentionsFilesImportAsMentionsInBothForms) {
             first[2].substr(0, 4) + "-" + first[2].substr(4, 2) + "-" + first[2].substr(6, 2) +
                 "T" + first[2].substr(8, 2) + ":" + first[2].substr(10, 2) + ":" +
                 first[2].substr(12, 2) + "Z");
-  auto mentioned = store_->MentionsOf("gdelt:" + first[0]);
+  auto mentioned = store_->MentionsOf(std::vector<std::string>{"gdelt:" + first[0]});
   ASSERT_TRUE(mentioned.ok()) << mentioned.status();
-  EXPECT_EQ(*mentioned, std::vector<uint64_t>{1});
+  EXPECT_EQ(*mentioned, (std::vector<std::vector<MentionRef>>{{{1, first[4]}}}));
 }
 
 TEST_F(GdeltFilesTest, AnEventsCsvNamedAsCsvPointsToGdelt) {

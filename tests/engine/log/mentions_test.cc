@@ -124,14 +124,26 @@ TEST_F(MentionsTest, MentionsOfAgreesWithAScanOfTheLogAtEveryPoint) {
   for (uint64_t as_of : {uint64_t{0}, uint64_t{1}, engine_->Head() / 3, engine_->Head() / 2,
                          engine_->Head() - 1, engine_->Head()}) {
     for (const std::string& id : ids) {
-      std::vector<uint64_t> want;
+      std::vector<MentionRef> want;
       for (const Event& e : *events)
         if (e.kind == EventKind::kMention && e.mentioned == id &&
             (as_of == 0 || e.seq <= as_of))
-          want.push_back(e.seq);
-      auto got = engine_->MentionsOf(id, as_of);
+          want.push_back({e.seq, e.statement.source.outlet});
+      auto got = engine_->MentionsOf(std::vector<std::string>{id}, as_of);
       ASSERT_TRUE(got.ok()) << got.status();
-      EXPECT_EQ(*got, want) << id << " as of " << as_of;
+      ASSERT_EQ(got->size(), 1u);
+      EXPECT_EQ((*got)[0], want) << id << " as of " << as_of;
+    }
+    // All at once: the same lists, in the order asked (a repeat included).
+    std::vector<std::string> all = ids;
+    all.push_back(ids[0]);
+    auto lists = engine_->MentionsOf(all, as_of);
+    ASSERT_TRUE(lists.ok()) << lists.status();
+    ASSERT_EQ(lists->size(), all.size());
+    for (size_t i = 0; i < all.size(); ++i) {
+      auto one = engine_->MentionsOf(std::vector<std::string>{all[i]}, as_of);
+      ASSERT_TRUE(one.ok());
+      EXPECT_EQ((*lists)[i], (*one)[0]);
     }
   }
   auto report = VerifyStore(dir_.path() + "/store");
@@ -171,14 +183,20 @@ TEST_F(MentionsTest, VerifyFindsAMissingOrStrayMentionRecord) {
     ASSERT_TRUE(raw.db->Delete({}, raw.meta, internal::MentionKey("gdelt:1", 1)).ok());
     ASSERT_TRUE(raw.db->Put({}, raw.meta, internal::MentionKey("gdelt:3", 2), "").ok());
     ASSERT_TRUE(raw.db->Put({}, raw.meta, internal::MentionKey("gdelt:1", 99), "").ok());
+    // The right key, another outlet.
+    ASSERT_TRUE(raw.db->Put({}, raw.meta, internal::MentionKey("gdelt:2", 2), "x").ok());
   });
   auto report = VerifyStore(path);
   ASSERT_TRUE(report.ok()) << report.status();
   std::string all;
   for (const auto& p : report->problems) all += p.detail + "\n";
   EXPECT_THAT(all, HasSubstr("the mention record for seq 1 is missing"));
-  EXPECT_THAT(all, HasSubstr("the mention record for seq 2 names another event than the log"));
+  EXPECT_THAT(all, HasSubstr("the mention record for seq 2 disagrees with the log"));
   EXPECT_THAT(all, HasSubstr("a mention record for seq 99 has no mention in the log"));
+  // Seq 2's two records (another event's, and its own with another outlet)
+  // are each reported, and seq 2 as missing a record that agrees: five
+  // problems in all.
+  EXPECT_EQ(report->problem_count, 5u) << all;
 }
 
 }  // namespace
