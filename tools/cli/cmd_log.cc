@@ -68,7 +68,7 @@ Runner AddLog(CLI::App& app, const GlobalFlags& g) {
   CLI::App* cmd = app.add_subcommand(
       "log",
       "List events in log order: the raw log, every statement, correction, "
-      "retraction and alias as recorded (timelines and export give the "
+      "retraction, alias and mention as recorded (timelines and export give the "
       "current view)");
   cmd->add_option("--from-seq", f->from_seq, "first seq (log position) to list")
       ->check(NonNegative())
