@@ -44,16 +44,22 @@ void CheckRoundTrip(const annals::Event& e) {
   ANNALS_FUZZ_CHECK(*decoded == e);
 }
 
+// An event of `kind` with id `id`, as the append would number it.
+annals::Event NewEvent(annals::EventKind kind, std::string id) {
+  annals::Event e;
+  e.seq = 1;
+  e.recorded_at = 1;
+  e.kind = kind;
+  e.schema_version = in::kSchemaVersion;
+  e.id = std::move(id);
+  return e;
+}
+
 // A row of a file of aliases that the append would accept is storable.
 void CheckAliasStorable(const in::LogRow& row, const annals::Statement& s) {
   auto names = in::CheckAliasNames(row.alias, row.canonical);
   if (!names.ok() || !in::CheckEventAttributes(s.attributes).ok()) return;
-  annals::Event e;
-  e.seq = 1;
-  e.recorded_at = 1;
-  e.kind = annals::EventKind::kActorAlias;
-  e.schema_version = in::kSchemaVersion;
-  e.id = in::AliasEventId(*names);
+  annals::Event e = NewEvent(annals::EventKind::kActorAlias, in::AliasEventId(*names));
   e.statement.attributes = s.attributes;
   e.alias = row.alias;
   e.canonical = row.canonical;
@@ -64,12 +70,7 @@ void CheckAliasStorable(const in::LogRow& row, const annals::Statement& s) {
 void CheckMentionStorable(const in::LogRow& row, const annals::Statement& s) {
   annals::Mention m{row.event_id, s.source, s.attributes};
   if (!annals::ValidateMention(m).ok()) return;
-  annals::Event e;
-  e.seq = 1;
-  e.recorded_at = 1;
-  e.kind = annals::EventKind::kMention;
-  e.schema_version = in::kSchemaVersion;
-  e.id = annals::MentionId(m);
+  annals::Event e = NewEvent(annals::EventKind::kMention, annals::MentionId(m));
   e.mentioned = m.event_id;
   e.statement.source = m.source;
   e.statement.attributes = m.attributes;
@@ -77,12 +78,7 @@ void CheckMentionStorable(const in::LogRow& row, const annals::Statement& s) {
 }
 
 void CheckStorable(const annals::Statement& s) {
-  annals::Event e;
-  e.seq = 1;
-  e.recorded_at = 1;
-  e.kind = annals::EventKind::kStatement;
-  e.schema_version = in::kSchemaVersion;
-  e.id = annals::EffectiveId(s);
+  annals::Event e = NewEvent(annals::EventKind::kStatement, annals::EffectiveId(s));
   e.statement = s;
   e.statement.id = e.id;
   CheckRoundTrip(e);

@@ -167,6 +167,17 @@ absl::Status CheckImportFormat(ImportFormat format, std::string_view head) {
                    DescribeHead(head)));
 }
 
+absl::Status SplitRow(std::string_view text, char separator,
+                      std::vector<std::string_view>* fields, std::vector<std::string>* cells) {
+  if (separator == '\t') {
+    SplitFields(text, '\t', fields);
+    return absl::OkStatus();
+  }
+  if (auto st = SplitCsvRecord(text, cells); !st.ok()) return st;
+  fields->assign(cells->begin(), cells->end());
+  return absl::OkStatus();
+}
+
 RecordReader::Mode RecordModeFor(ImportFormat format, std::string_view head) {
   if (format == ImportFormat::kCsv || format == ImportFormat::kAliases)
     return RecordReader::Mode::kCsv;

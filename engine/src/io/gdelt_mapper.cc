@@ -112,13 +112,7 @@ class GdeltMapper : public RowMapper {
 
  private:
   absl::Status Split(std::string_view text) {
-    if (separator_ == '\t') {
-      SplitFields(text, '\t', &fields_);
-      return absl::OkStatus();
-    }
-    if (auto st = SplitCsvRecord(text, &cells_); !st.ok()) return st;
-    fields_.assign(cells_.begin(), cells_.end());
-    return absl::OkStatus();
+    return SplitRow(text, separator_, &fields_, &cells_);
   }
 
   const Layout* LayoutFor(size_t columns) const {

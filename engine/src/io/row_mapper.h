@@ -88,6 +88,11 @@ absl::Status TooManyItems(std::string_view field);
 absl::Status CheckLength(std::string_view field, std::string_view value, size_t limit);
 // Splits `line` on `sep` into `out` (cleared first); views into `line`.
 void SplitFields(std::string_view line, char sep, std::vector<std::string_view>* out);
+// Splits a row of a GDELT-shaped file: on tabs into `fields` (views into
+// `text`) when `separator` is '\t', else as one RFC 4180 record into
+// `cells`, which `fields` then views. kInvalidArgument on a stray quote.
+absl::Status SplitRow(std::string_view text, char separator,
+                      std::vector<std::string_view>* fields, std::vector<std::string>* cells);
 // Splits one RFC 4180 record (quoted fields may hold commas, "" and line
 // ends) into unquoted fields. kInvalidArgument on a stray quote.
 absl::Status SplitCsvRecord(std::string_view record, std::vector<std::string>* out);
