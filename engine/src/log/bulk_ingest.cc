@@ -47,7 +47,39 @@ rocksdb::IngestExternalFileArg IngestArg(rocksdb::ColumnFamilyHandle* cf,
   a.options.move_files = true;
   a.options.write_global_seqno = false;  // no rewrite of the file after the move
   a.options.snapshot_consistency = true;
+  // Ingestion runs with background work paused (IngestQuiesced), when no
+  // flush could run: it refuses instead of waiting for one.
+  a.options.allow_blocking_flush = false;
   return a;
+}
+
+// RocksDB 7.8's ingestion picks a file's level from the family's current
+// version but checks overlaps in its super version. A background flush or
+// compaction whose edit another thread's manifest write applied has
+// changed the first and not yet the second; an ingestion in between
+// aborts on an assertion (Debian's build keeps them) or places the file
+// below newer data. Paused background work means every job has installed
+// its super version and none starts until the ingestion is done. A file
+// that overlaps a memtable is refused (nothing could flush it), so the
+// families are flushed with background work running and the ingestion
+// tried once more: only this batch's writer writes its generation's keys,
+// so nothing can overlap them again.
+absl::Status IngestQuiesced(rocksdb::DB* db, std::vector<rocksdb::IngestExternalFileArg>& args,
+                            const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
+  for (int attempt = 0;; ++attempt) {
+    rocksdb::Status s = db->PauseBackgroundWork();
+    if (!s.ok()) return FromRocks(s, "pausing background work to ingest");
+    s = db->IngestExternalFiles(args);
+    const rocksdb::Status resumed = db->ContinueBackgroundWork();
+    if (s.ok()) return FromRocks(resumed, "resuming background work after ingesting");
+    if (!resumed.ok()) return FromRocks(resumed, "resuming background work after ingesting");
+    if (!s.IsInvalidArgument() || attempt > 0)
+      return FromRocks(s, "ingesting a projection batch");
+    rocksdb::FlushOptions fo;
+    fo.allow_write_stall = true;
+    s = db->Flush(fo, families);
+    if (!s.ok()) return FromRocks(s, "flushing before an ingestion");
+  }
 }
 
 }  // namespace
@@ -110,7 +142,7 @@ absl::Status LogStore::IngestBatch(std::string_view file_tag,
   if (s.ok()) s = meta.Finish();
   if (!s.ok()) return FromRocks(s, "writing a checkpoint file");
   args.push_back(IngestArg(meta_, meta_path));
-  return FromRocks(db_->IngestExternalFiles(args), "ingesting a projection batch");
+  return IngestQuiesced(db_.get(), args, {proj_, meta_});
 }
 
 }  // namespace annals::internal
