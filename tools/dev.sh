@@ -27,6 +27,7 @@ packages=(
   zlib1g-dev libzip-dev
   clang libclang-rt-14-dev llvm-14
   libsqlite3-dev sqlite3 libssl-dev
+  libxapian-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -747,6 +747,44 @@ class Store:
             frame.attrs["as_of"] = cols["as_of"]
         return nodes, edges
 
+    def search(self, query, actor=None, topic=None, start=None, end=None, as_of=None,
+               limit=20, language="english"):
+        """Full-text search of statements' content and quote (``annals
+        search``), ranked by BM25 (ties: earlier first), as the statements
+        read at ``as_of`` (corrections applied, retracted ones left out).
+        ``query``: words (all required), "quoted phrases", AND/OR/NOT,
+        -word, prefix*. ``actor`` (aliases apply), ``topic``, ``start``/
+        ``end``: filters as in :meth:`timeline`. ``language``: the stemmer
+        (``"none"`` for words as written). Returns a list of dicts: the
+        statement's event fields plus ``rank``, ``score`` and
+        ``version_seq`` (the event whose text matched). Needs a store opened
+        with :func:`open` (the index lives in STORE/search)."""
+        if not 1 <= limit <= 10000:
+            raise InvalidArgumentError("limit: from 1 to 10000")
+        return self._core.search_hits(
+            str(query), actor or "", topic or "", _time_text(start, "start"),
+            _time_text(end, "end"), _as_of_text(as_of), int(limit), str(language))
+
+    def search_frame(self, query, actor=None, topic=None, start=None, end=None,
+                     as_of=None, limit=20, language="english"):
+        """:meth:`search` as a DataFrame indexed by ``rank``: ``score``,
+        ``seq``, ``version_seq``, ``occurred_at`` (as in :meth:`timeline`'s
+        rows), ``speaker``, ``targets``, ``topics``, ``content``, ``quote``;
+        ``attrs["query"]`` holds the query."""
+        import pandas as pd
+
+        hits = self.search(query, actor=actor, topic=topic, start=start, end=end,
+                           as_of=as_of, limit=limit, language=language)
+        columns = ["score", "seq", "version_seq", "occurred_at", "speaker", "targets",
+                   "topics", "content", "quote"]
+        frame = pd.DataFrame({c: pd.Series([h[c] for h in hits],
+                                           dtype="float64" if c == "score" else
+                                           "int64" if c.endswith("seq") else object)
+                              for c in columns})
+        frame.index = pd.Index([h["rank"] for h in hits], dtype="int64", name="rank")
+        frame.attrs["query"] = str(query)
+        return frame
+
     # --- projections ---
 
     def projections(self):

@@ -19,6 +19,7 @@
 #include "convert.h"
 #include "log_cursor.h"
 #include "network_columns.h"
+#include "search_hits.h"
 #include "store.h"
 
 namespace py = pybind11;
@@ -106,6 +107,7 @@ PYBIND11_MODULE(_annals, m) {
       .def("timeline", &Store::Timeline)
       .def("series_columns", &Store::SeriesColumns)
       .def("network_columns", &NetworkColumns)
+      .def("search_hits", &SearchHits)
       .def("claims_columns", &ClaimsColumns)
       .def("current_json", &Store::CurrentJson)
       .def("correct", &Store::Correct)

@@ -32,6 +32,7 @@ Runner AddSeries(CLI::App& app, const GlobalFlags& g);
 Runner AddClaims(CLI::App& app, const GlobalFlags& g);
 // cmd_network.cc
 Runner AddNetwork(CLI::App& app, const GlobalFlags& g);
+Runner AddSearch(CLI::App& app, const GlobalFlags& g);
 // cmd_events.cc
 Runner AddAlias(CLI::App& app, const GlobalFlags& g);
 Runner AddCorrect(CLI::App& app, const GlobalFlags& g);

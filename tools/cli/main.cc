@@ -60,6 +60,7 @@ int Run(int argc, char** argv) {
   add(AddTimeline(app, g));
   add(AddSeries(app, g));
   add(AddNetwork(app, g));
+  add(AddSearch(app, g));
   add(AddClaims(app, g));
   add(AddActors(app, g));
   add(AddTopics(app, g));

@@ -47,39 +47,37 @@ rocksdb::IngestExternalFileArg IngestArg(rocksdb::ColumnFamilyHandle* cf,
   a.options.move_files = true;
   a.options.write_global_seqno = false;  // no rewrite of the file after the move
   a.options.snapshot_consistency = true;
-  // Ingestion runs with background work paused (IngestQuiesced), when no
-  // flush could run: it refuses instead of waiting for one.
+  // Never a flush inside the ingestion (see IngestFlushedFirst).
   a.options.allow_blocking_flush = false;
   return a;
 }
 
 // RocksDB 7.8's ingestion picks a file's level from the family's current
-// version but checks overlaps in its super version. A background flush or
-// compaction whose edit another thread's manifest write applied has
-// changed the first and not yet the second; an ingestion in between
-// aborts on an assertion (Debian's build keeps them) or places the file
-// below newer data. Paused background work means every job has installed
-// its super version and none starts until the ingestion is done. A file
-// that overlaps a memtable is refused (nothing could flush it), so the
-// families are flushed with background work running and the ingestion
-// tried once more: only this batch's writer writes its generation's keys,
-// so nothing can overlap them again.
-absl::Status IngestQuiesced(rocksdb::DB* db, std::vector<rocksdb::IngestExternalFileArg>& args,
-                            const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
-  for (int attempt = 0;; ++attempt) {
-    rocksdb::Status s = db->PauseBackgroundWork();
-    if (!s.ok()) return FromRocks(s, "pausing background work to ingest");
-    s = db->IngestExternalFiles(args);
-    const rocksdb::Status resumed = db->ContinueBackgroundWork();
-    if (s.ok()) return FromRocks(resumed, "resuming background work after ingesting");
-    if (!resumed.ok()) return FromRocks(resumed, "resuming background work after ingesting");
-    if (!s.IsInvalidArgument() || attempt > 0)
-      return FromRocks(s, "ingesting a projection batch");
-    rocksdb::FlushOptions fo;
-    fo.allow_write_stall = true;
-    s = db->Flush(fo, families);
-    if (!s.ok()) return FromRocks(s, "flushing before an ingestion");
-  }
+// version but checks overlaps in its super version. A flush whose manifest
+// edit another thread's write applied has changed the first and not yet
+// the second (its own thread installs it once it gets the DB mutex back).
+// An ingestion that flushed a memtable itself woke up in just that moment
+// and ran with the two out of step: an assertion aborted the process
+// (Debian's build keeps them; without them, a file could land below newer
+// data). So an ingestion never flushes: one whose files overlap a memtable
+// is refused (kInvalidArgument), the families are flushed here, and it is
+// tried once more, by which time its own preparation (hard links, fsyncs)
+// has given the flush's thread the mutex. Only this batch's writer writes
+// its generation's keys, so nothing overlaps them again. (A background job
+// in the same state while an ingestion runs is RocksDB's own race, open
+// upstream too, and much narrower: pausing background work around the
+// ingestion would close it but can hang appends that fill their memtables
+// meanwhile.)
+absl::Status IngestFlushedFirst(rocksdb::DB* db,
+                                std::vector<rocksdb::IngestExternalFileArg>& args,
+                                const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
+  rocksdb::Status s = db->IngestExternalFiles(args);
+  if (!s.IsInvalidArgument()) return FromRocks(s, "ingesting a projection batch");
+  rocksdb::FlushOptions fo;
+  fo.allow_write_stall = true;
+  if (rocksdb::Status f = db->Flush(fo, families); !f.ok())
+    return FromRocks(f, "flushing before an ingestion");
+  return FromRocks(db->IngestExternalFiles(args), "ingesting a projection batch");
 }
 
 }  // namespace
@@ -142,7 +140,7 @@ absl::Status LogStore::IngestBatch(std::string_view file_tag,
   if (s.ok()) s = meta.Finish();
   if (!s.ok()) return FromRocks(s, "writing a checkpoint file");
   args.push_back(IngestArg(meta_, meta_path));
-  return IngestQuiesced(db_.get(), args, {proj_, meta_});
+  return IngestFlushedFirst(db_.get(), args, {proj_, meta_});
 }
 
 }  // namespace annals::internal

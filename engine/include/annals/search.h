@@ -1,0 +1,91 @@
+// Full-text search over statements' content and quote, on a Xapian index.
+//
+// The index is a projection kept beside the store (in its own directory,
+// one per stemming language): every version of a statement (the original,
+// then each correction) is one document, carrying the seqs from which and
+// until which it was the statement's current text (a correction or a
+// retraction ends it). A query as of seq N therefore finds exactly the
+// statements whose text at N matches, as timelines see them at N.
+//
+// The index follows the log by replay: each search first applies the
+// events appended since the index's checkpoint, in batches, each batch
+// committed with its checkpoint in one Xapian commit, so a crash loses
+// or doubles no document; the next search resumes after the last commit.
+// An index of another log (its checkpoint beyond the head, or naming
+// another event there) or of an older layout is rebuilt from seq 1.
+//
+// Thread-safe; several processes may search one index: the catching up is
+// serialised by Xapian's write lock (a second writer waits).
+#ifndef ANNALS_SEARCH_H_
+#define ANNALS_SEARCH_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "annals/engine.h"
+#include "annals/event.h"
+#include "annals/statement.h"
+#include "annals/time.h"
+#include "annals/visibility.h"
+
+namespace annals {
+
+struct SearchQuery {
+  // Xapian's query syntax: words (all required), "quoted phrases",
+  // AND / OR / NOT / AND NOT (upper case), +word / -word, prefix*
+  // (at least one letter before the *). Words are stemmed in `language`.
+  std::string text;
+  // Only statements naming this actor as speaker or target (aliases as of
+  // the query point apply) and/or listing this topic; "" = any.
+  std::string actor;
+  std::string topic;
+  // Only statements whose occurred_at lies in [from, EndOfPeriod(to)]
+  // (absent bounds are open).
+  Timestamp from;
+  Timestamp to;
+  // The log as it stood at this seq; default the head (read once).
+  std::optional<uint64_t> as_of;
+  size_t limit = 20;  // 1..10000
+  // A Xapian stemmer's name ("english", "russian", ...; SearchLanguages),
+  // or "none" to search words as written (Ukrainian, for one, has no
+  // stemmer in Xapian 1.4). Each language has its own index.
+  std::string language = "english";
+};
+
+struct SearchHit {
+  uint64_t seq = 0;          // the statement's seq
+  uint64_t version_seq = 0;  // the event whose text matched: seq or a correction
+  double score = 0;          // BM25 (Xapian's default weighting)
+  // The statement's event (seq, recorded_at, id), its statement as it read
+  // at the query point (the text of version_seq), as timelines show it.
+  Event event;
+};
+
+struct SearchResult {
+  std::vector<SearchHit> hits;  // by score, ties by occurred_at then seq
+  uint64_t as_of = 0;           // the log seq the answer is as of
+  uint64_t estimated_matches = 0;  // Xapian's estimate of all matches
+};
+
+// Searches `engine`'s statements, catching the index in
+// `<index_root>/<language>` up to the query point first (the directory is
+// created when missing; `index_root` is normally `STORE/search`).
+// kInvalidArgument: a query Xapian cannot parse, an empty query, an
+// unknown language, limit out of range, an empty [from, to]; kOutOfRange:
+// as_of beyond the head; kFailedPrecondition: the directory holds something
+// that is not an annals search index, or cannot be written; kDataLoss: a
+// damaged index (remove the directory to have it rebuilt); storage errors
+// as Engine::NewIterator.
+ANNALS_EXPORT absl::StatusOr<SearchResult> Search(const Engine& engine,
+                                                  const std::string& index_root,
+                                                  const SearchQuery& query);
+
+// The languages with a stemmer, then "none".
+ANNALS_EXPORT std::vector<std::string> SearchLanguages();
+
+}  // namespace annals
+
+#endif  // ANNALS_SEARCH_H_

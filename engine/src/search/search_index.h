@@ -1,0 +1,70 @@
+// The full-text index behind annals/search.h: one Xapian database per
+// stemming language, one document per statement version, caught up with
+// the log by replay (exactly once: each batch commits with its checkpoint).
+#ifndef ANNALS_ENGINE_SRC_SEARCH_SEARCH_INDEX_H_
+#define ANNALS_ENGINE_SRC_SEARCH_SEARCH_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "annals/engine.h"
+
+namespace Xapian {
+class WritableDatabase;
+}
+
+namespace annals::internal {
+
+// Document layout (kLayout in the index's metadata):
+//  - terms: content and quote through Xapian's TermGenerator (positions
+//    kept, for phrases), stemmed as the index's language says;
+//  - boolean terms: "XA" + each normalised actor (speaker and targets),
+//    "XT" + each normalised topic (NameTerm), "S" + the statement's seq;
+//  - values: kValidFrom (the version's seq), kValidUntil (the seq of the
+//    correction or retraction that ended it; kForever while current),
+//    kOccurred (occurred_at), each OrderedValue-encoded;
+//  - data: "SEQ VERSION_SEQ".
+inline constexpr unsigned kValidFrom = 0;
+inline constexpr unsigned kValidUntil = 1;
+inline constexpr unsigned kOccurred = 2;
+inline constexpr uint64_t kForever = ~0ull >> 1;
+
+// `v` as 8 bytes whose bytewise order is the numeric order (Xapian compares
+// values as strings).
+std::string OrderedValue(int64_t v);
+
+// The boolean term for a normalised name under `prefix` ("XA", "XT"); names
+// longer than Xapian's term limit allows are hashed.
+std::string NameTerm(std::string_view prefix, std::string_view normalized);
+
+// An open index, caught up with a log. Not thread-safe; one per search.
+class SearchIndex {
+ public:
+  // Opens (creating) the index for `language` in `dir`, waiting for another
+  // process's write lock, and applies `engine`'s events up to `upto`
+  // (rebuilding from seq 1 an index of another log or layout).
+  static absl::StatusOr<std::unique_ptr<SearchIndex>> OpenCaughtUp(const Engine& engine,
+                                                                  const std::string& dir,
+                                                                  const std::string& language,
+                                                                  uint64_t upto);
+  ~SearchIndex();
+
+  Xapian::WritableDatabase& db() { return *db_; }
+  uint64_t checkpoint() const { return checkpoint_; }
+
+ private:
+  SearchIndex(std::unique_ptr<Xapian::WritableDatabase> db, std::string language);
+  absl::Status CheckOrReset(const Engine& engine, const std::string& dir);
+  absl::Status CatchUp(const Engine& engine, uint64_t upto);
+
+  std::unique_ptr<Xapian::WritableDatabase> db_;
+  std::string language_;
+  uint64_t checkpoint_ = 0;
+};
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SEARCH_SEARCH_INDEX_H_

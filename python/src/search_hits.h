@@ -1,0 +1,49 @@
+// Store.search_hits (db.search, db.search_frame): annals::Search
+// (annals/search.h) over a local store's index in STORE/search.
+#ifndef ANNALS_PYTHON_SRC_SEARCH_HITS_H_
+#define ANNALS_PYTHON_SRC_SEARCH_HITS_H_
+
+#include <string>
+
+#include "annals/search.h"
+#include "convert.h"
+#include "store.h"
+
+namespace annals::python {
+
+// `start`, `end`, `as_of` as Store.timeline's ("" for none). Each hit is
+// the statement's event dict (as it read at the point asked) with "rank",
+// "score" and "version_seq".
+inline py::list SearchHits(Store& store, const std::string& text, const std::string& actor,
+                           const std::string& topic, const std::string& start,
+                           const std::string& end, const std::string& as_of, size_t limit,
+                           const std::string& language) {
+  if (!store.address().empty())
+    throw StatusError{absl::InvalidArgumentError(
+        "search reads a store's own directory: open the store with annals.open")};
+  const std::shared_ptr<Engine> held = store.engine();  // alive through the call
+  SearchQuery q;
+  q.text = text;
+  q.actor = actor;
+  q.topic = topic;
+  q.limit = limit;
+  q.language = language;
+  if (!start.empty()) q.from = ParseArg("start", start);
+  if (!end.empty()) q.to = ParseArg("end", end);
+  if (!as_of.empty()) q.as_of = Store::AsOf(*held, as_of);
+  const std::string root = store.path() + "/search";
+  SearchResult r = Take(WithoutGil([&] { return Search(*held, root, q); }));
+  py::list out;
+  for (size_t i = 0; i < r.hits.size(); ++i) {
+    py::dict d = EventDict(r.hits[i].event);
+    d["rank"] = i + 1;
+    d["score"] = r.hits[i].score;
+    d["version_seq"] = r.hits[i].version_seq;
+    out.append(d);
+  }
+  return out;
+}
+
+}  // namespace annals::python
+
+#endif  // ANNALS_PYTHON_SRC_SEARCH_HITS_H_

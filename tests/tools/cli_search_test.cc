@@ -1,0 +1,81 @@
+// annals search end to end: ranked hits on the bundled sample, as of a
+// point before a correction and a retraction, the formats, escaping, and
+// errors with their exit codes.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/cli_harness.h"
+
+namespace annals::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class CliSearchTest : public CliFixture {
+ protected:
+  // The seqs column of a CSV answer, in rank order.
+  std::vector<std::string> Seqs(const std::string& args) {
+    Result r = Run("search " + args + " --format csv");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> out;
+    for (const std::string& line : Lines(r.out)) {
+      if (line.rfind("rank,", 0) == 0) continue;
+      const size_t a = line.find(',', line.find(',') + 1);
+      out.push_back(line.substr(a + 1, line.find(',', a + 1) - a - 1));
+    }
+    return out;
+  }
+};
+
+TEST_F(CliSearchTest, FindsPhrasesAsOfAnyPointThroughCorrectionsAndRetractions) {
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  EXPECT_EQ(Seqs(Quote("\"rare earth\" AND Zelensky")), (std::vector<std::string>{"8", "7"}));
+  ASSERT_EQ(Run("correct 8 --content " + Quote("Trump spoke of cobalt instead") +
+                " --reason typo").exit_code, 0);
+  ASSERT_EQ(Run("retract 7 --reason 'wrong date'").exit_code, 0);
+  EXPECT_THAT(Seqs(Quote("\"rare earth\" AND Zelensky")), ::testing::IsEmpty());
+  EXPECT_EQ(Seqs("cobalt"), (std::vector<std::string>{"8"}));
+  EXPECT_EQ(Seqs(Quote("\"rare earth\" AND Zelensky") + " --as-of 12"),
+            (std::vector<std::string>{"8", "7"}));
+  EXPECT_THAT(Seqs("cobalt --as-of 12"), ::testing::IsEmpty());
+  // The same through --actor (as the sample writes the name, and folded).
+  EXPECT_EQ(Seqs("rare --actor 'DONALD TRUMP' --as-of 12"), (std::vector<std::string>{"8", "7"}));
+  Result json = Run("search cobalt --format jsonl");
+  EXPECT_THAT(json.out, HasSubstr("\"rank\":1,\"score\":"));
+  EXPECT_THAT(json.out, HasSubstr("\"version_seq\":13,\"seq\":8,"));
+  EXPECT_THAT(json.out, HasSubstr("\"content\":\"Trump spoke of cobalt instead\""));
+  EXPECT_TRUE(std::filesystem::exists(db_ / "search" / "english"));
+}
+
+TEST_F(CliSearchTest, TablesEscapeStoredControlCharacters) {
+  const std::string line =
+      "{\"speaker\":\"Mallory\",\"verb\":\"said\",\"occurred_at\":\"2025\","
+      "\"content\":\"cobalt \\u001b[2J\\u202e deal\"}\n";
+  ASSERT_EQ(Run("import - --format jsonl", line).exit_code, 0);
+  Result r = Run("search cobalt");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("\x1b")));
+  EXPECT_THAT(r.out, HasSubstr("\\x1b[2J"));
+  EXPECT_THAT(r.out, HasSubstr("\\u202e"));
+}
+
+TEST_F(CliSearchTest, ErrorsHaveTheirExitCodes) {
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  Result bad = Run("search 'rare AND'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("search"));
+  EXPECT_EQ(Run("search rare --lang klingon").exit_code, 1);
+  EXPECT_EQ(Run("search rare --as-of 99").exit_code, 1);
+  EXPECT_EQ(Run("search rare", "", "/dev/full").exit_code, 2);
+  Result none = Run("search nothingmatchesthis");
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_THAT(none.out, HasSubstr("(no matches)"));
+  EXPECT_EQ(RunOn(dir_ / "nowhere", "search rare").exit_code, 1);
+}
+
+}  // namespace
+}  // namespace annals::test
