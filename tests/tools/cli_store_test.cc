@@ -117,9 +117,13 @@ TEST_F(CliStoreTest, BackupAndRestoreRoundTrip) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("--force"));
   EXPECT_THAT(Run(db, "stats").out, HasSubstr("head seq        13"));
+  // A store with a search index (STORE/search) is still a store to replace,
+  // and the index answers for the restored log.
+  EXPECT_THAT(Run(db, "search later --format csv").out, HasSubstr(",13,13,"));
   Result forced = Run(db, "restore --force " + Quote(Path("b")));
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
   EXPECT_THAT(Run(db, "stats").out, HasSubstr("head seq        12"));
+  EXPECT_THAT(Run(db, "search later --format csv").out, Not(HasSubstr(",13,13,")));
 
   Result not_backup = Run(Path("x"), "restore " + Quote(Path("nothing")));
   EXPECT_EQ(not_backup.exit_code, 1);

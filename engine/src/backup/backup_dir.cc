@@ -64,8 +64,10 @@ bool IsStoreOnly(const fs::path& dir, std::string* odd) {
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
        it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    const bool ours = it->is_directory(ec) && !it->is_symlink(ec) ? name == "bulk"
-                                                                   : IsRocksDbFile(name);
+    // "bulk": ingestion's scratch files; "search": the full-text indexes.
+    const bool ours = it->is_directory(ec) && !it->is_symlink(ec)
+                          ? name == "bulk" || name == "search"
+                          : IsRocksDbFile(name);
     if (!ours) {
       if (odd != nullptr) *odd = name;
       return false;
