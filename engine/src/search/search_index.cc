@@ -24,7 +24,6 @@ constexpr char kCheckpointIdKey[] = "annals.checkpoint_id";
 constexpr uint64_t kBatchEvents = 10000;
 
 std::string SeqTerm(uint64_t seq) { return absl::StrCat("S", seq); }
-std::string VersionTerm(uint64_t seq) { return absl::StrCat("V", seq); }
 
 // Applies log events to the index (inside the caller's transaction).
 class Indexer {
@@ -62,13 +61,13 @@ class Indexer {
     for (const std::string& t : s.targets) doc.add_boolean_term(NameTerm("XA", NormalizeName(t)));
     for (const std::string& t : s.topics) doc.add_boolean_term(NameTerm("XT", NormalizeName(t)));
     doc.add_boolean_term(SeqTerm(seq));
-    const std::string unique = VersionTerm(version);
-    doc.add_boolean_term(unique);
     doc.add_value(kValidFrom, OrderedValue(static_cast<int64_t>(version)));
     doc.add_value(kValidUntil, OrderedValue(static_cast<int64_t>(kForever)));
     doc.add_value(kOccurred, OrderedValue(s.occurred_at.micros));
     doc.set_data(absl::StrCat(seq, " ", version));
-    db_.replace_document(unique, doc);  // idempotent if a batch is applied again
+    // A batch commits with its checkpoint in one transaction (no automatic
+    // commit inside one), so no version after the checkpoint is stored yet.
+    db_.add_document(doc);
   }
 
   // Ends the current version of statement `seq` at event `at`.

@@ -20,9 +20,10 @@ namespace annals::internal {
 
 // Document layout (kLayout in the index's metadata):
 //  - terms: content and quote through Xapian's TermGenerator (positions
-//    kept, for phrases), stemmed as the index's language says;
+//    kept, for phrases), stemmed (only) as the index's language says;
 //  - boolean terms: "XA" + each normalised actor (speaker and targets),
-//    "XT" + each normalised topic (NameTerm), "S" + the statement's seq;
+//    "XT" + each normalised topic (NameTerm), "S" + the statement's seq
+//    (on each of its versions);
 //  - values: kValidFrom (the version's seq), kValidUntil (the seq of the
 //    correction or retraction that ended it; kForever while current),
 //    kOccurred (occurred_at), each OrderedValue-encoded;
