@@ -14,8 +14,10 @@
 // An index of another log (its checkpoint beyond the head, or naming
 // another event there) or of an older layout is rebuilt from seq 1.
 //
-// Thread-safe; several processes may search one index: the catching up is
-// serialised by Xapian's write lock (a second writer waits).
+// Thread-safe; several processes may search one index: an index that
+// already answers is only read (no lock); catching up is serialised by
+// Xapian's write lock (a second writer waits), so a read-only store's
+// search writes its index only when it must catch it up.
 #ifndef ANNALS_SEARCH_H_
 #define ANNALS_SEARCH_H_
 
@@ -65,7 +67,10 @@ struct SearchHit {
 };
 
 struct SearchResult {
-  std::vector<SearchHit> hits;  // by score, ties by occurred_at then seq
+  // By score, ties by occurred_at then seq. The set of hits as of a seq
+  // never changes; their BM25 scores (and so which `limit` come first) use
+  // the statistics of the whole index, which grow with the log.
+  std::vector<SearchHit> hits;
   uint64_t as_of = 0;           // the log seq the answer is as of
   uint64_t estimated_matches = 0;  // Xapian's estimate of all matches
 };

@@ -75,6 +75,8 @@ absl::StatusOr<Xapian::Query> Parse(Xapian::Database& db, const SearchQuery& q) 
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   qp.set_database(db);  // for prefix* expansion
   qp.set_default_op(Xapian::Query::OP_AND);
+  // "a*" could name every word: its 1,000 most frequent completions.
+  qp.set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE |
                          Xapian::QueryParser::FLAG_WILDCARD;
@@ -130,7 +132,7 @@ absl::StatusOr<SearchResult> Search(const Engine& engine, const std::string& ind
     if (!parsed.ok()) return parsed.status();
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *parsed, *filters));
-    enquire.set_sort_by_relevance_then_value(internal::kOccurred, /*reverse=*/false);
+    enquire.set_sort_by_relevance_then_value(internal::kTieOrder, /*reverse=*/false);
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(q.limit));
     SearchResult result;
     result.as_of = as_of;

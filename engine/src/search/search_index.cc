@@ -1,9 +1,12 @@
 #include "search/search_index.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include <xapian.h>
 
@@ -16,10 +19,13 @@ namespace annals::internal {
 namespace {
 
 constexpr char kLayoutKey[] = "annals.layout";
-constexpr char kLayout[] = "1";
+constexpr char kLayout[] = "2";
 constexpr char kLanguageKey[] = "annals.language";
 constexpr char kCheckpointKey[] = "annals.checkpoint";
 constexpr char kCheckpointIdKey[] = "annals.checkpoint_id";
+// "annals.id." + each applied event's seq, zero-padded to 20 digits: its
+// id (to tell whether an index ahead of a head is of the same log).
+constexpr char kIdPrefix[] = "annals.id.";
 // Events applied per Xapian transaction (one commit with the checkpoint).
 constexpr uint64_t kBatchEvents = 10000;
 
@@ -64,6 +70,8 @@ class Indexer {
     doc.add_value(kValidFrom, OrderedValue(static_cast<int64_t>(version)));
     doc.add_value(kValidUntil, OrderedValue(static_cast<int64_t>(kForever)));
     doc.add_value(kOccurred, OrderedValue(s.occurred_at.micros));
+    doc.add_value(kTieOrder, OrderedValue(s.occurred_at.micros) +
+                                 OrderedValue(static_cast<int64_t>(seq)));
     doc.set_data(absl::StrCat(seq, " ", version));
     // A batch commits with its checkpoint in one transaction (no automatic
     // commit inside one), so no version after the checkpoint is stored yet.
@@ -74,11 +82,14 @@ class Indexer {
   void EndCurrent(uint64_t seq, uint64_t at) {
     const std::string term = SeqTerm(seq);
     const std::string forever = OrderedValue(static_cast<int64_t>(kForever));
-    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
-      Xapian::Document doc = db_.get_document(*it);
+    std::vector<Xapian::docid> versions;  // collected before any is changed
+    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it)
+      versions.push_back(*it);
+    for (Xapian::docid id : versions) {
+      Xapian::Document doc = db_.get_document(id);
       if (doc.get_value(kValidUntil) != forever) continue;
       doc.add_value(kValidUntil, OrderedValue(static_cast<int64_t>(at)));
-      db_.replace_document(*it, doc);
+      db_.replace_document(id, doc);
     }
   }
 
@@ -106,100 +117,161 @@ std::string NameTerm(std::string_view prefix, std::string_view normalized) {
     return std::string(prefix) + std::string(normalized);
   uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across runs
   for (unsigned char c : normalized) h = (h ^ c) * 1099511628211ull;
-  return std::string(prefix) + absl::StrCat("#", absl::Hex(h, absl::kZeroPad16));
+  // NUL never occurs in a stored name (Validate refuses it).
+  return std::string(prefix) + std::string(1, '\0') + absl::StrCat(absl::Hex(h, absl::kZeroPad16));
 }
 
-SearchIndex::SearchIndex(std::unique_ptr<Xapian::WritableDatabase> db, std::string language)
-    : db_(std::move(db)), language_(std::move(language)) {}
+SearchIndex::SearchIndex(std::unique_ptr<Xapian::Database> db) : db_(std::move(db)) {}
 
 SearchIndex::~SearchIndex() = default;
 
+namespace {
+
+// What an index needs before it can answer for a log whose head is `head`.
+enum class Fit { kCurrent, kBehind, kReset };
+
+std::string IdKey(uint64_t seq) {
+  std::string digits = absl::StrCat(seq);
+  return absl::StrCat(kIdPrefix, std::string(20 - digits.size(), '0'), digits);
+}
+
+// Whether the log's event at `seq` has the id `id`; a seq the log no
+// longer has (lost to a repair) is "no".
+absl::StatusOr<bool> SameEvent(const Engine& engine, uint64_t seq, const std::string& id) {
+  auto e = engine.Get(seq);
+  if (absl::IsNotFound(e.status()) || absl::IsDataLoss(e.status())) return false;
+  if (!e.ok()) return e.status();
+  return e->id == id;
+}
+
+// An index ahead of the head (another process's engine saw more of the
+// log) answers for the head exactly if it indexed the same event there:
+// what came after the head only ever set seqs after it.
+absl::StatusOr<Fit> JudgeAhead(const Xapian::Database& db, const Engine& engine,
+                               uint64_t head) {
+  if (head == 0) return Fit::kCurrent;  // nothing to find
+  auto same = SameEvent(engine, head, db.get_metadata(IdKey(head)));
+  if (!same.ok()) return same.status();
+  return *same ? Fit::kCurrent : Fit::kReset;
+}
+
+// Reads the index's metadata: kCurrent (answer as it is), kBehind (apply
+// the events after *checkpoint), kReset (another log, layout or language:
+// rebuild). kFailedPrecondition for a Xapian database that is not ours or
+// was made by a newer annals.
+absl::StatusOr<Fit> Judge(const Xapian::Database& db, const Engine& engine,
+                          const std::string& language, const std::string& dir, uint64_t head,
+                          uint64_t* checkpoint) {
+  *checkpoint = 0;
+  const std::string layout = db.get_metadata(kLayoutKey);
+  if (layout.empty()) {
+    if (db.get_doccount() > 0 || db.metadata_keys_begin() != db.metadata_keys_end())
+      return absl::FailedPreconditionError(
+          absl::StrCat(dir, " holds a Xapian database that is not an annals search index"));
+    return head == 0 ? Fit::kCurrent : Fit::kBehind;
+  }
+  int version = 0;
+  if (absl::SimpleAtoi(layout, &version) && version > std::atoi(kLayout))
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir, " is a search index of a newer annals (layout ", layout, ")"));
+  if (layout != kLayout || db.get_metadata(kLanguageKey) != language) return Fit::kReset;
+  if (!absl::SimpleAtoi(db.get_metadata(kCheckpointKey), checkpoint)) return Fit::kReset;
+  if (*checkpoint > head) return JudgeAhead(db, engine, head);
+  if (*checkpoint > 0) {
+    auto same = SameEvent(engine, *checkpoint, db.get_metadata(kCheckpointIdKey));
+    if (!same.ok()) return same.status();
+    if (!*same) return Fit::kReset;
+  }
+  return *checkpoint == head ? Fit::kCurrent : Fit::kBehind;
+}
+
+// Applies the events after `checkpoint` up to `upto`, each kBatchEvents in
+// one transaction committed with the checkpoint.
+absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
+                     const std::string& language, uint64_t checkpoint, uint64_t upto) {
+  if (checkpoint >= upto) return absl::OkStatus();
+  std::unique_ptr<LogIterator> it = engine.NewIterator(checkpoint + 1);
+  Indexer indexer(db, language);
+  uint64_t in_batch = 0;
+  std::string last_id;
+  auto commit = [&] {
+    db.set_metadata(kCheckpointKey, absl::StrCat(checkpoint));
+    db.set_metadata(kCheckpointIdKey, last_id);
+    db.commit_transaction();
+  };
+  db.begin_transaction();
+  for (; it->Valid() && it->event().seq <= upto; it->Next()) {
+    const Event& e = it->event();
+    indexer.Apply(e);
+    db.set_metadata(IdKey(e.seq), e.id);
+    checkpoint = e.seq;
+    last_id = e.id;
+    if (++in_batch < kBatchEvents) continue;
+    commit();
+    db.begin_transaction();
+    in_batch = 0;
+  }
+  if (absl::Status s = it->status(); !s.ok()) {
+    db.cancel_transaction();
+    return s;
+  }
+  if (in_batch > 0) commit();
+  else db.cancel_transaction();
+  return absl::OkStatus();
+}
+
+// Under the index's write lock: judges it again (another process may have
+// caught it up meanwhile), rebuilds it if it must, and catches it up.
+absl::Status Update(const Engine& engine, const std::string& dir, const std::string& language,
+                    uint64_t head) {
+  auto db = OpenDb(dir, Xapian::DB_CREATE_OR_OPEN);
+  uint64_t checkpoint = 0;
+  auto fit = Judge(*db, engine, language, dir, head, &checkpoint);
+  if (!fit.ok()) return fit.status();
+  if (*fit == Fit::kCurrent) return absl::OkStatus();
+  if (*fit == Fit::kReset || db->get_metadata(kLayoutKey).empty()) {
+    if (*fit == Fit::kReset) {
+      db.reset();  // ours (its layout record says so): rebuilt from seq 1
+      db = OpenDb(dir, Xapian::DB_CREATE_OR_OVERWRITE);
+      checkpoint = 0;
+    }
+    db->set_metadata(kLayoutKey, kLayout);
+    db->set_metadata(kLanguageKey, language);
+    db->set_metadata(kCheckpointKey, "0");
+    db->commit();
+  }
+  return CatchUp(*db, engine, language, checkpoint, head);
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::OpenCaughtUp(
     const Engine& engine, const std::string& dir, const std::string& language, uint64_t upto) {
+  const std::string what = "opening the search index " + dir;
+  // Readers take no lock: an index that already answers is only read.
+  auto current = XapianCall(what, [&]() -> absl::StatusOr<std::unique_ptr<Xapian::Database>> {
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "iamglass", ec)) return nullptr;
+    auto db = std::make_unique<Xapian::Database>(dir);
+    uint64_t checkpoint = 0;
+    auto fit = Judge(*db, engine, language, dir, upto, &checkpoint);
+    if (!fit.ok()) return fit.status();
+    return *fit == Fit::kCurrent ? std::move(db) : nullptr;
+  });
+  if (!current.ok()) return current.status();
+  if (*current) return std::unique_ptr<SearchIndex>(new SearchIndex(*std::move(current)));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create the search index ", dir, ": ", ec.message()));
-  auto db = XapianCall("opening the search index " + dir,
-                       [&]() -> absl::StatusOr<std::unique_ptr<Xapian::WritableDatabase>> {
-                         return OpenDb(dir, Xapian::DB_CREATE_OR_OPEN);
-                       });
-  if (!db.ok()) return db.status();
-  std::unique_ptr<SearchIndex> index(new SearchIndex(*std::move(db), language));
-  if (absl::Status s = index->CheckOrReset(engine, dir); !s.ok()) return s;
-  if (absl::Status s = index->CatchUp(engine, upto); !s.ok()) return s;
-  return index;
-}
-
-absl::Status SearchIndex::CheckOrReset(const Engine& engine, const std::string& dir) {
-  return XapianCall("opening the search index " + dir, [&]() -> absl::Status {
-    const std::string layout = db_->get_metadata(kLayoutKey);
-    if (layout.empty()) {
-      if (db_->get_doccount() > 0 || db_->metadata_keys_begin() != db_->metadata_keys_end())
-        return absl::FailedPreconditionError(
-            absl::StrCat(dir, " holds a Xapian database that is not an annals search index"));
-    }
-    bool reset = !layout.empty() && (layout != kLayout ||
-                                     db_->get_metadata(kLanguageKey) != language_);
-    uint64_t checkpoint = 0;
-    if (!reset && !layout.empty()) {
-      if (!absl::SimpleAtoi(db_->get_metadata(kCheckpointKey), &checkpoint))
-        return absl::DataLossError(absl::StrCat(dir, ": the search index has no checkpoint"));
-      if (checkpoint > engine.Head()) {
-        reset = true;  // an index of a longer (another) log
-      } else if (checkpoint > 0) {
-        auto e = engine.Get(checkpoint);
-        if (!e.ok()) return e.status();
-        reset = e->id != db_->get_metadata(kCheckpointIdKey);
-      }
-    }
-    if (reset) {
-      db_.reset();
-      db_ = OpenDb(dir, Xapian::DB_CREATE_OR_OVERWRITE);
-      checkpoint = 0;
-    }
-    if (layout.empty() || reset) {
-      db_->set_metadata(kLayoutKey, kLayout);
-      db_->set_metadata(kLanguageKey, language_);
-      db_->set_metadata(kCheckpointKey, "0");
-      db_->commit();
-    }
-    checkpoint_ = checkpoint;
-    return absl::OkStatus();
-  });
-}
-
-absl::Status SearchIndex::CatchUp(const Engine& engine, uint64_t upto) {
-  if (checkpoint_ >= upto) return absl::OkStatus();
-  std::unique_ptr<LogIterator> it = engine.NewIterator(checkpoint_ + 1);
-  return XapianCall("updating the search index", [&]() -> absl::Status {
-    Indexer indexer(*db_, language_);
-    uint64_t in_batch = 0;
-    std::string last_id;
-    db_->begin_transaction();
-    for (; it->Valid() && it->event().seq <= upto; it->Next()) {
-      const Event& e = it->event();
-      indexer.Apply(e);
-      checkpoint_ = e.seq;
-      last_id = e.id;
-      if (++in_batch < kBatchEvents) continue;
-      db_->set_metadata(kCheckpointKey, absl::StrCat(checkpoint_));
-      db_->set_metadata(kCheckpointIdKey, last_id);
-      db_->commit_transaction();
-      db_->begin_transaction();
-      in_batch = 0;
-    }
-    if (absl::Status s = it->status(); !s.ok()) {
-      db_->cancel_transaction();
-      return s;
-    }
-    if (in_batch > 0) {
-      db_->set_metadata(kCheckpointKey, absl::StrCat(checkpoint_));
-      db_->set_metadata(kCheckpointIdKey, last_id);
-    }
-    db_->commit_transaction();
-    return absl::OkStatus();
+  if (absl::Status s = XapianCall("updating the search index " + dir,
+                                  [&] { return Update(engine, dir, language, upto); });
+      !s.ok())
+    return s;
+  return XapianCall(what, [&]() -> absl::StatusOr<std::unique_ptr<SearchIndex>> {
+    return std::unique_ptr<SearchIndex>(
+        new SearchIndex(std::make_unique<Xapian::Database>(dir)));
   });
 }
 

@@ -13,7 +13,7 @@
 #include "annals/engine.h"
 
 namespace Xapian {
-class WritableDatabase;
+class Database;
 }
 
 namespace annals::internal {
@@ -26,11 +26,13 @@ namespace annals::internal {
 //    (on each of its versions);
 //  - values: kValidFrom (the version's seq), kValidUntil (the seq of the
 //    correction or retraction that ended it; kForever while current),
-//    kOccurred (occurred_at), each OrderedValue-encoded;
+//    kOccurred (occurred_at), each OrderedValue-encoded; kTieOrder, the
+//    order of equal scores (occurred_at, then the statement's seq);
 //  - data: "SEQ VERSION_SEQ".
 inline constexpr unsigned kValidFrom = 0;
 inline constexpr unsigned kValidUntil = 1;
 inline constexpr unsigned kOccurred = 2;
+inline constexpr unsigned kTieOrder = 3;  // occurred_at then the statement's seq
 inline constexpr uint64_t kForever = ~0ull >> 1;
 
 // `v` as 8 bytes whose bytewise order is the numeric order (Xapian compares
@@ -41,29 +43,28 @@ std::string OrderedValue(int64_t v);
 // longer than Xapian's term limit allows are hashed.
 std::string NameTerm(std::string_view prefix, std::string_view normalized);
 
-// An open index, caught up with a log. Not thread-safe; one per search.
+// An index that answers for a log's head, open for reading. Not
+// thread-safe; one per search.
 class SearchIndex {
  public:
-  // Opens (creating) the index for `language` in `dir`, waiting for another
-  // process's write lock, and applies `engine`'s events up to `upto`
-  // (rebuilding from seq 1 an index of another log or layout).
+  // Opens the index for `language` in `dir` for reading when it already
+  // answers for `engine` up to `upto` (also when it is ahead, on the same
+  // log: another process's engine saw more). Otherwise takes its write lock
+  // (waiting for another process's), creates it, or rebuilds it from seq 1
+  // (an index of another log, layout or language), applies the events up
+  // to `upto`, and opens the result for reading.
   static absl::StatusOr<std::unique_ptr<SearchIndex>> OpenCaughtUp(const Engine& engine,
                                                                   const std::string& dir,
                                                                   const std::string& language,
                                                                   uint64_t upto);
   ~SearchIndex();
 
-  Xapian::WritableDatabase& db() { return *db_; }
-  uint64_t checkpoint() const { return checkpoint_; }
+  Xapian::Database& db() { return *db_; }
 
  private:
-  SearchIndex(std::unique_ptr<Xapian::WritableDatabase> db, std::string language);
-  absl::Status CheckOrReset(const Engine& engine, const std::string& dir);
-  absl::Status CatchUp(const Engine& engine, uint64_t upto);
+  explicit SearchIndex(std::unique_ptr<Xapian::Database> db);
 
-  std::unique_ptr<Xapian::WritableDatabase> db_;
-  std::string language_;
-  uint64_t checkpoint_ = 0;
+  std::unique_ptr<Xapian::Database> db_;
 };
 
 }  // namespace annals::internal

@@ -176,8 +176,12 @@ TEST_P(SearchModelTest, RandomLogMatchesTheOracle) {
         const std::map<uint64_t, Statement> want = Oracle(*model, as_of, q, shape);
         std::map<uint64_t, Statement> have;
         double last = 1e300;
+        const ModelLog::View view = model->ViewAt(as_of);
         for (const SearchHit& h : got->hits) {
           have[h.seq] = h.event.statement;
+          auto latest = view.latest_correction.find(h.seq);
+          EXPECT_EQ(h.version_seq, latest == view.latest_correction.end() ? h.seq
+                                                                          : latest->second);
           EXPECT_EQ(h.event.seq, h.seq);
           EXPECT_LE(h.score, last) << "not ranked by score";
           last = h.score;
@@ -285,5 +289,56 @@ TEST(SearchTest, AForeignXapianDatabaseIsRefusedAndKept) {
   EXPECT_EQ(kept.get_doccount(), 1u);
 }
 
+
+TEST(SearchTest, AReadOnlyEngineBehindTheIndexReadsItAsItIs) {
+  TempDir dir;
+  const std::string index = dir.Sub("search");
+  auto writer = Engine::Open(dir.Sub("store"), FastOptions());
+  ASSERT_TRUE(writer.ok());
+  auto append = [&](int i) {
+    return (*writer)->Append(Said("A", "cobalt " + std::to_string(i))).ok();
+  };
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(append(i));
+  Options ro = FastOptions();
+  ro.read_only = true;
+  auto reader = Engine::Open(dir.Sub("store"), ro);  // sees 10 events
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  for (int i = 10; i < 20; ++i) ASSERT_TRUE(append(i));
+  SearchQuery q;
+  q.text = "cobalt";
+  q.limit = 100;
+  EXPECT_EQ(Seqs(Search(**writer, index, q)).size(), 20u);  // the index at 20
+  const auto docs = [&] { return Xapian::Database(index + "/english").get_doccount(); };
+  ASSERT_EQ(docs(), 20u);
+  std::vector<uint64_t> seen = Seqs(Search(**reader, index, q));
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  EXPECT_EQ(docs(), 20u);  // read, not rebuilt
+  EXPECT_EQ(Xapian::Database(index + "/english").get_metadata("annals.checkpoint"), "20");
+}
+
+TEST(SearchTest, TiesGoByOccurredAtThenSeqAndLongNamesFilter) {
+  TempDir dir;
+  auto engine = Engine::Open(dir.Sub("store"), FastOptions());
+  ASSERT_TRUE(engine.ok());
+  const std::string long_name(300, 'n');
+  Statement a = Said(long_name, "same words here");
+  a.occurred_at = T("2025-03-02");
+  Statement b = Said("B", "same words here");
+  Statement c = Said("C", "same words here");
+  ASSERT_TRUE((*engine)->Append(a).ok());  // 1, the latest date
+  ASSERT_TRUE((*engine)->Append(b).ok());  // 2
+  ASSERT_TRUE((*engine)->Append(c).ok());  // 3
+  Statement b2 = b;
+  b2.verb = "stated";
+  ASSERT_TRUE((*engine)->Correct(2, b2, "verb").ok());  // a later version of 2
+  SearchQuery q;
+  q.text = "same words";
+  EXPECT_EQ(Seqs(Search(**engine, dir.Sub("search"), q)), (std::vector<uint64_t>{2, 3, 1}));
+  q.actor = long_name;
+  EXPECT_EQ(Seqs(Search(**engine, dir.Sub("search"), q)), (std::vector<uint64_t>{1}));
+  q.actor = std::string(299, 'n');
+  EXPECT_TRUE(Seqs(Search(**engine, dir.Sub("search"), q)).empty());
+}
 }  // namespace
 }  // namespace annals
