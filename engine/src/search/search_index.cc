@@ -1,5 +1,6 @@
 #include "search/search_index.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -26,8 +27,9 @@ constexpr char kCheckpointIdKey[] = "annals.checkpoint_id";
 // "annals.id." + each applied event's seq, zero-padded to 20 digits: its
 // id (to tell whether an index ahead of a head is of the same log).
 constexpr char kIdPrefix[] = "annals.id.";
-// Events applied per Xapian transaction (one commit with the checkpoint).
-constexpr uint64_t kBatchEvents = 10000;
+// Events applied per Xapian transaction (one commit with the checkpoint);
+// tests make it small (SetSearchBatchEventsForTest).
+std::atomic<uint64_t> batch_events{10000};
 
 std::string SeqTerm(uint64_t seq) { return absl::StrCat("S", seq); }
 
@@ -121,6 +123,8 @@ std::string NameTerm(std::string_view prefix, std::string_view normalized) {
   return std::string(prefix) + std::string(1, '\0') + absl::StrCat(absl::Hex(h, absl::kZeroPad16));
 }
 
+void SetSearchBatchEventsForTest(uint64_t n) { batch_events.store(n == 0 ? 10000 : n); }
+
 SearchIndex::SearchIndex(std::unique_ptr<Xapian::Database> db) : db_(std::move(db)) {}
 
 SearchIndex::~SearchIndex() = default;
@@ -206,7 +210,7 @@ absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
     db.set_metadata(IdKey(e.seq), e.id);
     checkpoint = e.seq;
     last_id = e.id;
-    if (++in_batch < kBatchEvents) continue;
+    if (++in_batch < batch_events.load()) continue;
     commit();
     db.begin_transaction();
     in_batch = 0;

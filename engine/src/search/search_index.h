@@ -43,6 +43,9 @@ std::string OrderedValue(int64_t v);
 // longer than Xapian's term limit allows are hashed.
 std::string NameTerm(std::string_view prefix, std::string_view normalized);
 
+// For tests: events per transaction (default 10,000; 0 restores it).
+void SetSearchBatchEventsForTest(uint64_t n);
+
 // An index that answers for a log's head, open for reading. Not
 // thread-safe; one per search.
 class SearchIndex {

@@ -20,6 +20,7 @@
 #include "engine/timeline/model.h"
 #include "engine/timeline/random_log.h"
 #include "gtest/gtest.h"
+#include "search/search_index.h"
 
 namespace annals {
 namespace {
@@ -139,6 +140,8 @@ TEST_P(SearchModelTest, RandomLogMatchesTheOracle) {
   options.decorate = Decorate;
   Generator gen(GetParam(), engine.get(), &generated, options);
   const std::string index = dir.Sub("search");
+  // Transactions of a few events: many commits, each with its checkpoint.
+  internal::SetSearchBatchEventsForTest(GetParam() % 7 + 2);
   // Half the log, a search (the index follows), the rest: the second
   // round's searches catch the index up from its checkpoint.
   const uint64_t size = test::RandomLogSize(GetParam());
@@ -194,6 +197,7 @@ TEST_P(SearchModelTest, RandomLogMatchesTheOracle) {
     }
   }
   EXPECT_GT(nonempty, checked / 4) << "the oracle found too little to test";
+  internal::SetSearchBatchEventsForTest(0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SearchModelTest, ::testing::Values(7, 311, 4242));
