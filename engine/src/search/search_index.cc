@@ -1,5 +1,6 @@
 #include "search/search_index.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -23,7 +24,6 @@ constexpr char kLayoutKey[] = "annals.layout";
 constexpr char kLayout[] = "2";
 constexpr char kLanguageKey[] = "annals.language";
 constexpr char kCheckpointKey[] = "annals.checkpoint";
-constexpr char kCheckpointIdKey[] = "annals.checkpoint_id";
 // "annals.id." + each applied event's seq, zero-padded to 20 digits: its
 // id (to tell whether an index ahead of a head is of the same log).
 constexpr char kIdPrefix[] = "annals.id.";
@@ -148,17 +148,6 @@ absl::StatusOr<bool> SameEvent(const Engine& engine, uint64_t seq, const std::st
   return e->id == id;
 }
 
-// An index ahead of the head (another process's engine saw more of the
-// log) answers for the head exactly if it indexed the same event there:
-// what came after the head only ever set seqs after it.
-absl::StatusOr<Fit> JudgeAhead(const Xapian::Database& db, const Engine& engine,
-                               uint64_t head) {
-  if (head == 0) return Fit::kCurrent;  // nothing to find
-  auto same = SameEvent(engine, head, db.get_metadata(IdKey(head)));
-  if (!same.ok()) return same.status();
-  return *same ? Fit::kCurrent : Fit::kReset;
-}
-
 // Reads the index's metadata: kCurrent (answer as it is), kBehind (apply
 // the events after *checkpoint), kReset (another log, layout or language:
 // rebuild). kFailedPrecondition for a Xapian database that is not ours or
@@ -180,16 +169,18 @@ absl::StatusOr<Fit> Judge(const Xapian::Database& db, const Engine& engine,
         dir, " is a search index of a newer annals (layout ", layout, ")"));
   if (layout != kLayout || db.get_metadata(kLanguageKey) != language) return Fit::kReset;
   if (!absl::SimpleAtoi(db.get_metadata(kCheckpointKey), checkpoint)) return Fit::kReset;
-  if (*checkpoint > head) return JudgeAhead(db, engine, head);
-  if (*checkpoint > 0) {
-    auto same = SameEvent(engine, *checkpoint, db.get_metadata(kCheckpointIdKey));
+  // Of the same log if it indexed the same event at its checkpoint, or,
+  // ahead of the head (another process's engine saw more of the log), at
+  // the head: what came after the head only ever set seqs after it.
+  if (const uint64_t at = std::min(*checkpoint, head); at > 0) {
+    auto same = SameEvent(engine, at, db.get_metadata(IdKey(at)));
     if (!same.ok()) return same.status();
     if (!*same) return Fit::kReset;
   }
-  return *checkpoint == head ? Fit::kCurrent : Fit::kBehind;
+  return *checkpoint >= head ? Fit::kCurrent : Fit::kBehind;
 }
 
-// Applies the events after `checkpoint` up to `upto`, each kBatchEvents in
+// Applies the events after `checkpoint` up to `upto`, batch_events per
 // one transaction committed with the checkpoint.
 absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
                      const std::string& language, uint64_t checkpoint, uint64_t upto) {
@@ -197,10 +188,8 @@ absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
   std::unique_ptr<LogIterator> it = engine.NewIterator(checkpoint + 1);
   Indexer indexer(db, language);
   uint64_t in_batch = 0;
-  std::string last_id;
   auto commit = [&] {
     db.set_metadata(kCheckpointKey, absl::StrCat(checkpoint));
-    db.set_metadata(kCheckpointIdKey, last_id);
     db.commit_transaction();
   };
   db.begin_transaction();
@@ -209,7 +198,6 @@ absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
     indexer.Apply(e);
     db.set_metadata(IdKey(e.seq), e.id);
     checkpoint = e.seq;
-    last_id = e.id;
     if (++in_batch < batch_events.load()) continue;
     commit();
     db.begin_transaction();
