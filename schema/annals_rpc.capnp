@@ -154,7 +154,8 @@ interface Store {
   # backup: into `destination` (an absolute path on the server's machine),
   # as annals::Backup; the results are its BackupInfo.
   backup @17 (destination :Text)
-      -> (status :Status, path :Text, head :UInt64, bytes :UInt64, backupId :UInt32);
+      -> (status :Status, path :Text, head :UInt64, bytes :UInt64, backupId :UInt32,
+          searchIndexes :List(Text));
   readProjection @18 (name :Text, key :Text) -> (status :Status, value :Data, found :Bool);
   sync @19 () -> (status :Status);
 

@@ -124,6 +124,17 @@ TEST_F(CliStoreTest, BackupAndRestoreRoundTrip) {
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
   EXPECT_THAT(Run(db, "stats").out, HasSubstr("head seq        12"));
   EXPECT_THAT(Run(db, "search later --format csv").out, Not(HasSubstr(",13,13,")));
+  // The search index goes into a backup and comes back with it, checked.
+  Result indexed = Run(db, "backup " + Quote(Path("with-index")));
+  EXPECT_EQ(indexed.exit_code, 0) << indexed.err;
+  EXPECT_THAT(indexed.out, HasSubstr("search indexes: english"));
+  Result back = Run(Path("restored2"), "restore " + Quote(Path("with-index")));
+  EXPECT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_THAT(back.out, HasSubstr("search indexes: english"));
+  EXPECT_TRUE(fs::exists(Path("restored2") + "/search/english/iamglass"));
+  Result checked = Run(Path("restored2"), "verify");
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  EXPECT_THAT(checked.out, HasSubstr("projections: actors, topics, search:english"));
 
   Result not_backup = Run(Path("x"), "restore " + Quote(Path("nothing")));
   EXPECT_EQ(not_backup.exit_code, 1);

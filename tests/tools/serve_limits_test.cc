@@ -212,7 +212,14 @@ TEST_F(ServeLimitsTest, AcceptOutOfFileDescriptorsBacksOffAndRecovers) {
   auto again = Connect(server.address);  // accepted once descriptors are free
   ASSERT_TRUE(again.ok()) << again.status();
   ASSERT_TRUE((*again)->Head().ok());
-  EXPECT_EQ(CountLines(ReadFile(server.log), "accepting again"), 1u) << ReadFile(server.log);
+  // Freed descriptors go first to the flood's closed connections still in
+  // the listen queue, so the server may run out once more while it closes
+  // them: each failure episode is logged once and ends with one "accepting
+  // again", the last of them before `again` was served.
+  log = ReadFile(server.log);
+  const size_t recovered = CountLines(log, "accepting again");
+  EXPECT_GE(recovered, 1u) << log;
+  EXPECT_EQ(CountLines(log, "accept failed"), recovered) << log;
   again->reset();
   client->reset();
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);

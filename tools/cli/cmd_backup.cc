@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "annals/backup.h"
 #include "annals/status.h"
@@ -44,6 +45,15 @@ void NoteLeftStaging(const std::string& target) {
   }
 }
 
+// The search indexes a backup or restored store holds (one it lacks is
+// built from the log by the first search).
+void PrintSearchIndexes(const std::vector<std::string>& languages) {
+  if (languages.empty()) return;
+  std::string names;
+  for (const std::string& l : languages) names += (names.empty() ? "" : ", ") + l;
+  std::printf("search indexes: %s\n", EscapeForTerminal(names).c_str());
+}
+
 }  // namespace
 
 Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
@@ -74,6 +84,7 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
                 EscapeForTerminal(g.db).c_str(), EscapeForTerminal(info->path).c_str(),
                 info->backup_id, static_cast<unsigned long long>(info->head),
                 info->bytes / 1048576.0);
+    PrintSearchIndexes(info->search_indexes);
     return kExitOk;
   };
 }
@@ -104,6 +115,7 @@ Runner AddRestore(CLI::App& app, const GlobalFlags& g) {
     std::printf("restored %s to %s: seqs 1..%llu, %.1f MiB\n",
                 EscapeForTerminal(f->dir).c_str(), EscapeForTerminal(g.db).c_str(), static_cast<unsigned long long>(info->head),
                 info->bytes / 1048576.0);
+    PrintSearchIndexes(info->search_indexes);
     return kExitOk;
   };
 }

@@ -106,7 +106,8 @@ Runner AddSearch(CLI::App& app, const GlobalFlags& g) {
   cmd->add_option("QUERY", f->words, "the words to search for")->required();
   cmd->add_option("--actor", f->actor,
                   "only statements by or about this actor (aliases apply)");
-  cmd->add_option("--topic", f->topic, "only statements on this topic");
+  cmd->add_option("--topic", f->topic, "only statements on this topic, or on a topic holding all its words "
+                  "(\"rare earth\" finds \"rare earth metals\")");
   cmd->add_option("--from", f->from, "only statements that occurred at or after DATE");
   cmd->add_option("--to", f->to,
                   "only statements that occurred at or before DATE (the whole period)");

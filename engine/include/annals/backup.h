@@ -8,13 +8,16 @@
 // lack; restore takes the newest. Each copy holds the log exactly as it
 // stood at one instant (seqs 1..BackupInfo::head, with their indexes) and
 // the projections as far as they had been built then; projections catch
-// up when the restored store is opened. A backup is not itself a store:
+// up when the restored store is opened. The store's full-text search
+// indexes are copied too (caught up first), into BACKUP/search/ID; a
+// backup directory keeps those of its newest copy only. A backup is not itself a store:
 // restore it (RestoreStore, `annals restore`) to use it.
 #ifndef ANNALS_BACKUP_H_
 #define ANNALS_BACKUP_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
@@ -27,6 +30,11 @@ struct BackupInfo {
   uint64_t head = 0;   // it holds the log's seqs 1..head
   uint64_t bytes = 0;  // size of its files (a backup: of its newest copy's files)
   uint32_t backup_id = 0;  // a backup: the number of the newest copy in it
+  // The languages whose full-text search index (annals/search.h) the
+  // backup (or restored store) holds; one the store lacks, or whose index
+  // is not annals's or is damaged, is rebuilt from the log by the restored
+  // store's first search.
+  std::vector<std::string> search_indexes;
 };
 
 // Backs up the store `engine` has open into directory `dir`, which must be

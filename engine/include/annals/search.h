@@ -41,7 +41,11 @@ struct SearchQuery {
   // (at least one letter before the *). Words are stemmed in `language`.
   std::string text;
   // Only statements naming this actor as speaker or target (aliases as of
-  // the query point apply) and/or listing this topic; "" = any.
+  // the query point apply) and/or listing this topic; "" = any. A topic
+  // also finds the topics whose words (split at spaces and punctuation,
+  // stemmed in `language`) include all of its words: "rare earth" finds
+  // "rare earth metals" and "Rare-earth exports" (names over 200 bytes
+  // only exactly).
   std::string actor;
   std::string topic;
   // Only statements whose occurred_at lies in [from, EndOfPeriod(to)]

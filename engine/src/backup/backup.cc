@@ -6,7 +6,8 @@
 // which is checked and then backed up the same way. A new backup directory
 // is made under a fresh name beside its target and renamed into place, so
 // a failed backup leaves nothing half-made, and nothing the command did
-// not create is ever removed.
+// not create is ever removed. The store's search indexes are copied in
+// beside (backup/search_copy.h).
 #include "annals/backup.h"
 #include "annals/verify.h"
 
@@ -14,10 +15,12 @@
 #include <functional>
 #include <memory>
 #include <system_error>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "annals/status.h"
 #include "backup/backup_dir.h"
+#include "backup/search_copy.h"
 #include "facade/services.h"
 
 namespace annals {
@@ -72,9 +75,18 @@ absl::Status CheckCopy(const std::string& dir) {
 
 using AddFn = std::function<absl::StatusOr<uint64_t>(const fs::path& backup_dir)>;
 
+// The store whose search indexes go into the backup with it.
+struct SearchSource {
+  const Engine* engine;
+  fs::path root;  // STORE/search
+};
+
 // Runs `add` on `target` if it is an annals backup already, otherwise on a
-// fresh staging directory that is marked and renamed to `target`.
-absl::StatusOr<BackupInfo> AddInto(const fs::path& target, const AddFn& add) {
+// fresh staging directory that is marked and renamed to `target`; the
+// search indexes are copied first, then published under the new backup's
+// number.
+absl::StatusOr<BackupInfo> AddInto(const fs::path& target, const SearchSource& search,
+                                   const AddFn& add) {
   fs::path dir = target;
   std::unique_ptr<Scratch> staging;
   if (!internal::IsAnnalsBackup(target)) {
@@ -83,8 +95,21 @@ absl::StatusOr<BackupInfo> AddInto(const fs::path& target, const AddFn& add) {
     staging = std::make_unique<Scratch>(*made);
     dir = *made;
   }
+  std::vector<std::string> languages;
+  auto staged = internal::StageSearchIndexes(*search.engine, search.root, dir, &languages);
+  if (!staged.ok()) return staged.status();
+  // Ours (made just now): removed unless published.
+  Scratch staged_copy(*staged);
   auto head = add(dir);
   if (!head.ok()) return head.status();
+  if (!staged->empty()) {
+    auto reader = internal::OpenBackupReader(dir);
+    if (!reader.ok()) return reader.status();
+    auto newest = internal::Newest(**reader, dir);
+    if (!newest.ok()) return newest.status();
+    if (auto st = internal::PublishSearchIndexes(*staged, dir, newest->id); !st.ok()) return st;
+    staged_copy.Release();
+  }
   if (staging != nullptr) {
     if (auto st = internal::WriteMarker(dir); !st.ok()) return st;
     if (auto st = internal::MoveIntoPlace(dir, target); !st.ok()) return st;
@@ -99,12 +124,16 @@ absl::StatusOr<BackupInfo> AddInto(const fs::path& target, const AddFn& add) {
   info.head = newest->head;
   info.bytes = newest->bytes;
   info.backup_id = newest->id;
+  info.search_indexes = std::move(languages);
+  if (!info.search_indexes.empty())
+    info.bytes += internal::DirBytes(target / "search" / absl::StrCat(newest->id));
   return info;
 }
 
 // A read-only engine: its view copied into a scratch store beside the
 // target, checked, then backed up from there.
-absl::StatusOr<BackupInfo> BackupView(const EngineServices& services, const fs::path& target) {
+absl::StatusOr<BackupInfo> BackupView(const Engine& engine, const EngineServices& services,
+                                      const fs::path& target) {
   auto made = internal::MakeStaging(target, "annals-copy");
   if (!made.ok()) return made.status();
   Scratch scratch(*made);
@@ -117,7 +146,9 @@ absl::StatusOr<BackupInfo> BackupView(const EngineServices& services, const fs::
   auto opened = Engine::Open(copy, o);
   if (!opened.ok()) return opened.status();
   EngineServices* copied = internal::ServicesOf(**opened);
-  return AddInto(target, [&](const fs::path& dir) { return copied->AddBackup(dir.string()); });
+  const SearchSource search{&engine, fs::path(services.store_path()) / "search"};
+  return AddInto(target, search,
+                 [&](const fs::path& dir) { return copied->AddBackup(dir.string()); });
 }
 
 }  // namespace
@@ -128,8 +159,10 @@ absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir) 
   const fs::path target = internal::Normal(dir);
   if (!internal::IsAnnalsBackup(target))
     if (auto st = CheckTarget(target); !st.ok()) return st;
-  if (services->read_only()) return BackupView(*services, target);
-  return AddInto(target, [&](const fs::path& d) { return services->AddBackup(d.string()); });
+  if (services->read_only()) return BackupView(engine, *services, target);
+  const SearchSource search{&engine, fs::path(services->store_path()) / "search"};
+  return AddInto(target, search,
+                 [&](const fs::path& d) { return services->AddBackup(d.string()); });
 }
 
 absl::StatusOr<BackupInfo> BackupStore(const std::string& store_path,

@@ -4,11 +4,13 @@
 // the backup recorded, and only then put in place. The target may be
 // missing, an empty directory, or (with RestoreOptions::overwrite) an
 // annals store and nothing else; never the backup or a directory holding
-// it, and never anything else.
+// it, and never anything else. The backup's copies of the search indexes
+// go into the restored store's search/ (backup/search_copy.h).
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -20,6 +22,7 @@
 #include "annals/backup.h"
 #include "annals/status.h"
 #include "backup/backup_dir.h"
+#include "backup/search_copy.h"
 #include "model/error_kinds.h"
 
 namespace annals {
@@ -173,14 +176,22 @@ absl::StatusOr<BackupInfo> RestoreStore(const std::string& backup_dir,
   auto staging = internal::MakeStaging(dest, "annals-restore");
   if (!staging.ok()) return staging.status();
   bool swapped = false;
-  absl::Status st = RestoreInto(src, *staging).status();
+  auto newest = RestoreInto(src, *staging);
+  absl::Status st = newest.status();
+  if (st.ok()) st = internal::RestoreSearchIndexes(src, newest->id, *staging);
   if (st.ok()) st = PutInPlace(*staging, dest, *target, &swapped);
   if (!st.ok()) {
     if (!swapped) fs::remove_all(*staging, ec);  // ours (mkdtemp): the restored copy
     return st;
   }
   auto info = Describe(dest);
-  if (info.ok()) info->bytes = internal::DirBytes(dest);
+  if (!info.ok()) return info;
+  info->bytes = internal::DirBytes(dest);
+  info->backup_id = newest->id;
+  const fs::path indexes = src / "search" / absl::StrCat(newest->id);
+  for (fs::directory_iterator it(indexes, ec), end; !ec && it != end; it.increment(ec))
+    info->search_indexes.push_back(it->path().filename().string());
+  std::sort(info->search_indexes.begin(), info->search_indexes.end());
   return info;
 }
 

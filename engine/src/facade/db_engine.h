@@ -88,6 +88,7 @@ class DbEngine final : public Engine, public EngineServices {
       std::span<const Statement> statements, std::span<const std::string> ids,
       const AppendOptions& options) override;
   bool read_only() const override { return store_->read_only(); }
+  std::string store_path() const override { return path(); }
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
   std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const override {

@@ -140,6 +140,11 @@ absl::StatusOr<std::vector<AppendResult>> ReaderEngine::AppendValidated(
   return instance_->engine->AppendValidated(statements, ids, options);
 }
 
+std::string ReaderEngine::store_path() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return instance_->engine->path();
+}
+
 absl::StatusOr<uint64_t> ReaderEngine::AddBackup(const std::string&) const {
   return absl::FailedPreconditionError("a read-only engine's view is copied with CopyView");
 }

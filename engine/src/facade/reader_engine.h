@@ -80,6 +80,7 @@ class ReaderEngine final : public Engine, public EngineServices {
       std::span<const Statement> statements, std::span<const std::string> ids,
       const AppendOptions& options) override;
   bool read_only() const override { return true; }
+  std::string store_path() const override;
   absl::StatusOr<uint64_t> AddBackup(const std::string& backup_dir) const override;
   absl::Status CopyView(const std::string& dir) const override;
   std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const override;

@@ -26,6 +26,8 @@ class EngineServices {
       std::span<const Statement> statements, std::span<const std::string> ids,
       const AppendOptions& options) = 0;
   virtual bool read_only() const = 0;
+  // The store's directory, as opened.
+  virtual std::string store_path() const = 0;
   // The aliases in force as of `as_of` (EventLog::AliasesAsOf), for checks
   // that must agree with Engine::Alias (the import's dry pass).
   virtual std::vector<AliasRecord> AliasesAsOf(uint64_t as_of) const = 0;

@@ -1,9 +1,11 @@
 // annals/search.h: catch the language's index up with the log, then one
 // Xapian query with the as-of, date, actor and topic filters as boolean
-// filters (they do not change the BM25 scores).
+// filters (they do not change the BM25 scores). A topic filter also takes
+// the topics whose words include its words.
 #include "annals/search.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <sstream>
 #include <string>
@@ -65,8 +67,39 @@ absl::StatusOr<Xapian::Query> Filters(const Engine& engine, const SearchQuery& q
       names.emplace_back(NameTerm("XA", n));
     all.emplace_back(Xapian::Query::OP_OR, names.begin(), names.end());
   }
-  if (!q.topic.empty()) all.emplace_back(NameTerm("XT", internal::NormalizeName(q.topic)));
   return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+}
+
+// The words of a normalised name, split at ASCII spaces and punctuation
+// (other bytes are letters), each stemmed.
+std::set<std::string> NameWords(std::string_view name, const Xapian::Stem& stem) {
+  std::set<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    const unsigned char c = i < name.size() ? static_cast<unsigned char>(name[i]) : ' ';
+    if (c >= 0x80 || std::isalnum(c)) continue;
+    if (i > start) out.insert(stem(std::string(name.substr(start, i - start))));
+    start = i + 1;
+  }
+  return out;
+}
+
+// Statements listing the topic, or any topic whose words (stemmed) include
+// all of its words: "rare earth" finds "rare earth metals" and
+// "Rare-earth exports". Topics are found among the index's own topic terms.
+Xapian::Query TopicFilter(const Xapian::Database& db, const SearchQuery& q) {
+  const std::string exact = internal::NormalizeName(q.topic);
+  std::vector<Xapian::Query> any = {Xapian::Query(NameTerm("XT", exact))};
+  const Xapian::Stem stem(q.language);
+  const std::set<std::string> want = NameWords(exact, stem);
+  if (want.empty()) return any.front();
+  for (auto t = db.allterms_begin("XT"); t != db.allterms_end("XT"); ++t) {
+    const std::string term = *t;
+    if (term.size() < 3 || term[2] == '\0') continue;  // a hashed long name
+    const std::set<std::string> have = NameWords(std::string_view(term).substr(2), stem);
+    if (std::includes(have.begin(), have.end(), want.begin(), want.end())) any.emplace_back(term);
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
 
 absl::StatusOr<Xapian::Query> Parse(Xapian::Database& db, const SearchQuery& q) {
@@ -130,8 +163,11 @@ absl::StatusOr<SearchResult> Search(const Engine& engine, const std::string& ind
     Xapian::Database& db = (*index)->db();
     auto parsed = Parse(db, q);
     if (!parsed.ok()) return parsed.status();
+    Xapian::Query filter = *filters;
+    if (!q.topic.empty())
+      filter = Xapian::Query(Xapian::Query::OP_AND, filter, TopicFilter(db, q));
     Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *parsed, *filters));
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *parsed, filter));
     enquire.set_sort_by_relevance_then_value(internal::kTieOrder, /*reverse=*/false);
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(q.limit));
     SearchResult result;

@@ -20,25 +20,19 @@
 namespace annals::internal {
 namespace {
 
-constexpr char kLayoutKey[] = "annals.layout";
-constexpr char kLayout[] = "2";
-constexpr char kLanguageKey[] = "annals.language";
-constexpr char kCheckpointKey[] = "annals.checkpoint";
-// "annals.id." + each applied event's seq, zero-padded to 20 digits: its
-// id (to tell whether an index ahead of a head is of the same log).
+// IdKey: "annals.id." + each applied event's seq, zero-padded to 20
+// digits: its id (to tell whether an index ahead of a head is of the same
+// log).
 constexpr char kIdPrefix[] = "annals.id.";
 // Events applied per Xapian transaction (one commit with the checkpoint);
 // tests make it small (SetSearchBatchEventsForTest).
 std::atomic<uint64_t> batch_events{10000};
 
-std::string SeqTerm(uint64_t seq) { return absl::StrCat("S", seq); }
-
 // Applies log events to the index (inside the caller's transaction).
 class Indexer {
  public:
   Indexer(Xapian::WritableDatabase& db, const std::string& language) : db_(db) {
-    generator_.set_stemmer(Xapian::Stem(language));
-    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    ConfigureGenerator(generator_, language);
   }
 
   void Apply(const Event& e) {
@@ -60,24 +54,9 @@ class Indexer {
 
  private:
   void AddVersion(uint64_t seq, uint64_t version, const Statement& s) {
-    Xapian::Document doc;
-    generator_.set_document(doc);
-    generator_.index_text(s.content);
-    generator_.increase_termpos();  // no phrase across the two fields
-    generator_.index_text(s.quote);
-    if (!s.speaker.empty()) doc.add_boolean_term(NameTerm("XA", NormalizeName(s.speaker)));
-    for (const std::string& t : s.targets) doc.add_boolean_term(NameTerm("XA", NormalizeName(t)));
-    for (const std::string& t : s.topics) doc.add_boolean_term(NameTerm("XT", NormalizeName(t)));
-    doc.add_boolean_term(SeqTerm(seq));
-    doc.add_value(kValidFrom, OrderedValue(static_cast<int64_t>(version)));
-    doc.add_value(kValidUntil, OrderedValue(static_cast<int64_t>(kForever)));
-    doc.add_value(kOccurred, OrderedValue(s.occurred_at.micros));
-    doc.add_value(kTieOrder, OrderedValue(s.occurred_at.micros) +
-                                 OrderedValue(static_cast<int64_t>(seq)));
-    doc.set_data(absl::StrCat(seq, " ", version));
     // A batch commits with its checkpoint in one transaction (no automatic
     // commit inside one), so no version after the checkpoint is stored yet.
-    db_.add_document(doc);
+    db_.add_document(VersionDocument(generator_, seq, version, kForever, s));
   }
 
   // Ends the current version of statement `seq` at event `at`.
@@ -106,6 +85,33 @@ std::unique_ptr<Xapian::WritableDatabase> OpenDb(const std::string& dir, int act
 
 }  // namespace
 
+std::string SeqTerm(uint64_t seq) { return absl::StrCat("S", seq); }
+
+void ConfigureGenerator(Xapian::TermGenerator& generator, const std::string& language) {
+  generator.set_stemmer(Xapian::Stem(language));
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
+
+Xapian::Document VersionDocument(Xapian::TermGenerator& generator, uint64_t seq,
+                                 uint64_t version, uint64_t until, const Statement& s) {
+  Xapian::Document doc;
+  generator.set_document(doc);
+  generator.index_text(s.content);
+  generator.increase_termpos();  // no phrase across the two fields
+  generator.index_text(s.quote);
+  if (!s.speaker.empty()) doc.add_boolean_term(NameTerm("XA", NormalizeName(s.speaker)));
+  for (const std::string& t : s.targets) doc.add_boolean_term(NameTerm("XA", NormalizeName(t)));
+  for (const std::string& t : s.topics) doc.add_boolean_term(NameTerm("XT", NormalizeName(t)));
+  doc.add_boolean_term(SeqTerm(seq));
+  doc.add_value(kValidFrom, OrderedValue(static_cast<int64_t>(version)));
+  doc.add_value(kValidUntil, OrderedValue(static_cast<int64_t>(until)));
+  doc.add_value(kOccurred, OrderedValue(s.occurred_at.micros));
+  doc.add_value(kTieOrder, OrderedValue(s.occurred_at.micros) +
+                               OrderedValue(static_cast<int64_t>(seq)));
+  doc.set_data(absl::StrCat(seq, " ", version));
+  return doc;
+}
+
 std::string OrderedValue(int64_t v) {
   const uint64_t u = static_cast<uint64_t>(v) ^ (1ull << 63);
   std::string out(8, '\0');
@@ -123,6 +129,11 @@ std::string NameTerm(std::string_view prefix, std::string_view normalized) {
   return std::string(prefix) + std::string(1, '\0') + absl::StrCat(absl::Hex(h, absl::kZeroPad16));
 }
 
+std::string IdKey(uint64_t seq) {
+  std::string digits = absl::StrCat(seq);
+  return absl::StrCat(kIdPrefix, std::string(20 - digits.size(), '0'), digits);
+}
+
 void SetSearchBatchEventsForTest(uint64_t n) { batch_events.store(n == 0 ? 10000 : n); }
 
 SearchIndex::SearchIndex(std::unique_ptr<Xapian::Database> db) : db_(std::move(db)) {}
@@ -133,11 +144,6 @@ namespace {
 
 // What an index needs before it can answer for a log whose head is `head`.
 enum class Fit { kCurrent, kBehind, kReset };
-
-std::string IdKey(uint64_t seq) {
-  std::string digits = absl::StrCat(seq);
-  return absl::StrCat(kIdPrefix, std::string(20 - digits.size(), '0'), digits);
-}
 
 // Whether the log's event at `seq` has the id `id`; a seq the log no
 // longer has (lost to a repair) is "no".

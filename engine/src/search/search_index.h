@@ -14,6 +14,8 @@
 
 namespace Xapian {
 class Database;
+class Document;
+class TermGenerator;
 }
 
 namespace annals::internal {
@@ -42,6 +44,27 @@ std::string OrderedValue(int64_t v);
 // The boolean term for a normalised name under `prefix` ("XA", "XT"); names
 // longer than Xapian's term limit allows are hashed.
 std::string NameTerm(std::string_view prefix, std::string_view normalized);
+
+// The index's metadata keys: its layout (kLayout), language, checkpoint
+// (the last seq applied) and, per applied event, its id (IdKey).
+inline constexpr char kLayoutKey[] = "annals.layout";
+inline constexpr char kLayout[] = "2";
+inline constexpr char kLanguageKey[] = "annals.language";
+inline constexpr char kCheckpointKey[] = "annals.checkpoint";
+std::string IdKey(uint64_t seq);
+
+// The boolean term on every version of statement `seq`.
+std::string SeqTerm(uint64_t seq);
+
+// Sets up `generator` as the index of `language` does.
+void ConfigureGenerator(Xapian::TermGenerator& generator, const std::string& language);
+
+// The document of statement `seq`'s version written by event `version`
+// (seq itself, or a correction), current until event `until` (kForever
+// while current); `generator` as ConfigureGenerator left it. Indexing and
+// verify share it, so verify compares with exactly what indexing writes.
+Xapian::Document VersionDocument(Xapian::TermGenerator& generator, uint64_t seq,
+                                 uint64_t version, uint64_t until, const Statement& s);
 
 // For tests: events per transaction (default 10,000; 0 restores it).
 void SetSearchBatchEventsForTest(uint64_t n);

@@ -355,6 +355,7 @@ class RemoteClient final : public Client {
         info.head = r.getHead();
         info.bytes = r.getBytes();
         info.backup_id = r.getBackupId();
+        for (auto lang : r.getSearchIndexes()) info.search_indexes.emplace_back(lang.cStr());
         return info;
       });
     });

@@ -429,6 +429,8 @@ class StoreService final : public rpc::Store::Server {
           res.setHead(info.head);
           res.setBytes(info.bytes);
           res.setBackupId(info.backup_id);
+          auto langs = res.initSearchIndexes(static_cast<unsigned>(info.search_indexes.size()));
+          for (unsigned i = 0; i < langs.size(); ++i) langs.set(i, info.search_indexes[i]);
         });
   }
 

@@ -27,26 +27,10 @@
 #include "verify/mention_check.h"
 #include "verify/problems.h"
 #include "verify/projection_check.h"
+#include "verify/search_check.h"
 #include "xxhash.h"
 
 namespace annals {
-
-const char* ProblemKindName(ProblemKind kind) {
-  switch (kind) {
-    case ProblemKind::kGap: return "gap";
-    case ProblemKind::kMisplacedSeq: return "misplaced_seq";
-    case ProblemKind::kUndecodable: return "undecodable";
-    case ProblemKind::kHeadMismatch: return "head_mismatch";
-    case ProblemKind::kIdMissing: return "id_missing";
-    case ProblemKind::kIdDangling: return "id_dangling";
-    case ProblemKind::kAmendRecord: return "amend_record";
-    case ProblemKind::kMetadata: return "metadata";
-    case ProblemKind::kProjectionMismatch: return "projection_mismatch";
-    case ProblemKind::kCheckpointAhead: return "checkpoint_ahead";
-    case ProblemKind::kDamagedFile: return "damaged_file";
-  }
-  return "unknown";
-}
 
 namespace internal {
 namespace {
@@ -76,8 +60,10 @@ struct LogFacts {
 
 class Verifier {
  public:
-  Verifier(const RawStore& store, const VerifyOptions& options, VerifyReport* report)
-      : store_(store), options_(options), sink_(report, options.max_problems) {}
+  Verifier(const RawStore& store, std::string path, const VerifyOptions& options,
+           VerifyReport* report)
+      : store_(store), path_(std::move(path)), options_(options),
+        sink_(report, options.max_problems) {}
 
   // Every check runs: one that meets damage (kDataLoss from a scan that
   // reached a bad block) reports where it stopped and the next goes on.
@@ -93,7 +79,8 @@ class Verifier {
         {&Verifier::CheckMeta, "the metadata check"},
         {&Verifier::CheckIds, "the id index check"},
         {&Verifier::CheckAmendRecords, "the amendment records check"},
-        {&Verifier::CheckProjections, "the projection check"}};
+        {&Verifier::CheckProjections, "the projection check"},
+        {&Verifier::CheckSearch, "the search index check"}};
     for (const auto& [step, name] : steps) {
       absl::Status st = (this->*step)();
       if (st.ok()) continue;
@@ -451,7 +438,19 @@ class Verifier {
     return absl::OkStatus();
   }
 
+  absl::Status CheckSearch() {
+    if (!options_.projections) return absl::OkStatus();
+    SearchCheck check;
+    check.store = &store_;
+    check.root = (fs::path(path_) / "search").string();
+    check.log_end = std::min(report().head, facts_.last);
+    check.log_damaged = !facts_.damaged.empty();
+    CheckSearchIndexes(check, sink_);
+    return absl::OkStatus();
+  }
+
   const RawStore& store_;
+  const std::string path_;
   const VerifyOptions& options_;
   ProblemSink sink_;
   LogFacts facts_;
@@ -480,7 +479,7 @@ absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
   if (!store.ok()) return store.status();
   VerifyReport report;
   {
-    internal::Verifier verifier(**store, options, &report);
+    internal::Verifier verifier(**store, path, options, &report);
     if (auto st = verifier.Run(); !st.ok()) return st;
   }
   return report;

@@ -1,0 +1,106 @@
+#include "backup/search_copy.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include <xapian.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "backup/backup_dir.h"
+#include "search/search_index.h"
+#include "search/xapian_status.h"
+
+namespace annals::internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+absl::Status FsError(const std::string& what, const fs::path& p, const std::error_code& ec) {
+  return absl::InternalError(absl::StrCat(what, " ", p.string(), ": ", ec.message()));
+}
+
+// The languages with an index under `root`, in order.
+std::vector<std::string> IndexedLanguages(const fs::path& root) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+    if (fs::exists(it->path() / "iamglass", ec)) out.push_back(it->path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Copies one caught-up index into `dest` (new), compacted; false if it is
+// left out.
+absl::StatusOr<bool> CopyIndex(const Engine& engine, const fs::path& dir,
+                               const std::string& language, const fs::path& dest) {
+  auto index = SearchIndex::OpenCaughtUp(engine, dir.string(), language, engine.Head());
+  // Not annals's, or damaged: left out (the restored store's first search
+  // builds it from the log); the log's backup matters more.
+  if (absl::IsFailedPrecondition(index.status()) || absl::IsDataLoss(index.status()))
+    return false;
+  if (!index.ok()) return index.status();
+  absl::Status st = XapianCall("copying the search index " + dir.string(), [&] {
+    (*index)->db().compact(dest.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<fs::path> StageSearchIndexes(const Engine& engine, const fs::path& store_search,
+                                            const fs::path& backup_dir,
+                                            std::vector<std::string>* languages) {
+  const std::vector<std::string> found = IndexedLanguages(store_search);
+  if (found.empty()) return fs::path();
+  std::error_code ec;
+  fs::create_directories(backup_dir / "search", ec);
+  if (ec) return FsError("cannot create", backup_dir / "search", ec);
+  auto staged = MakeStaging(backup_dir / "search" / "incoming", "copy");
+  if (!staged.ok()) return staged.status();
+  for (const std::string& language : found) {
+    auto copied = CopyIndex(engine, store_search / language, language, *staged / language);
+    if (!copied.ok()) {
+      fs::remove_all(*staged, ec);  // made here
+      return copied.status();
+    }
+    if (*copied) languages->push_back(language);
+  }
+  return *staged;
+}
+
+absl::Status PublishSearchIndexes(const fs::path& staged, const fs::path& backup_dir,
+                                  uint32_t id) {
+  const fs::path root = backup_dir / "search";
+  const fs::path dest = root / absl::StrCat(id);
+  std::error_code ec;
+  // A copy under this number is of a backup RocksDB no longer has (ids
+  // are reused only after one is deleted): annals's own, replaced.
+  if (fs::exists(dest, ec)) fs::remove_all(dest, ec);
+  if (ec) return FsError("cannot remove", dest, ec);
+  if (absl::Status st = MoveIntoPlace(staged, dest); !st.ok()) return st;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    uint32_t other = 0;
+    if (absl::SimpleAtoi(it->path().filename().string(), &other) && other < id) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+      if (rm) return FsError("cannot remove the older copy", it->path(), rm);
+    }
+  }
+  if (ec) return FsError("cannot list", root, ec);
+  return absl::OkStatus();
+}
+
+absl::Status RestoreSearchIndexes(const fs::path& backup_dir, uint32_t id,
+                                  const fs::path& store) {
+  const fs::path from = backup_dir / "search" / absl::StrCat(id);
+  std::error_code ec;
+  if (!fs::is_directory(from, ec)) return absl::OkStatus();
+  fs::copy(from, store / "search", fs::copy_options::recursive, ec);
+  if (ec) return FsError("cannot copy the search indexes of", from, ec);
+  return absl::OkStatus();
+}
+
+}  // namespace annals::internal

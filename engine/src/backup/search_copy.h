@@ -1,0 +1,42 @@
+// The full-text search indexes (STORE/search/LANG, search/search_index.h)
+// in a backup directory: BACKUP/search/ID/LANG holds a compacted copy of
+// each, caught up with the store and taken just before the RocksDB backup
+// numbered ID. A backup directory keeps the copies of its newest backup
+// only, since restore takes the newest; restore puts them in the restored
+// store, whose first search then has only the events after them to apply.
+#ifndef ANNALS_ENGINE_SRC_BACKUP_SEARCH_COPY_H_
+#define ANNALS_ENGINE_SRC_BACKUP_SEARCH_COPY_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "annals/engine.h"
+
+namespace annals::internal {
+
+// Catches up each annals search index under `store_search` with `engine`'s
+// head and copies it into a new directory under `backup_dir`/search (made
+// here). Indexes search refuses (not annals's) or finds damaged are left
+// out. Returns
+// the new directory, or an empty path when there is nothing to copy;
+// `languages` gets the languages copied.
+absl::StatusOr<std::filesystem::path> StageSearchIndexes(const Engine& engine,
+                                                         const std::filesystem::path& store_search,
+                                                         const std::filesystem::path& backup_dir,
+                                                         std::vector<std::string>* languages);
+
+// Renames `staged` (from StageSearchIndexes) to `backup_dir`/search/`id`
+// and removes the copies of older backups (numbered below `id`).
+absl::Status PublishSearchIndexes(const std::filesystem::path& staged,
+                                  const std::filesystem::path& backup_dir, uint32_t id);
+
+// Copies `backup_dir`/search/`id`, if there is one, to `store`/search.
+absl::Status RestoreSearchIndexes(const std::filesystem::path& backup_dir, uint32_t id,
+                                  const std::filesystem::path& store);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_BACKUP_SEARCH_COPY_H_

@@ -1,0 +1,261 @@
+// The search index as part of the store: `verify` compares it with a
+// replay of the log (each kind of damage found), and backups carry it to
+// the restored store.
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "annals/backup.h"
+#include "annals/search.h"
+#include "annals/verify.h"
+#include "engine/test_util.h"
+#include "gtest/gtest.h"
+#include "search/search_index.h"
+
+namespace annals {
+namespace {
+
+namespace fs = std::filesystem;
+using test::FastOptions;
+using test::T;
+using test::TempDir;
+
+Statement Said(const std::string& speaker, const std::string& content) {
+  Statement s;
+  s.speaker = speaker;
+  s.verb = "said";
+  s.content = content;
+  s.quote = "a quoted rare earth";
+  s.topics = {"minerals"};
+  s.occurred_at = T("2025-03-01");
+  return s;
+}
+
+std::vector<uint64_t> Seqs(const absl::StatusOr<SearchResult>& r) {
+  std::vector<uint64_t> out;
+  EXPECT_TRUE(r.ok()) << r.status();
+  if (r.ok())
+    for (const SearchHit& h : r->hits) out.push_back(h.seq);
+  return out;
+}
+
+SearchQuery Query(const std::string& text) {
+  SearchQuery q;
+  q.text = text;
+  q.limit = 100;
+  return q;
+}
+
+// A store of 6 statements, one corrected and one retracted, with its
+// English index caught up (in the store's search/).
+void Fill(Engine& e, const std::string& store) {
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(e.Append(Said("Speaker " + std::to_string(i % 2),
+                              "talks on rare earth metals, round " + std::to_string(i)))
+                    .ok());
+  Statement fixed = Said("Speaker 0", "talks on cobalt instead");
+  ASSERT_TRUE(e.Correct(1, fixed, "misquoted").ok());
+  ASSERT_TRUE(e.Retract(2, "withdrawn").ok());
+  ASSERT_EQ(Seqs(Search(e, store + "/search", Query("metals"))).size(), 4u);
+}
+
+class SearchVerifyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = dir_.Sub("store");
+    auto engine = Engine::Open(store_, FastOptions());
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    Fill(**engine, store_);
+  }
+
+  std::string IndexDir() const { return store_ + "/search/english"; }
+
+  // Changes the index behind verify's back.
+  void Tamper(const std::function<void(Xapian::WritableDatabase&)>& change) {
+    Xapian::WritableDatabase db(IndexDir(), Xapian::DB_OPEN);
+    change(db);
+    db.commit();
+  }
+
+  // The document of statement `seq` valid from `version`.
+  static Xapian::docid DocOf(Xapian::WritableDatabase& db, uint64_t seq, uint64_t version) {
+    const std::string term = internal::SeqTerm(seq);
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+      if (db.get_document(*it).get_value(internal::kValidFrom) ==
+          internal::OrderedValue(static_cast<int64_t>(version)))
+        return *it;
+    ADD_FAILURE() << "no document of " << seq << " as of " << version;
+    return 0;
+  }
+
+  VerifyReport Verify() {
+    auto report = VerifyStore(store_);
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.ok() ? *report : VerifyReport{};
+  }
+
+  // verify finds exactly one kind of problem: a search mismatch.
+  void ExpectMismatch(const std::string& what) {
+    VerifyReport r = Verify();
+    ASSERT_GT(r.problem_count, 0u) << what << " was not found";
+    for (const VerifyProblem& p : r.problems) {
+      EXPECT_EQ(p.kind, ProblemKind::kSearchMismatch) << p.detail;
+      EXPECT_EQ(p.subject, "search:english");
+    }
+  }
+
+  TempDir dir_;
+  std::string store_;
+};
+
+TEST_F(SearchVerifyTest, AnIndexMatchingTheLogIsChecked) {
+  VerifyReport r = Verify();
+  EXPECT_EQ(r.problem_count, 0u) << (r.problems.empty() ? "" : r.problems[0].detail);
+  EXPECT_EQ(r.projections_checked,
+            (std::vector<std::string>{"actors", "topics", "search:english"}));
+}
+
+TEST_F(SearchVerifyTest, AReopenedRetractedVersionIsFound) {
+  Tamper([](Xapian::WritableDatabase& db) {
+    Xapian::docid id = DocOf(db, 2, 2);
+    Xapian::Document d = db.get_document(id);
+    d.add_value(internal::kValidUntil, internal::OrderedValue(internal::kForever));
+    db.replace_document(id, d);
+  });
+  ExpectMismatch("a retracted statement made current again");
+}
+
+TEST_F(SearchVerifyTest, AMissingWordIsFound) {
+  Tamper([](Xapian::WritableDatabase& db) {
+    Xapian::docid id = DocOf(db, 3, 3);
+    Xapian::Document d = db.get_document(id);
+    d.remove_term("metals");
+    db.replace_document(id, d);
+  });
+  ExpectMismatch("a word removed from a document");
+}
+
+TEST_F(SearchVerifyTest, AnExtraOrMissingDocumentIsFound) {
+  Tamper([](Xapian::WritableDatabase& db) { db.add_document(db.get_document(DocOf(db, 4, 4))); });
+  ExpectMismatch("a document added twice");
+  Tamper([](Xapian::WritableDatabase& db) {
+    db.delete_document(db.get_lastdocid());
+    db.delete_document(DocOf(db, 1, 7));  // the correction's version
+  });
+  ExpectMismatch("a version's document deleted");
+}
+
+TEST_F(SearchVerifyTest, AWrongEventIdIsFound) {
+  Tamper([](Xapian::WritableDatabase& db) { db.set_metadata(internal::IdKey(3), "other"); });
+  ExpectMismatch("another event's id recorded");
+}
+
+TEST_F(SearchVerifyTest, AnIndexSearchWouldRebuildIsNotedNotCompared) {
+  Tamper([](Xapian::WritableDatabase& db) {
+    db.set_metadata(internal::IdKey(8), "another log");  // the checkpoint's event
+    db.add_document(Xapian::Document());                 // would not match
+  });
+  VerifyReport r = Verify();
+  EXPECT_EQ(r.problem_count, 0u) << (r.problems.empty() ? "" : r.problems[0].detail);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("search:english"), std::string::npos) << r.notes[0];
+  EXPECT_NE(r.notes[0].find("another log"), std::string::npos) << r.notes[0];
+}
+
+TEST(SearchBackupTest, ABackupCarriesTheIndexToTheRestoredStore) {
+  TempDir dir;
+  const std::string store = dir.Sub("store");
+  const std::string backup = dir.Sub("backup");
+  auto engine = Engine::Open(store, FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  Fill(**engine, store);
+  auto first = Backup(**engine, backup);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->search_indexes, (std::vector<std::string>{"english"}));
+  EXPECT_TRUE(fs::exists(fs::path(backup) / "search" / "1" / "english" / "iamglass"));
+
+  // More events, not yet searched: the backup catches the index up first,
+  // and keeps the newest backup's copy only.
+  ASSERT_TRUE((*engine)->Append(Said("Speaker 9", "metals again")).ok());
+  auto second = Backup(**engine, backup);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->backup_id, 2u);
+  EXPECT_FALSE(fs::exists(fs::path(backup) / "search" / "1"));
+  Xapian::Database copy((fs::path(backup) / "search" / "2" / "english").string());
+  EXPECT_EQ(copy.get_metadata(internal::kCheckpointKey), "9");
+  const std::vector<uint64_t> want = Seqs(Search(**engine, store + "/search", Query("metals")));
+  engine->reset();
+
+  const std::string restored = dir.Sub("restored");
+  auto info = RestoreStore(backup, restored);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->search_indexes, (std::vector<std::string>{"english"}));
+  auto report = VerifyStore(restored);  // the copy is checked, as it is
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->problem_count, 0u);
+  EXPECT_EQ(report->projections_checked.back(), "search:english");
+  auto reopened = Engine::Open(restored, FastOptions());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(Seqs(Search(**reopened, restored + "/search", Query("metals"))), want);
+}
+
+TEST(SearchBackupTest, AForeignDatabaseIsLeftOutAndAStoreWithoutIndexesHasNone) {
+  TempDir dir;
+  const std::string store = dir.Sub("store");
+  auto engine = Engine::Open(store, FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  ASSERT_TRUE((*engine)->Append(Said("A", "cobalt")).ok());
+  auto none = Backup(**engine, dir.Sub("b1"));
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->search_indexes.empty());
+  EXPECT_FALSE(fs::exists(fs::path(dir.Sub("b1")) / "search"));
+  fs::create_directories(store + "/search");
+  {
+    Xapian::WritableDatabase foreign(store + "/search/french", Xapian::DB_CREATE_OR_OPEN);
+    Xapian::Document d;
+    d.add_term("someone");
+    foreign.add_document(d);
+    foreign.commit();
+  }
+  auto left_out = Backup(**engine, dir.Sub("b2"));
+  ASSERT_TRUE(left_out.ok()) << left_out.status();
+  EXPECT_TRUE(left_out->search_indexes.empty());
+  EXPECT_EQ(Xapian::Database(store + "/search/french").get_doccount(), 1u);  // kept
+}
+
+// `--topic` takes a topic's words: each topic holding all of them, stemmed
+// in the query's language, whatever their order and punctuation.
+TEST(SearchTopicTest, ATopicFindsTheTopicsHoldingItsWords) {
+  TempDir dir;
+  const std::string store = dir.Sub("store");
+  auto engine = Engine::Open(store, FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  for (const char* topic : {"rare earth metals", "Rare-earth exports", "earth day", "rare coins"}) {
+    Statement s = Said("A", std::string("talks on ") + topic);
+    s.topics = {topic};
+    auto appended = (*engine)->Append(s);
+    ASSERT_TRUE(appended.ok()) << appended.status();
+    ASSERT_FALSE(appended->duplicate);
+  }
+  auto found = [&](const std::string& topic) {
+    SearchQuery q = Query("talks");
+    q.topic = topic;
+    std::vector<uint64_t> seqs = Seqs(Search(**engine, store + "/search", q));
+    std::sort(seqs.begin(), seqs.end());
+    return seqs;
+  };
+  EXPECT_EQ(found("rare earth"), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(found("metal"), (std::vector<uint64_t>{1}));  // stemmed
+  EXPECT_EQ(found("EARTH"), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(found("earth day"), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(found("coins, rare"), (std::vector<uint64_t>{4}));
+  EXPECT_EQ(found("rare earth metals and more"), (std::vector<uint64_t>{}));
+  EXPECT_EQ(found("minerals"), (std::vector<uint64_t>{}));
+}
+
+}  // namespace
+}  // namespace annals
