@@ -183,6 +183,32 @@ interface Store {
   # eventIds[i] up to asOf (0: the head); at most 65,536 ids a call.
   mentionsOf @28 (eventIds :List(Text), asOf :UInt64)
       -> (status :Status, mentions :List(MentionRefs));
+
+  # search: full-text search (annals/search.h) on the server's index, which
+  # the call catches up first (feature "search").
+  search @29 (query :SearchQuery)
+      -> (status :Status, hits :List(SearchHit), asOf :UInt64, estimatedMatches :UInt64);
+}
+
+struct SearchQuery {
+  text @0 :Text;
+  actor @1 :Text;
+  topic @2 :Text;
+  fromMicros @3 :Int64;
+  fromPrecision @4 :UInt8;     # 0 = no lower bound
+  toMicros @5 :Int64;
+  toPrecision @6 :UInt8;       # 0 = no upper bound
+  asOf @7 :UInt64;
+  hasAsOf @8 :Bool;
+  limit @9 :UInt64;
+  language @10 :Text;
+}
+
+struct SearchHit {
+  seq @0 :UInt64;
+  versionSeq @1 :UInt64;
+  score @2 :Float64;
+  event @3 :Data;              # stored form, as get's
 }
 
 struct MentionRefs {

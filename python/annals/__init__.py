@@ -757,8 +757,10 @@ class Store:
         ``end``: filters as in :meth:`timeline`. ``language``: the stemmer
         (``"none"`` for words as written). Returns a list of dicts: the
         statement's event fields plus ``rank``, ``score`` and
-        ``version_seq`` (the event whose text matched). Needs a store opened
-        with :func:`open` (the index lives in STORE/search)."""
+        ``version_seq`` (the event whose text matched). The index lives in
+        STORE/search; through :func:`connect`, the server searches its
+        own. ``topic`` also finds the topics holding all of its words
+        (``"rare earth"`` finds "rare earth metals")."""
         if not 1 <= limit <= 10000:
             raise InvalidArgumentError("limit: from 1 to 10000")
         return self._core.search_hits(

@@ -1,5 +1,6 @@
 // Store.search_hits (db.search, db.search_frame): annals::Search
-// (annals/search.h) over a local store's index in STORE/search.
+// (annals/search.h) over a local store's index in STORE/search, or through
+// a server (annals.connect) on the server's own.
 #ifndef ANNALS_PYTHON_SRC_SEARCH_HITS_H_
 #define ANNALS_PYTHON_SRC_SEARCH_HITS_H_
 
@@ -18,10 +19,8 @@ inline py::list SearchHits(Store& store, const std::string& text, const std::str
                            const std::string& topic, const std::string& start,
                            const std::string& end, const std::string& as_of, size_t limit,
                            const std::string& language) {
-  if (!store.address().empty())
-    throw StatusError{absl::InvalidArgumentError(
-        "search reads a store's own directory: open the store with annals.open")};
   const std::shared_ptr<Engine> held = store.engine();  // alive through the call
+  const std::shared_ptr<Client> client = store.client();  // a server's: its own index
   SearchQuery q;
   q.text = text;
   q.actor = actor;
@@ -32,7 +31,9 @@ inline py::list SearchHits(Store& store, const std::string& text, const std::str
   if (!end.empty()) q.to = ParseArg("end", end);
   if (!as_of.empty()) q.as_of = Store::AsOf(*held, as_of);
   const std::string root = store.path() + "/search";
-  SearchResult r = Take(WithoutGil([&] { return Search(*held, root, q); }));
+  SearchResult r = Take(WithoutGil([&] {
+    return client != nullptr ? client->Search(q) : Search(*held, root, q);
+  }));
   py::list out;
   for (size_t i = 0; i < r.hits.size(); ++i) {
     py::dict d = EventDict(r.hits[i].event);

@@ -98,6 +98,9 @@ class Store {
     return engine_;
   }
 
+  // The server's client when connected (annals.connect), else null.
+  std::shared_ptr<Client> client() const { return client_; }
+
   // Through a server: the client's, which reports a server gone away
   // (the Engine's Head cannot).
   uint64_t Head() const {

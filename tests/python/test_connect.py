@@ -105,6 +105,18 @@ def test_connected_store_answers_as_the_local_one(served):
         assert names(remote) == names(local) != []
 
 
+def test_search_through_a_connected_store_is_the_local_one(served):
+    server, _, copy = served
+    with annals.connect(server.address) as remote, annals.open(copy, read_only=True) as local:
+        for query, kwargs in (("rare earth", {}), ("cobalt OR zelensky", {}),
+                              ('"rare earth"', {"as_of": 5}),
+                              ("russia", {"topic": "earth", "limit": 3})):
+            hits = remote.search(query, **kwargs)
+            assert hits == local.search(query, **kwargs), query
+        assert hits, "the topic's words found nothing"
+        assert remote.search_frame("rare earth").equals(local.search_frame("rare earth"))
+
+
 def test_appends_through_a_connected_store_land_once(served, cli):
     server, store, _ = served
     with annals.connect(server.address) as db:

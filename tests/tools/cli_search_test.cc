@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/cli_harness.h"
+#include "tools/serve_server.h"
 
 namespace annals::test {
 namespace {
@@ -49,6 +50,27 @@ TEST_F(CliSearchTest, FindsPhrasesAsOfAnyPointThroughCorrectionsAndRetractions) 
   EXPECT_THAT(json.out, HasSubstr("\"version_seq\":13,\"seq\":8,"));
   EXPECT_THAT(json.out, HasSubstr("\"content\":\"Trump spoke of cobalt instead\""));
   EXPECT_TRUE(std::filesystem::exists(db_ / "search" / "english"));
+}
+
+// A server holding the store searches its own index, caught up with what
+// was written through it; --server reaches it from anywhere.
+TEST_F(CliSearchTest, ARunningServerSearchesItsOwnIndex) {
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  const std::vector<std::string> before = Seqs(Quote("\"rare earth\" AND Zelensky"));
+  ASSERT_EQ(before, (std::vector<std::string>{"8", "7"}));
+  Server s = StartServer(db_, dir_ / "server.log");
+  ASSERT_EQ(Run("correct 8 --content " + Quote("Trump spoke of cobalt instead") +
+                " --reason typo").exit_code, 0);
+  EXPECT_EQ(Seqs("cobalt"), (std::vector<std::string>{"8"}));
+  EXPECT_EQ(Seqs(Quote("\"rare earth\" AND Zelensky") + " --as-of 12"), before);
+  // No store at --db: only the server can answer.
+  Result r = RunOn(dir_ / "nowhere", "--server " + Quote(s.address) +
+                                       " search cobalt --topic 'rare earth' --format csv");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(",8,13,"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "nowhere"));
+  EXPECT_EQ(StopServer(s), 0);
+  EXPECT_EQ(Seqs("cobalt"), (std::vector<std::string>{"8"}));  // the store's own, read here
 }
 
 TEST_F(CliSearchTest, TablesEscapeStoredControlCharacters) {

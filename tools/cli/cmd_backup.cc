@@ -75,6 +75,7 @@ Runner AddBackup(CLI::App& app, const GlobalFlags& g) {
     if (!client.ok()) return Fail("backup", client.status());
     auto info = *client != nullptr ? (*client)->Backup(f->dir) : BackupStore(g.db, f->dir);
     NoteLeftStaging(f->dir);
+    NoteLeftStaging((std::filesystem::path(f->dir) / "search" / "incoming").string());
     if (!info.ok()) {
       if (IsNoStore(info.status()))
         return Fail("backup", WithHint(info.status(), "give --db PATH or set ANNALS_DB"));

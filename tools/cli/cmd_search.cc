@@ -12,6 +12,7 @@
 #include "annals/search.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/remote_engine.h"
 #include "cli/terminal.h"
 #include "cli/time_args.h"
 
@@ -52,10 +53,6 @@ std::string Table(size_t rank, const SearchHit& h) {
 }
 
 int Run(const GlobalFlags& g, const SearchFlags& f) {
-  if (!g.server.empty())
-    return Fail("search", absl::InvalidArgumentError(
-                              "search reads the store's own directory (--db); it does not "
-                              "run through --server yet"));
   SearchQuery q;
   q.text = absl::StrJoin(f.words, " ");
   q.actor = f.actor;
@@ -71,7 +68,9 @@ int Run(const GlobalFlags& g, const SearchFlags& f) {
     if (!seq.ok()) return Fail("--as-of", seq.status());
     q.as_of = *seq;
   }
-  auto result = Search(**engine, g.db + "/search", q);
+  // A server holding the store searches its own index.
+  Client* served = ServingClient(**engine);
+  auto result = served != nullptr ? served->Search(q) : Search(**engine, g.db + "/search", q);
   if (!result.ok()) return Fail("search", result.status());
   if (f.format == "csv") std::fputs(CsvRow(kColumns, CsvCell::kRaw).c_str(), stdout);
   if (f.format == "table")
@@ -102,7 +101,8 @@ Runner AddSearch(CLI::App& app, const GlobalFlags& g) {
       "first), as of --as-of: each statement as it read then (corrections applied, "
       "retracted ones left out). Words are all required; also \"quoted phrases\", "
       "AND, OR, NOT (upper case), -word, and prefix*. The index lives in STORE/search "
-      "and is brought up to date by each search.");
+      "and is brought up to date by each search; a server holding the store (or "
+      "--server) searches its own.");
   cmd->add_option("QUERY", f->words, "the words to search for")->required();
   cmd->add_option("--actor", f->actor,
                   "only statements by or about this actor (aliases apply)");

@@ -9,8 +9,9 @@
 // stood at one instant (seqs 1..BackupInfo::head, with their indexes) and
 // the projections as far as they had been built then; projections catch
 // up when the restored store is opened. The store's full-text search
-// indexes are copied too (caught up first), into BACKUP/search/ID; a
-// backup directory keeps those of its newest copy only. A backup is not itself a store:
+// indexes are copied too, as they stand (the restored store's first search
+// applies the events after them), into BACKUP/search/ID; a backup
+// directory keeps those of its newest copy only. A backup is not itself a store:
 // restore it (RestoreStore, `annals restore`) to use it.
 #ifndef ANNALS_BACKUP_H_
 #define ANNALS_BACKUP_H_

@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "annals/backup.h"
+#include "annals/search.h"
 #include "annals/declarative.h"
 #include "annals/engine.h"
 #include "annals/projection.h"
@@ -157,6 +158,11 @@ class ANNALS_EXPORT Client {
   // instant). `dir` is a path on this machine (a relative one is made
   // absolute here); the server's process writes it.
   virtual absl::StatusOr<BackupInfo> Backup(const std::string& dir) = 0;
+
+  // Full-text search (annals::Search, annals/search.h) on the server's own
+  // index (STORE/search/LANG), which the server catches up with its log
+  // first. kUnimplemented: a server of an annals without search.
+  virtual absl::StatusOr<SearchResult> Search(const SearchQuery& q) = 0;
 
   // Delivers every event from `from_seq` on that passes `filter`, in seq
   // order, with no gap and no repeat: first those already in the log, then

@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "annals/search.h"
 #include "backup/backup_dir.h"
 #include "search/search_index.h"
 #include "search/xapian_status.h"
@@ -20,32 +21,44 @@ absl::Status FsError(const std::string& what, const fs::path& p, const std::erro
   return absl::InternalError(absl::StrCat(what, " ", p.string(), ": ", ec.message()));
 }
 
-// The languages with an index under `root`, in order.
+// The languages with an index under `root`, in order (directories named
+// for a language search knows, holding a Xapian database).
 std::vector<std::string> IndexedLanguages(const fs::path& root) {
+  const std::vector<std::string> known = SearchLanguages();
   std::vector<std::string> out;
   std::error_code ec;
-  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
-    if (fs::exists(it->path() / "iamglass", ec)) out.push_back(it->path().filename().string());
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (std::find(known.begin(), known.end(), name) != known.end() &&
+        fs::exists(it->path() / "iamglass", ec))
+      out.push_back(name);
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-// Copies one caught-up index into `dest` (new), compacted; false if it is
-// left out.
+// Reads the index in `dir` as it stands (one revision) into `dest`,
+// compacted; false when it is not one search would use for `engine` as it
+// is or catch up (not annals's, another layout or language, ahead of the
+// head). Read again when another process commits meanwhile.
 absl::StatusOr<bool> CopyIndex(const Engine& engine, const fs::path& dir,
                                const std::string& language, const fs::path& dest) {
-  auto index = SearchIndex::OpenCaughtUp(engine, dir.string(), language, engine.Head());
-  // Not annals's, or damaged: left out (the restored store's first search
-  // builds it from the log); the log's backup matters more.
-  if (absl::IsFailedPrecondition(index.status()) || absl::IsDataLoss(index.status()))
-    return false;
-  if (!index.ok()) return index.status();
-  absl::Status st = XapianCall("copying the search index " + dir.string(), [&] {
-    (*index)->db().compact(dest.string(), Xapian::DBCOMPACT_NO_RENUMBER);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
-  return true;
+  absl::Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto copied = XapianCall("copying the search index " + dir.string(),
+                             [&]() -> absl::StatusOr<bool> {
+                               Xapian::Database db(dir.string());
+                               auto checkpoint = OwnCheckpoint(db, language);
+                               if (!checkpoint || *checkpoint > engine.Head()) return false;
+                               db.compact(dest.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+                               return true;
+                             });
+    if (!absl::IsAborted(copied.status())) return copied;
+    last = copied.status();
+    std::error_code ec;
+    fs::remove_all(dest, ec);  // the unfinished copy (made here)
+  }
+  return last;
 }
 
 }  // namespace
@@ -58,10 +71,18 @@ absl::StatusOr<fs::path> StageSearchIndexes(const Engine& engine, const fs::path
   std::error_code ec;
   fs::create_directories(backup_dir / "search", ec);
   if (ec) return FsError("cannot create", backup_dir / "search", ec);
-  auto staged = MakeStaging(backup_dir / "search" / "incoming", "copy");
+  auto staged = MakeStaging(backup_dir / "search" / "incoming", "annals-copy");
   if (!staged.ok()) return staged.status();
   for (const std::string& language : found) {
     auto copied = CopyIndex(engine, store_search / language, language, *staged / language);
+    // Damaged, changing under every read, or unreadable: left out (the
+    // restored store's first search builds it); the log's backup matters
+    // more.
+    if (absl::IsDataLoss(copied.status()) || absl::IsAborted(copied.status()) ||
+        absl::IsFailedPrecondition(copied.status())) {
+      fs::remove_all(*staged / language, ec);
+      continue;
+    }
     if (!copied.ok()) {
       fs::remove_all(*staged, ec);  // made here
       return copied.status();

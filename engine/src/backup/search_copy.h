@@ -1,9 +1,11 @@
 // The full-text search indexes (STORE/search/LANG, search/search_index.h)
 // in a backup directory: BACKUP/search/ID/LANG holds a compacted copy of
-// each, caught up with the store and taken just before the RocksDB backup
-// numbered ID. A backup directory keeps the copies of its newest backup
-// only, since restore takes the newest; restore puts them in the restored
-// store, whose first search then has only the events after them to apply.
+// each as it stood (one Xapian revision) just before the RocksDB backup
+// numbered ID was taken, so its checkpoint is at most that backup's head.
+// A backup directory keeps the copies of its newest backup only, since
+// restore takes the newest; restore puts them in the restored store, whose
+// first search applies only the events after their checkpoints. The
+// store's indexes are only read.
 #ifndef ANNALS_ENGINE_SRC_BACKUP_SEARCH_COPY_H_
 #define ANNALS_ENGINE_SRC_BACKUP_SEARCH_COPY_H_
 
@@ -17,10 +19,12 @@
 
 namespace annals::internal {
 
-// Catches up each annals search index under `store_search` with `engine`'s
-// head and copies it into a new directory under `backup_dir`/search (made
-// here). Indexes search refuses (not annals's) or finds damaged are left
-// out. Returns
+// Copies each annals search index under `store_search` (directories
+// named for a language) into a new directory under `backup_dir`/search
+// (made here, ".incoming.annals-copy-XXXXXX"). Left out: indexes search
+// would not use as they are (not annals's, another layout, ahead of
+// `engine`'s head), damaged ones, and ones another process changed
+// during each of three reads. Returns
 // the new directory, or an empty path when there is nothing to copy;
 // `languages` gets the languages copied.
 absl::StatusOr<std::filesystem::path> StageSearchIndexes(const Engine& engine,

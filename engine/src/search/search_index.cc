@@ -87,6 +87,14 @@ std::unique_ptr<Xapian::WritableDatabase> OpenDb(const std::string& dir, int act
 
 std::string SeqTerm(uint64_t seq) { return absl::StrCat("S", seq); }
 
+std::optional<uint64_t> OwnCheckpoint(const Xapian::Database& db, const std::string& language) {
+  uint64_t checkpoint = 0;
+  if (db.get_metadata(kLayoutKey) != kLayout || db.get_metadata(kLanguageKey) != language ||
+      !absl::SimpleAtoi(db.get_metadata(kCheckpointKey), &checkpoint))
+    return std::nullopt;
+  return checkpoint;
+}
+
 void ConfigureGenerator(Xapian::TermGenerator& generator, const std::string& language) {
   generator.set_stemmer(Xapian::Stem(language));
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);

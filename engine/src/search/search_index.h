@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,6 +56,11 @@ std::string IdKey(uint64_t seq);
 
 // The boolean term on every version of statement `seq`.
 std::string SeqTerm(uint64_t seq);
+
+// The checkpoint of `db` when it is an annals index of this layout and
+// `language` (what search would use or catch up), else nullopt. Throws
+// Xapian's errors.
+std::optional<uint64_t> OwnCheckpoint(const Xapian::Database& db, const std::string& language);
 
 // Sets up `generator` as the index of `language` does.
 void ConfigureGenerator(Xapian::TermGenerator& generator, const std::string& language);

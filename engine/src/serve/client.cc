@@ -17,6 +17,7 @@
 #include "serve/client_calls.h"
 #include "serve/client_connect.h"
 #include "serve/client_subscription.h"
+#include "serve/search_wire.h"
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 #include "serve/wire.h"
@@ -24,10 +25,6 @@
 namespace annals {
 namespace internal {
 namespace {
-
-absl::Status Unreachable(const kj::Exception& e) {
-  return absl::UnavailableError(absl::StrCat("server: ", e.getDescription().cStr()));
-}
 
 class RemoteClient final : public Client {
  public:
@@ -348,16 +345,16 @@ class RemoteClient final : public Client {
     return Call<BackupInfo>([&path](rpc::Store::Client& s) {
       auto req = s.backupRequest();
       req.setDestination(path);
-      return req.send().then([](auto r) -> absl::StatusOr<BackupInfo> {
-        if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
-        BackupInfo info;
-        info.path = std::string(r.getPath().cStr(), r.getPath().size());
-        info.head = r.getHead();
-        info.bytes = r.getBytes();
-        info.backup_id = r.getBackupId();
-        for (auto lang : r.getSearchIndexes()) info.search_indexes.emplace_back(lang.cStr());
-        return info;
-      });
+      return req.send().then([](auto r) { return BackupInfoOf(r); });
+    });
+  }
+
+  absl::StatusOr<SearchResult> Search(const SearchQuery& q) override {
+    if (absl::Status st = Require("search", "search"); !st.ok()) return st;
+    return Call<SearchResult>([&q](rpc::Store::Client& s) {
+      auto req = s.searchRequest();
+      SearchQueryToWire(q, req.initQuery());
+      return req.send().then([](auto r) { return SearchResultFromWire(r); });
     });
   }
 

@@ -12,12 +12,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "annals/backup.h"
 #include "annals/engine.h"
 #include "kj/async.h"
 #include "schema/annals_rpc.capnp.h"
 #include "serve/wire.h"
 
 namespace annals::internal {
+
+// A call that failed in transport: the server cannot be reached.
+inline absl::Status Unreachable(const kj::Exception& e) {
+  return absl::UnavailableError(absl::StrCat("server: ", e.getDescription().cStr()));
+}
 
 // A reply carrying an AppendResult.
 template <typename R>
@@ -33,6 +39,19 @@ absl::StatusOr<std::vector<AppendResult>> ResultsOf(R& r) {
   std::vector<AppendResult> out;
   for (auto a : r.getResults()) out.push_back(AppendResult{a.getSeq(), a.getDuplicate()});
   return out;
+}
+
+// A backup's reply.
+template <typename R>
+absl::StatusOr<BackupInfo> BackupInfoOf(R& r) {
+  if (auto st = StatusFromWire(r.getStatus()); !st.ok()) return st;
+  BackupInfo info;
+  info.path = std::string(r.getPath().cStr(), r.getPath().size());
+  info.head = r.getHead();
+  info.bytes = r.getBytes();
+  info.backup_id = r.getBackupId();
+  for (auto lang : r.getSearchIndexes()) info.search_indexes.emplace_back(lang.cStr());
+  return info;
 }
 
 // A reply carrying events (read).

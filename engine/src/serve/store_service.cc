@@ -1,4 +1,5 @@
 #include "serve/store_service.h"
+#include "serve/search_wire.h"
 
 #include <algorithm>
 #include <optional>
@@ -16,26 +17,6 @@
 
 namespace annals::internal {
 namespace {
-
-std::string TextOf(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
-
-// Runs fn() (a StatusOr<T> or a Status) on the read pool and answers `ctx`
-// on the loop: its status, and fill(results, value) when OK.
-template <typename T, typename Ctx, typename F, typename Fill>
-kj::Promise<void> Answer(WorkQueue& q, Ctx ctx, F fn, Fill fill) {
-  return OffLoop<absl::StatusOr<T>>(q, std::move(fn))
-      .then([ctx, fill = std::move(fill)](absl::StatusOr<T> r) mutable {
-        auto res = ctx.getResults();
-        StatusToWire(r.status(), res.initStatus());
-        if (r.ok()) fill(res, *r);
-      });
-}
-
-// A Status as a StatusOr<bool>, for Answer.
-absl::StatusOr<bool> Done(const absl::Status& s) {
-  if (!s.ok()) return s;
-  return true;
-}
 
 // The longest one wait call holds a thread of the slow pool: a client
 // waiting longer asks again (so that waits take turns there).
@@ -290,9 +271,10 @@ class StoreService final : public rpc::Store::Server {
   kj::Promise<void> features(FeaturesContext ctx) override {
     auto res = ctx.getResults();
     res.initStatus();
-    auto list = res.initFeatures(2);
+    auto list = res.initFeatures(3);
     list.set(0, "event-attributes");
     list.set(1, "mentions");
+    list.set(2, "search");
     return kj::READY_NOW;
   }
 
@@ -409,6 +391,16 @@ class StoreService final : public rpc::Store::Server {
           return Done(e->WaitForRebuild(name, wait));
         },
         [](auto&, bool) {});
+  }
+
+  kj::Promise<void> search(SearchContext ctx) override {
+    const Engine* e = &s_.engine;
+    return Answer<SearchResult>(  // catching the index up can take long
+        s_.slow, ctx,
+        [e, q = SearchQueryFromWire(ctx.getParams().getQuery())] {
+          return SearchServedStore(*e, q);
+        },
+        [](auto& res, const SearchResult& r) { SearchResultToWire(r, res); });
   }
 
   kj::Promise<void> backup(BackupContext ctx) override {

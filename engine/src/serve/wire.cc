@@ -7,16 +7,12 @@
 #include "serve/limits.h"
 
 namespace annals::internal {
-namespace {
-
-std::string View(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+std::string TextOf(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
 Timestamp TimeFrom(int64_t micros, uint8_t precision) {
   if (precision > static_cast<uint8_t>(Precision::kSecond)) return {};
   return Timestamp{micros, static_cast<Precision>(precision)};
 }
-
-}  // namespace
 
 bool AddToReply(std::string wire, std::vector<std::string>& reply, size_t* bytes) {
   if (!reply.empty() && *bytes + wire.size() > kReplyBytes) return false;
@@ -57,10 +53,10 @@ absl::Status StatusFromWire(rpc::Status::Reader in) {
   if (code == 0) return absl::OkStatus();
   if (code > static_cast<uint8_t>(absl::StatusCode::kUnauthenticated))
     code = static_cast<uint8_t>(absl::StatusCode::kUnknown);
-  absl::Status status(static_cast<absl::StatusCode>(code), View(in.getMessage()));
+  absl::Status status(static_cast<absl::StatusCode>(code), TextOf(in.getMessage()));
   for (auto p : in.getPayloads()) {
     auto v = p.getValue();
-    status.SetPayload(View(p.getTypeUrl()),
+    status.SetPayload(TextOf(p.getTypeUrl()),
                       absl::Cord(std::string(reinterpret_cast<const char*>(v.begin()), v.size())));
   }
   return status;
@@ -170,9 +166,9 @@ void QueryToWire(const TimelineQuery& q, rpc::TimelineQuery::Builder out) {
 TimelineQuery QueryFromWire(rpc::TimelineQuery::Reader in) {
   TimelineQuery q;
   q.kind = in.getKind() == 0 ? TimelineKind::kActor : TimelineKind::kTopic;
-  q.name = View(in.getName());
-  q.projection = View(in.getProjection());
-  for (auto k : in.getKey()) q.key.emplace_back(View(k));
+  q.name = TextOf(in.getName());
+  q.projection = TextOf(in.getProjection());
+  for (auto k : in.getKey()) q.key.emplace_back(TextOf(k));
   uint8_t role = in.getRole();
   q.role = role >= 1 && role <= 3 ? static_cast<Role>(role) : Role::kAny;
   q.from = TimeFrom(in.getFromMicros(), in.getFromPrecision());
@@ -181,7 +177,7 @@ TimelineQuery QueryFromWire(rpc::TimelineQuery::Reader in) {
   q.include_retracted = in.getIncludeRetracted();
   q.limit = in.getLimit();
   q.reverse = in.getReverse();
-  q.cursor = View(in.getCursor());
+  q.cursor = TextOf(in.getCursor());
   q.wait = in.getWait();
   return q;
 }
@@ -215,7 +211,7 @@ absl::StatusOr<TimelinePage> PageFromWire(rpc::TimelinePage::Reader in) {
     entry.role = role >= 1 && role <= 3 ? static_cast<Role>(role) : Role::kAny;
     page.entries.push_back(std::move(entry));
   }
-  page.next_cursor = View(in.getNextCursor());
+  page.next_cursor = TextOf(in.getNextCursor());
   page.as_of = in.getAsOf();
   return page;
 }
@@ -235,7 +231,7 @@ void ProjectionInfoToWire(const ProjectionInfo& i, rpc::ProjectionInfo::Builder 
 
 ProjectionInfo ProjectionInfoFromWire(rpc::ProjectionInfo::Reader in) {
   ProjectionInfo i;
-  i.name = View(in.getName());
+  i.name = TextOf(in.getName());
   i.version = in.getVersion();
   uint8_t state = in.getState();
   i.state = state <= static_cast<uint8_t>(ProjectionState::kFailed)
@@ -246,8 +242,8 @@ ProjectionInfo ProjectionInfoFromWire(rpc::ProjectionInfo::Reader in) {
   i.lag = in.getLag();
   i.rebuild_checkpoint = in.getRebuildCheckpoint();
   i.failed_seq = in.getFailedSeq();
-  i.error = View(in.getError());
-  i.definition = View(in.getDefinition());
+  i.error = TextOf(in.getError());
+  i.definition = TextOf(in.getDefinition());
   return i;
 }
 
@@ -266,8 +262,8 @@ void CountsQueryToWire(const CountsQuery& q, rpc::Store::CountsParams::Builder o
 
 CountsQuery CountsQueryFromWire(rpc::Store::CountsParams::Reader in) {
   CountsQuery q;
-  q.projection = View(in.getProjection());
-  q.prefix = View(in.getPrefix());
+  q.projection = TextOf(in.getProjection());
+  q.prefix = TextOf(in.getPrefix());
   q.top = in.getTop();
   if (in.getHasAsOf()) q.as_of = in.getAsOf();
   q.from = TimeFrom(in.getFromMicros(), in.getFromPrecision());
@@ -295,7 +291,7 @@ std::vector<GroupCount> CountsFromWire(rpc::Store::CountsResults::Reader in) {
   auto values = in.getCounts();
   for (size_t i = 0; i < keys.size() && i < values.size(); ++i) {
     GroupCount g;
-    for (auto k : keys[i]) g.key.push_back(View(k));
+    for (auto k : keys[i]) g.key.push_back(TextOf(k));
     g.count = values[i];
     out.push_back(std::move(g));
   }
@@ -317,12 +313,12 @@ void DefinitionToWire(const ProjectionDefinition& def,
 
 ProjectionDefinition DefinitionFromWire(rpc::Store::CreateProjectionParams::Reader in) {
   ProjectionDefinition def;
-  def.name = View(in.getName());
-  for (auto k : in.getKey()) def.key.push_back(View(k));
+  def.name = TextOf(in.getName());
+  for (auto k : in.getKey()) def.key.push_back(TextOf(k));
   auto fields = in.getWhereFields();
   auto values = in.getWhereValues();
   for (size_t i = 0; i < fields.size() && i < values.size(); ++i)
-    def.where.emplace_back(View(fields[i]), View(values[i]));
+    def.where.emplace_back(TextOf(fields[i]), TextOf(values[i]));
   return def;
 }
 
@@ -337,7 +333,7 @@ void AttributesToWire(const std::vector<Attribute>& attributes,
 std::vector<Attribute> AttributesFromWire(capnp::List<schema::Attribute>::Reader in) {
   std::vector<Attribute> out;
   out.reserve(in.size());
-  for (auto a : in) out.push_back({View(a.getKey()), View(a.getValue())});
+  for (auto a : in) out.push_back({TextOf(a.getKey()), TextOf(a.getValue())});
   return out;
 }
 

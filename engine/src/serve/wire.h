@@ -18,6 +18,11 @@
 
 namespace annals::internal {
 
+// A Text as a string; a Timestamp from its micros and precision (an
+// unknown precision: absent).
+std::string TextOf(capnp::Text::Reader t);
+Timestamp TimeFrom(int64_t micros, uint8_t precision);
+
 void StatusToWire(const absl::Status& status, rpc::Status::Builder out);
 absl::Status StatusFromWire(rpc::Status::Reader in);
 

@@ -149,6 +149,17 @@ TEST_F(SearchVerifyTest, AnExtraOrMissingDocumentIsFound) {
   ExpectMismatch("a version's document deleted");
 }
 
+TEST_F(SearchVerifyTest, AMovedWordIsFound) {
+  Tamper([](Xapian::WritableDatabase& db) {
+    Xapian::docid id = DocOf(db, 1, 1);  // positions are compared in seq 1's
+    Xapian::Document d = db.get_document(id);
+    d.remove_posting("talks", 1);
+    d.add_posting("talks", 50);  // the same frequency, another place
+    db.replace_document(id, d);
+  });
+  ExpectMismatch("a word at another position");
+}
+
 TEST_F(SearchVerifyTest, AWrongEventIdIsFound) {
   Tamper([](Xapian::WritableDatabase& db) { db.set_metadata(internal::IdKey(3), "other"); });
   ExpectMismatch("another event's id recorded");
@@ -178,15 +189,15 @@ TEST(SearchBackupTest, ABackupCarriesTheIndexToTheRestoredStore) {
   EXPECT_EQ(first->search_indexes, (std::vector<std::string>{"english"}));
   EXPECT_TRUE(fs::exists(fs::path(backup) / "search" / "1" / "english" / "iamglass"));
 
-  // More events, not yet searched: the backup catches the index up first,
-  // and keeps the newest backup's copy only.
+  // More events, not yet searched: the backup copies the index as it
+  // stands, and keeps the newest backup's copy only.
   ASSERT_TRUE((*engine)->Append(Said("Speaker 9", "metals again")).ok());
   auto second = Backup(**engine, backup);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->backup_id, 2u);
   EXPECT_FALSE(fs::exists(fs::path(backup) / "search" / "1"));
   Xapian::Database copy((fs::path(backup) / "search" / "2" / "english").string());
-  EXPECT_EQ(copy.get_metadata(internal::kCheckpointKey), "9");
+  EXPECT_EQ(copy.get_metadata(internal::kCheckpointKey), "8");
   const std::vector<uint64_t> want = Seqs(Search(**engine, store + "/search", Query("metals")));
   engine->reset();
 
@@ -198,12 +209,15 @@ TEST(SearchBackupTest, ABackupCarriesTheIndexToTheRestoredStore) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->problem_count, 0u);
   EXPECT_EQ(report->projections_checked.back(), "search:english");
+  EXPECT_EQ(Xapian::Database(restored + "/search/english").get_metadata(
+                internal::kCheckpointKey),
+            "8");  // the copy, which the first search catches up
   auto reopened = Engine::Open(restored, FastOptions());
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_EQ(Seqs(Search(**reopened, restored + "/search", Query("metals"))), want);
 }
 
-TEST(SearchBackupTest, AForeignDatabaseIsLeftOutAndAStoreWithoutIndexesHasNone) {
+TEST(SearchBackupTest, OnlyTheStoresOwnIndexesAreCopiedAndNoneIsChanged) {
   TempDir dir;
   const std::string store = dir.Sub("store");
   auto engine = Engine::Open(store, FastOptions());
@@ -221,10 +235,17 @@ TEST(SearchBackupTest, AForeignDatabaseIsLeftOutAndAStoreWithoutIndexesHasNone) 
     foreign.add_document(d);
     foreign.commit();
   }
+  // A copy of an index under a name that is no language is not an index
+  // of the store's: read by nothing, changed by nothing.
+  ASSERT_EQ(Seqs(Search(**engine, store + "/search", Query("cobalt"))).size(), 1u);
+  fs::copy(store + "/search/english", store + "/search/english.old");
   auto left_out = Backup(**engine, dir.Sub("b2"));
   ASSERT_TRUE(left_out.ok()) << left_out.status();
-  EXPECT_TRUE(left_out->search_indexes.empty());
+  EXPECT_EQ(left_out->search_indexes, (std::vector<std::string>{"english"}));
   EXPECT_EQ(Xapian::Database(store + "/search/french").get_doccount(), 1u);  // kept
+  Xapian::Database old(store + "/search/english.old");
+  EXPECT_EQ(old.get_doccount(), 1u);
+  EXPECT_EQ(old.get_metadata(internal::kLanguageKey), "english");
 }
 
 // `--topic` takes a topic's words: each topic holding all of them, stemmed

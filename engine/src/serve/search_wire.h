@@ -1,0 +1,24 @@
+// Full-text search (annals/search.h) over RPC: the query and result on the
+// wire, the server's call (on its own index) and the client's reply.
+#ifndef ANNALS_ENGINE_SRC_SERVE_SEARCH_WIRE_H_
+#define ANNALS_ENGINE_SRC_SERVE_SEARCH_WIRE_H_
+
+#include "absl/status/statusor.h"
+#include "annals/engine.h"
+#include "annals/search.h"
+#include "schema/annals_rpc.capnp.h"
+
+namespace annals::internal {
+
+void SearchQueryToWire(const SearchQuery& q, rpc::SearchQuery::Builder out);
+SearchQuery SearchQueryFromWire(rpc::SearchQuery::Reader in);
+
+void SearchResultToWire(const SearchResult& r, rpc::Store::SearchResults::Builder out);
+absl::StatusOr<SearchResult> SearchResultFromWire(rpc::Store::SearchResults::Reader in);
+
+// The server's search: `engine`'s own index, STORE/search.
+absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const SearchQuery& q);
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SERVE_SEARCH_WIRE_H_
