@@ -14,7 +14,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "annals/search.h"
 #include "model/names.h"
 #include "search/xapian_status.h"
 
@@ -197,11 +196,8 @@ absl::StatusOr<Fit> Judge(const Xapian::Database& db, const Engine& engine,
 
 // Applies the events after `checkpoint` up to `upto`, batch_events per
 // one transaction committed with the checkpoint.
-// Stops early, with what it applied committed, when *cancel turns true
-// (kCancelled).
 absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
-                     const std::string& language, uint64_t checkpoint, uint64_t upto,
-                     const std::atomic<bool>* cancel) {
+                     const std::string& language, uint64_t checkpoint, uint64_t upto) {
   if (checkpoint >= upto) return absl::OkStatus();
   std::unique_ptr<LogIterator> it = engine.NewIterator(checkpoint + 1);
   Indexer indexer(db, language);
@@ -212,11 +208,6 @@ absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
   };
   db.begin_transaction();
   for (; it->Valid() && it->event().seq <= upto; it->Next()) {
-    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-      if (in_batch > 0) commit();
-      else db.cancel_transaction();
-      return absl::CancelledError(absl::StrCat("stopped catching up at seq ", checkpoint));
-    }
     const Event& e = it->event();
     indexer.Apply(e);
     db.set_metadata(IdKey(e.seq), e.id);
@@ -238,7 +229,7 @@ absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
 // Under the index's write lock: judges it again (another process may have
 // caught it up meanwhile), rebuilds it if it must, and catches it up.
 absl::Status Update(const Engine& engine, const std::string& dir, const std::string& language,
-                    uint64_t head, const std::atomic<bool>* cancel) {
+                    uint64_t head) {
   auto db = OpenDb(dir, Xapian::DB_CREATE_OR_OPEN);
   uint64_t checkpoint = 0;
   auto fit = Judge(*db, engine, language, dir, head, &checkpoint);
@@ -255,77 +246,39 @@ absl::Status Update(const Engine& engine, const std::string& dir, const std::str
     db->set_metadata(kCheckpointKey, "0");
     db->commit();
   }
-  return CatchUp(*db, engine, language, checkpoint, head, cancel);
-}
-
-// Makes the directory, then Update under XapianCall.
-absl::Status UpdateIn(const Engine& engine, const std::string& dir, const std::string& language,
-                      uint64_t upto, const std::atomic<bool>* cancel) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create the search index ", dir, ": ", ec.message()));
-  return XapianCall("updating the search index " + dir,
-                    [&] { return Update(engine, dir, language, upto, cancel); });
-}
-
-// The index in `dir` opened for reading when it already answers for
-// `upto` (no lock), else null.
-absl::StatusOr<std::unique_ptr<Xapian::Database>> OpenIfCurrent(const Engine& engine,
-                                                                const std::string& dir,
-                                                                const std::string& language,
-                                                                uint64_t upto) {
-  return XapianCall("opening the search index " + dir,
-                    [&]() -> absl::StatusOr<std::unique_ptr<Xapian::Database>> {
-                      std::error_code ec;
-                      if (!std::filesystem::exists(std::filesystem::path(dir) / "iamglass", ec))
-                        return nullptr;
-                      auto db = std::make_unique<Xapian::Database>(dir);
-                      uint64_t checkpoint = 0;
-                      auto fit = Judge(*db, engine, language, dir, upto, &checkpoint);
-                      if (!fit.ok()) return fit.status();
-                      return *fit == Fit::kCurrent ? std::move(db) : nullptr;
-                    });
+  return CatchUp(*db, engine, language, checkpoint, head);
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::OpenCaughtUp(
     const Engine& engine, const std::string& dir, const std::string& language, uint64_t upto) {
+  const std::string what = "opening the search index " + dir;
   // Readers take no lock: an index that already answers is only read.
-  auto current = OpenIfCurrent(engine, dir, language, upto);
+  auto current = XapianCall(what, [&]() -> absl::StatusOr<std::unique_ptr<Xapian::Database>> {
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "iamglass", ec)) return nullptr;
+    auto db = std::make_unique<Xapian::Database>(dir);
+    uint64_t checkpoint = 0;
+    auto fit = Judge(*db, engine, language, dir, upto, &checkpoint);
+    if (!fit.ok()) return fit.status();
+    return *fit == Fit::kCurrent ? std::move(db) : nullptr;
+  });
   if (!current.ok()) return current.status();
   if (*current) return std::unique_ptr<SearchIndex>(new SearchIndex(*std::move(current)));
-  if (absl::Status s = UpdateIn(engine, dir, language, upto, nullptr); !s.ok()) return s;
-  return XapianCall("opening the search index " + dir,
-                    [&]() -> absl::StatusOr<std::unique_ptr<SearchIndex>> {
-                      return std::unique_ptr<SearchIndex>(
-                          new SearchIndex(std::make_unique<Xapian::Database>(dir)));
-                    });
-}
-
-std::vector<std::string> IndexedLanguages(const std::string& root) {
-  const std::vector<std::string> known = SearchLanguages();
-  std::vector<std::string> out;
   std::error_code ec;
-  for (std::filesystem::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (std::find(known.begin(), known.end(), name) != known.end() &&
-        std::filesystem::exists(it->path() / "iamglass", ec))
-      out.push_back(name);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-absl::Status CatchUpIndex(const Engine& engine, const std::string& dir,
-                          const std::string& language, uint64_t upto,
-                          const std::atomic<bool>* cancel) {
-  auto current = OpenIfCurrent(engine, dir, language, upto);
-  if (!current.ok()) return current.status();
-  if (*current) return absl::OkStatus();
-  return UpdateIn(engine, dir, language, upto, cancel);
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create the search index ", dir, ": ", ec.message()));
+  if (absl::Status s = XapianCall("updating the search index " + dir,
+                                  [&] { return Update(engine, dir, language, upto); });
+      !s.ok())
+    return s;
+  return XapianCall(what, [&]() -> absl::StatusOr<std::unique_ptr<SearchIndex>> {
+    return std::unique_ptr<SearchIndex>(
+        new SearchIndex(std::make_unique<Xapian::Database>(dir)));
+  });
 }
 
 }  // namespace annals::internal

@@ -4,13 +4,11 @@
 #ifndef ANNALS_ENGINE_SRC_SEARCH_SEARCH_INDEX_H_
 #define ANNALS_ENGINE_SRC_SEARCH_SEARCH_INDEX_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
@@ -76,19 +74,6 @@ Xapian::Document VersionDocument(Xapian::TermGenerator& generator, uint64_t seq,
 
 // For tests: events per transaction (default 10,000; 0 restores it).
 void SetSearchBatchEventsForTest(uint64_t n);
-
-// The languages with an index under `root` (STORE/search), in order:
-// directories named for a language SearchLanguages knows, holding a
-// Xapian database.
-std::vector<std::string> IndexedLanguages(const std::string& root);
-
-// Catches the index for `language` in `dir` up with `engine` to `upto`, as
-// OpenCaughtUp does (creating or rebuilding it if it must), without
-// opening it for reading; stops early, with what it applied committed,
-// once *cancel (may be null) turns true: kCancelled.
-absl::Status CatchUpIndex(const Engine& engine, const std::string& dir,
-                          const std::string& language, uint64_t upto,
-                          const std::atomic<bool>* cancel);
 
 // An index that answers for a log's head, open for reading. Not
 // thread-safe; one per search.

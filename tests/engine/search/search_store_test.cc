@@ -15,7 +15,6 @@
 #include "engine/test_util.h"
 #include "gtest/gtest.h"
 #include "search/search_index.h"
-#include "serve/search_follower.h"
 
 namespace annals {
 namespace {
@@ -247,37 +246,6 @@ TEST(SearchBackupTest, OnlyTheStoresOwnIndexesAreCopiedAndNoneIsChanged) {
   Xapian::Database old(store + "/search/english.old");
   EXPECT_EQ(old.get_doccount(), 1u);
   EXPECT_EQ(old.get_metadata(internal::kLanguageKey), "english");
-}
-
-// The server's follower keeps the indexes that exist up with the log, on
-// its own; stopped midway, it leaves a consistent index behind.
-TEST(SearchFollowerTest, KeepsTheExistingIndexesUpWithTheLog) {
-  TempDir dir;
-  const std::string store = dir.Sub("store");
-  auto engine = Engine::Open(store, FastOptions());
-  ASSERT_TRUE(engine.ok()) << engine.status();
-  Fill(**engine, store);  // the English index at 8
-  const auto checkpoint = [&] {
-    return Xapian::Database(store + "/search/english").get_metadata(internal::kCheckpointKey);
-  };
-  {
-    internal::SearchFollower follower(**engine, store + "/search");
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE((*engine)->Append(Said("B", "cobalt " + std::to_string(i))).ok());
-    follower.Notify();
-    ASSERT_TRUE(follower.AwaitCaughtUp(11, absl::Seconds(60)));
-    EXPECT_EQ(checkpoint(), "11");  // applied by the follower, not by a search
-    EXPECT_FALSE(fs::exists(store + "/search/none"));  // no index is made
-    std::vector<Statement> many;
-    for (int i = 0; i < 3000; ++i) many.push_back(Said("C", "nickel " + std::to_string(i)));
-    ASSERT_TRUE((*engine)->Append(many).ok());
-    follower.Notify();
-  }  // stopped at once, whatever it had applied committed
-  engine->reset();
-  auto report = VerifyStore(store);
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_EQ(report->problem_count, 0u)
-      << (report->problems.empty() ? "" : report->problems[0].detail);
-  EXPECT_EQ(report->projections_checked.back(), "search:english");
 }
 
 // `--topic` takes a topic's words: each topic holding all of them, stemmed
