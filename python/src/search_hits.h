@@ -21,6 +21,8 @@ inline py::list SearchHits(Store& store, const std::string& text, const std::str
                            const std::string& language) {
   const std::shared_ptr<Engine> held = store.engine();  // alive through the call
   const std::shared_ptr<Client> client = store.client();  // a server's: its own index
+  if (client == nullptr && !store.address().empty())
+    throw StatusError{absl::FailedPreconditionError("the connection is closed")};
   SearchQuery q;
   q.text = text;
   q.actor = actor;

@@ -128,6 +128,19 @@ TEST_F(ServeTcpTest, TheCppClientLogsInWithItsToken) {
   EXPECT_EQ((*reader)->DropProjection("actors").code(), denied);
   EXPECT_EQ((*reader)->Rebuild("actors").code(), denied);
   EXPECT_EQ((*reader)->Backup((dir_ / "bk-r").string()).status().code(), denied);
+  // A read-only token searches an index the server has, and makes none.
+  SearchQuery q;
+  q.text = "one";
+  EXPECT_EQ((*reader)->Search(q).status().code(), denied);
+  EXPECT_FALSE(std::filesystem::exists(db_ / "search" / "english"));
+  auto found = (*writer)->Search(q);
+  ASSERT_TRUE(found.ok()) << found.status();
+  auto read = (*reader)->Search(q);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->hits.size(), 1u);
+  EXPECT_EQ(read->hits[0].event.statement.content, "one");
+  q.language = "french";
+  EXPECT_EQ((*reader)->Search(q).status().code(), denied);
   EXPECT_EQ((*writer)->Backup((dir_ / "bk-w").string()).status().code(), denied);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "bk-r"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "bk-w"));

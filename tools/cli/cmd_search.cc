@@ -68,9 +68,11 @@ int Run(const GlobalFlags& g, const SearchFlags& f) {
     if (!seq.ok()) return Fail("--as-of", seq.status());
     q.as_of = *seq;
   }
-  // A server holding the store searches its own index.
+  // A server holding the store searches its own index; an older one
+  // without search is read through into the index here.
   Client* served = ServingClient(**engine);
-  auto result = served != nullptr ? served->Search(q) : Search(**engine, g.db + "/search", q);
+  auto result = served != nullptr ? served->Search(q) : absl::UnimplementedError("");
+  if (absl::IsUnimplemented(result.status())) result = Search(**engine, g.db + "/search", q);
   if (!result.ok()) return Fail("search", result.status());
   if (f.format == "csv") std::fputs(CsvRow(kColumns, CsvCell::kRaw).c_str(), stdout);
   if (f.format == "table")

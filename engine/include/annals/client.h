@@ -161,7 +161,10 @@ class ANNALS_EXPORT Client {
 
   // Full-text search (annals::Search, annals/search.h) on the server's own
   // index (STORE/search/LANG), which the server catches up with its log
-  // first. kUnimplemented: a server of an annals without search.
+  // first. kUnimplemented: a server of an annals without search;
+  // kPermissionDenied: a read-only token asked for a language the server
+  // has no index of yet (it does not make one for such a client);
+  // kResourceExhausted: the hits would not fit in one reply (ask fewer).
   virtual absl::StatusOr<SearchResult> Search(const SearchQuery& q) = 0;
 
   // Delivers every event from `from_seq` on that passes `filter`, in seq

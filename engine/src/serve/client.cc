@@ -350,7 +350,10 @@ class RemoteClient final : public Client {
   }
 
   absl::StatusOr<SearchResult> Search(const SearchQuery& q) override {
-    if (absl::Status st = Require("search", "search"); !st.ok()) return st;
+    if (absl::Status st = Require("search", "search"); absl::IsFailedPrecondition(st))
+      return absl::UnimplementedError("the server is an older annals without search");
+    else if (!st.ok())
+      return st;
     return Call<SearchResult>([&q](rpc::Store::Client& s) {
       auto req = s.searchRequest();
       SearchQueryToWire(q, req.initQuery());

@@ -1,6 +1,12 @@
 #include "serve/search_wire.h"
 
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
 #include "facade/services.h"
+#include "serve/limits.h"
 #include "serve/wire.h"
 
 namespace annals::internal {
@@ -58,11 +64,26 @@ absl::StatusOr<SearchResult> SearchResultFromWire(rpc::Store::SearchResults::Rea
   return r;
 }
 
-absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const SearchQuery& q) {
+absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const SearchQuery& q,
+                                               bool may_create) {
   EngineServices* services = ServicesOf(engine);
   if (services == nullptr)
     return absl::FailedPreconditionError("the server's engine has no store directory");
-  return Search(engine, services->store_path() + "/search", q);
+  const std::string root = services->store_path() + "/search";
+  std::error_code ec;
+  if (!may_create && !std::filesystem::exists(root + "/" + q.language + "/iamglass", ec))
+    return absl::PermissionDeniedError(absl::StrCat(
+        "the server has no \"", q.language, "\" search index yet, and this connection's "
+        "token is read-only: a client that may write makes it by searching once"));
+  auto result = Search(engine, root, q);
+  if (!result.ok()) return result;
+  size_t bytes = 0;
+  for (const SearchHit& h : result->hits) bytes += WireBytesBound(h.event) + 64;
+  if (bytes > kReplyBytes)
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the ", result->hits.size(), " hits take more than a reply's ", kReplyBytes >> 20,
+        " MiB: ask for fewer (limit)"));
+  return result;
 }
 
 }  // namespace annals::internal

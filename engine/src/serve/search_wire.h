@@ -16,8 +16,13 @@ SearchQuery SearchQueryFromWire(rpc::SearchQuery::Reader in);
 void SearchResultToWire(const SearchResult& r, rpc::Store::SearchResults::Builder out);
 absl::StatusOr<SearchResult> SearchResultFromWire(rpc::Store::SearchResults::Reader in);
 
-// The server's search: `engine`'s own index, STORE/search.
-absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const SearchQuery& q);
+// The server's search: `engine`'s own index, STORE/search. Unless
+// `may_create`, an index of the query's language that does not exist yet
+// is not made (kPermissionDenied: a read-only token could otherwise make
+// the server build one per language). kResourceExhausted when the hits
+// would not fit in one reply (serve/limits.h kReplyBytes).
+absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const SearchQuery& q,
+                                               bool may_create);
 
 }  // namespace annals::internal
 

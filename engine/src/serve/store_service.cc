@@ -397,8 +397,8 @@ class StoreService final : public rpc::Store::Server {
     const Engine* e = &s_.engine;
     return Answer<SearchResult>(  // catching the index up can take long
         s_.slow, ctx,
-        [e, q = SearchQueryFromWire(ctx.getParams().getQuery())] {
-          return SearchServedStore(*e, q);
+        [e, q = SearchQueryFromWire(ctx.getParams().getQuery()), create = !read_only_] {
+          return SearchServedStore(*e, q, create);
         },
         [](auto& res, const SearchResult& r) { SearchResultToWire(r, res); });
   }
