@@ -1,6 +1,8 @@
 // annals search end to end: ranked hits on the bundled sample, as of a
 // point before a correction and a retraction, the formats, escaping, and
 // errors with their exit codes.
+#include <xapian.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -71,6 +73,21 @@ TEST_F(CliSearchTest, ARunningServerSearchesItsOwnIndex) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "nowhere"));
   EXPECT_EQ(StopServer(s), 0);
   EXPECT_EQ(Seqs("cobalt"), (std::vector<std::string>{"8"}));  // the store's own, read here
+}
+
+// The server keeps its index up by itself, and stops at once whatever
+// holds the index's write lock (here this test, as a backup would).
+TEST_F(CliSearchTest, AServerStopsAtOnceWhateverHoldsItsIndex) {
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  ASSERT_FALSE(Seqs("rare").empty());  // the index is made
+  Server s = StartServer(db_, dir_ / "server.log");
+  {
+    Xapian::WritableDatabase held((db_ / "search" / "english").string(), Xapian::DB_OPEN);
+    ASSERT_EQ(Run("append --speaker Ada --verb said --content cobalt --at 2025").exit_code, 0);
+    EXPECT_EQ(StopServer(s), 0) << ReadFile(s.log);
+  }
+  EXPECT_THAT(ReadFile(s.log), Not(HasSubstr("not kept up to date")));
+  EXPECT_EQ(Seqs("cobalt"), (std::vector<std::string>{"13"}));  // the next search catches up
 }
 
 TEST_F(CliSearchTest, TablesEscapeStoredControlCharacters) {

@@ -21,28 +21,15 @@ absl::Status FsError(const std::string& what, const fs::path& p, const std::erro
   return absl::InternalError(absl::StrCat(what, " ", p.string(), ": ", ec.message()));
 }
 
-// The languages with an index under `root`, in order (directories named
-// for a language search knows, holding a Xapian database).
-std::vector<std::string> IndexedLanguages(const fs::path& root) {
-  const std::vector<std::string> known = SearchLanguages();
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (std::find(known.begin(), known.end(), name) != known.end() &&
-        fs::exists(it->path() / "iamglass", ec))
-      out.push_back(name);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Reads the index in `dir` as it stands (one revision) into `dest`,
 // compacted; false when it is not one search would use for `engine` as it
 // is or catch up (not annals's, another layout or language, ahead of the
 // head). Read again when another process commits meanwhile.
 absl::StatusOr<bool> CopyIndex(const Engine& engine, const fs::path& dir,
                                const std::string& language, const fs::path& dest) {
+  // No writer commits while the lock is held (a server's follower, a
+  // search catching up wait or try later): the copy is not cut short.
+  IndexWriteHold hold(dir.string());
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto copied = XapianCall("copying the search index " + dir.string(),
@@ -66,7 +53,7 @@ absl::StatusOr<bool> CopyIndex(const Engine& engine, const fs::path& dir,
 absl::StatusOr<fs::path> StageSearchIndexes(const Engine& engine, const fs::path& store_search,
                                             const fs::path& backup_dir,
                                             std::vector<std::string>* languages) {
-  const std::vector<std::string> found = IndexedLanguages(store_search);
+  const std::vector<std::string> found = IndexedLanguages(store_search.string());
   if (found.empty()) return fs::path();
   std::error_code ec;
   fs::create_directories(backup_dir / "search", ec);

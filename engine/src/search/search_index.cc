@@ -14,6 +14,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "annals/search.h"
 #include "model/names.h"
 #include "search/xapian_status.h"
 
@@ -78,9 +79,10 @@ class Indexer {
   Xapian::TermGenerator generator_;
 };
 
-std::unique_ptr<Xapian::WritableDatabase> OpenDb(const std::string& dir, int action) {
+std::unique_ptr<Xapian::WritableDatabase> OpenDb(const std::string& dir, int action,
+                                                 bool wait_for_lock) {
   return std::make_unique<Xapian::WritableDatabase>(
-      dir, action | Xapian::DB_RETRY_LOCK | Xapian::DB_BACKEND_GLASS);
+      dir, action | (wait_for_lock ? Xapian::DB_RETRY_LOCK : 0) | Xapian::DB_BACKEND_GLASS);
 }
 
 }  // namespace
@@ -195,10 +197,15 @@ absl::StatusOr<Fit> Judge(const Xapian::Database& db, const Engine& engine,
 }
 
 // Applies the events after `checkpoint` up to `upto`, batch_events per
-// one transaction committed with the checkpoint.
-absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
-                     const std::string& language, uint64_t checkpoint, uint64_t upto) {
-  if (checkpoint >= upto) return absl::OkStatus();
+// one transaction committed with the checkpoint; returns the checkpoint
+// reached. Stops early, with what it applied committed, when
+// limits.cancel turns true (kCancelled) or after limits.max_events.
+absl::StatusOr<uint64_t> CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
+                                 const std::string& language, uint64_t checkpoint,
+                                 uint64_t upto, const CatchUpLimits& limits) {
+  if (checkpoint >= upto) return checkpoint;
+  const std::atomic<bool>* cancel = limits.cancel;
+  uint64_t applied = 0;
   std::unique_ptr<LogIterator> it = engine.NewIterator(checkpoint + 1);
   Indexer indexer(db, language);
   uint64_t in_batch = 0;
@@ -208,10 +215,17 @@ absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
   };
   db.begin_transaction();
   for (; it->Valid() && it->event().seq <= upto; it->Next()) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      if (in_batch > 0) commit();
+      else db.cancel_transaction();
+      return absl::CancelledError(absl::StrCat("stopped catching up at seq ", checkpoint));
+    }
+    if (limits.max_events != 0 && applied == limits.max_events) break;
     const Event& e = it->event();
     indexer.Apply(e);
     db.set_metadata(IdKey(e.seq), e.id);
     checkpoint = e.seq;
+    ++applied;
     if (++in_batch < batch_events.load()) continue;
     commit();
     db.begin_transaction();
@@ -223,22 +237,24 @@ absl::Status CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
   }
   if (in_batch > 0) commit();
   else db.cancel_transaction();
-  return absl::OkStatus();
+  return checkpoint;
 }
 
 // Under the index's write lock: judges it again (another process may have
 // caught it up meanwhile), rebuilds it if it must, and catches it up.
-absl::Status Update(const Engine& engine, const std::string& dir, const std::string& language,
-                    uint64_t head) {
-  auto db = OpenDb(dir, Xapian::DB_CREATE_OR_OPEN);
+// Returns the checkpoint reached.
+absl::StatusOr<uint64_t> Update(const Engine& engine, const std::string& dir,
+                                const std::string& language, uint64_t head,
+                                const CatchUpLimits& limits) {
+  auto db = OpenDb(dir, Xapian::DB_CREATE_OR_OPEN, limits.wait_for_lock);
   uint64_t checkpoint = 0;
   auto fit = Judge(*db, engine, language, dir, head, &checkpoint);
   if (!fit.ok()) return fit.status();
-  if (*fit == Fit::kCurrent) return absl::OkStatus();
+  if (*fit == Fit::kCurrent) return std::max(checkpoint, head);
   if (*fit == Fit::kReset || db->get_metadata(kLayoutKey).empty()) {
     if (*fit == Fit::kReset) {
       db.reset();  // ours (its layout record says so): rebuilt from seq 1
-      db = OpenDb(dir, Xapian::DB_CREATE_OR_OVERWRITE);
+      db = OpenDb(dir, Xapian::DB_CREATE_OR_OVERWRITE, limits.wait_for_lock);
       checkpoint = 0;
     }
     db->set_metadata(kLayoutKey, kLayout);
@@ -246,38 +262,95 @@ absl::Status Update(const Engine& engine, const std::string& dir, const std::str
     db->set_metadata(kCheckpointKey, "0");
     db->commit();
   }
-  return CatchUp(*db, engine, language, checkpoint, head);
+  return CatchUp(*db, engine, language, checkpoint, head, limits);
+}
+
+// Makes the directory, then Update under XapianCall.
+absl::StatusOr<uint64_t> UpdateIn(const Engine& engine, const std::string& dir,
+                                  const std::string& language, uint64_t upto,
+                                  const CatchUpLimits& limits) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create the search index ", dir, ": ", ec.message()));
+  return XapianCall("updating the search index " + dir,
+                    [&] { return Update(engine, dir, language, upto, limits); });
+}
+
+// The index in `dir` opened for reading when it already answers for
+// `upto` (no lock), else null.
+absl::StatusOr<std::unique_ptr<Xapian::Database>> OpenIfCurrent(const Engine& engine,
+                                                                const std::string& dir,
+                                                                const std::string& language,
+                                                                uint64_t upto) {
+  return XapianCall("opening the search index " + dir,
+                    [&]() -> absl::StatusOr<std::unique_ptr<Xapian::Database>> {
+                      std::error_code ec;
+                      if (!std::filesystem::exists(std::filesystem::path(dir) / "iamglass", ec))
+                        return nullptr;
+                      auto db = std::make_unique<Xapian::Database>(dir);
+                      uint64_t checkpoint = 0;
+                      auto fit = Judge(*db, engine, language, dir, upto, &checkpoint);
+                      if (!fit.ok()) return fit.status();
+                      return *fit == Fit::kCurrent ? std::move(db) : nullptr;
+                    });
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::OpenCaughtUp(
     const Engine& engine, const std::string& dir, const std::string& language, uint64_t upto) {
-  const std::string what = "opening the search index " + dir;
   // Readers take no lock: an index that already answers is only read.
-  auto current = XapianCall(what, [&]() -> absl::StatusOr<std::unique_ptr<Xapian::Database>> {
-    std::error_code ec;
-    if (!std::filesystem::exists(std::filesystem::path(dir) / "iamglass", ec)) return nullptr;
-    auto db = std::make_unique<Xapian::Database>(dir);
-    uint64_t checkpoint = 0;
-    auto fit = Judge(*db, engine, language, dir, upto, &checkpoint);
-    if (!fit.ok()) return fit.status();
-    return *fit == Fit::kCurrent ? std::move(db) : nullptr;
-  });
+  auto current = OpenIfCurrent(engine, dir, language, upto);
   if (!current.ok()) return current.status();
   if (*current) return std::unique_ptr<SearchIndex>(new SearchIndex(*std::move(current)));
+  if (auto s = UpdateIn(engine, dir, language, upto, CatchUpLimits{}); !s.ok()) return s.status();
+  return XapianCall("opening the search index " + dir,
+                    [&]() -> absl::StatusOr<std::unique_ptr<SearchIndex>> {
+                      return std::unique_ptr<SearchIndex>(
+                          new SearchIndex(std::make_unique<Xapian::Database>(dir)));
+                    });
+}
+
+std::vector<std::string> IndexedLanguages(const std::string& root) {
+  const std::vector<std::string> known = SearchLanguages();
+  std::vector<std::string> out;
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create the search index ", dir, ": ", ec.message()));
-  if (absl::Status s = XapianCall("updating the search index " + dir,
-                                  [&] { return Update(engine, dir, language, upto); });
-      !s.ok())
-    return s;
-  return XapianCall(what, [&]() -> absl::StatusOr<std::unique_ptr<SearchIndex>> {
-    return std::unique_ptr<SearchIndex>(
-        new SearchIndex(std::make_unique<Xapian::Database>(dir)));
+  for (std::filesystem::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (std::find(known.begin(), known.end(), name) != known.end() &&
+        std::filesystem::exists(it->path() / "iamglass", ec))
+      out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<bool> CatchUpIndex(const Engine& engine, const std::string& dir,
+                                  const std::string& language, uint64_t upto,
+                                  const CatchUpLimits& limits) {
+  if (limits.cancel != nullptr && limits.cancel->load())
+    return absl::CancelledError("stopped before catching up");
+  auto current = OpenIfCurrent(engine, dir, language, upto);
+  if (!current.ok()) return current.status();
+  if (*current) return true;
+  auto reached = UpdateIn(engine, dir, language, upto, limits);
+  if (!reached.ok()) return reached.status();
+  return *reached >= upto;
+}
+
+IndexWriteHold::IndexWriteHold(const std::string& dir) {
+  (void)XapianCall("holding the search index " + dir, [&] {
+    db_ = std::make_unique<Xapian::WritableDatabase>(dir, Xapian::DB_OPEN);
+    return absl::OkStatus();
+  });  // another writer has it, or it cannot be written: nothing held
+}
+
+IndexWriteHold::~IndexWriteHold() {
+  (void)XapianCall("releasing the search index", [&] {
+    db_.reset();  // nothing was changed: nothing is written
+    return absl::OkStatus();
   });
 }
 

@@ -4,11 +4,13 @@
 #ifndef ANNALS_ENGINE_SRC_SEARCH_SEARCH_INDEX_H_
 #define ANNALS_ENGINE_SRC_SEARCH_SEARCH_INDEX_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
@@ -17,6 +19,7 @@ namespace Xapian {
 class Database;
 class Document;
 class TermGenerator;
+class WritableDatabase;
 }
 
 namespace annals::internal {
@@ -74,6 +77,47 @@ Xapian::Document VersionDocument(Xapian::TermGenerator& generator, uint64_t seq,
 
 // For tests: events per transaction (default 10,000; 0 restores it).
 void SetSearchBatchEventsForTest(uint64_t n);
+
+// The languages with an index under `root` (STORE/search), in order:
+// directories named for a language SearchLanguages knows, holding a
+// Xapian database.
+std::vector<std::string> IndexedLanguages(const std::string& root);
+
+// How a catch-up runs (CatchUpIndex).
+struct CatchUpLimits {
+  // Stop early, with what was applied committed, once true: kCancelled.
+  const std::atomic<bool>* cancel = nullptr;
+  // false: kUnavailable at once when another writer holds the index.
+  bool wait_for_lock = true;
+  // Stop after this many events (committed); 0: none.
+  uint64_t max_events = 0;
+};
+
+// Catches the index for `language` in `dir` up with `engine` towards
+// `upto`, as OpenCaughtUp does (creating or rebuilding it if it must),
+// without opening it for reading; true when it now answers for `upto`
+// (false: `max_events` ran out first).
+absl::StatusOr<bool> CatchUpIndex(const Engine& engine, const std::string& dir,
+                                  const std::string& language, uint64_t upto,
+                                  const CatchUpLimits& limits);
+
+// Holds the write lock of the index in `dir` while it lives, if it can be
+// taken at once: no other writer can commit meanwhile, so a long read of
+// the index (a backup's copy, verify's check) is not cut short by
+// Xapian's DatabaseModifiedError. Holds nothing when another writer has
+// the lock or the index cannot be written (reads then retry). Changes
+// nothing in the index. Not thread-safe.
+class IndexWriteHold {
+ public:
+  explicit IndexWriteHold(const std::string& dir);
+  ~IndexWriteHold();
+  IndexWriteHold(const IndexWriteHold&) = delete;
+  IndexWriteHold& operator=(const IndexWriteHold&) = delete;
+  bool held() const { return db_ != nullptr; }
+
+ private:
+  std::unique_ptr<Xapian::WritableDatabase> db_;
+};
 
 // An index that answers for a log's head, open for reading. Not
 // thread-safe; one per search.

@@ -19,6 +19,10 @@ absl::Status CurrentXapianError(std::string_view what) {
   } catch (const Xapian::DatabaseCorruptError& e) {
     return absl::DataLossError(absl::StrCat(prefix, ": the search index is damaged (",
                                             e.get_msg(), "); remove it to have it rebuilt"));
+  } catch (const Xapian::DatabaseLockError& e) {
+    // Another writer holds the index (when not waiting for it).
+    return absl::UnavailableError(absl::StrCat(prefix, ": another writer holds the index (",
+                                               e.get_msg(), ")"));
   } catch (const Xapian::DatabaseModifiedError& e) {
     // Another process committed twice while this one read: read again.
     return absl::AbortedError(absl::StrCat(prefix, ": the index changed while it was read (",

@@ -15,6 +15,7 @@ namespace annals::internal {
 // being done: a query Xapian cannot parse or an unknown stemmer is
 // kInvalidArgument, a damaged index kDataLoss, an index another process
 // changed twice while this one read it kAborted (read it again), an index
+// whose write lock another writer holds (when not waiting) kUnavailable, an index
 // that cannot be opened or written kFailedPrecondition, anything else
 // kInternal.
 absl::Status CurrentXapianError(std::string_view what);

@@ -30,6 +30,7 @@
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 #include "serve/tcp_address.h"
+#include "serve/search_follower.h"
 #include "serve/serve_plan.h"
 #include "serve/tokens.h"
 
@@ -108,7 +109,9 @@ absl::Status ServeLoop(const ServeOptions& o) {
   {
     auto reads = std::make_unique<WorkQueue>(o.read_threads == 0 ? 1 : o.read_threads);
     auto slow = std::make_unique<WorkQueue>(kSlowThreads);
-    HeadWatch watch(**engine);
+    // Before the watch that wakes it; stopped after the last commit.
+    SearchFollower follower(**engine, (std::filesystem::path(o.store) / "search").string());
+    HeadWatch watch(**engine, [&follower] { follower.Notify(); });
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
     ServerState state{**engine,  committer, *reads, *slow, watch, o.max_subscriber_lag,
                       o.max_connections, o.max_subscriptions_per_connection};
@@ -174,6 +177,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
     ServerLog(absl::StrCat("stopping (signal ", why.si_signo, ")"));
     committer.Stop();
     ServerLog(absl::StrCat("appends committed in ", committer.groups(), " groups"));
+    follower.Stop();  // before the queues drain: their searches need not wait for it
     io.waitScope.poll();
     http->reset();
     https->reset();

@@ -126,6 +126,7 @@ void HeadWatch::Forget(uint64_t id) {
 }
 
 void HeadWatch::Notify() {
+  if (also_) also_();
   absl::flat_hash_map<uint64_t, Fulfiller> waiters;
   {
     absl::MutexLock lock(&mu_);

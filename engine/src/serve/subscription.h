@@ -13,6 +13,7 @@
 #define ANNALS_ENGINE_SRC_SERVE_SUBSCRIPTION_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +33,9 @@ namespace annals::internal {
 // thread; Notify from any thread, after the head has moved.
 class HeadWatch {
  public:
-  explicit HeadWatch(const Engine& engine) : engine_(engine) {}
+  // `also` (may be empty) runs at each Notify, on the notifying thread.
+  explicit HeadWatch(const Engine& engine, std::function<void()> also = {})
+      : engine_(engine), also_(std::move(also)) {}
   // Resolves once Head() > after. Dropping the promise (a cancelled wait)
   // forgets the waiter at once: waits that never resolve hold nothing.
   kj::Promise<void> Wait(uint64_t after);
@@ -46,6 +49,7 @@ class HeadWatch {
   void Forget(uint64_t id);
 
   const Engine& engine_;
+  const std::function<void()> also_;
   mutable absl::Mutex mu_;
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<uint64_t, Fulfiller> waiters_ ABSL_GUARDED_BY(mu_);

@@ -218,6 +218,8 @@ void CheckSearchIndexes(const SearchCheck& check, ProblemSink& sink) {
       continue;
     }
     IndexChecker checker(check, sink, dir.filename().string(), subject);
+    // No writer commits while it is held: the check is not cut short.
+    IndexWriteHold hold(dir.string());
     absl::Status st = XapianCall("reading the search index " + dir.string(), [&] {
       return checker.Run(Xapian::Database(dir.string()));
     });

@@ -15,6 +15,7 @@
 #include "engine/test_util.h"
 #include "gtest/gtest.h"
 #include "search/search_index.h"
+#include "serve/search_follower.h"
 
 namespace annals {
 namespace {
@@ -246,6 +247,54 @@ TEST(SearchBackupTest, OnlyTheStoresOwnIndexesAreCopiedAndNoneIsChanged) {
   Xapian::Database old(store + "/search/english.old");
   EXPECT_EQ(old.get_doccount(), 1u);
   EXPECT_EQ(old.get_metadata(internal::kLanguageKey), "english");
+}
+
+// The server's follower keeps the indexes that exist up with the log, on
+// its own; stopped midway, it leaves a consistent index behind.
+TEST(SearchFollowerTest, KeepsTheExistingIndexesUpWithTheLog) {
+  TempDir dir;
+  const std::string store = dir.Sub("store");
+  auto engine = Engine::Open(store, FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  Fill(**engine, store);  // the English index at 8
+  const auto checkpoint = [&] {
+    return Xapian::Database(store + "/search/english").get_metadata(internal::kCheckpointKey);
+  };
+  internal::SetSearchBatchEventsForTest(7);  // steps and batches of a few events
+  {
+    internal::SearchFollower follower(**engine, store + "/search");
+    for (int i = 0; i < 30; ++i)
+      ASSERT_TRUE((*engine)->Append(Said("B", "cobalt " + std::to_string(i))).ok());
+    follower.Notify();
+    ASSERT_TRUE(follower.AwaitCaughtUp(38, absl::Seconds(60)));
+    EXPECT_EQ(checkpoint(), "38");  // applied by the follower, not by a search
+    EXPECT_FALSE(fs::exists(store + "/search/none"));  // no index is made
+
+    // A backup or verify holding the index: the follower tries again at the
+    // next head move instead of waiting, and stops at once meanwhile.
+    auto hold = std::make_unique<internal::IndexWriteHold>(store + "/search/english");
+    ASSERT_TRUE(hold->held());
+    ASSERT_TRUE((*engine)->Append(Said("B", "cobalt held")).ok());
+    follower.Notify();
+    EXPECT_FALSE(follower.AwaitCaughtUp(39, absl::Milliseconds(300)));
+    hold.reset();
+    ASSERT_TRUE((*engine)->Append(Said("B", "cobalt free")).ok());
+    follower.Notify();
+    ASSERT_TRUE(follower.AwaitCaughtUp(40, absl::Seconds(60)));
+    EXPECT_EQ(checkpoint(), "40");
+
+    std::vector<Statement> many;
+    for (int i = 0; i < 3000; ++i) many.push_back(Said("C", "nickel " + std::to_string(i)));
+    ASSERT_TRUE((*engine)->Append(many).ok());
+    follower.Notify();
+  }  // stopped at once, whatever it had applied committed
+  internal::SetSearchBatchEventsForTest(0);
+  engine->reset();
+  auto report = VerifyStore(store);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->problem_count, 0u)
+      << (report->problems.empty() ? "" : report->problems[0].detail);
+  EXPECT_EQ(report->projections_checked.back(), "search:english");
 }
 
 // `--topic` takes a topic's words: each topic holding all of them, stemmed

@@ -1,0 +1,97 @@
+#include "serve/search_follower.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "search/search_index.h"
+#include "serve/store_service.h"
+
+namespace annals::internal {
+namespace {
+
+// Below the server's threads: appends and reads come first.
+constexpr int kNice = 10;
+
+}  // namespace
+
+SearchFollower::SearchFollower(const Engine& engine, std::string root)
+    : engine_(engine), root_(std::move(root)), thread_([this] { Run(); }) {}
+
+SearchFollower::~SearchFollower() { Stop(); }
+
+void SearchFollower::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  cancel_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+void SearchFollower::Notify() {
+  absl::MutexLock lock(&mu_);
+  pending_ = true;
+}
+
+bool SearchFollower::AwaitCaughtUp(uint64_t seq, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto done = [this, seq]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return caught_up_ >= seq; };
+  return mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
+}
+
+void SearchFollower::Run() {
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice);  // best effort
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SearchFollower* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(f->mu_) {
+            return f->pending_ || f->stop_;
+          },
+          this));
+      if (stop_) return;
+      pending_ = false;
+    }
+    const uint64_t head = engine_.Head();
+    if (!CatchUpAll(head)) continue;
+    absl::MutexLock lock(&mu_);
+    caught_up_ = std::max(caught_up_, head);
+  }
+}
+
+bool SearchFollower::CatchUpAll(uint64_t head) {
+  bool all = true;
+  for (const std::string& language : IndexedLanguages(root_)) {
+    absl::Status st = CatchUpOne(language, head);
+    if (absl::IsCancelled(st)) return false;
+    all = all && st.ok();
+    // kUnavailable: another writer has it now; tried again at the next
+    // head move. Other failures (not annals's, damaged) are logged once per
+    // change, not at every commit.
+    if (absl::IsUnavailable(st)) continue;
+    absl::StatusCode& last = logged_[language];
+    if (!st.ok() && st.code() != last)
+      ServerLog(absl::StrCat("search index ", language, " not kept up to date: ",
+                             st.ToString()));
+    last = st.code();
+  }
+  return all;
+}
+
+absl::Status SearchFollower::CatchUpOne(const std::string& language, uint64_t head) {
+  CatchUpLimits limits;
+  limits.cancel = &cancel_;
+  limits.wait_for_lock = false;
+  limits.max_events = 10000;
+  for (;;) {
+    auto done = CatchUpIndex(engine_, root_ + "/" + language, language, head, limits);
+    if (!done.ok()) return done.status();
+    if (*done) return absl::OkStatus();
+  }
+}
+
+}  // namespace annals::internal

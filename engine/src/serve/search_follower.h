@@ -1,0 +1,70 @@
+// The server's live full-text indexes: a thread of its own keeps each
+// index that exists under STORE/search (annals/search.h) caught up with
+// the log, woken whenever the head moves, so that a search finds its index
+// current and applies nothing. It runs at a lower CPU priority than the
+// server's other threads; an index nobody has searched yet is not made.
+// It never waits for an index's write lock (another writer, a backup or
+// verify holding it: tried again at the next head move) and holds it for
+// at most 10,000 events at a time, so searches waiting for it wait little.
+#ifndef ANNALS_ENGINE_SRC_SERVE_SEARCH_FOLLOWER_H_
+#define ANNALS_ENGINE_SRC_SERVE_SEARCH_FOLLOWER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "annals/engine.h"
+
+namespace annals::internal {
+
+class SearchFollower {
+ public:
+  // Follows `engine`'s log into the indexes under `root`; `engine` must
+  // outlive this.
+  SearchFollower(const Engine& engine, std::string root);
+  // Stop()s.
+  ~SearchFollower();
+
+  // Stops the thread: a catch-up under way commits what it applied and
+  // ends; one waiting for nothing. Idempotent. The server calls it before
+  // its work queues drain, so that searches queued there are not left
+  // waiting behind it.
+  void Stop();
+  SearchFollower(const SearchFollower&) = delete;
+  SearchFollower& operator=(const SearchFollower&) = delete;
+
+  // The head moved (thread-safe, does not block).
+  void Notify();
+
+  // Waits until every index was caught up to at least `seq` in one round
+  // (true), or `timeout` passes (false). Thread-safe.
+  bool AwaitCaughtUp(uint64_t seq, absl::Duration timeout);
+
+ private:
+  void Run();
+  // Catches every index up to `head`; true when each answers for it.
+  bool CatchUpAll(uint64_t head);
+  // One index, in steps of at most 10,000 events (the lock let go between
+  // them); the status of the step that ended it.
+  absl::Status CatchUpOne(const std::string& language, uint64_t head);
+
+  const Engine& engine_;
+  const std::string root_;
+  absl::Mutex mu_;
+  bool pending_ ABSL_GUARDED_BY(mu_) = true;  // catch up once at the start
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t caught_up_ ABSL_GUARDED_BY(mu_) = 0;  // the head every index reached last
+  std::atomic<bool> cancel_{false};
+  std::map<std::string, absl::StatusCode> logged_;  // language -> its last outcome (Run's)
+  std::thread thread_;  // joined by Stop
+};
+
+}  // namespace annals::internal
+
+#endif  // ANNALS_ENGINE_SRC_SERVE_SEARCH_FOLLOWER_H_
