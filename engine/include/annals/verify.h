@@ -89,9 +89,9 @@ struct VerifyReport {
 // VerifyReport, not as an error; the status is an error only when the store
 // cannot be examined: kNotFound (no store there), kFailedPrecondition (not
 // an annals store, or of another format version), or a storage error.
-// Thread-safe; holds no lock on the store (each search index's write lock
-// is held while it is read, when it can be taken at once, so that no
-// search commits to it meanwhile).
+// Thread-safe; holds no lock on the store. A search index to which a
+// search (or a server's live indexing) commits twice while it is read is
+// noted as not compared.
 ANNALS_EXPORT absl::StatusOr<VerifyReport> VerifyStore(const std::string& path,
                                          const VerifyOptions& options = {});
 

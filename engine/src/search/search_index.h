@@ -103,7 +103,7 @@ absl::StatusOr<bool> CatchUpIndex(const Engine& engine, const std::string& dir,
 
 // Holds the write lock of the index in `dir` while it lives, if it can be
 // taken at once: no other writer can commit meanwhile, so a long read of
-// the index (a backup's copy, verify's check) is not cut short by
+// the index (a backup's copy) is not cut short by
 // Xapian's DatabaseModifiedError. Holds nothing when another writer has
 // the lock or the index cannot be written (reads then retry). Changes
 // nothing in the index. Not thread-safe.

@@ -88,10 +88,37 @@ absl::Status SearchFollower::CatchUpOne(const std::string& language, uint64_t he
   limits.wait_for_lock = false;
   limits.max_events = 10000;
   for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SearchFollower* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(f->mu_) {
+            return f->paused_ == 0 || f->stop_;
+          },
+          this));
+      if (stop_) return absl::CancelledError("stopped");
+      stepping_ = true;
+    }
     auto done = CatchUpIndex(engine_, root_ + "/" + language, language, head, limits);
+    {
+      absl::MutexLock lock(&mu_);
+      stepping_ = false;
+    }
     if (!done.ok()) return done.status();
     if (*done) return absl::OkStatus();
   }
+}
+
+void SearchFollower::Pause() {
+  absl::MutexLock lock(&mu_);
+  ++paused_;
+  mu_.Await(absl::Condition(
+      +[](SearchFollower* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(f->mu_) { return !f->stepping_; },
+      this));
+}
+
+void SearchFollower::Resume() {
+  absl::MutexLock lock(&mu_);
+  --paused_;
 }
 
 }  // namespace annals::internal

@@ -46,6 +46,12 @@ class SearchFollower {
   // (true), or `timeout` passes (false). Thread-safe.
   bool AwaitCaughtUp(uint64_t seq, absl::Duration timeout);
 
+  // While a pause is in force the follower takes no step (Pause waits for
+  // one under way to end), so the indexes' write locks are free for a
+  // backup to take. Pauses nest; each Pause needs its Resume. Thread-safe.
+  void Pause();
+  void Resume();
+
  private:
   void Run();
   // Catches every index up to `head`; true when each answers for it.
@@ -60,9 +66,27 @@ class SearchFollower {
   bool pending_ ABSL_GUARDED_BY(mu_) = true;  // catch up once at the start
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t caught_up_ ABSL_GUARDED_BY(mu_) = 0;  // the head every index reached last
+  int paused_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stepping_ ABSL_GUARDED_BY(mu_) = false;  // inside a CatchUpIndex call
   std::atomic<bool> cancel_{false};
   std::map<std::string, absl::StatusCode> logged_;  // language -> its last outcome (Run's)
   std::thread thread_;  // joined by Stop
+};
+
+// Pauses `follower` (may be null) for its lifetime.
+class FollowerPause {
+ public:
+  explicit FollowerPause(SearchFollower* follower) : follower_(follower) {
+    if (follower_ != nullptr) follower_->Pause();
+  }
+  ~FollowerPause() {
+    if (follower_ != nullptr) follower_->Resume();
+  }
+  FollowerPause(const FollowerPause&) = delete;
+  FollowerPause& operator=(const FollowerPause&) = delete;
+
+ private:
+  SearchFollower* follower_;
 };
 
 }  // namespace annals::internal

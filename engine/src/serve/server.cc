@@ -116,6 +116,7 @@ absl::Status ServeLoop(const ServeOptions& o) {
     ServerState state{**engine,  committer, *reads, *slow, watch, o.max_subscriber_lag,
                       o.max_connections, o.max_subscriptions_per_connection};
     state.max_batch = o.max_batch;
+    state.follower = &follower;
     state.max_message_bytes = o.max_message_bytes;
     auto connections = std::make_unique<Connections>(
         state, io.provider->getTimer(), o.login_timeout_seconds * kj::SECONDS);

@@ -1,4 +1,5 @@
 #include "serve/store_service.h"
+#include "serve/search_follower.h"
 #include "serve/search_wire.h"
 
 #include <algorithm>
@@ -415,7 +416,10 @@ class StoreService final : public rpc::Store::Server {
     Engine* e = &s_.engine;
     return Answer<BackupInfo>(
         s_.slow, ctx,
-        [e, dir = TextOf(ctx.getParams().getDestination())] { return Backup(*e, dir); },
+        [e, f = s_.follower, dir = TextOf(ctx.getParams().getDestination())] {
+          FollowerPause paused(f);  // its indexes' locks free for the copies
+          return Backup(*e, dir);
+        },
         [](auto& res, const BackupInfo& info) {
           res.setPath(info.path);
           res.setHead(info.head);

@@ -20,6 +20,8 @@
 
 namespace annals::internal {
 
+class SearchFollower;
+
 struct ServerState {
   Engine& engine;
   Committer& committer;
@@ -40,6 +42,8 @@ struct ServerState {
   size_t logins_pending = 0;
   size_t max_batch = 0;                 // ServeOptions' (0: none)
   size_t max_message_bytes = size_t{64} << 20;
+  // Paused while a backup copies the search indexes (may be null).
+  SearchFollower* follower = nullptr;
 };
 
 // Takes one of `state`'s connection places; false (nothing taken) when all

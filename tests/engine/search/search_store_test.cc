@@ -270,8 +270,8 @@ TEST(SearchFollowerTest, KeepsTheExistingIndexesUpWithTheLog) {
     EXPECT_EQ(checkpoint(), "38");  // applied by the follower, not by a search
     EXPECT_FALSE(fs::exists(store + "/search/none"));  // no index is made
 
-    // A backup or verify holding the index: the follower tries again at the
-    // next head move instead of waiting, and stops at once meanwhile.
+    // Another writer holding the index: the follower tries again at the
+    // next head move instead of waiting for it.
     auto hold = std::make_unique<internal::IndexWriteHold>(store + "/search/english");
     ASSERT_TRUE(hold->held());
     ASSERT_TRUE((*engine)->Append(Said("B", "cobalt held")).ok());
@@ -283,11 +283,29 @@ TEST(SearchFollowerTest, KeepsTheExistingIndexesUpWithTheLog) {
     ASSERT_TRUE(follower.AwaitCaughtUp(40, absl::Seconds(60)));
     EXPECT_EQ(checkpoint(), "40");
 
+    // Paused (a backup in the server), it takes no step: the lock is free.
+    follower.Pause();
+    ASSERT_TRUE((*engine)->Append(Said("B", "cobalt paused")).ok());
+    follower.Notify();
+    EXPECT_FALSE(follower.AwaitCaughtUp(41, absl::Milliseconds(300)));
+    EXPECT_TRUE(internal::IndexWriteHold(store + "/search/english").held());
+    follower.Resume();
+    ASSERT_TRUE(follower.AwaitCaughtUp(41, absl::Seconds(60)));
+
     std::vector<Statement> many;
     for (int i = 0; i < 3000; ++i) many.push_back(Said("C", "nickel " + std::to_string(i)));
     ASSERT_TRUE((*engine)->Append(many).ok());
     follower.Notify();
   }  // stopped at once, whatever it had applied committed
+  {
+    // Stopped while another writer holds the index: it never waited for it.
+    internal::IndexWriteHold hold(store + "/search/english");
+    ASSERT_TRUE(hold.held());
+    internal::SearchFollower follower(**engine, store + "/search");
+    ASSERT_TRUE((*engine)->Append(Said("B", "cobalt last")).ok());
+    follower.Notify();
+    EXPECT_FALSE(follower.AwaitCaughtUp((*engine)->Head(), absl::Milliseconds(300)));
+  }
   internal::SetSearchBatchEventsForTest(0);
   engine->reset();
   auto report = VerifyStore(store);
