@@ -1,7 +1,9 @@
 #include "backup/search_copy.h"
 
 #include <algorithm>
+#include <string>
 #include <system_error>
+#include <vector>
 
 #include <xapian.h>
 
@@ -79,25 +81,50 @@ absl::StatusOr<fs::path> StageSearchIndexes(const Engine& engine, const fs::path
   return *staged;
 }
 
+namespace {
+
+// True if `dir` is a copy StageSearchIndexes made: a directory holding
+// only directories named for a language, each a Xapian database. Nothing
+// else under a backup's search/ is ever removed.
+bool IsIndexCopy(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(dir, ec))) return false;
+  const std::vector<std::string> languages = SearchLanguages();
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (std::find(languages.begin(), languages.end(), name) == languages.end() ||
+        !fs::is_directory(fs::symlink_status(it->path(), ec)) ||
+        !fs::exists(it->path() / "iamglass", ec))
+      return false;
+  }
+  return !ec;
+}
+
+}  // namespace
+
 absl::Status PublishSearchIndexes(const fs::path& staged, const fs::path& backup_dir,
                                   uint32_t id) {
   const fs::path root = backup_dir / "search";
   const fs::path dest = root / absl::StrCat(id);
   std::error_code ec;
   // A copy under this number is of a backup RocksDB no longer has (ids
-  // are reused only after one is deleted): annals's own, replaced.
-  if (fs::exists(dest, ec)) fs::remove_all(dest, ec);
+  // are reused only after one is deleted): annals's own, replaced. Anything
+  // else there is left as it is, and MoveIntoPlace then fails naming it.
+  if (IsIndexCopy(dest)) fs::remove_all(dest, ec);
   if (ec) return FsError("cannot remove", dest, ec);
   if (absl::Status st = MoveIntoPlace(staged, dest); !st.ok()) return st;
+  std::vector<fs::path> older;  // listed first, removed after
   for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
     uint32_t other = 0;
-    if (absl::SimpleAtoi(it->path().filename().string(), &other) && other < id) {
-      std::error_code rm;
-      fs::remove_all(it->path(), rm);
-      if (rm) return FsError("cannot remove the older copy", it->path(), rm);
-    }
+    if (absl::SimpleAtoi(it->path().filename().string(), &other) && other < id &&
+        IsIndexCopy(it->path()))
+      older.push_back(it->path());
   }
   if (ec) return FsError("cannot list", root, ec);
+  for (const fs::path& p : older) {
+    fs::remove_all(p, ec);
+    if (ec) return FsError("cannot remove the older copy", p, ec);
+  }
   return absl::OkStatus();
 }
 

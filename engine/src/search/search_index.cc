@@ -144,6 +144,11 @@ std::string IdKey(uint64_t seq) {
   return absl::StrCat(kIdPrefix, std::string(20 - digits.size(), '0'), digits);
 }
 
+bool NewerLayout(const std::string& layout) {
+  int version = 0;
+  return absl::SimpleAtoi(layout, &version) && version > std::atoi(kLayout);
+}
+
 void SetSearchBatchEventsForTest(uint64_t n) { batch_events.store(n == 0 ? 10000 : n); }
 
 SearchIndex::SearchIndex(std::unique_ptr<Xapian::Database> db) : db_(std::move(db)) {}
@@ -179,8 +184,7 @@ absl::StatusOr<Fit> Judge(const Xapian::Database& db, const Engine& engine,
           absl::StrCat(dir, " holds a Xapian database that is not an annals search index"));
     return head == 0 ? Fit::kCurrent : Fit::kBehind;
   }
-  int version = 0;
-  if (absl::SimpleAtoi(layout, &version) && version > std::atoi(kLayout))
+  if (NewerLayout(layout))
     return absl::FailedPreconditionError(absl::StrCat(
         dir, " is a search index of a newer annals (layout ", layout, ")"));
   if (layout != kLayout || db.get_metadata(kLanguageKey) != language) return Fit::kReset;

@@ -57,6 +57,9 @@ inline constexpr char kLanguageKey[] = "annals.language";
 inline constexpr char kCheckpointKey[] = "annals.checkpoint";
 std::string IdKey(uint64_t seq);
 
+// True if `layout` (kLayoutKey's value) is of a newer annals than this one.
+bool NewerLayout(const std::string& layout);
+
 // The boolean term on every version of statement `seq`.
 std::string SeqTerm(uint64_t seq);
 

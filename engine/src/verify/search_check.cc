@@ -1,7 +1,6 @@
 #include "verify/search_check.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -121,8 +120,7 @@ class IndexChecker {
                  : "not an annals search index (search refuses it)");
       return std::nullopt;
     }
-    int version = 0;
-    if (absl::SimpleAtoi(layout, &version) && version > std::atoi(kLayout)) {
+    if (NewerLayout(layout)) {
       Note(absl::StrCat("made by a newer annals (layout ", layout, "; search refuses it)"));
       return std::nullopt;
     }

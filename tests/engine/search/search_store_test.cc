@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "annals/backup.h"
 #include "annals/search.h"
 #include "annals/verify.h"
+#include "engine/search/search_seqs.h"
 #include "engine/test_util.h"
 #include "gtest/gtest.h"
 #include "search/search_index.h"
@@ -22,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::FastOptions;
+using test::Seqs;
 using test::T;
 using test::TempDir;
 
@@ -34,14 +37,6 @@ Statement Said(const std::string& speaker, const std::string& content) {
   s.topics = {"minerals"};
   s.occurred_at = T("2025-03-01");
   return s;
-}
-
-std::vector<uint64_t> Seqs(const absl::StatusOr<SearchResult>& r) {
-  std::vector<uint64_t> out;
-  EXPECT_TRUE(r.ok()) << r.status();
-  if (r.ok())
-    for (const SearchHit& h : r->hits) out.push_back(h.seq);
-  return out;
 }
 
 SearchQuery Query(const std::string& text) {
@@ -193,10 +188,17 @@ TEST(SearchBackupTest, ABackupCarriesTheIndexToTheRestoredStore) {
   // More events, not yet searched: the backup copies the index as it
   // stands, and keeps the newest backup's copy only.
   ASSERT_TRUE((*engine)->Append(Said("Speaker 9", "metals again")).ok());
+  // A user's files under the backup's search/, even under a copy's name,
+  // are not annals's copies: never removed.
+  fs::create_directories(fs::path(backup) / "search" / "0");
+  std::ofstream(fs::path(backup) / "search" / "0" / "mine.txt") << "notes";
+  std::ofstream(fs::path(backup) / "search" / "notes.txt") << "notes";
   auto second = Backup(**engine, backup);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->backup_id, 2u);
   EXPECT_FALSE(fs::exists(fs::path(backup) / "search" / "1"));
+  EXPECT_TRUE(fs::exists(fs::path(backup) / "search" / "0" / "mine.txt"));
+  EXPECT_TRUE(fs::exists(fs::path(backup) / "search" / "notes.txt"));
   Xapian::Database copy((fs::path(backup) / "search" / "2" / "english").string());
   EXPECT_EQ(copy.get_metadata(internal::kCheckpointKey), "8");
   const std::vector<uint64_t> want = Seqs(Search(**engine, store + "/search", Query("metals")));

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/search/search_seqs.h"
 #include "engine/test_util.h"
 #include "engine/timeline/model.h"
 #include "engine/timeline/random_log.h"
@@ -28,6 +29,7 @@ namespace annals {
 namespace {
 
 using test::FastOptions;
+using test::Seqs;
 using test::Generator;
 using test::ModelLog;
 using test::Norm;
@@ -249,14 +251,6 @@ Statement Said(const std::string& speaker, const std::string& content) {
   s.content = content;
   s.occurred_at = T("2025-03-01");
   return s;
-}
-
-std::vector<uint64_t> Seqs(const absl::StatusOr<SearchResult>& r) {
-  std::vector<uint64_t> out;
-  EXPECT_TRUE(r.ok()) << r.status();
-  if (r.ok())
-    for (const SearchHit& h : r->hits) out.push_back(h.seq);
-  return out;
 }
 
 TEST(SearchTest, EnglishStemsAndPhrasesKeepWordOrder) {
