@@ -2,7 +2,8 @@
 server's certificate and send a bearer token, through a real server process
 (the built CLI) and Python's own HTTPS client (urllib, ssl). A request
 without a token or with a wrong one gets 401 and a challenge, a change
-through a read-only token 403; a client that does not trust the certificate,
+through a read-only token 403 (and so is a search that would make an
+index); a client that does not trust the certificate,
 or speaks in clear, gets nothing; and the server refuses to start without
 what HTTPS needs. The certificates are tests/data/tls's (test-only)."""
 import http.client
@@ -97,6 +98,13 @@ def test_tokens_decide_who_reads_and_writes(https):
     assert status == 200 and body["head"] == 1
     status, _, body = call(f"{https}/v1/events/1", token=READER)
     assert status == 200 and body["content"] == "one"
+    # A read-only token searches an index the server has, and makes none.
+    status, _, body = call(f"{https}/v1/search?q=one", token=READER)
+    assert status == 403 and body["code"] == "PERMISSION_DENIED", body
+    status, _, body = call(f"{https}/v1/search?q=one", token=WRITER)
+    assert status == 200 and [h["seq"] for h in body["hits"]] == [1], body
+    status, _, body = call(f"{https}/v1/search?q=one", token=READER)
+    assert status == 200 and body["hits"][0]["content"] == "one", body
 
 
 def test_clients_that_cannot_check_the_server_get_nothing(https):

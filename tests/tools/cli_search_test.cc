@@ -1,8 +1,10 @@
 // annals search end to end: ranked hits on the bundled sample, as of a
 // point before a correction and a retraction, the formats, escaping, and
 // errors with their exit codes.
+#include <unistd.h>
 #include <xapian.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -88,6 +90,32 @@ TEST_F(CliSearchTest, AServerStopsAtOnceWhateverHoldsItsIndex) {
   }
   EXPECT_THAT(ReadFile(s.log), Not(HasSubstr("not kept up to date")));
   EXPECT_EQ(Seqs("cobalt"), (std::vector<std::string>{"13"}));  // the next search catches up
+}
+
+// Someone who may read a store but not write it searches its index as it
+// stands; when it must be caught up first, the error says the index cannot
+// be written, not that another writer holds it (Xapian reports both as a
+// lock error).
+TEST_F(CliSearchTest, AnIndexThatCannotBeWrittenIsNotCalledBusy) {
+  if (geteuid() != 0) GTEST_SKIP() << "runs the CLI as another user: needs root";
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  ASSERT_FALSE(Seqs("rare").empty());  // the index is made, by root
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all |
+                                         std::filesystem::perms::group_read |
+                                         std::filesystem::perms::group_exec |
+                                         std::filesystem::perms::others_read |
+                                         std::filesystem::perms::others_exec);
+  const std::string nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+  if (std::system((nobody + " " + Quote(CliPath()) + " --version >/dev/null 2>&1").c_str()) != 0)
+    GTEST_SKIP() << "the CLI cannot run as uid 65534 here";
+  Result probe = RunShell(db_, "search rare --format csv", nobody, "</dev/null");
+  EXPECT_EQ(probe.exit_code, 0) << probe.err;  // a current index is only read
+  EXPECT_EQ(Lines(probe.out).size(), Seqs("rare").size() + 1);
+  ASSERT_EQ(Run("append --speaker Ada --verb said --content cobalt --at 2025").exit_code, 0);
+  Result r = RunShell(db_, "search cobalt", nobody, "</dev/null");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("cannot be written"));
+  EXPECT_THAT(r.err, Not(HasSubstr("another writer")));
 }
 
 TEST_F(CliSearchTest, TablesEscapeStoredControlCharacters) {

@@ -256,6 +256,34 @@ TEST_F(ServeHttpTest, CountsAndProjectionsAreWhatTheCliSays) {
   EXPECT_EQ(StopServer(server), 0);
 }
 
+// /v1/search's hits are the rows of `annals search --format jsonl`, as of
+// any point; its errors are JSON.
+TEST_F(ServeHttpTest, SearchIsWhatTheCliSays) {
+  Fill();
+  std::vector<std::string> hits = Jsonl("search rare earth --limit 5");
+  std::vector<std::string> as_of =
+      Jsonl("search '\"rare earth\"' --as-of 8 --actor 'Donald Trump' --from 2025-03");
+  ASSERT_EQ(hits.size(), 5u);
+  ASSERT_FALSE(as_of.empty());
+  Server server = Start();
+  HttpTestClient http(server.http);
+  HttpResult r = http.Get("/v1/search?q=rare+earth&limit=5");
+  EXPECT_EQ(r.status, 200u) << r.body;
+  EXPECT_THAT(r.body, ::testing::StartsWith("{\"hits\":[" + Join(hits) +
+                                            "],\"as_of\":13,\"estimated_matches\":"));
+  HttpResult then =
+      http.Get("/v1/search?q=%22rare+earth%22&as_of=8&actor=Donald+Trump&from=2025-03");
+  EXPECT_THAT(then.body, ::testing::StartsWith("{\"hits\":[" + Join(as_of) + "],\"as_of\":8,"));
+  for (const char* bad : {"/v1/search", "/v1/search?q=", "/v1/search?q=rare+AND",
+                          "/v1/search?q=rare&lang=klingon", "/v1/search?q=rare&limit=0",
+                          "/v1/search?q=rare&from=99", "/v1/search?q=rare&pad=1"}) {
+    HttpResult e = http.Get(bad);
+    EXPECT_EQ(e.status, 400u) << bad << ": " << e.body;
+    EXPECT_THAT(e.body, HasSubstr("\"code\":\"INVALID_ARGUMENT\"")) << bad;
+  }
+  EXPECT_EQ(http.Get("/v1/search?q=rare&as_of=99").status, 400u);
+  EXPECT_EQ(StopServer(server), 0);
+}
 
 // What a web page could make the user's browser send is refused: a Host
 // that is not a loopback name (DNS rebinding) or another site's Origin

@@ -37,14 +37,6 @@ std::vector<std::string> Cells(size_t rank, const SearchHit& h) {
           s.content.empty() ? s.quote : s.content};
 }
 
-// The statement as `log --format jsonl` writes it, led by the hit's rank,
-// score and version_seq.
-std::string Jsonl(size_t rank, const SearchHit& h) {
-  const std::string event = EventToJson(h.event);  // "{...}"
-  return absl::StrCat("{\"rank\":", rank, ",\"score\":", absl::StrFormat("%.6g", h.score),
-                      ",\"version_seq\":", h.version_seq, ",", event.substr(1), "\n");
-}
-
 std::string Table(size_t rank, const SearchHit& h) {
   const std::vector<std::string> c = Cells(rank, h);
   return absl::StrCat(absl::StrFormat("%4s %8s %9s ", c[0], c[1], c[2]),
@@ -82,7 +74,7 @@ int Run(const GlobalFlags& g, const SearchFlags& f) {
                stdout);
   for (size_t i = 0; i < result->hits.size(); ++i) {
     const SearchHit& h = result->hits[i];
-    const std::string line = f.format == "jsonl" ? Jsonl(i + 1, h)
+    const std::string line = f.format == "jsonl" ? SearchHitToJson(h, i + 1) + "\n"
                              : f.format == "csv"
                                  ? CsvRow(Cells(i + 1, h), CellRule(f.spreadsheet_safe))
                                  : Table(i + 1, h);

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "annals/event.h"
+#include "annals/search.h"
 #include "annals/statement.h"
 #include "annals/timeline.h"
 #include "annals/visibility.h"
@@ -59,6 +60,11 @@ ANNALS_EXPORT std::string EventToJson(const Event& event, std::string_view targe
 // (RoleName). One object, no newline.
 ANNALS_EXPORT std::string TimelineEntryToJson(const TimelineEntry& entry, bool with_role,
                                               const char* status = nullptr);
+
+// A search hit (`search --format jsonl`, the HTTP front's /v1/search):
+// "rank" (`rank`, from 1), "score", "version_seq", then EventToJson(
+// hit.event)'s keys. One object, no newline.
+ANNALS_EXPORT std::string SearchHitToJson(const SearchHit& hit, size_t rank);
 
 // The id of the statement `event` amends (a correction's or retraction's
 // target), read from `engine`; "" for other kinds. Errors as Engine::Get.

@@ -6,6 +6,7 @@
 
 #include "model/sv.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "annals/declarative.h"
 #include "annals/engine.h"
@@ -399,6 +400,12 @@ std::string TimelineEntryToJson(const TimelineEntry& e, bool with_role, const ch
   if (with_role) absl::StrAppend(&line, ",\"role\":\"", RoleName(e.role), "\"");
   line.push_back('}');
   return line;
+}
+
+std::string SearchHitToJson(const SearchHit& hit, size_t rank) {
+  const std::string event = EventToJson(hit.event);  // "{...}"
+  return absl::StrCat("{\"rank\":", rank, ",\"score\":", absl::StrFormat("%.6g", hit.score),
+                      ",\"version_seq\":", hit.version_seq, ",", event.substr(1));
 }
 
 std::string EventToJson(const Event& e, std::string_view target_id) {

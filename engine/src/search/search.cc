@@ -19,6 +19,7 @@
 #include "analysis/actor_names.h"
 #include "model/names.h"
 #include "search/search_index.h"
+#include "search/search_with.h"
 #include "search/xapian_status.h"
 #include "timeline/aliases.h"
 
@@ -149,13 +150,22 @@ std::vector<std::string> SearchLanguages() {
 
 absl::StatusOr<SearchResult> Search(const Engine& engine, const std::string& index_root,
                                     const SearchQuery& q) {
+  return internal::SearchWith(engine, index_root, q, internal::CatchUpLimits{});
+}
+
+absl::StatusOr<SearchResult> internal::SearchWith(const Engine& engine,
+                                                  const std::string& index_root,
+                                                  const SearchQuery& q,
+                                                  const CatchUpLimits& limits) {
   if (absl::Status s = CheckQuery(q); !s.ok()) return s;
   const uint64_t head = engine.Head();
   const uint64_t as_of = q.as_of.value_or(head);
   if (as_of > head)
     return absl::OutOfRangeError(absl::StrCat("as_of ", as_of, " is beyond the head ", head));
+  // An index caught up to the query point answers for it: each document
+  // carries the seqs it is valid between.
   auto index = internal::SearchIndex::OpenCaughtUp(engine, index_root + "/" + q.language,
-                                                   q.language, head);
+                                                   q.language, as_of, limits);
   if (!index.ok()) return index.status();
   auto filters = internal::XapianCall("searching", [&] { return Filters(engine, q, as_of); });
   if (!filters.ok()) return filters.status();

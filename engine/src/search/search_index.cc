@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include "absl/strings/numbers.h"
@@ -79,10 +81,32 @@ class Indexer {
   Xapian::TermGenerator generator_;
 };
 
+// Xapian raises DatabaseLockError whenever its lock file cannot be locked:
+// another writer holding it, but also a directory or lock file that cannot
+// be written, or no file descriptor left. Those two are told apart here,
+// by asking the system, so that only a busy index reads as kUnavailable.
+void ThrowUnlessBusy(const std::string& dir) {
+  const std::string lock_file = dir + "/flintlock";
+  if (access(dir.c_str(), W_OK) != 0 ||
+      (access(lock_file.c_str(), F_OK) == 0 && access(lock_file.c_str(), W_OK) != 0))
+    throw Xapian::DatabaseOpeningError(
+        absl::StrCat("the search index ", dir, " cannot be written: ", std::strerror(errno)));
+  const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw Xapian::DatabaseOpeningError(absl::StrCat(
+        "cannot lock the search index ", dir, ": ", std::strerror(errno)));
+  close(fd);
+}
+
 std::unique_ptr<Xapian::WritableDatabase> OpenDb(const std::string& dir, int action,
                                                  bool wait_for_lock) {
-  return std::make_unique<Xapian::WritableDatabase>(
-      dir, action | (wait_for_lock ? Xapian::DB_RETRY_LOCK : 0) | Xapian::DB_BACKEND_GLASS);
+  try {
+    return std::make_unique<Xapian::WritableDatabase>(
+        dir, action | (wait_for_lock ? Xapian::DB_RETRY_LOCK : 0) | Xapian::DB_BACKEND_GLASS);
+  } catch (const Xapian::DatabaseLockError&) {
+    ThrowUnlessBusy(dir);
+    throw;
+  }
 }
 
 }  // namespace
@@ -304,12 +328,17 @@ absl::StatusOr<std::unique_ptr<Xapian::Database>> OpenIfCurrent(const Engine& en
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::OpenCaughtUp(
-    const Engine& engine, const std::string& dir, const std::string& language, uint64_t upto) {
+    const Engine& engine, const std::string& dir, const std::string& language, uint64_t upto,
+    const CatchUpLimits& limits) {
   // Readers take no lock: an index that already answers is only read.
   auto current = OpenIfCurrent(engine, dir, language, upto);
   if (!current.ok()) return current.status();
   if (*current) return std::unique_ptr<SearchIndex>(new SearchIndex(*std::move(current)));
-  if (auto s = UpdateIn(engine, dir, language, upto, CatchUpLimits{}); !s.ok()) return s.status();
+  auto reached = UpdateIn(engine, dir, language, upto, limits);
+  if (!reached.ok()) return reached.status();
+  if (*reached < upto)  // limits.max_events ran out
+    return absl::UnavailableError(absl::StrCat("the search index ", dir, " is at seq ",
+                                               *reached, " of ", upto, "; try again"));
   return XapianCall("opening the search index " + dir,
                     [&]() -> absl::StatusOr<std::unique_ptr<SearchIndex>> {
                       return std::unique_ptr<SearchIndex>(

@@ -90,7 +90,9 @@ std::vector<std::string> IndexedLanguages(const std::string& root);
 struct CatchUpLimits {
   // Stop early, with what was applied committed, once true: kCancelled.
   const std::atomic<bool>* cancel = nullptr;
-  // false: kUnavailable at once when another writer holds the index.
+  // false: kUnavailable at once when another writer holds the index. (An
+  // index whose directory or lock file cannot be written, or no file
+  // descriptor left, is kFailedPrecondition either way.)
   bool wait_for_lock = true;
   // Stop after this many events (committed); 0: none.
   uint64_t max_events = 0;
@@ -129,13 +131,14 @@ class SearchIndex {
   // Opens the index for `language` in `dir` for reading when it already
   // answers for `engine` up to `upto` (also when it is ahead, on the same
   // log: another process's engine saw more). Otherwise takes its write lock
-  // (waiting for another process's), creates it, or rebuilds it from seq 1
-  // (an index of another log, layout or language), applies the events up
-  // to `upto`, and opens the result for reading.
-  static absl::StatusOr<std::unique_ptr<SearchIndex>> OpenCaughtUp(const Engine& engine,
-                                                                  const std::string& dir,
-                                                                  const std::string& language,
-                                                                  uint64_t upto);
+  // (waiting for another process's unless `limits` say not: kUnavailable),
+  // creates it, or rebuilds it from seq 1 (an index of another log, layout
+  // or language), applies the events up to `upto` (kCancelled when
+  // limits.cancel turns true; kUnavailable when limits.max_events run out
+  // first), and opens the result for reading.
+  static absl::StatusOr<std::unique_ptr<SearchIndex>> OpenCaughtUp(
+      const Engine& engine, const std::string& dir, const std::string& language, uint64_t upto,
+      const CatchUpLimits& limits = {});
   ~SearchIndex();
 
   Xapian::Database& db() { return *db_; }

@@ -5,7 +5,8 @@
 
 namespace annals::internal {
 
-absl::Status CheckBearer(const Tokens& tokens, std::string_view authorization_in, bool writes) {
+absl::Status CheckBearer(const Tokens& tokens, std::string_view authorization_in, bool writes,
+                         bool* read_only) {
   const absl::string_view authorization(authorization_in.data(), authorization_in.size());
   constexpr absl::string_view kScheme = "Bearer ";
   if (authorization.empty())
@@ -21,6 +22,7 @@ absl::Status CheckBearer(const Tokens& tokens, std::string_view authorization_in
   if (!grant.has_value()) return absl::UnauthenticatedError("wrong token");
   if (writes && grant->read_only)
     return absl::PermissionDeniedError("this token is read-only: it may not change the store");
+  if (read_only != nullptr) *read_only = grant->read_only;
   return absl::OkStatus();
 }
 

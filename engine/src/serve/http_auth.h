@@ -14,8 +14,10 @@ namespace annals::internal {
 // `authorization`: the request's Authorization header ("" when absent).
 // kUnauthenticated (401) when it is absent, not a bearer token, or a token
 // `tokens` does not list; kPermissionDenied (403) when `writes` and the
-// token is read-only; OK otherwise. Tokens are compared in constant time.
-absl::Status CheckBearer(const Tokens& tokens, std::string_view authorization, bool writes);
+// token is read-only; OK otherwise, with `*read_only` (when not null) set
+// to whether the token is read-only. Tokens are compared in constant time.
+absl::Status CheckBearer(const Tokens& tokens, std::string_view authorization, bool writes,
+                         bool* read_only = nullptr);
 
 }  // namespace annals::internal
 

@@ -54,6 +54,18 @@ absl::StatusOr<std::string> CountsBody(Engine& engine, CountsQuery q, const std:
   return out;
 }
 
+absl::StatusOr<std::string> SearchBody(const absl::StatusOr<SearchResult>& result) {
+  if (!result.ok()) return result.status();
+  std::string out = "{\"hits\":[";
+  for (size_t i = 0; i < result->hits.size(); ++i) {
+    if (i) out.push_back(',');
+    out += SearchHitToJson(result->hits[i], i + 1);
+  }
+  absl::StrAppend(&out, "],\"as_of\":", result->as_of,
+                  ",\"estimated_matches\":", result->estimated_matches, "}\n");
+  return out;
+}
+
 std::string ProjectionsBody(const Engine& engine) {
   std::string out = "{\"projections\":[";
   bool first = true;

@@ -19,6 +19,7 @@
 #include "serve/http_statements.h"
 #include "serve/limits.h"
 #include "serve/off_loop.h"
+#include "serve/search_wire.h"
 #include "serve/sse.h"
 #include "serve/tcp_address.h"
 
@@ -217,6 +218,24 @@ kj::Promise<HttpReply> HttpFront::Projection(const HttpTarget& t, const std::str
   return Page(t, ProjectionQueryOf(t, name));
 }
 
+kj::Promise<HttpReply> HttpFront::Search(const HttpTarget& t, bool may_create) {
+  auto q = SearchQueryOf(t);
+  if (!q.ok()) return ErrorReply(q.status());
+  std::string as_of = Param(t, "as_of").value_or("");
+  const Engine* e = &s_.state.engine;
+  SearchFollower* f = s_.state.follower;
+  // On the slow pool, as over RPC: a first search may build the index.
+  return OffLoop<Reply>(s_.state.slow, [e, q = *std::move(q), as_of, may_create, f]() mutable {
+    if (!as_of.empty()) {
+      auto seq = ResolveAsOf(*e, as_of);
+      if (!seq.ok())
+        return ErrorReply(WithMessage(seq.status(), absl::StrCat("as_of: ", seq.status().message())));
+      q.as_of = *seq;
+    }
+    return ReplyOf(SearchBody(SearchServedStore(*e, q, may_create, f)));
+  });
+}
+
 kj::Promise<HttpReply> HttpFront::Route(kj::HttpMethod method, const HttpTarget& t) {
   const auto& p = t.path;
   const bool get = method == kj::HttpMethod::GET;
@@ -278,6 +297,7 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
   // refused all the same (and could not send the token).
   if (absl::Status local = CheckLoopbackRequest(s_.tokens ? "" : host, origin); !local.ok())
     return Send(response, ErrorReply(local), what);
+  bool read_only = false;  // the token's (HTTP on loopback: none)
   if (s_.tokens != nullptr) {
     if (authorizations > 1)
       return Send(response,
@@ -286,7 +306,7 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
     // POST /v1/statements is the only change; other methods get their
     // 404 or 405 whatever the token.
     const bool writes = method == kj::HttpMethod::POST;
-    if (absl::Status s = CheckBearer(*s_.tokens, authorization, writes); !s.ok())
+    if (absl::Status s = CheckBearer(*s_.tokens, authorization, writes, &read_only); !s.ok())
       return Send(response, ErrorReply(s), what);
     if (waiting_ && *waiting_) {
       *waiting_ = false;
@@ -304,6 +324,13 @@ kj::Promise<void> HttpFront::request(kj::HttpMethod method, kj::StringPtr url,
     if (method != kj::HttpMethod::POST)
       return Send(response, MethodNotAllowed(method, "POST"), what);
     return Statements(*target, body, response, what);
+  }
+  if (target->path.size() == 2 && target->path[0] == "v1" && target->path[1] == "search") {
+    if (method != kj::HttpMethod::GET)
+      return Send(response, MethodNotAllowed(method, "GET"), what);
+    return Search(*target, !read_only).then([this, &response, what](HttpReply r) mutable {
+      return Send(response, std::move(r), what);
+    });
   }
   return Route(method, *target).then([this, &response, what](HttpReply r) mutable {
     return Send(response, std::move(r), what);

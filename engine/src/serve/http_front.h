@@ -66,6 +66,9 @@ class HttpFront final : public kj::HttpService, public kj::HttpServerErrorHandle
   kj::Promise<HttpReply> Append(StatementLines parsed);
   kj::Promise<HttpReply> Counts(const HttpTarget& target, const std::string& projection);
   kj::Promise<HttpReply> Projections();
+  // GET /v1/search; `may_create`: the request may make a missing index (not
+  // with a read-only token).
+  kj::Promise<HttpReply> Search(const HttpTarget& target, bool may_create);
   kj::Promise<HttpReply> Projection(const HttpTarget& target, const std::string& name);
   // A timeline page (TimelineQueryOf or ProjectionQueryOf) as of as_of=.
   kj::Promise<HttpReply> Page(const HttpTarget& target, absl::StatusOr<TimelineQuery> q);

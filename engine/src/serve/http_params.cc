@@ -86,6 +86,25 @@ absl::StatusOr<TimelineQuery> ProjectionQueryOf(const HttpTarget& t,
   return q;
 }
 
+absl::StatusOr<SearchQuery> SearchQueryOf(const HttpTarget& t) {
+  if (absl::Status s = CheckParams(t, {"q", "actor", "topic", "from", "to", "as_of", "limit",
+                                       "lang"});
+      !s.ok())
+    return s;
+  SearchQuery q;
+  q.text = Param(t, "q").value_or("");
+  if (q.text.empty()) return absl::InvalidArgumentError("q: give the words to search for");
+  q.actor = Param(t, "actor").value_or("");
+  q.topic = Param(t, "topic").value_or("");
+  q.language = Param(t, "lang").value_or(q.language);
+  if (absl::Status s = DateParam(t, "from", &q.from); !s.ok()) return s;
+  if (absl::Status s = DateParam(t, "to", &q.to); !s.ok()) return s;
+  auto limit = UintParam(t, "limit", q.limit);
+  if (!limit.ok()) return limit.status();
+  q.limit = static_cast<size_t>(*limit);
+  return q;  // the rest is checked by Search
+}
+
 absl::StatusOr<CountsQuery> CountsQueryOf(const HttpTarget& t, const std::string& projection) {
   if (absl::Status s = CheckParams(t, {"prefix", "top", "from", "to", "as_of", "counts"});
       !s.ok())

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "annals/search.h"
 #include "annals/timeline.h"
 #include "serve/http_target.h"
 
@@ -30,6 +31,11 @@ absl::StatusOr<TimelineQuery> ProjectionQueryOf(const HttpTarget& target,
 // /v1/actors, /v1/topics, /v1/projections/{name}?counts: prefix=, top=,
 // from=, to= (as_of= is the caller's), as `annals actors`.
 absl::StatusOr<CountsQuery> CountsQueryOf(const HttpTarget& target, const std::string& projection);
+
+// /v1/search: q= (the query, required), actor=, topic=, from=, to=,
+// limit= (default 20), lang= (default english), as `annals search`; as_of=
+// is the caller's. Limits and the query's syntax are Search's to check.
+absl::StatusOr<SearchQuery> SearchQueryOf(const HttpTarget& target);
 
 }  // namespace annals::internal
 

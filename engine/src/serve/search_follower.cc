@@ -39,8 +39,21 @@ void SearchFollower::Notify() {
 
 bool SearchFollower::AwaitCaughtUp(uint64_t seq, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
-  auto done = [this, seq]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return caught_up_ >= seq; };
-  return mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
+  auto done = [this, seq]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return caught_up_ >= seq || stop_;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&done), timeout) && caught_up_ >= seq;
+}
+
+bool SearchFollower::CatchUpFor(uint64_t seq, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  pending_ = true;
+  const uint64_t round = rounds_started_ + 1;  // the next to begin
+  auto done = [this, seq, round]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return caught_up_ >= seq || rounds_ended_ >= round || stop_;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
+  return caught_up_ >= seq;
 }
 
 void SearchFollower::Run() {
@@ -55,11 +68,13 @@ void SearchFollower::Run() {
           this));
       if (stop_) return;
       pending_ = false;
+      ++rounds_started_;
     }
     const uint64_t head = engine_.Head();
-    if (!CatchUpAll(head)) continue;
+    const bool all = CatchUpAll(head);
     absl::MutexLock lock(&mu_);
-    caught_up_ = std::max(caught_up_, head);
+    ++rounds_ended_;
+    if (all) caught_up_ = std::max(caught_up_, head);
   }
 }
 

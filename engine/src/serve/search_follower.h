@@ -43,8 +43,18 @@ class SearchFollower {
   void Notify();
 
   // Waits until every index was caught up to at least `seq` in one round
-  // (true), or `timeout` passes (false). Thread-safe.
+  // (true), or `timeout` passes or Stop() is called (false). Thread-safe.
   bool AwaitCaughtUp(uint64_t seq, absl::Duration timeout);
+
+  // Asks for a round now and waits until every index answers for `seq`,
+  // or a round that began after this call has ended (an index it could
+  // not catch up: another writer holds it), or `timeout` passes, or Stop().
+  // True when every index answers for `seq`. Thread-safe.
+  bool CatchUpFor(uint64_t seq, absl::Duration timeout);
+
+  // True once Stop() was called: the server's own searches stop catching
+  // an index up then (CatchUpLimits::cancel). Lives as long as this.
+  const std::atomic<bool>* stopping() const { return &cancel_; }
 
   // While a pause is in force the follower takes no step (Pause waits for
   // one under way to end), so the indexes' write locks are free for a
@@ -67,6 +77,8 @@ class SearchFollower {
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t caught_up_ ABSL_GUARDED_BY(mu_) = 0;  // the head every index reached last
   int paused_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t rounds_started_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t rounds_ended_ ABSL_GUARDED_BY(mu_) = 0;
   bool stepping_ ABSL_GUARDED_BY(mu_) = false;  // inside a CatchUpIndex call
   std::atomic<bool> cancel_{false};
   std::map<std::string, absl::StatusCode> logged_;  // language -> its last outcome (Run's)

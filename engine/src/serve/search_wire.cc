@@ -5,8 +5,11 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "facade/services.h"
+#include "search/search_with.h"
 #include "serve/limits.h"
+#include "serve/search_follower.h"
 #include "serve/wire.h"
 
 namespace annals::internal {
@@ -64,8 +67,44 @@ absl::StatusOr<SearchResult> SearchResultFromWire(rpc::Store::SearchResults::Rea
   return r;
 }
 
+namespace {
+
+// How long a search waits at most for a round of the server's follower
+// (which may be catching up a big import) before answering kUnavailable.
+constexpr absl::Duration kFollowerWait = absl::Seconds(10);
+
+// The server's search never waits for an index's write lock, which would
+// hold one of its slow threads for as long as another writer (a search in
+// another process building the index) keeps it, and could not be cut short
+// at shutdown. When the lock is taken, it waits for one round of the
+// follower instead (in steps of 10,000 events, it is most likely the one
+// holding it), then tries once more.
+absl::StatusOr<SearchResult> SearchBehindNoWriter(const Engine& engine, const std::string& root,
+                                                  SearchQuery q, SearchFollower* follower) {
+  if (!q.as_of.has_value()) q.as_of = engine.Head();  // one point for both tries
+  CatchUpLimits limits;
+  limits.wait_for_lock = false;
+  limits.cancel = follower != nullptr ? follower->stopping() : nullptr;
+  auto result = SearchWith(engine, root, q, limits);
+  if (absl::IsUnavailable(result.status()) && follower != nullptr) {
+    // Its round may also catch up only some indexes: this one is tried again.
+    (void)follower->CatchUpFor(*q.as_of, kFollowerWait);
+    result = SearchWith(engine, root, q, limits);
+  }
+  if (absl::IsCancelled(result.status()))
+    return absl::UnavailableError("the server is stopping");
+  if (absl::IsUnavailable(result.status()))
+    return absl::UnavailableError(absl::StrCat(
+        "the \"", q.language, "\" search index is being brought up to date by another writer "
+        "(a search in another process building it, a backup or verify); try again (",
+        result.status().message(), ")"));
+  return result;
+}
+
+}  // namespace
+
 absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const SearchQuery& q,
-                                               bool may_create) {
+                                               bool may_create, SearchFollower* follower) {
   EngineServices* services = ServicesOf(engine);
   if (services == nullptr)
     return absl::FailedPreconditionError("the server's engine has no store directory");
@@ -75,7 +114,7 @@ absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const Searc
     return absl::PermissionDeniedError(absl::StrCat(
         "the server has no \"", q.language, "\" search index yet, and this connection's "
         "token is read-only: a client that may write makes it by searching once"));
-  auto result = Search(engine, root, q);
+  auto result = SearchBehindNoWriter(engine, root, q, follower);
   if (!result.ok()) return result;
   size_t bytes = 0;
   for (const SearchHit& h : result->hits) bytes += WireBytesBound(h.event) + 64;

@@ -10,6 +10,8 @@
 
 namespace annals::internal {
 
+class SearchFollower;
+
 void SearchQueryToWire(const SearchQuery& q, rpc::SearchQuery::Builder out);
 SearchQuery SearchQueryFromWire(rpc::SearchQuery::Reader in);
 
@@ -20,9 +22,13 @@ absl::StatusOr<SearchResult> SearchResultFromWire(rpc::Store::SearchResults::Rea
 // `may_create`, an index of the query's language that does not exist yet
 // is not made (kPermissionDenied: a read-only token could otherwise make
 // the server build one per language). kResourceExhausted when the hits
-// would not fit in one reply (serve/limits.h kReplyBytes).
+// would not fit in one reply (serve/limits.h kReplyBytes). It never waits
+// for the index's write lock: when another writer holds it, it waits for
+// one round of `follower` (may be null; at most 10 s), tries once more,
+// and then answers kUnavailable ("try again"); once `follower` is stopped,
+// a catch-up under way ends (kUnavailable, "stopping").
 absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const SearchQuery& q,
-                                               bool may_create);
+                                               bool may_create, SearchFollower* follower);
 
 }  // namespace annals::internal
 

@@ -398,9 +398,8 @@ class StoreService final : public rpc::Store::Server {
     const Engine* e = &s_.engine;
     return Answer<SearchResult>(  // catching the index up can take long
         s_.slow, ctx,
-        [e, q = SearchQueryFromWire(ctx.getParams().getQuery()), create = !read_only_] {
-          return SearchServedStore(*e, q, create);
-        },
+        [e, q = SearchQueryFromWire(ctx.getParams().getQuery()), create = !read_only_,
+         f = s_.follower] { return SearchServedStore(*e, q, create, f); },
         [](auto& res, const SearchResult& r) { SearchResultToWire(r, res); });
   }
 

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "search/search_index.h"
 #include "serve/search_follower.h"
+#include "serve/search_wire.h"
 
 namespace annals {
 namespace {
@@ -315,6 +316,45 @@ TEST(SearchFollowerTest, KeepsTheExistingIndexesUpWithTheLog) {
   EXPECT_EQ(report->problem_count, 0u)
       << (report->problems.empty() ? "" : report->problems[0].detail);
   EXPECT_EQ(report->projections_checked.back(), "search:english");
+}
+
+// The server's searches never wait for an index's write lock (that could
+// hold a server thread for as long as a build in another process takes,
+// and hold up its shutdown): while another writer holds it, a search of a
+// stale index answers kUnavailable, alone or after one round of the
+// follower; with the lock free, it catches up; once the server stops,
+// a catch-up is not begun.
+TEST(ServedSearchTest, NeverWaitsForTheIndexLock) {
+  TempDir dir;
+  const std::string store = dir.Sub("store");
+  auto engine = Engine::Open(store, FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  Fill(**engine, store);  // the English index at 8; seq 1 corrected to cobalt by 7
+  ASSERT_TRUE((*engine)->Append(Said("B", "cobalt held")).ok());  // 9
+  const std::string root = store + "/search";
+  {
+    internal::IndexWriteHold hold(root + "/english");
+    ASSERT_TRUE(hold.held());
+    auto alone = internal::SearchServedStore(**engine, Query("cobalt"), true, nullptr);
+    EXPECT_TRUE(absl::IsUnavailable(alone.status())) << alone.status();
+    internal::SearchFollower follower(**engine, root);
+    auto after_round = internal::SearchServedStore(**engine, Query("cobalt"), true, &follower);
+    EXPECT_TRUE(absl::IsUnavailable(after_round.status())) << after_round.status();
+  }
+  internal::SearchFollower follower(**engine, root);
+  std::vector<uint64_t> found =
+      Seqs(internal::SearchServedStore(**engine, Query("cobalt"), true, &follower));
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<uint64_t>{1, 9}));
+  ASSERT_TRUE((*engine)->Append(Said("B", "cobalt late")).ok());  // 10: nobody notifies
+  follower.Stop();
+  auto stopped = internal::SearchServedStore(**engine, Query("cobalt"), true, &follower);
+  EXPECT_TRUE(absl::IsUnavailable(stopped.status())) << stopped.status();
+  EXPECT_EQ(Xapian::Database(root + "/english").get_metadata(internal::kCheckpointKey), "9");
+  // As of a point the index answers for, no catch-up is needed.
+  SearchQuery as_of_nine = Query("cobalt");
+  as_of_nine.as_of = 9;
+  EXPECT_EQ(Seqs(internal::SearchServedStore(**engine, as_of_nine, true, &follower)).size(), 2u);
 }
 
 // `--topic` takes a topic's words: each topic holding all of them, stemmed
