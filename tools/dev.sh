@@ -112,7 +112,7 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
   stage "building the concurrency tests with TSan in $tsan"
   tsan_configure "$tsan"
   cmake --build "$tsan" -j"$(nproc)" --target "${tsan_tests[@]}" engine_timeline_model_test \
-    engine_log_reader_test
+    engine_log_reader_test engine_search_test
   stage "running the concurrency tests under TSan"
   # A hang (a lost wake-up) fails the stage instead of using up CI's time.
   for t in "${tsan_tests[@]}"; do timeout 600 "$tsan/tests/$t" --gtest_brief=1; done
@@ -124,6 +124,10 @@ if [ "$mode" = test ] && [ "${ANNALS_SANITIZERS:-1}" != 0 ]; then
   # Read-only engines refreshing beside their own queries (the tests that
   # fork a child process are left out: fork under TSan can hang).
   "$tsan/tests/engine_log_reader_test" --gtest_brief=1 --gtest_filter='*Refresh*:*Outlive*'
+  # The server's search follower beside appends, searches and backups
+  # (Xapian itself is not instrumented; our side of it is).
+  timeout 600 "$tsan/tests/engine_search_test" --gtest_brief=1 \
+    --gtest_filter='SearchFollowerTest.*:ServedSearchTest.*:SearchBackupTest.*'
 
 
   stage "fuzz smoke (5 s per target)"

@@ -1,6 +1,7 @@
 #include "search/search_index.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -87,8 +88,9 @@ class Indexer {
 // by asking the system, so that only a busy index reads as kUnavailable.
 void ThrowUnlessBusy(const std::string& dir) {
   const std::string lock_file = dir + "/flintlock";
-  if (access(dir.c_str(), W_OK) != 0 ||
-      (access(lock_file.c_str(), F_OK) == 0 && access(lock_file.c_str(), W_OK) != 0))
+  // As this process's effective user; a lock file not there yet is made.
+  if (faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0 ||
+      (faccessat(AT_FDCWD, lock_file.c_str(), W_OK, AT_EACCESS) != 0 && errno != ENOENT))
     throw Xapian::DatabaseOpeningError(
         absl::StrCat("the search index ", dir, " cannot be written: ", std::strerror(errno)));
   const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -198,7 +200,7 @@ absl::StatusOr<bool> SameEvent(const Engine& engine, uint64_t seq, const std::st
 // rebuild). kFailedPrecondition for a Xapian database that is not ours or
 // was made by a newer annals.
 absl::StatusOr<Fit> Judge(const Xapian::Database& db, const Engine& engine,
-                          const std::string& language, const std::string& dir, uint64_t head,
+                          const std::string& language, const std::string& dir, uint64_t upto,
                           uint64_t* checkpoint) {
   *checkpoint = 0;
   const std::string layout = db.get_metadata(kLayoutKey);
@@ -206,7 +208,7 @@ absl::StatusOr<Fit> Judge(const Xapian::Database& db, const Engine& engine,
     if (db.get_doccount() > 0 || db.metadata_keys_begin() != db.metadata_keys_end())
       return absl::FailedPreconditionError(
           absl::StrCat(dir, " holds a Xapian database that is not an annals search index"));
-    return head == 0 ? Fit::kCurrent : Fit::kBehind;
+    return upto == 0 ? Fit::kCurrent : Fit::kBehind;
   }
   if (NewerLayout(layout))
     return absl::FailedPreconditionError(absl::StrCat(
@@ -215,19 +217,22 @@ absl::StatusOr<Fit> Judge(const Xapian::Database& db, const Engine& engine,
   if (!absl::SimpleAtoi(db.get_metadata(kCheckpointKey), checkpoint)) return Fit::kReset;
   // Of the same log if it indexed the same event at its checkpoint, or,
   // ahead of the head (another process's engine saw more of the log), at
-  // the head: what came after the head only ever set seqs after it.
-  if (const uint64_t at = std::min(*checkpoint, head); at > 0) {
+  // the head: what came after the head only ever set seqs after it. (Not
+  // at `upto`, which may be a seq lost to a repair: no event to compare.)
+  if (const uint64_t at = std::min(*checkpoint, engine.Head()); at > 0) {
     auto same = SameEvent(engine, at, db.get_metadata(IdKey(at)));
     if (!same.ok()) return same.status();
     if (!*same) return Fit::kReset;
   }
-  return *checkpoint >= head ? Fit::kCurrent : Fit::kBehind;
+  return *checkpoint >= upto ? Fit::kCurrent : Fit::kBehind;
 }
 
 // Applies the events after `checkpoint` up to `upto`, batch_events per
-// one transaction committed with the checkpoint; returns the checkpoint
-// reached. Stops early, with what it applied committed, when
-// limits.cancel turns true (kCancelled) or after limits.max_events.
+// one transaction committed with the checkpoint (the last seq applied);
+// returns the point the index now answers for: `upto` (also when the seqs
+// before it were lost to a repair), or the checkpoint reached when it
+// stopped after limits.max_events. Stops early, with what it applied
+// committed, when limits.cancel turns true (kCancelled).
 absl::StatusOr<uint64_t> CatchUp(Xapian::WritableDatabase& db, const Engine& engine,
                                  const std::string& language, uint64_t checkpoint,
                                  uint64_t upto, const CatchUpLimits& limits) {
@@ -248,7 +253,11 @@ absl::StatusOr<uint64_t> CatchUp(Xapian::WritableDatabase& db, const Engine& eng
       else db.cancel_transaction();
       return absl::CancelledError(absl::StrCat("stopped catching up at seq ", checkpoint));
     }
-    if (limits.max_events != 0 && applied == limits.max_events) break;
+    if (limits.max_events != 0 && applied == limits.max_events) {
+      if (in_batch > 0) commit();
+      else db.cancel_transaction();
+      return checkpoint;
+    }
     const Event& e = it->event();
     indexer.Apply(e);
     db.set_metadata(IdKey(e.seq), e.id);
@@ -265,12 +274,12 @@ absl::StatusOr<uint64_t> CatchUp(Xapian::WritableDatabase& db, const Engine& eng
   }
   if (in_batch > 0) commit();
   else db.cancel_transaction();
-  return checkpoint;
+  return upto;
 }
 
 // Under the index's write lock: judges it again (another process may have
 // caught it up meanwhile), rebuilds it if it must, and catches it up.
-// Returns the checkpoint reached.
+// Returns the point it now answers for (CatchUp).
 absl::StatusOr<uint64_t> Update(const Engine& engine, const std::string& dir,
                                 const std::string& language, uint64_t head,
                                 const CatchUpLimits& limits) {

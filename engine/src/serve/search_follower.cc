@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "search/search_index.h"
 #include "serve/store_service.h"
 
@@ -42,17 +43,20 @@ bool SearchFollower::AwaitCaughtUp(uint64_t seq, absl::Duration timeout) {
   auto done = [this, seq]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return caught_up_ >= seq || stop_;
   };
-  return mu_.AwaitWithTimeout(absl::Condition(&done), timeout) && caught_up_ >= seq;
+  // (With a deadline: tools/tsan's absl::Mutex shim knows that one.)
+  return mu_.AwaitWithDeadline(absl::Condition(&done), absl::Now() + timeout) &&
+         caught_up_ >= seq;
 }
 
 bool SearchFollower::CatchUpFor(uint64_t seq, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   pending_ = true;
   const uint64_t round = rounds_started_ + 1;  // the next to begin
+  // Paused (a backup holds the indexes): no round ends until it resumes.
   auto done = [this, seq, round]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return caught_up_ >= seq || rounds_ended_ >= round || stop_;
+    return caught_up_ >= seq || rounds_ended_ >= round || stop_ || paused_ > 0;
   };
-  mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
+  mu_.AwaitWithDeadline(absl::Condition(&done), absl::Now() + timeout);
   return caught_up_ >= seq;
 }
 

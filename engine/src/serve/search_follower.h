@@ -48,7 +48,8 @@ class SearchFollower {
 
   // Asks for a round now and waits until every index answers for `seq`,
   // or a round that began after this call has ended (an index it could
-  // not catch up: another writer holds it), or `timeout` passes, or Stop().
+  // not catch up: another writer holds it), or `timeout` passes, or Stop(),
+  // or while paused (at once).
   // True when every index answers for `seq`. Thread-safe.
   bool CatchUpFor(uint64_t seq, absl::Duration timeout);
 

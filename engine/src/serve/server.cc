@@ -107,10 +107,12 @@ absl::Status ServeLoop(const ServeOptions& o) {
   auto listener = io.lowLevelProvider->wrapListenSocketFd(
       *fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP | kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
   {
+    // Before the watch that wakes it and the queues whose searches use it
+    // (so that it outlives their threads however this scope ends); stopped
+    // after the last commit.
+    SearchFollower follower(**engine, (std::filesystem::path(o.store) / "search").string());
     auto reads = std::make_unique<WorkQueue>(o.read_threads == 0 ? 1 : o.read_threads);
     auto slow = std::make_unique<WorkQueue>(kSlowThreads);
-    // Before the watch that wakes it; stopped after the last commit.
-    SearchFollower follower(**engine, (std::filesystem::path(o.store) / "search").string());
     HeadWatch watch(**engine, [&follower] { follower.Notify(); });
     Committer committer(**engine, o.max_group, [&watch] { watch.Notify(); });
     ServerState state{**engine,  committer, *reads, *slow, watch, o.max_subscriber_lag,
