@@ -105,6 +105,9 @@ void FuzzRequest(const uint8_t* data, size_t size) {
     }
     auto sse = annals::internal::ParseSseRequest(*t, last_event_id);
     if (sse.ok()) ANNALS_FUZZ_CHECK(sse->filter.actors.size() <= 1);
+    if (sse.ok()) ANNALS_FUZZ_CHECK(sse->filter.key.empty() || !sse->filter.projection.empty());
+    auto search = annals::internal::SearchQueryOf(*t);
+    if (search.ok()) ANNALS_FUZZ_CHECK(!search->text.empty());
   }
   auto a = annals::internal::ParseLoopbackAddress(address, "--http");
   if (a.ok())

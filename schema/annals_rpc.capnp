@@ -87,8 +87,10 @@ struct SubscriptionFilter {
   actors @0 :List(Text);
   topics @1 :List(Text);
   kinds @2 :List(UInt8);       # annals::EventKind
-  # Not implemented yet: a subscribe with either set fails with status code
-  # UNIMPLEMENTED (12) and no subscription.
+  # A group of a timeline projection (annals::SubscriptionFilter): events
+  # whose statement it files under `key`, one value per key field. An
+  # unknown projection fails with NOT_FOUND, a key that does not fit it
+  # with INVALID_ARGUMENT (servers before they were served: UNIMPLEMENTED).
   projection @3 :Text;
   key @4 :List(Text);
 }

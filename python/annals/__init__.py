@@ -476,7 +476,8 @@ class Store:
         limit = None if limit is None else _count(limit, "limit")
         return self._core.log(first, last, limit)
 
-    def subscribe(self, from_seq=1, actor=None, topic=None, kind=None):
+    def subscribe(self, from_seq=1, actor=None, topic=None, kind=None, projection=None,
+                  key=None):
         """A :class:`Subscription`: every event from ``from_seq`` on, in seq
         order with no gap and no repeat, first those in the log, then each
         as it is committed (iteration blocks until one is; Ctrl-C
@@ -484,7 +485,11 @@ class Store:
         match; None: all): ``actor`` the statement's speaker or a target,
         ``topic``, ``kind`` ("statement", "correction", "retraction",
         "actor_alias"); names compare as timelines compare them, aliases
-        not applied.
+        not applied. ``projection`` with ``key`` (a str or a list, one value
+        per key field, as :meth:`projection_query` takes them): only the
+        statements and corrections that timeline projection files under
+        that group (a retraction is in none); an unknown projection raises
+        :class:`NotFoundError`.
 
         On a connected store the server pushes the events (over a connection
         of the subscription's own); a server that goes away (a restart) or
@@ -496,8 +501,11 @@ class Store:
         the store is then :meth:`refresh`ed)."""
         first = max(_count(from_seq, "from_seq", 1), 1)
         kinds = _names(kind, "kind")
+        if (projection is None) != (key is None):
+            raise InvalidArgumentError("projection and key go together")
         return Subscription(self._core.subscribe(
-            first, _names(actor, "actor"), _names(topic, "topic"), kinds))
+            first, _names(actor, "actor"), _names(topic, "topic"), kinds,
+            "" if projection is None else str(projection), _names(key, "key")))
 
     def replay(self, from_seq=1):
         """Every event from ``from_seq`` to the end of the log, in seq order:

@@ -80,14 +80,20 @@ absl::StatusOr<std::unique_ptr<EventStream>> LocalStream::Start(
     close(watch);
     return st;
   }
-  return std::unique_ptr<EventStream>(new LocalStream(
-      std::move(engine), read_only, std::max<uint64_t>(from_seq, 1), NormalizedSubscriptionFilter(filter), watch));
+  auto matches = SubscriptionMatcher(*engine, filter);
+  if (!matches.ok()) {
+    close(watch);
+    return matches.status();
+  }
+  return std::unique_ptr<EventStream>(new LocalStream(std::move(engine), read_only,
+                                                      std::max<uint64_t>(from_seq, 1),
+                                                      *std::move(matches), watch));
 }
 
 LocalStream::LocalStream(std::shared_ptr<Engine> engine, bool read_only, uint64_t from_seq,
-                         SubscriptionFilter filter, int watch)
+                         std::function<bool(const Event&)> matches, int watch)
     : engine_(std::move(engine)), read_only_(read_only), next_(from_seq),
-      filter_(std::move(filter)), watch_(watch) {}
+      matches_(std::move(matches)), watch_(watch) {}
 
 LocalStream::~LocalStream() { close(watch_); }
 
@@ -118,7 +124,7 @@ absl::Status LocalStream::ReadBatch() {
   if (!events.ok()) return events.status();
   for (Event& e : *events) {
     next_ = e.seq + 1;
-    if (SubscriptionFilterMatches(filter_, e)) ready_.push_back(std::move(e));
+    if (matches_(e)) ready_.push_back(std::move(e));
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,7 +112,7 @@ class LocalStream final : public EventStream {
 
  private:
   LocalStream(std::shared_ptr<Engine> engine, bool read_only, uint64_t from_seq,
-              SubscriptionFilter filter, int watch);
+              std::function<bool(const Event&)> matches, int watch);
   absl::Status ReadBatch();
   // True when the store's directory changed within `slice`.
   absl::StatusOr<bool> WaitForChange(absl::Duration slice);
@@ -119,7 +120,7 @@ class LocalStream final : public EventStream {
   std::shared_ptr<Engine> engine_;
   const bool read_only_;
   uint64_t next_;  // the next seq to read
-  SubscriptionFilter filter_;  // names normalised
+  std::function<bool(const Event&)> matches_;  // SubscriptionMatcher's
   const int watch_;
   std::deque<Event> ready_;  // read, passed the filter, not yet returned
 };

@@ -92,11 +92,14 @@ PYBIND11_MODULE(_annals, m) {
       .def_property_readonly("address", &Store::address)
       .def("subscribe",
            [](Store& s, uint64_t from_seq, std::vector<std::string> actors,
-              std::vector<std::string> topics, const std::vector<std::string>& kinds) {
+              std::vector<std::string> topics, const std::vector<std::string>& kinds,
+              std::string projection, std::vector<std::string> key) {
              annals::SubscriptionFilter f;
              f.actors = std::move(actors);
              f.topics = std::move(topics);
              for (const std::string& k : kinds) f.kinds.push_back(ParseKind(k));
+             f.projection = std::move(projection);
+             f.key = std::move(key);
              return s.Subscribe(from_seq, f);
            })
       .def("log", &Store::Log)

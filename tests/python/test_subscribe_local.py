@@ -1,6 +1,7 @@
 """Store.subscribe on a store this process opened: a read-only store sees
 the appends of another process (the CLI) in order, with no gap and no
-repeat; a writable one sees its own appends from another thread; a
+repeat; a writable one sees its own appends from another thread, or those
+of one projection group; a
 subscription waiting for events gives way to Ctrl-C (KeyboardInterrupt)."""
 import os
 import platform
@@ -63,12 +64,41 @@ def test_writable_store_sees_its_own_appends_from_another_thread(store_path):
         sub.close()
 
 
+def test_a_projection_group_gets_what_the_projection_files_there(store_path):
+    with annals.open(store_path, create=True) as db:
+        db.create_projection("by_speaker_month", key=["speaker", "month"],
+                             where=["code=01"])
+        for i in range(24):
+            db.append({"id": f"p-{i}", "speaker": ["Ada", "Bob"][i % 2], "verb": "said",
+                       "code": ["010", "112"][i // 2 % 2],
+                       "occurred_at": f"2024-0{1 + i // 4 % 3}-01", "content": f"c {i}"})
+        db.correct("p-3", code="0101", reason="recoded")  # Bob 2024-01: 112, now 0101
+        db.retract("p-0", reason="withdrawn")  # a retraction is in no group
+        sub = db.subscribe(projection="by_speaker_month", key=["ADA", "2024-01"])
+        want = [e["seq"] for e in db.log()
+                if e["kind"] in ("statement", "correction") and e["speaker"] == "Ada"
+                and e["code"].startswith("01") and e["occurred_at"].startswith("2024-01")]
+        got = [e["seq"] for _, e in zip(range(len(want)), sub)]
+        assert want and got == want
+        sub.close()
+        bob = db.subscribe(from_seq=25, projection="by_speaker_month", key=["bob", "2024-01"])
+        moved = next(bob)
+        assert (moved["seq"], moved["kind"]) == (25, "correction")
+        bob.close()
+
+
 def test_bad_filters_are_invalid_arguments(store_path):
     with annals.open(store_path, create=True) as db:
         with pytest.raises(annals.InvalidArgumentError, match="kind"):
             db.subscribe(kind="statements")
         with pytest.raises(annals.InvalidArgumentError, match="actor"):
             db.subscribe(actor=3)
+        with pytest.raises(annals.InvalidArgumentError, match="key"):
+            db.subscribe(projection="actors", key=["a", "b"])
+        with pytest.raises(annals.InvalidArgumentError, match="together"):
+            db.subscribe(projection="actors")
+        with pytest.raises(annals.NotFoundError):
+            db.subscribe(projection="nope", key="a")
 
 
 CHILD = """

@@ -469,6 +469,7 @@ TEST_F(ServeSseTest, FilteredStreamsEqualTheBruteForceFilterOfTheLog) {
   auto by_a = http.Subscribe("/v1/subscribe?actor=speaker++A");
   auto corrections = http.Subscribe("/v1/subscribe?from_seq=2&kind=correction");
   auto topic = http.Subscribe("/v1/subscribe?topic=Rare+Earth+Metals&from_seq=1");
+  auto group = http.Subscribe("/v1/subscribe?projection=actors&key=speaker++A");
   EXPECT_EQ(Wait(a), 0);
   EXPECT_EQ(Wait(b), 0);
   std::vector<std::string> log = LogRows(http, 413);
@@ -499,6 +500,14 @@ TEST_F(ServeSseTest, FilteredStreamsEqualTheBruteForceFilterOfTheLog) {
               return topics.find("\"rare earth metals\"") != std::string::npos;
             }),
             2u);
+  // The actors timeline files a statement under its speaker and targets.
+  EXPECT_GE(expect(*group, [](const std::string& r) {
+              const size_t at = r.find("\"targets\":[");
+              const std::string targets = r.substr(at, r.find(']', at) - at);
+              return r.find("\"speaker\":\"Speaker a\"") != std::string::npos ||
+                     targets.find("\"Speaker a\"") != std::string::npos;
+            }),
+            200u);
   EXPECT_EQ(StopServer(server), 0);
 }
 
@@ -584,11 +593,15 @@ TEST_F(ServeSseTest, BadSubscriptionsAreJsonErrors) {
            {"/v1/subscribe?kind=statements", ""},
            {"/v1/subscribe?from_seq=x", ""},
            {"/v1/subscribe?actors=a", ""},
+           {"/v1/subscribe?key=a", ""},
+           {"/v1/subscribe?projection=actors", ""},
+           {"/v1/subscribe?projection=actors&key=a&key=b", ""},
            {"/v1/subscribe", "twelve"}}) {
     auto s = http.Subscribe(target, last);
     EXPECT_EQ(s->status, 400u) << target;
     EXPECT_EQ(s->content_type, "application/json");
   }
+  EXPECT_EQ(http.Subscribe("/v1/subscribe?projection=nope&key=a")->status, 404u);
   EXPECT_EQ(http.Request(kj::HttpMethod::POST, "/v1/subscribe").status, 405u);
   EXPECT_EQ(StopServer(server), 0);
 }

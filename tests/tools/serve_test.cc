@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "annals/client.h"
+#include "annals/declarative.h"
 #include "annals/engine.h"
 #include "absl/synchronization/mutex.h"
 #include "annals/status.h"
@@ -335,6 +336,103 @@ TEST_F(ServeTest, FilteredSubscriptionGetsExactlyWhatTheBruteForceFilterGives) {
     for (const Event& e : got) seqs.push_back(e.seq);
     EXPECT_EQ(seqs, want);
   }
+  sub->reset();
+  client->reset();
+  EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);
+}
+
+// The brute-force oracle of a subscription to group (blinken, taiwan) of a
+// projection keyed by speaker and topic, where code=11: the statements and
+// corrections whose own text is filed there.
+bool InGroup(const Event& e) {
+  if (e.kind != EventKind::kStatement && e.kind != EventKind::kCorrection) return false;
+  const Statement& s = e.statement;
+  bool topic = false;
+  for (const std::string& t : s.topics) topic = topic || t == "Taiwan";
+  return s.speaker == "Blinken" && topic && s.code.rfind("11", 0) == 0;
+}
+
+TEST_F(ServeTest, AProjectionGroupSubscriptionGetsWhatTheProjectionFilesThere) {
+  Server server = StartServer(db_, dir_ / "server.log");
+  auto client = Connect(server.address);
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto def = ParseProjectionDefinition("by_speaker_topic", "speaker,topic", {"code=11"});
+  ASSERT_TRUE(def.ok()) << def.status();
+  ASSERT_TRUE((*client)->CreateProjection(*def).ok());
+  auto batch = [](int from, int n) {
+    std::vector<Statement> out;
+    const char* names[] = {"Lavrov", "Blinken", "Wang Yi"};
+    const char* topics[] = {"Ukraine", "Taiwan", "sanctions"};
+    const char* codes[] = {"112", "041", "11", "1121"};
+    for (int i = from; i < from + n; ++i) {
+      Statement s;
+      s.speaker = names[i % 3];
+      s.topics = {topics[(i / 3) % 3], topics[(i / 9) % 3]};
+      s.code = codes[(i / 2) % 4];
+      s.verb = "said";
+      s.content = "statement " + std::to_string(i);
+      s.occurred_at = *ParseTime("2024-06-01");
+      out.push_back(std::move(s));
+    }
+    return out;
+  };
+  ASSERT_TRUE((*client)->Append(batch(0, 300)).ok());  // caught up from the log
+  SubscriptionFilter filter;
+  filter.projection = "by_speaker_topic";
+  filter.key = {" BLINKEN", "taiwan"};  // normalised as the projection files them
+  absl::Mutex mu;
+  std::vector<uint64_t> got;
+  auto sub = (*client)->Subscribe(1, filter, [&](const Event& e) {
+    absl::MutexLock lock(&mu);
+    got.push_back(e.seq);
+  });
+  ASSERT_TRUE(sub.ok()) << sub.status();
+  ASSERT_TRUE((*client)->Append(batch(300, 300)).ok());  // delivered live
+  auto log = (*client)->Read(1, 1000);
+  ASSERT_TRUE(log.ok()) << log.status();
+  // A correction into the group and one out of it, and a retraction.
+  const Event* in = nullptr;
+  const Event* out = nullptr;
+  for (const Event& e : *log) {
+    if (in == nullptr && !InGroup(e) && e.statement.speaker == "Blinken") in = &e;
+    if (out == nullptr && InGroup(e)) out = &e;
+  }
+  ASSERT_TRUE(in != nullptr && out != nullptr);
+  Statement moved = in->statement;
+  moved.topics = {"Taiwan"};
+  moved.code = "110";
+  ASSERT_TRUE((*client)->Correct(in->seq, moved, "reread").ok());
+  Statement left = out->statement;
+  left.code = "04";
+  ASSERT_TRUE((*client)->Correct(out->seq, left, "recoded").ok());
+  ASSERT_TRUE((*client)->Retract(out->seq, "withdrawn").ok());
+  auto all = (*client)->Read(1, 1000);
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<uint64_t> want;
+  for (const Event& e : *all)
+    if (InGroup(e)) want.push_back(e.seq);
+  ASSERT_GT(want.size(), 10u);
+  auto head = (*client)->Head();
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(want.back(), *head - 2);  // the correction into the group
+  {
+    absl::MutexLock lock(&mu);
+    std::pair<std::vector<uint64_t>*, size_t> enough(&got, want.size());
+    // A hang guard only (a missing event fails the comparison below).
+    mu.AwaitWithTimeout(absl::Condition(
+        +[](std::pair<std::vector<uint64_t>*, size_t>* p) {
+          return p->first->size() >= p->second;
+        },
+        &enough), absl::Minutes(2));
+    EXPECT_EQ(got, want);
+  }
+  // A projection that does not exist, or a key that does not fit.
+  filter.projection = "nope";
+  EXPECT_TRUE(absl::IsNotFound((*client)->Subscribe(1, filter, [](const Event&) {}).status()));
+  filter.projection = "by_speaker_topic";
+  filter.key = {"Blinken"};
+  EXPECT_TRUE(
+      absl::IsInvalidArgument((*client)->Subscribe(1, filter, [](const Event&) {}).status()));
   sub->reset();
   client->reset();
   EXPECT_EQ(StopServer(server), 0) << ReadFile(server.log);

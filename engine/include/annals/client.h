@@ -50,17 +50,40 @@ struct ClientOptions {
 };
 
 // Which events a subscription delivers: every non-empty list must match
-// (any of its members). Actor and topic names compare after normalisation
-// (case, Unicode NFC, whitespace), as timelines do; actor aliases are not
-// applied yet. Empty: every event.
+// (any of its members), and the projection group when one is given. Actor
+// and topic names compare after normalisation (case, Unicode NFC,
+// whitespace), as timelines do; actor aliases are not applied yet. Empty:
+// every event. Each test reads the event's own statement: a correction
+// passes by its new text, and a retraction, which carries none, passes no
+// actor, topic or group test.
 struct SubscriptionFilter {
   std::vector<std::string> actors;  // the statement's speaker or a target
   std::vector<std::string> topics;
   std::vector<EventKind> kinds;
+  // A group of a timeline projection (a declarative one, or the built-in
+  // "actors" or "topics"): only statements that projection files under
+  // `key`, one value per key field as `projection query NAME KEY...`
+  // takes them (normalised as the projection normalises them; aliases not
+  // applied). "" with an empty key: any. Tested as the projection's
+  // definition stands when the subscription starts.
+  std::string projection;
+  std::vector<std::string> key;
 };
 
+// `filter` as a test of `engine`'s events: the rule a server's
+// subscription applies (SubscriptionFilterMatches, and the projection
+// group, resolved once). kNotFound: no such projection; kInvalidArgument:
+// it is not a timeline, `key` does not fit its key fields, or a key
+// without a projection; kFailedPrecondition: a projection group asked of
+// an engine with no projections of its own (a Client's: ask its
+// Subscribe, whose server tests). Thread-safe; the test may outlive
+// `engine`.
+ANNALS_EXPORT absl::StatusOr<std::function<bool(const Event&)>> SubscriptionMatcher(
+    const Engine& engine, const SubscriptionFilter& filter);
+
 // `filter` with its names normalised (NormalizedName), once, for
-// SubscriptionFilterMatches.
+// SubscriptionFilterMatches (which tests no projection group: see
+// SubscriptionMatcher).
 ANNALS_EXPORT SubscriptionFilter NormalizedSubscriptionFilter(SubscriptionFilter filter);
 
 // Whether `event` passes `normalized` (a NormalizedSubscriptionFilter) as a

@@ -97,6 +97,10 @@ class DbEngine final : public Engine, public EngineServices {
   absl::Status FlushMemtables() override;
   absl::Status SettleTables(absl::Duration limit) override;
   LogStore* log_store() override { return read_only() ? nullptr : store_.get(); }
+  absl::StatusOr<std::function<bool(const Statement&)>> GroupTest(
+      const std::string& name, const std::vector<std::string>& key) const override {
+    return reader_->GroupTest(name, key);
+  }
 
  private:
   explicit DbEngine(std::unique_ptr<LogStore> store);

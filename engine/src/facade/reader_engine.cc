@@ -78,6 +78,10 @@ absl::StatusOr<Statement> ReaderEngine::CurrentStatement(uint64_t seq) const {
 std::vector<AliasRecord> ReaderEngine::AliasesAsOf(uint64_t as_of) const {
   ANNALS_SHARED(AliasesAsOf(as_of));
 }
+absl::StatusOr<std::function<bool(const Statement&)>> ReaderEngine::GroupTest(
+    const std::string& name, const std::vector<std::string>& key) const {
+  ANNALS_SHARED(GroupTest(name, key));  // the test holds the layout, not the instance
+}
 absl::StatusOr<std::vector<AppendResult>> ReaderEngine::AppendMentions(
     std::span<const Mention> mentions, const AppendOptions& options) {
   ANNALS_SHARED(AppendMentions(mentions, options));

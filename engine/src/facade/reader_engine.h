@@ -87,6 +87,8 @@ class ReaderEngine final : public Engine, public EngineServices {
   absl::Status FlushMemtables() override { return absl::OkStatus(); }
   absl::Status SettleTables(absl::Duration) override { return absl::OkStatus(); }
   LogStore* log_store() override { return nullptr; }
+  absl::StatusOr<std::function<bool(const Statement&)>> GroupTest(
+      const std::string& name, const std::vector<std::string>& key) const override;
 
  private:
   EngineServices* services() const override { return const_cast<ReaderEngine*>(this); }

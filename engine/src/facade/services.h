@@ -4,6 +4,7 @@
 #ifndef ANNALS_ENGINE_SRC_FACADE_SERVICES_H_
 #define ANNALS_ENGINE_SRC_FACADE_SERVICES_H_
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,12 @@ class EngineServices {
   // Writable engines: LogStore::Settle (flush, then wait for RocksDB's
   // flushes and compactions to end, at most `limit`). OK when read-only.
   virtual absl::Status SettleTables(absl::Duration limit) = 0;
+  // Whether a statement version is filed under the group `key` of the
+  // timeline projection `name` (as it is defined now): for subscriptions
+  // (SubscriptionMatcher). kNotFound, kInvalidArgument as
+  // TimelineReader::GroupTest.
+  virtual absl::StatusOr<std::function<bool(const Statement&)>> GroupTest(
+      const std::string& name, const std::vector<std::string>& key) const = 0;
   // The log store of a writable engine, for white-box tests and
   // benchmarks; null for a read-only engine (whose store changes at each
   // Refresh).

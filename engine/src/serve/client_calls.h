@@ -100,6 +100,9 @@ void FilterToWire(const Filter& filter, Builder f) {
   auto kinds = f.initKinds(filter.kinds.size());
   for (size_t i = 0; i < filter.kinds.size(); ++i)
     kinds.set(i, static_cast<uint8_t>(filter.kinds[i]));
+  f.setProjection(filter.projection);
+  auto key = f.initKey(filter.key.size());
+  for (size_t i = 0; i < filter.key.size(); ++i) key.set(i, filter.key[i]);
 }
 
 // A reply carrying only a status (true when OK).

@@ -401,6 +401,9 @@ kj::Promise<void> HttpFront::Subscribe(const HttpTarget& target, const kj::HttpH
   KJ_IF_MAYBE(v, headers.get(s_.last_event_id)) { last_event_id = std::string(v->cStr()); }
   auto request = ParseSseRequest(target, last_event_id);
   if (!request.ok()) return Send(response, ErrorReply(request.status()), what);
+  auto matches = SubscriptionMatcher(s_.state.engine, request->filter);
+  if (!matches.ok()) return Send(response, ErrorReply(matches.status()), what);
+  request->matches = *std::move(matches);
   ServerLog(absl::StrCat(s_.scheme, " connection ", connection_, ": subscribed from seq ",
                          request->from_seq));
   kj::HttpHeaders h(s_.table);

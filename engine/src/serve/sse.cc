@@ -190,7 +190,9 @@ class SseSink final : public rpc::EventSink::Server {
 
 absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& t,
                                            const std::optional<std::string>& last_event_id) {
-  if (absl::Status s = CheckParams(t, {"from_seq", "actor", "topic", "kind"}); !s.ok()) return s;
+  if (absl::Status s = CheckParams(t, {"from_seq", "actor", "topic", "kind", "projection", "key"});
+      !s.ok())
+    return s;
   SseRequest r;
   auto from = UintParam(t, "from_seq", 1);
   if (!from.ok()) return from.status();
@@ -205,6 +207,10 @@ absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& t,
   if (auto p = Param(t, "topic"); p.has_value()) r.filter.topics.push_back(NormalizeName(*p));
   if (auto k = Param(t, "kind"); k.has_value())
     if (absl::Status s = KindFilter(*k, &r.filter); !s.ok()) return s;
+  r.filter.projection = Param(t, "projection").value_or("");
+  r.filter.key = t.keys;
+  if (r.filter.projection.empty() && !r.filter.key.empty())
+    return absl::InvalidArgumentError("key: give projection= too");
   return r;
 }
 
@@ -214,7 +220,7 @@ kj::Promise<void> StreamEvents(SubscriptionContext c, SseRequest request,
   rpc::EventSink::Client sink = kj::heap<SseSink>(c.engine, c.reads, out, kj::mv(paf.fulfiller),
                                                       request.from_seq, keepalive);
   rpc::Subscription::Client subscription =
-      StartSubscription(c, request.from_seq, std::move(request.filter), kj::mv(sink));
+      StartSubscription(c, request.from_seq, std::move(request.matches), kj::mv(sink));
   return paf.promise.attach(kj::mv(subscription));
 }
 

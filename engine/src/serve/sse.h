@@ -21,12 +21,13 @@ namespace annals::internal {
 struct SseRequest {
   uint64_t from_seq = 1;
   EventFilter filter;
+  EventMatcher matches;  // the caller's: SubscriptionMatcher(engine, filter)
 };
 
 // The subscription a request asks for: from_seq (default 1), or the seq
 // after `last_event_id` (the Last-Event-ID header) when given; filters
-// actor=, topic=, kind= (one value each). kInvalidArgument naming what is
-// wrong.
+// actor=, topic=, kind= (one value each), projection= with one key= per
+// key field. kInvalidArgument naming what is wrong.
 absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& target,
                                            const std::optional<std::string>& last_event_id);
 

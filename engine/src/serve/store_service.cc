@@ -431,11 +431,9 @@ class StoreService final : public rpc::Store::Server {
 
   kj::Promise<void> subscribe(SubscribeContext ctx) override {
     auto p = ctx.getParams();
-    if (p.getFilter().getProjection().size() > 0 || p.getFilter().getKey().size() > 0) {
-      StatusToWire(absl::UnimplementedError(
-                       "subscription filters by projection and key are not implemented yet "
-                       "(filter by actors, topics and kinds)"),
-                   ctx.getResults().initStatus());
+    auto matches = SubscriptionMatcher(s_.engine, FilterFromWire(p.getFilter()));
+    if (!matches.ok()) {
+      StatusToWire(matches.status(), ctx.getResults().initStatus());
       return kj::READY_NOW;
     }
     const size_t most = s_.max_subscriptions_per_connection;
@@ -453,7 +451,7 @@ class StoreService final : public rpc::Store::Server {
     auto res = ctx.getResults();
     StatusToWire(absl::OkStatus(), res.initStatus());
     res.setSubscription(
-        StartSubscription(c, p.getFromSeq(), FilterFromWire(p.getFilter()), p.getSink()));
+        StartSubscription(c, p.getFromSeq(), *std::move(matches), p.getSink()));
     return kj::READY_NOW;
   }
 

@@ -15,9 +15,9 @@ constexpr size_t kEventsPerPush = 256;
 
 class SubscriptionImpl final : public rpc::Subscription::Server {
  public:
-  SubscriptionImpl(SubscriptionContext c, uint64_t from_seq, EventFilter filter,
+  SubscriptionImpl(SubscriptionContext c, uint64_t from_seq, EventMatcher matches,
                    rpc::EventSink::Client sink)
-      : c_(c), next_(std::max<uint64_t>(from_seq, 1)), filter_(std::move(filter)),
+      : c_(c), next_(std::max<uint64_t>(from_seq, 1)), matches_(std::move(matches)),
         sink_(kj::mv(sink)), pump_(Pump().eagerlyEvaluate([this](kj::Exception&& e) {
           // The sink failed: the subscriber went away.
           ServerLog(absl::StrCat("connection ", c_.connection, ": subscription ended: ",
@@ -46,7 +46,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
       next_ = batch->back().seq + 1;
       size_t taken = 0;
       for (const Event& e : *batch) {
-        if (SubscriptionFilterMatches(filter_, e) && !AddToReply(EventToWire(e), wire, &bytes)) {
+        if (matches_(e) && !AddToReply(EventToWire(e), wire, &bytes)) {
           next_ = e.seq;  // the push is full: the rest go in the next one
           break;
         }
@@ -96,7 +96,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
   SubscriptionContext c_;
   uint64_t next_;
   size_t per_read_ = kEventsPerPush;  // events read for the next push
-  EventFilter filter_;
+  EventMatcher matches_;
   rpc::EventSink::Client sink_;
   kj::Promise<void> pump_;  // last: cancelled first
 };
@@ -145,12 +145,14 @@ EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in) {
   for (auto a : in.getActors()) f.actors.push_back(NormalizeName(a.cStr()));
   for (auto t : in.getTopics()) f.topics.push_back(NormalizeName(t.cStr()));
   for (auto k : in.getKinds()) f.kinds.push_back(static_cast<EventKind>(k));
+  f.projection = in.getProjection().cStr();
+  for (auto k : in.getKey()) f.key.push_back(k.cStr());
   return f;
 }
 
 rpc::Subscription::Client StartSubscription(SubscriptionContext context, uint64_t from_seq,
-                                            EventFilter filter, rpc::EventSink::Client sink) {
-  return kj::heap<SubscriptionImpl>(context, from_seq, std::move(filter), kj::mv(sink));
+                                            EventMatcher matches, rpc::EventSink::Client sink) {
+  return kj::heap<SubscriptionImpl>(context, from_seq, std::move(matches), kj::mv(sink));
 }
 
 }  // namespace annals::internal

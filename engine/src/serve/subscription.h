@@ -55,9 +55,10 @@ class HeadWatch {
   absl::flat_hash_map<uint64_t, Fulfiller> waiters_ ABSL_GUARDED_BY(mu_);
 };
 
-// What a subscription passes (SubscriptionFilterMatches, annals/client.h):
-// a SubscriptionFilter whose names are normalised.
+// What a subscription asks for, and the test its events pass
+// (SubscriptionMatcher, annals/client.h).
 using EventFilter = annals::SubscriptionFilter;
+using EventMatcher = std::function<bool(const Event&)>;
 EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in);
 
 struct SubscriptionContext {
@@ -72,7 +73,7 @@ struct SubscriptionContext {
 
 // Starts the subscription; dropping the returned capability cancels it.
 rpc::Subscription::Client StartSubscription(SubscriptionContext context, uint64_t from_seq,
-                                            EventFilter filter, rpc::EventSink::Client sink);
+                                            EventMatcher matches, rpc::EventSink::Client sink);
 
 }  // namespace annals::internal
 

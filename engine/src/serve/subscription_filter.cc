@@ -1,9 +1,11 @@
-// SubscriptionFilterMatches (annals/client.h): which events a subscription
-// delivers, one rule for the server and for readers that filter by
-// themselves.
+// SubscriptionFilterMatches and SubscriptionMatcher (annals/client.h):
+// which events a subscription delivers, one rule for the server and for
+// readers that filter by themselves.
 #include <algorithm>
+#include <utility>
 
 #include "annals/client.h"
+#include "facade/services.h"
 #include "model/names.h"
 
 namespace annals {
@@ -36,6 +38,32 @@ bool SubscriptionFilterMatches(const SubscriptionFilter& f, const Event& e) {
     if (!hit) return false;
   }
   return true;
+}
+
+absl::StatusOr<std::function<bool(const Event&)>> SubscriptionMatcher(
+    const Engine& engine, const SubscriptionFilter& filter) {
+  SubscriptionFilter normal = NormalizedSubscriptionFilter(filter);
+  if (filter.projection.empty()) {
+    if (!filter.key.empty())
+      return absl::InvalidArgumentError("a subscription's key needs its projection");
+    return [normal = std::move(normal)](const Event& e) {
+      return SubscriptionFilterMatches(normal, e);
+    };
+  }
+  internal::EngineServices* services = internal::ServicesOf(engine);
+  if (services == nullptr)
+    return absl::FailedPreconditionError(
+        "this engine has no projections of its own: subscribe through its client, whose "
+        "server filters by the projection");
+  auto in_group = services->GroupTest(filter.projection, filter.key);
+  if (!in_group.ok()) return in_group.status();
+  // Only statements and corrections are filed under groups (a mention's
+  // statement holds its article, a retraction's nothing).
+  return [normal = std::move(normal), in_group = *std::move(in_group)](const Event& e) {
+    return SubscriptionFilterMatches(normal, e) &&
+           (e.kind == EventKind::kStatement || e.kind == EventKind::kCorrection) &&
+           in_group(e.statement);
+  };
 }
 
 }  // namespace annals

@@ -6,6 +6,7 @@
 #ifndef ANNALS_ENGINE_SRC_TIMELINE_READER_H_
 #define ANNALS_ENGINE_SRC_TIMELINE_READER_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,12 @@ class TimelineReader {
   // (timeline/query.cc, timeline/counts.cc).
   absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const;
   absl::StatusOr<std::vector<GroupCount>> Counts(const CountsQuery& q) const;
+  // Whether a statement version is filed under the group `key` of timeline
+  // projection `name` (its layout as now; the test holds it). kNotFound:
+  // no such projection; kInvalidArgument: not a timeline, or `key` does
+  // not fit it (timeline/group_test.cc).
+  absl::StatusOr<std::function<bool(const Statement&)>> GroupTest(
+      const std::string& name, const std::vector<std::string>& key) const;
 
  private:
   // The answering generation of `name` as of a snapshot, and the point the

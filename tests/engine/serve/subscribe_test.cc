@@ -1,5 +1,6 @@
 // rpc::Store.subscribe's answers (schema/annals_rpc.capnp).
 #include <memory>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -23,19 +24,25 @@ capnp::Response<rpc::Store::SubscribeResults> Subscribe(
   return req.send().wait(server.loop());
 }
 
-// A filter the server cannot apply yet is refused, not ignored (which
-// would deliver every event as if it matched).
-TEST(SubscribeTest, ProjectionAndKeyFiltersAreUnimplemented) {
+// A projection group the server cannot resolve is refused, not ignored
+// (which would deliver every event as if it matched).
+TEST(SubscribeTest, AGroupThatDoesNotFitItsProjectionIsRefused) {
   TempDir dir;
   InProcessServer server(dir.path() + "/db");
   rpc::Store::Client& store = server.Connect();
-  for (auto [projection, key] : std::vector<std::pair<std::string, std::vector<std::string>>>{
-           {"actors", {}}, {"", {"lavrov"}}, {"by_country", {"RU", "US"}}}) {
+  for (auto [projection, key, code] :
+       std::vector<std::tuple<std::string, std::vector<std::string>, absl::StatusCode>>{
+           {"actors", {}, absl::StatusCode::kInvalidArgument},
+           {"actors", {"lavrov", "blinken"}, absl::StatusCode::kInvalidArgument},
+           {"", {"lavrov"}, absl::StatusCode::kInvalidArgument},
+           {"by_country", {"RU", "US"}, absl::StatusCode::kNotFound}}) {
     SCOPED_TRACE(projection);
     auto r = Subscribe(server, store, projection, key);
-    EXPECT_EQ(r.getStatus().getCode(), static_cast<uint8_t>(absl::StatusCode::kUnimplemented))
+    EXPECT_EQ(r.getStatus().getCode(), static_cast<uint8_t>(code))
         << r.getStatus().getMessage().cStr();
   }
+  auto group = Subscribe(server, store, "actors", {"Lavrov"});
+  EXPECT_EQ(group.getStatus().getCode(), 0) << group.getStatus().getMessage().cStr();
   auto ok = Subscribe(server, store, "", {});
   EXPECT_EQ(ok.getStatus().getCode(), 0) << ok.getStatus().getMessage().cStr();
 }
