@@ -488,8 +488,9 @@ class Store:
         not applied. ``projection`` with ``key`` (a str or a list, one value
         per key field, as :meth:`projection_query` takes them): only the
         statements and corrections that timeline projection files under
-        that group (a retraction is in none); an unknown projection raises
-        :class:`NotFoundError`.
+        that group, each judged by its own text (a correction moving a
+        statement out of the group, or a retraction, is not delivered); an
+        unknown projection raises :class:`NotFoundError`.
 
         On a connected store the server pushes the events (over a connection
         of the subscription's own); a server that goes away (a restart) or
@@ -505,7 +506,9 @@ class Store:
             raise InvalidArgumentError("projection and key go together")
         return Subscription(self._core.subscribe(
             first, _names(actor, "actor"), _names(topic, "topic"), kinds,
-            "" if projection is None else str(projection), _names(key, "key")))
+            "" if projection is None else str(projection),
+            [str(k) for k in (key if isinstance(key, (list, tuple)) else [key])]
+            if key is not None else []))
 
     def replay(self, from_seq=1):
         """Every event from ``from_seq`` to the end of the log, in seq order:

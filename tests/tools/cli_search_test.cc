@@ -117,11 +117,49 @@ TEST_F(CliSearchTest, AnIndexThatCannotBeWrittenIsNotCalledBusy) {
   Result probe = RunShell(db_, "search rare --format csv", nobody, "</dev/null");
   EXPECT_EQ(probe.exit_code, 0) << probe.err;  // a current index is only read
   EXPECT_EQ(Lines(probe.out).size(), Seqs("rare").size() + 1);
-  ASSERT_EQ(Run("append --speaker Ada --verb said --content cobalt --at 2025").exit_code, 0);
+  {
+    // Held, so that the append leaves the index behind for the search.
+    Xapian::WritableDatabase held((db_ / "search" / "english").string(), Xapian::DB_OPEN);
+    ASSERT_EQ(Run("append --speaker Ada --verb said --content cobalt --at 2025").exit_code, 0);
+  }
   Result r = RunShell(db_, "search cobalt", nobody, "</dev/null");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("cannot be written"));
   EXPECT_THAT(r.err, Not(HasSubstr("another writer")));
+}
+
+// Without a server, the commands that write keep the store's indexes up
+// with the log: the index answers for the head before anyone searches.
+// One another process holds is left for its next search, with a note.
+TEST_F(CliSearchTest, WritingCommandsKeepTheIndexesUpWithoutAServer) {
+  ASSERT_EQ(Run("import " + Quote(kSample)).exit_code, 0);
+  ASSERT_FALSE(Seqs("rare").empty());  // the index is made
+  const std::string index = (db_ / "search" / "english").string();
+  const auto checkpoint = [&] {
+    return Xapian::Database(index).get_metadata("annals.checkpoint");
+  };
+  ASSERT_EQ(checkpoint(), "12");
+  for (const auto& [command, head] : std::vector<std::pair<std::string, std::string>>{
+           {"append --speaker Ada --verb said --content cobalt --at 2025", "13"},
+           {"correct 13 --content 'cobalt and nickel' --reason typo", "14"},
+           {"alias Ada 'Ada Lovelace'", "15"},
+           {"retract 13 --reason withdrawn", "16"},
+           {"import - --format jsonl", "17"}}) {
+    SCOPED_TRACE(command);
+    Result r = Run(command, "{\"speaker\":\"Bo\",\"verb\":\"said\",\"content\":\"zinc\","
+                            "\"occurred_at\":\"2025\"}\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(checkpoint(), head);
+  }
+  {
+    Xapian::WritableDatabase held(index, Xapian::DB_OPEN);
+    Result r = Run("append --speaker Ada --verb said --content tin --at 2025");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("its next search will"));
+  }
+  EXPECT_EQ(checkpoint(), "17");
+  EXPECT_EQ(Seqs("tin"), (std::vector<std::string>{"18"}));
+  EXPECT_EQ(checkpoint(), "18");
 }
 
 TEST_F(CliSearchTest, TablesEscapeStoredControlCharacters) {

@@ -78,6 +78,7 @@ Runner AddAppend(CLI::App& app, const GlobalFlags& g) {
                                   r->seq, "); nothing appended. To change that statement, "
                                   "use: annals correct ", r->seq)));
     }
+    KeepSearchIndexesUp(g, **engine);
     std::printf("%llu\n", static_cast<unsigned long long>(r->seq));
     if (r->duplicate)
       std::fprintf(stderr, "annals: already stored as seq %llu; nothing appended\n",

@@ -11,8 +11,12 @@ namespace {
 
 // The end of each command: the appended event's seq on stdout (with a note
 // on stderr when it was stored already), or the error; the exit status.
-int Report(std::string_view command, const absl::StatusOr<AppendResult>& r) {
+// `r` said, after the search indexes of the store `engine` wrote to were
+// brought up to date.
+int Report(const GlobalFlags& g, const Engine& engine, std::string_view command,
+           const absl::StatusOr<AppendResult>& r) {
   if (!r.ok()) return FailRequest(command, r.status());
+  KeepSearchIndexesUp(g, engine);
   std::printf("%llu\n", static_cast<unsigned long long>(r->seq));
   if (r->duplicate)
     std::fprintf(stderr, "annals: already stored as seq %llu; nothing appended\n",
@@ -76,7 +80,7 @@ Runner AddAlias(CLI::App& app, const GlobalFlags& g) {
                                "expected ALIAS CANONICAL (or --file FILE.csv)"));
     auto engine = OpenExistingForWrite(g);
     if (!engine.ok()) return Fail("", engine.status());
-    return Report("alias", (*engine)->Alias(f->alias, f->canonical, kSync));
+    return Report(g, **engine, "alias", (*engine)->Alias(f->alias, f->canonical, kSync));
   };
 }
 
@@ -153,7 +157,7 @@ Runner AddCorrect(CLI::App& app, const GlobalFlags& g) {
     // An empty repeatable value ("--target ''") clears the list.
     std::erase(c.targets, std::string());
     std::erase(c.topics, std::string());
-    return Report("correct", (*engine)->Correct(*seq, c, f->reason, kSync));
+    return Report(g, **engine, "correct", (*engine)->Correct(*seq, c, f->reason, kSync));
   };
 }
 
@@ -174,7 +178,7 @@ Runner AddRetract(CLI::App& app, const GlobalFlags& g) {
     if (!engine.ok()) return Fail("", engine.status());
     auto seq = ResolveEvent(**engine, f->seq);
     if (!seq.ok()) return Fail("retract", seq.status());
-    return Report("retract", (*engine)->Retract(*seq, f->reason, kSync));
+    return Report(g, **engine, "retract", (*engine)->Retract(*seq, f->reason, kSync));
   };
 }
 

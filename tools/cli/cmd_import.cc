@@ -234,6 +234,7 @@ int RunImport(const ImportFlags& f, const GlobalFlags& g) {
   if (auto st = (*engine)->WaitFor(*head, absl::InfiniteDuration()); !st.ok())
     return finish(Fail("import", st));
   if (auto st = SettleAfterImport(**engine); !st.ok()) return finish(Fail("import", st));
+  KeepSearchIndexesUp(g, **engine);
   return finish(total.rejected > 0 ? kExitBadInput : kExitOk);
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "annals/client.h"
+#include "annals/search.h"
 #include "annals/status.h"
 #include "cli/remote_engine.h"
 #include "cli/terminal.h"
@@ -199,6 +200,14 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g) {
   if (!served.ok() || *served != nullptr) return served;
   Options o;
   return Engine::Open(g.db, o);
+}
+
+void KeepSearchIndexesUp(const GlobalFlags& g, const Engine& engine) {
+  if (ServingClient(engine) != nullptr) return;
+  for (const SearchIndexUpdate& u : UpdateSearchIndexes(engine, g.db + "/search"))
+    if (!u.status.ok())
+      Note(absl::StrCat("the \"", u.language, "\" search index was not brought up to date (",
+                        u.status.message(), "); its next search will"));
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenExisting(const GlobalFlags& g,

@@ -105,6 +105,13 @@ absl::Status RefuseWhileServed(const GlobalFlags& g, std::string_view what);
 // Opens the store for writing, creating it on first use.
 absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g);
 
+// After a command's writes to a store it opened itself (not a server's,
+// whose follower does this): brings the search indexes the store has up to
+// date (UpdateSearchIndexes, annals/search.h), so that they follow the log
+// without a server. One that cannot be (another process holds it) is left
+// for its next search, with a note on stderr; the command still succeeds.
+void KeepSearchIndexesUp(const GlobalFlags& g, const Engine& engine);
+
 // Opens the store at g.db with `options`, never creating it: a missing
 // store is kNotFound with a hint saying how to name or create one.
 absl::StatusOr<std::unique_ptr<Engine>> OpenExisting(const GlobalFlags& g,

@@ -65,7 +65,11 @@ struct SubscriptionFilter {
   // `key`, one value per key field as `projection query NAME KEY...`
   // takes them (normalised as the projection normalises them; aliases not
   // applied). "" with an empty key: any. Tested as the projection's
-  // definition stands when the subscription starts.
+  // definition stands when the subscription starts. Each event is judged
+  // by its own statement: what enters the group is delivered, but a
+  // correction that moves a statement out of it, or a retraction of one in
+  // it, is not (subscribe to kinds correction and retraction besides to
+  // follow those).
   std::string projection;
   std::vector<std::string> key;
 };
@@ -87,8 +91,9 @@ ANNALS_EXPORT absl::StatusOr<std::function<bool(const Event&)>> SubscriptionMatc
 ANNALS_EXPORT SubscriptionFilter NormalizedSubscriptionFilter(SubscriptionFilter filter);
 
 // Whether `event` passes `normalized` (a NormalizedSubscriptionFilter) as a
-// server's subscription decides it: a reader of the log that filters by
-// itself (Python's Store.subscribe on a local store) delivers the same.
+// server's subscription decides it, for a filter without a projection
+// group; one with a group passes nothing here (SubscriptionMatcher judges
+// groups).
 ANNALS_EXPORT bool SubscriptionFilterMatches(const SubscriptionFilter& normalized,
                                              const Event& event);
 

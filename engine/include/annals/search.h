@@ -92,6 +92,23 @@ ANNALS_EXPORT absl::StatusOr<SearchResult> Search(const Engine& engine,
                                                   const std::string& index_root,
                                                   const SearchQuery& query);
 
+// What UpdateSearchIndexes did with one index.
+struct SearchIndexUpdate {
+  std::string language;
+  // OK: it answers for the head. kUnavailable: another writer holds it (a
+  // search in another process catching it up); its next search catches
+  // up. Otherwise as Search.
+  absl::Status status;
+};
+
+// Brings every index that exists under `index_root` (STORE/search) up to
+// `engine`'s head, as a search would, without waiting for another
+// writer's lock; makes none. For writers that keep their indexes live
+// without a server: the CLI's writing commands call it after they commit
+// (a server's follower does it for its clients). In language order.
+ANNALS_EXPORT std::vector<SearchIndexUpdate> UpdateSearchIndexes(const Engine& engine,
+                                                                 const std::string& index_root);
+
 // The languages with a stemmer, then "none".
 ANNALS_EXPORT std::vector<std::string> SearchLanguages();
 

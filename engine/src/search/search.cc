@@ -140,6 +140,20 @@ absl::StatusOr<SearchHit> Hit(const Engine& engine, const Xapian::MSetIterator& 
 
 }  // namespace
 
+std::vector<SearchIndexUpdate> UpdateSearchIndexes(const Engine& engine,
+                                                   const std::string& index_root) {
+  internal::CatchUpLimits limits;
+  limits.wait_for_lock = false;
+  const uint64_t head = engine.Head();
+  std::vector<SearchIndexUpdate> out;
+  for (const std::string& language : internal::IndexedLanguages(index_root)) {
+    auto done = internal::CatchUpIndex(engine, index_root + "/" + language, language, head,
+                                       limits);
+    out.push_back({language, done.status()});
+  }
+  return out;
+}
+
 std::vector<std::string> SearchLanguages() {
   std::vector<std::string> out = absl::StrSplit(Xapian::Stem::get_available_languages(), ' ',
                                                 absl::SkipEmpty());

@@ -1,6 +1,7 @@
 #include "serve/subscription.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,8 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
  public:
   SubscriptionImpl(SubscriptionContext c, uint64_t from_seq, EventMatcher matches,
                    rpc::EventSink::Client sink)
-      : c_(c), next_(std::max<uint64_t>(from_seq, 1)), matches_(std::move(matches)),
+      : c_(c), next_(std::max<uint64_t>(from_seq, 1)),
+        matches_(std::make_shared<const EventMatcher>(std::move(matches))),
         sink_(kj::mv(sink)), pump_(Pump().eagerlyEvaluate([this](kj::Exception&& e) {
           // The sink failed: the subscriber went away.
           ServerLog(absl::StrCat("connection ", c_.connection, ": subscription ended: ",
@@ -25,7 +27,24 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
         })) {}
 
  private:
-  using Batch = absl::StatusOr<std::vector<Event>>;
+  // The events read that pass the filter (tested on the read thread: a
+  // group test builds each event's groups), and the last seq read.
+  struct Passed {
+    std::vector<Event> events;
+    uint64_t last = 0;
+  };
+  using Batch = absl::StatusOr<Passed>;
+
+  static Batch ReadPassing(const Engine& engine, const EventMatcher& matches, uint64_t from,
+                           size_t count) {
+    auto read = engine.Read(from, count);
+    if (!read.ok()) return read.status();
+    Passed out;
+    if (!read->empty()) out.last = read->back().seq;
+    for (Event& e : *read)
+      if (matches(e)) out.events.push_back(std::move(e));
+    return out;
+  }
 
   kj::Promise<void> Pump() {
     if (next_ > c_.engine.Head())
@@ -34,19 +53,22 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
     const Engine* engine = &c_.engine;
     uint64_t from = next_;
     size_t count = per_read_;
-    c_.reads.Post([engine, from, count, ful = kj::mv(paf.fulfiller)]() mutable {
-      ful->fulfill(engine->Read(from, count));
+    // Shared: a read under way may outlive a cancelled subscription. One
+    // read is in flight at a time, so no two calls overlap.
+    c_.reads.Post([engine, matches = matches_, from, count,
+                   ful = kj::mv(paf.fulfiller)]() mutable {
+      ful->fulfill(ReadPassing(*engine, *matches, from, count));
     });
     return paf.promise.then([this](Batch batch) -> kj::Promise<void> {
       if (!batch.ok()) return End(batch.status());
-      if (batch->empty()) return c_.watch.Wait(next_ - 1).then([this] { return Pump(); });
+      if (batch->last == 0) return c_.watch.Wait(next_ - 1).then([this] { return Pump(); });
       auto req = sink_.pushRequest();
       std::vector<std::string> wire;
       size_t bytes = 0;
-      next_ = batch->back().seq + 1;
+      next_ = batch->last + 1;
       size_t taken = 0;
-      for (const Event& e : *batch) {
-        if (matches_(e) && !AddToReply(EventToWire(e), wire, &bytes)) {
+      for (const Event& e : batch->events) {
+        if (!AddToReply(EventToWire(e), wire, &bytes)) {
           next_ = e.seq;  // the push is full: the rest go in the next one
           break;
         }
@@ -54,8 +76,8 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
       }
       // Big events: read no more than fit in a push next time (the read
       // is held whole); small ones: back up to kEventsPerPush.
-      per_read_ = taken < batch->size() ? std::max<size_t>(taken, 1)
-                                        : std::min(per_read_ * 2, kEventsPerPush);
+      per_read_ = taken < batch->events.size() ? std::max<size_t>(taken, 1)
+                                               : std::min(per_read_ * 2, kEventsPerPush);
       if (wire.empty()) return Pump();
       auto list = req.initEvents(wire.size());
       for (size_t i = 0; i < wire.size(); ++i) list.set(i, AsData(wire[i]));
@@ -96,7 +118,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
   SubscriptionContext c_;
   uint64_t next_;
   size_t per_read_ = kEventsPerPush;  // events read for the next push
-  EventMatcher matches_;
+  std::shared_ptr<const EventMatcher> matches_;
   rpc::EventSink::Client sink_;
   kj::Promise<void> pump_;  // last: cancelled first
 };

@@ -24,6 +24,7 @@ SubscriptionFilter NormalizedSubscriptionFilter(SubscriptionFilter filter) {
 }
 
 bool SubscriptionFilterMatches(const SubscriptionFilter& f, const Event& e) {
+  if (!f.projection.empty() || !f.key.empty()) return false;  // SubscriptionMatcher's to judge
   if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), e.kind) == f.kinds.end())
     return false;
   const Statement& s = e.statement;
@@ -50,6 +51,8 @@ absl::StatusOr<std::function<bool(const Event&)>> SubscriptionMatcher(
       return SubscriptionFilterMatches(normal, e);
     };
   }
+  normal.projection.clear();  // judged here: the plain test gets the rest
+  normal.key.clear();
   internal::EngineServices* services = internal::ServicesOf(engine);
   if (services == nullptr)
     return absl::FailedPreconditionError(

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "annals/client.h"
+#include "annals/declarative.h"
+#include "annals/mention.h"
+#include "annals/time.h"
 #include "engine/serve/harness.h"
 #include "serve/client_subscription.h"
 
@@ -45,6 +49,57 @@ TEST(SubscribeTest, AGroupThatDoesNotFitItsProjectionIsRefused) {
   EXPECT_EQ(group.getStatus().getCode(), 0) << group.getStatus().getMessage().cStr();
   auto ok = Subscribe(server, store, "", {});
   EXPECT_EQ(ok.getStatus().getCode(), 0) << ok.getStatus().getMessage().cStr();
+}
+
+// Only statements and corrections are in a group: a mention (its
+// statement holds the article) and a retraction (its attributes) are not,
+// even where their fields would fit the projection's key.
+TEST(SubscribeTest, MentionsAndRetractionsAreInNoGroup) {
+  TempDir dir;
+  auto engine = Engine::Open(dir.path() + "/db", FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  for (const auto& [name, key] : std::vector<std::pair<std::string, std::string>>{
+           {"by_outlet", "outlet"}, {"by_desk", "attr.desk"}}) {
+    auto def = ParseProjectionDefinition(name, key, {});
+    ASSERT_TRUE(def.ok()) << def.status();
+    ASSERT_TRUE((*engine)->CreateProjection(*def).ok());
+  }
+  Statement s;
+  s.id = "ev-1";
+  s.speaker = "Ada";
+  s.verb = "said";
+  s.occurred_at = *ParseTime("2024-01-01");
+  s.content = "talks began";
+  s.source.outlet = "Reuters";
+  s.attributes = {{"desk", "Kyiv"}};
+  auto appended = (*engine)->Append(s);
+  ASSERT_TRUE(appended.ok()) << appended.status();  // 1
+  Mention m;
+  m.event_id = "ev-1";
+  m.source.outlet = "Reuters";
+  m.attributes = {{"desk", "Kyiv"}};
+  auto mentioned = (*engine)->AppendMentions(std::vector<Mention>{m});
+  ASSERT_TRUE(mentioned.ok()) << mentioned.status();  // 2
+  auto retracted = (*engine)->Retract(1, "withdrawn", {}, {{"desk", "Kyiv"}});
+  ASSERT_TRUE(retracted.ok()) << retracted.status();  // 3
+  auto log = (*engine)->Read(1, 10);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_EQ(log->size(), 3u);
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"by_outlet", "reuters"}, {"by_desk", "KYIV"}}) {
+    SCOPED_TRACE(name);
+    SubscriptionFilter f;
+    f.projection = name;
+    f.key = {value};
+    auto matches = SubscriptionMatcher(**engine, f);
+    ASSERT_TRUE(matches.ok()) << matches.status();
+    std::vector<uint64_t> passed;
+    for (const Event& e : *log)
+      if ((*matches)(e)) passed.push_back(e.seq);
+    EXPECT_EQ(passed, (std::vector<uint64_t>{1}));
+    EXPECT_FALSE(SubscriptionFilterMatches(NormalizedSubscriptionFilter(f), (*log)[0]))
+        << "the plain test cannot judge a group: it passes nothing";
+  }
 }
 
 }  // namespace
