@@ -78,11 +78,12 @@ Runner AddAppend(CLI::App& app, const GlobalFlags& g) {
                                   r->seq, "); nothing appended. To change that statement, "
                                   "use: annals correct ", r->seq)));
     }
-    KeepSearchIndexesUp(g, **engine);
     std::printf("%llu\n", static_cast<unsigned long long>(r->seq));
     if (r->duplicate)
       std::fprintf(stderr, "annals: already stored as seq %llu; nothing appended\n",
                    static_cast<unsigned long long>(r->seq));
+    if (!FlushOutput()) return kExitStorage;  // main says why
+    KeepSearchIndexesUp(g, **engine);  // the seq is out first
     return kExitOk;
   };
 }

@@ -16,11 +16,12 @@ namespace {
 int Report(const GlobalFlags& g, const Engine& engine, std::string_view command,
            const absl::StatusOr<AppendResult>& r) {
   if (!r.ok()) return FailRequest(command, r.status());
-  KeepSearchIndexesUp(g, engine);
   std::printf("%llu\n", static_cast<unsigned long long>(r->seq));
   if (r->duplicate)
     std::fprintf(stderr, "annals: already stored as seq %llu; nothing appended\n",
                  static_cast<unsigned long long>(r->seq));
+  if (!FlushOutput()) return kExitStorage;  // main says why
+  KeepSearchIndexesUp(g, engine);  // the seq is out first
   return kExitOk;
 }
 

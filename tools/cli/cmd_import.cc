@@ -234,8 +234,12 @@ int RunImport(const ImportFlags& f, const GlobalFlags& g) {
   if (auto st = (*engine)->WaitFor(*head, absl::InfiniteDuration()); !st.ok())
     return finish(Fail("import", st));
   if (auto st = SettleAfterImport(**engine); !st.ok()) return finish(Fail("import", st));
-  KeepSearchIndexesUp(g, **engine);
-  return finish(total.rejected > 0 ? kExitBadInput : kExitOk);
+  // Last, once the summary is out and the rejects file closed: an
+  // interrupt here leaves the rest to the next search, and loses nothing.
+  const int code = finish(total.rejected > 0 ? kExitBadInput : kExitOk);
+  if (!FlushOutput()) return kExitStorage;  // main says why
+  if (!f.dry_run) KeepSearchIndexesUp(g, **engine);
+  return code;
 }
 
 }  // namespace annals::cli

@@ -204,10 +204,21 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g) {
 
 void KeepSearchIndexesUp(const GlobalFlags& g, const Engine& engine) {
   if (ServingClient(engine) != nullptr) return;
-  for (const SearchIndexUpdate& u : UpdateSearchIndexes(engine, g.db + "/search"))
-    if (!u.status.ok())
-      Note(absl::StrCat("the \"", u.language, "\" search index was not brought up to date (",
-                        u.status.message(), "); its next search will"));
+  auto updates = UpdateSearchIndexes(engine, g.db + "/search");
+  if (!updates.ok()) {
+    Note(absl::StrCat("the search indexes were not brought up to date: ",
+                      updates.status().ToString()));
+    return;
+  }
+  for (const SearchIndexUpdate& u : *updates) {
+    if (u.status.ok()) continue;
+    if (absl::IsUnavailable(u.status))  // busy: the next search catches up
+      Note(absl::StrCat("the \"", u.language, "\" search index is held by another process; "
+                        "its next search brings it up to date"));
+    else
+      Note(absl::StrCat("the \"", u.language, "\" search index was not brought up to date: ",
+                        u.status.ToString()));
+  }
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenExisting(const GlobalFlags& g,

@@ -108,8 +108,9 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenForWrite(const GlobalFlags& g);
 // After a command's writes to a store it opened itself (not a server's,
 // whose follower does this): brings the search indexes the store has up to
 // date (UpdateSearchIndexes, annals/search.h), so that they follow the log
-// without a server. One that cannot be (another process holds it) is left
-// for its next search, with a note on stderr; the command still succeeds.
+// without a server. One that cannot be (another process holds it, or an
+// error) is left as it is, with a note on stderr; the command still
+// succeeds. Call it last, once the command's output is out.
 void KeepSearchIndexesUp(const GlobalFlags& g, const Engine& engine);
 
 // Opens the store at g.db with `options`, never creating it: a missing

@@ -102,12 +102,18 @@ struct SearchIndexUpdate {
 };
 
 // Brings every index that exists under `index_root` (STORE/search) up to
-// `engine`'s head, as a search would, without waiting for another
-// writer's lock; makes none. For writers that keep their indexes live
-// without a server: the CLI's writing commands call it after they commit
-// (a server's follower does it for its clients). In language order.
-ANNALS_EXPORT std::vector<SearchIndexUpdate> UpdateSearchIndexes(const Engine& engine,
-                                                                 const std::string& index_root);
+// `engine`'s head (read once, at the call), as a search would: applying
+// the events after its checkpoint, or rebuilding it from seq 1 when it is
+// of another log or layout. Never waits for another writer's lock; makes
+// no index for a language that has none. Blocks until done (minutes for
+// an index a million events behind); not cancellable. For writers that
+// keep their indexes live without a server: the CLI's writing commands
+// call it after they commit (a server's follower does this for its
+// clients). One result per index, in language order (none when
+// `index_root` does not exist); kFailedPrecondition when `index_root`
+// cannot be listed. Thread-safe.
+ANNALS_EXPORT absl::StatusOr<std::vector<SearchIndexUpdate>> UpdateSearchIndexes(
+    const Engine& engine, const std::string& index_root);
 
 // The languages with a stemmer, then "none".
 ANNALS_EXPORT std::vector<std::string> SearchLanguages();

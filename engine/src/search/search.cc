@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <xapian.h>
@@ -140,8 +142,13 @@ absl::StatusOr<SearchHit> Hit(const Engine& engine, const Xapian::MSetIterator& 
 
 }  // namespace
 
-std::vector<SearchIndexUpdate> UpdateSearchIndexes(const Engine& engine,
-                                                   const std::string& index_root) {
+absl::StatusOr<std::vector<SearchIndexUpdate>> UpdateSearchIndexes(
+    const Engine& engine, const std::string& index_root) {
+  std::error_code ec;
+  std::filesystem::directory_iterator listed(index_root, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot list the search indexes in ", index_root, ": ", ec.message()));
   internal::CatchUpLimits limits;
   limits.wait_for_lock = false;
   const uint64_t head = engine.Head();
