@@ -11,8 +11,8 @@ namespace {
 
 // The end of each command: the appended event's seq on stdout (with a note
 // on stderr when it was stored already), or the error; the exit status.
-// `r` said, after the search indexes of the store `engine` wrote to were
-// brought up to date.
+// Prints what `r` says (its seq), then brings the search indexes of the
+// store `engine` wrote to up to date.
 int Report(const GlobalFlags& g, const Engine& engine, std::string_view command,
            const absl::StatusOr<AppendResult>& r) {
   if (!r.ok()) return FailRequest(command, r.status());

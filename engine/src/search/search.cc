@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 #include <set>
 #include <sstream>
 #include <string>
@@ -145,15 +144,15 @@ absl::StatusOr<SearchHit> Hit(const Engine& engine, const Xapian::MSetIterator& 
 absl::StatusOr<std::vector<SearchIndexUpdate>> UpdateSearchIndexes(
     const Engine& engine, const std::string& index_root) {
   std::error_code ec;
-  std::filesystem::directory_iterator listed(index_root, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
+  const std::vector<std::string> languages = internal::IndexedLanguages(index_root, &ec);
+  if (ec)
     return absl::FailedPreconditionError(
         absl::StrCat("cannot list the search indexes in ", index_root, ": ", ec.message()));
   internal::CatchUpLimits limits;
   limits.wait_for_lock = false;
   const uint64_t head = engine.Head();
   std::vector<SearchIndexUpdate> out;
-  for (const std::string& language : internal::IndexedLanguages(index_root)) {
+  for (const std::string& language : languages) {
     auto done = internal::CatchUpIndex(engine, index_root + "/" + language, language, head,
                                        limits);
     out.push_back({language, done.status()});

@@ -1,8 +1,8 @@
 #include "search/search_index.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -355,11 +355,13 @@ absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::OpenCaughtUp(
                     });
 }
 
-std::vector<std::string> IndexedLanguages(const std::string& root) {
+std::vector<std::string> IndexedLanguages(const std::string& root, std::error_code* error) {
   const std::vector<std::string> known = SearchLanguages();
   std::vector<std::string> out;
   std::error_code ec;
-  for (std::filesystem::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+  std::filesystem::directory_iterator it(root, ec);
+  if (ec && error != nullptr && ec != std::errc::no_such_file_or_directory) *error = ec;
+  for (std::filesystem::directory_iterator end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (std::find(known.begin(), known.end(), name) != known.end() &&
         std::filesystem::exists(it->path() / "iamglass", ec))

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -83,8 +84,10 @@ void SetSearchBatchEventsForTest(uint64_t n);
 
 // The languages with an index under `root` (STORE/search), in order:
 // directories named for a language SearchLanguages knows, holding a
-// Xapian database.
-std::vector<std::string> IndexedLanguages(const std::string& root);
+// Xapian database. None when `root` does not exist; when it cannot be
+// listed, none either, and `*error` (if given) says why.
+std::vector<std::string> IndexedLanguages(const std::string& root,
+                                          std::error_code* error = nullptr);
 
 // How a catch-up runs (CatchUpIndex).
 struct CatchUpLimits {

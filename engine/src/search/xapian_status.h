@@ -14,10 +14,10 @@ namespace annals::internal {
 // Xapian's exception (or any std::exception) as a Status saying `what` was
 // being done: a query Xapian cannot parse or an unknown stemmer is
 // kInvalidArgument, a damaged index kDataLoss, an index another process
-// changed twice while this one read it kAborted (read it again), an index
-// whose write lock another writer holds (when not waiting) kUnavailable, an index
-// that cannot be opened or written kFailedPrecondition, anything else
-// kInternal.
+// changed twice while this one read it kAborted (read it again), an
+// index whose write lock another writer holds (when not waiting)
+// kUnavailable, an index that cannot be opened or written
+// kFailedPrecondition, anything else kInternal.
 absl::Status CurrentXapianError(std::string_view what);
 
 // Runs `f` (returning absl::Status or absl::StatusOr<T>), turning a thrown

@@ -33,14 +33,18 @@ std::string InfoJson(const ProjectionInfo& i) {
 
 }  // namespace
 
+absl::Status AsOfParam(const Engine& engine, const std::string& as_of,
+                       std::optional<uint64_t>* out) {
+  if (as_of.empty()) return absl::OkStatus();
+  auto seq = ResolveAsOf(engine, as_of);
+  if (!seq.ok()) return WithMessage(seq.status(), absl::StrCat("as_of: ", seq.status().message()));
+  *out = *seq;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> CountsBody(Engine& engine, CountsQuery q, const std::string& as_of,
                                        bool named) {
-  if (!as_of.empty()) {
-    auto seq = ResolveAsOf(engine, as_of);
-    if (!seq.ok())
-      return WithMessage(seq.status(), absl::StrCat("as_of: ", seq.status().message()));
-    q.as_of = *seq;
-  }
+  if (absl::Status st = AsOfParam(engine, as_of, &q.as_of); !st.ok()) return st;
   auto counts = engine.Counts(q);
   if (!counts.ok()) return counts.status();
   std::string out = "{\"counts\":[";

@@ -6,6 +6,8 @@
 #ifndef ANNALS_ENGINE_SRC_SERVE_HTTP_CATALOG_H_
 #define ANNALS_ENGINE_SRC_SERVE_HTTP_CATALOG_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -14,6 +16,11 @@
 #include "annals/timeline.h"
 
 namespace annals::internal {
+
+// as_of= ("" = not given) into `*out`, as ResolveAsOf (annals/timeline.h)
+// reads it; its error's message starts "as_of: ".
+absl::Status AsOfParam(const Engine& engine, const std::string& as_of,
+                       std::optional<uint64_t>* out);
 
 // {"counts":[{"name":N,"count":C},...]} for actors and topics (`named`),
 // {"counts":[{"key":[...],"count":C},...]} for other projections; then,

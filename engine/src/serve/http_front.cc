@@ -75,12 +75,7 @@ absl::StatusOr<std::string> EventBody(const Engine& e, const std::string& which)
 }
 
 absl::StatusOr<std::string> TimelineBody(Engine& e, TimelineQuery q, const std::string& as_of) {
-  if (!as_of.empty()) {
-    auto seq = ResolveAsOf(e, as_of);
-    if (!seq.ok())
-      return WithMessage(seq.status(), absl::StrCat("as_of: ", seq.status().message()));
-    q.as_of = *seq;
-  }
+  if (absl::Status st = AsOfParam(e, as_of, &q.as_of); !st.ok()) return st;
   const bool with_role = q.projection.empty() && q.kind == TimelineKind::kActor;
   auto page = PageOf(e, std::move(q));
   if (!page.ok()) return page.status();
@@ -226,12 +221,7 @@ kj::Promise<HttpReply> HttpFront::Search(const HttpTarget& t, bool may_create) {
   SearchFollower* f = s_.state.follower;
   // On the slow pool, as over RPC: a first search may build the index.
   return OffLoop<Reply>(s_.state.slow, [e, q = *std::move(q), as_of, may_create, f]() mutable {
-    if (!as_of.empty()) {
-      auto seq = ResolveAsOf(*e, as_of);
-      if (!seq.ok())
-        return ErrorReply(WithMessage(seq.status(), absl::StrCat("as_of: ", seq.status().message())));
-      q.as_of = *seq;
-    }
+    if (absl::Status st = AsOfParam(*e, as_of, &q.as_of); !st.ok()) return ErrorReply(st);
     return ReplyOf(SearchBody(SearchServedStore(*e, q, may_create, f)));
   });
 }

@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "annals/event.h"
 #include "annals/json.h"
-#include "model/names.h"
 #include "serve/http_json.h"
 #include "serve/http_target.h"
 #include "serve/off_loop.h"
@@ -203,8 +202,9 @@ absl::StatusOr<SseRequest> ParseSseRequest(const HttpTarget& t,
     if (*last == UINT64_MAX) return absl::InvalidArgumentError("Last-Event-ID: out of range");
     r.from_seq = *last + 1;
   }
-  if (auto a = Param(t, "actor"); a.has_value()) r.filter.actors.push_back(NormalizeName(*a));
-  if (auto p = Param(t, "topic"); p.has_value()) r.filter.topics.push_back(NormalizeName(*p));
+  // Names as given: SubscriptionMatcher normalises them.
+  if (auto a = Param(t, "actor"); a.has_value()) r.filter.actors.push_back(*a);
+  if (auto p = Param(t, "topic"); p.has_value()) r.filter.topics.push_back(*p);
   if (auto k = Param(t, "kind"); k.has_value())
     if (absl::Status s = KindFilter(*k, &r.filter); !s.ok()) return s;
   r.filter.projection = Param(t, "projection").value_or("");

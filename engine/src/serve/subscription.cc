@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "model/names.h"
 #include "serve/store_service.h"
 #include "serve/wire.h"
 
@@ -164,8 +163,9 @@ size_t HeadWatch::waiters() const {
 
 EventFilter FilterFromWire(rpc::SubscriptionFilter::Reader in) {
   EventFilter f;
-  for (auto a : in.getActors()) f.actors.push_back(NormalizeName(a.cStr()));
-  for (auto t : in.getTopics()) f.topics.push_back(NormalizeName(t.cStr()));
+  // Names as sent: SubscriptionMatcher normalises them.
+  for (auto a : in.getActors()) f.actors.push_back(a.cStr());
+  for (auto t : in.getTopics()) f.topics.push_back(t.cStr());
   for (auto k : in.getKinds()) f.kinds.push_back(static_cast<EventKind>(k));
   f.projection = in.getProjection().cStr();
   for (auto k : in.getKey()) f.key.push_back(k.cStr());
