@@ -342,7 +342,14 @@ void EncodeEvent(const Event& event, const Statement& statement, std::string* ou
     (*out)[start + i] = static_cast<char>(sum >> (8 * i));
 }
 
-absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
+namespace {
+
+// The words of stored value `bytes` once its size and checksum hold: in
+// place when aligned, else copied into `copy`. Cap'n Proto reads words in
+// place, and RocksDB values carry no alignment guarantee (a page's rows are
+// laid out aligned: timeline/query.cc).
+absl::StatusOr<kj::ArrayPtr<const capnp::word>> CheckedWords(std::string_view bytes,
+                                                             kj::Array<capnp::word>* copy) {
   if (bytes.size() < kChecksumBytes + sizeof(capnp::word) ||
       (bytes.size() - kChecksumBytes) % sizeof(capnp::word) != 0) {
     return absl::DataLossError(
@@ -355,20 +362,34 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
   std::string_view payload = bytes.substr(kChecksumBytes);
   if (XXH64(payload.data(), payload.size(), 0) != want)
     return absl::DataLossError("stored event fails its checksum");
-
-  // Cap'n Proto reads words in place; RocksDB values carry no alignment
-  // guarantee, so copy into an aligned buffer first, unless the bytes
-  // already are (a page's rows are laid out aligned: timeline/query.cc).
   const size_t nwords = payload.size() / sizeof(capnp::word);
+  if (reinterpret_cast<uintptr_t>(payload.data()) % alignof(capnp::word) == 0)
+    return kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()), nwords);
+  *copy = kj::heapArray<capnp::word>(nwords);
+  std::memcpy(copy->begin(), payload.data(), payload.size());
+  return kj::arrayPtr(copy->begin(), nwords);
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> StoredEventSeq(std::string_view bytes) {
   kj::Array<capnp::word> copy;
-  kj::ArrayPtr<const capnp::word> words;
-  if (reinterpret_cast<uintptr_t>(payload.data()) % alignof(capnp::word) == 0) {
-    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()), nwords);
-  } else {
-    copy = kj::heapArray<capnp::word>(nwords);
-    std::memcpy(copy.begin(), payload.data(), payload.size());
-    words = kj::arrayPtr(copy.begin(), nwords);
+  auto words = CheckedWords(bytes, &copy);
+  if (!words.ok()) return words.status();
+  try {
+    capnp::FlatArrayMessageReader reader(*words);
+    return reader.getRoot<s::Envelope>().getSeq();
+  } catch (const kj::Exception& ex) {
+    return absl::DataLossError(
+        absl::StrCat("stored event does not decode: ", ex.getDescription().cStr()));
   }
+}
+
+absl::StatusOr<Event> DecodeEvent(std::string_view bytes, DecodeDepth depth) {
+  kj::Array<capnp::word> copy;
+  auto checked = CheckedWords(bytes, &copy);
+  if (!checked.ok()) return checked.status();
+  const kj::ArrayPtr<const capnp::word> words = *checked;
   try {
     capnp::FlatArrayMessageReader reader(words);
     auto env = reader.getRoot<s::Envelope>();

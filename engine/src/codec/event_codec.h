@@ -36,6 +36,10 @@ enum class DecodeDepth { kFull, kGrouping };
 absl::StatusOr<Event> DecodeEvent(std::string_view bytes,
                                   DecodeDepth depth = DecodeDepth::kFull);
 
+// The seq of a stored value, once its size and checksum hold; kDataLoss as
+// DecodeEvent. Reads nothing else: for passing stored bytes on unchanged.
+absl::StatusOr<uint64_t> StoredEventSeq(std::string_view bytes);
+
 }  // namespace annals::internal
 
 #endif  // ANNALS_ENGINE_SRC_CODEC_EVENT_CODEC_H_

@@ -101,6 +101,9 @@ class DbEngine final : public Engine, public EngineServices {
       const std::string& name, const std::vector<std::string>& key) const override {
     return reader_->GroupTest(name, key);
   }
+  absl::StatusOr<StoredPage> StoredTimeline(const TimelineQuery& q) const override {
+    return reader_->StoredTimeline(q);
+  }
 
  private:
   explicit DbEngine(std::unique_ptr<LogStore> store);

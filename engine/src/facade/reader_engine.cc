@@ -82,6 +82,9 @@ absl::StatusOr<std::function<bool(const Statement&)>> ReaderEngine::GroupTest(
     const std::string& name, const std::vector<std::string>& key) const {
   ANNALS_SHARED(GroupTest(name, key));  // the test holds the layout, not the instance
 }
+absl::StatusOr<StoredPage> ReaderEngine::StoredTimeline(const TimelineQuery& q) const {
+  ANNALS_SHARED(StoredTimeline(q));
+}
 absl::StatusOr<std::vector<AppendResult>> ReaderEngine::AppendMentions(
     std::span<const Mention> mentions, const AppendOptions& options) {
   ANNALS_SHARED(AppendMentions(mentions, options));

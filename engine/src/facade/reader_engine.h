@@ -89,6 +89,7 @@ class ReaderEngine final : public Engine, public EngineServices {
   LogStore* log_store() override { return nullptr; }
   absl::StatusOr<std::function<bool(const Statement&)>> GroupTest(
       const std::string& name, const std::vector<std::string>& key) const override;
+  absl::StatusOr<StoredPage> StoredTimeline(const TimelineQuery& q) const override;
 
  private:
   EngineServices* services() const override { return const_cast<ReaderEngine*>(this); }

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "annals/engine.h"
 #include "log/log_state.h"
+#include "timeline/stored_page.h"
 
 namespace annals::internal {
 
@@ -53,6 +54,11 @@ class EngineServices {
   // TimelineReader::GroupTest.
   virtual absl::StatusOr<std::function<bool(const Statement&)>> GroupTest(
       const std::string& name, const std::vector<std::string>& key) const = 0;
+  // Engine::Timeline with each event in its stored form, passed on as the
+  // log holds it where the page shows it unchanged
+  // (TimelineReader::StoredTimeline): for replies that send events as
+  // bytes (the server's).
+  virtual absl::StatusOr<StoredPage> StoredTimeline(const TimelineQuery& q) const = 0;
   // The log store of a writable engine, for white-box tests and
   // benchmarks; null for a read-only engine (whose store changes at each
   // Refresh).

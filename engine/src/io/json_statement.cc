@@ -1,5 +1,6 @@
 // JSON <-> Statement/Event. Parsing uses simdjson's DOM (it also rejects
-// invalid UTF-8); writing is a small hand-rolled emitter.
+// invalid UTF-8); writing is a small hand-rolled emitter (strings:
+// json_string.cc).
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -283,43 +284,6 @@ absl::StatusOr<Statement> ParseStatementJson(std::string_view json) {
   if (row.kind != EventKind::kStatement)
     return FieldError("kind", "only \"statement\" events can be read as a statement");
   return s;
-}
-
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    // DEL and the C1 controls (U+0080-U+009F, UTF-8 C2 80..C2 9F) are
-    // escaped like C0: JSON allows them raw, but a terminal showing the
-    // output would act on them.
-    if (c == '\x7f' || (c == '\xc2' && i + 1 < s.size() &&
-                        static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-                        static_cast<unsigned char>(s[i + 1]) <= 0x9f)) {
-      const unsigned cp = c == '\x7f' ? 0x7f : static_cast<unsigned char>(s[++i]);
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", cp);
-      out->append(buf);
-      continue;
-    }
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          out->append(buf);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
 }
 
 namespace internal {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "facade/services.h"
 #include "serve/limits.h"
 #include "serve/store_service.h"
 #include "serve/wire.h"
@@ -33,20 +34,58 @@ absl::StatusOr<std::vector<std::string>> ReadReply(Engine& engine, uint64_t from
 // limit", asks for that many) and about kReplyBytes of events: a page that
 // would be bigger is asked again, as of the same seq, with the limit that
 // fits, so that its next_cursor continues exactly after it.
-absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
-  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
-  auto page = engine.Timeline(q);
-  if (!page.ok()) return page;
+namespace {
+
+// How many of `entries` fit in one reply (at least one): their sizes, by
+// `bytes_of`, add up to about kReplyBytes.
+template <typename Entries, typename Size>
+size_t FittingEntries(const Entries& entries, Size bytes_of) {
   size_t bytes = 0, fit = 0;
-  for (const TimelineEntry& entry : page->entries) {
-    bytes += WireBytesBound(entry.event);
+  for (const auto& entry : entries) {
+    bytes += bytes_of(entry);
     if (fit > 0 && bytes > kReplyBytes) break;
     ++fit;
   }
+  return fit;
+}
+
+// `ask(q)` with q's limit bounded by kMaxTimelinePage, then asked again as
+// of the same point with the limit that fits, when the page is too big.
+template <typename Page, typename Ask, typename Size>
+absl::StatusOr<Page> FittedPage(TimelineQuery q, Ask ask, Size bytes_of) {
+  if (q.limit == 0 || q.limit > kMaxTimelinePage) q.limit = kMaxTimelinePage;
+  auto page = ask(q);
+  if (!page.ok()) return page;
+  const size_t fit = FittingEntries(page->entries, bytes_of);
   if (fit == page->entries.size()) return page;
   q.limit = fit;
   q.as_of = page->as_of;
-  return engine.Timeline(q);
+  return ask(q);
+}
+
+}  // namespace
+
+absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
+  return FittedPage<TimelinePage>(
+      std::move(q), [&engine](const TimelineQuery& x) { return engine.Timeline(x); },
+      [](const TimelineEntry& e) { return WireBytesBound(e.event); });
+}
+
+absl::StatusOr<StoredPage> StoredPageOf(Engine& engine, TimelineQuery q) {
+  const EngineServices* services = ServicesOf(engine);
+  if (services == nullptr) {  // not this library's engine: encode its page
+    auto page = PageOf(engine, std::move(q));
+    if (!page.ok()) return page.status();
+    StoredPage out;
+    for (const TimelineEntry& e : page->entries)
+      out.entries.push_back({EventToWire(e.event), e.status, e.version_seq, e.role});
+    out.next_cursor = std::move(page->next_cursor);
+    out.as_of = page->as_of;
+    return out;
+  }
+  return FittedPage<StoredPage>(
+      std::move(q), [services](const TimelineQuery& x) { return services->StoredTimeline(x); },
+      [](const StoredEntry& e) { return e.event.size() + 64; });
 }
 
 bool AdmitConnection(ServerState& state) {

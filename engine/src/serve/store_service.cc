@@ -115,9 +115,9 @@ class StoreService final : public rpc::Store::Server {
   kj::Promise<void> timeline(TimelineContext ctx) override {
     Engine* e = &s_.engine;
     TimelineQuery q = QueryFromWire(ctx.getParams().getQuery());
-    return OffLoop<absl::StatusOr<TimelinePage>>(s_.reads,
-                                                 [e, q = std::move(q)] { return PageOf(*e, q); })
-        .then([ctx](absl::StatusOr<TimelinePage> r) mutable {
+    return OffLoop<absl::StatusOr<StoredPage>>(
+               s_.reads, [e, q = std::move(q)] { return StoredPageOf(*e, q); })
+        .then([ctx](absl::StatusOr<StoredPage> r) mutable {
           auto res = ctx.getResults();
           StatusToWire(r.status(), res.initStatus());
           if (r.ok()) PageToWire(*r, res.initPage());

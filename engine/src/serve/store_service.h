@@ -17,6 +17,7 @@
 #include "serve/limits.h"
 #include "serve/subscription.h"
 #include "serve/work_queue.h"
+#include "timeline/stored_page.h"
 
 namespace annals::internal {
 
@@ -80,6 +81,10 @@ kj::Own<rpc::Store::Server> NewStoreService(ServerState& state, uint64_t connect
 // limit", asks for that many) and about kReplyBytes of events, for RPC and
 // HTTP alike; its next_cursor continues exactly after it. Blocks.
 absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q);
+// PageOf with each event in its stored form, passed on as the log holds it
+// where the page shows it unchanged (EngineServices::StoredTimeline): for
+// RPC replies, which carry events as bytes.
+absl::StatusOr<StoredPage> StoredPageOf(Engine& engine, TimelineQuery q);
 
 // Up to `limit` events from `from` on, as wire bytes, and about kReplyBytes:
 // read from the engine in small chunks, so that no more than one chunk past

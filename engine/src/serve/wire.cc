@@ -182,11 +182,11 @@ TimelineQuery QueryFromWire(rpc::TimelineQuery::Reader in) {
   return q;
 }
 
-void PageToWire(const TimelinePage& page, rpc::TimelinePage::Builder out) {
+void PageToWire(const StoredPage& page, rpc::TimelinePage::Builder out) {
   auto entries = out.initEntries(page.entries.size());
   for (size_t i = 0; i < page.entries.size(); ++i) {
-    const TimelineEntry& e = page.entries[i];
-    entries[i].setEvent(AsData(EventToWire(e.event)));
+    const StoredEntry& e = page.entries[i];
+    entries[i].setEvent(AsData(e.event));
     entries[i].setStatus(static_cast<uint8_t>(e.status));
     entries[i].setVersionSeq(e.version_seq);
     entries[i].setRole(static_cast<uint8_t>(e.role));
@@ -197,6 +197,7 @@ void PageToWire(const TimelinePage& page, rpc::TimelinePage::Builder out) {
 
 absl::StatusOr<TimelinePage> PageFromWire(rpc::TimelinePage::Reader in) {
   TimelinePage page;
+  page.entries.reserve(in.getEntries().size());
   for (auto e : in.getEntries()) {
     auto event = EventFromWire(e.getEvent());
     if (!event.ok()) return event.status();

@@ -15,6 +15,7 @@
 #include "annals/timeline.h"
 #include "capnp/blob.h"
 #include "schema/annals_rpc.capnp.h"
+#include "timeline/stored_page.h"
 
 namespace annals::internal {
 
@@ -60,7 +61,7 @@ StoreStats StatsFromWire(rpc::Stats::Reader in);
 void QueryToWire(const TimelineQuery& q, rpc::TimelineQuery::Builder out);
 TimelineQuery QueryFromWire(rpc::TimelineQuery::Reader in);
 
-void PageToWire(const TimelinePage& page, rpc::TimelinePage::Builder out);
+void PageToWire(const StoredPage& page, rpc::TimelinePage::Builder out);
 absl::StatusOr<TimelinePage> PageFromWire(rpc::TimelinePage::Reader in);
 
 void ProjectionInfoToWire(const ProjectionInfo& info, rpc::ProjectionInfo::Builder out);

@@ -103,6 +103,8 @@ EntryFilter FilterOf(const TimelineQuery& q, uint64_t as_of) {
   return f;
 }
 
+}  // namespace
+
 // The events the rows show that their entries do not carry: the original
 // of a corrected row (its id and recorded_at), and every event of a
 // layout-2 entry. Read in one batch, each seq once.
@@ -146,6 +148,8 @@ class RowEvents {
   std::vector<uint8_t> uses_;
 };
 
+namespace {
+
 // The version event of row `h`: decoded from the entry, or read from the
 // log for a layout-2 entry.
 absl::StatusOr<Event> VersionOf(const Hit& h, RowEvents& events) {
@@ -158,6 +162,12 @@ absl::StatusOr<Event> VersionOf(const Hit& h, RowEvents& events) {
     return absl::DataLossError(
         absl::StrCat("timeline entry of seq ", h.from, " carries seq ", e->seq));
   return e;
+}
+
+EntryStatus StatusOf(const Hit& h, uint64_t as_of) {
+  return h.end == kEndRetracted && h.until <= as_of ? EntryStatus::kRetracted
+         : h.from != h.stmt                        ? EntryStatus::kCorrected
+                                                   : EntryStatus::kActive;
 }
 
 // The page entry of row `h`.
@@ -176,9 +186,7 @@ absl::StatusOr<TimelineEntry> EntryOf(const Hit& h, RowEvents& events, uint64_t 
     entry.event.statement.id = entry.event.id;
   }
   entry.version_seq = h.from;
-  entry.status = h.end == kEndRetracted && h.until <= as_of ? EntryStatus::kRetracted
-                 : h.from != h.stmt                        ? EntryStatus::kCorrected
-                                                           : EntryStatus::kActive;
+  entry.status = StatusOf(h, as_of);
   entry.role = actors ? static_cast<Role>(h.role) : Role::kAny;
   if (!aliases.empty()) {
     Statement& st = entry.event.statement;
@@ -186,6 +194,36 @@ absl::StatusOr<TimelineEntry> EntryOf(const Hit& h, RowEvents& events, uint64_t 
     for (std::string& t : st.targets) t = aliases.Display(t);
   }
   return entry;
+}
+
+// Whether row `h` shows the event its entry carries as stored: an
+// uncorrected row of a layout-3 entry whose actors no alias renames. The
+// stored bytes must pass their checksum and carry the row's seq.
+absl::StatusOr<bool> ShownAsStored(const Hit& h, const RowEvents& events,
+                                   const AliasView& aliases) {
+  if (h.event_size == 0 || h.from != h.stmt) return false;
+  const std::string_view bytes = events.Stored(h);
+  auto damaged = [&](const absl::Status& s) {
+    return absl::DataLossError(absl::StrCat("timeline entry of seq ", h.from, ": ", s.message()));
+  };
+  uint64_t seq = 0;
+  bool renamed = false;
+  if (aliases.empty()) {
+    auto s = StoredEventSeq(bytes);
+    if (!s.ok()) return damaged(s.status());
+    seq = *s;
+  } else {
+    auto e = DecodeEvent(bytes, DecodeDepth::kGrouping);
+    if (!e.ok()) return damaged(e.status());
+    seq = e->seq;
+    const Statement& st = e->statement;
+    renamed = !st.speaker.empty() && aliases.Display(st.speaker) != st.speaker;
+    for (const std::string& t : st.targets) renamed = renamed || aliases.Display(t) != t;
+  }
+  if (seq != h.from)
+    return absl::DataLossError(
+        absl::StrCat("timeline entry of seq ", h.from, " carries seq ", seq));
+  return !renamed;
 }
 
 }  // namespace
@@ -238,7 +276,8 @@ absl::StatusOr<TimelineReader::View> TimelineReader::Prepare(const std::string& 
   return OpenView(name, as_of, wait, target);
 }
 
-absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) const {
+absl::StatusOr<TimelineReader::PageEnds> TimelineReader::WalkRows(const TimelineQuery& q,
+                                                                  RowFn row) const {
   const std::string name = ProjectionName(q);
   TimelineHandle found;
   auto view = Prepare(name, q.as_of, q.wait, &found);
@@ -273,15 +312,51 @@ absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) co
     if (absl::Status s = c->status(); !s.ok()) return s;
 
   RowEvents events(log_, *view->snapshot, hits, stored);
+  const RowContext context{view->as_of, layout.actors(), aliases};
+  for (const Hit& h : hits)
+    if (absl::Status s = row(h, events, context); !s.ok()) return s;
+  PageEnds ends;
+  ends.as_of = view->as_of;
+  if (more && !hits.empty()) ends.next_cursor = absl::BytesToHexString(hits.back().cursor);
+  return ends;
+}
+
+absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) const {
   TimelinePage page;
-  page.as_of = view->as_of;
-  page.entries.reserve(hits.size());
-  for (const Hit& h : hits) {
-    auto entry = EntryOf(h, events, view->as_of, layout.actors(), aliases);
+  auto ends = WalkRows(q, [&](const Hit& h, RowEvents& events, const RowContext& c) {
+    auto entry = EntryOf(h, events, c.as_of, c.actors, c.aliases);
     if (!entry.ok()) return entry.status();
     page.entries.push_back(*std::move(entry));
-  }
-  if (more && !hits.empty()) page.next_cursor = absl::BytesToHexString(hits.back().cursor);
+    return absl::OkStatus();
+  });
+  if (!ends.ok()) return ends.status();
+  page.as_of = ends->as_of;
+  page.next_cursor = std::move(ends->next_cursor);
+  return page;
+}
+
+absl::StatusOr<StoredPage> TimelineReader::StoredTimeline(const TimelineQuery& q) const {
+  StoredPage page;
+  auto ends = WalkRows(q, [&](const Hit& h, RowEvents& events, const RowContext& c) {
+    StoredEntry out;
+    out.version_seq = h.from;
+    out.status = StatusOf(h, c.as_of);
+    out.role = c.actors ? static_cast<Role>(h.role) : Role::kAny;
+    auto unchanged = ShownAsStored(h, events, c.aliases);
+    if (!unchanged.ok()) return unchanged.status();
+    if (*unchanged) {
+      out.event.assign(events.Stored(h));
+    } else {
+      auto entry = EntryOf(h, events, c.as_of, c.actors, c.aliases);
+      if (!entry.ok()) return entry.status();
+      EncodeEvent(entry->event, &out.event);
+    }
+    page.entries.push_back(std::move(out));
+    return absl::OkStatus();
+  });
+  if (!ends.ok()) return ends.status();
+  page.as_of = ends->as_of;
+  page.next_cursor = std::move(ends->next_cursor);
   return page;
 }
 

@@ -12,14 +12,20 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "annals/declarative.h"
 #include "annals/timeline.h"
 #include "log/event_log.h"
 #include "log/projection_storage.h"
 #include "projection/catalog.h"
+#include "timeline/stored_page.h"
 
 namespace annals::internal {
+
+class AliasView;
+class RowEvents;
+struct Hit;
 
 class TimelineReader {
  public:
@@ -32,6 +38,11 @@ class TimelineReader {
   // (timeline/query.cc, timeline/counts.cc).
   absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& q) const;
   absl::StatusOr<std::vector<GroupCount>> Counts(const CountsQuery& q) const;
+  // Timeline's page with each event in its stored form: the bytes an entry
+  // carries, passed on unchecked but for their checksum and seq, when the
+  // row shows that event unchanged; encoded again otherwise (a corrected
+  // row, a renamed actor, a layout-2 entry). Timeline's contract.
+  absl::StatusOr<StoredPage> StoredTimeline(const TimelineQuery& q) const;
   // Whether a statement version is filed under the group `key` of timeline
   // projection `name` (its layout as now; the test holds it). kNotFound:
   // no such projection; kInvalidArgument: not a timeline, or `key` does
@@ -56,6 +67,21 @@ class TimelineReader {
   // as-of point against the head, then the view.
   absl::StatusOr<View> Prepare(const std::string& name, std::optional<uint64_t> as_of,
                                bool wait, TimelineHandle* handle) const;
+
+  // What a page's rows share: the point, the kind of timeline, the aliases.
+  struct RowContext {
+    uint64_t as_of;
+    bool actors;
+    const AliasView& aliases;
+  };
+  // The ends of a page: its point and its next cursor.
+  struct PageEnds {
+    uint64_t as_of = 0;
+    std::string next_cursor;
+  };
+  using RowFn = absl::FunctionRef<absl::Status(const Hit&, RowEvents&, const RowContext&)>;
+  // Finds the rows of page `q` and gives each to `row`, in page order.
+  absl::StatusOr<PageEnds> WalkRows(const TimelineQuery& q, RowFn row) const;
 
   const EventLog& log_;
   const ProjectionStorage& storage_;

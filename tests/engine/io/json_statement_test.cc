@@ -2,7 +2,9 @@
 #include "annals/json.h"
 
 #include <cctype>
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -220,6 +222,50 @@ TEST(AppendJsonStringTest, EscapesForJson) {
   out.clear();
   AppendJsonString("Zürich", &out);
   EXPECT_EQ(out, "\"Zürich\"");
+}
+
+// The byte-at-a-time escaping the word-at-a-time scan must agree with.
+std::string EscapeOracle(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool c1 = c == 0xc2 && i + 1 < s.size() &&
+                    static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(s[i + 1]) <= 0x9f;
+    char buf[8];
+    if (c1 || c == 0x7f || (c < 0x20 && std::string_view("\n\r\t\b\f").find(c) ==
+                                            std::string_view::npos)) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", c1 ? static_cast<unsigned char>(s[++i]) : c);
+      out += buf;
+    } else if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += '\\';
+      out += "nrtbf"[std::string_view("\n\r\t\b\f").find(c)];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+// Strings of every length around the 8-byte words the scan reads, with
+// each byte that needs attention (and look-alikes: 0xC2 not starting a C1
+// control, 0xC3, 0x20, 0x80) at every offset.
+TEST(AppendJsonStringTest, AgreesWithAByteAtATimeOracle) {
+  const std::vector<std::string> specials = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f",
+                                             std::string(1, '\0'), "\xc2\x85", "\xc2\x9f",
+                                             "\xc2\xa0", "\xc2", "\xc3\xa9", " ", "\x80"};
+  for (size_t len = 0; len <= 24; ++len)
+    for (size_t at = 0; at <= len; ++at)
+      for (const std::string& sp : specials) {
+        std::string text(len, 'a');
+        text.insert(at, sp);
+        std::string out;
+        AppendJsonString(text, &out);
+        ASSERT_EQ(out, EscapeOracle(text)) << "length " << len << ", at " << at;
+      }
 }
 
 }  // namespace
