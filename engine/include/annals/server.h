@@ -48,7 +48,12 @@ struct ServeOptions {
   std::string socket;       // "" = the default path described above
   bool sync = false;        // fsync each group commit before acknowledging
   size_t read_threads = 2;  // threads answering reads
-  size_t max_group = 10000; // most statements committed in one group
+  // Most statements committed in one group; a bigger batch goes alone. A
+  // group of full batches saves few write-ahead-log writes, and the clients
+  // whose batches wait behind the one committing prepare their next ones
+  // meanwhile: 4 clients' batches of 1,000 went in at 0.65x the rate when
+  // groups took up to 10,000 (bench/SERVER.md, 2026-12-07).
+  size_t max_group = 1000;
   // Most statements in one append call (RPC): a bigger batch is refused
   // whole (kResourceExhausted; nothing appended; split it). At least 1,000,
   // the batch of an import through the server; 0: no limit.

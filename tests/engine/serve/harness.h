@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "annals/server.h"
 #include "capnp/rpc-twoparty.h"
 #include "engine/test_util.h"
 #include "kj/async-io.h"
@@ -26,7 +27,7 @@ class InProcessServer {
         reads_(2),
         slow_(2),
         watch_(*engine_),
-        committer_(*engine_, 10000, [this] { watch_.Notify(); }),
+        committer_(*engine_, ServeOptions{}.max_group, [this] { watch_.Notify(); }),
         state_{*engine_, committer_, reads_, slow_, watch_, 100000} {}
 
   ~InProcessServer() {
