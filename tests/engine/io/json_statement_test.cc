@@ -224,7 +224,7 @@ TEST(AppendJsonStringTest, EscapesForJson) {
   EXPECT_EQ(out, "\"Zürich\"");
 }
 
-// The byte-at-a-time escaping the word-at-a-time scan must agree with.
+// The byte-at-a-time escaping the block-at-a-time scan must agree with.
 std::string EscapeOracle(std::string_view s) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size(); ++i) {
@@ -250,14 +250,14 @@ std::string EscapeOracle(std::string_view s) {
   return out + "\"";
 }
 
-// Strings of every length around the 8-byte words the scan reads, with
+// Strings of every length around the 16-byte blocks the scan reads, with
 // each byte that needs attention (and look-alikes: 0xC2 not starting a C1
 // control, 0xC3, 0x20, 0x80) at every offset.
 TEST(AppendJsonStringTest, AgreesWithAByteAtATimeOracle) {
   const std::vector<std::string> specials = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f",
                                              std::string(1, '\0'), "\xc2\x85", "\xc2\x9f",
                                              "\xc2\xa0", "\xc2", "\xc3\xa9", " ", "\x80"};
-  for (size_t len = 0; len <= 24; ++len)
+  for (size_t len = 0; len <= 40; ++len)
     for (size_t at = 0; at <= len; ++at)
       for (const std::string& sp : specials) {
         std::string text(len, 'a');
