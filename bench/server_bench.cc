@@ -18,7 +18,12 @@
 //   4. subscription latency: a subscriber on its own connection from
 //      head + 1; appender threads on one other connection send single
 //      statements on an absolute schedule at --sub-rate; latency = the
-//      event's arrival at the subscriber minus its append's ack.
+//      event's arrival at the subscriber minus its append's ack;
+//   6. floors (server_bench_floors.h): the statements of (3) appended
+//      in-process in groups of 16, the most one group of (3) holds; then,
+//      through a server, one client's p50 of a call answered on the loop
+//      (Head) and of one answered on the read pool (FindById of an unknown
+//      id), and 16 clients calling Head back to back.
 // Prints a Markdown section and appends it to bench/SERVER.md.
 //
 // Usage:
@@ -40,7 +45,7 @@
 //                  one blocking thread cannot keep 10,000 round trips/s)
 //     --sub-batch B  statements per paced append in (4) (default 1)
 //     --sub-trace P  write (4)'s ack and arrival times per event to P
-//     --phases LIST  of import (1 and 5), batched, singles, subscribe
+//     --phases LIST  of import (1 and 5), batched, singles, subscribe, floors
 //                  (default all); a partial run prints its figures, judges
 //                  nothing and writes no report
 #include <unistd.h>
@@ -66,6 +71,7 @@
 #include "annals/options.h"
 #include "annals/timeline.h"
 #include "corpus.h"
+#include "server_bench_floors.h"
 #include "server_bench_pages.h"
 #include "server_bench_support.h"
 
@@ -86,7 +92,7 @@ struct Config {
   size_t sub_appenders = 4;
   size_t sub_batch = 1;              // statements per paced append
   std::string phases = "all";
-  std::string sub_trace;             // file for (4)'s per-event times, "" = none        // or a list of import,batched,singles,subscribe
+  std::string sub_trace;             // file for (4)'s per-event times, "" = none
   uint64_t seed = 0x616e6e616c73ull;  // "annals", as the other benches
   std::string dir, cli, report;
 };
@@ -109,6 +115,7 @@ struct Figures {
   double singles = 0, singles_sync = 0;
   SubFigures sub;
   PageFigures pages;
+  Floors floors;
 };
 
 // ---------------------------------------------------------------------------
@@ -412,6 +419,14 @@ Figures RunAll(const Config& c, const Corpus& corpus) {
     Say("3. 16 clients, single appends: %.0f stmt/s, --sync %.0f\n", f.singles,
         f.singles_sync);
   }
+  if (Runs(c, "floors")) {
+    f.floors = MeasureFloors(c.cli, c.dir, all.first(kSingleClients * c.singles_per_client));
+    const Floors& x = f.floors;
+    Say("6. floors: in-process groups of 16 %.0f stmt/s appending, %.0f until queryable; ",
+        x.group16_append, x.group16_queryable);
+    Say("RPC p50 %.0f us on the loop, %.0f us on the read pool; 16 clients %.0f calls/s\n",
+        x.loop_call_p50, x.pool_call_p50, x.loop_calls_16);
+  }
   if (Runs(c, "subscribe")) {
     const size_t sub_n = static_cast<size_t>(c.sub_seconds * c.sub_rate);
     f.sub = SubscriptionLatency(c, all.first(sub_n));
@@ -491,6 +506,20 @@ std::string Table(const Config& c, const Figures& f) {
            "", "");
   t += PageRow("Timeline page over RPC", f.pages.rpc, f.pages.inproc);
   t += PageRow("Timeline page over HTTP", f.pages.http, f.pages.inproc);
+  const Floors& x = f.floors;
+  t += Row("Floor: in-process appends in groups of 16 (the most a group of 16 single-statement "
+           "clients holds), WAL acks",
+           Thousands(x.group16_append) + " stmt/s appending, " +
+               Thousands(x.group16_queryable) + " until queryable",
+           "bounds the 16-client singles", Fmt("%.2fx of 50,000", x.group16_append / 50000),
+           "");
+  t += Row("Floor: 16 clients calling Head (answered on the server's loop, no engine work)",
+           Thousands(x.loop_calls_16) + " calls/s", "bounds the 16-client singles",
+           Fmt("%.2fx of 50,000", x.loop_calls_16 / 50000), "");
+  t += Row("Floor: one call's round trip, p50: on the loop (Head) / on the read pool "
+           "(FindById of an unknown id, as a page goes)",
+           Fmt("%.0f µs", x.loop_call_p50) + Fmt(" / %.0f µs", x.pool_call_p50),
+           "bounds a page's overhead", "", "");
   return t;
 }
 

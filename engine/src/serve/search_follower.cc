@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -35,6 +36,13 @@ void SearchFollower::Stop() {
 
 void SearchFollower::Notify() {
   absl::MutexLock lock(&mu_);
+  if (!no_index_) pending_ = true;  // else the thread is not woken at all
+}
+
+void SearchFollower::IndexMayExist() {
+  absl::MutexLock lock(&mu_);
+  if (!no_index_) return;  // following what there is already
+  no_index_ = false;
   pending_ = true;
 }
 
@@ -50,6 +58,7 @@ bool SearchFollower::AwaitCaughtUp(uint64_t seq, absl::Duration timeout) {
 
 bool SearchFollower::CatchUpFor(uint64_t seq, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
+  no_index_ = false;
   pending_ = true;
   const uint64_t round = rounds_started_ + 1;  // the next to begin
   // Paused (a backup holds the indexes): no round ends until it resumes.
@@ -75,16 +84,23 @@ void SearchFollower::Run() {
       ++rounds_started_;
     }
     const uint64_t head = engine_.Head();
-    const bool all = CatchUpAll(head);
+    bool none = false;
+    const bool all = CatchUpAll(head, &none);
     absl::MutexLock lock(&mu_);
     ++rounds_ended_;
     if (all) caught_up_ = std::max(caught_up_, head);
+    // No index to follow: later head moves do not wake this thread (a
+    // wake-up and a directory listing per committed group, for nothing)
+    // until a search through the server says one may exist.
+    if (none && !pending_) no_index_ = true;
   }
 }
 
-bool SearchFollower::CatchUpAll(uint64_t head) {
+bool SearchFollower::CatchUpAll(uint64_t head, bool* none) {
   bool all = true;
-  for (const std::string& language : IndexedLanguages(root_)) {
+  const std::vector<std::string> languages = IndexedLanguages(root_);
+  *none = languages.empty();
+  for (const std::string& language : languages) {
     absl::Status st = CatchUpOne(language, head);
     if (absl::IsCancelled(st)) return false;
     all = all && st.ok();

@@ -39,11 +39,18 @@ class SearchFollower {
   SearchFollower(const SearchFollower&) = delete;
   SearchFollower& operator=(const SearchFollower&) = delete;
 
-  // The head moved (thread-safe, does not block).
+  // The head moved (thread-safe, does not block). Ignored once a round
+  // found no index under `root`, until IndexMayExist or CatchUpFor: an
+  // index another process makes meanwhile is caught up by its searches.
   void Notify();
+  // A search through the server may have made an index: after a round
+  // that found none, a round now, and Notify wakes the follower again.
+  // Thread-safe, does not block.
+  void IndexMayExist();
 
   // Waits until every index was caught up to at least `seq` in one round
-  // (true), or `timeout` passes or Stop() is called (false). Thread-safe.
+  // (true), or `timeout` passes or Stop() is called (false): with no index,
+  // only a round IndexMayExist or CatchUpFor starts. Thread-safe.
   bool AwaitCaughtUp(uint64_t seq, absl::Duration timeout);
 
   // Asks for a round now and waits until every index answers for `seq`,
@@ -66,7 +73,8 @@ class SearchFollower {
  private:
   void Run();
   // Catches every index up to `head`; true when each answers for it.
-  bool CatchUpAll(uint64_t head);
+  // *none: there was no index to catch up.
+  bool CatchUpAll(uint64_t head, bool* none);
   // One index, in steps of at most 10,000 events (the lock let go between
   // them); the status of the step that ended it.
   absl::Status CatchUpOne(const std::string& language, uint64_t head);
@@ -76,6 +84,7 @@ class SearchFollower {
   absl::Mutex mu_;
   bool pending_ ABSL_GUARDED_BY(mu_) = true;  // catch up once at the start
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool no_index_ ABSL_GUARDED_BY(mu_) = false;  // the last round found none
   uint64_t caught_up_ ABSL_GUARDED_BY(mu_) = 0;  // the head every index reached last
   int paused_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t rounds_started_ ABSL_GUARDED_BY(mu_) = 0;

@@ -116,6 +116,7 @@ absl::StatusOr<SearchResult> SearchServedStore(const Engine& engine, const Searc
         "token is read-only: a client that may write makes it by searching once"));
   auto result = SearchBehindNoWriter(engine, root, q, follower);
   if (!result.ok()) return result;
+  if (follower != nullptr) follower->IndexMayExist();  // this search may have made it
   size_t bytes = 0;
   for (const SearchHit& h : result->hits) bytes += WireBytesBound(h.event) + 64;
   if (bytes > kReplyBytes)

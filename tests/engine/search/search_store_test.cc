@@ -318,6 +318,36 @@ TEST(SearchFollowerTest, KeepsTheExistingIndexesUpWithTheLog) {
   EXPECT_EQ(report->projections_checked.back(), "search:english");
 }
 
+// With no index to follow, a head move does not wake the follower (a
+// wake-up per committed group, for nothing); an
+// index made behind its back waits for its own searches until a search
+// through the server says one may exist (IndexMayExist).
+TEST(SearchFollowerTest, WithNoIndexHeadMovesDoNotWakeItUntilASearchMayHaveMadeOne) {
+  TempDir dir;
+  const std::string store = dir.Sub("store");
+  auto engine = Engine::Open(store, FastOptions());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  ASSERT_TRUE((*engine)->Append(Said("A", "cobalt one")).ok());
+  const auto checkpoint = [&] {
+    return Xapian::Database(store + "/search/english").get_metadata(internal::kCheckpointKey);
+  };
+  internal::SearchFollower follower(**engine, store + "/search");
+  ASSERT_TRUE(follower.AwaitCaughtUp(1, absl::Seconds(60)));  // its first round: none
+  ASSERT_EQ(Seqs(Search(**engine, store + "/search", Query("cobalt"))).size(), 1u);
+  ASSERT_EQ(checkpoint(), "1");
+  ASSERT_TRUE((*engine)->Append(Said("B", "cobalt two")).ok());
+  follower.Notify();
+  EXPECT_FALSE(follower.AwaitCaughtUp(2, absl::Milliseconds(300)));
+  EXPECT_EQ(checkpoint(), "1");
+  follower.IndexMayExist();
+  ASSERT_TRUE(follower.AwaitCaughtUp(2, absl::Seconds(60)));
+  EXPECT_EQ(checkpoint(), "2");
+  ASSERT_TRUE((*engine)->Append(Said("B", "cobalt three")).ok());
+  follower.Notify();  // following it now
+  ASSERT_TRUE(follower.AwaitCaughtUp(3, absl::Seconds(60)));
+  EXPECT_EQ(checkpoint(), "3");
+}
+
 // The server's searches never wait for an index's write lock (that could
 // hold a server thread for as long as a build in another process takes,
 // and hold up its shutdown): while another writer holds it, a search of a
