@@ -10,6 +10,7 @@
 #include "annals/claims.h"
 #include "convert.h"
 #include "store.h"
+#include "timeline_args.h"
 
 namespace annals::python {
 
@@ -23,15 +24,10 @@ inline py::dict ClaimsColumns(Store& store, const std::string& kind, const std::
   ClaimsQuery cq;
   cq.similarity = similarity;
   cq.window_days = window_days;
-  TimelineQuery& q = cq.timeline;
-  q.kind = kind == "topic" ? TimelineKind::kTopic : TimelineKind::kActor;
-  q.name = name;
-  q.role = role == "speaker" ? Role::kSpeaker : role == "target" ? Role::kTarget : Role::kAny;
-  if (!start.empty()) q.from = ParseArg("start", start);
-  if (!end.empty()) q.to = ParseArg("end", end);
-  Check(CheckRange(q.from, q.to));
-  if (!as_of.empty()) q.as_of = Store::AsOf(*held, as_of);
-  q.wait = !store.read_only();
+  const std::string no_projection;
+  const std::vector<std::string> no_key;
+  cq.timeline = TimelineQueryOf(*held, !store.read_only(),
+                                {kind, name, no_projection, no_key, role, start, end, as_of});
   Claims claims = Take(WithoutGil([&] { return ComputeClaims(*held, cq); }));
   py::list first_seq, first_at, last_at, statements, outlets, mentions, seqs, speaker, targets,
       code, content;

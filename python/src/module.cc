@@ -20,6 +20,7 @@
 #include "log_cursor.h"
 #include "network_columns.h"
 #include "search_hits.h"
+#include "series_columns.h"
 #include "store.h"
 
 namespace py = pybind11;
@@ -108,7 +109,7 @@ PYBIND11_MODULE(_annals, m) {
       .def("get", &Store::Get)
       .def("find", &Store::Find)
       .def("timeline", &Store::Timeline)
-      .def("series_columns", &Store::SeriesColumns)
+      .def("series_columns", &SeriesColumns)
       .def("network_columns", &NetworkColumns)
       .def("search_hits", &SearchHits)
       .def("claims_columns", &ClaimsColumns)

@@ -25,7 +25,7 @@ inline py::dict NetworkColumns(Store& store, const std::string& actor, int depth
   if (!start.empty()) q.from = ParseArg("start", start);
   if (!end.empty()) q.to = ParseArg("end", end);
   Check(CheckRange(q.from, q.to));
-  if (!as_of.empty()) q.as_of = Store::AsOf(*held, as_of);
+  if (!as_of.empty()) q.as_of = AsOfArg(*held, as_of);
   q.where = std::move(where);
   Network n = Take(WithoutGil([&] { return ComputeNetwork(*held, q); }));
   py::list id, label, source, target, count, scored, sum, quads[4];

@@ -31,7 +31,7 @@ inline py::list SearchHits(Store& store, const std::string& text, const std::str
   q.language = language;
   if (!start.empty()) q.from = ParseArg("start", start);
   if (!end.empty()) q.to = ParseArg("end", end);
-  if (!as_of.empty()) q.as_of = Store::AsOf(*held, as_of);
+  if (!as_of.empty()) q.as_of = AsOfArg(*held, as_of);
   const std::string root = store.path() + "/search";
   SearchResult r = Take(WithoutGil([&] {
     return client != nullptr ? client->Search(q) : Search(*held, root, q);

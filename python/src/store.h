@@ -17,16 +17,9 @@
 #include "import_args.h"
 #include "log_cursor.h"
 #include "subscription.h"
+#include "timeline_args.h"
 
 namespace annals::python {
-
-// Runs `f` with the GIL released (engine calls block on RocksDB and waits;
-// other Python threads go on meanwhile) and returns what it returns.
-template <typename F>
-auto WithoutGil(F&& f) {
-  py::gil_scoped_release release;
-  return f();
-}
 
 // An open store. Closing drops this handle's reference; cursors still
 // iterating keep the engine open until they finish.
@@ -87,6 +80,9 @@ class Store {
   }
   bool closed() const { return engine_ == nullptr; }
   bool read_only() const { return read_only_ || token_read_only_; }
+  // Opened read-only (annals.open(read_only=True)): its queries do not
+  // wait for the projections (TimelineQuery::wait).
+  bool opened_read_only() const { return read_only_; }
   const std::string& path() const { return path_; }
   const std::string& address() const { return address_; }
 
@@ -229,7 +225,7 @@ class Store {
     if (!start.empty()) o.from = ParseArg("start", start);
     if (!end.empty()) o.to = ParseArg("end", end);
     Check(CheckRange(o.from, o.to));
-    if (!as_of.empty()) o.as_of = AsOf(e, as_of);
+    if (!as_of.empty()) o.as_of = AsOfArg(e, as_of);
     o.include_retracted = include_retracted;
     std::vector<TimelineEntry> rows;
     absl::StatusOr<ExportSummary> done;
@@ -246,15 +242,6 @@ class Store {
     return cols.Done();
   }
 
-  // `as_of` (a seq's digits or an ISO time) as a seq.
-  static uint64_t AsOf(const Engine& e, const std::string& as_of) {
-    absl::StatusOr<uint64_t> seq = WithoutGil([&] { return ResolveAsOf(e, as_of); });
-    if (absl::IsInvalidArgument(seq.status()))
-      throw StatusError{absl::InvalidArgumentError(
-          absl::StrCat("as_of: ", std::string(seq.status().message())))};
-    return Take(std::move(seq));
-  }
-
   // A timeline, every page (up to `limit` rows, 0 = all), as rows or as
   // frame columns. `as_of`: digits = a seq; else an ISO time.
   py::object Timeline(const std::string& kind, const std::string& name,
@@ -264,23 +251,9 @@ class Store {
                       bool include_retracted, uint64_t limit, bool columns) {
     const std::shared_ptr<Engine> held = engine();  // alive through the call
     Engine& e = *held;
-    TimelineQuery q;
-    q.kind = kind == "topic" ? TimelineKind::kTopic : TimelineKind::kActor;
-    q.name = name;
-    q.projection = projection;
-    q.key = key;
-    if (role == "speaker") q.role = Role::kSpeaker;
-    else if (role == "target") q.role = Role::kTarget;
-    else if (role == "any") q.role = Role::kAny;
-    else
-      throw StatusError{absl::InvalidArgumentError(
-          absl::StrCat("role: expected \"speaker\", \"target\" or \"any\", not '", role, "'"))};
-    if (!start.empty()) q.from = ParseArg("start", start);
-    if (!end.empty()) q.to = ParseArg("end", end);
-    Check(CheckRange(q.from, q.to));
-    if (!as_of.empty()) q.as_of = AsOf(e, as_of);
+    TimelineQuery q =
+        TimelineQueryOf(e, !read_only_, {kind, name, projection, key, role, start, end, as_of});
     q.include_retracted = include_retracted;
-    q.wait = !read_only_;
     const bool with_role = projection.empty() && q.kind == TimelineKind::kActor;
     Columns cols(true, with_role);
     py::list rows;
@@ -301,55 +274,6 @@ class Store {
     }
     if (columns) return cols.Done();
     return rows;
-  }
-
-  // A series (annals/series.h) as frame columns: period, precision, coarse,
-  // count, scored, goldstein_sum, quad1..quad4. Arguments as Timeline's.
-  py::dict SeriesColumns(const std::string& kind, const std::string& name,
-                         const std::string& projection, const std::vector<std::string>& key,
-                         const std::string& role, const std::string& by,
-                         const std::string& start, const std::string& end,
-                         const std::string& as_of) {
-    const std::shared_ptr<Engine> held = engine();  // alive through the call
-    Engine& e = *held;
-    SeriesQuery sq;
-    sq.by = Take(ParseSeriesPeriod(by));
-    TimelineQuery& q = sq.timeline;
-    q.kind = kind == "topic" ? TimelineKind::kTopic : TimelineKind::kActor;
-    q.name = name;
-    q.projection = projection;
-    q.key = key;
-    if (role == "speaker") q.role = Role::kSpeaker;
-    else if (role == "target") q.role = Role::kTarget;
-    else if (role != "any")
-      throw StatusError{absl::InvalidArgumentError(
-          absl::StrCat("role: expected \"speaker\", \"target\" or \"any\", not '", role, "'"))};
-    if (!start.empty()) q.from = ParseArg("start", start);
-    if (!end.empty()) q.to = ParseArg("end", end);
-    Check(CheckRange(q.from, q.to));
-    if (!as_of.empty()) q.as_of = AsOf(e, as_of);
-    q.wait = !read_only_;
-    Series series = Take(WithoutGil([&] { return ComputeSeries(e, sq); }));
-    py::list period, precision, coarse, count, scored, sum, quads[4];
-    for (const SeriesRow& r : series.rows) {
-      period.append(Text(r.period));
-      precision.append(Text(r.precision));
-      coarse.append(r.coarse);
-      count.append(r.count);
-      scored.append(r.scored);
-      sum.append(r.goldstein_sum);
-      for (size_t i = 0; i < 4; ++i) quads[i].append(r.quad[i]);
-    }
-    py::dict d;
-    d["period"] = period;
-    d["precision"] = precision;
-    d["coarse"] = coarse;
-    d["count"] = count;
-    d["scored"] = scored;
-    d["goldstein_sum"] = sum;
-    for (size_t i = 0; i < 4; ++i) d[py::str(absl::StrCat("quad", i + 1))] = quads[i];
-    d["as_of"] = series.as_of;
-    return d;
   }
 
   // The statement's current values as a JSON object, for correct().
@@ -463,7 +387,7 @@ class Store {
     if (!start.empty()) q.from = ParseArg("start", start);
     if (!end.empty()) q.to = ParseArg("end", end);
     Check(CheckRange(q.from, q.to));
-    if (!as_of.empty()) q.as_of = AsOf(e, as_of);
+    if (!as_of.empty()) q.as_of = AsOfArg(e, as_of);
     q.wait = !read_only_;
     absl::StatusOr<std::vector<GroupCount>> counts = WithoutGil([&] { return e.Counts(q); });
     py::list out;

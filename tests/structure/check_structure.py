@@ -9,7 +9,8 @@
   check_structure.py casts SRC...    no dynamic_cast to an engine class
   check_structure.py exports LIB     libannals.so exports no internals
 
-SRC is engine/src. Exits 1 listing every violation; 0 when there is none.
+SRC is engine/src (sizes also runs on tools and python/src). Exits 1 listing
+every violation; 0 when there is none.
 """
 import os
 import re
