@@ -41,7 +41,9 @@ void SearchFollower::Notify() {
 
 void SearchFollower::IndexMayExist() {
   absl::MutexLock lock(&mu_);
-  if (!no_index_) return;  // following what there is already
+  // Following what there is already, unless a round is under way: it may
+  // have listed the indexes before this one was made.
+  if (!no_index_ && rounds_started_ == rounds_ended_) return;
   no_index_ = false;
   pending_ = true;
 }

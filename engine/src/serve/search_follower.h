@@ -1,7 +1,8 @@
 // The server's live full-text indexes: a thread of its own keeps each
 // index that exists under STORE/search (annals/search.h) caught up with
-// the log, woken whenever the head moves, so that a search finds its index
-// current and applies nothing. It runs at a lower CPU priority than the
+// the log, woken whenever the head moves (while a round last found an
+// index: see Notify), so that a search finds its index current and applies
+// nothing. It runs at a lower CPU priority than the
 // server's other threads; an index nobody has searched yet is not made.
 // It never waits for an index's write lock (another writer, a backup or
 // verify holding it: tried again at the next head move) and holds it for

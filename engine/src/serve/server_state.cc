@@ -30,10 +30,6 @@ absl::StatusOr<std::vector<std::string>> ReadReply(Engine& engine, uint64_t from
   return out;
 }
 
-// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
-// limit", asks for that many) and about kReplyBytes of events: a page that
-// would be bigger is asked again, as of the same seq, with the limit that
-// fits, so that its next_cursor continues exactly after it.
 namespace {
 
 // How many of `entries` fit in one reply (at least one): their sizes, by
@@ -65,6 +61,10 @@ absl::StatusOr<Page> FittedPage(TimelineQuery q, Ask ask, Size bytes_of) {
 
 }  // namespace
 
+// A timeline page of at most kMaxTimelinePage entries (limit 0, "no
+// limit", asks for that many) and about kReplyBytes of events: a page that
+// would be bigger is asked again, as of the same seq, with the limit that
+// fits, so that its next_cursor continues exactly after it.
 absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
   return FittedPage<TimelinePage>(
       std::move(q), [&engine](const TimelineQuery& x) { return engine.Timeline(x); },
@@ -73,16 +73,8 @@ absl::StatusOr<TimelinePage> PageOf(Engine& engine, TimelineQuery q) {
 
 absl::StatusOr<StoredPage> StoredPageOf(Engine& engine, TimelineQuery q) {
   const EngineServices* services = ServicesOf(engine);
-  if (services == nullptr) {  // not this library's engine: encode its page
-    auto page = PageOf(engine, std::move(q));
-    if (!page.ok()) return page.status();
-    StoredPage out;
-    for (const TimelineEntry& e : page->entries)
-      out.entries.push_back({EventToWire(e.event), e.status, e.version_seq, e.role});
-    out.next_cursor = std::move(page->next_cursor);
-    out.as_of = page->as_of;
-    return out;
-  }
+  if (services == nullptr)  // the server opens its own engine: never
+    return absl::FailedPreconditionError("the server's engine is not this library's");
   return FittedPage<StoredPage>(
       std::move(q), [services](const TimelineQuery& x) { return services->StoredTimeline(x); },
       [](const StoredEntry& e) { return e.event.size() + 64; });

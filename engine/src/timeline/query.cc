@@ -198,7 +198,9 @@ absl::StatusOr<TimelineEntry> EntryOf(const Hit& h, RowEvents& events, uint64_t 
 
 // Whether row `h` shows the event its entry carries as stored: an
 // uncorrected row of a layout-3 entry whose actors no alias renames. The
-// stored bytes must pass their checksum and carry the row's seq.
+// stored bytes must pass their checksum and carry the row's seq; without
+// aliases they are not decoded further here, so damage that keeps the
+// checksum whole is found by the reader that decodes them (the client).
 absl::StatusOr<bool> ShownAsStored(const Hit& h, const RowEvents& events,
                                    const AliasView& aliases) {
   if (h.event_size == 0 || h.from != h.stmt) return false;

@@ -12,8 +12,8 @@
 
 namespace annals::internal {
 
-// A TimelineEntry with `event` encoded as EncodeEvent would: DecodeEvent
-// gives the entry's event.
+// A TimelineEntry with `event` in stored form (the bytes the log holds, or
+// EncodeEvent's): DecodeEvent gives the entry's event.
 struct StoredEntry {
   std::string event;
   EntryStatus status = EntryStatus::kActive;

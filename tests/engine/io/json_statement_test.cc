@@ -266,6 +266,18 @@ TEST(AppendJsonStringTest, AgreesWithAByteAtATimeOracle) {
         AppendJsonString(text, &out);
         ASSERT_EQ(out, EscapeOracle(text)) << "length " << len << ", at " << at;
       }
+  // Two at independent offsets: the scan resumes after the first.
+  for (size_t len = 0; len <= 36; ++len)
+    for (size_t a = 0; a <= len; ++a)
+      for (size_t b = a; b <= len; ++b)
+        for (const char* sp : {"\"", "\x01", "\xc2\xc2\x85", "\xc2\xa0"}) {
+          std::string text(len, 'a');
+          text.insert(b, "\\");
+          text.insert(a, sp);
+          std::string out;
+          AppendJsonString(text, &out);
+          ASSERT_EQ(out, EscapeOracle(text)) << "length " << len << ", at " << a << ", " << b;
+        }
 }
 
 }  // namespace

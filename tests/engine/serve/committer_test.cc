@@ -1,5 +1,4 @@
 // Group commit (serve/committer.h) through the server's connections.
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -57,9 +56,10 @@ TEST(CommitterTest, QueuedAppendsOfManyConnectionsCommitAsOneGroupAndABadBatchFa
   EXPECT_EQ(server.engine().Head(), statements - (bad + 1));
 }
 
-// A group that has reached a full batch (1,000 statements) takes no more:
-// the batches queued behind it are the next group, so that their clients
-// prepare their next batches while the first commits.
+// A group takes queued batches only while they fit in max_group (1,000 by
+// default): a full batch queued behind small ones is the next group, so
+// that the clients of the ones left queued prepare their next batches while
+// a group commits.
 TEST(CommitterTest, AFullBatchIsCommittedWithoutWaitingForOthers) {
   TempDir dir;
   InProcessServer server(dir.path() + "/db");
@@ -67,29 +67,43 @@ TEST(CommitterTest, AFullBatchIsCommittedWithoutWaitingForOthers) {
   for (int c = 0; c < 3; ++c) stores.push_back(&server.Connect());
   server.committer().HoldForTest(true);
   std::vector<kj::Promise<capnp::Response<rpc::Store::AppendResults>>> replies;
-  const size_t sizes[] = {1000, 2, 3};
+  const size_t sizes[] = {2, 3, 1000};
+  size_t queued = 0;
   int n = 0;
-  for (int c = 0; c < 3; ++c) {
+  for (int c = 0; c < 3; ++c) {  // one at a time: queued in this order
     std::vector<Statement> batch;
     for (size_t i = 0; i < sizes[c]; ++i) batch.push_back(SmallStatement(n++));
     replies.push_back(AppendRequest(*stores[c], batch).send());
+    server.loop().poll();
+    queued += sizes[c];
+    ASSERT_EQ(server.committer().queued(), queued);
   }
-  server.loop().poll();
-  ASSERT_EQ(server.committer().queued(), 1005u);
   const size_t groups = server.committer().groups();
   server.committer().HoldForTest(false);
-  std::vector<uint64_t> seqs;  // the connections' requests reach the queue in any order
+  uint64_t next = 1;
   for (int c = 0; c < 3; ++c) {
     auto r = replies[c].wait(server.loop());
     ASSERT_TRUE(internal::StatusFromWire(r.getStatus()).ok());
     ASSERT_EQ(r.getResults().size(), sizes[c]);
-    const uint64_t first = r.getResults()[0].getSeq();
-    for (size_t i = 0; i < sizes[c]; ++i) EXPECT_EQ(r.getResults()[i].getSeq(), first + i);
-    for (auto a : r.getResults()) seqs.push_back(a.getSeq());
+    for (auto a : r.getResults()) EXPECT_EQ(a.getSeq(), next++);  // queue order, gapless
   }
-  std::sort(seqs.begin(), seqs.end());
-  for (size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], i + 1);
-  EXPECT_EQ(server.committer().groups() - groups, 2u) << "the full batch alone, the others together";
+  EXPECT_EQ(server.committer().groups() - groups, 2u) << "the two small, then the full batch";
+}
+
+// A batch alone in its group gets the engine's own answer: an invalid one
+// is refused with its statement's index, and nothing is appended.
+TEST(CommitterTest, ABadBatchAloneIsRefusedWithItsIndex) {
+  TempDir dir;
+  InProcessServer server(dir.path() + "/db");
+  rpc::Store::Client& store = server.Connect();
+  std::vector<Statement> batch;
+  for (int i = 0; i < 3; ++i) batch.push_back(SmallStatement(i));
+  batch[2].verb.clear(), batch[2].code.clear();  // no verb nor code
+  auto r = AppendRequest(store, batch).send().wait(server.loop());
+  absl::Status status = internal::StatusFromWire(r.getStatus());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_EQ(BadStatementIndex(status), 2u) << status;
+  EXPECT_EQ(server.engine().Head(), 0u);
 }
 
 }  // namespace
