@@ -314,7 +314,7 @@ absl::StatusOr<TimelineReader::PageEnds> TimelineReader::WalkRows(const Timeline
     if (absl::Status s = c->status(); !s.ok()) return s;
 
   RowEvents events(log_, *view->snapshot, hits, stored);
-  const RowContext context{view->as_of, layout.actors(), aliases};
+  const RowContext context{view->as_of, layout.actors(), aliases, hits.size()};
   for (const Hit& h : hits)
     if (absl::Status s = row(h, events, context); !s.ok()) return s;
   PageEnds ends;
@@ -328,6 +328,7 @@ absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) co
   auto ends = WalkRows(q, [&](const Hit& h, RowEvents& events, const RowContext& c) {
     auto entry = EntryOf(h, events, c.as_of, c.actors, c.aliases);
     if (!entry.ok()) return entry.status();
+    page.entries.reserve(c.rows);
     page.entries.push_back(*std::move(entry));
     return absl::OkStatus();
   });
@@ -340,6 +341,7 @@ absl::StatusOr<TimelinePage> TimelineReader::Timeline(const TimelineQuery& q) co
 absl::StatusOr<StoredPage> TimelineReader::StoredTimeline(const TimelineQuery& q) const {
   StoredPage page;
   auto ends = WalkRows(q, [&](const Hit& h, RowEvents& events, const RowContext& c) {
+    page.entries.reserve(c.rows);
     StoredEntry out;
     out.version_seq = h.from;
     out.status = StatusOf(h, c.as_of);

@@ -68,11 +68,13 @@ class TimelineReader {
   absl::StatusOr<View> Prepare(const std::string& name, std::optional<uint64_t> as_of,
                                bool wait, TimelineHandle* handle) const;
 
-  // What a page's rows share: the point, the kind of timeline, the aliases.
+  // What a page's rows share: the point, the kind of timeline, the aliases,
+  // and how many rows there are.
   struct RowContext {
     uint64_t as_of;
     bool actors;
     const AliasView& aliases;
+    size_t rows;
   };
   // The ends of a page: its point and its next cursor.
   struct PageEnds {
