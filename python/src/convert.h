@@ -190,6 +190,26 @@ class Columns {
   std::vector<py::list> fields_, precisions_;  // parallel to StatementFields()
 };
 
+// The measure columns series and network frames share (count, scored,
+// goldstein_sum, quad1..quad4), from rows with those members (SeriesRow,
+// NetworkEdge).
+struct MeasureColumns {
+  template <typename Row>
+  void Add(const Row& r) {
+    count.append(r.count);
+    scored.append(r.scored);
+    sum.append(r.goldstein_sum);
+    for (size_t i = 0; i < 4; ++i) quads[i].append(r.quad[i]);
+  }
+  void Into(py::dict& d) const {
+    d["count"] = count;
+    d["scored"] = scored;
+    d["goldstein_sum"] = sum;
+    for (size_t i = 0; i < 4; ++i) d[py::str(absl::StrCat("quad", i + 1))] = quads[i];
+  }
+  py::list count, scored, sum, quads[4];
+};
+
 // The frame columns that hold times (UTC microseconds): recorded_at and
 // every time field's column.
 inline py::tuple TimeColumns() {

@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "annals/network.h"
 #include "convert.h"
 #include "store.h"
@@ -28,7 +27,8 @@ inline py::dict NetworkColumns(Store& store, const std::string& actor, int depth
   if (!as_of.empty()) q.as_of = AsOfArg(*held, as_of);
   q.where = std::move(where);
   Network n = Take(WithoutGil([&] { return ComputeNetwork(*held, q); }));
-  py::list id, label, source, target, count, scored, sum, quads[4];
+  py::list id, label, source, target;
+  MeasureColumns measures;
   for (const NetworkNode& node : n.nodes) {
     id.append(Text(node.id));
     label.append(Text(node.label));
@@ -36,20 +36,14 @@ inline py::dict NetworkColumns(Store& store, const std::string& actor, int depth
   for (const NetworkEdge& e : n.edges) {
     source.append(Text(e.source));
     target.append(Text(e.target));
-    count.append(e.count);
-    scored.append(e.scored);
-    sum.append(e.goldstein_sum);
-    for (size_t i = 0; i < 4; ++i) quads[i].append(e.quad[i]);
+    measures.Add(e);
   }
   py::dict d;
   d["id"] = id;
   d["label"] = label;
   d["source"] = source;
   d["target"] = target;
-  d["count"] = count;
-  d["scored"] = scored;
-  d["goldstein_sum"] = sum;
-  for (size_t i = 0; i < 4; ++i) d[py::str(absl::StrCat("quad", i + 1))] = quads[i];
+  measures.Into(d);
   d["as_of"] = n.as_of;
   d["statements"] = n.statements;
   return d;

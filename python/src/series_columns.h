@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "annals/series.h"
 #include "convert.h"
 #include "store.h"
@@ -29,24 +28,19 @@ inline py::dict SeriesColumns(Store& store, const std::string& kind, const std::
   sq.timeline = TimelineQueryOf(e, !store.opened_read_only(),
                                 {kind, name, projection, key, role, start, end, as_of});
   Series series = Take(WithoutGil([&] { return ComputeSeries(e, sq); }));
-  py::list period, precision, coarse, count, scored, sum, quads[4];
+  py::list period, precision, coarse;
+  MeasureColumns measures;
   for (const SeriesRow& r : series.rows) {
     period.append(Text(r.period));
     precision.append(Text(r.precision));
     coarse.append(r.coarse);
-    count.append(r.count);
-    scored.append(r.scored);
-    sum.append(r.goldstein_sum);
-    for (size_t i = 0; i < 4; ++i) quads[i].append(r.quad[i]);
+    measures.Add(r);
   }
   py::dict d;
   d["period"] = period;
   d["precision"] = precision;
   d["coarse"] = coarse;
-  d["count"] = count;
-  d["scored"] = scored;
-  d["goldstein_sum"] = sum;
-  for (size_t i = 0; i < 4; ++i) d[py::str(absl::StrCat("quad", i + 1))] = quads[i];
+  measures.Into(d);
   d["as_of"] = series.as_of;
   return d;
 }
