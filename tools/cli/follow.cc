@@ -64,8 +64,9 @@ void WaitFor(int signal_fd, int fd, int timeout_ms = -1) {
 }
 
 // The pause before trying a server again after an attempt that printed
-// nothing (a server going away or not yet back): 50 ms, doubling to 2 s,
-// so that a restart is picked up soon and a long outage costs nothing.
+// nothing (a server going away or not yet back), or a refresh again after
+// one that gave up: 50 ms, doubling to 2 s, so that a restart is picked up
+// soon and a long outage costs nothing. Ends early on a follow signal.
 class Backoff {
  public:
   void Wait(int signal_fd) {
@@ -174,6 +175,8 @@ absl::Status FollowLocal(const GlobalFlags& g, int signal_fd, uint64_t* next,
   o.create_if_missing = false;
   auto engine = Engine::Open(g.db, o);
   absl::Status st = engine.status();
+  Backoff retry;
+  bool behind = false;  // the last refresh gave up: the writer's last change may be seen
   while (st.ok()) {
     auto it = (*engine)->NewIterator(*next);
     for (; it->Valid() && st.ok(); it->Next()) {
@@ -183,9 +186,16 @@ absl::Status FollowLocal(const GlobalFlags& g, int signal_fd, uint64_t* next,
       *next = it->event().seq + 1;
     }
     if (st = it->status(); !st.ok()) break;
-    if (WaitForChange(signal_fd, watch)) break;  // a server took the store
-    // A writer changing its files under the refresh: the next change retries.
-    if (st = (*engine)->Refresh(); absl::IsUnavailable(st)) st = absl::OkStatus();
+    // After a refresh that gave up, the change that woke it may have been
+    // the writer's last: try again after a pause instead of waiting for
+    // another change that may never come (the commit it missed would not
+    // be printed until then).
+    if (behind) retry.Wait(signal_fd);
+    else if (WaitForChange(signal_fd, watch)) break;  // a server took the store
+    st = (*engine)->Refresh();
+    behind = absl::IsUnavailable(st);  // a writer changing its files under it
+    if (behind) st = absl::OkStatus();
+    else retry.Reset();
   }
   close(watch);
   return st;
