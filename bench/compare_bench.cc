@@ -41,6 +41,10 @@
 //                  (default 20; 0 = skip the CLI latency comparison)
 //     --annals-cli P   the annals CLI (default: tools/annals beside bench/)
 //     --sqlite3 P  the sqlite3 CLI (default /usr/bin/sqlite3)
+//     --stream W   write the statements to standard output and the
+//                  queries to W/queries.txt, and stop: for imports larger
+//                  than the disk holds twice (`... --stream W | annals --db
+//                  W/annals import -`, then --pages-only W)
 //     --cli-only W only the CLI latency comparison, on the stores a --keep
 //                  run left in W (its annals/, sqlite/ and queries.txt);
 //                  give the same --events
@@ -61,6 +65,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -187,11 +192,11 @@ struct Query {
 // Writes the corpus as JSON Lines (each with an explicit id, so no system
 // derives one) and the query plan: per kind, 90% names drawn uniformly from
 // those that occur, 10% by the log's Zipf weights (the busiest).
-Figures Generate(size_t n, uint64_t seed, size_t q, const fs::path& jsonl,
-                 const fs::path& queries) {
+// Writes the statements to `out` (`what` names it in messages).
+Figures GenerateTo(std::ostream& out, const std::string& what, size_t n, uint64_t seed, size_t q,
+                   const fs::path& queries) {
   auto t0 = Clock::now();
   CorpusGenerator gen(n, seed);
-  std::ofstream out(jsonl, std::ios::binary);
   std::string line;
   for (size_t i = 0; i < n; ++i) {
     annals::Event e;
@@ -203,8 +208,8 @@ Figures Generate(size_t n, uint64_t seed, size_t q, const fs::path& jsonl,
     line += '\n';
     out.write(line.data(), line.size());
   }
-  out.close();
-  if (!out) Die("writing " + jsonl.string());
+  out.flush();
+  if (!out) Die("writing " + what);
   Rng rng(seed ^ 0x71756572ull);
   std::ofstream qo(queries);
   auto plan = [&](char tag, const std::vector<std::string>& pool,
@@ -223,11 +228,21 @@ Figures Generate(size_t n, uint64_t seed, size_t q, const fs::path& jsonl,
   plan('a', gen.actors(), gen.actor_uses());
   plan('t', gen.topics(), gen.topic_uses());
   qo.close();
-  std::printf("generated %zu statements (%.1f MiB of JSON Lines, %.0f content bytes/stmt) in %.1f s\n",
-              n, fs::file_size(jsonl) / 1048576.0, double(gen.content_bytes()) / n,
-              Seconds(Clock::now() - t0));
+  std::fprintf(stderr, "generated %zu statements (%.0f content bytes/stmt) in %.1f s into %s\n", n,
+               double(gen.content_bytes()) / n, Seconds(Clock::now() - t0), what.c_str());
   Figures f;
   f.rows = n;
+  return f;
+}
+
+Figures Generate(size_t n, uint64_t seed, size_t q, const fs::path& jsonl,
+                 const fs::path& queries) {
+  std::ofstream out(jsonl, std::ios::binary);
+  Figures f = GenerateTo(out, jsonl.string(), n, seed, q, queries);
+  out.close();
+  if (!out) Die("writing " + jsonl.string());
+  std::printf("generated %zu statements (%.1f MiB of JSON Lines)\n", n,
+              fs::file_size(jsonl) / 1048576.0);
   return f;
 }
 
@@ -598,7 +613,11 @@ void PagesOnly(const fs::path& work) {
   std::printf("pages on the kept stores in %s, load %s\n", work.c_str(), LoadAvg().c_str());
   Figures before =
       InChild("annals", [&] { return PagesOnlyAnnals(work / "annals", qs, true); });
-  Figures sq = InChild("sqlite", [&] { return PagesOnlySqlite(work / "sqlite", qs); });
+  // A store imported by hand (--stream) has no SQLite beside it.
+  const bool with_sqlite = fs::exists(work / "sqlite");
+  Figures sq = with_sqlite
+                   ? InChild("sqlite", [&] { return PagesOnlySqlite(work / "sqlite", qs); })
+                   : Figures{};
   Figures an = InChild("annals", [&] { return PagesOnlyAnnals(work / "annals", qs, false); });
   std::printf("\nannals read-only, the timelines as stored (before any rebuild):\n");
   std::printf("| Actor page p50 / p99 (µs) | %.0f / %.0f | %.2fx / %.2fx of SQLite |\n",
@@ -797,7 +816,7 @@ int main(int argc, char** argv) {
   bool generate_only = false;
   std::string systems = "annals,sqlite,raw";
   int cli_runs = 20;
-  std::string sqlite_cli = "/usr/bin/sqlite3", cli_only, pages_only;
+  std::string sqlite_cli = "/usr/bin/sqlite3", cli_only, pages_only, stream;
   std::string annals_cli =
       (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "tools" / "annals")
           .string();
@@ -819,12 +838,14 @@ int main(int argc, char** argv) {
     else if (a == "--annals-cli") annals_cli = next();
     else if (a == "--sqlite3") sqlite_cli = next();
     else if (a == "--cli-only") cli_only = next();
+    else if (a == "--stream") stream = next();
     else if (a == "--pages-only") pages_only = next();
     else if (a == "--help" || a == "-h") {
       std::printf("usage: %s [--events N] [--queries Q] [--dir PATH] [--seed S] "
                   "[--report PATH|''] [--keep] [--generate-only] "
                   "[--systems annals,sqlite,raw] [--cli-runs R] [--annals-cli P] "
-                  "[--sqlite3 P] [--cli-only WORKDIR] [--pages-only WORKDIR]\n", argv[0]);
+                  "[--sqlite3 P] [--cli-only WORKDIR] [--pages-only WORKDIR] "
+                  "[--stream WORKDIR]\n", argv[0]);
       return 0;
     } else {
       std::fprintf(stderr, "compare_bench: unknown argument %s (see --help)\n", a.c_str());
@@ -845,6 +866,12 @@ int main(int argc, char** argv) {
     c.runs = cli_runs;
     return c;
   };
+  if (!stream.empty()) {
+    fs::create_directories(stream);
+    std::ios::sync_with_stdio(false);
+    GenerateTo(std::cout, "standard output", n, seed, q, fs::path(stream) / "queries.txt");
+    return 0;
+  }
   if (!pages_only.empty()) {
     PagesOnly(pages_only);
     return 0;
