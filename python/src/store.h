@@ -34,6 +34,7 @@ class Store {
     Options o;
     o.read_only = read_only;
     o.create_if_missing = create;
+    o.follow_search_indexes = !read_only;  // db.search finds its index current
     absl::StatusOr<std::unique_ptr<Engine>> e = WithoutGil([&] { return Engine::Open(path, o); });
     if (absl::IsNotFound(e.status()))
       throw StatusError{absl::NotFoundError(absl::StrCat(

@@ -40,6 +40,19 @@ struct Options : TuningOptions {
   // timelines are built later by reopening with true): appends skip the
   // projection work, and timeline queries fail with kNotFound.
   bool builtin_projections = true;
+
+  // Keep the full-text indexes that exist under STORE/search (annals/
+  // search.h) caught up with the log on a thread of the engine's own, at a
+  // lower CPU priority, woken by each append: a search then finds its
+  // index current instead of applying what was appended since. It makes no
+  // index (the first Search for a language does), never waits for an
+  // index another process is writing (tried again at the next append), and
+  // stops with the engine (an index is left consistent, at most 10,000
+  // events behind; the next search catches it up). Writable engines only.
+  // Default false: the CLI updates indexes after its writing commands and
+  // a server runs its own follower; the Python module sets it for the
+  // stores it opens for writing.
+  bool follow_search_indexes = false;
 };
 
 struct AppendOptions {

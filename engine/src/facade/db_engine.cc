@@ -1,19 +1,10 @@
 #include "facade/db_engine.h"
 
-#include "facade/reader_engine.h"
 #include "log/owner.h"
 
 namespace annals {
 
 bool StoreHasWriter(const std::string& path) { return internal::StoreLockHeld(path); }
-
-absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
-                                                     const Options& options) {
-  auto engine = internal::DbEngine::Open(path, options, nullptr);
-  if (!engine.ok()) return engine.status();
-  if (!options.read_only) return std::unique_ptr<Engine>(*std::move(engine));
-  return std::unique_ptr<Engine>(std::make_unique<internal::ReaderEngine>(*std::move(engine)));
-}
 
 namespace internal {
 
@@ -31,7 +22,12 @@ DbEngine::DbEngine(std::unique_ptr<LogStore> store)
     : store_(std::move(store)),
       projections_(std::make_unique<ProjectionManager>(*store_, *store_, store_->options())),
       reader_(std::make_unique<TimelineReader>(*store_, *store_, *projections_)) {
-  store_->SetHeadListener(projections_.get());
+  store_->SetHeadListener(this);
+}
+
+void DbEngine::OnHeadMoved() {
+  projections_->OnHeadMoved();
+  if (search_ != nullptr) search_->Notify();
 }
 
 DbEngine::~DbEngine() = default;

@@ -6,6 +6,8 @@
 //   the projections        projection/manager.h: registry, workers,
 //                          rebuilds, waits, backpressure
 //   the read side          timeline/reader.h: timeline pages and counts
+//   live search indexes    facade/live_search.h (search/search_follower.h),
+//                          when Options::follow_search_indexes (writable)
 // Every Engine call is one component's (an append also waits on the
 // projections' backpressure first). Thread-safe, as Engine is.
 #ifndef ANNALS_ENGINE_SRC_FACADE_DB_ENGINE_H_
@@ -19,12 +21,13 @@
 #include "facade/services.h"
 #include "log/log_store.h"
 #include "projection/manager.h"
+#include "facade/live_search.h"
 #include "rocksdb/cache.h"
 #include "timeline/reader.h"
 
 namespace annals::internal {
 
-class DbEngine final : public Engine, public EngineServices {
+class DbEngine final : public Engine, public EngineServices, private HeadListener {
  public:
   // Opens the store and starts its projections. `cache`: the block cache
   // to use (nullptr: a new one).
@@ -36,6 +39,9 @@ class DbEngine final : public Engine, public EngineServices {
   const std::string& path() const { return store_->path(); }
   const Options& options() const { return store_->options(); }
   const std::shared_ptr<rocksdb::Cache>& cache() const { return store_->cache(); }
+  // Hands the engine the follower of its search indexes, before anyone
+  // else has the engine (Engine::Open). Writable engines only.
+  void SetLiveSearch(std::unique_ptr<LiveSearch> search) { search_ = std::move(search); }
 
   // --- Engine ---
   absl::StatusOr<AppendResult> Append(const Statement& statement,
@@ -104,16 +110,26 @@ class DbEngine final : public Engine, public EngineServices {
   absl::StatusOr<StoredPage> StoredTimeline(const TimelineQuery& q) const override {
     return reader_->StoredTimeline(q);
   }
+  bool AwaitSearchIndexes(uint64_t seq, absl::Duration timeout) const override {
+    return search_ != nullptr && search_->AwaitCaughtUp(seq, timeout);
+  }
+  void SearchIndexMayExist() const override {
+    if (search_ != nullptr) search_->IndexMayExist();
+  }
 
  private:
   explicit DbEngine(std::unique_ptr<LogStore> store);
   EngineServices* services() const override { return const_cast<DbEngine*>(this); }
+  // Each append wakes the projections and the search follower.
+  void OnHeadMoved() override;
 
   // Declared in dependency order, so destroyed readers first, the store
   // last (the workers use it until they stop).
   const std::unique_ptr<LogStore> store_;
   const std::unique_ptr<ProjectionManager> projections_;
   const std::unique_ptr<TimelineReader> reader_;
+  // Set by SetLiveSearch before the engine is handed out; stopped first.
+  std::unique_ptr<LiveSearch> search_;
 };
 
 }  // namespace annals::internal

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "analysis/actor_names.h"
+#include "facade/services.h"
 #include "model/names.h"
 #include "search/search_index.h"
 #include "search/search_with.h"
@@ -170,7 +171,12 @@ std::vector<std::string> SearchLanguages() {
 
 absl::StatusOr<SearchResult> Search(const Engine& engine, const std::string& index_root,
                                     const SearchQuery& q) {
-  return internal::SearchWith(engine, index_root, q, internal::CatchUpLimits{});
+  auto result = internal::SearchWith(engine, index_root, q, internal::CatchUpLimits{});
+  // The engine's own follower (Options::follow_search_indexes) follows an
+  // index this search made from now on.
+  if (const internal::EngineServices* s = internal::ServicesOf(engine); s != nullptr)
+    s->SearchIndexMayExist();
+  return result;
 }
 
 absl::StatusOr<SearchResult> internal::SearchWith(const Engine& engine,

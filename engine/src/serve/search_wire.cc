@@ -9,7 +9,7 @@
 #include "facade/services.h"
 #include "search/search_with.h"
 #include "serve/limits.h"
-#include "serve/search_follower.h"
+#include "search/search_follower.h"
 #include "serve/wire.h"
 
 namespace annals::internal {

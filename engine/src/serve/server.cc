@@ -30,7 +30,7 @@
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 #include "serve/tcp_address.h"
-#include "serve/search_follower.h"
+#include "search/search_follower.h"
 #include "serve/serve_plan.h"
 #include "serve/tokens.h"
 
@@ -110,7 +110,8 @@ absl::Status ServeLoop(const ServeOptions& o) {
     // Before the watch that wakes it and the queues whose searches use it
     // (so that it outlives their threads however this scope ends); stopped
     // after the last commit.
-    SearchFollower follower(**engine, (std::filesystem::path(o.store) / "search").string());
+    SearchFollower follower(**engine, (std::filesystem::path(o.store) / "search").string(),
+                            ServerLog);
     auto reads = std::make_unique<WorkQueue>(o.read_threads == 0 ? 1 : o.read_threads);
     auto slow = std::make_unique<WorkQueue>(kSlowThreads);
     HeadWatch watch(**engine, [&follower] { follower.Notify(); });

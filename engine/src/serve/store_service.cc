@@ -1,5 +1,5 @@
 #include "serve/store_service.h"
-#include "serve/search_follower.h"
+#include "search/search_follower.h"
 #include "serve/search_wire.h"
 
 #include <algorithm>

@@ -15,9 +15,10 @@
 #include "annals/verify.h"
 #include "engine/search/search_seqs.h"
 #include "engine/test_util.h"
+#include "facade/services.h"
 #include "gtest/gtest.h"
 #include "search/search_index.h"
-#include "serve/search_follower.h"
+#include "search/search_follower.h"
 #include "serve/search_wire.h"
 
 namespace annals {
@@ -316,6 +317,42 @@ TEST(SearchFollowerTest, KeepsTheExistingIndexesUpWithTheLog) {
   EXPECT_EQ(report->problem_count, 0u)
       << (report->problems.empty() ? "" : report->problems[0].detail);
   EXPECT_EQ(report->projections_checked.back(), "search:english");
+}
+
+// Options::follow_search_indexes: a writable engine keeps the indexes
+// under STORE/search up with its appends on its own thread, including one
+// its own search has just made (before it, the engine had none to follow);
+// without the option, only searches move an index.
+TEST(EngineSearchFollowTest, AWritableEngineKeepsItsIndexesUpWhenAsked) {
+  for (bool follow : {false, true}) {
+    SCOPED_TRACE(follow ? "following" : "not following");
+    TempDir dir;
+    const std::string store = dir.Sub("store");
+    {
+      auto engine = Engine::Open(store, FastOptions());
+      ASSERT_TRUE(engine.ok()) << engine.status();
+      for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE((*engine)->Append(Said("A", "metals " + std::to_string(i))).ok());
+    }
+    Options o = FastOptions();
+    o.follow_search_indexes = follow;
+    auto engine = Engine::Open(store, o);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    const internal::EngineServices* services = internal::ServicesOf(**engine);
+    ASSERT_NE(services, nullptr);
+    // The follower's first round has found no index (and made none): it
+    // now sleeps through appends until a search says one may exist.
+    EXPECT_EQ(services->AwaitSearchIndexes(3, absl::Seconds(60)), follow);
+    EXPECT_FALSE(fs::exists(store + "/search"));
+    ASSERT_EQ(Seqs(Search(**engine, store + "/search", Query("metals"))).size(), 3u);
+    for (int i = 0; i < 20; ++i)
+      ASSERT_TRUE((*engine)->Append(Said("B", "cobalt " + std::to_string(i))).ok());
+    EXPECT_EQ(services->AwaitSearchIndexes(23, follow ? absl::Seconds(60) : absl::Milliseconds(300)),
+              follow);
+    // Read from the index itself, not searched (a search would catch it up).
+    EXPECT_EQ(Xapian::Database(store + "/search/english").get_metadata(internal::kCheckpointKey),
+              follow ? "23" : "3");
+  }
 }
 
 // With no index to follow, a head move does not wake the follower (a

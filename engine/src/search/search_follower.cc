@@ -1,4 +1,4 @@
-#include "serve/search_follower.h"
+#include "search/search_follower.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -10,18 +10,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "search/search_index.h"
-#include "serve/store_service.h"
 
 namespace annals::internal {
 namespace {
 
-// Below the server's threads: appends and reads come first.
+// Below the other threads: appends and reads come first.
 constexpr int kNice = 10;
 
 }  // namespace
 
-SearchFollower::SearchFollower(const Engine& engine, std::string root)
-    : engine_(engine), root_(std::move(root)), thread_([this] { Run(); }) {}
+SearchFollower::SearchFollower(const Engine& engine, std::string root, Log log)
+    : engine_(engine), root_(std::move(root)), log_(std::move(log)), thread_([this] { Run(); }) {}
 
 SearchFollower::~SearchFollower() { Stop(); }
 
@@ -93,7 +92,7 @@ void SearchFollower::Run() {
     if (all) caught_up_ = std::max(caught_up_, head);
     // No index to follow: later head moves do not wake this thread (a
     // wake-up and a directory listing per committed group, for nothing)
-    // until a search through the server says one may exist.
+    // until a search says one may exist.
     if (none && !pending_) no_index_ = true;
   }
 }
@@ -111,8 +110,8 @@ bool SearchFollower::CatchUpAll(uint64_t head, bool* none) {
     // change, not at every commit.
     if (absl::IsUnavailable(st)) continue;
     absl::StatusCode& last = logged_[language];
-    if (!st.ok() && st.code() != last)
-      ServerLog(absl::StrCat("search index ", language, " not kept up to date: ",
+    if (!st.ok() && st.code() != last && log_)
+      log_(absl::StrCat("search index ", language, " not kept up to date: ",
                              st.ToString()));
     last = st.code();
   }
