@@ -109,7 +109,8 @@ struct SearchIndexUpdate {
 // an index a million events behind); not cancellable. For writers that
 // keep their indexes live without a server: the CLI's writing commands
 // call it after they commit (a server's follower does this for its
-// clients). One result per index, in language order (none when
+// clients, and Options::follow_search_indexes for an engine's own
+// appends, on a thread of its own). One result per index, in language order (none when
 // `index_root` does not exist); kFailedPrecondition when `index_root`
 // cannot be listed. Thread-safe.
 ANNALS_EXPORT absl::StatusOr<std::vector<SearchIndexUpdate>> UpdateSearchIndexes(
