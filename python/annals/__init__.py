@@ -62,6 +62,12 @@ def open(path, read_only=False, create=False):  # noqa: A001  (the built-in's id
     (another gets :class:`FailedPreconditionError` naming the process that
     holds it). ``read_only=True`` opens an existing store without write
     access, also while another process writes it; see :meth:`Store.refresh`.
+
+    A store opened for writing keeps its full-text indexes (those it has,
+    and those its :meth:`Store.search` makes) up with its appends on a
+    thread of its own at a lower CPU priority, as a server does: after a
+    large :meth:`Store.import_file` it goes on indexing (about 4 minutes
+    per million statements) until done or until the store is closed.
     """
     return Store(_annals.Store(str(path), bool(read_only), bool(create)))
 

@@ -135,17 +135,18 @@ absl::Status FollowServer(Client& client, const Engine& lookups, int signal_fd,
   return why;
 }
 
-// Until the next change in the store directory, or the process ends.
-// True when the change is a server's address file appearing.
-bool WaitForChange(int signal_fd, int watch) {
-  WaitFor(signal_fd, watch);
+// Reads what is queued on `watch` without waiting: one refresh covers it
+// all. True when a server's address file appeared, or events were lost
+// (the queue overflowed: that file may have been among them).
+bool DrainChanges(int watch) {
   alignas(inotify_event) char buf[4096];
   bool server = false;
-  for (;;) {  // drain what is queued: one refresh covers it all
+  for (;;) {
     ssize_t n = read(watch, buf, sizeof buf);
     if (n <= 0) break;
     for (char* p = buf; p < buf + n;) {
       auto* ev = reinterpret_cast<inotify_event*>(p);
+      if ((ev->mask & IN_Q_OVERFLOW) != 0) server = true;
       if (ev->len > 0 && std::strcmp(ev->name, "annals.server") == 0) server = true;
       p += sizeof(inotify_event) + ev->len;
     }
@@ -153,11 +154,27 @@ bool WaitForChange(int signal_fd, int watch) {
   return server;
 }
 
+// The store opened read-only, tried again after a pause while the writer
+// changes its files faster than an open can read them (kUnavailable), as
+// a refresh is.
+absl::StatusOr<std::unique_ptr<Engine>> OpenFollowed(const std::string& db, int signal_fd) {
+  Options o;
+  o.read_only = true;
+  o.helper_threads = 0;
+  o.create_if_missing = false;
+  Backoff retry;
+  for (;;) {
+    auto engine = Engine::Open(db, o);
+    if (!absl::IsUnavailable(engine.status())) return engine;
+    retry.Wait(signal_fd);
+  }
+}
+
 // Follows the store itself, read-only, from `*next` on: prints what is
 // there, then waits for the store directory to change (inotify, the one
 // watch of the CLI: a writer's every commit writes its write-ahead log
 // there), refreshes and prints what is new. Returns when a server starts
-// (its address file appears), or an error.
+// (its address file appears, or may have), or an error.
 absl::Status FollowLocal(const GlobalFlags& g, int signal_fd, uint64_t* next,
                          const FollowPrinter& print) {
   int watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -169,14 +186,10 @@ absl::Status FollowLocal(const GlobalFlags& g, int signal_fd, uint64_t* next,
     close(watch);
     return st;
   }
-  Options o;
-  o.read_only = true;
-  o.helper_threads = 0;
-  o.create_if_missing = false;
-  auto engine = Engine::Open(g.db, o);
+  auto engine = OpenFollowed(g.db, signal_fd);
   absl::Status st = engine.status();
   Backoff retry;
-  bool behind = false;  // the last refresh gave up: the writer's last change may be seen
+  bool behind = false;  // the last refresh gave up: the writer's last change may be unseen
   while (st.ok()) {
     auto it = (*engine)->NewIterator(*next);
     for (; it->Valid() && st.ok(); it->Next()) {
@@ -189,9 +202,10 @@ absl::Status FollowLocal(const GlobalFlags& g, int signal_fd, uint64_t* next,
     // After a refresh that gave up, the change that woke it may have been
     // the writer's last: try again after a pause instead of waiting for
     // another change that may never come (the commit it missed would not
-    // be printed until then).
+    // be printed until then). A server starting meanwhile is noticed.
     if (behind) retry.Wait(signal_fd);
-    else if (WaitForChange(signal_fd, watch)) break;  // a server took the store
+    else WaitFor(signal_fd, watch);
+    if (DrainChanges(watch)) break;  // a server took the store
     st = (*engine)->Refresh();
     behind = absl::IsUnavailable(st);  // a writer changing its files under it
     if (behind) st = absl::OkStatus();

@@ -45,10 +45,13 @@ struct Options : TuningOptions {
   // search.h) caught up with the log on a thread of the engine's own, at a
   // lower CPU priority, woken by each append: a search then finds its
   // index current instead of applying what was appended since. It makes no
-  // index (the first Search for a language does), never waits for an
-  // index another process is writing (tried again at the next append), and
-  // stops with the engine (an index is left consistent, at most 10,000
-  // events behind; the next search catches it up). Writable engines only.
+  // index (the first Search for a language does), follows the indexes
+  // there at open and those this engine's searches make, never waits for
+  // an index another process is writing (tried again at the next append),
+  // pauses while Backup copies the indexes, and stops with the engine
+  // within one step of at most 10,000 events (what it applied is
+  // committed; the next search catches up the rest). Writable engines
+  // only.
   // Default false: the CLI updates indexes after its writing commands and
   // a server runs its own follower; the Python module sets it for the
   // stores it opens for writing.

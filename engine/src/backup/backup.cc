@@ -160,6 +160,9 @@ absl::StatusOr<BackupInfo> Backup(const Engine& engine, const std::string& dir) 
   if (!internal::IsAnnalsBackup(target))
     if (auto st = CheckTarget(target); !st.ok()) return st;
   if (services->read_only()) return BackupView(engine, *services, target);
+  // The engine's own search follower lets go of the indexes' locks, so
+  // that no commit cuts a copy short (as the server pauses its own).
+  const internal::LiveSearchPause paused(services->live_search());
   const SearchSource search{&engine, fs::path(services->store_path()) / "search"};
   return AddInto(target, search,
                  [&](const fs::path& d) { return services->AddBackup(d.string()); });

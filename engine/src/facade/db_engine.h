@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "annals/engine.h"
+#include "facade/live_search.h"
 #include "facade/services.h"
 #include "log/log_store.h"
 #include "projection/manager.h"
-#include "facade/live_search.h"
 #include "rocksdb/cache.h"
 #include "timeline/reader.h"
 
@@ -110,12 +110,7 @@ class DbEngine final : public Engine, public EngineServices, private HeadListene
   absl::StatusOr<StoredPage> StoredTimeline(const TimelineQuery& q) const override {
     return reader_->StoredTimeline(q);
   }
-  bool AwaitSearchIndexes(uint64_t seq, absl::Duration timeout) const override {
-    return search_ != nullptr && search_->AwaitCaughtUp(seq, timeout);
-  }
-  void SearchIndexMayExist() const override {
-    if (search_ != nullptr) search_->IndexMayExist();
-  }
+  LiveSearch* live_search() const override { return search_.get(); }
 
  private:
   explicit DbEngine(std::unique_ptr<LogStore> store);

@@ -24,6 +24,27 @@ class LiveSearch {
   // Waits until every index was caught up to at least `seq` (true), or
   // `timeout` passes (false). Thread-safe.
   virtual bool AwaitCaughtUp(uint64_t seq, absl::Duration timeout) = 0;
+  // While a pause is in force no step is taken (Pause waits for one under
+  // way to end), so the indexes' write locks are free for a backup to take.
+  // Pauses nest; each Pause needs its Resume. Thread-safe.
+  virtual void Pause() = 0;
+  virtual void Resume() = 0;
+};
+
+// Pauses `search` (may be null) for its lifetime.
+class LiveSearchPause {
+ public:
+  explicit LiveSearchPause(LiveSearch* search) : search_(search) {
+    if (search_ != nullptr) search_->Pause();
+  }
+  ~LiveSearchPause() {
+    if (search_ != nullptr) search_->Resume();
+  }
+  LiveSearchPause(const LiveSearchPause&) = delete;
+  LiveSearchPause& operator=(const LiveSearchPause&) = delete;
+
+ private:
+  LiveSearch* search_;
 };
 
 }  // namespace annals::internal

@@ -91,8 +91,7 @@ class ReaderEngine final : public Engine, public EngineServices {
       const std::string& name, const std::vector<std::string>& key) const override;
   absl::StatusOr<StoredPage> StoredTimeline(const TimelineQuery& q) const override;
   // A read-only engine follows no index.
-  bool AwaitSearchIndexes(uint64_t, absl::Duration) const override { return false; }
-  void SearchIndexMayExist() const override {}
+  LiveSearch* live_search() const override { return nullptr; }
 
  private:
   EngineServices* services() const override { return const_cast<ReaderEngine*>(this); }

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "annals/engine.h"
+#include "facade/live_search.h"
 #include "log/log_state.h"
 #include "timeline/stored_page.h"
 
@@ -60,16 +61,11 @@ class EngineServices {
   // (TimelineReader::StoredTimeline): for replies that send events as
   // bytes (the server's).
   virtual absl::StatusOr<StoredPage> StoredTimeline(const TimelineQuery& q) const = 0;
-  // Waits until every full-text index under STORE/search answers for at
-  // least `seq`, as a writable engine's own follower caught them up
-  // (Options::follow_search_indexes): true then; false once `timeout`
-  // passes, and at once for an engine with no follower. For tests and
-  // callers that must know the indexes are current without searching.
-  virtual bool AwaitSearchIndexes(uint64_t seq, absl::Duration timeout) const = 0;
-  // A search may have made an index under STORE/search: the engine's own
-  // follower, if it has one, follows it from now on (it stops waking for
-  // appends while there is no index). Thread-safe, does not block.
-  virtual void SearchIndexMayExist() const = 0;
+  // The follower of the full-text indexes under STORE/search that a
+  // writable engine runs (Options::follow_search_indexes), or null: a
+  // search tells it an index may now exist, a backup pauses it, tests
+  // await it.
+  virtual LiveSearch* live_search() const = 0;
   // The log store of a writable engine, for white-box tests and
   // benchmarks; null for a read-only engine (whose store changes at each
   // Refresh).

@@ -175,7 +175,7 @@ absl::StatusOr<SearchResult> Search(const Engine& engine, const std::string& ind
   // The engine's own follower (Options::follow_search_indexes) follows an
   // index this search made from now on.
   if (const internal::EngineServices* s = internal::ServicesOf(engine); s != nullptr)
-    s->SearchIndexMayExist();
+    if (internal::LiveSearch* live = s->live_search(); live != nullptr) live->IndexMayExist();
   return result;
 }
 

@@ -53,8 +53,8 @@ class SearchFollower final : public LiveSearch {
   // found no index under `root`, until IndexMayExist or CatchUpFor: an
   // index another process makes meanwhile is caught up by its searches.
   void Notify() override;
-  // A search through the server may have made an index: after a round
-  // that found none, a round now, and Notify wakes the follower again.
+  // A search may have made an index: after a round that found none, a
+  // round now, and Notify wakes the follower again.
   // Thread-safe, does not block.
   void IndexMayExist() override;
 
@@ -74,11 +74,9 @@ class SearchFollower final : public LiveSearch {
   // an index up then (CatchUpLimits::cancel). Lives as long as this.
   const std::atomic<bool>* stopping() const { return &cancel_; }
 
-  // While a pause is in force the follower takes no step (Pause waits for
-  // one under way to end), so the indexes' write locks are free for a
-  // backup to take. Pauses nest; each Pause needs its Resume. Thread-safe.
-  void Pause();
-  void Resume();
+  // LiveSearch: while paused (a backup), no step; pauses nest.
+  void Pause() override;
+  void Resume() override;
 
  private:
   void Run();
@@ -104,22 +102,6 @@ class SearchFollower final : public LiveSearch {
   std::atomic<bool> cancel_{false};
   std::map<std::string, absl::StatusCode> logged_;  // language -> its last outcome (Run's)
   std::thread thread_;  // joined by Stop
-};
-
-// Pauses `follower` (may be null) for its lifetime.
-class FollowerPause {
- public:
-  explicit FollowerPause(SearchFollower* follower) : follower_(follower) {
-    if (follower_ != nullptr) follower_->Pause();
-  }
-  ~FollowerPause() {
-    if (follower_ != nullptr) follower_->Resume();
-  }
-  FollowerPause(const FollowerPause&) = delete;
-  FollowerPause& operator=(const FollowerPause&) = delete;
-
- private:
-  SearchFollower* follower_;
 };
 
 }  // namespace annals::internal

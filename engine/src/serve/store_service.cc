@@ -416,7 +416,7 @@ class StoreService final : public rpc::Store::Server {
     return Answer<BackupInfo>(
         s_.slow, ctx,
         [e, f = s_.follower, dir = TextOf(ctx.getParams().getDestination())] {
-          FollowerPause paused(f);  // its indexes' locks free for the copies
+          LiveSearchPause paused(f);  // its indexes' locks free for the copies
           return Backup(*e, dir);
         },
         [](auto& res, const BackupInfo& info) {
