@@ -65,8 +65,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <functional>
+#include <iostream>
 #include <limits>
 #include <memory>
 #include <sstream>

@@ -110,9 +110,9 @@ struct SearchIndexUpdate {
 // keep their indexes live without a server: the CLI's writing commands
 // call it after they commit (a server's follower does this for its
 // clients, and Options::follow_search_indexes for an engine's own
-// appends, on a thread of its own). One result per index, in language order (none when
-// `index_root` does not exist); kFailedPrecondition when `index_root`
-// cannot be listed. Thread-safe.
+// appends, on a thread of its own). One result per index, in language
+// order (none when `index_root` does not exist); kFailedPrecondition when
+// `index_root` cannot be listed. Thread-safe.
 ANNALS_EXPORT absl::StatusOr<std::vector<SearchIndexUpdate>> UpdateSearchIndexes(
     const Engine& engine, const std::string& index_root);
 

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "annals/engine.h"
 #include "facade/live_search.h"
 #include "log/log_state.h"

@@ -111,8 +111,7 @@ bool SearchFollower::CatchUpAll(uint64_t head, bool* none) {
     if (absl::IsUnavailable(st)) continue;
     absl::StatusCode& last = logged_[language];
     if (!st.ok() && st.code() != last && log_)
-      log_(absl::StrCat("search index ", language, " not kept up to date: ",
-                             st.ToString()));
+      log_(absl::StrCat("search index ", language, " not kept up to date: ", st.ToString()));
     last = st.code();
   }
   return all;

@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "facade/services.h"
+#include "search/search_follower.h"
 #include "search/search_with.h"
 #include "serve/limits.h"
-#include "search/search_follower.h"
 #include "serve/wire.h"
 
 namespace annals::internal {

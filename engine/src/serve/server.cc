@@ -23,6 +23,7 @@
 #include "capnp/rpc-twoparty.h"
 #include "kj/async-io.h"
 #include "kj/async-unix.h"
+#include "search/search_follower.h"
 #include "serve/accept_loop.h"
 #include "serve/connections.h"
 #include "serve/gate.h"
@@ -30,7 +31,6 @@
 #include "serve/socket_files.h"
 #include "serve/store_service.h"
 #include "serve/tcp_address.h"
-#include "search/search_follower.h"
 #include "serve/serve_plan.h"
 #include "serve/tokens.h"
 
