@@ -607,6 +607,7 @@ Figures PagesOnlySqlite(const fs::path& dir, const std::vector<Query>& qs) {
 }
 
 std::string LoadAvg();
+std::string Ratio(double a, double b);
 
 void PagesOnly(const fs::path& work) {
   const std::vector<Query> qs = ReadQueries(work / "queries.txt");
@@ -620,17 +621,18 @@ void PagesOnly(const fs::path& work) {
                    : Figures{};
   Figures an = InChild("annals", [&] { return PagesOnlyAnnals(work / "annals", qs, false); });
   std::printf("\nannals read-only, the timelines as stored (before any rebuild):\n");
-  std::printf("| Actor page p50 / p99 (µs) | %.0f / %.0f | %.2fx / %.2fx of SQLite |\n",
-              before.actor_p50, before.actor_p99, before.actor_p50 / sq.actor_p50,
-              before.actor_p99 / sq.actor_p99);
-  std::printf("| Topic page p50 / p99 (µs) | %.0f / %.0f | %.2fx / %.2fx of SQLite |\n",
-              before.topic_p50, before.topic_p99, before.topic_p50 / sq.topic_p50,
-              before.topic_p99 / sq.topic_p99);
+  // Without a SQLite store the ratios are left empty.
+  auto vs_sqlite = [](const char* what, double p50, double p99, double s50, double s99) {
+    std::printf("| %s page p50 / p99 (µs) | %.0f / %.0f | %s / %s of SQLite |\n", what, p50, p99,
+                Ratio(p50, s50).c_str(), Ratio(p99, s99).c_str());
+  };
+  vs_sqlite("Actor", before.actor_p50, before.actor_p99, sq.actor_p50, sq.actor_p99);
+  vs_sqlite("Topic", before.topic_p50, before.topic_p99, sq.topic_p50, sq.topic_p99);
   std::printf("| As-of actor / topic p50 (µs) | %.0f / %.0f | |\n", before.asof_actor_p50,
               before.asof_topic_p50);
   std::printf("\nannals writable (timelines of another version rebuilt first):\n");
   auto row = [](const char* what, double a, double b) {
-    std::printf("| %s | %.0f | %.0f | %.2fx |\n", what, a, b, a / b);
+    std::printf("| %s | %.0f | %.0f | %s |\n", what, a, b, Ratio(a, b).c_str());
   };
   std::printf("\n| Measure | annals | SQLite | annals/SQLite |\n|---|---:|---:|---:|\n");
   row("Actor page p50 (µs)", an.actor_p50, sq.actor_p50);

@@ -34,9 +34,16 @@ struct TuningOptions {
   uint64_t bulk_rebuild_min_lag = 65536;
 
   // Events per bulk rebuild batch: one file per batch, and memory for the
-  // whole batch's output (about 1 KiB per event for the built-in
-  // timelines). Default 131072.
+  // whole batch's output (about 3 KiB per event for the built-in actor
+  // timeline, whose entries carry the statement), up to
+  // bulk_batch_max_bytes. Default 131072.
   uint64_t bulk_rebuild_batch_events = 131072;
+
+  // A bulk batch (rebuild or live) also ends once its output holds this
+  // many bytes of keys and values, whatever its event limit: the bound on
+  // each projection worker's batch memory. Default 128 MiB (about 45,000
+  // events of the actor timeline); 0: no limit by bytes.
+  uint64_t bulk_batch_max_bytes = 128ull << 20;
 
   // A live projection (one queries answer from) that finds at least this
   // many events to apply writes them the same way, as one ingested file
@@ -45,8 +52,8 @@ struct TuningOptions {
   // this.
   uint64_t live_bulk_min_lag = 32768;
 
-  // Events per live bulk batch. Default 32768 (about 32 MiB of memory per
-  // projection while one is applied).
+  // Events per live bulk batch. Default 32768 (about 100 MiB of memory for
+  // the actor timeline while one is applied; at most bulk_batch_max_bytes).
   uint64_t live_bulk_batch_events = 32768;
 
   // How long a live projection that finds fewer than live_bulk_min_lag

@@ -23,8 +23,11 @@ namespace annals::internal {
 // generation's key prefix), `log` and `storage` must outlive the writer.
 class BulkWriter final : public ProjectionWriter {
  public:
-  BulkWriter(const EventLog& log, const ProjectionStorage& storage, const std::string& prefix)
-      : log_(log), storage_(storage), prefix_(prefix) {}
+  // `reserve_bytes`: the arena's room, reserved at the first write (pages
+  // are touched only as they are filled).
+  BulkWriter(const EventLog& log, const ProjectionStorage& storage, const std::string& prefix,
+             size_t reserve_bytes)
+      : log_(log), storage_(storage), prefix_(prefix), reserve_bytes_(reserve_bytes) {}
 
   void Put(std::string_view key, std::string_view value) override;
   void Delete(std::string_view key) override;
@@ -36,6 +39,8 @@ class BulkWriter final : public ProjectionWriter {
   void Clear();
   // Writes so far (not distinct keys).
   size_t ops() const { return ops_.size(); }
+  // Bytes of keys and values held so far.
+  size_t bytes() const { return arena_.size(); }
 
   // Adds one record per distinct key, in key order, to an open SST file: a
   // key's writes fold into one Put, Delete or Merge. Returns the number of
@@ -61,6 +66,7 @@ class BulkWriter final : public ProjectionWriter {
   const EventLog& log_;
   const ProjectionStorage& storage_;
   const std::string& prefix_;
+  const size_t reserve_bytes_;
   std::string arena_;
   std::vector<Op> ops_;
   // Sums of Adds made after the key's last Put or Delete.

@@ -19,6 +19,15 @@ namespace {
 // small enough that a failure or shutdown is noticed quickly.
 constexpr size_t kBatchEvents = 16384;
 
+// A bulk writer reserves its byte limit and a little more, for the event
+// that crosses it: timeline entries carry the statement (about 3 KiB of
+// output per event for the actors timeline), and an arena grown by
+// doubling held up to three times a batch's bytes while it copied
+// (issue 19: RSS at 10M).
+size_t BulkReserveBytes(uint64_t max_bytes) {
+  return static_cast<size_t>(std::min<uint64_t>(max_bytes + max_bytes / 16, uint64_t{1} << 32));
+}
+
 }  // namespace
 
 ProjectionRunner::ProjectionRunner(ProjectionManager& manager, std::string name,
@@ -142,6 +151,7 @@ ProjectionRunner::Plan ProjectionRunner::PlanBatch() const {
   plan.limit = plan.bulk ? std::max<uint64_t>(1, live ? options.live_bulk_batch_events
                                                       : options.bulk_rebuild_batch_events)
                          : kBatchEvents;
+  if (plan.bulk) plan.max_bytes = options.bulk_batch_max_bytes;
   return plan;
 }
 
@@ -149,8 +159,8 @@ ProjectionWriter& ProjectionRunner::FreshWriter(const Plan& plan,
                                                 std::unique_ptr<BatchWriter>* batch) {
   if (plan.bulk) {
     if (bulk_writer_ == nullptr)
-      bulk_writer_ =
-          std::make_unique<BulkWriter>(manager_.log(), manager_.storage(), prefix_);
+      bulk_writer_ = std::make_unique<BulkWriter>(manager_.log(), manager_.storage(), prefix_,
+                                                  BulkReserveBytes(plan.max_bytes));
     bulk_writer_->Clear();
     return *bulk_writer_;
   }
@@ -168,6 +178,7 @@ uint64_t ProjectionRunner::Apply(const Plan& plan, ProjectionWriter& writer, uin
   auto it = plan.bulk ? log.NewPrefetchingIterator(plan.from, count, depth_)
                       : log.NewIterator(plan.from, depth_);
   for (size_t n = 0; it->Valid() && n < plan.limit && !stop_.load(); it->Next(), ++n) {
+    if (plan.max_bytes != 0 && bulk_writer_->bytes() >= plan.max_bytes) break;
     const Event& e = it->event();
     if (until != 0 && e.seq > until) break;
     // A timeline copies each event's stored bytes into its entries.

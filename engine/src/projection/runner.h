@@ -74,6 +74,7 @@ class ProjectionRunner {
     uint64_t from = 0;  // first seq
     bool bulk = false;  // as an ingested file (else one WriteBatch)
     size_t limit = 0;   // events at most
+    uint64_t max_bytes = 0;  // of a bulk batch's output (0: no limit)
   };
   // What stopped a batch short: the error and the event it came from.
   struct Failure {

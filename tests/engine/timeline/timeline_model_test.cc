@@ -537,11 +537,10 @@ TEST_P(TimelineModelTest, RandomLogMatchesModel) {
 INSTANTIATE_TEST_SUITE_P(Seeds, TimelineModelTest,
                          ::testing::Values(11, 202, 3003, 40004, 123456789));
 
-// The bulk path (sorted files ingested instead of write batches) is taken
-// by projections catching up from far behind: here with batches small
-// enough that corrections and retractions read statement state both from
-// their own batch and from files ingested before it.
-TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
+// A log written with no timelines, then both timelines built, rebuilt,
+// and kept live by `bulk` (options that send them down the bulk path),
+// checked against the model after each step.
+void CheckBulkPaths(uint64_t seed, const Options& bulk) {
   TempDir dir;
   Options bare = FastOptions();
   bare.builtin_projections = false;  // the log first, no timelines yet
@@ -549,17 +548,11 @@ TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   std::unique_ptr<Engine> engine = *std::move(opened);
   ModelLog model;
-  Generator gen(GetParam(), engine.get(), &model);
-  const uint64_t events = test::RandomLogSize(GetParam());
+  Generator gen(seed, engine.get(), &model);
+  const uint64_t events = test::RandomLogSize(seed);
   ASSERT_TRUE(test::GrowLog(gen, model, events));
   engine.reset();
 
-  Options bulk = FastOptions();
-  bulk.bulk_rebuild_min_lag = 1;
-  bulk.bulk_rebuild_batch_events = 1 + GetParam() % 40;
-  // Once live, batches of a few events go through the live bulk path.
-  bulk.live_bulk_min_lag = 1 + GetParam() % 5;
-  bulk.live_bulk_batch_events = 1 + GetParam() % 13;
   opened = Engine::Open(dir.Sub("store"), bulk);  // builds both timelines
   ASSERT_TRUE(opened.ok()) << opened.status();
   engine = *std::move(opened);
@@ -578,6 +571,32 @@ TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
   ASSERT_TRUE(test::GrowLog(gen, model, events + 40));
   ASSERT_TRUE(engine->WaitFor(engine->Head(), absl::Seconds(60)).ok());
   SweepAll(*engine, model, gen);
+}
+
+// The bulk path (sorted files ingested instead of write batches) is taken
+// by projections catching up from far behind: here with batches small
+// enough that corrections and retractions read statement state both from
+// their own batch and from files ingested before it.
+TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
+  Options bulk = FastOptions();
+  bulk.bulk_rebuild_min_lag = 1;
+  bulk.bulk_rebuild_batch_events = 1 + GetParam() % 40;
+  // Once live, batches of a few events go through the live bulk path.
+  bulk.live_bulk_min_lag = 1 + GetParam() % 5;
+  bulk.live_bulk_batch_events = 1 + GetParam() % 13;
+  CheckBulkPaths(GetParam(), bulk);
+}
+
+// The same with bulk batches ended by their output's bytes
+// (Options::bulk_batch_max_bytes), not their event counts: a batch that
+// stops at the limit must leave the event it stopped at, whole, to the
+// next batch. A limit of 1 byte makes every batch one event.
+TEST_P(TimelineModelTest, BulkBatchesEndedByBytesMatchModel) {
+  Options bulk = FastOptions();
+  bulk.bulk_rebuild_min_lag = 1;
+  bulk.live_bulk_min_lag = 1;
+  bulk.bulk_batch_max_bytes = GetParam() % 2 == 0 ? 1 : 1 + GetParam() % 9000;
+  CheckBulkPaths(GetParam(), bulk);
 }
 
 // Every as-of point of a small log, for a few names.
