@@ -25,7 +25,8 @@ constexpr size_t kBatchEvents = 16384;
 // doubling held up to three times a batch's bytes while it copied
 // (issue 19: RSS at 10M).
 size_t BulkReserveBytes(uint64_t max_bytes) {
-  return static_cast<size_t>(std::min<uint64_t>(max_bytes + max_bytes / 16, uint64_t{1} << 32));
+  const uint64_t cap = uint64_t{1} << 32;
+  return static_cast<size_t>(max_bytes >= cap ? cap : max_bytes + max_bytes / 16);
 }
 
 }  // namespace
