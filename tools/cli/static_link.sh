@@ -10,10 +10,14 @@
 args=()
 statics=()
 for a in "$@"; do
-  if [[ $a =~ ^(/.*/)(lib(absl_[a-z0-9_]+|capnp|capnp-rpc|kj|kj-async|kj-http|rocksdb|utf8proc|xxhash|z))(-[0-9.]+)?\.so(\.[0-9.]+)*$ ]]; then
+  if [[ $a =~ ^(/.*/)(lib(absl_[a-z0-9_]+|capnp|capnp-rpc|kj|kj-async|kj-http|kj-tls|crypto|rocksdb|utf8proc|xxhash|z))(-[0-9.]+)?\.so(\.[0-9.]+)*$ ]]; then
     archive="${BASH_REMATCH[1]}${BASH_REMATCH[2]}.a"
     if [[ -f $archive ]]; then
       [[ " ${statics[*]} " == *" $archive "* ]] || statics+=("$archive")
+      # KJ's TLS needs OpenSSL's libssl, which the link names only through
+      # libkj-tls.so; with libcrypto it is taken from its archive too.
+      ssl="${BASH_REMATCH[1]}libssl.a"
+      if [[ ${BASH_REMATCH[2]} == libkj-tls && -f $ssl ]]; then statics+=("$ssl"); fi
       continue
     fi
   fi
