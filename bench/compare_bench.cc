@@ -608,6 +608,7 @@ Figures PagesOnlySqlite(const fs::path& dir, const std::vector<Query>& qs) {
 
 std::string LoadAvg();
 std::string Ratio(double a, double b);
+std::string Num(double v, const char* fmt);
 
 void PagesOnly(const fs::path& work) {
   const std::vector<Query> qs = ReadQueries(work / "queries.txt");
@@ -632,7 +633,8 @@ void PagesOnly(const fs::path& work) {
               before.asof_topic_p50);
   std::printf("\nannals writable (timelines of another version rebuilt first):\n");
   auto row = [](const char* what, double a, double b) {
-    std::printf("| %s | %.0f | %.0f | %s |\n", what, a, b, Ratio(a, b).c_str());
+    const std::string sqlite = std::isnan(b) ? "n/a" : Num(b, "%.0f");
+    std::printf("| %s | %.0f | %s | %s |\n", what, a, sqlite.c_str(), Ratio(a, b).c_str());
   };
   std::printf("\n| Measure | annals | SQLite | annals/SQLite |\n|---|---:|---:|---:|\n");
   row("Actor page p50 (µs)", an.actor_p50, sq.actor_p50);
@@ -647,7 +649,8 @@ void PagesOnly(const fs::path& work) {
               an.asof_topic_p50, an.asof_topic_p99, an.asof_topic_p50 / an.topic_p50,
               an.asof_topic_p99 / an.topic_p99);
   row("Store size (MiB)", an.store_bytes / 1048576.0, sq.store_bytes / 1048576.0);
-  std::printf("| Peak RSS (MiB) | %.0f | %.0f | |\n", an.rss_kb / 1024, sq.rss_kb / 1024);
+  std::printf("| Peak RSS (MiB) | %.0f | %s | |\n", an.rss_kb / 1024,
+              std::isnan(sq.rss_kb) ? "n/a" : Num(sq.rss_kb / 1024, "%.0f").c_str());
   std::printf("load at end %s\n", LoadAvg().c_str());
 }
 

@@ -39,10 +39,13 @@ struct TuningOptions {
   // bulk_batch_max_bytes. Default 131072.
   uint64_t bulk_rebuild_batch_events = 131072;
 
-  // A bulk batch (rebuild or live) also ends once its output holds this
-  // many bytes of keys and values, whatever its event limit: the bound on
-  // each projection worker's batch memory. Default 128 MiB (about 45,000
-  // events of the actor timeline); 0: no limit by bytes.
+  // A bulk batch (rebuild or live) also ends once the keys and values it
+  // has Put or Deleted hold this many bytes, whatever its event limit; the
+  // event that crosses the limit is the batch's last, and counter Adds are
+  // not counted. The worker reserves this much (up to 512 MiB) when its
+  // first bulk batch starts, instead of growing its buffer by doubling.
+  // Default 128 MiB (about 45,000 events of the actor timeline); 0: no
+  // limit by bytes. Small limits make many small files: slow.
   uint64_t bulk_batch_max_bytes = 128ull << 20;
 
   // A live projection (one queries answer from) that finds at least this

@@ -23,10 +23,12 @@ constexpr size_t kBatchEvents = 16384;
 // that crosses it: timeline entries carry the statement (about 3 KiB of
 // output per event for the actors timeline), and an arena grown by
 // doubling held up to three times a batch's bytes while it copied
-// (issue 19: RSS at 10M).
+// (issue 19: RSS at 10M). Limits above kMaxReserve grow past it as before.
+constexpr uint64_t kMaxReserve = uint64_t{512} << 20;
+
 size_t BulkReserveBytes(uint64_t max_bytes) {
-  const uint64_t cap = uint64_t{1} << 32;
-  return static_cast<size_t>(max_bytes >= cap ? cap : max_bytes + max_bytes / 16);
+  const uint64_t m = std::min(max_bytes, kMaxReserve);
+  return static_cast<size_t>(m + m / 16);
 }
 
 }  // namespace
@@ -179,7 +181,7 @@ uint64_t ProjectionRunner::Apply(const Plan& plan, ProjectionWriter& writer, uin
   auto it = plan.bulk ? log.NewPrefetchingIterator(plan.from, count, depth_)
                       : log.NewIterator(plan.from, depth_);
   for (size_t n = 0; it->Valid() && n < plan.limit && !stop_.load(); it->Next(), ++n) {
-    if (plan.max_bytes != 0 && bulk_writer_->bytes() >= plan.max_bytes) break;
+    if (plan.bulk && plan.max_bytes != 0 && bulk_writer_->bytes() >= plan.max_bytes) break;
     const Event& e = it->event();
     if (until != 0 && e.seq > until) break;
     // A timeline copies each event's stored bytes into its entries.

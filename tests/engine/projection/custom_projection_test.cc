@@ -2,6 +2,7 @@
 // order; their writes land in their own keyspace; a failing one stops at the
 // failing event alone; a version bump rebuilds from seq 1.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -313,6 +314,73 @@ TEST_F(CustomProjectionTest, AFailingProjectionStopsAloneAtTheFailingSeq) {
   ASSERT_FALSE(seqs.empty());
   EXPECT_EQ(seqs.front(), kFailAt);
   EXPECT_EQ(seqs.size(), model_.head() - kFailAt + 1);
+}
+
+// Puts one key per event and notes, for each event, the checkpoint its
+// projection had committed when the event was applied: a batch's events
+// all see the checkpoint from before the batch.
+class CheckpointWitness : public Projection {
+ public:
+  struct Seen {
+    uint64_t seq;
+    uint64_t checkpoint;
+  };
+  explicit CheckpointWitness(std::function<uint64_t()> checkpoint)
+      : checkpoint_(std::move(checkpoint)) {}
+  std::string name() const override { return "witness"; }
+  uint32_t version() const override { return 1; }
+  absl::Status Apply(const Event& event, ProjectionWriter& out) const override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      seen_.push_back({event.seq, checkpoint_()});
+    }
+    out.Put("seq/" + std::to_string(event.seq), "x");
+    return absl::OkStatus();
+  }
+  std::vector<Seen> seen() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_;
+  }
+
+ private:
+  std::function<uint64_t()> checkpoint_;
+  mutable std::mutex mu_;
+  mutable std::vector<Seen> seen_;
+};
+
+// Options::bulk_batch_max_bytes ends a bulk batch after the event whose
+// output reaches it: at 1 byte every batch is one event, each committed
+// before the next is applied, and every event is applied exactly once.
+TEST_F(CustomProjectionTest, BulkBatchesEndAtTheirByteLimit) {
+  Grow(7, 120);
+  engine_.reset();
+  Options options = FastOptions();
+  options.bulk_rebuild_min_lag = 1;           // a new projection builds in bulk
+  options.bulk_rebuild_batch_events = 1 << 20;  // so only bytes end a batch
+  options.bulk_batch_max_bytes = 1;
+  auto opened = Engine::Open(dir_.Sub("store"), options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  engine_ = *std::move(opened);
+  const Engine* engine = engine_.get();
+  auto witness = std::make_shared<CheckpointWitness>([engine] {
+    std::optional<ProjectionInfo> info = Info(*engine, "witness");
+    return info.has_value() ? info->checkpoint : ~uint64_t{0};
+  });
+  ASSERT_TRUE(engine_->AddProjection(witness).ok());
+  absl::Status st = engine_->WaitFor(engine_->Head(), absl::Seconds(60));
+  ASSERT_TRUE(st.ok()) << st;
+
+  std::vector<CheckpointWitness::Seen> seen = witness->seen();
+  ASSERT_EQ(seen.size(), model_.head());
+  for (uint64_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].seq, i + 1);
+    EXPECT_EQ(seen[i].checkpoint, i) << "event " << i + 1 << " shared a batch";
+  }
+  for (uint64_t seq : {uint64_t{1}, model_.head()}) {
+    auto got = engine_->ReadProjection("witness", "seq/" + std::to_string(seq));
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_TRUE(got->has_value()) << seq;
+  }
 }
 
 TEST_F(CustomProjectionTest, ReregisteringResumesAndAVersionBumpRebuilds) {
