@@ -633,8 +633,8 @@ void PagesOnly(const fs::path& work) {
               before.asof_topic_p50);
   std::printf("\nannals writable (timelines of another version rebuilt first):\n");
   auto row = [](const char* what, double a, double b) {
-    const std::string sqlite = std::isnan(b) ? "n/a" : Num(b, "%.0f");
-    std::printf("| %s | %.0f | %s | %s |\n", what, a, sqlite.c_str(), Ratio(a, b).c_str());
+    std::printf("| %s | %.0f | %s | %s |\n", what, a, Num(b, "%.0f").c_str(),
+                Ratio(a, b).c_str());
   };
   std::printf("\n| Measure | annals | SQLite | annals/SQLite |\n|---|---:|---:|---:|\n");
   row("Actor page p50 (µs)", an.actor_p50, sq.actor_p50);
@@ -650,7 +650,7 @@ void PagesOnly(const fs::path& work) {
               an.asof_topic_p99 / an.topic_p99);
   row("Store size (MiB)", an.store_bytes / 1048576.0, sq.store_bytes / 1048576.0);
   std::printf("| Peak RSS (MiB) | %.0f | %s | |\n", an.rss_kb / 1024,
-              std::isnan(sq.rss_kb) ? "n/a" : Num(sq.rss_kb / 1024, "%.0f").c_str());
+              Num(sq.rss_kb / 1024, "%.0f").c_str());
   std::printf("load at end %s\n", LoadAvg().c_str());
 }
 

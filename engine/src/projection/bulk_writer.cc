@@ -12,9 +12,6 @@ namespace annals::internal {
 constexpr size_t kRecentSlots = 1 << 16;
 
 void BulkWriter::Append(Kind kind, std::string_view key, std::string_view value) {
-  // Room for a whole batch at once: growing by doubling would copy the
-  // arena and hold both copies, up to three times the batch's bytes.
-  if (arena_.capacity() < reserve_bytes_) arena_.reserve(reserve_bytes_);
   if (!adds_.empty()) {
     if (auto a = adds_.find(AV(key)); a != adds_.end()) adds_.erase(a);  // replaced
   }

@@ -23,11 +23,14 @@ namespace annals::internal {
 // generation's key prefix), `log` and `storage` must outlive the writer.
 class BulkWriter final : public ProjectionWriter {
  public:
-  // `reserve_bytes`: the arena's room, reserved at the first write (pages
-  // are touched only as they are filled).
+  // `reserve_bytes`: the arena's room, reserved at once (pages are touched
+  // only as they are filled): growing by doubling would copy the arena and
+  // hold both copies, up to three times a batch's bytes.
   BulkWriter(const EventLog& log, const ProjectionStorage& storage, const std::string& prefix,
              size_t reserve_bytes)
-      : log_(log), storage_(storage), prefix_(prefix), reserve_bytes_(reserve_bytes) {}
+      : log_(log), storage_(storage), prefix_(prefix) {
+    arena_.reserve(reserve_bytes);
+  }
 
   void Put(std::string_view key, std::string_view value) override;
   void Delete(std::string_view key) override;
@@ -66,7 +69,6 @@ class BulkWriter final : public ProjectionWriter {
   const EventLog& log_;
   const ProjectionStorage& storage_;
   const std::string& prefix_;
-  const size_t reserve_bytes_;
   std::string arena_;
   std::vector<Op> ops_;
   // Sums of Adds made after the key's last Put or Delete.

@@ -590,7 +590,8 @@ TEST_P(TimelineModelTest, BulkBuildAndBulkRebuildMatchModel) {
 // The same with bulk batches ended by their output's bytes
 // (Options::bulk_batch_max_bytes), not their event counts: a batch that
 // stops at the limit must leave the event it stopped at, whole, to the
-// next batch. A limit of 1 byte makes every batch one event.
+// next batch. A limit of 1 byte makes every batch that writes a key end
+// after one event.
 TEST_P(TimelineModelTest, BulkBatchesEndedByBytesMatchModel) {
   Options bulk = FastOptions();
   bulk.bulk_rebuild_min_lag = 1;
