@@ -57,6 +57,15 @@ class ANNALS_EXPORT Projection {
   // keep all state in `out`'s keyspace, and must be safe to call from two
   // threads at once on different writers (a rebuild runs beside the live
   // worker). An error stops this projection at `event.seq`.
+  //
+  // Apply runs on the projection's worker thread. It may call the engine's
+  // reads that do not wait (Get, Read, FindById, Head, Projections,
+  // ReadProjection; Timeline and Counts only with `wait = false`). It must
+  // not append (an append may wait for lagging projections:
+  // Options::max_live_lag), add, drop or rebuild a projection, close the
+  // engine, or wait for projections (WaitFor, WaitForProjection,
+  // WaitForRebuild): each may wait for this very worker, which would then
+  // never return.
   virtual absl::Status Apply(const Event& event, ProjectionWriter& out) const = 0;
 };
 
